@@ -1,0 +1,37 @@
+import type { System } from '../system/system.ts';
+
+/**
+ * Result of one force evaluation.
+ *
+ * Virial convention: W_ab = sum over pairs r_ij,a F_ij,b (r_ij = r_i - r_j,
+ * F_ij = force on i due to j), positive for repulsion, energy units. The
+ * pressure is P = (2 K / d + W_trace / d) / V. Per-atom virials split each
+ * pair half/half (LAMMPS `compute stress/atom` gives minus this, without the
+ * kinetic part). Tensor components are ordered xx, yy, zz, xy, xz, yz in 3D
+ * and xx, yy, xy in 2D.
+ */
+export interface ForceResult {
+  /** total potential energy */
+  energy: number;
+  /** forces, n*dim, same atom order as the System */
+  forces: Float64Array;
+  /** global virial tensor (6 components in 3D, 3 in 2D) */
+  virial: Float64Array;
+  /** per-atom potential energy (LAMMPS pe/atom), when requested */
+  peratomEnergy?: Float64Array;
+  /** per-atom virial, n*6 (3D) or n*3 (2D), when requested */
+  peratomVirial?: Float64Array;
+}
+
+export interface ForceOptions {
+  /** also compute per-atom energies and virials */
+  peratom?: boolean;
+}
+
+/**
+ * Anything that gives forces for a configuration: owns its neighbour list
+ * and rebuilds it when atoms moved more than half the skin or the box changed.
+ */
+export interface ForceProvider {
+  compute(sys: System, opts?: ForceOptions): ForceResult;
+}
