@@ -184,10 +184,12 @@ export class Box {
       let moved = false;
       for (let k = 0; k < d; k++) {
         if (!this.periodic[k]) continue;
-        const f = Math.floor(s[k]);
+        let f = Math.floor(s[k]);
         if (f !== 0) {
           s[k] -= f;
-          if (s[k] >= 1) s[k] = 0; // guard against rounding to exactly 1
+          // a tiny negative s rounds to exactly 1 after the shift: move one more
+          // cell so that the image flag stays consistent with the position
+          if (s[k] >= 1) { s[k] = 0; f += 1; }
           if (images) images[i * d + k] += f;
           moved = true;
         }
