@@ -1,0 +1,164 @@
+/**
+ * MD checkpoints: everything a run needs to continue bit for bit.
+ *
+ * File format (version 1), little-endian:
+ *   bytes 0..7    ASCII magic "GLCKPT1\n"
+ *   bytes 8..11   uint32 length H of the header
+ *   bytes 12..    H bytes of UTF-8 JSON header (CheckpointHeader)
+ *   zero padding to a multiple of 8 bytes, then the binary section: the arrays
+ *   listed in header.arrays, each at its byte `offset` from the start of the
+ *   binary section (8-byte aligned), as float64 ('f64') or int32 ('i32').
+ * Every floating-point number (box, dt, time, energy, virial, thermostat and
+ * barostat chains) is stored in binary so it round-trips exactly; the JSON
+ * holds only integers, strings and the RNG words.
+ *
+ * Files are written atomically: to a temporary file in the same directory,
+ * fsync'ed, then renamed over the target.
+ *
+ * Not stored: System.props (per-atom extras) and per-atom energies.
+ * Bit-for-bit continuation also needs a force provider whose result depends
+ * on positions only (not on when its neighbour list was built): true of
+ * providers that sum pairs in a fixed (index) order.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { Box } from '../system/box.ts';
+import { createSystem } from '../system/system.ts';
+import { Rng, type RngState } from './random.ts';
+import type { MdState } from './state.ts';
+import { getUnits, type UnitsName } from './units.ts';
+
+const MAGIC = 'GLCKPT1\n';
+
+interface ArrayEntry { name: string; dtype: 'f64' | 'i32'; offset: number; length: number }
+
+export interface CheckpointHeader {
+  format: 'glasslab-md-checkpoint';
+  version: 1;
+  integrator: string;
+  params: Record<string, number | string>;
+  units: UnitsName;
+  dim: 2 | 3;
+  n: number;
+  step: number;
+  dof: number;
+  rampBegin: number;
+  rampEnd: number;
+  periodic: boolean[];
+  ext: string[];
+  rng: RngState | null;
+  arrays: ArrayEntry[];
+}
+
+/** scalars array layout: dt, time, energy, then box lo[d], lengths[d], xy, xz, yz */
+function packScalars(s: MdState): Float64Array {
+  const b = s.sys.box;
+  return Float64Array.from([s.dt, s.time, s.force.energy, ...b.lo, ...b.lengths, b.xy, b.xz, b.yz]);
+}
+
+/** Write `state` to `path` atomically (temp file + rename). */
+export function saveCheckpoint(path: string, state: MdState): void {
+  const { sys } = state;
+  if (!sys.velocities || !sys.images) throw new Error('md/checkpoint: the state has no velocities or images; create it with an integrator init');
+  if (state.units.name !== 'lj' && state.units.name !== 'metal') throw new Error(`md/checkpoint: unknown units ${state.units.name}`);
+  const extNames = Object.keys(state.ext).sort();
+  const arrays: [string, Float64Array | Int32Array][] = [
+    ['scalars', packScalars(state)],
+    ['positions', sys.positions], ['velocities', sys.velocities], ['images', sys.images],
+    ['types', sys.types], ['ids', sys.ids], ['masses', sys.masses],
+    ['forces', state.force.forces], ['virial', state.force.virial],
+    ...extNames.map((k): [string, Float64Array] => ['ext.' + k, state.ext[k]]),
+  ];
+  const entries: ArrayEntry[] = [];
+  let off = 0;
+  for (const [name, a] of arrays) {
+    entries.push({ name, dtype: a instanceof Float64Array ? 'f64' : 'i32', offset: off, length: a.length });
+    off += Math.ceil(a.byteLength / 8) * 8;
+  }
+  const header: CheckpointHeader = {
+    format: 'glasslab-md-checkpoint', version: 1,
+    integrator: state.integrator, params: { ...state.params }, units: state.units.name,
+    dim: sys.dim, n: sys.n, step: state.step, dof: state.dof,
+    rampBegin: state.rampBegin, rampEnd: state.rampEnd,
+    periodic: [...sys.box.periodic], ext: extNames,
+    rng: state.rng ? state.rng.getState() : null, arrays: entries,
+  };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const headEnd = Math.ceil((12 + json.length) / 8) * 8;
+  const buf = Buffer.alloc(headEnd + off);
+  buf.write(MAGIC, 0, 'latin1');
+  buf.writeUInt32LE(json.length, 8);
+  json.copy(buf, 12);
+  for (let i = 0; i < arrays.length; i++) {
+    const a = arrays[i][1];
+    const start = headEnd + entries[i].offset;
+    if (a instanceof Float64Array) for (let k = 0; k < a.length; k++) buf.writeDoubleLE(a[k], start + 8 * k);
+    else for (let k = 0; k < a.length; k++) buf.writeInt32LE(a[k], start + 4 * k);
+  }
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, buf);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+}
+
+/**
+ * Read a checkpoint written by saveCheckpoint. The returned state continues
+ * the run when passed to runMd together with an integrator of the same name
+ * and parameters (runMd checks both).
+ */
+export function loadCheckpoint(path: string): MdState {
+  const buf = readFileSync(path);
+  const bad = (why: string) => new Error(`md/checkpoint: ${path} is not a valid glasslab checkpoint (${why})`);
+  if (buf.length < 12 || buf.toString('latin1', 0, 8) !== MAGIC) throw bad('wrong magic bytes');
+  const hlen = buf.readUInt32LE(8);
+  if (12 + hlen > buf.length) throw bad('truncated header');
+  let h: CheckpointHeader;
+  try {
+    h = JSON.parse(buf.toString('utf8', 12, 12 + hlen)) as CheckpointHeader;
+  } catch {
+    throw bad('header is not JSON');
+  }
+  if (h.format !== 'glasslab-md-checkpoint' || h.version !== 1) throw bad(`format ${h.format} version ${h.version}; this reader knows version 1`);
+  const headEnd = Math.ceil((12 + hlen) / 8) * 8;
+  const get = (name: string): Float64Array | Int32Array => {
+    const e = h.arrays.find((a) => a.name === name);
+    if (!e) throw bad(`array '${name}' missing`);
+    const start = headEnd + e.offset;
+    const size = e.dtype === 'f64' ? 8 : 4;
+    if (start + size * e.length > buf.length) throw bad(`array '${name}' truncated`);
+    if (e.dtype === 'f64') return Float64Array.from({ length: e.length }, (_, k) => buf.readDoubleLE(start + 8 * k));
+    return Int32Array.from({ length: e.length }, (_, k) => buf.readInt32LE(start + 4 * k));
+  };
+  const f64 = (name: string) => { const a = get(name); if (!(a instanceof Float64Array)) throw bad(`${name} is not f64`); return a; };
+  const i32 = (name: string) => { const a = get(name); if (!(a instanceof Int32Array)) throw bad(`${name} is not i32`); return a; };
+  const d = h.dim;
+  const sc = f64('scalars');
+  if (sc.length !== 3 + 2 * d + 3) throw bad('scalars has the wrong length');
+  const box = new Box({
+    dim: d, lo: sc.subarray(3, 3 + d), lengths: sc.subarray(3 + d, 3 + 2 * d),
+    tilt: { xy: sc[3 + 2 * d], xz: sc[4 + 2 * d], yz: sc[5 + 2 * d] }, periodic: h.periodic,
+  });
+  const sys = createSystem({
+    box, positions: f64('positions'), velocities: f64('velocities'), images: i32('images'),
+    types: i32('types'), ids: i32('ids'), masses: f64('masses'), timestep: h.step, time: sc[1],
+  });
+  if (sys.n !== h.n) throw bad(`atom count ${sys.n} != header n ${h.n}`);
+  const ext: Record<string, Float64Array> = {};
+  for (const k of h.ext) ext[k] = f64('ext.' + k);
+  const state: MdState = {
+    sys, units: getUnits(h.units), dt: sc[0], step: h.step, time: sc[1],
+    force: { energy: sc[2], forces: f64('forces'), virial: f64('virial') },
+    dof: h.dof, rampBegin: h.rampBegin, rampEnd: h.rampEnd,
+    integrator: h.integrator, params: h.params, ext,
+  };
+  if (h.rng) state.rng = Rng.fromState(h.rng);
+  return state;
+}

@@ -1,0 +1,14 @@
+/** Molecular dynamics: public API of src/md. */
+export { LJ_UNITS, METAL_UNITS, getUnits, type Units, type UnitsName } from './units.ts';
+export { Rng, type RngState } from './random.ts';
+export {
+  initVelocities, kineticEnergy, temperature, kineticTensor, totalMomentum, removeMomentum,
+  rescaleToTemperature, degreesOfFreedom,
+} from './velocities.ts';
+export { type MdState, type StateOptions, pressureTensor } from './state.ts';
+export type { Integrator, StepOptions, Targets } from './integrator.ts';
+export { nve } from './nve.ts';
+export { nvt, npt, type NvtOptions, type NptOptions } from './nose-hoover-integrator.ts';
+export { thermoRow, thermoObserver, dumpObserver, type Observer, type ThermoRow, type DumpFrame, type DumpWriter } from './observers.ts';
+export { runMd, type RunOptions, type RunResult, type Progress } from './run.ts';
+export { saveCheckpoint, loadCheckpoint, type CheckpointHeader } from './checkpoint.ts';

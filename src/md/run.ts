@@ -1,0 +1,182 @@
+/**
+ * The MD run loop: steps an integrator, feeds observers (thermo log, dumps),
+ * reports progress, honours an AbortSignal and writes checkpoints.
+ *
+ * The loop is async and yields to the event loop every `yieldEveryMs` of
+ * wall time, so that an AbortSignal fired by a timer, a kernel interrupt or a
+ * UI can stop it. It stops only between two complete steps: after an abort
+ * the returned state is consistent (positions, velocities, forces, chains and
+ * step agree) and can be continued or checkpointed. An exception thrown
+ * inside a step (non-finite forces, a provider error) propagates and leaves
+ * that step half done: restart from the last checkpoint.
+ *
+ * Thermo/dump observers fire at the first step of a fresh run, whenever
+ * step % every === 0, and (thermo) at the last step; a continued state does
+ * not re-observe its starting step, so a resumed run appends exactly the rows
+ * the uninterrupted run would have written.
+ */
+import type { ForceProvider } from '../core/types.ts';
+import type { System } from '../system/system.ts';
+import { saveCheckpoint } from './checkpoint.ts';
+import type { Integrator } from './integrator.ts';
+import { thermoObserver, type Observer, type ThermoRow } from './observers.ts';
+import type { MdState } from './state.ts';
+import { getUnits, type Units, type UnitsName } from './units.ts';
+
+export interface Progress {
+  /** current step (absolute, LAMMPS ntimestep) */
+  step: number;
+  /** steps done in this run and total asked */
+  done: number;
+  total: number;
+  fraction: number;
+  /** measured speed over this run */
+  stepsPerSecond: number;
+  /** estimated seconds left */
+  etaSeconds: number;
+}
+
+export interface RunOptions {
+  integrator: Integrator;
+  /** timestep in the time unit of `units` */
+  dt: number;
+  /** number of steps to run */
+  steps: number;
+  /** unit system; default 'lj' (a resumed state keeps its own and must match) */
+  units?: UnitsName | Units;
+  /** thermo row every this many steps; 0 (default): only the first and last step (LAMMPS `thermo 0`) */
+  thermoEvery?: number;
+  /** called with every thermo row as it is made */
+  onThermo?: (row: ThermoRow) => void;
+  observers?: Observer[];
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** minimum wall time between two onProgress calls (ms, default 500); the last step always reports */
+  progressIntervalMs?: number;
+  /** wall time between yields to the event loop (ms, default 50) */
+  yieldEveryMs?: number;
+  /** write a checkpoint every `every` steps, on abort and at the end */
+  checkpoint?: { path: string; every: number };
+  /**
+   * When continuing a state whose ramp window is not finished, runMd keeps
+   * that window (so a resumed ramp continues exactly); set newRun to start a
+   * new window [step, step + steps] instead.
+   */
+  newRun?: boolean;
+}
+
+export interface RunResult {
+  state: MdState;
+  /** rows of the built-in thermo observer */
+  thermo: ThermoRow[];
+  aborted: boolean;
+  /** steps done in this call */
+  stepsDone: number;
+  wallSeconds: number;
+}
+
+function isState(x: System | MdState): x is MdState {
+  return (x as MdState).force !== undefined && (x as MdState).ext !== undefined && (x as MdState).sys !== undefined;
+}
+
+function sameParams(a: Readonly<Record<string, number | string>>, b: Readonly<Record<string, number | string>>): boolean {
+  const ka = Object.keys(a).sort(), kb = Object.keys(b).sort();
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
+}
+
+/**
+ * Run `steps` MD steps from a System (fresh run: the integrator's init builds
+ * the state; the System is integrated in place) or from an MdState (a
+ * previous result or a loaded checkpoint: continued exactly).
+ */
+export async function runMd(start: System | MdState, provider: ForceProvider, opts: RunOptions): Promise<RunResult> {
+  const { integrator } = opts;
+  if (!Number.isInteger(opts.steps) || opts.steps < 0) throw new Error(`md/runMd: 'steps' must be an integer >= 0, got ${opts.steps}`);
+  const thermoEvery = opts.thermoEvery ?? 0;
+  if (!Number.isInteger(thermoEvery) || thermoEvery < 0) throw new Error(`md/runMd: 'thermoEvery' must be an integer >= 0, got ${thermoEvery}`);
+  if (opts.checkpoint && (!Number.isInteger(opts.checkpoint.every) || opts.checkpoint.every < 1)) {
+    throw new Error(`md/runMd: checkpoint.every must be an integer >= 1, got ${opts.checkpoint.every}`);
+  }
+  const observers = opts.observers ?? [];
+  const fires = (o: Observer, step: number) => step % o.every === 0;
+  const peratomAt = (step: number) => observers.some((o) => o.peratom === true && fires(o, step));
+
+  let state: MdState;
+  const resumed = isState(start);
+  if (isState(start)) {
+    state = start;
+    if (state.integrator !== integrator.name || !sameParams(state.params, integrator.params)) {
+      throw new Error(
+        `md/runMd: the state was made by ${state.integrator} ${JSON.stringify(state.params)} but the integrator is ${integrator.name} ${JSON.stringify(integrator.params)}; ` +
+        'continue with the same integrator, or start a new run from state.sys',
+      );
+    }
+    if (opts.units !== undefined && getUnits(opts.units).name !== state.units.name) {
+      throw new Error(`md/runMd: the state uses units '${state.units.name}' but options.units is '${getUnits(opts.units).name}'`);
+    }
+    if (!(opts.dt > 0)) throw new Error(`md/runMd: dt must be positive, got ${opts.dt}`);
+    state.dt = opts.dt;
+    const midWindow = state.step < state.rampEnd && state.step >= state.rampBegin;
+    if (midWindow && !opts.newRun) {
+      if (state.step + opts.steps > state.rampEnd) {
+        throw new Error(
+          `md/runMd: the state is at step ${state.step} of a run over steps ${state.rampBegin}..${state.rampEnd}; ` +
+          `run at most ${state.rampEnd - state.step} steps to finish it, or pass newRun: true to start a new ramp window`,
+        );
+      }
+    } else {
+      state.rampBegin = state.step;
+      state.rampEnd = state.step + opts.steps;
+    }
+  } else {
+    const step0 = start.timestep ?? 0;
+    state = integrator.init(start, provider, { dt: opts.dt, units: opts.units ?? 'lj', peratom: peratomAt(step0) });
+    state.rampBegin = state.step;
+    state.rampEnd = state.step + opts.steps;
+  }
+
+  const thermo = thermoObserver(thermoEvery === 0 ? Number.MAX_SAFE_INTEGER : thermoEvery, opts.onThermo);
+  const all: Observer[] = [thermo, ...observers];
+  const firstStep = state.step;
+  const lastStep = firstStep + opts.steps;
+  if (!resumed) {
+    // first step of a fresh run: every observer sees the initial state (like LAMMPS)
+    for (const o of all) if (o === thermo || fires(o, firstStep)) o.observe(state, integrator);
+  }
+
+  const t0 = performance.now();
+  let lastProgress = t0, lastYield = t0;
+  const progressInterval = opts.progressIntervalMs ?? 500;
+  const yieldEvery = opts.yieldEveryMs ?? 50;
+  const report = (now: number) => {
+    const done = state.step - firstStep;
+    const elapsed = (now - t0) / 1000;
+    const sps = elapsed > 0 ? done / elapsed : 0;
+    opts.onProgress?.({
+      step: state.step, done, total: opts.steps, fraction: opts.steps > 0 ? done / opts.steps : 1,
+      stepsPerSecond: sps, etaSeconds: sps > 0 ? (opts.steps - done) / sps : Infinity,
+    });
+  };
+
+  let aborted = false;
+  while (state.step < lastStep) {
+    if (opts.signal?.aborted) { aborted = true; break; }
+    const next = state.step + 1;
+    integrator.step(state, provider, { peratom: peratomAt(next) });
+    for (const o of all) {
+      if (o === thermo ? fires(o, next) || next === lastStep : fires(o, next)) o.observe(state, integrator);
+    }
+    if (opts.checkpoint && next % opts.checkpoint.every === 0) saveCheckpoint(opts.checkpoint.path, state);
+    const now = performance.now();
+    if (opts.onProgress && now - lastProgress >= progressInterval) { report(now); lastProgress = now; }
+    if (now - lastYield >= yieldEvery) {
+      await new Promise<void>((r) => setImmediate(r));
+      lastYield = performance.now();
+    }
+  }
+  if (aborted && thermo.rows.at(-1)?.step !== state.step) thermo.observe(state, integrator);
+  if (opts.checkpoint && (aborted || state.step % opts.checkpoint.every !== 0)) saveCheckpoint(opts.checkpoint.path, state);
+  const end = performance.now();
+  if (opts.onProgress) report(end);
+  return { state, thermo: thermo.rows, aborted, stepsDone: state.step - firstStep, wallSeconds: (end - t0) / 1000 };
+}

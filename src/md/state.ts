@@ -1,0 +1,177 @@
+/**
+ * Explicit MD state shared by all integrators (DESIGN principle 4) and the
+ * velocity-Verlet building blocks they are made of.
+ *
+ * The state owns the System it integrates (positions, velocities, images and
+ * box are updated in place; the Box object is replaced when the cell changes,
+ * boxes being immutable), the forces at the current positions, the step
+ * counter, and the integrator's extended variables (thermostat/barostat
+ * chains) as named Float64Arrays so checkpoints can store them generically.
+ */
+import type { ForceProvider, ForceResult } from '../core/types.ts';
+import type { System } from '../system/system.ts';
+import type { Rng } from './random.ts';
+import { getUnits, type Units, type UnitsName } from './units.ts';
+import { degreesOfFreedom, kineticEnergy, kineticTensor } from './velocities.ts';
+
+export interface MdState {
+  sys: System;
+  units: Units;
+  /** timestep (time unit of `units`) */
+  dt: number;
+  /** number of steps done (LAMMPS ntimestep) */
+  step: number;
+  /** simulated time; advanced by dt each step */
+  time: number;
+  /** forces, energy and virial at the current positions */
+  force: ForceResult;
+  /** degrees of freedom of the temperature, d (N - 1) */
+  dof: number;
+  /**
+   * Window of the current run for linear ramps of the targets, as LAMMPS
+   * `run N`: target(step) = start + (step - rampBegin)/(rampEnd - rampBegin) (stop - start).
+   */
+  rampBegin: number;
+  rampEnd: number;
+  /** integrator name that created the state (checked on resume) */
+  integrator: string;
+  /** the creating integrator's parameters (checked on resume, stored in checkpoints) */
+  params: Readonly<Record<string, number | string>>;
+  /** random stream of stochastic integrators (none of the current ones); checkpointed when present */
+  rng?: Rng;
+  /** extended variables of the integrator, by name; all checkpointed */
+  ext: Record<string, Float64Array>;
+}
+
+export interface StateOptions {
+  dt: number;
+  units?: Units | UnitsName;
+  /** whether the initial force call should compute per-atom terms */
+  peratom?: boolean;
+}
+
+/**
+ * Build the base state of an integrator: checks the System (velocities, finite
+ * positions), creates image flags if missing, wraps atoms into the cell and
+ * computes the initial forces.
+ */
+export function createBaseState(
+  sys: System, provider: ForceProvider,
+  integrator: { name: string; params: Readonly<Record<string, number | string>> }, opts: StateOptions,
+): MdState {
+  const where = `md/${integrator.name}.init`;
+  if (!(opts.dt > 0) || !Number.isFinite(opts.dt)) throw new Error(`${where}: dt must be a positive finite number, got ${opts.dt}`);
+  if (!sys.velocities) throw new Error(`${where}: the System has no velocities; call initVelocities(sys, T, seed) first`);
+  if (sys.n < 2) throw new Error(`${where}: need at least 2 atoms, got ${sys.n}`);
+  if (!sys.images) sys.images = new Int32Array(sys.n * sys.dim);
+  sys.box.wrap(sys.positions, sys.images);
+  const force = provider.compute(sys, { peratom: opts.peratom ?? false });
+  checkForces(force, sys, where);
+  return {
+    sys,
+    units: getUnits(opts.units ?? 'lj'),
+    dt: opts.dt,
+    step: sys.timestep ?? 0,
+    time: sys.time ?? 0,
+    force,
+    dof: degreesOfFreedom(sys),
+    rampBegin: 0,
+    rampEnd: 0,
+    integrator: integrator.name,
+    params: integrator.params,
+    ext: {},
+  };
+}
+
+/** Throw a clear error if the force call returned non-finite numbers. */
+export function checkForces(f: ForceResult, sys: System, where: string): void {
+  if (!Number.isFinite(f.energy)) {
+    throw new Error(`${where}: the potential energy is ${f.energy}; overlapping atoms or an exploding run (try a smaller dt or minimise first)`);
+  }
+  const F = f.forces;
+  for (let i = 0; i < F.length; i++) {
+    if (!Number.isFinite(F[i])) {
+      throw new Error(`${where}: non-finite force on atom id ${sys.ids[Math.floor(i / sys.dim)]}; overlapping atoms or an exploding run (try a smaller dt or minimise first)`);
+    }
+  }
+}
+
+/** Linear ramp fraction of the current step in [rampBegin, rampEnd] (0 when the window is empty). */
+export function rampFraction(state: MdState): number {
+  const span = state.rampEnd - state.rampBegin;
+  if (span <= 0) return 0;
+  return (state.step - state.rampBegin) / span;
+}
+
+/** v += h * ftm2v * F / m  (a half kick with h = dt/2). */
+export function kick(state: MdState, h: number): void {
+  const { sys } = state;
+  const v = sys.velocities!;
+  const F = state.force.forces;
+  const d = sys.dim;
+  const c = h * state.units.ftm2v;
+  for (let i = 0; i < sys.n; i++) {
+    const a = c / sys.masses[i];
+    const o = i * d;
+    for (let k = 0; k < d; k++) v[o + k] += a * F[o + k];
+  }
+}
+
+/** x += h * v. */
+export function drift(state: MdState, h: number): void {
+  const x = state.sys.positions;
+  const v = state.sys.velocities!;
+  for (let i = 0; i < x.length; i++) x[i] += h * v[i];
+}
+
+/** v *= f for all atoms. */
+export function scaleVelocities(state: MdState, f: number): void {
+  const v = state.sys.velocities!;
+  for (let i = 0; i < v.length; i++) v[i] *= f;
+}
+
+/** Wrap atoms into the cell (image flags updated), then compute forces at the new positions. */
+export function wrapAndComputeForces(state: MdState, provider: ForceProvider, peratom: boolean): void {
+  const { sys } = state;
+  sys.box.wrap(sys.positions, sys.images);
+  state.force = provider.compute(sys, { peratom });
+  checkForces(state.force, sys, `md/${state.integrator}.step ${state.step}`);
+}
+
+/** Advance the step counter and the time after a completed step; mirrors them into the System. */
+export function finishStep(state: MdState): void {
+  state.step += 1;
+  state.time += state.dt;
+  state.sys.timestep = state.step;
+  state.sys.time = state.time;
+}
+
+/** 2K in energy units (= dof kB T): the "kecurrent" of the Nose-Hoover equations. */
+export function twiceKinetic(state: MdState): number {
+  return 2 * kineticEnergy(state.sys, state.units);
+}
+
+/**
+ * Instantaneous scalar pressure in internal units (energy / volume):
+ *   P = (2K + tr W) / (d V)   (virial convention of src/core/types.ts).
+ * Multiply by units.nktv2p for the pressure unit of the unit system.
+ */
+export function pressureInternal(state: MdState, twoK = twiceKinetic(state)): number {
+  const d = state.sys.dim;
+  const W = state.force.virial;
+  let tr = 0;
+  for (let k = 0; k < d; k++) tr += W[k];
+  return (twoK + tr) / (d * state.sys.box.volume);
+}
+
+/**
+ * Pressure tensor in the pressure unit of the unit system,
+ * P_ab = nktv2p (sum m v_a v_b + W_ab) / V, ordered like the virial.
+ */
+export function pressureTensor(state: MdState): Float64Array {
+  const t = kineticTensor(state.sys, state.units);
+  const W = state.force.virial;
+  const c = state.units.nktv2p / state.sys.box.volume;
+  for (let k = 0; k < t.length; k++) t[k] = c * (t[k] + W[k]);
+  return t;
+}

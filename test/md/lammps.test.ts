@@ -1,0 +1,152 @@
+/**
+ * Same start, same algorithm: our NVT / NPT trajectories against LAMMPS
+ * (`fix nvt`, `fix npt ... iso`, KA lj/cut 2.5 with shift) step by step.
+ * Runs only where the `lmp` executable is installed.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createForceProvider } from '../../src/core/force-provider.ts';
+import type { Integrator } from '../../src/md/integrator.ts';
+import { npt, nvt } from '../../src/md/nose-hoover-integrator.ts';
+import { runMd } from '../../src/md/run.ts';
+import { LJ_UNITS, METAL_UNITS, type Units } from '../../src/md/units.ts';
+import { getPotential } from '../../src/potential/registry.ts';
+import { cloneSystem, type System } from '../../src/system/system.ts';
+import { initVelocities } from '../../src/md/velocities.ts';
+import { kaStart, latticeSystem } from './fixtures.ts';
+
+const CUZR_PATH = '/usr/share/lammps/potentials/CuZr_mm.eam.fs';
+
+function hasLammps(): boolean {
+  try {
+    execFileSync('lmp', ['-h'], { stdio: 'ignore', timeout: 20000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** LAMMPS data file (atomic style, image flags, velocities) with round-trip precision. */
+function dataFile(sys: System): string {
+  const g = (x: number) => x.toPrecision(17);
+  const lo = sys.box.lo, hi = sys.box.hi;
+  const lines = ['glasslab test', '', `${sys.n} atoms`, '2 atom types', ''];
+  for (let k = 0; k < 3; k++) lines.push(`${g(lo[k])} ${g(hi[k])} ${'xyz'[k]}lo ${'xyz'[k]}hi`);
+  const typeMass = new Map<number, number>();
+  for (let i = 0; i < sys.n; i++) typeMass.set(sys.types[i], sys.masses[i]);
+  lines.push('', 'Masses', '', ...[1, 2].map((t) => `${t} ${g(typeMass.get(t) ?? 1)}`), '', 'Atoms # atomic', '');
+  for (let i = 0; i < sys.n; i++) {
+    const p = [0, 1, 2].map((k) => g(sys.positions[3 * i + k])).join(' ');
+    const im = [0, 1, 2].map((k) => sys.images?.[3 * i + k] ?? 0).join(' ');
+    lines.push(`${sys.ids[i]} ${sys.types[i]} ${p} ${im}`);
+  }
+  lines.push('', 'Velocities', '');
+  for (let i = 0; i < sys.n; i++) lines.push(`${sys.ids[i]} ${[0, 1, 2].map((k) => g(sys.velocities![3 * i + k])).join(' ')}`);
+  return lines.join('\n') + '\n';
+}
+
+interface Row { step: number; T: number; PE: number; P: number; ext: number; V: number }
+
+const KA_LAMMPS = [
+  'units lj', 'atom_style atomic', 'boundary p p p', 'read_data data.in',
+  'pair_style lj/cut 2.5', 'pair_coeff 1 1 1.0 1.0 2.5', 'pair_coeff 1 2 1.5 0.8 2.0', 'pair_coeff 2 2 0.5 0.88 2.2',
+  'pair_modify shift yes', 'neighbor 0.3 bin', 'timestep 0.005',
+];
+
+function runLammps(sys: System, fix: string, steps: number, setup = KA_LAMMPS): Row[] {
+  const dir = mkdtempSync(join(tmpdir(), 'glasslab-lmp-'));
+  writeFileSync(join(dir, 'data.in'), dataFile(sys));
+  writeFileSync(join(dir, 'in.ka'), [
+    ...setup, 'neigh_modify every 1 delay 0 check yes',
+    `fix 1 all ${fix}`, 'thermo_style custom step temp pe press f_1 vol', 'thermo_modify format float %.17g norm no',
+    'thermo 10', `run ${steps}`, '',
+  ].join('\n'));
+  let log: string[];
+  try {
+    execFileSync('lmp', ['-in', 'in.ka', '-log', 'log.lammps', '-screen', 'none'], { cwd: dir, timeout: 60000 });
+    log = readFileSync(join(dir, 'log.lammps'), 'utf8').split('\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const start = log.findIndex((l) => /^\s*Step\s+Temp\s+PotEng/.test(l));
+  const rows: Row[] = [];
+  for (let i = start + 1; i < log.length; i++) {
+    const f = log[i].trim().split(/\s+/).map(Number);
+    if (f.length !== 6 || f.some((x) => !Number.isFinite(x))) break;
+    rows.push({ step: f[0], T: f[1], PE: f[2], P: f[3], ext: f[4], V: f[5] });
+  }
+  return rows;
+}
+
+async function runOurs(sys: System, integrator: Integrator, steps: number, model = 'ka', dt = 0.005, units: Units = LJ_UNITS): Promise<(Row & { etap0: number })[]> {
+  const etap0: number[] = [];
+  const r = await runMd(sys, createForceProvider(getPotential(model)), {
+    integrator, dt, steps, thermoEvery: 10, units,
+    observers: [{ every: 10, observe: (st) => etap0.push(st.ext.etap?.[0] ?? 0) }],
+  });
+  return r.thermo.map((t, k) => ({ step: t.step, T: t.T, PE: t.PE, P: t.P, ext: t.conserved - t.Etot, V: t.volume, etap0: etap0[k] }));
+}
+
+describe.skipIf(!hasLammps() || !existsSync(CUZR_PATH))('trajectories match LAMMPS (29Sep2021) from the same start', async () => {
+  // a liquid start: lattice melted by a short NVT run of our own
+  const liquid = kaStart(1.0, 2);
+  await runMd(liquid, createForceProvider(getPotential('ka')), { integrator: nvt({ Tstart: 1.0, Tdamp: 0.1 }), dt: 0.005, steps: 300 });
+  const start = () => { const s = cloneSystem(liquid); s.timestep = 0; s.time = 0; return s; };
+
+  it('fix nvt temp 1.0 0.8 0.1 (chain 3, ramp): T, PE, P and the chain energy agree step by step', async () => {
+    const lmp = runLammps(start(), 'nvt temp 1.0 0.8 0.1', 200);
+    const ours = await runOurs(start(), nvt({ Tstart: 1.0, Tstop: 0.8, Tdamp: 0.1 }), 200);
+    expect(lmp.length).toBe(21);
+    expect(ours.map((r) => r.step)).toEqual(lmp.map((r) => r.step));
+    for (let k = 0; k < lmp.length; k++) {
+      expect(Math.abs(ours[k].T - lmp[k].T)).toBeLessThan(1e-9);
+      expect(Math.abs(ours[k].PE - lmp[k].PE)).toBeLessThan(1e-8 * 250);
+      expect(Math.abs(ours[k].P - lmp[k].P)).toBeLessThan(1e-8);
+      expect(Math.abs(ours[k].ext - lmp[k].ext)).toBeLessThan(1e-8 * 250);
+    }
+  });
+
+  it('fix npt temp 1.0 1.0 0.1 iso 5.0 5.0 0.5 (MTK, chains 3): T, P and volume agree step by step', async () => {
+    const lmp = runLammps(start(), 'npt temp 1.0 1.0 0.1 iso 5.0 5.0 0.5', 200);
+    const ours = await runOurs(start(), npt({ Tstart: 1.0, Tdamp: 0.1, Pstart: 5, Pdamp: 0.5 }), 200);
+    expect(ours.map((r) => r.step)).toEqual(lmp.map((r) => r.step));
+    const V0 = lmp[0].V;
+    for (let k = 0; k < lmp.length; k++) {
+      expect(Math.abs(ours[k].T - lmp[k].T)).toBeLessThan(1e-9);
+      expect(Math.abs(ours[k].P - lmp[k].P)).toBeLessThan(1e-8);
+      expect(Math.abs(ours[k].V - lmp[k].V)).toBeLessThan(1e-9 * V0);
+      // LAMMPS counts P0 (V - V0) where we count P0 V; and its FixNH::compute_scalar
+      // weights the first barostat-chain position by d kT for iso although the chain
+      // dynamics (nhc_press_integrate) targets kT: we use kT, consistent with the
+      // dynamics, so the two differ by P0 V0 - (d - 1) kT etap_0
+      const expected = lmp[k].ext + 5 * V0 - 2 * 1.0 * ours[k].etap0;
+      expect(Math.abs(ours[k].ext - expected)).toBeLessThan(1e-8 * 250);
+    }
+  });
+
+  it('metal units, EAM: fix nvt temp 1500 1200 0.1 on Cu50Zr50 (eam/fs CuZr_mm) agrees step by step', async () => {
+    const pot = getPotential('cuzr');
+    const sys = latticeSystem(3, 6, 0.0573, { basis: 'bcc', fracA: 0.5, jiggle: 0.1, seed: 8 }); // N = 432, L = 19.6 A
+    for (let i = 0; i < sys.n; i++) sys.masses[i] = pot.typeMasses[sys.types[i]];
+    initVelocities(sys, 1500, 3, 'metal');
+    const s0 = () => { const s = cloneSystem(sys); s.timestep = 0; s.time = 0; return s; };
+    const lmp = runLammps(s0(), 'nvt temp 1500 1200 0.1', 100, [
+      'units metal', 'atom_style atomic', 'boundary p p p', 'read_data data.in',
+      'pair_style eam/fs', `pair_coeff * * ${CUZR_PATH} Cu Zr`, 'neighbor 1.0 bin', 'timestep 0.002',
+    ]);
+    // LAMMPS 29Sep2021 still has the CODATA 2006 boltz = 8.617343e-5 eV/K (ours: CODATA 2018,
+    // 8.617333262e-5, as newer LAMMPS); run with its value to compare trajectories
+    const lammps2021: Units = { ...METAL_UNITS, kB: 8.617343e-5 };
+    const ours = await runOurs(s0(), nvt({ Tstart: 1500, Tstop: 1200, Tdamp: 0.1 }), 100, 'cuzr', 0.002, lammps2021);
+    expect(ours.map((r) => r.step)).toEqual(lmp.map((r) => r.step));
+    for (let k = 0; k < lmp.length; k++) {
+      expect(Math.abs(ours[k].T - lmp[k].T)).toBeLessThan(1e-6); // K
+      expect(Math.abs(ours[k].PE - lmp[k].PE)).toBeLessThan(1e-7 * sys.n); // eV
+      expect(Math.abs(ours[k].P - lmp[k].P)).toBeLessThan(1e-3); // bar (|P| ~ 1e4)
+      expect(Math.abs(ours[k].ext - lmp[k].ext)).toBeLessThan(1e-7 * sys.n);
+    }
+  });
+});
