@@ -11,7 +11,8 @@
  * - 'f32': a gpu.js kernel over a full list, supplied through the `kernel`
  *   option (the extension point: any object with
  *   `compute(sys, fullList, opts): ForceResult`, e.g. `GpuLjForces` of
- *   ./gpu-pair-forces.ts, built with `await GpuLjForces.create(pot.pairTable(), { backend })`).
+ *   ./gpu-pair-forces.ts), or built by `createForceProviderAsync` from the
+ *   potential's LJ table on the requested gpu.js `backend`.
  */
 import type { System } from '../system/system.ts';
 import { NeighborListManager } from '../neighbor/neighbor-list.ts';
@@ -20,6 +21,7 @@ import type { Potential } from '../potential/types.ts';
 import { computeForcesF64, F64Workspace, ljCoefficientsOf, type LjCoefficients } from './forces-f64.ts';
 import type { ForceOptions, ForceProvider, ForceResult } from './types.ts';
 import { checkConfiguration } from './check-configuration.ts';
+import type { BackendRequest } from './backend.ts';
 
 export { checkConfiguration };
 
@@ -44,8 +46,8 @@ export interface ForceProviderOptions {
   skin?: number;
   /** 'f64' (default) or 'f32' (needs `kernel`) */
   precision?: 'f64' | 'f32';
-  /** gpu.js backend name, informative here: the backend is chosen when the `kernel` is created */
-  backend?: string;
+  /** gpu.js backend for precision 'f32' ('webasm' | 'cpu' | 'webgpu' | 'auto'), used by `createForceProviderAsync` */
+  backend?: BackendRequest;
   /** force kernel for precision 'f32' (see the module doc) */
   kernel?: ListForceKernel;
   /** initial neighbour-row stride (grows automatically on overflow) */
@@ -114,4 +116,20 @@ export class PotentialForceProvider implements ForceProvider {
 /** Build a force provider (see the module doc and `ForceProviderOptions`). */
 export function createForceProvider(potential: Potential, opts: ForceProviderOptions = {}): PotentialForceProvider {
   return new PotentialForceProvider(potential, opts);
+}
+
+/**
+ * Like `createForceProvider`, but for precision 'f32' without a `kernel` it
+ * builds the gpu.js LJ kernel (./gpu-pair-forces.ts) from the potential's
+ * coefficient table on `opts.backend` (gpu.js is loaded only here).
+ */
+export async function createForceProviderAsync(potential: Potential, opts: ForceProviderOptions = {}): Promise<PotentialForceProvider> {
+  if (opts.precision !== 'f32' || opts.kernel) return new PotentialForceProvider(potential, opts);
+  const withTable = potential as Potential & { pairTable?: () => import('../potential/lennard-jones.ts').LjPairTable };
+  if (potential.kind !== 'pair' || typeof withTable.pairTable !== 'function') {
+    throw new Error(`createForceProviderAsync: precision 'f32' has gpu.js kernels for LJ-family potentials only; '${potential.name}' has no LJ coefficient table: use precision 'f64'`);
+  }
+  const { GpuLjForces } = await import('./gpu-pair-forces.ts');
+  const kernel = await GpuLjForces.create(withTable.pairTable(), opts.backend !== undefined ? { backend: opts.backend } : {});
+  return new PotentialForceProvider(potential, { ...opts, kernel });
 }

@@ -2,7 +2,8 @@
  * Cell-list construction of Verlet neighbour lists (Allen & Tildesley,
  * "Computer Simulation of Liquids", 2nd ed., sections 5.3-5.4), for 2D/3D,
  * orthorhombic and triclinic cells, and a manager that rebuilds the list when
- * an atom moved more than skin/2 or the cell changed.
+ * an atom moved more than skin/2 (less when the cell also deformed, see
+ * `needsRebuild`).
  *
  * Binning is done in fractional coordinates: along each periodic direction k
  * the unit interval is cut into n_k = floor(m w_k / r_list) slabs, w_k the
@@ -51,6 +52,8 @@ export interface NeighborListOptions {
 export interface VerletList extends NeighborList {
   /** positions at build time (copy, n*dim) */
   readonly refPositions: Float64Array;
+  /** wrapped fractional coordinates at build time (stride 3, see cell-geometry.ts) */
+  readonly refFractional: Float64Array;
   /** cell at build time */
   readonly box: Box;
   /** number of times the row stride had to grow while building this list */
@@ -91,7 +94,7 @@ export function buildNeighborList(sys: System, opts: NeighborListOptions): Verle
     if (maxCount <= stride) {
       return {
         kind, n, stride, neighbors, counts, cutoff, skin,
-        refPositions: sys.positions.slice(), box: sys.box, overflowGrowths: growths, entries,
+        refPositions: sys.positions.slice(), refFractional: s, box: sys.box, overflowGrowths: growths, entries,
       };
     }
     const grown = Math.ceil(maxCount * 1.25) + 4;
@@ -316,10 +319,9 @@ function throwOverlap(sys: System, i: number, j: number, r: number, overlap: num
 
 /**
  * Keeps one neighbour list valid for a changing configuration: `update(sys)`
- * returns the current list, rebuilding it when some atom moved more than
- * skin/2 (minimum image) since the last build, the cell changed, or the atom
- * count changed. Any change of the cell triggers a rebuild (simple and safe;
- * NPT and AQS then rebuild every step).
+ * returns the current list, rebuilding it when `needsRebuild` says so: an
+ * atom moved more than skin/2, or less when the cell was also deformed (NPT,
+ * shear), so small cell changes do not force a rebuild every step.
  */
 export class NeighborListManager {
   readonly options: NeighborListOptions;
@@ -359,37 +361,62 @@ export class NeighborListManager {
   }
 }
 
-/** True when `sys` is not covered by `nl`: atom count or cell changed, or an atom moved more than skin/2. */
+/**
+ * True when `sys` is not covered by `nl`. The list holds every pair closer
+ * than r_list = cutoff + skin at build time. With F = H H_ref^-1 the cell
+ * deformation since then and Delta_i = H (s_i - s_i,ref) the non-affine
+ * displacement of atom i (fractional coordinates s, minimum image), a pair
+ * vector became r_ij = F r_ij,ref + Delta_i - Delta_j, so a pair that was not
+ * listed (|r_ij,ref| >= r_list) is still beyond the cutoff while
+ *   (1 - ||F - I||_F) r_list - 2 max_i |Delta_i| >= cutoff
+ * (1 - ||F - I||_F bounds the smallest singular value of F). For a fixed
+ * cell this is the usual "no atom moved more than skin/2". The list is also
+ * stale when the atom count or periodicity changed, or the cutoff no longer
+ * fits the (deformed) cell.
+ */
 export function needsRebuild(nl: VerletList, sys: System): boolean {
   if (sys.n !== nl.n || sys.positions.length !== nl.refPositions.length) return true;
-  if (!sameBox(sys.box, nl.box)) return true;
-  const g = cellGeometry(sys.box);
-  const lim2 = (nl.skin / 2) ** 2;
-  const x = sys.positions, r = nl.refPositions, d = sys.dim;
-  const n = sys.n;
-  for (let i = 0; i < n; i++) {
-    const o = i * d;
-    const dz = d === 3 ? x[o + 2] - r[o + 2] : 0;
-    let sz = d === 3 ? dz / g.lz : 0;
-    let sy = (x[o + 1] - r[o + 1] - g.yz * sz) / g.ly;
-    let sx = (x[o] - r[o] - g.xy * sy - g.xz * sz) / g.lx;
-    if (g.px) sx -= Math.round(sx);
-    if (g.py) sy -= Math.round(sy);
-    if (g.pz) sz -= Math.round(sz);
+  const box = sys.box, ref = nl.box;
+  if (box.dim !== ref.dim) return true;
+  for (let k = 0; k < box.dim; k++) if (box.periodic[k] !== ref.periodic[k]) return true;
+  const g = cellGeometry(box);
+  if (nl.cutoff >= maxListRadius(g)) return true; // the rebuild reports the too-small cell
+  const strain = box === ref ? 0 : deformationNorm(ref, box);
+  const margin = (1 - strain) * (nl.cutoff + nl.skin) - nl.cutoff;
+  if (!(margin > 0)) return true;
+  const lim2 = (margin / 2) ** 2;
+  const s = wrappedFractional(sys, undefined, 'neighbor list');
+  const r = nl.refFractional;
+  const px = g.wrap[0], py = g.wrap[1], pz = g.wrap[2];
+  for (let i = 0; i < sys.n; i++) {
+    let sx = s[3 * i] - r[3 * i], sy = s[3 * i + 1] - r[3 * i + 1], sz = s[3 * i + 2] - r[3 * i + 2];
+    sx -= px * Math.floor(sx + 0.5);
+    sy -= py * Math.floor(sy + 0.5);
+    sz -= pz * Math.floor(sz + 0.5);
     const cx = g.lx * sx + g.xy * sy + g.xz * sz;
     const cy = g.ly * sy + g.yz * sz;
-    const cz = d === 3 ? g.lz * sz : 0;
-    const d2 = cx * cx + cy * cy + cz * cz;
-    if (!(d2 <= lim2)) return true; // also true for NaN: the rebuild then reports the bad atom
+    const cz = g.lz * sz;
+    if (!(cx * cx + cy * cy + cz * cz <= lim2)) return true;
   }
   return false;
 }
 
-function sameBox(a: Box, b: Box): boolean {
-  if (a === b) return true;
-  if (a.dim !== b.dim || a.xy !== b.xy || a.xz !== b.xz || a.yz !== b.yz) return false;
-  for (let k = 0; k < a.dim; k++) {
-    if (a.lo[k] !== b.lo[k] || a.lengths[k] !== b.lengths[k] || a.periodic[k] !== b.periodic[k]) return false;
+/** ||F - I||_F for F = H H_ref^-1, H the upper-triangular cell matrices (2D: z row/column identity). */
+export function deformationNorm(ref: Box, box: Box): number {
+  const h = cellGeometry(box), h0 = cellGeometry(ref);
+  const H = [[h.lx, h.xy, h.xz], [0, h.ly, h.yz], [0, 0, h.lz]];
+  const inv = [
+    [1 / h0.lx, -h0.xy / (h0.lx * h0.ly), (h0.xy * h0.yz - h0.xz * h0.ly) / (h0.lx * h0.ly * h0.lz)],
+    [0, 1 / h0.ly, -h0.yz / (h0.ly * h0.lz)],
+    [0, 0, 1 / h0.lz],
+  ];
+  let sum = 0;
+  for (let a = 0; a < 3; a++) {
+    for (let b = 0; b < 3; b++) {
+      let f = 0;
+      for (let k = 0; k < 3; k++) f += H[a][k] * inv[k][b];
+      sum += (f - (a === b ? 1 : 0)) ** 2;
+    }
   }
-  return true;
+  return Math.sqrt(sum);
 }

@@ -87,7 +87,7 @@ function compare(sys: System, pot: Potential, ref: LammpsResult, rtol: number): 
 describe.skipIf(!haveLmp)('f64 forces agree with LAMMPS', () => {
   it('KA (lj/cut 2.5 + shift) in a triclinic box', () => {
     const box = makeBox({ dim: 3, lengths: [7.1, 6.9, 7.3], lo: [-1, 0.5, 2], tilt: { xy: 1.3, xz: -0.8, yz: 0.6 } });
-    const sys = randomSystem(box, 300, 77, { minDist: 0.82 });
+    const sys = randomSystem(box, 220, 77, { minDist: 0.8 });
     const ref = lammpsForces(sys, 'lj', 2, [0, 1, 1], [
       'pair_style lj/cut 2.5', 'pair_modify shift yes',
       'pair_coeff 1 1 1.0 1.0 2.5', 'pair_coeff 1 2 1.5 0.8 2.0', 'pair_coeff 2 2 0.5 0.88 2.2',

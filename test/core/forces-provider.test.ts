@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkConfiguration, createForceProvider, DEFAULT_SKIN_LJ, DEFAULT_SKIN_METAL, type ListForceKernel } from '../../src/core/force-provider.ts';
+import { checkConfiguration, createForceProvider, createForceProviderAsync, DEFAULT_SKIN_LJ, DEFAULT_SKIN_METAL, type ListForceKernel } from '../../src/core/force-provider.ts';
 import { computeForcesF64 } from '../../src/core/forces-f64.ts';
 import { buildNeighborList } from '../../src/neighbor/neighbor-list.ts';
 import type { NeighborList } from '../../src/neighbor/types.ts';
@@ -66,6 +66,9 @@ describe('createForceProvider', () => {
     const kernel = await GpuLjForces.create(ka.pairTable(), { backend: 'cpu' });
     const sys = randomSystem(makeBox({ dim: 3, lengths: [6.5, 6.5, 6.5] }), 150, 12, { minDist: 0.85 });
     const f32 = createForceProvider(ka, { precision: 'f32', kernel }).compute(sys);
+    const viaAsync = (await createForceProviderAsync(ka, { precision: 'f32', backend: 'cpu' })).compute(sys);
+    expect(maxDiff(viaAsync.forces, f32.forces).diff).toBe(0);
+    await expect(createForceProviderAsync(polyEam(), { precision: 'f32' })).rejects.toThrow(/LJ-family potentials only/);
     const f64 = createForceProvider(ka).compute(sys);
     const d = maxDiff(f32.forces, f64.forces);
     expect(d.diff).toBeLessThan(1e-4 * d.scale);

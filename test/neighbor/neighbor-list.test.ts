@@ -164,18 +164,46 @@ describe('NeighborListManager rebuild rules', () => {
     expect(mgr.rebuildCount).toBe(1);
   });
 
-  it('rebuilds when the box changes, and the list is right for the new box', () => {
+  it('keeps the list under a small cell deformation as long as it still holds every pair within the cutoff', () => {
     const sys = make();
-    const mgr = new NeighborListManager({ cutoff: 1.3, skin, kind: 'half' });
+    const cutoff = 1.3;
+    const mgr = new NeighborListManager({ cutoff, skin, kind: 'half' });
     const nl = mgr.update(sys);
-    sys.box = sys.box.with({ tilt: { xy: 1.001, xz: 0.5, yz: -0.7 } });
-    expect(needsRebuild(nl, sys)).toBe(true);
-    const nl2 = mgr.update(sys);
-    expect(mgr.rebuildCount).toBe(2);
-    expect(new Set(listPairs(nl2))).toEqual(bruteForcePairs(sys, 1.3 + skin, 'half'));
+    const base = sys.box;
+    const x0 = sys.positions.slice();
+    let kept = 0;
+    for (let step = 1; step <= 40; step++) {
+      // affine shear + compression of box and atoms, plus a little non-affine noise
+      const gamma = 0.004 * step, squeeze = 1 - 0.002 * step;
+      sys.box = base.with({ lengths: [base.lengths[0], base.lengths[1], base.lengths[2] * squeeze], tilt: { xy: base.xy + gamma * base.lengths[1], xz: base.xz, yz: base.yz } });
+      for (let i = 0; i < sys.n; i++) {
+        const o = 3 * i;
+        const sz = (x0[o + 2] - base.lo[2]) * squeeze;
+        sys.positions[o] = x0[o] + gamma * (x0[o + 1] - base.lo[1]) + 0.01 * Math.sin(i + step);
+        sys.positions[o + 1] = x0[o + 1];
+        sys.positions[o + 2] = base.lo[2] + sz;
+      }
+      const cur = mgr.update(sys);
+      if (cur === nl) kept++;
+      // whatever was decided, the current list holds every pair within the cutoff
+      const listed = new Set(listPairs(cur));
+      for (const p of bruteForcePairs(sys, cutoff, 'half')) expect(listed.has(p)).toBe(true);
+    }
+    expect(kept).toBeGreaterThan(3); // small deformations reuse the list ...
+    expect(mgr.rebuildCount).toBeGreaterThan(1); // ... large ones rebuild
     // an equal but distinct Box object is not a change
+    const before = mgr.rebuildCount;
     sys.box = sys.box.with({});
     mgr.update(sys);
-    expect(mgr.rebuildCount).toBe(2);
+    expect(mgr.rebuildCount).toBe(before);
+  });
+
+  it('rebuilds (and then reports) when the deformed cell became too small for the cutoff', () => {
+    const sys = make();
+    const mgr = new NeighborListManager({ cutoff: 1.3, skin, kind: 'full' });
+    const nl = mgr.update(sys);
+    sys.box = sys.box.with({ lengths: [2.9, 6.5, 7] });
+    expect(needsRebuild(nl, sys)).toBe(true);
+    expect(() => mgr.update(sys)).toThrow(/too small for the cutoff/);
   });
 });

@@ -1,0 +1,96 @@
+/**
+ * Timings of the f64 core on the KA glass former, N = 4000 at number density
+ * 1.2 (FCC lattice + jitter, 80:20 types: pair counts as in the liquid):
+ * half-list build (cutoff 2.5 + skin 0.3), force+energy+virial through the
+ * inlined LJ-table path and the generic radial() path, per-atom output,
+ * Hessian assembly; and CuZr EAM/FS at its density when the file is present.
+ *
+ *   npx tsx bench/forces-f64.ts
+ */
+import { existsSync } from 'node:fs';
+import { Box } from '../src/system/box.ts';
+import { createSystem, type System } from '../src/system/system.ts';
+import { buildNeighborList } from '../src/neighbor/neighbor-list.ts';
+import { computeForcesF64, F64Workspace } from '../src/core/forces-f64.ts';
+import { assembleHessian } from '../src/core/hessian.ts';
+import { createKobAndersen } from '../src/potential/ka.ts';
+import { loadEamFs } from '../src/potential/eam-fs.ts';
+
+function fccSystem(cells: number, density: number, jitter: number, typeB: number): System {
+  const a = Math.cbrt(4 / density);
+  const n = 4 * cells ** 3;
+  const pos = new Float64Array(3 * n);
+  const basis = [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]];
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  let p = 0;
+  for (let x = 0; x < cells; x++) for (let y = 0; y < cells; y++) for (let z = 0; z < cells; z++) {
+    for (const b of basis) {
+      pos[3 * p] = (x + b[0]) * a + jitter * (rnd() - 0.5);
+      pos[3 * p + 1] = (y + b[1]) * a + jitter * (rnd() - 0.5);
+      pos[3 * p + 2] = (z + b[2]) * a + jitter * (rnd() - 0.5);
+      p++;
+    }
+  }
+  const types = Int32Array.from({ length: n }, () => (rnd() < typeB ? 2 : 1));
+  return createSystem({ box: Box.cube(3, cells * a), positions: pos, types });
+}
+
+/**
+ * Wall-clock median and minimum per call, plus CPU time per call (process
+ * user+system time over all repetitions): on a shared, loaded machine the
+ * CPU time is the number to quote, wall time includes waiting for a core.
+ */
+function time(label: string, reps: number, fn: () => void): number {
+  for (let r = 0; r < Math.min(reps, 20); r++) fn(); // warm-up
+  const samples: number[] = [];
+  const c0 = process.cpuUsage();
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    fn();
+    samples.push(performance.now() - t0);
+  }
+  const c = process.cpuUsage(c0);
+  samples.sort((x, y) => x - y);
+  const med = samples[Math.floor(samples.length / 2)];
+  const cpu = (c.user + c.system) / 1000 / reps;
+  console.log(`${label.padEnd(58)} cpu ${cpu.toFixed(2)} ms/call, wall median ${med.toFixed(2)} (min ${samples[0].toFixed(2)})`);
+  return med;
+}
+
+/** Machine calibration: a dependent multiply-add chain; ~2.7 ns/iteration on an idle ~3 GHz core. */
+function calibrate(): void {
+  const c0 = process.cpuUsage();
+  let a = 0;
+  const b = 1.0000001;
+  for (let i = 0; i < 1e8; i++) a = a * b + 1e-9;
+  const c = process.cpuUsage(c0);
+  console.log(`calibration: ${((c.user + c.system) * 1e3 / 1e8).toFixed(2)} ns cpu per dependent multiply-add (${a > 0 ? 'ok' : ''})`);
+}
+calibrate();
+
+const ka = createKobAndersen('shift');
+const kaSf = createKobAndersen('shifted-force');
+const sys = fccSystem(10, 1.2, 0.15, 0.2);
+const half = buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'half' });
+console.log(`KA N=${sys.n}, L=${sys.box.lengths[0].toFixed(3)}, half-list entries ${half.entries}, stride ${half.stride}`);
+time('half list build, cutoff 2.5 + skin 0.3 (2 cells/cutoff)', 60, () => buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'half' }));
+time('half list build, 1 cell/cutoff', 60, () => buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'half', cellsPerCutoff: 1 }));
+time('full list build', 40, () => buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'full' }));
+const ws = new F64Workspace();
+time('KA force+energy+virial, LJ table (inlined)', 200, () => computeForcesF64(sys, ka, half, {}, ws));
+time('KA force+energy+virial + per-atom energy/virial', 200, () => computeForcesF64(sys, ka, half, { peratom: true }, ws));
+time('KA-sf (shifted force: one sqrt per pair)', 200, () => computeForcesF64(sys, kaSf, half, {}, ws));
+time('KA force+energy+virial, generic radial() path', 60, () => computeForcesF64(sys, ka, half, {}, ws, null));
+time('KA Hessian assembly (block CSR)', 5, () => assembleHessian(sys, ka, { neighborList: half }));
+
+const cuzrFile = '/usr/share/lammps/potentials/CuZr_mm.eam.fs';
+if (existsSync(cuzrFile)) {
+  const eam = loadEamFs(cuzrFile);
+  const cu = fccSystem(10, 0.0573, 0.2, 0.5);
+  const nl = buildNeighborList(cu, { cutoff: eam.maxCutoff, skin: 1.0, kind: 'half' });
+  console.log(`CuZr N=${cu.n}, L=${cu.box.lengths[0].toFixed(2)} A, cutoff ${eam.maxCutoff}, half-list entries ${nl.entries}`);
+  time('CuZr half list build (skin 1.0 A)', 20, () => buildNeighborList(cu, { cutoff: eam.maxCutoff, skin: 1.0, kind: 'half' }));
+  time('CuZr EAM force+energy+virial (generic interface)', 20, () => computeForcesF64(cu, eam, nl, {}, ws));
+  time('CuZr EAM Hessian assembly', 2, () => assembleHessian(cu, eam, { neighborList: nl }));
+}
