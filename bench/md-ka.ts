@@ -1,0 +1,162 @@
+/**
+ * MD speed against LAMMPS on the same machine and the same input:
+ * Kob-Andersen 80:20, rho = 1.2, T = 0.8, NVT (Nose-Hoover, Tdamp = 100 dt),
+ * dt = 0.005, truncated-and-shifted LJ at 2.5 sigma_ab, Verlet skin 0.3.
+ *
+ * For each N: one random start (src/cli/random-config.ts) with velocities
+ * at T (seeded), written as a LAMMPS data file; then
+ *   - glasslab, f64 force loop (the default provider), and with --f32 also
+ *     the gpu.js f32 kernel,
+ *   - LAMMPS on 1 core (`lmp -in bench/lammps/in.ka-nvt.lmp`),
+ *   - LAMMPS on 2 cores (`mpirun -np 2 lmp ...`) when mpirun exists,
+ * timing the integration loop only (LAMMPS "Loop time"; glasslab runMd
+ * wallSeconds, which excludes the initial force call, like LAMMPS).
+ * The cost exponent b in t_step ~ N^b is a least-squares fit of
+ * log t_step against log N over the sizes run.
+ *
+ *   node --import tsx bench/md-ka.ts [--steps 10000] [--sizes 1000,2000,4000,8000] [--f32]
+ *
+ * With fewer steps than 10000 the printed "10k-step time" is extrapolated
+ * linearly from the measured rate (stated in the output).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomConfiguration } from '../src/cli/random-config.ts';
+import { createForceProvider } from '../src/core/force-provider.ts';
+import { GpuLjForces } from '../src/core/gpu-pair-forces.ts';
+import { writeLammpsData } from '../src/io/index.ts';
+import { nvt } from '../src/md/nose-hoover-integrator.ts';
+import { runMd } from '../src/md/run.ts';
+import { initVelocities } from '../src/md/velocities.ts';
+import { createKobAndersen, KA_DEFAULTS } from '../src/potential/ka.ts';
+import { cloneSystem } from '../src/system/system.ts';
+
+const T = 0.8, DT = 0.005, TDAMP = 100 * DT, DENSITY = 1.2, SKIN = 0.3;
+const TEMPLATE = resolve(import.meta.dirname, 'lammps/in.ka-nvt.lmp');
+
+interface Options { steps: number; sizes: number[]; f32: boolean; seed: number }
+
+function parseCli(argv: string[]): Options {
+  const o: Options = { steps: 10000, sizes: [1000, 2000, 4000, 8000], f32: false, seed: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--steps') o.steps = Number(argv[++i]);
+    else if (a === '--sizes') o.sizes = argv[++i].split(',').map(Number);
+    else if (a === '--f32') o.f32 = true;
+    else if (a === '--seed') o.seed = Number(argv[++i]);
+    else throw new Error(`bench/md-ka: unknown argument ${a}; use --steps N, --sizes 1000,2000, --f32, --seed S`);
+  }
+  if (!Number.isInteger(o.steps) || o.steps < 1) throw new Error('bench/md-ka: --steps must be a positive integer');
+  if (o.sizes.some((n) => !Number.isInteger(n) || n < 100)) throw new Error('bench/md-ka: --sizes must be integers >= 100');
+  return o;
+}
+
+function haveCommand(cmd: string, args: string[]): boolean {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+/** Rates per wall second and per CPU second (the second is robust to a loaded machine). */
+interface Timing { stepsPerSecond: number; stepsPerCpuSecond: number; pePerAtom: number; temp: number }
+
+/** Run the template; rate from "Loop time of X on P procs for S steps". */
+function runLammps(dir: string, data: string, steps: number, np: number): Timing {
+  const lmpArgs = ['-in', TEMPLATE, '-log', `log.np${np}`, '-screen', 'none',
+    '-var', 'data', data, '-var', 'steps', String(steps), '-var', 'temp', String(T),
+    '-var', 'tdamp', String(TDAMP), '-var', 'dt', String(DT)];
+  const [cmd, args] = np === 1 ? ['lmp', lmpArgs] : ['mpirun', ['--allow-run-as-root', '-np', String(np), 'lmp', ...lmpArgs]];
+  const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  if (r.status !== 0) throw new Error(`LAMMPS (np=${np}) failed: ${(r.stderr || r.stdout).slice(-2000)}`);
+  const log = spawnSync('cat', [join(dir, `log.np${np}`)], { encoding: 'utf8' }).stdout;
+  const m = /Loop time of ([\d.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms/.exec(log);
+  if (!m) throw new Error(`LAMMPS (np=${np}): no "Loop time" line in the log`);
+  // last thermo row: step temp pe ke etotal press (norm no)
+  const rows = log.split('\n').filter((l) => /^\s*\d+\s+[-\d.eE+]+\s+[-\d.eE+]+/.test(l));
+  const last = rows.at(-1)!.trim().split(/\s+/).map(Number);
+  // "97.9% CPU use with 1 MPI tasks": CPU time per task = loop time x fraction
+  const cpu = /([\d.]+)% CPU use with/.exec(log);
+  const loop = Number(m[1]);
+  const cpuSeconds = loop * (cpu ? Number(cpu[1]) / 100 : 1);
+  return { stepsPerSecond: Number(m[3]) / loop, stepsPerCpuSecond: Number(m[3]) / cpuSeconds, pePerAtom: last[2] / Number(m[4]), temp: last[1] };
+}
+
+async function runOurs(start: ReturnType<typeof randomConfiguration>, steps: number, f32: boolean): Promise<Timing> {
+  const pot = createKobAndersen('shift');
+  const provider = f32
+    ? createForceProvider(pot, { skin: SKIN, precision: 'f32', kernel: await GpuLjForces.create(pot.pairTable(), { backend: 'auto' }) })
+    : createForceProvider(pot, { skin: SKIN });
+  const sys = cloneSystem(start);
+  // CPU time of this process over the run (includes the initial force call, 1 of `steps` + 1)
+  const c0 = process.cpuUsage();
+  const r = await runMd(sys, provider, { integrator: nvt({ Tstart: T, Tdamp: TDAMP }), dt: DT, steps, thermoEvery: 0 });
+  const c = process.cpuUsage(c0);
+  const last = r.thermo.at(-1)!;
+  return {
+    stepsPerSecond: r.stepsDone / r.wallSeconds, stepsPerCpuSecond: r.stepsDone / ((c.user + c.system) / 1e6),
+    pePerAtom: last.PE / sys.n, temp: last.T,
+  };
+}
+
+/** Least-squares slope of log y against log x. */
+function exponent(xs: number[], ys: number[]): number {
+  const lx = xs.map(Math.log), ly = ys.map(Math.log);
+  const mx = lx.reduce((a, b) => a + b) / lx.length, my = ly.reduce((a, b) => a + b) / ly.length;
+  let sxy = 0, sxx = 0;
+  for (let i = 0; i < lx.length; i++) { sxy += (lx[i] - mx) * (ly[i] - my); sxx += (lx[i] - mx) ** 2; }
+  return sxy / sxx;
+}
+
+async function main(): Promise<void> {
+  const o = parseCli(process.argv.slice(2));
+  if (!haveCommand('lmp', ['-h'])) throw new Error('bench/md-ka: LAMMPS (lmp) not found; install the Debian package lammps');
+  const mpi = haveCommand('mpirun', ['--version']);
+  const dir = mkdtempSync(join(tmpdir(), 'glasslab-bench-'));
+  const rows: Record<string, number>[] = [];
+  try {
+    for (const n of o.sizes) {
+      const start = randomConfiguration({ n, density: DENSITY, dim: 3, composition: KA_DEFAULTS.composition, typeMasses: [0, 1, 1], seed: o.seed });
+      initVelocities(start, T, o.seed);
+      const data = join(dir, `ka-${n}.data`);
+      await writeLammpsData(data, start);
+      const row: Record<string, number> = { n };
+      const f64 = await runOurs(start, o.steps, false);
+      row.ours = f64.stepsPerSecond; row.oursCpu = f64.stepsPerCpuSecond; row.oursPe = f64.pePerAtom;
+      if (o.f32) { const f = await runOurs(start, o.steps, true); row.ours32 = f.stepsPerSecond; }
+      const l1 = runLammps(dir, data, o.steps, 1);
+      row.lmp1 = l1.stepsPerSecond; row.lmp1Cpu = l1.stepsPerCpuSecond; row.lmpPe = l1.pePerAtom;
+      if (mpi) row.lmp2 = runLammps(dir, data, o.steps, 2).stepsPerSecond;
+      rows.push(row);
+      console.error(`N=${n}: glasslab ${row.ours.toFixed(1)} steps/s, LAMMPS 1 core ${row.lmp1.toFixed(1)}${mpi ? `, 2 cores ${row.lmp2.toFixed(1)}` : ''} steps/s`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const f = (x: number | undefined, d = 1) => (x === undefined ? '-' : x.toFixed(d));
+  const lines: string[] = [];
+  lines.push(`KA 80:20, rho ${DENSITY}, T ${T}, NVT (Nose-Hoover, Tdamp ${TDAMP}), dt ${DT}, skin ${SKIN}; ${o.steps} steps per run, same start for both codes.`);
+  if (o.steps < 10000) lines.push(`Times for 10000 steps are extrapolated linearly from ${o.steps}-step runs.`);
+  lines.push(`Rates are per wall-clock second of the integration loop; the "per CPU s" ratio divides by process CPU time instead (robust to other load on the machine; load average at the end: ${loadavg()[0].toFixed(2)} on ${cpus().length} cores).`);
+  lines.push('');
+  const head = ['N', 'glasslab f64 (steps/s)', ...(o.f32 ? ['glasslab f32 (steps/s)'] : []), 'LAMMPS 1 core', ...(mpi ? ['LAMMPS 2 cores'] : []),
+    'glasslab / LAMMPS-1', ...(mpi ? ['glasslab / LAMMPS-2'] : []), 'same, per CPU s: glasslab / LAMMPS-1',
+    '10k steps, glasslab (s)', 'PE/N at end, glasslab', 'PE/N at end, LAMMPS'];
+  lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
+  for (const r of rows) {
+    const cells = [String(r.n), f(r.ours), ...(o.f32 ? [f(r.ours32)] : []), f(r.lmp1), ...(mpi ? [f(r.lmp2)] : []),
+      f(r.ours / r.lmp1, 3), ...(mpi ? [f(r.ours / r.lmp2, 3)] : []), f(r.oursCpu / r.lmp1Cpu, 3),
+      f(10000 / r.ours, 1), f(r.oursPe, 4), f(r.lmpPe, 4)];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  if (rows.length >= 2) {
+    const ns = rows.map((r) => r.n);
+    const b = (key: string) => exponent(ns, rows.map((r) => 1 / r[key])).toFixed(2);
+    lines.push('', `Cost exponent b in t_step ~ N^b (least squares over N = ${ns.join(', ')}): glasslab f64 ${b('ours')}` +
+      `${o.f32 ? `, glasslab f32 ${b('ours32')}` : ''}, LAMMPS 1 core ${b('lmp1')}${mpi ? `, LAMMPS 2 cores ${b('lmp2')}` : ''}.`);
+  }
+  console.log(lines.join('\n'));
+}
+
+await main();

@@ -1,0 +1,17 @@
+/** All commands of the CLI and the magics, in the order `--help` lists them. */
+import { Registry } from '../registry.ts';
+import { demoCommand } from './demo.ts';
+import { energyCommand } from './energy.ts';
+import { mdCommand } from './md.ts';
+import { minimizeCommand } from './minimize.ts';
+import { kernelCommand, runNotebooksCommand } from '../../../kernel/commands.ts';
+
+export function createRegistry(): Registry {
+  return new Registry()
+    .add(mdCommand)
+    .add(minimizeCommand)
+    .add(energyCommand)
+    .add(demoCommand)
+    .add(runNotebooksCommand)
+    .add(kernelCommand);
+}
