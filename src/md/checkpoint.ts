@@ -44,6 +44,9 @@ export interface CheckpointHeader {
   dof: number;
   rampBegin: number;
   rampEnd: number;
+  /** time and step the time axis counts from (time = timeOrigin + (step - stepOrigin) dt) */
+  timeOrigin?: number;
+  stepOrigin?: number;
   periodic: boolean[];
   ext: string[];
   rng: RngState | null;
@@ -80,6 +83,7 @@ export function saveCheckpoint(path: string, state: MdState): void {
     integrator: state.integrator, params: { ...state.params }, units: state.units.name,
     dim: sys.dim, n: sys.n, step: state.step, dof: state.dof,
     rampBegin: state.rampBegin, rampEnd: state.rampEnd,
+    timeOrigin: state.timeOrigin, stepOrigin: state.stepOrigin,
     periodic: [...sys.box.periodic], ext: extNames,
     rng: state.rng ? state.rng.getState() : null, arrays: entries,
   };
@@ -157,6 +161,7 @@ export function loadCheckpoint(path: string): MdState {
     sys, units: getUnits(h.units), dt: sc[0], step: h.step, time: sc[1],
     force: { energy: sc[2], forces: f64('forces'), virial: f64('virial') },
     dof: h.dof, rampBegin: h.rampBegin, rampEnd: h.rampEnd,
+    timeOrigin: h.timeOrigin ?? sc[1], stepOrigin: h.stepOrigin ?? h.step,
     integrator: h.integrator, params: h.params, ext,
   };
   if (h.rng) state.rng = Rng.fromState(h.rng);

@@ -1,7 +1,7 @@
 /**
  * Observers of the MD run loop: the thermo log (LAMMPS `thermo`) and a dump
  * observer that hands frames to any writer callback (the LAMMPS dump writer
- * of src/io plugs in through `DumpWriter`, a one-method interface).
+ * of src/io plugs in through `MdFrameWriter`, a one-method interface).
  */
 import type { System } from '../system/system.ts';
 import type { Integrator } from './integrator.ts';
@@ -73,7 +73,7 @@ export function thermoObserver(every: number, onRow?: (row: ThermoRow) => void):
 }
 
 /** A frame handed to a dump writer. Arrays are live views of the running state: copy what you keep. */
-export interface DumpFrame {
+export interface MdFrame {
   step: number;
   time: number;
   system: System;
@@ -84,10 +84,10 @@ export interface DumpFrame {
 }
 
 /** Anything that writes frames (e.g. a LAMMPS dump writer from src/io). */
-export type DumpWriter = (frame: DumpFrame) => void;
+export type MdFrameWriter = (frame: MdFrame) => void;
 
 /** Dump observer: calls `write` every `every` steps. */
-export function dumpObserver(every: number, write: DumpWriter, opts: { peratom?: boolean } = {}): Observer {
+export function dumpObserver(every: number, write: MdFrameWriter, opts: { peratom?: boolean } = {}): Observer {
   checkEvery('dumpObserver', every);
   const peratom = opts.peratom ?? false;
   return {
@@ -98,7 +98,7 @@ export function dumpObserver(every: number, write: DumpWriter, opts: { peratom?:
       if (peratom && !f.peratomEnergy) {
         throw new Error(`md/dumpObserver: per-atom energies missing at step ${state.step}; the force provider ignored { peratom: true }`);
       }
-      const frame: DumpFrame = { step: state.step, time: state.time, system: state.sys, forces: f.forces };
+      const frame: MdFrame = { step: state.step, time: state.time, system: state.sys, forces: f.forces };
       if (peratom) {
         frame.peratomEnergy = f.peratomEnergy;
         if (f.peratomVirial) frame.peratomVirial = f.peratomVirial;

@@ -21,8 +21,10 @@ export interface MdState {
   dt: number;
   /** number of steps done (LAMMPS ntimestep) */
   step: number;
-  /** simulated time; advanced by dt each step */
+  /** simulated time = timeOrigin + (step - stepOrigin) dt (as LAMMPS, no accumulated round-off) */
   time: number;
+  timeOrigin: number;
+  stepOrigin: number;
   /** forces, energy and virial at the current positions */
   force: ForceResult;
   /** degrees of freedom of the temperature, d (N - 1) */
@@ -73,6 +75,8 @@ export function createBaseState(
     dt: opts.dt,
     step: sys.timestep ?? 0,
     time: sys.time ?? 0,
+    timeOrigin: sys.time ?? 0,
+    stepOrigin: sys.timestep ?? 0,
     force,
     dof: degreesOfFreedom(sys),
     rampBegin: 0,
@@ -141,7 +145,7 @@ export function wrapAndComputeForces(state: MdState, provider: ForceProvider, pe
 /** Advance the step counter and the time after a completed step; mirrors them into the System. */
 export function finishStep(state: MdState): void {
   state.step += 1;
-  state.time += state.dt;
+  state.time = state.timeOrigin + (state.step - state.stepOrigin) * state.dt;
   state.sys.timestep = state.step;
   state.sys.time = state.time;
 }

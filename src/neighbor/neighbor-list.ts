@@ -16,7 +16,13 @@
  * is within r_list; together these mean that no pair is missed or counted
  * twice even when a direction has fewer than 2m+1 cells (small boxes), so no
  * separate small-box path is needed. The half list visits half of the offsets
- * (first non-zero component positive) plus the home cell with j after i.
+ * (first non-zero component positive) plus the home cell with j after i;
+ * each pair is found once, and a full list is its mirror.
+ *
+ * Rows come out sorted by neighbour index (a counting sort over the pairs,
+ * O(pairs)): the list is a function of the set of pairs, independent of the
+ * cell traversal, so force sums taken in row order do not depend on when the
+ * list was built (checkpoint resumes are bit-identical).
  */
 import type { Box } from '../system/box.ts';
 import type { System } from '../system/system.ts';
@@ -31,12 +37,19 @@ export interface NeighborListOptions {
   /** 'half': each pair once, in the row of the smaller index; 'full': each pair in both rows */
   kind: 'half' | 'full';
   /**
-   * Initial row stride. Default: estimated from the number density (1.3x the
-   * mean count within cutoff+skin, plus 16). When a row overflows, the stride
-   * grows and the list is rebuilt (counted in `overflowGrowths`); nothing is
-   * ever truncated.
+   * Smallest row stride. Default: the longest row. Rows are never truncated:
+   * when a row holds more than `maxNeighbors`, the stride grows to 1.25x the
+   * longest row (logged through `log`, counted in `overflowGrowths`), so that
+   * a manager passing its last stride back keeps a stable layout.
    */
   maxNeighbors?: number;
+  /**
+   * Per-type-pair cutoffs (a pair potential's `cutoff(ti, tj)` over types
+   * 1..ntypes): the list then holds the pairs closer than
+   * cutoff(t_i, t_j) + skin only (LAMMPS `cutneighsq` per type pair), e.g.
+   * 16% fewer entries for Kob-Andersen. Every value must be <= `cutoff`.
+   */
+  typeCutoffs?: TypeCutoffs;
   /**
    * Two atoms closer than this are reported as overlapping (an Error naming
    * both atom ids). Default 1e-6 x cutoff.
@@ -46,6 +59,12 @@ export interface NeighborListOptions {
   cellsPerCutoff?: 1 | 2;
   /** called with a message when the stride grows after an overflow */
   log?: (message: string) => void;
+}
+
+/** Per-type-pair cutoffs for option `typeCutoffs` (structurally any pair potential). */
+export interface TypeCutoffs {
+  readonly ntypes: number;
+  cutoff(ti: number, tj: number): number;
 }
 
 /** A neighbour list plus what is needed to decide when it is stale. */
@@ -60,9 +79,22 @@ export interface VerletList extends NeighborList {
   readonly overflowGrowths: number;
   /** total number of stored entries (sum of counts) */
   readonly entries: number;
+  /**
+   * With option `typeCutoffs`: the squared list radius (cutoff(ti, tj) + skin)^2
+   * per type pair, flat [ti * (ntypes + 1) + tj]; pairs beyond it are not listed.
+   */
+  readonly listRadiiSquared?: Float64Array;
 }
 
-/** Build a neighbour list of all pairs closer than cutoff + skin (see module doc). */
+/**
+ * Build a neighbour list of all pairs closer than cutoff + skin (see module
+ * doc), or closer than cutoff(t_i, t_j) + skin with option `typeCutoffs`.
+ *
+ * Rows are sorted by neighbour index, so the list (and every sum a force
+ * loop takes over it in row order) depends on the set of listed pairs only,
+ * not on the cell traversal: pairs found by two builds at different times
+ * contribute in the same order (bit-identical MD after a checkpoint resume).
+ */
 export function buildNeighborList(sys: System, opts: NeighborListOptions): VerletList {
   const { cutoff, skin, kind } = opts;
   if (!(cutoff > 0) || !Number.isFinite(cutoff)) throw new Error(`buildNeighborList: option cutoff must be a positive finite number, got ${cutoff}`);
@@ -74,36 +106,80 @@ export function buildNeighborList(sys: System, opts: NeighborListOptions): Verle
   const g = cellGeometry(sys.box);
   checkListRadius(g, cutoff, skin, 'buildNeighborList');
   const overlap = opts.overlapDistance ?? 1e-6 * cutoff;
+  const radii = listRadiiSquared(sys, cutoff, skin, opts.typeCutoffs);
 
   const n = sys.n;
   const s = wrappedFractional(sys, undefined, 'buildNeighborList');
-  let stride = Math.max(1, Math.floor(opts.maxNeighbors ?? estimateMaxNeighbors(sys, rlist)));
-  let growths = 0;
+  const bins = binAtoms(s, sys.types, n, g, rlist, m);
+  const pairs = findPairs(sys, bins, radii, overlap, m, estimatePairs(sys, rlist));
+  const rowsOf = kind === 'half' ? 1 : 2;
+  // row lengths: a half list keeps pair (a < b) in row a, a full list in rows a and b
   const counts = new Int32Array(n);
-  const bins = binAtoms(s, n, g, rlist, m);
-  for (;;) {
-    const neighbors = new Int32Array(n * stride);
-    counts.fill(0);
-    fillFromCells(sys, g, bins, rlist, overlap, kind, stride, neighbors, counts, m);
-    let maxCount = 0, entries = 0;
-    for (let i = 0; i < n; i++) {
-      const c = counts[i];
-      entries += c;
-      if (c > maxCount) maxCount = c;
-    }
-    if (maxCount <= stride) {
-      return {
-        kind, n, stride, neighbors, counts, cutoff, skin,
-        refPositions: sys.positions.slice(), refFractional: s, box: sys.box, overflowGrowths: growths, entries,
-      };
-    }
+  let maxCount = 0;
+  for (let p = 0; p < pairs.count; p++) {
+    counts[pairs.a[p]]++;
+    if (rowsOf === 2) counts[pairs.b[p]]++;
+  }
+  for (let i = 0; i < n; i++) if (counts[i] > maxCount) maxCount = counts[i];
+  let stride = Math.max(1, Math.floor(opts.maxNeighbors ?? maxCount));
+  let growths = 0;
+  if (maxCount > stride) {
     const grown = Math.ceil(maxCount * 1.25) + 4;
-    opts.log?.(`neighbor list: a row holds ${maxCount} neighbours, more than maxNeighbors = ${stride}; growing the stride to ${grown} and rebuilding`);
+    opts.log?.(`neighbor list: a row holds ${maxCount} neighbours, more than maxNeighbors = ${stride}; growing the stride to ${grown}`);
     stride = grown;
     growths++;
   }
+  const neighbors = sortedRows(pairs, n, kind, stride, counts);
+  return {
+    kind, n, stride, neighbors, counts, cutoff, skin,
+    ...(radii.perType ? { listRadiiSquared: radii.r2 } : {}),
+    refPositions: sys.positions.slice(), refFractional: s, box: sys.box, overflowGrowths: growths, entries: pairs.count * rowsOf,
+  };
 }
 
+/**
+ * Squared list radius per type pair, flat [ti * (ntypes + 1) + tj] (types
+ * 1..ntypes), and the largest one. Without `typeCutoffs` all pairs share
+ * (cutoff + skin)^2.
+ */
+interface ListRadii {
+  readonly perType: boolean;
+  readonly tstride: number;
+  readonly r2: Float64Array;
+  readonly r2max: number;
+}
+
+function listRadiiSquared(sys: System, cutoff: number, skin: number, tc: TypeCutoffs | undefined): ListRadii {
+  const rl = cutoff + skin;
+  if (!tc) {
+    // one entry per type value present, so the hot loop needs no branch
+    let tmax = 0;
+    for (let i = 0; i < sys.n; i++) if (sys.types[i] > tmax) tmax = sys.types[i];
+    const ts = tmax + 1;
+    return { perType: false, tstride: ts, r2: new Float64Array(ts * ts).fill(rl * rl), r2max: rl * rl };
+  }
+  const nt = tc.ntypes;
+  for (let i = 0; i < sys.n; i++) {
+    const t = sys.types[i];
+    if (!(t >= 1 && t <= nt)) {
+      throw new Error(`buildNeighborList: atom id ${sys.ids[i]} has type ${t}, but option typeCutoffs defines types 1..${nt}; give a cutoff for every type in the system`);
+    }
+  }
+  const ts = nt + 1;
+  const r2 = new Float64Array(ts * ts);
+  let r2max = 0;
+  for (let a = 1; a <= nt; a++) {
+    for (let b = 1; b <= nt; b++) {
+      const c = tc.cutoff(a, b);
+      if (!(c >= 0) || c > cutoff * (1 + 1e-12)) {
+        throw new Error(`buildNeighborList: typeCutoffs.cutoff(${a}, ${b}) = ${c} must lie in [0, cutoff = ${cutoff}] (cutoff is the largest over type pairs)`);
+      }
+      r2[a * ts + b] = (Math.min(c, cutoff) + skin) ** 2;
+      if (r2[a * ts + b] > r2max) r2max = r2[a * ts + b];
+    }
+  }
+  return { perType: true, tstride: ts, r2, r2max };
+}
 /** Throw unless cutoff + skin is below half the smallest perpendicular width. */
 export function checkListRadius(g: CellGeometry, cutoff: number, skin: number, where: string): void {
   const half = maxListRadius(g);
@@ -119,26 +195,36 @@ export function checkListRadius(g: CellGeometry, cutoff: number, skin: number, w
   }
 }
 
-/** Default row stride: 1.3 x (number density x volume of the list sphere) + 16. */
-function estimateMaxNeighbors(sys: System, rlist: number): number {
+/** Expected number of pairs within rlist (ideal gas), used to size the pair buffer (it grows if short). */
+function estimatePairs(sys: System, rlist: number): number {
   const rho = sys.n / sys.box.volume;
   const ball = sys.dim === 3 ? (4 / 3) * Math.PI * rlist ** 3 : Math.PI * rlist ** 2;
-  return Math.ceil(1.3 * rho * ball) + 16;
+  return Math.ceil(0.5 * sys.n * rho * ball * 1.15) + 64;
 }
 
-interface Bins {
-  /** cells per direction (z = 1 in 2D) */
+/**
+ * Atoms binned into a cell grid padded with periodic images: along each
+ * periodic direction k the n_k real cells get `pad` = m image cells on each
+ * side, each holding a shifted copy of the atoms of real cell
+ * (e - pad) mod n_k (image (e - pad) div n_k; several images when n_k < m).
+ * Cells are stored x fastest, so the 2m+1 cells of a stencil row along x are
+ * one contiguous range of the sorted arrays: the pair search walks ranges,
+ * with no per-cell wrapping and no copying.
+ */
+interface PaddedBins {
+  /** real cells and padded extents per direction */
   nc: Int32Array;
-  /** lower fractional bound and inverse slab thickness per direction */
-  lo: Float64Array;
-  inv: Float64Array;
-  /** atoms sorted by cell: start offsets (ncell + 1), atom index, Cartesian coordinates of the wrapped position */
+  pad: Int32Array;
+  ext: Int32Array;
+  /** start offsets into the sorted arrays per padded cell (ncell + 1) */
   start: Int32Array;
+  /** per slot: atom index, Cartesian coordinates of the (shifted) copy, type */
   atom: Int32Array;
   xyz: Float64Array;
+  type: Int32Array;
 }
 
-function binAtoms(s: Float64Array, n: number, g: CellGeometry, rlist: number, m: number): Bins {
+function binAtoms(s: Float64Array, types: Int32Array, n: number, g: CellGeometry, rlist: number, m: number): PaddedBins {
   const periodic = [g.px, g.py, g.pz];
   const nc = new Int32Array(3);
   const lo = new Float64Array(3);
@@ -163,150 +249,182 @@ function binAtoms(s: Float64Array, n: number, g: CellGeometry, rlist: number, m:
     for (let k = 0; k < 3; k++) nc[k] = Math.max(1, Math.floor(nc[k] / 2));
   }
   for (let k = 0; k < 3; k++) if (span[k] > 0) inv[k] = nc[k] / span[k];
-  const ncell = nc[0] * nc[1] * nc[2];
-  const cellOf = new Int32Array(n);
-  const start = new Int32Array(ncell + 1);
+  const pad = Int32Array.of(g.px ? m : 0, g.py ? m : 0, g.pz ? m : 0);
+  const ext = Int32Array.of(nc[0] + 2 * pad[0], nc[1] + 2 * pad[1], nc[2] + 2 * pad[2]);
+  const nx = ext[0], ny = ext[1];
+  const ncell = ext[0] * ext[1] * ext[2];
+  // real cell of each atom, then the padded cells holding a copy of it
+  const cell = new Int32Array(3 * n);
   for (let i = 0; i < n; i++) {
-    const c = cellIndex(s, i, nc, lo, inv);
-    cellOf[i] = c;
-    start[c + 1]++;
-  }
-  for (let c = 0; c < ncell; c++) start[c + 1] += start[c];
-  const fill = start.slice(0, ncell);
-  const atom = new Int32Array(n);
-  const xyz = new Float64Array(3 * n);
-  for (let i = 0; i < n; i++) {
-    const p = fill[cellOf[i]]++;
-    atom[p] = i;
-    const sx = s[3 * i], sy = s[3 * i + 1], sz = s[3 * i + 2];
-    xyz[3 * p] = g.lx * sx + g.xy * sy + g.xz * sz;
-    xyz[3 * p + 1] = g.ly * sy + g.yz * sz;
-    xyz[3 * p + 2] = g.dim === 3 ? g.lz * sz : 0;
-  }
-  return { nc, lo, inv, start, atom, xyz };
-}
-
-function cellIndex(s: Float64Array, i: number, nc: Int32Array, lo: Float64Array, inv: Float64Array): number {
-  let c = 0;
-  for (let k = 2; k >= 0; k--) {
-    let b = Math.floor((s[3 * i + k] - lo[k]) * inv[k]);
-    if (b < 0) b = 0; else if (b >= nc[k]) b = nc[k] - 1;
-    c = c * nc[k] + b;
-  }
-  return c; // c = (bz * ny + by) * nx + bx
-}
-
-/** Stencil offsets, flat (ox, oy, oz) triples: all of [-m, m]^d for a full list, the positive half (first non-zero component > 0, plus 0) for a half list. */
-function stencil(dim: number, m: number, half: boolean): Int32Array {
-  const out: number[] = [];
-  const zr = dim === 3 ? m : 0;
-  for (let oz = -zr; oz <= zr; oz++) {
-    for (let oy = -m; oy <= m; oy++) {
-      for (let ox = -m; ox <= m; ox++) {
-        if (half) {
-          const first = oz !== 0 ? oz : oy !== 0 ? oy : ox;
-          if (first < 0) continue;
-        }
-        out.push(ox, oy, oz);
-      }
+    for (let k = 0; k < 3; k++) {
+      let b = Math.floor((s[3 * i + k] - lo[k]) * inv[k]);
+      if (b < 0) b = 0; else if (b >= nc[k]) b = nc[k] - 1;
+      cell[3 * i + k] = b;
     }
   }
-  return Int32Array.from(out);
-}
-
-/** Wrap a cell coordinate t into [0, n): returns the image count, writes the wrapped index to w[k]. */
-function wrapCell(t: number, n: number, w: Int32Array, k: number): number {
-  const f = Math.floor(t / n);
-  w[k] = t - f * n;
-  return f;
+  const start = new Int32Array(ncell + 1);
+  forEachCopy(n, cell, nc, pad, ext, (_i, c) => { start[c + 1]++; });
+  for (let c = 0; c < ncell; c++) start[c + 1] += start[c];
+  const total = start[ncell];
+  const fill = start.slice(0, ncell);
+  const atom = new Int32Array(total);
+  const xyz = new Float64Array(3 * total);
+  const type = new Int32Array(total);
+  forEachCopy(n, cell, nc, pad, ext, (i, c, ex, ey, ez) => {
+    const q = fill[c]++;
+    // image counts of this copy along x, y, z
+    const fx = Math.floor((ex - pad[0]) / nc[0]), fy = Math.floor((ey - pad[1]) / nc[1]), fz = Math.floor((ez - pad[2]) / nc[2]);
+    const sx = s[3 * i] + fx, sy = s[3 * i + 1] + fy, sz = s[3 * i + 2] + fz;
+    atom[q] = i;
+    type[q] = types[i];
+    xyz[3 * q] = g.lx * sx + g.xy * sy + g.xz * sz;
+    xyz[3 * q + 1] = g.ly * sy + g.yz * sz;
+    xyz[3 * q + 2] = g.dim === 3 ? g.lz * sz : 0;
+  });
+  void nx; void ny;
+  return { nc, pad, ext, start, atom, xyz, type };
 }
 
 /**
- * For each home cell, gather the candidates of all stencil cells (shifted to
- * the right image) into one scratch buffer, home cell first, then scan it
- * once per home atom: long inner loops, no per-offset overhead.
+ * Call `visit(i, paddedCell, ex, ey, ez)` for every copy of every atom: the
+ * real cell (b + pad) and each padding cell b + pad + t n_k (t != 0) inside
+ * the padded extent, per direction. Atoms are visited in index order, so a
+ * cell's slots are in increasing atom index (copies of one atom adjacent).
  */
-function fillFromCells(
-  sys: System, g: CellGeometry, bins: Bins, rlist: number, overlap: number,
-  kind: 'half' | 'full', stride: number, neighbors: Int32Array, counts: Int32Array, m: number,
+function forEachCopy(
+  n: number, cell: Int32Array, nc: Int32Array, pad: Int32Array, ext: Int32Array,
+  visit: (i: number, c: number, ex: number, ey: number, ez: number) => void,
 ): void {
-  const half = kind === 'half';
-  const offsets = stencil(g.dim, m, half);
-  const nOff = offsets.length / 3;
-  const { nc, start, atom, xyz } = bins;
-  const r2max = rlist * rlist;
-  const ov2 = overlap * overlap;
-  const nx = nc[0], ny = nc[1], nz = nc[2];
-  const w = new Int32Array(3);
-  let cap = 64;
-  let bx = new Float64Array(cap), by = new Float64Array(cap), bz = new Float64Array(cap);
-  let bj = new Int32Array(cap);
-  for (let cz = 0; cz < nz; cz++) for (let cy = 0; cy < ny; cy++) for (let cx = 0; cx < nx; cx++) {
-    const home = (cz * ny + cy) * nx + cx;
-    const p0 = start[home], p1 = start[home + 1];
-    if (p0 === p1) continue;
-    // gather: offsets[0..] starts with the home cell only if we put it first
-    let nb = 0;
-    for (let pass = 0; pass < 2; pass++) {
-      for (let io = 0; io < nOff; io++) {
-        const ox = offsets[3 * io], oy = offsets[3 * io + 1], oz = offsets[3 * io + 2];
-        const self = ox === 0 && oy === 0 && oz === 0;
-        if (self !== (pass === 0)) continue; // pass 0: home cell, pass 1: the others
-        const fx = wrapCell(cx + ox, nx, w, 0);
-        const fy = wrapCell(cy + oy, ny, w, 1);
-        const fz = wrapCell(cz + oz, nz, w, 2);
-        if ((fx !== 0 && !g.px) || (fy !== 0 && !g.py) || (fz !== 0 && !g.pz)) continue;
-        const other = (w[2] * ny + w[1]) * nx + w[0];
-        const q0 = start[other], q1 = start[other + 1];
-        if (q0 === q1) continue;
-        if (nb + (q1 - q0) > cap) {
-          cap = 2 * (nb + (q1 - q0));
-          bx = grow(bx, cap); by = grow(by, cap); bz = grow(bz, cap);
-          const nj = new Int32Array(cap); nj.set(bj); bj = nj;
-        }
-        // Cartesian shift of the periodic image of the target cell
-        const shx = fx * g.lx + fy * g.xy + fz * g.xz;
-        const shy = fy * g.ly + fz * g.yz;
-        const shz = g.dim === 3 ? fz * g.lz : 0;
-        for (let q = q0; q < q1; q++) {
-          bx[nb] = xyz[3 * q] + shx; by[nb] = xyz[3 * q + 1] + shy; bz[nb] = xyz[3 * q + 2] + shz;
-          bj[nb] = atom[q];
-          nb++;
+  const nx = ext[0], ny = ext[1];
+  for (let i = 0; i < n; i++) {
+    const bx = cell[3 * i] + pad[0], by = cell[3 * i + 1] + pad[1], bz = cell[3 * i + 2] + pad[2];
+    if (pad[0] === 0 && pad[1] === 0 && pad[2] === 0) { visit(i, (bz * ny + by) * nx + bx, bx, by, bz); continue; }
+    for (let ez = bz - Math.floor(bz / nc[2]) * nc[2]; ez < ext[2]; ez += nc[2]) {
+      if (pad[2] === 0 && ez !== bz) continue;
+      for (let ey = by - Math.floor(by / nc[1]) * nc[1]; ey < ny; ey += nc[1]) {
+        if (pad[1] === 0 && ey !== by) continue;
+        for (let ex = bx - Math.floor(bx / nc[0]) * nc[0]; ex < nx; ex += nc[0]) {
+          if (pad[0] === 0 && ex !== bx) continue;
+          visit(i, (ez * ny + ey) * nx + ex, ex, ey, ez);
         }
       }
     }
+  }
+}
+
+/** Pairs (a < b) found by the cell search, in traversal order; `a`, `b` may be longer than `count`. */
+interface PairBuffer {
+  a: Int32Array;
+  b: Int32Array;
+  count: number;
+}
+
+/**
+ * Every pair within its list radius, once. For each real home cell the half
+ * stencil is a set of x-rows of 2m+1 padded cells (rows (oy, oz) with oz > 0,
+ * or oz = 0 and oy > 0), each one contiguous range of slots, plus the home
+ * row from the home atom's own slot to the end of cell cx + m. Distinct
+ * (cell, image) pairs are distinct stencil offsets, and r_list is below half
+ * the smallest perpendicular width, so each pair is found exactly once even
+ * when a direction has fewer than 2m+1 cells.
+ */
+function findPairs(sys: System, bins: PaddedBins, radii: ListRadii, overlap: number, m: number, guess: number): PairBuffer {
+  const { nc, pad, ext, start, atom, xyz, type } = bins;
+  const { r2: rl2, tstride } = radii;
+  const ov2 = overlap * overlap;
+  const nx = ext[0], ny = ext[1], nz = ext[2];
+  const mz = nz > 1 || pad[2] > 0 ? m : 0;
+  // row ranges of the half stencil for the current home cell: [lo, hi) slot pairs
+  const maxRows = (2 * m + 1) * (2 * m + 1) * (2 * m + 1);
+  const rlo = new Int32Array(maxRows), rhi = new Int32Array(maxRows);
+  let pa = new Int32Array(guess), pb = new Int32Array(guess);
+  let np = 0;
+  for (let cz = pad[2]; cz < pad[2] + nc[2]; cz++) for (let cy = pad[1]; cy < pad[1] + nc[1]; cy++) for (let cx = pad[0]; cx < pad[0] + nc[0]; cx++) {
+    const home = (cz * ny + cy) * nx + cx;
+    const p0 = start[home], p1 = start[home + 1];
+    if (p0 === p1) continue;
+    const x0 = Math.max(0, cx - m), x1 = Math.min(nx - 1, cx + m);
+    let nrow = 0, room = 0;
+    for (let oz = 0; oz <= mz; oz++) {
+      const z = cz + oz;
+      if (z >= nz) break;
+      for (let oy = oz === 0 ? 1 : -m; oy <= m; oy++) {
+        const y = cy + oy;
+        if (y < 0 || y >= ny) continue;
+        const rowBase = (z * ny + y) * nx;
+        const lo = start[rowBase + x0], hi = start[rowBase + x1 + 1];
+        if (lo === hi) continue;
+        rlo[nrow] = lo; rhi[nrow] = hi; nrow++;
+        room += hi - lo;
+      }
+    }
+    const homeEnd = start[(cz * ny + cy) * nx + x1 + 1];
+    room += homeEnd - p0;
+    if (np + room * (p1 - p0) > pa.length) {
+      const c2 = Math.max(2 * pa.length, np + room * (p1 - p0));
+      pa = growI(pa, c2); pb = growI(pb, c2);
+    }
     for (let p = p0; p < p1; p++) {
-      const local = p - p0; // position of atom p in the buffer (home cell first)
-      // half: only candidates after p; full: all but p itself (two ranges)
-      if (!half) scanCandidates(sys, xyz, p, atom[p], bx, by, bz, bj, 0, local, r2max, ov2, overlap, false, stride, neighbors, counts);
-      scanCandidates(sys, xyz, p, atom[p], bx, by, bz, bj, local + 1, nb, r2max, ov2, overlap, half, stride, neighbors, counts);
+      const i = atom[p], row = type[p] * tstride;
+      const xi = xyz[3 * p], yi = xyz[3 * p + 1], zi = xyz[3 * p + 2];
+      for (let r = -1; r < nrow; r++) {
+        const q0 = r < 0 ? p + 1 : rlo[r], q1 = r < 0 ? homeEnd : rhi[r];
+        for (let q = q0; q < q1; q++) {
+          const dx = xyz[3 * q] - xi, dy = xyz[3 * q + 1] - yi, dz = xyz[3 * q + 2] - zi;
+          const r2 = dx * dx + dy * dy + dz * dz;
+          const j = atom[q];
+          if (r2 < ov2) throwOverlap(sys, i, j, Math.sqrt(r2), overlap);
+          // branch-free: always store, advance only on a hit (about 1 candidate
+          // in 5 is a hit, at random: a branch here mispredicts often)
+          pa[np] = i < j ? i : j;
+          pb[np] = i < j ? j : i;
+          np += +(r2 < rl2[row + type[q]]);
+        }
+      }
     }
   }
+  return { a: pa, b: pb, count: np };
 }
 
-/** Test candidates b in [b0, b1) of the scratch buffer against atom i (sorted slot p) and store the hits. */
-function scanCandidates(
-  sys: System, xyz: Float64Array, p: number, i: number,
-  bx: Float64Array, by: Float64Array, bz: Float64Array, bj: Int32Array, b0: number, b1: number,
-  r2max: number, ov2: number, overlap: number, half: boolean, stride: number, neighbors: Int32Array, counts: Int32Array,
-): void {
-  const xi = xyz[3 * p], yi = xyz[3 * p + 1], zi = xyz[3 * p + 2];
-  for (let b = b0; b < b1; b++) {
-    const dx = bx[b] - xi, dy = by[b] - yi, dz = bz[b] - zi;
-    const r2 = dx * dx + dy * dy + dz * dz;
-    if (r2 >= r2max) continue;
-    const j = bj[b];
-    if (r2 < ov2) throwOverlap(sys, i, j, Math.sqrt(r2), overlap);
-    let row = i, col = j;
-    if (half && j < i) { row = j; col = i; }
-    const c = counts[row]++;
-    if (c < stride) neighbors[row * stride + c] = col;
+/**
+ * Dense rows sorted by neighbour index (counts[i] entries each, row stride
+ * `stride`): bucket the pairs by their larger index b (a counting sort), then
+ * walk b upwards appending b to row a (and, for a full list, a to row b while
+ * walking a upwards), so every row comes out in increasing order. O(pairs).
+ */
+function sortedRows(pairs: PairBuffer, n: number, kind: 'half' | 'full', stride: number, counts: Int32Array): Int32Array {
+  const { a, b, count } = pairs;
+  const full = kind === 'full';
+  // partners of each atom c: for half lists only the smaller ones (a < c), for full lists all
+  const deg = new Int32Array(n + 1);
+  for (let p = 0; p < count; p++) {
+    deg[b[p] + 1]++;
+    if (full) deg[a[p] + 1]++;
   }
+  for (let c = 0; c < n; c++) deg[c + 1] += deg[c];
+  const fill = deg.slice(0, n);
+  const partner = new Int32Array(deg[n]);
+  for (let p = 0; p < count; p++) {
+    partner[fill[b[p]]++] = a[p];
+    if (full) partner[fill[a[p]]++] = b[p];
+  }
+  const neighbors = new Int32Array(n * stride);
+  const len = new Int32Array(n);
+  for (let c = 0; c < n; c++) {
+    for (let q = deg[c], qe = deg[c + 1]; q < qe; q++) {
+      const r = partner[q];
+      neighbors[r * stride + len[r]++] = c;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    if (len[i] !== counts[i]) throw new Error(`neighbor list: internal error, row ${i} has ${len[i]} entries, expected ${counts[i]}`);
+  }
+  return neighbors;
 }
 
-function grow(a: Float64Array, cap: number): Float64Array {
-  const b = new Float64Array(cap);
-  b.set(a);
+function growI(a: Int32Array, cap: number): Int32Array {
+  const b = new Int32Array(cap);
+  b.set(a.subarray(0, Math.min(a.length, cap)));
   return b;
 }
 

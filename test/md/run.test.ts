@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from '../../src/md/checkpoint.ts';
 import { npt, nvt } from '../../src/md/nose-hoover-integrator.ts';
 import { nve } from '../../src/md/nve.ts';
-import { dumpObserver, type DumpFrame, type Observer } from '../../src/md/observers.ts';
+import { dumpObserver, type MdFrame, type Observer } from '../../src/md/observers.ts';
 import { Rng } from '../../src/md/random.ts';
 import { runMd, type Progress } from '../../src/md/run.ts';
 import type { MdState } from '../../src/md/state.ts';
@@ -120,7 +120,7 @@ describe('checkpoints with the real KA provider', () => {
 describe('runMd observers and progress', () => {
   it('passes dump frames with per-atom energies to a writer callback, and reports progress', async () => {
     const frames: { step: number; pe: number; sum: number }[] = [];
-    const write = (f: DumpFrame) => {
+    const write = (f: MdFrame) => {
       let s = 0;
       for (const e of f.peratomEnergy!) s += e;
       frames.push({ step: f.step, pe: s, sum: f.forces.length });

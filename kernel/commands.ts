@@ -1,0 +1,83 @@
+/**
+ * The kernel's CLI commands, for the shared command registry:
+ *   glasslab kernel install [--user | --sys-prefix | --prefix DIR]
+ *   glasslab kernel start CONNECTION_FILE
+ *   glasslab run-notebooks [PATH] [--scale quick|paper] [--out DIR]
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defineCommand, UsageError } from '../src/cli/registry.ts';
+import { SCALES } from './notebook.ts';
+// install, runner and main are imported when a command runs: the CLI stays
+// fast to start (tslab's TypeScript and zeromq load only when needed)
+
+export const kernelCommand = defineCommand({
+  name: 'kernel',
+  summary: 'install the glasslab Jupyter kernel (kernelspec), or start it on a connection file',
+  description: 'install writes <data dir>/kernels/glasslab/kernel.json (no Python needed); '
+    + '`jupyter kernelspec list` then shows "glasslab". start is what Jupyter runs.',
+  positionals: [
+    { name: 'action', summary: 'install | start', metavar: 'install|start' },
+    { name: 'connectionFile', summary: 'connection file (start only)', required: false, metavar: 'CONNECTION_FILE' },
+  ],
+  options: {
+    user: { type: 'boolean', summary: 'install for the current user (the default)' },
+    sysPrefix: { type: 'boolean', summary: 'install into the active conda env or virtualenv ($CONDA_PREFIX / $VIRTUAL_ENV)' },
+    prefix: { type: 'string', metavar: 'DIR', summary: 'install into DIR/share/jupyter/kernels' },
+  },
+  examples: ['install --user', 'install --prefix /tmp/jp'],
+  async run(args, ctx) {
+    if (args.action === 'install') {
+      if (args.connectionFile !== undefined) throw new UsageError(`kernel install: unexpected argument '${args.connectionFile}'`, 'kernel');
+      const { installKernelSpec } = await import('./install.ts');
+      const dir = installKernelSpec({ user: args.user, sysPrefix: args.sysPrefix, prefix: args.prefix }, ctx.cwd);
+      ctx.print(`Installed kernelspec glasslab in ${dir}`);
+      return dir;
+    }
+    if (args.action === 'start') {
+      if (!args.connectionFile) throw new UsageError('kernel start: missing argument CONNECTION_FILE', 'kernel');
+      const { startKernel } = await import('./main.ts');
+      await startKernel(resolve(ctx.cwd, args.connectionFile));
+      await new Promise(() => {}); // serve until shutdown_request exits the process
+    }
+    throw new UsageError(`kernel: unknown action '${args.action}' (expected install or start)`, 'kernel');
+  },
+});
+
+/** A notebook file, or every .ipynb directly in a directory (sorted). */
+export function notebookPaths(path: string, cwd: string): string[] {
+  const p = resolve(cwd, path);
+  if (!existsSync(p)) throw new UsageError(`run-notebooks: ${p} does not exist`, 'run-notebooks');
+  if (statSync(p).isDirectory()) {
+    const files = readdirSync(p).filter((f) => f.endsWith('.ipynb')).sort().map((f) => join(p, f));
+    if (files.length === 0) throw new UsageError(`run-notebooks: no .ipynb files in ${p}`, 'run-notebooks');
+    return files;
+  }
+  if (!p.endsWith('.ipynb')) throw new UsageError(`run-notebooks: ${p} is not a .ipynb notebook`, 'run-notebooks');
+  return [p];
+}
+
+export const runNotebooksCommand = defineCommand({
+  name: 'run-notebooks',
+  summary: 'execute notebooks with the glasslab kernel; write executed .ipynb and standalone HTML',
+  description: 'Runs over the Jupyter protocol from Node (no Python). The scale reaches each notebook through '
+    + "its parameters cell (papermill's `parameters` tag): a `const scale` is injected after it. "
+    + 'Stops at the first failing cell with the notebook, cell index and traceback.',
+  positionals: [{ name: 'path', summary: 'a notebook, or a directory of notebooks (default: notebooks)', required: false, metavar: 'PATH' }],
+  options: {
+    scale: { type: 'enum', choices: SCALES, default: 'quick', summary: 'problem size: quick (minutes) or paper (the published sizes)' },
+    out: { type: 'string', short: 'o', default: 'out', metavar: 'DIR', summary: 'output directory' },
+    cellTimeout: { type: 'number', min: 1, default: 1800, unit: 's', summary: 'time limit of one cell' },
+  },
+  examples: ['', 'notebooks/00-quickstart.ipynb --out out/', '--scale paper'],
+  async run(args, ctx) {
+    const files = notebookPaths(args.path ?? 'notebooks', ctx.cwd);
+    const { runNotebooks } = await import('./runner.ts');
+    const runs = await runNotebooks(files, {
+      scale: args.scale, outDir: resolve(ctx.cwd, args.out), cellTimeoutMs: args.cellTimeout * 1000,
+      log: (l) => ctx.note(l), signal: ctx.signal,
+    });
+    for (const r of runs) ctx.print(`${r.notebook}: ${r.cells} cells in ${r.seconds.toFixed(1)} s -> ${r.ipynb}, ${r.html}`);
+    return runs;
+  },
+});

@@ -1,0 +1,153 @@
+/**
+ * `import { ... } from 'glasslab'` inside notebook cells.
+ *
+ * tslab compiles a cell with its own TypeScript (5.0, Node10 module
+ * resolution, which ignores package.json "exports" and rejects `.ts`
+ * import paths) and runs it as CommonJS. So we give each side what it can use:
+ *  - types: declaration files of src/ emitted by the project's TypeScript
+ *    (cached under the OS temp dir, keyed by the sources' sizes and mtimes),
+ *    served to tslab's compiler as `<cwd>/node_modules/glasslab`;
+ *  - runtime: `require('glasslab')` resolves to src/index.ts, which tsx's
+ *    CommonJS hook compiles on load.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+
+/** Root of this package (the directory holding package.json). */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const LIBRARY_ENTRY = join(PACKAGE_ROOT, 'src', 'index.ts');
+
+/** 'plot' -> src/plot/index.ts (or src/plot.ts). */
+function librarySubpath(sub: string): string {
+  const dir = join(PACKAGE_ROOT, 'src', sub, 'index.ts');
+  if (existsSync(dir)) return dir;
+  const file = join(PACKAGE_ROOT, 'src', `${sub}.ts`);
+  if (existsSync(file)) return file;
+  throw Object.assign(new Error(`Cannot find module 'glasslab/${sub}': no ${dir} or ${file}`), { code: 'MODULE_NOT_FOUND' });
+}
+
+function listSources(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) listSources(p, out);
+    else if (e.name.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** Cache key of the library's declarations: paths, sizes and mtimes of src/**.ts. */
+function sourcesKey(srcDir: string): string {
+  const h = createHash('sha256');
+  for (const f of listSources(srcDir).sort()) {
+    const s = statSync(f);
+    h.update(`${relative(srcDir, f)}\0${s.size}\0${s.mtimeMs}\n`);
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+/**
+ * Declaration files for src/ (a directory with package.json and index.d.ts),
+ * emitted by the project's TypeScript without type checking (`noCheck`),
+ * with `.ts` import paths rewritten to `.js` so that TypeScript 5.0 reads them.
+ */
+export function libraryDeclarations(root = PACKAGE_ROOT): string {
+  const srcDir = join(root, 'src');
+  // the package entry and every folder's index.ts ('glasslab/plot', ...)
+  const entries = [join(srcDir, 'index.ts'), ...readdirSync(srcDir).map((d) => join(srcDir, d, 'index.ts'))].filter((f) => existsSync(f));
+  if (entries.length === 0) throw new Error(`glasslab: no ${join(srcDir, 'index.ts')}, so 'glasslab' cannot be imported`);
+  const outDir = join(tmpdir(), 'glasslab-types', sourcesKey(srcDir));
+  if (existsSync(join(outDir, 'package.json'))) return outDir;
+  const ts = require('typescript') as typeof import('typescript');
+  const tmp = `${outDir}.${process.pid}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  const program = ts.createProgram(entries, {
+    declaration: true, emitDeclarationOnly: true, noCheck: true, skipLibCheck: true,
+    allowImportingTsExtensions: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022, strict: true, esModuleInterop: true, resolveJsonModule: true,
+    types: ['node'], rootDir: srcDir, outDir: tmp,
+  });
+  const rewrite = (text: string) => text.replace(/((?:from|import)\s*\(?\s*['"])(\.{1,2}\/[^'"]*?)\.ts(['"])/g, '$1$2.js$3');
+  program.emit(undefined, (file, text) => {
+    if (!file.startsWith(tmp)) return;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, rewrite(text));
+  });
+  writeFileSync(join(tmp, 'package.json'), JSON.stringify({ name: 'glasslab', types: 'index.d.ts' }));
+  mkdirSync(dirname(outDir), { recursive: true });
+  try {
+    renameSync(tmp, outDir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another kernel won the race
+  }
+  removeStaleDeclarations(dirname(outDir), outDir);
+  return outDir;
+}
+
+/** Declaration sets of older sources, unused for a day (a running kernel may still read a recent one). */
+function removeStaleDeclarations(root: string, keep: string): void {
+  const dayAgo = Date.now() - 86_400_000;
+  for (const name of readdirSync(root)) {
+    const p = join(root, name);
+    if (p === keep) continue;
+    try {
+      if (statSync(p).mtimeMs < dayAgo) rmSync(p, { recursive: true, force: true });
+    } catch { /* removed by another kernel meanwhile */ }
+  }
+}
+
+interface TsSys {
+  fileExists(p: string): boolean;
+  readFile(p: string, enc?: string): string | undefined;
+  directoryExists(p: string): boolean;
+  realpath?(p: string): string;
+  getDirectories(p: string): string[];
+}
+
+let installed = false;
+
+/** Make 'glasslab' importable from cells run with working directory `cwd`. */
+export function installLibraryResolution(cwd: string): void {
+  if (installed) return;
+  installed = true;
+  // runtime: require('glasslab') -> src/index.ts
+  const M = Module as unknown as { _resolveFilename(req: string, ...rest: unknown[]): string };
+  const resolveFilename = M._resolveFilename;
+  M._resolveFilename = function (request: string, ...rest: unknown[]) {
+    if (request === 'glasslab') return LIBRARY_ENTRY;
+    if (request.startsWith('glasslab/')) return librarySubpath(request.slice('glasslab/'.length));
+    return resolveFilename.call(this, request, ...rest);
+  };
+  // types: <cwd>/node_modules/glasslab -> generated declarations (made on first use)
+  const ts = require('@tslab/typescript-for-tslab') as { sys: TsSys };
+  const sys = ts.sys;
+  const virtual = join(cwd, 'node_modules', 'glasslab').replace(/\\/g, '/');
+  let decl: string | null | undefined;
+  const map = (p: string): string | undefined => {
+    if (p !== virtual && !p.startsWith(`${virtual}/`)) return undefined;
+    if (decl === undefined) {
+      try {
+        decl = libraryDeclarations();
+      } catch (e) {
+        process.stderr.write(`${(e as Error).message}\n`);
+        decl = null;
+      }
+    }
+    return decl === null ? undefined : decl + p.slice(virtual.length);
+  };
+  const wrap = <K extends 'fileExists' | 'readFile' | 'directoryExists' | 'realpath' | 'getDirectories'>(key: K) => {
+    const orig = sys[key] as ((p: string, ...r: unknown[]) => unknown) | undefined;
+    if (!orig) return;
+    (sys as unknown as Record<string, unknown>)[key] = (p: string, ...r: unknown[]) => orig.call(sys, map(p) ?? p, ...r);
+  };
+  wrap('fileExists');
+  wrap('readFile');
+  wrap('directoryExists');
+  wrap('realpath');
+  wrap('getDirectories');
+}

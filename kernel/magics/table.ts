@@ -1,0 +1,146 @@
+/**
+ * The magics of the kernel: every command of the CLI registry (`%md`,
+ * `%load`, and the domain commands as they register) plus the kernel's own
+ * (`%time`, `%timeit`, `%lsmagic`), all described as registry commands so
+ * that parsing and help are the registry's `parseArgs` and `formatHelp`.
+ */
+import { LOAD_SYSTEM_TYPE, LOAD_TRAJECTORY_TYPE, loadCommand } from './load.ts';
+import { defineCommand, formatHelp, Registry, UsageError, didYouMean, type AnyCommand } from '../../src/cli/registry.ts';
+
+export interface Magic {
+  command: AnyCommand;
+  /**
+   * 'args': the line is the command's arguments (every registry command);
+   * 'code': after its options, the rest of the line is TypeScript (%time, %timeit).
+   */
+  line: 'args' | 'code';
+  /** usable as a cell magic `%%name` */
+  cell: boolean;
+  /**
+   * TypeScript type of the value, for `const r = %name ...` (default `any`);
+   * a function gets the parsed arguments (when known before the cell runs).
+   */
+  resultType?: string | ((args: Record<string, unknown>) => string);
+}
+
+export class MagicTable {
+  private readonly magics = new Map<string, Magic>();
+
+  add(m: Magic): this {
+    if (this.magics.has(m.command.name)) throw new Error(`magic %${m.command.name} is defined twice`);
+    this.magics.set(m.command.name, m);
+    return this;
+  }
+
+  /** The magic called `name`, or a UsageError naming the closest one. */
+  get(name: string, cell = false): Magic {
+    const m = this.magics.get(name);
+    const sigil = cell ? '%%' : '%';
+    if (!m) {
+      const names = cell ? this.cellNames() : this.names();
+      const hint = didYouMean(name, names, sigil);
+      throw new UsageError(`unknown magic ${sigil}${name}${hint.startsWith(';') ? hint : ''}; %lsmagic lists them`);
+    }
+    if (cell && !m.cell) throw new UsageError(`%${name} is a line magic, not a cell magic: write %${name} ... on a line of its own`);
+    return m;
+  }
+
+  has(name: string): boolean {
+    return this.magics.has(name);
+  }
+
+  names(): string[] {
+    return [...this.magics.keys()].sort();
+  }
+
+  cellNames(): string[] {
+    return this.names().filter((n) => this.magics.get(n)!.cell);
+  }
+
+  list(): Magic[] {
+    return this.names().map((n) => this.magics.get(n)!);
+  }
+
+  help(name: string): string {
+    return formatHelp(this.get(name).command, `%${name}`);
+  }
+
+  /** %lsmagic text: line and cell magics with their one-line summaries. */
+  describe(): string {
+    const rows = this.list().map((m) => [`%${m.command.name}`, m.command.summary] as const);
+    const w = Math.max(...rows.map((r) => r[0].length)) + 2;
+    return [
+      'Available line magics:',
+      ...rows.map(([n, s]) => `  ${n.padEnd(w)}${s}`),
+      '',
+      'Available cell magics:',
+      `  ${this.cellNames().map((n) => `%%${n}`).join('  ')}`,
+      '',
+      "Type %name? or %name --help for the options of a magic.",
+    ].join('\n') + '\n';
+  }
+}
+
+/** The kernel's own magics (their run is done by the runtime; these specs give parsing and help). */
+export const timeCommand = defineCommand({
+  name: 'time',
+  summary: 'time one execution of a TypeScript statement or of the cell (%%time): CPU and wall time',
+  description: 'Prints "CPU times: user ..., sys: ..., total: ...\\nWall time: ..." as IPython does; '
+    + 'the value of an expression is the value of the magic (const r = %time f()).',
+  positionals: [{ name: 'statement', summary: 'TypeScript statement or expression (line form)', required: false, metavar: 'STATEMENT' }],
+  options: {},
+  examples: ['await sleep(100)', 'const x = heavy()'],
+  async run() { throw new Error('%time is run by the kernel runtime'); },
+});
+
+export const timeitCommand = defineCommand({
+  name: 'timeit',
+  summary: 'time repeated executions of a statement: mean ± std. dev. per loop (IPython format)',
+  description: 'Without -n, the loop count is the smallest power of ten for which one run takes at least 0.2 s. '
+    + 'Bind the result to keep it: const t = %timeit f()  (t.average, t.stdev, t.timings in seconds).',
+  positionals: [{ name: 'statement', summary: 'TypeScript statement or expression (line form)', required: false, metavar: 'STATEMENT' }],
+  options: {
+    number: { type: 'integer', short: 'n', min: 1, summary: 'loops per run (default: automatic)' },
+    repeat: { type: 'integer', short: 'r', min: 1, default: 7, summary: 'number of runs' },
+  },
+  examples: ['-n 100 -r 5 Math.sqrt(2)', 'f(x)'],
+  async run() { throw new Error('%timeit is run by the kernel runtime'); },
+});
+
+export function lsmagicCommand(table: MagicTable) {
+  return defineCommand({
+    name: 'lsmagic',
+    summary: 'list the available magics',
+    positionals: [],
+    options: {},
+    async run(_args, ctx) {
+      ctx.print(table.describe().trimEnd());
+      return undefined;
+    },
+  });
+}
+
+/** CLI commands that are not magics. */
+export const CLI_ONLY: ReadonlySet<string> = new Set(['kernel', 'run-notebooks']);
+
+/** The magic table: kernel builtins plus every command of `cli` (when given). */
+export function buildMagicTable(cli?: Registry): MagicTable {
+  const table = new MagicTable();
+  table.add({ command: timeCommand as unknown as AnyCommand, line: 'code', cell: true });
+  table.add({
+    command: timeitCommand as unknown as AnyCommand, line: 'code', cell: true,
+    resultType: '{ readonly loops: number; readonly repeat: number; readonly allRuns: readonly number[]; readonly timings: number[]; readonly average: number; readonly stdev: number; readonly best: number; readonly worst: number }',
+  });
+  table.add({ command: lsmagicCommand(table) as unknown as AnyCommand, line: 'args', cell: false, resultType: 'void' });
+  table.add({
+    command: loadCommand as unknown as AnyCommand, line: 'args', cell: false,
+    resultType: (args) => (args.trajectory ? LOAD_TRAJECTORY_TYPE : LOAD_SYSTEM_TYPE),
+  });
+  for (const command of cli?.list() ?? []) {
+    // kernel builtins win (none of the CLI's names today); commands that drive
+    // Jupyter itself make no sense inside a cell
+    if (table.has(command.name) || CLI_ONLY.has(command.name)) continue;
+    table.add({ command, line: 'args', cell: false });
+  }
+  return table;
+}

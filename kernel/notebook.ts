@@ -1,0 +1,69 @@
+/**
+ * nbformat 4 notebooks: reading, papermill-style parameters, writing.
+ * https://nbformat.readthedocs.io/en/latest/format_description.html
+ */
+import { readFileSync } from 'node:fs';
+
+/** Problem sizes of the curated notebooks, passed as the `scale` parameter. */
+export const SCALES = ['quick', 'paper'] as const;
+export type Scale = (typeof SCALES)[number];
+
+export interface NotebookCell {
+  cell_type: 'code' | 'markdown' | 'raw';
+  source: string | string[];
+  metadata: { tags?: string[]; [k: string]: unknown };
+  id?: string;
+  execution_count?: number | null;
+  outputs?: Record<string, unknown>[];
+  attachments?: unknown;
+}
+
+export interface Notebook {
+  nbformat: number;
+  nbformat_minor: number;
+  metadata: Record<string, unknown>;
+  cells: NotebookCell[];
+}
+
+export function cellSource(cell: NotebookCell): string {
+  return Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+}
+
+export function readNotebook(path: string): Notebook {
+  let nb: Notebook;
+  try {
+    nb = JSON.parse(readFileSync(path, 'utf8')) as Notebook;
+  } catch (e) {
+    throw new Error(`${path}: not a readable notebook (${(e as Error).message})`);
+  }
+  if (nb.nbformat !== 4 || !Array.isArray(nb.cells)) {
+    throw new Error(`${path}: nbformat ${nb.nbformat} is not supported (need nbformat 4)`);
+  }
+  return nb;
+}
+
+/**
+ * papermill's convention: the cell tagged `parameters` holds defaults; a
+ * cell tagged `injected-parameters` inserted right after it overrides them.
+ * Values are written as TypeScript `const` declarations (tslab lets a later
+ * cell redeclare a name). A string value is typed with the union given in
+ * `types` (e.g. `'quick' | 'paper'`) so comparisons with the other choices
+ * still type-check. Without a parameters cell the injected cell goes first.
+ */
+export function injectParameters(nb: Notebook, params: Record<string, string | number | boolean>, types: Record<string, string> = {}): Notebook {
+  const names = Object.keys(params);
+  if (names.length === 0) return nb;
+  const lines = names.map((k) => `const ${k}${types[k] ? `: ${types[k]}` : ''} = ${JSON.stringify(params[k])};`);
+  const cell: NotebookCell = {
+    cell_type: 'code',
+    id: 'injected-parameters',
+    metadata: { tags: ['injected-parameters'] },
+    source: `// Parameters injected by glasslab run-notebooks\n${lines.join('\n')}`,
+    execution_count: null,
+    outputs: [],
+  };
+  const cells = nb.cells.filter((c) => !c.metadata.tags?.includes('injected-parameters'));
+  const at = cells.findIndex((c) => c.metadata.tags?.includes('parameters'));
+  cells.splice(at + 1, 0, cell);
+  return { ...nb, cells };
+}

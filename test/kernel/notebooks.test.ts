@@ -1,0 +1,99 @@
+/**
+ * Notebooks end to end with our runner (ZeroMQ from Node, no Python), and
+ * the exported HTML rendered offline by headless chromium.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { NotebookCellError, runNotebook, type NotebookRun } from '../../kernel/runner.ts';
+import { PLOTLY_MIME } from '../../src/plot/mime.ts';
+import { requireTool } from './tools.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'glasslab-nb-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+type Cell = [type: 'code' | 'markdown', source: string, tags?: string[]];
+
+function writeNotebook(name: string, cells: Cell[]): string {
+  const nb = {
+    nbformat: 4, nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'glasslab', display_name: 'glasslab (TypeScript)', language: 'typescript' } },
+    cells: cells.map(([cell_type, source, tags], i) => ({
+      cell_type, id: `c${i}`, source, metadata: tags ? { tags } : {},
+      ...(cell_type === 'code' ? { outputs: [], execution_count: null } : {}),
+    })),
+  };
+  const path = join(tmp, name);
+  writeFileSync(path, JSON.stringify(nb));
+  return path;
+}
+
+const FIGURE_CELL = "import { lineFigure } from 'glasslab/plot';\nlineFigure([{ name: 'sq', x: [0, 1, 2, 3], y: [0, 1, 4, 9] }], { title: 'squares' })";
+
+let run: NotebookRun | undefined;
+
+describe('glasslab run-notebooks', () => {
+  it('executes a notebook with injected parameters and writes .ipynb and HTML', async () => {
+    const path = writeNotebook('demo.ipynb', [
+      ['markdown', '# Demo\nA *small* notebook.'],
+      ['code', "const scale: 'quick' | 'paper' = 'quick';", ['parameters']],
+      ['code', "scale === 'paper' ? 'big run' : 'small run'"],
+      ['code', FIGURE_CELL],
+      ['code', '%time 2 ** 10'],
+    ]);
+    run = await runNotebook(path, { scale: 'paper', outDir: join(tmp, 'out') });
+    expect(run.cells).toBe(5);
+    const nb = JSON.parse(readFileSync(run.ipynb, 'utf8'));
+    expect(nb.metadata.kernelspec.name).toBe('glasslab');
+    expect(nb.cells[2].metadata.tags).toEqual(['injected-parameters']);
+    expect(nb.cells[2].source).toContain(`const scale: 'quick' | 'paper' = "paper";`);
+    expect(nb.cells[3].outputs).toMatchObject([{ output_type: 'execute_result', data: { 'text/plain': "'big run'" } }]);
+    expect(nb.cells[4].outputs[0].data[PLOTLY_MIME].layout.title.text).toBe('squares');
+    expect(nb.cells[5].outputs[0].text).toMatch(/^CPU times/);
+    const html = readFileSync(run.html, 'utf8');
+    expect(html).toContain('<h1>Demo</h1>');
+    expect(html.split('/* plotly.js ').length - 1).toBe(1);
+  });
+
+  it('stops at a failing cell with the notebook, cell index and traceback', async () => {
+    const path = writeNotebook('broken.ipynb', [
+      ['markdown', 'first a good cell'],
+      ['code', 'const n = 3;'],
+      ['code', 'if (n === 3) throw new Error("n must not be 3")'],
+      ['code', 'n + 1'],
+    ]);
+    const err = await runNotebook(path, { scale: 'quick', outDir: join(tmp, 'out') }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotebookCellError);
+    const e = err as NotebookCellError;
+    expect(e.notebook).toBe(path);
+    expect(e.cellIndex).toBe(3); // the injected parameters cell comes first (no parameters cell)
+    expect(e.message).toMatch(/broken\.ipynb: cell 3 failed: Error: n must not be 3/);
+    expect(e.traceback.join('\n')).toContain('Error: n must not be 3');
+    const nb = JSON.parse(readFileSync(join(tmp, 'out', 'broken.ipynb'), 'utf8'));
+    expect(nb.cells[3].outputs[0]).toMatchObject({ output_type: 'error', evalue: 'n must not be 3' });
+    expect(nb.cells[4].execution_count).toBeNull();
+  });
+
+  it.runIf(requireTool('chromium', 'the headless-browser test of the HTML report'))(
+    'renders the HTML report offline in headless chromium (non-empty .main-svg)', () => {
+      expect(run).toBeDefined();
+      const profile = join(tmp, 'chromium-profile');
+      const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+        // no network at all: every request would go to a closed local port
+        '--proxy-server=127.0.0.1:9', '--proxy-bypass-list=<-loopback>',
+        `--user-data-dir=${profile}`, '--virtual-time-budget=10000', '--window-size=1000,1400'];
+      const r = spawnSync('chromium', [...args, '--dump-dom', `file://${run!.html}`], { encoding: 'utf8', timeout: 90_000, maxBuffer: 64 << 20 });
+      expect(r.status).toBe(0);
+      const svg = /<svg[^>]*class="main-svg"[^>]*>([\s\S]*?)<\/svg>/.exec(r.stdout);
+      expect(svg).not.toBeNull();
+      expect(r.stdout).toMatch(/class="scatterlayer[^"]*"[\s\S]*?class="trace scatter/);
+      expect(r.stdout).toContain('squares');
+      // GLASSLAB_SCREENSHOT=/path.png keeps a screenshot to look at (not by default: it costs a second browser run)
+      if (process.env.GLASSLAB_SCREENSHOT) {
+        spawnSync('chromium', [...args, `--screenshot=${process.env.GLASSLAB_SCREENSHOT}`, `file://${run!.html}`], { timeout: 90_000 });
+        expect(existsSync(process.env.GLASSLAB_SCREENSHOT)).toBe(true);
+      }
+    });
+});

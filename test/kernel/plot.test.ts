@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { isPlotlyFigure, lineFigure, msdFigure, rdfFigure, thermoFigure } from '../../src/plot/figure.ts';
+import {
+  figureBundle, newDisplayState, PLOTLY_MIME, plotlyJs, progressBundle, scriptSafeJson, tableHtml, tableText, toMimeBundle,
+} from '../../src/plot/mime.ts';
+import { markdownToHtml, notebookHtml } from '../../kernel/report-html.ts';
+
+describe('figure builders', () => {
+  it('builds line figures from typed arrays, as plain JSON', () => {
+    const f = lineFigure([{ name: 'A', x: new Float64Array([1, 2]), y: new Float64Array([3, 4]) }], { xTitle: 'r [sigma]', logY: true });
+    expect(isPlotlyFigure(f)).toBe(true);
+    expect(JSON.parse(JSON.stringify(f)).data[0]).toEqual({ type: 'scatter', mode: 'lines', name: 'A', x: [1, 2], y: [3, 4] });
+    expect(f.layout.yaxis).toMatchObject({ type: 'log' });
+    expect(() => lineFigure([{ name: 'bad', x: [1, 2], y: [1] }])).toThrow(/series 'bad' has 2 x values but 1 y values/);
+  });
+
+  it('drops t = 0 from the log-log MSD plot and labels units', () => {
+    const f = msdFigure([0, 0.1, 1], { A: [0, 0.01, 0.1] });
+    expect(f.data[0].x).toEqual([0.1, 1]);
+    expect(f.data[0].y).toEqual([0.01, 0.1]);
+    expect(f.layout.xaxis).toMatchObject({ type: 'log', title: { text: 't [tau]' } });
+    const g = rdfFigure([1, 2], { AA: [0.5, 1], AB: [0.2, 1] });
+    expect(g.data.map((t) => t.name)).toEqual(['AA', 'AB']);
+  });
+
+  it('stacks thermo panels on one shared x axis', () => {
+    const f = thermoFigure([0, 10, 20], { temp: [1, 0.9, 0.8], pe: [-5, -6, -7] });
+    expect(f.data.map((t) => t.yaxis)).toEqual(['y', 'y2']);
+    const d1 = (f.layout.yaxis as { domain: number[] }).domain;
+    const d2 = (f.layout.yaxis2 as { domain: number[] }).domain;
+    expect(d1[0]).toBeGreaterThan(d2[1]); // first panel on top, no overlap
+    expect(f.layout.xaxis).toMatchObject({ anchor: 'y2' });
+    expect(() => thermoFigure([0], {})).toThrow(/no columns/);
+  });
+});
+
+describe('MIME bundles', () => {
+  const fig = lineFigure([{ name: 'A', x: [1, 2], y: [3, 4] }], { title: 'T' });
+
+  it('sends the figure JSON, offline HTML and text, with plotly.js inlined once per session', () => {
+    const state = newDisplayState();
+    const first = figureBundle(fig, state);
+    const second = figureBundle(fig, state);
+    expect(first[PLOTLY_MIME]).toEqual(JSON.parse(JSON.stringify({ data: fig.data, layout: fig.layout })));
+    expect(first['text/plain']).toBe("<Plotly figure 'T': 1 trace (A)>");
+    const { code, version } = plotlyJs();
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect((first['text/html'] as string).length).toBeGreaterThan(code.length);
+    expect((second['text/html'] as string).length).toBeLessThan(5000);
+    for (const b of [first, second]) {
+      const html = b['text/html'] as string;
+      expect(html).not.toMatch(/<script[^>]+src=/i); // nothing fetched: no CDN
+      expect(html).toContain('Plotly.newPlot');
+    }
+  });
+
+  it('escapes JSON placed inside a script element', () => {
+    expect(scriptSafeJson({ s: '</script><b>' })).toBe('{"s":"\\u003c/script>\\u003cb>"}');
+    expect(JSON.parse(scriptSafeJson({ s: '</script>' }))).toEqual({ s: '</script>' });
+  });
+
+  it('limits table rows (head and tail around an ellipsis) and states the size', () => {
+    const rows = Array.from({ length: 100 }, (_, i) => [i, i / 3]);
+    const html = tableHtml({ columns: ['id', 'x'], rows });
+    expect((html.match(/<tr>/g) ?? []).length).toBe(1 + 10 + 1 + 10);
+    expect(html).toContain('<th>99</th>');
+    expect(html).not.toContain('<th>50</th>');
+    expect(html).toContain('100 rows × 2 columns');
+    expect(tableText({ columns: ['a'], rows: [[1], [2]] })).toBe('   a\n0  1\n1  2\n\n[2 rows x 1 columns]');
+  });
+
+  it('dispatches values: toMimeBundle, figures, results with figure(), tables, text', () => {
+    const state = newDisplayState();
+    expect(toMimeBundle({ toMimeBundle: () => ({ 'text/plain': 'mine' }) }, state)).toEqual({ 'text/plain': 'mine' });
+    expect(Object.keys(toMimeBundle(fig, state)).sort()).toEqual([PLOTLY_MIME, 'text/html', 'text/plain'].sort());
+    const result = { figure: () => fig, summary: () => 'VDOS of 10 frames' };
+    expect(toMimeBundle(result, state)['text/plain']).toBe('VDOS of 10 frames');
+    const df = { columns: ['a', 'b'], shape: [1, 2], values: [[1, 2]] }; // danfojs DataFrame shape
+    expect(toMimeBundle(df, state)['text/html']).toContain('<th>a</th>');
+    expect(toMimeBundle(42, state)).toEqual({ 'text/plain': '42' });
+  });
+
+  it('renders progress as text and an HTML progress bar', () => {
+    const b = progressBundle('md', 50, 200, 2);
+    expect(b['text/plain']).toBe('md: 25.0% (50/200, 2.0 s ETA 6.0 s)');
+    expect(b['text/html']).toContain('<progress value="50" max="200"');
+    expect(progressBundle('md', 200, 200, 8, true)['text/plain']).toBe('md: 100.0% (200/200, 8.0 s) done');
+    expect(progressBundle('md', 120, 200, 8, true)['text/plain']).toBe('md: 60.0% (120/200, 8.0 s) stopped');
+    expect(progressBundle('md', 500, 2000, 2, false, 'steps')['text/plain']).toBe('md: 25.0% (500/2000 steps, 2.0 s, 250 steps/s ETA 6.0 s)');
+  });
+});
+
+describe('HTML report', () => {
+  it('renders the markdown subset notebooks use', () => {
+    expect(markdownToHtml('# Title\nsome *it* and **bold** `x<y`\n\n- a\n- b')).toBe(
+      '<h1>Title</h1>\n<p>some <em>it</em> and <strong>bold</strong> <code>x&lt;y</code></p>\n<ul><li>a</li><li>b</li></ul>');
+  });
+
+  it('puts plotly.js once in the head and draws each figure from its JSON', () => {
+    const out = { output_type: 'display_data', data: { [PLOTLY_MIME]: fig2(), 'text/plain': 'f' }, metadata: {} };
+    const html = notebookHtml({
+      nbformat: 4, nbformat_minor: 5, metadata: {},
+      cells: [{ cell_type: 'code', source: 'f', metadata: {}, execution_count: 1, outputs: [out, out] }],
+    }, 'nb');
+    expect(html.split('/* plotly.js ').length - 1).toBe(1);
+    expect(html.indexOf('/* plotly.js ')).toBeLessThan(html.indexOf('</head>'));
+    expect(html.split('Plotly.newPlot').length - 1).toBe(2);
+  });
+});
+
+function fig2() {
+  return lineFigure([{ name: 'B', x: [0, 1], y: [1, 0] }]);
+}
