@@ -4,16 +4,27 @@
  * half-list build (cutoff 2.5 + skin 0.3), force+energy+virial through the
  * inlined LJ-table path and the generic radial() path, per-atom output,
  * Hessian assembly; and CuZr EAM/FS at its density when the file is present.
+ * Then full MD steps (runMd + Nose-Hoover NVT, T = 0.8, dt = 0.005, skin 0.3,
+ * the default provider) on 1 and 2 threads, in the liquid (random start of
+ * src/cli/random-config.ts, 1000 steps to equilibrate), in alternating rounds (best of 3): the per-step number to compare
+ * with LAMMPS (bench/md-ka.ts runs the two side by side).
  *
- *   npx tsx bench/forces-f64.ts
+ *   npx tsx bench/forces-f64.ts [--md-steps 1000]
  */
 import { existsSync } from 'node:fs';
 import { Box } from '../src/system/box.ts';
 import { createSystem, type System } from '../src/system/system.ts';
 import { buildNeighborList } from '../src/neighbor/neighbor-list.ts';
 import { computeForcesF64, F64Workspace } from '../src/core/forces-f64.ts';
+import { createForceProvider } from '../src/core/force-provider.ts';
+import { sharedLjThreadPool } from '../src/core/lj-thread-pool.ts';
+import { nvt } from '../src/md/nose-hoover-integrator.ts';
+import { runMd } from '../src/md/run.ts';
+import { initVelocities } from '../src/md/velocities.ts';
+import { cloneSystem } from '../src/system/system.ts';
 import { assembleHessian } from '../src/core/hessian.ts';
-import { createKobAndersen } from '../src/potential/ka.ts';
+import { createKobAndersen, KA_DEFAULTS } from '../src/potential/ka.ts';
+import { randomConfiguration } from '../src/cli/random-config.ts';
 import { loadEamFs } from '../src/potential/eam-fs.ts';
 
 function fccSystem(cells: number, density: number, jitter: number, typeB: number): System {
@@ -73,15 +84,23 @@ const ka = createKobAndersen('shift');
 const kaSf = createKobAndersen('shifted-force');
 const sys = fccSystem(10, 1.2, 0.15, 0.2);
 const half = buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'half' });
-console.log(`KA N=${sys.n}, L=${sys.box.lengths[0].toFixed(3)}, half-list entries ${half.entries}, stride ${half.stride}`);
-time('half list build, cutoff 2.5 + skin 0.3 (2 cells/cutoff)', 60, () => buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'half' }));
-time('half list build, 1 cell/cutoff', 60, () => buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'half', cellsPerCutoff: 1 }));
+const typed = buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'half', typeCutoffs: ka });
+const balanced = buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'half', typeCutoffs: ka, halfRows: 'balanced' });
+console.log(`KA N=${sys.n}, L=${sys.box.lengths[0].toFixed(3)}, half-list entries ${half.entries} (per-type radii: ${typed.entries}), stride ${half.stride}`);
+for (const m of [1, 2, 3] as const) {
+  time(`half list build, cutoff 2.5 + skin 0.3, ${m} cell(s)/cutoff`, 40, () => buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'half', cellsPerCutoff: m }));
+}
+time('half list build, per-type radii (default provider list)', 40, () => buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'half', typeCutoffs: ka }));
 time('full list build', 40, () => buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'full' }));
 const ws = new F64Workspace();
-time('KA force+energy+virial, LJ table (inlined)', 200, () => computeForcesF64(sys, ka, half, {}, ws));
-time('KA force+energy+virial + per-atom energy/virial', 200, () => computeForcesF64(sys, ka, half, { peratom: true }, ws));
-time('KA-sf (shifted force: one sqrt per pair)', 200, () => computeForcesF64(sys, kaSf, half, {}, ws));
-time('KA force+energy+virial, generic radial() path', 60, () => computeForcesF64(sys, ka, half, {}, ws, null));
+time('KA force+energy, LJ table, one radius list', 200, () => computeForcesF64(sys, ka, half, {}, ws));
+time('KA force+energy, LJ table, per-type list', 200, () => computeForcesF64(sys, ka, typed, {}, ws));
+time('KA force+energy+virial (virial read), per-type list', 200, () => computeForcesF64(sys, ka, typed, {}, ws).virial);
+const pool = sharedLjThreadPool(2);
+if (pool) time('KA force+energy, 2 threads, balanced per-type list', 200, () => computeForcesF64(sys, ka, balanced, {}, ws, undefined, pool));
+time('KA force+energy+virial + per-atom energy/virial', 100, () => computeForcesF64(sys, ka, typed, { peratom: true }, ws));
+time('KA-sf (shifted force: one sqrt per pair)', 200, () => computeForcesF64(sys, kaSf, typed, {}, ws));
+time('KA force+energy+virial, generic radial() path', 60, () => computeForcesF64(sys, ka, typed, {}, ws, null));
 time('KA Hessian assembly (block CSR)', 5, () => assembleHessian(sys, ka, { neighborList: half }));
 
 const cuzrFile = '/usr/share/lammps/potentials/CuZr_mm.eam.fs';
@@ -93,4 +112,28 @@ if (existsSync(cuzrFile)) {
   time('CuZr half list build (skin 1.0 A)', 20, () => buildNeighborList(cu, { cutoff: eam.maxCutoff, skin: 1.0, kind: 'half' }));
   time('CuZr EAM force+energy+virial (generic interface)', 20, () => computeForcesF64(cu, eam, nl, {}, ws));
   time('CuZr EAM Hessian assembly', 2, () => assembleHessian(cu, eam, { neighborList: nl }));
+}
+
+/** ms per MD step of runMd + NVT with the default provider on `threads` threads. */
+async function mdStep(start: System, threads: number, steps: number): Promise<{ ms: number; rebuilds: number }> {
+  const provider = createForceProvider(ka, { skin: 0.3, threads });
+  const r = await runMd(cloneSystem(start), provider, { integrator: nvt({ Tstart: 0.8, Tdamp: 0.5 }), dt: 0.005, steps });
+  return { ms: (1000 * r.wallSeconds) / steps, rebuilds: provider.rebuildCount };
+}
+
+const mdArg = process.argv.indexOf('--md-steps');
+const mdSteps = mdArg > 0 ? Number(process.argv[mdArg + 1]) : 1000;
+// the liquid, as in bench/md-ka.ts: random start, 1000 steps of NVT at T = 0.8
+const liquid = randomConfiguration({ n: 4000, density: 1.2, dim: 3, composition: KA_DEFAULTS.composition, typeMasses: [0, 1, 1], seed: 1 });
+initVelocities(liquid, 0.8, 1);
+const eq = (await runMd(liquid, createForceProvider(ka, { skin: 0.3 }), { integrator: nvt({ Tstart: 0.8, Tdamp: 0.5 }), dt: 0.005, steps: 1000 })).state.sys;
+const best = new Map<number, { ms: number; rebuilds: number }>();
+for (let round = 0; round < 3; round++) {
+  for (const threads of [1, 2]) {
+    const t = await mdStep(eq, threads, mdSteps);
+    if (!best.has(threads) || t.ms < best.get(threads)!.ms) best.set(threads, t);
+  }
+}
+for (const [threads, t] of best) {
+  console.log(`${`KA MD step (runMd + NVT, ${mdSteps} steps, ${threads} thread${threads > 1 ? 's' : ''}), best of 3`.padEnd(58)} ${t.ms.toFixed(3)} ms/step = ${(1000 / t.ms).toFixed(0)} steps/s, ${t.rebuilds} list builds`);
 }

@@ -13,6 +13,11 @@
  *   `compute(sys, fullList, opts): ForceResult`, e.g. `GpuLjForces` of
  *   ./gpu-pair-forces.ts), or built by `createForceProviderAsync` from the
  *   potential's LJ table on the requested gpu.js `backend`.
+ *
+ * Speed (bench/forces-f64.ts): per-type-pair list radii as LAMMPS (16% fewer
+ * pairs for KA), rows sorted by index (force sums fixed by the positions:
+ * bit-identical checkpoint resumes), the virial computed on first read, and
+ * the LJ loop on `threads` threads (./lj-thread-pool.ts) for N >= 1000.
  */
 import type { System } from '../system/system.ts';
 import { NeighborListManager } from '../neighbor/neighbor-list.ts';
@@ -22,6 +27,7 @@ import { computeForcesF64, F64Workspace, ljCoefficientsOf, type LjCoefficients }
 import type { ForceOptions, ForceProvider, ForceResult } from './types.ts';
 import { checkConfiguration } from './check-configuration.ts';
 import type { BackendRequest } from './backend.ts';
+import { defaultThreads, sharedLjThreadPool, threadPoolError, type LjThreadPool } from './lj-thread-pool.ts';
 
 export { checkConfiguration };
 
@@ -52,9 +58,22 @@ export interface ForceProviderOptions {
   kernel?: ListForceKernel;
   /** initial neighbour-row stride (grows automatically on overflow) */
   maxNeighbors?: number;
-  /** receives neighbour-list messages (stride growth) */
+  /** receives neighbour-list messages (stride growth) and the thread fallback notice */
   log?: (message: string) => void;
+  /**
+   * Threads for the f64 LJ-table force loop (./lj-thread-pool.ts): default
+   * the number of cores this process may use; 1 runs serially. Used from
+   * THREADED_MIN_ATOMS atoms on (below, waking the workers costs more than
+   * they save). Results equal the serial loop up to summation order and
+   * depend only on the positions and the thread count (bit-identical
+   * checkpoint resumes with the same count). If workers cannot be started
+   * the provider runs serially and says so through `log`.
+   */
+  threads?: number;
 }
+
+/** Smallest system that the threaded LJ loop is used for. */
+export const THREADED_MIN_ATOMS = 1000;
 
 /** Forces of one potential for any configuration, with automatic neighbour-list rebuilds. */
 export class PotentialForceProvider implements ForceProvider {
@@ -66,6 +85,11 @@ export class PotentialForceProvider implements ForceProvider {
   private readonly lj: LjCoefficients | null;
   private readonly ws = new F64Workspace();
   private checkedAtBuild = -1;
+  /** threads asked for the LJ-table loop (1: serial) */
+  readonly threads: number;
+  private readonly log: ((message: string) => void) | undefined;
+  /** the thread fallback was logged */
+  private warned = false;
 
   constructor(potential: Potential, opts: ForceProviderOptions = {}) {
     this.potential = potential;
@@ -83,12 +107,20 @@ export class PotentialForceProvider implements ForceProvider {
     this.skin = opts.skin ?? (potential.units === 'metal' ? DEFAULT_SKIN_METAL : DEFAULT_SKIN_LJ);
     if (!(this.skin >= 0) || !Number.isFinite(this.skin)) throw new Error(`createForceProvider: option skin must be a non-negative number, got ${opts.skin}`);
     const kind = this.precision === 'f32' ? (this.kernel?.listKind ?? 'full') : 'half';
+    this.lj = potential.kind === 'pair' ? ljCoefficientsOf(potential) : null;
+    this.threads = opts.threads ?? (this.lj && !this.kernel ? defaultThreads() : 1);
+    if (!Number.isInteger(this.threads) || this.threads < 1) throw new Error(`createForceProvider: option threads must be an integer >= 1, got ${opts.threads}`);
+    this.log = opts.log;
     this.neighbors = new NeighborListManager({
       cutoff: potential.maxCutoff, skin: this.skin, kind,
+      // pair potentials: list each pair within its own cutoff + skin (fewer entries, as LAMMPS);
+      // EAM keeps one radius (its density and pair cutoffs need not agree per type pair)
+      ...(potential.kind === 'pair' ? { typeCutoffs: potential } : {}),
+      // equal index ranges of rows carry equal work for the threaded loop
+      ...(this.threads > 1 ? { halfRows: 'balanced' as const } : {}),
       ...(opts.maxNeighbors !== undefined ? { maxNeighbors: opts.maxNeighbors } : {}),
       ...(opts.log ? { log: opts.log } : {}),
     });
-    this.lj = potential.kind === 'pair' ? ljCoefficientsOf(potential) : null;
   }
 
   /** Number of neighbour-list builds so far. */
@@ -96,7 +128,12 @@ export class PotentialForceProvider implements ForceProvider {
     return this.neighbors.rebuildCount;
   }
 
-  /** The neighbour list valid for `sys` (rebuilt if needed). */
+  /**
+   * The neighbour list valid for `sys` (rebuilt if needed). For pair
+   * potentials it holds the pairs within cutoff(ti, tj) + skin only, and
+   * with threads > 1 its half rows are 'balanced' (j < i occurs): build your
+   * own list for other uses.
+   */
   neighborList(sys: System): NeighborList {
     const nl = this.neighbors.update(sys);
     if (this.checkedAtBuild !== this.neighbors.rebuildCount) {
@@ -109,7 +146,18 @@ export class PotentialForceProvider implements ForceProvider {
   compute(sys: System, opts: ForceOptions = {}): ForceResult {
     const nl = this.neighborList(sys);
     if (this.kernel) return this.kernel.compute(sys, nl, opts);
-    return computeForcesF64(sys, this.potential, nl, opts, this.ws, this.lj);
+    return computeForcesF64(sys, this.potential, nl, opts, this.ws, this.lj, this.threadPool(sys.n));
+  }
+
+  /** The shared worker pool when this system is threaded, else null (serial). */
+  private threadPool(n: number): LjThreadPool | null {
+    if (this.threads < 2 || !this.lj || n < THREADED_MIN_ATOMS) return null;
+    const pool = sharedLjThreadPool(this.threads);
+    if (!pool && !this.warned) {
+      this.warned = true;
+      this.log?.(`createForceProvider: worker threads could not be started (${threadPoolError()?.message}); running the force loop on one thread`);
+    }
+    return pool;
   }
 }
 

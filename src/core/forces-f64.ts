@@ -29,6 +29,8 @@ import { cellGeometry, wrappedFractional, type CellGeometry } from '../neighbor/
 import type { EamPotential, PairPotential, Potential } from '../potential/types.ts';
 import type { ForceOptions, ForceResult } from './types.ts';
 import { checkConfiguration } from './check-configuration.ts';
+import { kernelGeometry, ljForceRows, packLjTable } from './lj-kernel.ts';
+import type { LjThreadPool } from './lj-thread-pool.ts';
 
 /**
  * Plain-data coefficient table of an LJ-family potential with shift or
@@ -103,10 +105,13 @@ type Mode = (typeof Mode)[keyof typeof Mode];
  * `nl` must still be valid for the current positions (no atom moved more
  * than skin/2 since it was built): `createForceProvider` takes care of that.
  * Atom types are checked against the potential (O(N), negligible).
+ * With `pool` (./lj-thread-pool.ts) the LJ-table path runs on its threads
+ * (same results up to summation order); other potentials ignore it.
  */
 export function computeForcesF64(
   sys: System, pot: Potential, nl: NeighborList, opts: ForceOptions = {}, ws: F64Workspace = new F64Workspace(),
   lj: LjCoefficients | null = pot.kind === 'pair' ? ljCoefficientsOf(pot) : null,
+  pool: LjThreadPool | null = null,
 ): ForceResult {
   if (nl.kind !== 'half') throw new Error(`computeForcesF64: needs a 'half' neighbour list, got '${nl.kind}' (build it with kind: 'half')`);
   if (nl.n !== sys.n) throw new Error(`computeForcesF64: neighbour list is for ${nl.n} atoms, the system has ${sys.n}; rebuild the list`);
@@ -125,7 +130,33 @@ export function computeForcesF64(
     energy += eamEmbedding(sys, pot, nl, g, ws, peratom);
     energy += pairLoop(sys, Mode.Eam, null, pot, nl, g, ws, peratom, vir);
   } else if (lj) {
-    energy += ljLoop(sys, lj, nl, g, ws, peratom, vir);
+    energy += pool
+      ? pool.compute({
+        n, types: sys.types, neighbors: nl.neighbors, counts: nl.counts, stride: nl.stride, geom: kernelGeometry(g),
+        tstride: lj.stride, coef: packedTable(lj), shiftedForce: hasForceShift(lj),
+      }, ws.s, ws.f3)
+      : ljForces(sys, lj, nl, g, ws.s, ws.f3);
+    if (peratom) {
+      ljVirial(sys.types, n, lj, nl, g, ws.s, vir, ws.pe, ws.pv6);
+    } else {
+      // the virial on first read, from a copy of this configuration (ws is reused by the next call)
+      const types = sys.types.slice(), s = ws.s.slice(0, 3 * n);
+      const res = packResult(sys, energy, vir, ws, false);
+      let virial: Float64Array | null = null;
+      Object.defineProperty(res, 'virial', {
+        enumerable: true,
+        configurable: true,
+        get(): Float64Array {
+          if (virial === null) {
+            ljVirial(types, n, lj, nl, g, s, vir, null, null);
+            virial = sys.dim === 3 ? vir : Float64Array.of(vir[0], vir[1], vir[3]);
+          }
+          return virial;
+        },
+        set(v: Float64Array) { virial = v; },
+      });
+      return res;
+    }
   } else {
     energy += pairLoop(sys, Mode.Radial, pot, null, nl, g, ws, peratom, vir);
   }
@@ -211,61 +242,75 @@ function pairLoop(
 }
 
 /**
- * The LJ-table fast path: same loop as `pairLoop` with the LJ arithmetic
- * inlined and no branch on the cutoff (kept separate so that V8 compiles it
- * without the call sites of the generic path; ~1.7x faster, measured).
+ * The LJ-table fast path, forces and energy only: the loop of `pairLoop`
+ * with the LJ arithmetic inlined and no branch on the cutoff (kept separate
+ * so that V8 compiles it without the call sites of the generic path; ~1.7x
+ * faster, measured). The virial (and per-atom terms) come from `ljVirial`, a
+ * second pass over the same pair terms, which `computeForcesF64` runs only
+ * when the virial is read: an NVT step that reads no pressure skips it
+ * (the six tensor sums cost ~17% of this loop, measured). Forces are the same
+ * bits whether or not the other terms are asked for.
  */
-function ljLoop(sys: System, lj: LjCoefficients, nl: NeighborList, g: CellGeometry, ws: F64Workspace, peratom: boolean, vir: Float64Array): number {
-  const n = sys.n, types = sys.types;
-  const { neighbors, counts, stride } = nl;
-  const s = ws.s, f = ws.f3, pe = ws.pe, pv = ws.pv6;
-  const lx = g.lx, ly = g.ly, lz = g.lz, xy = g.xy, xz = g.xz, yz = g.yz;
-  const px = g.wrap[0], py = g.wrap[1], pz = g.wrap[2]; // 1 periodic, 0 not
-  const { stride: tstride, lj1, lj2, cutsq, rc: rcut, eshift, fshift } = lj;
-  let shiftedForce = false;
-  for (let k = 0; k < fshift.length; k++) if (fshift[k] !== 0) shiftedForce = true;
+function ljForces(sys: System, lj: LjCoefficients, nl: NeighborList, g: CellGeometry, s: Float64Array, f: Float64Array): number {
+  return ljForceRows(0, sys.n, sys.types, nl.neighbors, nl.counts, nl.stride, kernelGeometry(g), lj.stride, packedTable(lj), hasForceShift(lj), s, f);
+}
 
-  let energy = 0, wxx = 0, wyy = 0, wzz = 0, wxy = 0, wxz = 0, wyz = 0;
+const packed = new WeakMap<LjCoefficients, Float64Array>();
+
+/** The packed coefficient table of `lj` (./lj-kernel.ts), made once per table. */
+function packedTable(lj: LjCoefficients): Float64Array {
+  let t = packed.get(lj);
+  if (!t) { t = packLjTable(lj); packed.set(lj, t); }
+  return t;
+}
+
+/** True when the table has a force shift (lj/sf-type cutoff): then every pair needs a sqrt. */
+export function hasForceShift(lj: LjCoefficients): boolean {
+  for (let k = 0; k < lj.fshift.length; k++) if (lj.fshift[k] !== 0) return true;
+  return false;
+}
+
+/**
+ * Virial of the LJ-table path into vir (6 components), and per-atom energies
+ * and virials (half/half split) into pe, pv (n, 6n; zeroed by the caller)
+ * when given; same pair arithmetic as `ljForces`.
+ */
+function ljVirial(
+  types: Int32Array, n: number, lj: LjCoefficients, nl: NeighborList, g: CellGeometry, s: Float64Array,
+  vir: Float64Array, pe: Float64Array | null, pv: Float64Array | null,
+): void {
+  const { neighbors, counts, stride } = nl;
+  const lx = g.lx, ly = g.ly, lz = g.lz, xy = g.xy, xz = g.xz, yz = g.yz;
+  const px = g.wrap[0], py = g.wrap[1], pz = g.wrap[2];
+  const { stride: tstride, lj1, lj2, cutsq, rc: rcut, eshift, fshift } = lj;
+  const shiftedForce = hasForceShift(lj);
+  let wxx = 0, wyy = 0, wzz = 0, wxy = 0, wxz = 0, wyz = 0;
   for (let i = 0; i < n; i++) {
-    const cnt = counts[i];
-    if (cnt === 0) continue;
-    const ti = types[i];
-    const row = ti * tstride;
+    const row = types[i] * tstride;
     const sxi = s[3 * i], syi = s[3 * i + 1], szi = s[3 * i + 2];
-    let fxi = 0, fyi = 0, fzi = 0;
-    const base = i * stride;
-    for (let k = 0; k < cnt; k++) {
-      const j = neighbors[base + k];
-      // minimum image, branch-free (the wrap is taken for a third of the pairs: unpredictable)
+    for (let k = i * stride, kend = k + counts[i]; k < kend; k++) {
+      const j = neighbors[k];
       let dsx = sxi - s[3 * j], dsy = syi - s[3 * j + 1], dsz = szi - s[3 * j + 2];
       dsx -= px * Math.floor(dsx + 0.5);
       dsy -= py * Math.floor(dsy + 0.5);
       dsz -= pz * Math.floor(dsz + 0.5);
-      const dx = lx * dsx + xy * dsy + xz * dsz;
-      const dy = ly * dsy + yz * dsz;
-      const dz = lz * dsz;
+      const dx = lx * dsx + xy * dsy + xz * dsz, dy = ly * dsy + yz * dsz, dz = lz * dsz;
       const r2 = dx * dx + dy * dy + dz * dz;
-      // fpair = -phi'(r)/r
-      // branch-free cutoff: about 30% of list entries lie in the skin, and a
-      // mispredicted branch costs more than evaluating LJ and multiplying by 0
       const kk = row + types[j];
-      const inside = +(r2 < cutsq[kk]);
+      if (!(r2 < cutsq[kk])) continue;
       const ir2 = 1 / r2;
       const ir6 = ir2 * ir2 * ir2;
-      let fpair = inside * ir6 * (12 * lj1[kk] * ir6 - 6 * lj2[kk]) * ir2;
-      let e = inside * (ir6 * (lj1[kk] * ir6 - lj2[kk]) - eshift[kk]);
+      let fpair = ir6 * (12 * lj1[kk] * ir6 - 6 * lj2[kk]) * ir2;
+      let e = ir6 * (lj1[kk] * ir6 - lj2[kk]) - eshift[kk];
       if (shiftedForce) {
         const r = Math.sqrt(r2);
-        fpair += inside * fshift[kk] / r;
-        e -= inside * fshift[kk] * (r - rcut[kk]);
+        fpair += fshift[kk] / r;
+        e -= fshift[kk] * (r - rcut[kk]);
       }
       const fx = dx * fpair, fy = dy * fpair, fz = dz * fpair;
-      fxi += fx; fyi += fy; fzi += fz;
-      f[3 * j] -= fx; f[3 * j + 1] -= fy; f[3 * j + 2] -= fz;
-      energy += e;
       const vxx = dx * fx, vyy = dy * fy, vzz = dz * fz, vxy = dx * fy, vxz = dx * fz, vyz = dy * fz;
       wxx += vxx; wyy += vyy; wzz += vzz; wxy += vxy; wxz += vxz; wyz += vyz;
-      if (peratom) {
+      if (pe !== null && pv !== null) {
         const eh = 0.5 * e;
         pe[i] += eh; pe[j] += eh;
         const oi = 6 * i, oj = 6 * j;
@@ -275,10 +320,8 @@ function ljLoop(sys: System, lj: LjCoefficients, nl: NeighborList, g: CellGeomet
         pv[oj + 3] += 0.5 * vxy; pv[oj + 4] += 0.5 * vxz; pv[oj + 5] += 0.5 * vyz;
       }
     }
-    f[3 * i] += fxi; f[3 * i + 1] += fyi; f[3 * i + 2] += fzi;
   }
   vir[0] += wxx; vir[1] += wyy; vir[2] += wzz; vir[3] += wxy; vir[4] += wxz; vir[5] += wyz;
-  return energy;
 }
 
 /**

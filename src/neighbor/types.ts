@@ -7,7 +7,9 @@
  * as atom indices (storage order of the System, not LAMMPS ids).
  * A `full` list has every pair twice (j in i's row and i in j's row), which
  * is what per-atom parallel kernels (gpu.js) want; a `half` list stores each
- * pair once (j > i in storage order), which is what serial f64 loops want.
+ * pair once (by default in the row of the smaller index, so j > i; with
+ * `halfRows: 'balanced'` of neighbor-list.ts in either row, evenly), which is
+ * what serial f64 loops want. Rows are sorted by neighbour index.
  *
  * The list holds all pairs closer than `cutoff + skin` at build time; it
  * stays valid until some atom moved more than skin/2 (or the box changed),

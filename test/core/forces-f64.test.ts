@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeForcesF64, ljCoefficientsOf } from '../../src/core/forces-f64.ts';
+import { computeForcesF64, F64Workspace, ljCoefficientsOf } from '../../src/core/forces-f64.ts';
 import { buildNeighborList } from '../../src/neighbor/neighbor-list.ts';
 import type { Potential } from '../../src/potential/types.ts';
 import { createKobAndersen } from '../../src/potential/ka.ts';
@@ -122,6 +122,30 @@ describe('f64 forces with the real potentials of src/potential', () => {
         const d = maxDiff(evaluate(sub, pot).forces, fd);
         expect(d.diff).toBeLessThan(1e-6 * d.scale);
       }
+    }
+  });
+
+  it('KA: the virial read later (computed on first read) is that of its own configuration, equal to the eager one, and forces do not depend on peratom', () => {
+    const pot = createKobAndersen('shift');
+    for (const spec of [{ dim: 3, lengths: [6.2, 6.0, 6.4], tilt: { xy: 1.1, xz: 0.4, yz: -0.9 } }, { dim: 2, lengths: [9.5, 9.1], tilt: { xy: 1.3 } }] as BoxSpec[]) {
+      const pot2 = pot;
+      const ws = new F64Workspace();
+      const sys = randomSystem(makeBox(spec), spec.dim === 3 ? 110 : 70, 9, { minDist: 0.85 });
+      const nl = buildNeighborList(sys, { cutoff: pot2.maxCutoff, skin: 0.3, kind: 'half' });
+      const lazy = computeForcesF64(sys, pot2, nl, {}, ws);
+      const eager = computeForcesF64(sys, pot2, nl, { peratom: true });
+      // another configuration through the same workspace before the first virial is read
+      const other = cloneSystem(sys);
+      for (let k = 0; k < other.positions.length; k++) other.positions[k] += 0.01 * Math.sin(k);
+      const moved = computeForcesF64(other, pot2, nl, {}, ws);
+      expect(Array.from(lazy.forces)).toEqual(Array.from(eager.forces));
+      expect(lazy.virial.length).toBe(spec.dim === 3 ? 6 : 3);
+      expect(Array.from(lazy.virial)).toEqual(Array.from(eager.virial));
+      expect(Array.from(moved.virial)).not.toEqual(Array.from(lazy.virial));
+      // sum rule: the trace of the per-atom virials is the global one
+      let tr = 0;
+      for (let i = 0; i < sys.n; i++) tr += eager.peratomVirial![i * (spec.dim === 3 ? 6 : 3)];
+      expect(tr).toBeCloseTo(lazy.virial[0], 9);
     }
   });
 

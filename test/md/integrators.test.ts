@@ -74,9 +74,12 @@ describe('Nose-Hoover chain NVT', () => {
     const mK = mean(K);
     const varK = blockStats(K.map((k) => (k - mK) ** 2));
     const expected = (3 * (sys.n - 1)) / 2; // dof (kT)^2 / 2 with kT = 1
-    // statistical errors are small enough for the test to discriminate
+    // statistical errors are small enough for the test to discriminate: 4 sem
+    // of var K stays below ~1/3 of the canonical value, far from what an
+    // isokinetic or Berendsen-like thermostat gives (var K -> 0). The sem
+    // itself depends on the (chaotic) trajectory: 0.036-0.062 over seeds 1-5.
     expect(T.sem).toBeLessThan(0.01);
-    expect(varK.sem / expected).toBeLessThan(0.05);
+    expect(varK.sem / expected).toBeLessThan(0.08);
     expect(Math.abs(T.mean - 1)).toBeLessThan(4 * T.sem);
     expect(Math.abs(varK.mean - expected)).toBeLessThan(4 * varK.sem);
     // the extended energy is conserved far better than Etot

@@ -42,7 +42,17 @@ function expectSameAsBruteForce(sys: System, cutoff: number, skin: number, kind:
   const want = bruteForcePairs(sys, cutoff + skin, kind);
   expect(new Set(got)).toEqual(want);
   if (kind === 'half') for (const p of got) { const [i, j] = p.split(',').map(Number); expect(j).toBeGreaterThan(i); }
+  expectSortedRows(nl);
   return nl;
+}
+
+/** Every row strictly increasing (the order force sums follow; see the module doc of neighbor-list.ts). */
+function expectSortedRows(nl: VerletList): void {
+  let unsorted = 0;
+  for (let i = 0; i < nl.n; i++) {
+    for (let k = 1; k < nl.counts[i]; k++) if (!(nl.neighbors[i * nl.stride + k] > nl.neighbors[i * nl.stride + k - 1])) unsorted++;
+  }
+  expect(unsorted, 'row entries out of increasing order').toBe(0);
 }
 
 const boxes: Record<string, BoxSpec> = {
@@ -57,7 +67,7 @@ const boxes: Record<string, BoxSpec> = {
 describe('buildNeighborList equals brute force over images', () => {
   for (const [name, spec] of Object.entries(boxes)) {
     for (const kind of ['half', 'full'] as const) {
-      for (const cellsPerCutoff of [1, 2] as const) {
+      for (const cellsPerCutoff of [1, 2, 3] as const) {
         it(`${name}, ${kind}, ${cellsPerCutoff} cell(s) per cutoff`, () => {
           const box = makeBox(spec);
           const n = spec.dim === 3 ? 160 : 90;
@@ -78,7 +88,7 @@ describe('buildNeighborList equals brute force over images', () => {
       const w = perpendicularHalfWidth(box);
       const sys = randomSystem(box, spec.dim === 3 ? 70 : 40, 5, { unwrapped: true });
       for (const kind of ['half', 'full'] as const) {
-        for (const cellsPerCutoff of [1, 2]) {
+        for (const cellsPerCutoff of [1, 2, 3] as const) {
           expectSameAsBruteForce(sys, w * 0.99 - 0.1, 0.1, kind, { cellsPerCutoff });
           expectSameAsBruteForce(sys, w * 0.6, 0.05, kind, { cellsPerCutoff });
         }
@@ -98,6 +108,43 @@ describe('buildNeighborList equals brute force over images', () => {
 function perpendicularHalfWidth(box: ReturnType<typeof makeBox>): number {
   return box.minPerpendicularWidth / 2;
 }
+
+describe('per-type-pair list radii (option typeCutoffs)', () => {
+  // cutoffs of a binary model, types 1..2 (the largest is the list cutoff)
+  const rc = [[0, 0, 0], [0, 1.5, 1.2], [0, 1.2, 0.9]];
+  const typeCutoffs = { ntypes: 2, cutoff: (a: number, b: number) => rc[a][b] };
+  for (const [name, spec] of [['ortho 3D', boxes['ortho 3D']], ['triclinic 2D', boxes['triclinic 2D']]] as const) {
+    for (const kind of ['half', 'full'] as const) {
+      it(`${name}, ${kind}: exactly the pairs within cutoff(ti, tj) + skin`, () => {
+        const sys = randomSystem(makeBox(spec), spec.dim === 3 ? 300 : 150, 11, { ntypes: 2 });
+        const skin = 0.25;
+        const nl = buildNeighborList(sys, { cutoff: 1.5, skin, kind, typeCutoffs, cellsPerCutoff: 3 });
+        const all = bruteForcePairs(sys, 1.5 + skin, kind);
+        const d = sys.dim, x = sys.positions, images = imageVectors(sys.box, 3);
+        const want = [...all].filter((p) => {
+          const [i, j] = p.split(',').map(Number);
+          const r = rc[sys.types[i]][sys.types[j]] + skin;
+          return images.some((v) => {
+            let r2 = 0;
+            for (let c = 0; c < d; c++) { const dc = x[j * d + c] + v[c] - x[i * d + c]; r2 += dc * dc; }
+            return r2 < r * r;
+          });
+        });
+        expect(want.length).toBeLessThan(all.size); // the per-type radii matter here
+        expect(new Set(listPairs(nl))).toEqual(new Set(want));
+        expect(nl.entries).toBe(want.length);
+        expectSortedRows(nl);
+      });
+    }
+  }
+
+  it('rejects a type without a cutoff, and a type cutoff above the list cutoff', () => {
+    const sys = randomSystem(makeBox({ dim: 3, lengths: [6, 6, 6] }), 40, 2, { ntypes: 3 });
+    expect(() => buildNeighborList(sys, { cutoff: 1.5, skin: 0.3, kind: 'half', typeCutoffs })).toThrow(/has type 3, but option typeCutoffs defines types 1\.\.2/);
+    const two = randomSystem(makeBox({ dim: 3, lengths: [6, 6, 6] }), 40, 2, { ntypes: 2 });
+    expect(() => buildNeighborList(two, { cutoff: 1.4, skin: 0.3, kind: 'half', typeCutoffs })).toThrow(/typeCutoffs.cutoff\(1, 1\) = 1.5 must lie in \[0, cutoff = 1.4\]/);
+  });
+});
 
 describe('overflow, overlaps, bad input', () => {
   it('grows the stride on overflow instead of truncating', () => {
