@@ -7,18 +7,10 @@
 import { Box, type Dim } from '../../src/system/box.ts';
 import { createSystem, type System } from '../../src/system/system.ts';
 import type { EamPotential, PairPotential, Potential } from '../../src/potential/types.ts';
+import { mulberry32 } from '../support/random.ts';
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export interface BoxSpec {
   dim: Dim;

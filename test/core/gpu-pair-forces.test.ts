@@ -24,6 +24,7 @@ import { createLjMixture, type LjPairTable } from '../../src/potential/lennard-j
 import type { CutoffScheme } from '../../src/potential/cutoff.ts';
 import { Box, type Dim } from '../../src/system/box.ts';
 import { createSystem, type System } from '../../src/system/system.ts';
+import { mulberry32 } from '../support/random.ts';
 
 const TOL_ULPS = 150;
 
@@ -135,17 +136,6 @@ function reference(sys: System, m: Mixture, scheme: CutoffScheme): Reference {
 }
 
 // ------------------------------------------------------------ configurations
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Dense liquid-like configuration: a simple-cubic (square) lattice at number

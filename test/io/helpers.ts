@@ -4,18 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Box, type Dim } from '../../src/system/box.ts';
 import { createSystem, type System } from '../../src/system/system.ts';
+import { mulberry32 } from '../support/random.ts';
 
 /** Deterministic uniform [0,1) generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export interface RandomSystemOptions {
   dim?: Dim;
@@ -75,7 +67,6 @@ export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
-
 
 /** Distance in units in the last place between two doubles of the same sign. */
 export function ulps(a: number, b: number): number {
