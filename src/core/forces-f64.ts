@@ -27,6 +27,7 @@ import type { System } from '../system/system.ts';
 import type { NeighborList } from '../neighbor/types.ts';
 import { cellGeometry, wrappedFractional, type CellGeometry } from '../neighbor/cell-geometry.ts';
 import type { EamPotential, PairPotential, Potential } from '../potential/types.ts';
+import type { LjPairTable } from '../potential/lennard-jones.ts';
 import type { ForceOptions, ForceResult } from './types.ts';
 import { checkConfiguration } from './check-configuration.ts';
 import { kernelGeometry, ljForceRows, packLjTable } from './lj-kernel.ts';
@@ -34,19 +35,10 @@ import type { LjThreadPool } from './lj-thread-pool.ts';
 
 /**
  * Plain-data coefficient table of an LJ-family potential with shift or
- * shifted-force cutoff; structurally the `LjPairTable` of
- * src/potential/lennard-jones.ts (only the fields used here).
+ * shifted-force cutoff: the fields of `LjPairTable`
+ * (src/potential/lennard-jones.ts) that the force loop reads.
  */
-export interface LjCoefficients {
-  readonly kind: 'lj';
-  readonly stride: number;
-  readonly lj1: Float64Array;
-  readonly lj2: Float64Array;
-  readonly cutsq: Float64Array;
-  readonly rc: Float64Array;
-  readonly eshift: Float64Array;
-  readonly fshift: Float64Array;
-}
+export type LjCoefficients = Pick<LjPairTable, 'kind' | 'stride' | 'lj1' | 'lj2' | 'cutsq' | 'rc' | 'eshift' | 'fshift'>;
 
 /** The LJ table of a potential that offers one (`pairTable()`), else null. */
 export function ljCoefficientsOf(pot: Potential): LjCoefficients | null {
