@@ -1,0 +1,12 @@
+/** f64 numeric core: dense symmetric eigensolver, Lanczos, normal modes and their analysis. */
+export { symmetricEigen, tridiagonalize, type SymmetricEigenOptions, type SymmetricEigenResult } from './dense-eigen.ts';
+export { tridiagonalQL } from './tridiagonal-ql.ts';
+export { lanczosLowest, type LanczosOptions, type LanczosResult, type MatVec } from './lanczos.ts';
+export { allModes, lowestModes, lowModeParticipation, translationModes, type AllModesOptions, type LowestModes, type LowestModesOptions, type LowModeParticipationOptions, type NormalModes } from './normal-modes.ts';
+export { modeCountForFraction, participationFraction, participationRatio, vdosHistogram, type Histogram, type ModeSet, type VdosOptions } from './mode-analysis.ts';
+export { kpmMoments, kpmCumulative, kpmDensity, jackson, type KpmMoments, type KpmOptions } from './kpm.ts';
+export { kpmVdos, type KpmVdosOptions } from './normal-modes.ts';
+export { tridiagonalEigenDC, type TridiagonalEigen } from './tridiagonal-dc.ts';
+export { gemm, type MatrixView } from './gemm.ts';
+export { filteredLanczosLowest, type FilteredLanczosOptions, type FilteredLanczosResult } from './filtered-lanczos.ts';
+export { spectralUpperBound } from './lanczos.ts';
