@@ -109,6 +109,44 @@ interface TsSys {
   getDirectories(p: string): string[];
 }
 
+/**
+ * TypeScript 5.0's Node10 resolution (tslab's compiler) reads a package's
+ * types from its package.json `types`/`typings`/`main` only, so a package
+ * that names its declarations only in `exports` (danfojs 1.2: `exports['.'].types`)
+ * cannot be imported in a cell ("Cannot find module 'danfojs' or its
+ * corresponding type declarations"). Given the text of a
+ * `node_modules/<pkg>/package.json`, this returns it with `types` set from
+ * `exports` (the root entry, first `types` condition found depth first);
+ * any other file, or a package that already names its types, is returned as is.
+ */
+export function withExportsTypes(path: string, text: string): string {
+  if (!/\/node_modules\/(@[^/]+\/)?[^/@][^/]*\/package\.json$/.test(path.replace(/\\/g, '/'))) return text;
+  let pkg: { types?: unknown; typings?: unknown; exports?: unknown };
+  try {
+    pkg = JSON.parse(text) as typeof pkg;
+  } catch {
+    return text;
+  }
+  if (typeof pkg !== 'object' || pkg === null || pkg.types !== undefined || pkg.typings !== undefined) return text;
+  const exp = pkg.exports;
+  if (typeof exp !== 'object' || exp === null || Array.isArray(exp)) return text;
+  const keys = Object.keys(exp);
+  const root = keys.some((k) => k.startsWith('.')) ? (exp as Record<string, unknown>)['.'] : exp;
+  const types = typesCondition(root);
+  return types === undefined ? text : JSON.stringify({ ...pkg, types });
+}
+
+function typesCondition(entry: unknown): string | undefined {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
+  const e = entry as Record<string, unknown>;
+  if (typeof e.types === 'string') return e.types;
+  for (const v of Object.values(e)) {
+    const t = typesCondition(v);
+    if (t !== undefined) return t;
+  }
+  return undefined;
+}
+
 let installed = false;
 
 /** Make 'glasslab' importable from cells run with working directory `cwd`. */
@@ -147,6 +185,11 @@ export function installLibraryResolution(cwd: string): void {
   };
   wrap('fileExists');
   wrap('readFile');
+  const readFile = sys.readFile;
+  sys.readFile = (p: string, enc?: string) => {
+    const text = readFile.call(sys, p, enc);
+    return text === undefined ? undefined : withExportsTypes(p, text);
+  };
   wrap('directoryExists');
   wrap('realpath');
   wrap('getDirectories');

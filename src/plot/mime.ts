@@ -107,6 +107,12 @@ export function figureBundle(fig: PlotlyFigure, state: DisplayState, text?: stri
 export interface TableData {
   columns: readonly string[];
   rows: readonly (readonly unknown[])[];
+  /** row labels (a DataFrame's index); default 0, 1, 2, ... */
+  index?: readonly unknown[];
+}
+
+function rowLabel(t: TableData, i: number): string {
+  return t.index ? String(t.index[i]) : String(i);
 }
 
 /** Default row limit of HTML tables: longer tables show their head and tail. */
@@ -134,7 +140,7 @@ export function tableHtml(t: TableData, maxRows = TABLE_MAX_ROWS): string {
   const head = `<tr><th></th>${t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`;
   const body = shown.map((e) => (e === null
     ? `<tr><th>…</th>${t.columns.map(() => '<td>…</td>').join('')}</tr>`
-    : `<tr><th>${e[0]}</th>${e[1].map((v) => `<td>${escapeHtml(cell(v))}</td>`).join('')}</tr>`)).join('\n');
+    : `<tr><th>${escapeHtml(rowLabel(t, e[0]))}</th>${e[1].map((v) => `<td>${escapeHtml(cell(v))}</td>`).join('')}</tr>`)).join('\n');
   return `<table class="dataframe glasslab-table">\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>\n`
     + `<p>${n} rows × ${t.columns.length} columns</p>`;
 }
@@ -144,17 +150,25 @@ export function tableText(t: TableData, maxRows = TABLE_MAX_ROWS): string {
   const n = t.rows.length;
   const idx = n > maxRows ? [...Array.from({ length: TABLE_EDGE_ROWS }, (_, i) => i), -1, ...Array.from({ length: TABLE_EDGE_ROWS }, (_, i) => n - TABLE_EDGE_ROWS + i)]
     : Array.from({ length: n }, (_, i) => i);
-  const grid = [['', ...t.columns], ...idx.map((i) => (i < 0 ? ['…', ...t.columns.map(() => '…')] : [String(i), ...t.rows[i].map(cell)]))];
+  const grid = [['', ...t.columns], ...idx.map((i) => (i < 0 ? ['…', ...t.columns.map(() => '…')] : [rowLabel(t, i), ...t.rows[i].map(cell)]))];
   const w = grid[0].map((_, j) => Math.max(...grid.map((r) => (r[j] ?? '').length)));
   return grid.map((r) => r.map((c, j) => (c ?? '').padStart(w[j])).join('  ')).join('\n') + `\n\n[${n} rows x ${t.columns.length} columns]`;
 }
 
-/** danfojs DataFrame (duck-typed: `columns`, `values`, `shape`) -> TableData. */
+/**
+ * A table-like value -> TableData: a danfojs DataFrame or Series (duck-typed:
+ * `columns`, `shape`, `values`, `index`; a Series' `values` is one column,
+ * its index labels are kept, e.g. describe()'s 'count', 'mean', ... or the
+ * original row numbers of a query), or a plain `{columns, rows}`.
+ */
 function asTable(v: unknown): TableData | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
-  const d = v as { columns?: unknown; values?: unknown; shape?: unknown; rows?: unknown };
+  const d = v as { columns?: unknown; values?: unknown; shape?: unknown; rows?: unknown; index?: unknown };
   if (Array.isArray(d.columns) && Array.isArray(d.shape) && Array.isArray(d.values)) {
-    return { columns: d.columns.map(String), rows: d.values as unknown[][] };
+    const values = d.values as unknown[];
+    const rows = values.map((r) => (Array.isArray(r) ? r : [r])); // a Series: one value per row
+    const index = Array.isArray(d.index) && d.index.length === rows.length ? (d.index as unknown[]) : undefined;
+    return { columns: d.columns.map(String), rows, ...(index ? { index } : {}) };
   }
   if (Array.isArray(d.columns) && Array.isArray(d.rows) && d.rows.every(Array.isArray)) {
     return { columns: d.columns.map(String), rows: d.rows as unknown[][] };

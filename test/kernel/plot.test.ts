@@ -4,6 +4,7 @@ import {
   figureBundle, newDisplayState, PLOTLY_MIME, plotlyJs, progressBundle, scriptSafeJson, tableHtml, tableText, toMimeBundle,
 } from '../../src/plot/mime.ts';
 import { markdownToHtml, notebookHtml } from '../../kernel/report-html.ts';
+import { withExportsTypes } from '../../kernel/library.ts';
 
 describe('figure builders', () => {
   it('builds line figures from typed arrays, as plain JSON', () => {
@@ -78,6 +79,36 @@ describe('MIME bundles', () => {
     const df = { columns: ['a', 'b'], shape: [1, 2], values: [[1, 2]] }; // danfojs DataFrame shape
     expect(toMimeBundle(df, state)['text/html']).toContain('<th>a</th>');
     expect(toMimeBundle(42, state)).toEqual({ 'text/plain': '42' });
+  });
+
+  it('shows real danfojs DataFrames and Series as tables with their index labels and a row limit', async () => {
+    const dfd = await import('danfojs'); // slow import (some seconds): this one test only
+    const n = 100;
+    const df = new dfd.DataFrame({ id: Array.from({ length: n }, (_, i) => i + 1), p: Array.from({ length: n }, (_, i) => i / 4) });
+    const html = toMimeBundle(df, newDisplayState())['text/html'] as string;
+    expect(html).toContain('<th>id</th><th>p</th>');
+    expect(html.match(/<tr><th>\d+<\/th>/g)).toHaveLength(20); // head and tail of 10 rows
+    expect(html).toContain('<tr><th>99</th><td>100</td><td>24.7500</td></tr>');
+    expect(html).toContain(`<p>${n} rows × 2 columns</p>`);
+
+    const top = df.query(df.p.gt(24)); // keeps the original row labels 97..99
+    expect(toMimeBundle(top, newDisplayState())['text/plain']).toBe('     id        p\n97   98  24.2500\n98   99  24.5000\n99  100  24.7500\n\n[3 rows x 2 columns]');
+    const stats = toMimeBundle(df.describe(), newDisplayState())['text/html'] as string;
+    expect(stats).toContain('<tr><th>mean</th><td>50.5000</td><td>12.3750</td></tr>');
+    const series = toMimeBundle(df.p, newDisplayState())['text/html'] as string; // one column
+    expect(series).toContain('<th>p</th>');
+    expect(series).toContain('<tr><th>1</th><td>0.250000</td></tr>');
+  }, 60_000);
+
+  it('gives the kernel\'s TypeScript 5.0 the types a package names only in exports', () => {
+    const danfo = JSON.stringify({ name: 'danfojs', exports: { '.': { types: './dist/index.d.ts', node: './dist/index.js' } } });
+    expect(JSON.parse(withExportsTypes('/p/node_modules/danfojs/package.json', danfo)).types).toBe('./dist/index.d.ts');
+    const scoped = JSON.stringify({ exports: { import: { types: './a.d.mts' }, require: { types: './a.d.cts' } } });
+    expect(JSON.parse(withExportsTypes('/p/node_modules/@s/x/package.json', scoped)).types).toBe('./a.d.mts');
+    const typed = JSON.stringify({ types: 'own.d.ts', exports: { '.': { types: './other.d.ts' } } });
+    expect(withExportsTypes('/p/node_modules/x/package.json', typed)).toBe(typed);
+    expect(withExportsTypes('/p/src/package.json', danfo)).toBe(danfo); // not a dependency
+    expect(withExportsTypes('/p/node_modules/x/package.json', '{broken')).toBe('{broken');
   });
 
   it('renders progress as text and an HTML progress bar', () => {

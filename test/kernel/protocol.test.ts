@@ -145,6 +145,20 @@ describe('glasslab kernel protocol', () => {
     expect((result.content.data['text/html'] as string).length).toBeLessThan(5000);
   });
 
+  it('imports danfojs (types only in package.json exports) and shows a DataFrame as an HTML table', async () => {
+    const r = await kernel.execute([
+      "import * as dfd from 'danfojs';",
+      'const df = new dfd.DataFrame({ id: Array.from({ length: 100 }, (_, i) => i + 1), p: Array.from({ length: 100 }, (_, i) => i / 4) });',
+      'df.query(df.p.gt(5))',
+    ].join('\n'), { timeoutMs: 60_000 });
+    expect(r.reply.status, JSON.stringify(r.reply)).toBe('ok');
+    const html = (r.outputs.at(-1) as { data: Record<string, string> }).data['text/html'];
+    expect(html).toContain('<th>id</th><th>p</th>');
+    expect(html).toContain('<tr><th>21</th><td>22</td><td>5.25000</td></tr>'); // the original row label
+    expect(html).toContain('<p>79 rows × 2 columns</p>');
+    expect(html.match(/<tr><th>\d+<\/th>/g)).toHaveLength(20); // row limit: head and tail
+  }, 90_000);
+
   it('completes magic names, flags and TypeScript members', async () => {
     const names = await kernel.request('complete_request', { code: '%tim', cursor_pos: 4 });
     expect(names.content).toMatchObject({ status: 'ok', cursor_start: 0, cursor_end: 4, matches: ['%time', '%timeit'] });

@@ -72,6 +72,11 @@ function canonical(p: string): string {
   }
 }
 
+/** Atom indices ordered by atom id: the row order of per-atom outputs. */
+export function idOrder(sys: System): number[] {
+  return Array.from({ length: sys.n }, (_, i) => i).sort((a, b) => sys.ids[a] - sys.ids[b]);
+}
+
 /**
  * Numbers in text outputs: the shortest decimal that reads back as the same
  * double (ECMAScript Number::toString), i.e. full double precision, the same

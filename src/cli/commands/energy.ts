@@ -7,7 +7,7 @@ import { writeTextAtomic } from '../../io/files.ts';
 import { createForceProvider } from '../../core/force-provider.ts';
 import { getUnits } from '../../md/units.ts';
 import { defineCommand } from '../registry.ts';
-import { loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
+import { idOrder, loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
 
 export interface EnergyResult {
   n: number;
@@ -45,7 +45,7 @@ export const energyCommand = defineCommand({
     const virialPressure = (units.nktv2p * trW) / (d * sys.box.volume);
 
     if (out !== undefined) {
-      const order = Array.from({ length: sys.n }, (_, i) => i).sort((a, b) => sys.ids[a] - sys.ids[b]);
+      const order = idOrder(sys);
       const lines = [['id', 'type', 'pe', ...['fx', 'fy', 'fz'].slice(0, d)].join(',')];
       for (const i of order) {
         let s = `${sys.ids[i]},${sys.types[i]},${num(pe[i])}`;

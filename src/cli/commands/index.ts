@@ -4,6 +4,7 @@ import { demoCommand } from './demo.ts';
 import { energyCommand } from './energy.ts';
 import { mdCommand } from './md.ts';
 import { minimizeCommand } from './minimize.ts';
+import { modesCommand } from './modes.ts';
 import { kernelCommand, runNotebooksCommand } from '../../../kernel/commands.ts';
 
 export function createRegistry(): Registry {
@@ -11,6 +12,7 @@ export function createRegistry(): Registry {
     .add(mdCommand)
     .add(minimizeCommand)
     .add(energyCommand)
+    .add(modesCommand)
     .add(demoCommand)
     .add(runNotebooksCommand)
     .add(kernelCommand);
