@@ -98,6 +98,18 @@ function thermoValues(r: ThermoRow): number[] {
   return [r.step, r.time, r.T, r.PE, r.KE, r.Etot, r.P, r.volume, r.conserved];
 }
 
+/**
+ * One thermo line on stdout, for reading: right-aligned columns, 10
+ * significant digits (as LAMMPS' thermo output, which is also rounded).
+ * `--thermo-csv` keeps every value at full double precision.
+ */
+function thermoLine(cells: readonly (string | number)[]): string {
+  return cells.map((c, k) => {
+    const text = typeof c === 'string' ? c : k === 0 ? String(c) : String(Number(c.toPrecision(10)));
+    return text.padStart(k === 0 ? 8 : 17);
+  }).join(' ');
+}
+
 /** The `md` command's work, shared with `demo`. */
 export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdResult> {
   const model = loadModel(args.model, args.potential, ctx.cwd);
@@ -143,14 +155,14 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   }
 
   ctx.print(`# glasslab md: ${sys.n} atoms, model ${model.name} (${units.name} units), ${integrator.name}, dt ${num(dt)}, ${args.steps} steps`);
-  ctx.print(THERMO_COLUMNS.join(' '));
+  ctx.print(thermoLine(THERMO_COLUMNS));
   const progress = ctx.progress('md', args.steps, 'steps');
   let result: RunResult;
   try {
     result = await runMd(start, provider, {
       integrator, dt, steps: args.steps, units,
       thermoEvery: args.thermo,
-      onThermo: (row) => ctx.print(thermoValues(row).map(num).join(' ')),
+      onThermo: (row) => ctx.print(thermoLine(thermoValues(row))),
       observers,
       signal: ctx.signal,
       onProgress: (p) => progress.update(p.done, p.total),
