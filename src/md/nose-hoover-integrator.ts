@@ -33,8 +33,8 @@ import type { System } from '../system/system.ts';
 import { requireFinite, requireOwnState, requirePositive, type Integrator, type StepOptions, type Targets } from './integrator.ts';
 import { chainEnergy, chainHalfStep, createChain, type ChainVars } from './nose-hoover.ts';
 import {
-  createBaseState, drift, finishStep, kick, pressureInternal, scaleVelocities, twiceKinetic,
-  wrapAndComputeForces, type MdState, type StateOptions,
+  createBaseState, drift, finishStep, kick, kickTwiceKinetic, pressureInternal, scaleKickDrift, scaleVelocities,
+  twiceKinetic, wrapAndComputeForces, type MdState, type StateOptions,
 } from './state.ts';
 
 export interface NvtOptions {
@@ -125,11 +125,9 @@ function noseHoover(name: 'nvt' | 'npt', r: Resolved): Integrator {
   /** barostat mass per dimension, LAMMPS omega_mass = (N + 1) kT / Pfreq^2 */
   const baroMass = (state: MdState, kT: number) => ((state.sys.n + 1) * kT) / (baro!.pfreq * baro!.pfreq);
 
-  const particleChainHalf = (state: MdState, kT: number) => {
-    const target2 = state.dof * kT;
-    const f = chainHalfStep(chainOf(state, 'eta'), twiceKinetic(state), target2, kT, r.tfreq, state.dt, r.tloop);
-    scaleVelocities(state, f);
-  };
+  /** particle chain dt/2 given the current 2K; returns the velocity scaling factor */
+  const particleChainHalf = (state: MdState, kT: number, ke2: number) =>
+    chainHalfStep(chainOf(state, 'eta'), ke2, state.dof * kT, kT, r.tfreq, state.dt, r.tloop);
   const baroChainHalf = (state: MdState, kT: number) => {
     const epsDot = state.ext.epsDot!;
     const ke2 = state.sys.dim * baroMass(state, kT) * epsDot[0] * epsDot[0];
@@ -184,23 +182,28 @@ function noseHoover(name: 'nvt' | 'npt', r: Resolved): Integrator {
       const { kT, P0 } = targetsAt(state, state.step + 1);
       const h = 0.5 * state.dt;
       if (baro) baroChainHalf(state, kT);
-      particleChainHalf(state, kT);
+      const scale = particleChainHalf(state, kT, twiceKinetic(state));
       if (baro) {
+        scaleVelocities(state, scale);
         epsDotHalf(state, kT, P0);
         velocityScaleHalf(state);
+        kick(state, h);
+        dilate(state, h);
+        drift(state, state.dt);
+        dilate(state, h);
+      } else {
+        scaleKickDrift(state, scale, h, state.dt); // = scaleVelocities, kick, drift in one pass
       }
-      kick(state, h);
-      if (baro) dilate(state, h);
-      drift(state, state.dt);
-      if (baro) dilate(state, h);
       wrapAndComputeForces(state, provider, opts.peratom ?? false);
-      kick(state, h);
       if (baro) {
+        kick(state, h);
         velocityScaleHalf(state);
         epsDotHalf(state, kT, P0);
+        scaleVelocities(state, particleChainHalf(state, kT, twiceKinetic(state)));
+        baroChainHalf(state, kT);
+      } else {
+        scaleVelocities(state, particleChainHalf(state, kT, kickTwiceKinetic(state, h))); // kickTwiceKinetic = kick, twiceKinetic
       }
-      particleChainHalf(state, kT);
-      if (baro) baroChainHalf(state, kT);
       finishStep(state);
     },
     conserved(state: MdState): number {

@@ -6,7 +6,7 @@
 import type { ForceProvider } from '../core/types.ts';
 import type { System } from '../system/system.ts';
 import { requireOwnState, type Integrator, type StepOptions } from './integrator.ts';
-import { createBaseState, drift, finishStep, kick, twiceKinetic, wrapAndComputeForces, type MdState, type StateOptions } from './state.ts';
+import { createBaseState, finishStep, kick, scaleKickDrift, twiceKinetic, wrapAndComputeForces, type MdState, type StateOptions } from './state.ts';
 
 export function nve(): Integrator {
   const self: Integrator = {
@@ -18,8 +18,7 @@ export function nve(): Integrator {
     step(state: MdState, provider: ForceProvider, opts: StepOptions = {}): void {
       requireOwnState(state, 'nve');
       const h = 0.5 * state.dt;
-      kick(state, h);
-      drift(state, state.dt);
+      scaleKickDrift(state, 1, h, state.dt); // = kick, drift in one pass
       wrapAndComputeForces(state, provider, opts.peratom ?? false);
       kick(state, h);
       finishStep(state);

@@ -93,9 +93,16 @@ export function checkForces(f: ForceResult, sys: System, where: string): void {
     throw new Error(`${where}: the potential energy is ${f.energy}; overlapping atoms or an exploding run (try a smaller dt or minimise first)`);
   }
   const F = f.forces;
-  for (let i = 0; i < F.length; i++) {
-    if (!Number.isFinite(F[i])) {
-      throw new Error(`${where}: non-finite force on atom id ${sys.ids[Math.floor(i / sys.dim)]}; overlapping atoms or an exploding run (try a smaller dt or minimise first)`);
+  // x * 0 is 0 for finite x and NaN otherwise: one branch-free pass (four
+  // independent sums, no serial add chain), the atom is looked up only on failure
+  const len = F.length;
+  let p0 = 0, p1 = 0, p2 = 0, p3 = 0, i = 0;
+  for (; i + 3 < len; i += 4) { p0 += F[i] * 0; p1 += F[i + 1] * 0; p2 += F[i + 2] * 0; p3 += F[i + 3] * 0; }
+  for (; i < len; i++) p0 += F[i] * 0;
+  if (p0 + p1 + p2 + p3 === 0) return;
+  for (let k = 0; k < len; k++) {
+    if (!Number.isFinite(F[k])) {
+      throw new Error(`${where}: non-finite force on atom id ${sys.ids[Math.floor(k / sys.dim)]}; overlapping atoms or an exploding run (try a smaller dt or minimise first)`);
     }
   }
 }
@@ -107,18 +114,9 @@ export function rampFraction(state: MdState): number {
   return (state.step - state.rampBegin) / span;
 }
 
-/** v += h * ftm2v * F / m  (a half kick with h = dt/2). */
+/** v += h * ftm2v * F / m  (a half kick with h = dt/2); see `kickTwiceKinetic`. */
 export function kick(state: MdState, h: number): void {
-  const { sys } = state;
-  const v = sys.velocities!;
-  const F = state.force.forces;
-  const d = sys.dim;
-  const c = h * state.units.ftm2v;
-  for (let i = 0; i < sys.n; i++) {
-    const a = c / sys.masses[i];
-    const o = i * d;
-    for (let k = 0; k < d; k++) v[o + k] += a * F[o + k];
-  }
+  kickTwiceKinetic(state, h);
 }
 
 /** x += h * v. */
@@ -132,6 +130,73 @@ export function drift(state: MdState, h: number): void {
 export function scaleVelocities(state: MdState, f: number): void {
   const v = state.sys.velocities!;
   for (let i = 0; i < v.length; i++) v[i] *= f;
+}
+
+/**
+ * The first half of a velocity-Verlet step in one pass over the atoms:
+ * v *= f (thermostat scaling; 1 for none), v += h ftm2v F/m, x += dt v.
+ * Same bits as `scaleVelocities(state, f)`, `kick(state, h)`, `drift(state, dt)`
+ * in turn (each element sees the same operations in the same order; x * 1
+ * is exact), at a third of the memory traffic.
+ */
+export function scaleKickDrift(state: MdState, f: number, h: number, dt: number): void {
+  const { sys } = state;
+  const v = sys.velocities!, x = sys.positions, m = sys.masses;
+  const F = state.force.forces;
+  const d = sys.dim, n = sys.n;
+  const c = h * state.units.ftm2v;
+  if (d === 3) {
+    // unrolled: a loop over k < d here runs ~4x slower in V8 (measured)
+    for (let i = 0, o = 0; i < n; i++, o += 3) {
+      const a = c / m[i];
+      const vx = v[o] * f + a * F[o], vy = v[o + 1] * f + a * F[o + 1], vz = v[o + 2] * f + a * F[o + 2];
+      v[o] = vx; v[o + 1] = vy; v[o + 2] = vz;
+      x[o] += dt * vx; x[o + 1] += dt * vy; x[o + 2] += dt * vz;
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const a = c / m[i];
+    for (let o = i * d, e = o + d; o < e; o++) {
+      const vo = v[o] * f + a * F[o];
+      v[o] = vo;
+      x[o] += dt * vo;
+    }
+  }
+}
+
+/**
+ * The half kick v += h ftm2v F/m, returning 2K = mvv2e sum m v^2 of the
+ * kicked velocities: the same bits as `kick` followed by `twiceKinetic`, in
+ * one pass.
+ */
+export function kickTwiceKinetic(state: MdState, h: number): number {
+  const { sys } = state;
+  const v = sys.velocities!, m = sys.masses;
+  const F = state.force.forces;
+  const d = sys.dim, n = sys.n;
+  const c = h * state.units.ftm2v;
+  let sum = 0;
+  if (d === 3) {
+    for (let i = 0, o = 0; i < n; i++, o += 3) {
+      const a = c / m[i];
+      const vx = v[o] + a * F[o], vy = v[o + 1] + a * F[o + 1], vz = v[o + 2] + a * F[o + 2];
+      v[o] = vx; v[o + 1] = vy; v[o + 2] = vz;
+      sum += m[i] * (vx * vx + vy * vy + vz * vz);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const a = c / m[i];
+      let v2 = 0;
+      for (let o = i * d, e = o + d; o < e; o++) {
+        const vo = v[o] + a * F[o];
+        v[o] = vo;
+        v2 += vo * vo;
+      }
+      sum += m[i] * v2;
+    }
+  }
+  return 2 * (0.5 * state.units.mvv2e * sum);
 }
 
 /** Wrap atoms into the cell (image flags updated), then compute forces at the new positions. */

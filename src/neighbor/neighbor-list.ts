@@ -583,17 +583,41 @@ export function needsRebuild(nl: VerletList, sys: System): boolean {
   const margin = (1 - strain) * (nl.cutoff + nl.skin) - nl.cutoff;
   if (!(margin > 0)) return true;
   const lim2 = (margin / 2) ** 2;
-  const s = wrappedFractional(sys, undefined, 'neighbor list');
-  const r = nl.refFractional;
+  return maxDisplacementExceeds(sys, nl.refFractional, g, lim2);
+}
+
+/**
+ * True when some atom's minimum-image displacement since the reference
+ * (wrapped fractional coordinates `ref`, stride 3), measured in the current
+ * cell g, is not within sqrt(lim2). Runs every MD step, so it stores
+ * nothing and divides nothing: s = G (x - lo) with G = H^-1 precomputed,
+ * ds = s - s_ref reduced to the minimum image (wrapping s into [0, 1) first,
+ * as `wrappedFractional` does, would only shift ds by whole cells), then
+ * H ds. Equal to the displacement from `wrappedFractional` up to round-off
+ * (~1e-16 relative). A non-finite position fails the test, and the rebuild
+ * that follows reports the atom.
+ */
+function maxDisplacementExceeds(sys: System, ref: Float64Array, g: CellGeometry, lim2: number): boolean {
+  const n = sys.n, d = sys.dim, x = sys.positions, box = sys.box;
+  const three = d === 3;
+  const lo0 = box.lo[0], lo1 = box.lo[1], lo2 = three ? box.lo[2] : 0;
+  const lx = g.lx, ly = g.ly, lz = g.lz, xy = g.xy, xz = g.xz, yz = g.yz;
+  // G = H^-1 for H = [[lx, xy, xz], [0, ly, yz], [0, 0, lz]] (2D: lz = 1, xz = yz = 0)
+  const gxx = 1 / lx, gyy = 1 / ly, gzz = 1 / lz;
+  const gxy = -xy / (lx * ly), gyz = -yz / (ly * lz), gxz = (xy * yz - xz * ly) / (lx * ly * lz);
   const px = g.wrap[0], py = g.wrap[1], pz = g.wrap[2];
-  for (let i = 0; i < sys.n; i++) {
-    let sx = s[3 * i] - r[3 * i], sy = s[3 * i + 1] - r[3 * i + 1], sz = s[3 * i + 2] - r[3 * i + 2];
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    const rx = x[o] - lo0, ry = x[o + 1] - lo1, rz = three ? x[o + 2] - lo2 : 0;
+    let sx = gxx * rx + gxy * ry + gxz * rz - ref[3 * i];
+    let sy = gyy * ry + gyz * rz - ref[3 * i + 1];
+    let sz = gzz * rz - ref[3 * i + 2];
     sx -= px * Math.floor(sx + 0.5);
     sy -= py * Math.floor(sy + 0.5);
     sz -= pz * Math.floor(sz + 0.5);
-    const cx = g.lx * sx + g.xy * sy + g.xz * sz;
-    const cy = g.ly * sy + g.yz * sz;
-    const cz = g.lz * sz;
+    const cx = lx * sx + xy * sy + xz * sz;
+    const cy = ly * sy + yz * sz;
+    const cz = lz * sz;
     if (!(cx * cx + cy * cy + cz * cz <= lim2)) return true;
   }
   return false;

