@@ -5,7 +5,8 @@
  *
  * For each N: one random start (src/cli/random-config.ts) with velocities
  * at T (seeded), written as a LAMMPS data file; then
- *   - glasslab, f64 force loop (the default provider), and with --f32 also
+ *   - glasslab, f64 force loop on 1 thread and (with mpirun present) on 2
+ *     worker threads against LAMMPS on 2 MPI ranks; with --f32 also
  *     the gpu.js f32 kernel,
  *   - LAMMPS on 1 core (`lmp -in bench/lammps/in.ka-nvt.lmp`),
  *   - LAMMPS on 2 cores (`mpirun -np 2 lmp ...`) when mpirun exists,
@@ -82,11 +83,11 @@ function runLammps(dir: string, data: string, steps: number, np: number): Timing
   return { stepsPerSecond: Number(m[3]) / loop, stepsPerCpuSecond: Number(m[3]) / cpuSeconds, pePerAtom: last[2] / Number(m[4]), temp: last[1] };
 }
 
-async function runOurs(start: ReturnType<typeof randomConfiguration>, steps: number, f32: boolean): Promise<Timing> {
+async function runOurs(start: ReturnType<typeof randomConfiguration>, steps: number, f32: boolean, threads = 1): Promise<Timing> {
   const pot = createKobAndersen('shift');
   const provider = f32
     ? createForceProvider(pot, { skin: SKIN, precision: 'f32', kernel: await GpuLjForces.create(pot.pairTable(), { backend: 'auto' }) })
-    : createForceProvider(pot, { skin: SKIN });
+    : createForceProvider(pot, { skin: SKIN, threads });
   const sys = cloneSystem(start);
   // CPU time of this process over the run (includes the initial force call, 1 of `steps` + 1)
   const c0 = process.cpuUsage();
@@ -121,14 +122,15 @@ async function main(): Promise<void> {
       const data = join(dir, `ka-${n}.data`);
       await writeLammpsData(data, start);
       const row: Record<string, number> = { n };
-      const f64 = await runOurs(start, o.steps, false);
+      const f64 = await runOurs(start, o.steps, false, 1);
       row.ours = f64.stepsPerSecond; row.oursCpu = f64.stepsPerCpuSecond; row.oursPe = f64.pePerAtom;
+      if (mpi) row.ours2 = (await runOurs(start, o.steps, false, 2)).stepsPerSecond;
       if (o.f32) { const f = await runOurs(start, o.steps, true); row.ours32 = f.stepsPerSecond; }
       const l1 = runLammps(dir, data, o.steps, 1);
       row.lmp1 = l1.stepsPerSecond; row.lmp1Cpu = l1.stepsPerCpuSecond; row.lmpPe = l1.pePerAtom;
       if (mpi) row.lmp2 = runLammps(dir, data, o.steps, 2).stepsPerSecond;
       rows.push(row);
-      console.error(`N=${n}: glasslab ${row.ours.toFixed(1)} steps/s, LAMMPS 1 core ${row.lmp1.toFixed(1)}${mpi ? `, 2 cores ${row.lmp2.toFixed(1)}` : ''} steps/s`);
+      console.error(`N=${n}: glasslab ${row.ours.toFixed(1)}${mpi ? ` (2 threads ${row.ours2.toFixed(1)})` : ''} steps/s, LAMMPS 1 core ${row.lmp1.toFixed(1)}${mpi ? `, 2 cores ${row.lmp2.toFixed(1)}` : ''} steps/s`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -140,20 +142,21 @@ async function main(): Promise<void> {
   if (o.steps < 10000) lines.push(`Times for 10000 steps are extrapolated linearly from ${o.steps}-step runs.`);
   lines.push(`Rates are per wall-clock second of the integration loop; the "per CPU s" ratio divides by process CPU time instead (robust to other load on the machine; load average at the end: ${loadavg()[0].toFixed(2)} on ${cpus().length} cores).`);
   lines.push('');
-  const head = ['N', 'glasslab f64 (steps/s)', ...(o.f32 ? ['glasslab f32 (steps/s)'] : []), 'LAMMPS 1 core', ...(mpi ? ['LAMMPS 2 cores'] : []),
-    'glasslab / LAMMPS-1', ...(mpi ? ['glasslab / LAMMPS-2'] : []), 'same, per CPU s: glasslab / LAMMPS-1',
+  const head = ['N', 'glasslab f64, 1 thread (steps/s)', ...(mpi ? ['glasslab f64, 2 threads'] : []), ...(o.f32 ? ['glasslab f32 (steps/s)'] : []),
+    'LAMMPS 1 core', ...(mpi ? ['LAMMPS 2 cores'] : []),
+    'ratio 1 core: glasslab / LAMMPS', ...(mpi ? ['ratio 2 cores: glasslab / LAMMPS'] : []), '1 core, per CPU s: glasslab / LAMMPS',
     '10k steps, glasslab (s)', 'PE/N at end, glasslab', 'PE/N at end, LAMMPS'];
   lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
   for (const r of rows) {
-    const cells = [String(r.n), f(r.ours), ...(o.f32 ? [f(r.ours32)] : []), f(r.lmp1), ...(mpi ? [f(r.lmp2)] : []),
-      f(r.ours / r.lmp1, 3), ...(mpi ? [f(r.ours / r.lmp2, 3)] : []), f(r.oursCpu / r.lmp1Cpu, 3),
+    const cells = [String(r.n), f(r.ours), ...(mpi ? [f(r.ours2)] : []), ...(o.f32 ? [f(r.ours32)] : []), f(r.lmp1), ...(mpi ? [f(r.lmp2)] : []),
+      f(r.ours / r.lmp1, 3), ...(mpi ? [f(r.ours2 / r.lmp2, 3)] : []), f(r.oursCpu / r.lmp1Cpu, 3),
       f(10000 / r.ours, 1), f(r.oursPe, 4), f(r.lmpPe, 4)];
     lines.push(`| ${cells.join(' | ')} |`);
   }
   if (rows.length >= 2) {
     const ns = rows.map((r) => r.n);
     const b = (key: string) => exponent(ns, rows.map((r) => 1 / r[key])).toFixed(2);
-    lines.push('', `Cost exponent b in t_step ~ N^b (least squares over N = ${ns.join(', ')}): glasslab f64 ${b('ours')}` +
+    lines.push('', `Cost exponent b in t_step ~ N^b (least squares over N = ${ns.join(', ')}): glasslab f64 ${b('ours')}${mpi ? `, glasslab f64 2 threads ${b('ours2')}` : ''}` +
       `${o.f32 ? `, glasslab f32 ${b('ours32')}` : ''}, LAMMPS 1 core ${b('lmp1')}${mpi ? `, LAMMPS 2 cores ${b('lmp2')}` : ''}.`);
   }
   console.log(lines.join('\n'));
