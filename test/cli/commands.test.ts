@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, type MainIO } from '../../src/cli/main.ts';
+import { runCli } from './run-cli.ts';
 import { randomConfiguration } from '../../src/cli/random-config.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { readSystem, Trajectory, writeLammpsData } from '../../src/io/index.ts';
@@ -32,16 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const io: MainIO = {
-    stdout: { write: (s: string) => { out += s; } },
-    stderr: { write: (s: string) => { err += s; } },
-    env: {}, cwd: dir,
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runCli(dir, ...argv);
 
 function printed(out: string, key: string): number {
   const m = new RegExp(`^${key.replace('/', '\\/')} (\\S+)`, 'm').exec(out);
