@@ -9,14 +9,8 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { symmetricEigen, tridiagonalize } from '../src/linalg/dense-eigen.ts';
-import { Rng } from '../src/md/random.ts';
+import { randomSymmetric } from '../test/linalg/fixtures.ts';
 
-function randomSymmetric(n: number, seed: number): Float64Array {
-  const rng = new Rng(seed);
-  const A = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) { const x = rng.uniform() - 0.5; A[i * n + j] = x; A[j * n + i] = x; }
-  return A;
-}
 
 /** max |A v_k - lambda_k v_k| over a sample of eigenpairs, and max |v_k . v_l - delta| over a sample of pairs. */
 function checks(A: Float64Array, n: number, values: Float64Array, V: Float64Array): { residual: number; orthogonality: number } {
