@@ -24,3 +24,4 @@ export { resolveBackend, availableBackends } from './core/backend.ts';
 export * from './md/index.ts';
 export * from './minimize/index.ts';
 export * from './plot/index.ts';
+export * from './analysis/index.ts';

@@ -5,6 +5,7 @@ import { energyCommand } from './energy.ts';
 import { mdCommand } from './md.ts';
 import { minimizeCommand } from './minimize.ts';
 import { modesCommand } from './modes.ts';
+import { vdosCommand } from './vdos.ts';
 import { kernelCommand, runNotebooksCommand } from '../../../kernel/commands.ts';
 
 export function createRegistry(): Registry {
@@ -13,6 +14,7 @@ export function createRegistry(): Registry {
     .add(minimizeCommand)
     .add(energyCommand)
     .add(modesCommand)
+    .add(vdosCommand)
     .add(demoCommand)
     .add(runNotebooksCommand)
     .add(kernelCommand);

@@ -1,0 +1,13 @@
+/**
+ * Structural and dynamical indicators of glasses, one module per indicator
+ * (DESIGN.md: analyses are pure functions with typed results). Imported in
+ * notebooks as 'glasslab/analysis' and re-exported by the package entry.
+ */
+export * from './fft.ts';
+export * from './vdos.ts';
+export * from './vdos-spectra.ts';
+export * from './vdos-stream.ts';
+export * from './vdos-dm.ts';
+export * from './vdos-ldwf.ts';
+export * from './vdos-vacf.ts';
+export * from './correlation.ts';
