@@ -11,3 +11,5 @@ export * from './vdos-dm.ts';
 export * from './vdos-ldwf.ts';
 export * from './vdos-vacf.ts';
 export * from './correlation.ts';
+export * from './plastic-events.ts';
+export * from './predictive-power.ts';

@@ -5,6 +5,7 @@ import { energyCommand } from './energy.ts';
 import { mdCommand } from './md.ts';
 import { minimizeCommand } from './minimize.ts';
 import { modesCommand } from './modes.ts';
+import { shearCommand } from './shear.ts';
 import { vdosCommand } from './vdos.ts';
 import { kernelCommand, runNotebooksCommand } from '../../../kernel/commands.ts';
 
@@ -14,6 +15,7 @@ export function createRegistry(): Registry {
     .add(minimizeCommand)
     .add(energyCommand)
     .add(modesCommand)
+    .add(shearCommand)
     .add(vdosCommand)
     .add(demoCommand)
     .add(runNotebooksCommand)
