@@ -13,3 +13,7 @@ export * from './vdos-vacf.ts';
 export * from './correlation.ts';
 export * from './plastic-events.ts';
 export * from './predictive-power.ts';
+export * from './structure.ts';
+export * from './caging-potential.ts';
+export * from './local-softness.ts';
+export * from './softness-statistics.ts';
