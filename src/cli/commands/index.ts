@@ -5,8 +5,11 @@ import { energyCommand } from './energy.ts';
 import { mdCommand } from './md.ts';
 import { minimizeCommand } from './minimize.ts';
 import { modesCommand } from './modes.ts';
+import { dynamicsCommand } from './dynamics.ts';
+import { phopCommand } from './phop.ts';
 import { shearCommand } from './shear.ts';
 import { vdosCommand } from './vdos.ts';
+import { softnessCommand } from './softness.ts';
 import { kernelCommand, runNotebooksCommand } from '../../../kernel/commands.ts';
 
 export function createRegistry(): Registry {
@@ -17,6 +20,9 @@ export function createRegistry(): Registry {
     .add(modesCommand)
     .add(shearCommand)
     .add(vdosCommand)
+    .add(dynamicsCommand)
+    .add(phopCommand)
+    .add(softnessCommand)
     .add(demoCommand)
     .add(runNotebooksCommand)
     .add(kernelCommand);

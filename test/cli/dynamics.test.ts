@@ -1,0 +1,67 @@
+/**
+ * `glasslab dynamics` through the CLI front end: the CSV equals
+ * selfDynamics of the same frames, the printed p_c is MSD at the alpha_2
+ * peak; log-spaced dumps need --dt; a dump without unwrapped coordinates
+ * or image flags is refused naming the file and the missing columns.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
+import { selfDynamics } from '../../src/analysis/dynamics.ts';
+import { randomWalk, writeFramesDump } from '../analysis/dynamics-fixtures.ts';
+
+let dir: string;
+const fr = randomWalk({ n: 40, frames: 30, step: 0.08, seed: 12 });
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'glasslab-dynamics-'));
+  await writeFramesDump(join(dir, 'traj.dump'), fr, 'image');
+  await writeFramesDump(join(dir, 'wrapped.dump'), fr, 'wrapped');
+  await writeFramesDump(join(dir, 'log.dump'), randomWalk({ n: 5, frames: 6, seed: 2 }), 'xu', [0, 1, 2, 4, 8, 16]);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const cli = (...argv: string[]) => runCli(dir, ...argv);
+
+describe('glasslab dynamics', () => {
+  it('writes t, msd, alpha2, q, Fs for all atoms and per type, and prints p_c', async () => {
+    const r = await cli('dynamics', 'traj.dump', '--frame-dt', '0.05', '--out', 'dyn.csv', '--a', '0.2');
+    expect(r.err).not.toMatch(/rror/);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(join(dir, 'dyn.csv'), 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('t,msd,alpha2,q,Fs,msd_1,alpha2_1,q_1,Fs_1,msd_2,alpha2_2,q_2,Fs_2');
+    const ref = selfDynamics(fr, { a: 0.2 });
+    expect(lines.length).toBe(1 + ref.t.length);
+    const rows = lines.slice(1).map((l) => l.split(',').map(Number));
+    rows.forEach((row, l) => {
+      expect(row[0]).toBeCloseTo(ref.t[l], 12);
+      expect(row[1]).toBeCloseTo(ref.series[0].msd[l], 10);
+      expect(row[3]).toBeCloseTo(ref.series[0].overlap[l], 12);
+      expect(row[12]).toBeCloseTo(ref.series[2].fs[l], 10);
+    });
+    const pc = Number(/p_c (\S+)/.exec(r.out)![1]);
+    expect(pc).toBeCloseTo(ref.get().alpha2Peak.msd, 10);
+    expect(r.out).toMatch(/alpha2_peak_time \S+/);
+  });
+
+  it('log-spaced dumps: times from --dt; --frame-dt is refused', async () => {
+    const ok = await cli('dynamics', 'log.dump', '--dt', '0.005', '--out', 'log.csv');
+    expect(ok.code).toBe(0);
+    const t = readFileSync(join(dir, 'log.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
+    expect(t).toEqual([0, 0.005, 0.01, 0.015, 0.02, 0.03, 0.035, 0.04, 0.06, 0.07, 0.075, 0.08].map((x) => expect.closeTo(x, 12)));
+    const bad = await cli('dynamics', 'log.dump', '--frame-dt', '0.05', '--out', 'log2.csv');
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/log\.dump: the frames' timesteps are not equally spaced/);
+  });
+
+  it('refuses a dump without unwrapped coordinates or image flags, naming the file', async () => {
+    const r = await cli('dynamics', 'wrapped.dump', '--frame-dt', '0.05', '--out', 'w.csv');
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/wrapped\.dump: frame 0 .*without image flags \(columns: id type x y z\).*xu yu zu/);
+    const missing = await cli('dynamics', 'nothere.dump', '--frame-dt', '0.05', '--out', 'w.csv');
+    expect(missing.err).toMatch(/nothere\.dump: no such file/);
+    const both = await cli('dynamics', 'traj.dump', '--frame-dt', '0.05', '--dt', '0.005', '--out', 'w.csv');
+    expect(both.code).toBe(2);
+  });
+});
