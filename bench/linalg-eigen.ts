@@ -1,21 +1,40 @@
 /**
- * Dense symmetric eigensolver timings against numpy eigh (same machine, same run).
+ * Dense symmetric eigensolver (all eigenvalues and eigenvectors, f64) against
+ * numpy eigh, same machine, same run.
  *
- * Usage: npx tsx bench/linalg-eigen.ts [n ...]     (default 500 1000 1500)
- * Prints per n: our time split into stages, the residual max|A v - lambda v|,
- * the orthogonality max|V V^T - I|, and numpy's eigh time from
- * bench/linalg-eigh.py when python3 with numpy is available.
+ * Usage: npx tsx bench/linalg-eigen.ts [--reps R] [--js] [--only KEYS] [n ...]   (default: --reps 3, n = 1500 3000)
+ * KEYS: comma-separated subset of wasm1, wasm2, js, np1, npdefault (e.g. --only wasm2,np1 at n = 6000,
+ * where numpy with default threads on a loaded 2-core machine takes many minutes).
+ *
+ * Configurations, each repetition in a fresh process (so the peak RSS is that
+ * run's), interleaved repetition by repetition so that load from other
+ * processes hits all of them alike:
+ *   ours wasm 1 thread, ours wasm 2 threads (kernel 'wasm', option threads),
+ *   [ours js 1 thread with --js], numpy eigh with 1 BLAS thread
+ *   (OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = 1) and with numpy's default threads.
+ * Prints per n and configuration: min / median / max seconds, GFlop/s at the
+ * nominal 14/3 n^3 flops (4/3 reduction + 4/3 divide-and-conquer products
+ * without deflation + 2 back-transformation), the ratio of medians to numpy
+ * 1-thread and default-thread, peak RSS, and for ours the residual
+ * max|A v - lambda v| and orthogonality max|V V^T - I| over 20 sampled
+ * eigenpairs; then the cost exponent d log t / d log n between sizes.
+ * CPU seconds (all threads of the process) are printed too: with other jobs
+ * on the machine, the CPU time of the 1-thread runs is the steadier measure.
+ * PYTHON=/usr/bin/python3 picks another numpy (e.g. Debian's).
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { symmetricEigen, tridiagonalize } from '../src/linalg/dense-eigen.ts';
+import { symmetricEigen, type EigenKernel } from '../src/linalg/dense-eigen.ts';
+import { kernelVariant } from '../src/linalg/wasm/wasm-runtime.ts';
 import { randomSymmetric } from '../test/linalg/fixtures.ts';
 
+const FLOPS = (n: number) => (14 / 3) * n ** 3;
 
-/** max |A v_k - lambda_k v_k| over a sample of eigenpairs, and max |v_k . v_l - delta| over a sample of pairs. */
+/** max |A v_k - lambda_k v_k| and max |v_k . v_l - delta| over a sample of 20 eigenpairs. */
 function checks(A: Float64Array, n: number, values: Float64Array, V: Float64Array): { residual: number; orthogonality: number } {
   let residual = 0, orthogonality = 0;
-  const sample = Array.from({ length: Math.min(n, 20) }, (_, s) => Math.floor((s * (n - 1)) / Math.max(1, Math.min(n, 20) - 1)));
+  const m = Math.min(n, 20);
+  const sample = Array.from({ length: m }, (_, s) => Math.floor((s * (n - 1)) / Math.max(1, m - 1)));
   for (const k of sample) {
     for (let i = 0; i < n; i++) {
       let s = 0;
@@ -31,48 +50,101 @@ function checks(A: Float64Array, n: number, values: Float64Array, V: Float64Arra
   return { residual, orthogonality };
 }
 
-/** numpy eigh / eigvalsh times; threads: BLAS thread count (undefined: numpy's default, all cores) */
-function numpyTimes(sizes: number[], threads?: number): Map<number, { seconds: number; valuesOnlySeconds: number }> {
-  const out = new Map<number, { seconds: number; valuesOnlySeconds: number }>();
-  try {
-    const script = fileURLToPath(new URL('./linalg-eigh.py', import.meta.url));
-    const env = threads === undefined ? process.env : { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
-    const text = execFileSync('python3', [script, ...sizes.map(String)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env });
-    for (const line of text.trim().split('\n')) { const r = JSON.parse(line); out.set(r.n, r); }
-  } catch (err) {
-    console.log(`numpy reference unavailable (${(err as Error).message.split('\n')[0]})`);
-  }
-  return out;
+interface Run { seconds: number; cpuSeconds: number; maxRssMB: number; residual?: number; orthogonality?: number; variant?: string }
+
+/** Child mode: one solve, JSON on stdout. */
+function child(n: number, kernel: EigenKernel, threads: number): void {
+  const A = randomSymmetric(n, 7);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = symmetricEigen(A, n, { kernel, threads });
+  const seconds = (performance.now() - t0) / 1000;
+  const cu = process.cpuUsage(c0);
+  const c = checks(A, n, r.values, r.vectors!);
+  const out: Run = { seconds, cpuSeconds: (cu.user + cu.system) / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024, ...c, variant: kernel === 'wasm' ? kernelVariant() : 'js' };
+  console.log(JSON.stringify(out));
 }
 
-const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
-if (sizes.length === 0) sizes.push(500, 1000, 1500);
-const np = numpyTimes(sizes);
-const np1 = numpyTimes(sizes, 1);
-console.log('Columns: our eigh (dc), its tridiagonalisation, our eigh with method ql, our eigvalsh; numpy eigh with all cores (np) and with 1 BLAS thread (np1); ratios ours/numpy.');
-console.log('n  dc_s  tridiag_s  ql_s  values_s  np_eigh_s  dc/np  np1_eigh_s  dc/np1  np_eigvalsh_s  values/np  residual  orthogonality  matrix_MB');
-for (const n of sizes) {
-  const A = randomSymmetric(n, 7);
-  const t0 = performance.now();
-  const a = Float64Array.from(A);
-  tridiagonalize(a, n, new Float64Array(n), new Float64Array(n), new Float64Array(n));
-  const tTri = (performance.now() - t0) / 1000;
-  const t1 = performance.now();
-  symmetricEigen(A, n, { vectors: false });
-  const tVal = (performance.now() - t1) / 1000;
-  const t2 = performance.now();
-  const r = symmetricEigen(A, n);
-  const tAll = (performance.now() - t2) / 1000;
-  let tQl: number | undefined;
-  if (n <= 1000) {
-    const t3 = performance.now();
-    symmetricEigen(A, n, { method: 'ql' });
-    tQl = (performance.now() - t3) / 1000;
-  }
-  const c = checks(A, n, r.values, r.vectors!);
-  const ref = np.get(n), ref1 = np1.get(n);
-  const f = (x: number | undefined, p = 3) => (x === undefined ? '-' : x.toFixed(p));
-  console.log([n, f(tAll), f(tTri), f(tQl), f(tVal), f(ref?.seconds), f(ref ? tAll / ref.seconds : undefined, 1), f(ref1?.seconds), f(ref1 ? tAll / ref1.seconds : undefined, 1),
-    f(ref?.valuesOnlySeconds), f(ref ? tVal / ref.valuesOnlySeconds : undefined, 1),
-    c.residual.toExponential(1), c.orthogonality.toExponential(1), ((8 * n * n) / 1e6).toFixed(0)].join('  '));
+const self = fileURLToPath(import.meta.url);
+/** the Python with numpy (environment variable PYTHON, default python3) */
+const PYTHON = process.env.PYTHON ?? 'python3';
+const pyScript = fileURLToPath(new URL('./linalg-eigh.py', import.meta.url));
+
+function runOurs(n: number, kernel: EigenKernel, threads: number): Run {
+  const text = execFileSync(process.execPath, ['--import', 'tsx', self, '--child', String(n), kernel, String(threads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(text.trim().split('\n').pop()!);
 }
+
+function runNumpy(n: number, threads?: number): Run | undefined {
+  const env = threads === undefined ? process.env : { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  try {
+    const r = JSON.parse(execFileSync(PYTHON, [pyScript, String(n)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env }).trim());
+    return { seconds: r.seconds[0], cpuSeconds: r.cpuSeconds[0], maxRssMB: r.maxRssMB, variant: `numpy ${r.numpy}` };
+  } catch (err) {
+    console.log(`numpy reference unavailable (${(err as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
+}
+
+function main(): void {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') { child(Number(argv[1]), argv[2] as EigenKernel, Number(argv[3])); return; }
+  let reps = 3, withJs = false;
+  let only: string[] | undefined;
+  const sizes: number[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--reps') reps = Number(argv[++i]);
+    else if (argv[i] === '--js') withJs = true;
+    else if (argv[i] === '--only') only = argv[++i].split(',');
+    else if (Number(argv[i]) > 0) sizes.push(Number(argv[i]));
+    else throw new Error(`bench/linalg-eigen.ts: unknown argument '${argv[i]}' (usage: [--reps R] [--js] [n ...])`);
+  }
+  if (sizes.length === 0) sizes.push(1500, 3000);
+  const all: { key: string; name: string; run: (n: number) => Run | undefined }[] = [
+    { key: 'wasm1', name: 'ours wasm 1 thread', run: (n) => runOurs(n, 'wasm', 1) },
+    { key: 'wasm2', name: 'ours wasm 2 threads', run: (n) => runOurs(n, 'wasm', 2) },
+    { key: 'js', name: 'ours js 1 thread', run: (n: number) => runOurs(n, 'js', 1) },
+    { key: 'np1', name: 'numpy eigh 1 thread', run: (n) => runNumpy(n, 1) },
+    { key: 'npdefault', name: 'numpy eigh default threads', run: (n) => runNumpy(n) },
+  ];
+  const configs = all.filter((c) => (only ? only.includes(c.key) : c.key !== 'js' || withJs));
+  const median = (x: number[]) => { const s = [...x].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]); };
+  const medians = new Map<string, number[]>();
+  console.log(`# dense symmetric eigensolver vs numpy eigh; ${reps} repetitions per configuration, interleaved; ${new Date().toISOString()}`);
+  for (const n of sizes) {
+    const runs = new Map<string, Run[]>(configs.map((c) => [c.name, []]));
+    for (let r = 0; r < reps; r++) {
+      for (const c of configs) {
+        const x = c.run(n);
+        if (x) runs.get(c.name)!.push(x);
+        console.log(`#   n=${n} rep ${r + 1} ${c.name}: ${x ? `${x.seconds.toFixed(3)} s (cpu ${x.cpuSeconds.toFixed(3)} s)` : '-'}`);
+      }
+    }
+    const np1 = runs.get('numpy eigh 1 thread') ?? [], npd = runs.get('numpy eigh default threads') ?? [];
+    const m1 = np1.length ? median(np1.map((x) => x.seconds)) : NaN, md = npd.length ? median(npd.map((x) => x.seconds)) : NaN;
+    console.log(`\nn = ${n}   (nominal ${(FLOPS(n) / 1e9).toFixed(1)} GFlop)`);
+    console.log('configuration                 min_s    median_s  max_s    GFlop/s  t/np1   t/np_default  cpu_s(median)  cpu/np1_cpu  peakRSS_MB  residual  orthogonality  kernel');
+    const c1 = np1.length ? median(np1.map((x) => x.cpuSeconds)) : NaN;
+    for (const c of configs) {
+      const xs = runs.get(c.name)!;
+      if (xs.length === 0) continue;
+      const t = xs.map((x) => x.seconds);
+      const med = median(t);
+      if (!medians.has(c.name)) medians.set(c.name, []);
+      medians.get(c.name)!.push(med);
+      const f = (x: number, p = 3) => (Number.isFinite(x) ? x.toFixed(p) : '-');
+      console.log([c.name.padEnd(28), f(Math.min(...t)).padStart(7), f(med).padStart(9), f(Math.max(...t)).padStart(8), f(FLOPS(n) / med / 1e9, 1).padStart(8),
+        f(med / m1, 2).padStart(6), f(med / md, 2).padStart(12), f(median(xs.map((x) => x.cpuSeconds))).padStart(14), f(median(xs.map((x) => x.cpuSeconds)) / c1, 2).padStart(12), f(Math.max(...xs.map((x) => x.maxRssMB)), 0).padStart(11),
+        (xs[0].residual?.toExponential(1) ?? '-').padStart(9), (xs[0].orthogonality?.toExponential(1) ?? '-').padStart(14), '  ' + (xs[0].variant ?? '')].join(' '));
+    }
+  }
+  if (sizes.length > 1) {
+    console.log('\ncost exponent d log t / d log n (medians) between consecutive sizes:');
+    for (const [name, ts] of medians) {
+      const ex = ts.slice(1).map((t, i) => (Math.log(t / ts[i]) / Math.log(sizes[i + 1] / sizes[i])).toFixed(2));
+      console.log(`  ${name.padEnd(28)} ${ex.join('  ')}`);
+    }
+  }
+}
+
+main();

@@ -18,36 +18,69 @@
  *    Wilkinson shifts, its rotations applied to the rows of an explicit Q^T
  *    formed after stage 1 (tridiagonal-ql.ts; about 8 n^3 flops).
  *
+ * Kernels (option `kernel`): 'wasm' (default) runs stage 1 and the matrix
+ * products of stage 3 in WebAssembly f64x2 SIMD (src/linalg/wasm/: the
+ * AssemblyScript source eigen-kernels.as.ts, the runtime wasm-runtime.ts),
+ * with fused multiply-adds where the engine has relaxed SIMD, and shares
+ * them between `threads` worker threads on one shared memory:
+ * - stage 1 blocked as LAPACK dsytrd/dlatrd: panels of 32 columns whose
+ *   y = A v products read the trailing matrix (4 rows per pass, split by
+ *   rows between two threads), then a rank-64 update by gemm, so half of
+ *   the 4/3 n^3 flops are level 3; the last 128 columns by the fused pass;
+ * - stage 3: the divide-and-conquer merges' products and the compact-WY
+ *   back-transformation (panels of 64, T from the Gram matrix V^T V) by a
+ *   packed, register-blocked (4 x 4 tile) gemm, rows of C split between
+ *   threads.
+ * 'js' is the scalar TypeScript path (tridiagonalize below, gemm.ts); it is
+ * also used when the wasm module cannot load or the problem exceeds the
+ * 4 GiB wasm32 memory (about n > 11000). Both give the same eigenpairs to
+ * rounding (test/linalg/dense-eigen-wasm.test.ts).
+ *
  * Storage: A is n x n row-major (Float64Array). Only its lower triangle is
  * used; the input is checked for symmetry. Eigenvector k is
  * vectors[k*n .. k*n + n - 1] (contiguous), eigenvalues ascending.
  * Memory (8 n^2 bytes per n x n array: n = 3000 -> 72 MB, n = 12000 ->
  * 1.15 GB): 'dc' peaks at about 4-5 such arrays besides A (the work copy of
  * A, the divide-and-conquer merge; measured +163 MB at n = 2000), 'ql' at
- * one (none more with `overwrite`).
+ * one (none more with `overwrite`). With 'wasm' the work copy of A and Z
+ * live in the WebAssembly memory, which cannot shrink: it is kept between
+ * calls up to 512 MiB and dropped (workers stopped) after larger calls.
  *
- * Speed (bench/linalg-eigen.ts, 2-core EPYC VM, 2026-11-22): n = 1500 in
- * 6.2-6.5 s, n = 3000 in 45 s, about 2.5 GFlop/s of scalar f64 JS
- * (4.7 n^3 flops); 5-8x numpy eigh with one BLAS thread in the same runs.
- * What would close the gap: WebAssembly SIMD (f64x2) kernels for gemm and
- * the fused rank-2/symv pass (about 2x), worker threads over
- * SharedArrayBuffer for the products (up to 2x on 2 cores), a blocked
- * (dsytrd/dlatrd) reduction for n beyond the L3 cache.
+ * Speed (bench/linalg-eigen.ts, 2-core EPYC VM shared with other jobs at
+ * load 10-15, 2026-11-22, numpy 2.4.6 / OpenBLAS 0.3.31 eigh in the same
+ * runs; wall times swung 2-3x between runs, process CPU times much less):
+ *   n     wasm 1 thread (CPU s)   numpy 1 thread (CPU s)   ratio (CPU)  ratio (wall)
+ *   1500  1.6-2.0                 0.72-0.88                2.2-2.7      1.2-2.3
+ *   3000  11.9-14.2               7.4-8.9                  1.6          0.7-1.3
+ *   6000  94.5                    67.2                     1.4          1.6
+ * Cost exponent (CPU) 2.9 for ours, 3.0-3.5 for numpy. With 2 threads the
+ * CPU time rose 5-10% and the wall time did not drop at that load (no idle
+ * core); numpy with its default 2 BLAS threads was 5-7x slower than with
+ * one there. The TS kernels ('js') need about 4x longer (n = 1500 in
+ * 6.2-6.5 s on a quiet machine). Breakdown at n = 1500, 1 thread, CPU s:
+ * reduction 0.5, divide and conquer 0.5-0.7, back-transformation 0.55.
+ * Limits: the f64x2 gemm reaches 15-17 GFlop/s per core (128-bit vectors,
+ * FMA only through relaxed SIMD) against ~40 for OpenBLAS's AVX2 kernels,
+ * and the y = A v half of the reduction is memory-bound as in LAPACK.
  */
-import { gemm } from './gemm.ts';
+import { availableParallelism } from 'node:os';
+import { gemm, type GemmFn } from './gemm.ts';
 import { tridiagonalEigenDC } from './tridiagonal-dc.ts';
 import { tridiagonalQL } from './tridiagonal-ql.ts';
+import { disposeKernels, gemmHeap, heapAlloc, heapBytes, heapMark, heapRelease, kernelLoadError, loadKernels, setThreads, tridiagonalizeHeap } from './wasm/wasm-runtime.ts';
+
+export type EigenKernel = 'wasm' | 'js';
 
 export interface SymmetricEigenOptions {
   /** compute eigenvectors (default true) */
   vectors?: boolean;
-  /** use A itself as the work array (A is destroyed; with method 'ql' it becomes `vectors`) */
+  /** use A itself as the work array (A is destroyed; with method 'ql' it becomes `vectors`); the 'wasm' kernels copy A and leave it intact */
   overwrite?: boolean;
   /**
    * tridiagonal eigensolver: 'dc' divide and conquer (default, tridiagonal-dc.ts;
    * the eigenvectors of T are then back-transformed, 2 n^3 flops) or 'ql'
    * implicit QL with the rotations applied to Q^T (tridiagonal-ql.ts; about
-   * 3x slower for n >= 500, less memory)
+   * 3x slower for n >= 500, less memory; always on the 'js' kernels)
    */
   method?: 'dc' | 'ql';
   /**
@@ -55,6 +88,21 @@ export interface SymmetricEigenOptions {
    * (default 1e-10); Infinity skips the check
    */
   symmetryTol?: number;
+  /**
+   * kernels: 'wasm' (default when the WebAssembly SIMD module loads; f64x2
+   * kernels in src/linalg/wasm/, 4 GiB linear-memory limit, so about
+   * n <= 10000) or 'js' (the scalar TypeScript kernels). Default from the
+   * environment variable GLASSLAB_EIGEN_KERNEL, else 'wasm'. 'wasm' silently
+   * becomes 'js' when the module cannot load or n is too large for it.
+   */
+  kernel?: EigenKernel;
+  /**
+   * threads with kernel 'wasm' (worker_threads on one shared memory; default
+   * from GLASSLAB_EIGEN_THREADS, else min(2, available cores)): the matrix
+   * products split the rows of C between all of them, the y = A v products
+   * of the reduction between two.
+   */
+  threads?: number;
 }
 
 export interface SymmetricEigenResult {
@@ -65,14 +113,38 @@ export interface SymmetricEigenResult {
   readonly vectors?: Float64Array;
 }
 
-/** Reflectors per panel in the formation of Q^T. */
+/** Reflectors per panel in the formation of Q^T (JS). */
 const PANEL = 32;
+/** Reflectors per compact-WY panel in the back-transformation (wider with the wasm products: less traffic on Z). */
+const WY_PANEL_JS = 32;
+const WY_PANEL_WASM = 64;
+/** Linear memory kept between calls; above it the wasm memory (and workers) are dropped after the call. */
+const RETAIN_BYTES = 512 * 2 ** 20;
+/** wasm linear-memory need of the 'dc' path, in n^2 doubles (a, Z, and the top merge's copies) */
+const WASM_N2_ARRAYS = 5;
+
+/** The kernel symmetricEigen will use for these options ('wasm' only if the module loads). */
+export function resolveEigenKernel(opts: SymmetricEigenOptions = {}, n = 0): EigenKernel {
+  const env = process.env.GLASSLAB_EIGEN_KERNEL;
+  const want = opts.kernel ?? (env === 'js' || env === 'wasm' ? env : 'wasm');
+  if (want !== 'wasm' && want !== 'js') throw new Error(`symmetricEigen: option kernel must be 'wasm' or 'js', got '${String(want)}'`);
+  if (want === 'js') return 'js';
+  if (WASM_N2_ARRAYS * 8 * n * n > 3.9 * 2 ** 30) return 'js';
+  return loadKernels() ? 'wasm' : 'js';
+}
+
+/** Why the wasm kernels are unavailable ('' if they loaded). */
+export function eigenKernelError(): string { return kernelLoadError(); }
 
 /** All eigenvalues and eigenvectors of the symmetric n x n row-major matrix A (module doc). */
 export function symmetricEigen(A: Float64Array, n: number, opts: SymmetricEigenOptions = {}): SymmetricEigenResult {
   if (!Number.isInteger(n) || n < 0) throw new Error(`symmetricEigen: n must be a non-negative integer, got ${n}`);
   if (A.length !== n * n) throw new Error(`symmetricEigen: A has ${A.length} entries, expected n*n = ${n * n} (row-major n x n)`);
   checkSymmetric(A, n, opts.symmetryTol ?? 1e-10);
+  const method = opts.method ?? 'dc';
+  if (method !== 'dc' && method !== 'ql') throw new Error(`symmetricEigen: option method must be 'dc' or 'ql', got '${String(method)}'`);
+  const kernel = resolveEigenKernel(opts, n);
+  if (kernel === 'wasm' && !(method === 'ql' && (opts.vectors ?? true))) return symmetricEigenWasm(A, n, opts);
   const wantVectors = opts.vectors ?? true;
   const a = opts.overwrite ? A : Float64Array.from(A);
   const d = new Float64Array(n), e = new Float64Array(n), tau = new Float64Array(n);
@@ -81,16 +153,48 @@ export function symmetricEigen(A: Float64Array, n: number, opts: SymmetricEigenO
     tridiagonalQL(d, e, n);
     return { n, values: d };
   }
-  const method = opts.method ?? 'dc';
   if (method === 'ql') {
     formQTranspose(a, n, tau);
     tridiagonalQL(d, e, n, a);
     return { n, values: d, vectors: a };
   }
-  if (method !== 'dc') throw new Error(`symmetricEigen: option method must be 'dc' or 'ql', got '${String(method)}'`);
   const t = tridiagonalEigenDC(d, e, n);
-  applyQTransposeRight(t.vectors, n, a, tau);
+  applyQTransposeRight(t.vectors, n, a, tau, gemm, (len) => new Float64Array(len), WY_PANEL_JS);
   return { n, values: t.values, vectors: t.vectors };
+}
+
+/**
+ * The 'dc' path on the WebAssembly kernels: the work copy of A, the
+ * reflectors and Z live in the shared linear memory; the divide and conquer
+ * runs in TS with its products in wasm (operands copied in, O(n^2)).
+ */
+function symmetricEigenWasm(A: Float64Array, n: number, opts: SymmetricEigenOptions): SymmetricEigenResult {
+  const envThreads = Number(process.env.GLASSLAB_EIGEN_THREADS);
+  const threads = opts.threads ?? (envThreads > 0 ? envThreads : Math.min(2, availableParallelism()));
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`symmetricEigen: option threads must be a positive integer, got ${threads}`);
+  const kernels = loadKernels()!;
+  if (setThreads(threads) !== threads) kernels.threads = Math.min(kernels.threads, threads);
+  const mark = heapMark();
+  try {
+    const a = heapAlloc(n * n);
+    a.set(A);
+    const d = heapAlloc(n), e = heapAlloc(n), tau = heapAlloc(n);
+    tridiagonalizeHeap(a, n, d, e, tau);
+    const dJ = d.slice(), eJ = e.slice(), tauJ = tau.slice();
+    if (!(opts.vectors ?? true)) {
+      tridiagonalQL(dJ, eJ, n);
+      return { n, values: dJ };
+    }
+    const t = tridiagonalEigenDC(dJ, eJ, n, gemmHeap);
+    const Z = heapAlloc(n * n);
+    Z.set(t.vectors);
+    applyQTransposeRight(Z, n, a, tauJ, gemmHeap, heapAlloc, WY_PANEL_WASM, heapMark, heapRelease);
+    t.vectors.set(Z);
+    return { n, values: t.values, vectors: t.vectors };
+  } finally {
+    heapRelease(mark);
+    if (heapBytes() > RETAIN_BYTES) disposeKernels();
+  }
 }
 
 function checkSymmetric(A: Float64Array, n: number, tol: number): void {
@@ -252,26 +356,26 @@ function formQTranspose(a: Float64Array, n: number, tau: Float64Array): void {
  *   Z[:, k0+1:] <- Z[:, k0+1:] - ((Z[:, k0+1:] V) T^T) V^T,
  * two matrix products (gemm.ts) per panel: 2 n^3 flops in all.
  */
-function applyQTransposeRight(Z: Float64Array, n: number, a: Float64Array, tau: Float64Array): void {
-  const Tm = new Float64Array(PANEL * PANEL);
-  const tmp = new Float64Array(PANEL);
-  for (let k1 = n - 3; k1 >= 0; k1 -= PANEL) {
-    const k0 = Math.max(0, k1 - PANEL + 1), nb = k1 - k0 + 1, c0 = k0 + 1, m = n - c0;
+function applyQTransposeRight(Z: Float64Array, n: number, a: Float64Array, tau: Float64Array, product: GemmFn,
+  alloc: (length: number) => Float64Array, panel: number, mark: () => number = () => 0, release: (m: number) => void = () => {}): void {
+  const Tm = new Float64Array(panel * panel);
+  const tmp = new Float64Array(panel);
+  for (let k1 = n - 3; k1 >= 0; k1 -= panel) {
+    const k0 = Math.max(0, k1 - panel + 1), nb = k1 - k0 + 1, c0 = k0 + 1, m = n - c0;
+    const top = mark();
     // Vt (nb x m): row q = v_{k0+q} on columns c0..n-1 (zero left of its leading 1); V = Vt^T (m x nb)
-    const Vt = new Float64Array(nb * m), V = new Float64Array(m * nb);
+    const Vt = alloc(nb * m), V = alloc(m * nb), G = alloc(nb * nb), Tt = alloc(nb * nb), Y = alloc(n * nb), Y2 = alloc(n * nb);
+    Vt.fill(0); V.fill(0);
     for (let q = 0; q < nb; q++) {
       const k = k0 + q;
       for (let j = k + 1; j < n; j++) { const x = a[k * n + j]; Vt[q * m + j - c0] = x; V[(j - c0) * nb + q] = x; }
     }
-    // T: T[i][i] = tau_i, T[0:i, i] = -tau_i T[0:i, 0:i] (V[:, 0:i]^T v_i)
+    // G = Vt V (Gram matrix of the reflectors); T: T[i][i] = tau_i, T[0:i, i] = -tau_i T[0:i, 0:i] G[0:i, i]
+    product(nb, nb, m, { data: Vt, offset: 0, stride: m }, { data: V, offset: 0, stride: nb }, { data: G, offset: 0, stride: nb });
     Tm.fill(0);
     for (let i = 0; i < nb; i++) {
       const ti = tau[k0 + i];
-      for (let q = 0; q < i; q++) {
-        let s = 0;
-        for (let j = 0; j < m; j++) s += Vt[q * m + j] * Vt[i * m + j];
-        tmp[q] = -ti * s;
-      }
+      for (let q = 0; q < i; q++) tmp[q] = -ti * G[q * nb + i];
       for (let r = 0; r < i; r++) {
         let s = 0;
         for (let q = r; q < i; q++) s += Tm[r * nb + q] * tmp[q];
@@ -279,18 +383,11 @@ function applyQTransposeRight(Z: Float64Array, n: number, a: Float64Array, tau: 
       }
       Tm[i * nb + i] = ti;
     }
-    // Y = Z[:, c0:] V  (n x nb), then Y <- Y T^T
-    const Y = new Float64Array(n * nb);
-    gemm(n, nb, m, { data: Z, offset: c0, stride: n }, { data: V, offset: 0, stride: nb }, { data: Y, offset: 0, stride: nb });
-    for (let r = 0; r < n; r++) {
-      const o = r * nb;
-      for (let c = 0; c < nb; c++) {
-        let s = 0;
-        for (let q = c; q < nb; q++) s += Y[o + q] * Tm[c * nb + q];
-        tmp[c] = s;
-      }
-      for (let c = 0; c < nb; c++) Y[o + c] = tmp[c];
-    }
-    gemm(n, m, nb, { data: Y, offset: 0, stride: nb }, { data: Vt, offset: 0, stride: m }, { data: Z, offset: c0, stride: n }, true);
+    for (let r = 0; r < nb; r++) for (let c = 0; c < nb; c++) Tt[r * nb + c] = Tm[c * nb + r];
+    // Y = Z[:, c0:] V  (n x nb), Y2 = Y T^T, Z[:, c0:] -= Y2 Vt
+    product(n, nb, m, { data: Z, offset: c0, stride: n }, { data: V, offset: 0, stride: nb }, { data: Y, offset: 0, stride: nb });
+    product(n, nb, nb, { data: Y, offset: 0, stride: nb }, { data: Tt, offset: 0, stride: nb }, { data: Y2, offset: 0, stride: nb });
+    product(n, m, nb, { data: Y2, offset: 0, stride: nb }, { data: Vt, offset: 0, stride: m }, { data: Z, offset: c0, stride: n }, true);
+    release(top);
   }
 }

@@ -21,6 +21,9 @@ export interface MatrixView {
   readonly stride: number;
 }
 
+/** Signature shared by gemm and the WebAssembly product (wasm/wasm-runtime.ts gemmHeap). */
+export type GemmFn = (M: number, N: number, K: number, A: MatrixView, B: MatrixView, C: MatrixView, subtract?: boolean) => void;
+
 /** C = A B (C overwritten), or C = C - A B with `subtract`. */
 export function gemm(M: number, N: number, K: number, A: MatrixView, B: MatrixView, C: MatrixView, subtract = false): void {
   const c = C.data, co = C.offset, cs = C.stride;

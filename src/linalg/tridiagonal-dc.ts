@@ -17,7 +17,7 @@
  *   LAPACK Working Note 89) safeguarded by bisection;
  * - z is recomputed from the roots (Gu-Eisenstat, Loewner), the eigenvectors
  *   u_i = (D - lambda_i)^-1 z_hat are normalised, and the merged vectors are
- *   two matrix products (gemm.ts), one per half of the columns, using only
+ *   two matrix products (gemm.ts, or the WebAssembly product passed by dense-eigen.ts), one per half of the columns, using only
  *   the old vectors that are non-zero there.
  * Small blocks (<= BASE) use implicit QL (tridiagonal-ql.ts).
  *
@@ -27,7 +27,7 @@
  * place so both products read them (and U) as strided views, no copies.
  * Eigenvectors are ROWS of the result (row k belongs to values[k]).
  */
-import { gemm } from './gemm.ts';
+import { gemm, type GemmFn } from './gemm.ts';
 import { sortEigenpairs, tridiagonalQL } from './tridiagonal-ql.ts';
 
 const BASE = 32;
@@ -41,18 +41,22 @@ export interface TridiagonalEigen {
   vectors: Float64Array;
 }
 
-/** d[0..n-1] diagonal, e[i] = T[i+1, i]; neither is modified. */
-export function tridiagonalEigenDC(d: Float64Array, e: Float64Array, n: number): TridiagonalEigen {
+/**
+ * d[0..n-1] diagonal, e[i] = T[i+1, i]; neither is modified. `product` does
+ * the merges' matrix products (default: gemm.ts; dense-eigen.ts passes the
+ * WebAssembly one).
+ */
+export function tridiagonalEigenDC(d: Float64Array, e: Float64Array, n: number, product: GemmFn = gemm): TridiagonalEigen {
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(d[i]) || (i < n - 1 && !Number.isFinite(e[i]))) {
       throw new Error(`tridiagonalEigenDC: non-finite entry at index ${i} (d = ${d[i]}, e = ${e[i]}); check the input matrix for NaN/Infinity`);
     }
   }
-  return solve(Float64Array.from(d.subarray(0, n)), e.subarray(0, Math.max(0, n - 1)), n);
+  return solve(Float64Array.from(d.subarray(0, n)), e.subarray(0, Math.max(0, n - 1)), n, product);
 }
 
 /** Solve the block (d owned and modifiable, e read-only, length m-1). */
-function solve(d: Float64Array, e: Float64Array, m: number): TridiagonalEigen {
+function solve(d: Float64Array, e: Float64Array, m: number, product: GemmFn): TridiagonalEigen {
   if (m <= BASE) {
     const ee = new Float64Array(m);
     ee.set(e.subarray(0, m - 1));
@@ -67,12 +71,12 @@ function solve(d: Float64Array, e: Float64Array, m: number): TridiagonalEigen {
   const d1 = d.slice(0, n1), d2 = d.slice(n1);
   d1[n1 - 1] -= rho;
   d2[0] -= rho;
-  const left = solve(d1, e.subarray(0, n1 - 1), n1);
-  const right = solve(d2, e.subarray(n1), n2);
-  return merge(left, right, n1, n2, rho, sgn);
+  const left = solve(d1, e.subarray(0, n1 - 1), n1, product);
+  const right = solve(d2, e.subarray(n1), n2, product);
+  return merge(left, right, n1, n2, rho, sgn, product);
 }
 
-function merge(left: TridiagonalEigen, right: TridiagonalEigen, n1: number, n2: number, rho: number, sgn: number): TridiagonalEigen {
+function merge(left: TridiagonalEigen, right: TridiagonalEigen, n1: number, n2: number, rho: number, sgn: number, product: GemmFn): TridiagonalEigen {
   const m = n1 + n2;
   // old eigenvectors of diag(T1, T2) as full rows; z = Qt v; side: 1 left, 2 right, 3 both
   const Q = new Float64Array(m * m);
@@ -123,8 +127,8 @@ function merge(left: TridiagonalEigen, right: TridiagonalEigen, n1: number, n2: 
   // rows K..m-1: the deflated rows as they are
   const out = new Float64Array(m * m);
   const k1 = g1.length + g3.length, k2 = g3.length + g2.length;
-  if (K > 0 && k1 > 0) gemm(K, n1, k1, { data: U, offset: 0, stride: K }, { data: Q, offset: 0, stride: m }, { data: out, offset: 0, stride: m });
-  if (K > 0 && k2 > 0) gemm(K, n2, k2, { data: U, offset: g1.length, stride: K }, { data: Q, offset: g1.length * m + n1, stride: m }, { data: out, offset: n1, stride: m });
+  if (K > 0 && k1 > 0) product(K, n1, k1, { data: U, offset: 0, stride: K }, { data: Q, offset: 0, stride: m }, { data: out, offset: 0, stride: m });
+  if (K > 0 && k2 > 0) product(K, n2, k2, { data: U, offset: g1.length, stride: K }, { data: Q, offset: g1.length * m + n1, stride: m }, { data: out, offset: n1, stride: m });
   out.set(Q.subarray(K * m), K * m);
   sortEigenpairs(values, m, out);
   return { values, vectors: out };
