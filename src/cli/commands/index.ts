@@ -7,6 +7,7 @@ import { minimizeCommand } from './minimize.ts';
 import { modesCommand } from './modes.ts';
 import { dynamicsCommand } from './dynamics.ts';
 import { phopCommand } from './phop.ts';
+import { lteCommand } from './lte.ts';
 import { shearCommand } from './shear.ts';
 import { vdosCommand } from './vdos.ts';
 import { softnessCommand } from './softness.ts';
@@ -18,6 +19,7 @@ export function createRegistry(): Registry {
     .add(minimizeCommand)
     .add(energyCommand)
     .add(modesCommand)
+    .add(lteCommand)
     .add(shearCommand)
     .add(vdosCommand)
     .add(dynamicsCommand)
