@@ -4,7 +4,9 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createForceProvider } from '../../core/force-provider.ts';
 import { readSystem } from '../../io/index.ts';
+import { maxAtomForce } from '../../minimize/common.ts';
 import { getPotential, modelDefaults, potentialNames } from '../../potential/registry.ts';
 import type { ModelDefaults } from '../../potential/model-defaults.ts';
 import type { Potential } from '../../potential/types.ts';
@@ -84,4 +86,22 @@ export function idOrder(sys: System): number[] {
  */
 export function num(x: number): string {
   return String(x);
+}
+
+/**
+ * Largest per-atom force of `sys` (energy/length) under `pot`; when it exceeds
+ * `tol` (the configuration is not a minimum), a warning naming the command,
+ * the file and `consequence` goes to ctx.note. Normal modes and the local
+ * thermal energy are expansions about a minimum, so both commands use it.
+ */
+export function maxForceWithWarning(
+  sys: System, pot: Potential, tol: number,
+  warn: { command: string; file: string; consequence: string; note: (msg: string) => void },
+): number {
+  const maxForce = maxAtomForce(createForceProvider(pot, { skin: 0 }).compute(sys).forces, sys.dim);
+  if (maxForce > tol) {
+    warn.note(`${warn.command}: warning: ${warn.file} is not at a minimum (max |F| = ${maxForce.toExponential(3)} > ${tol.toExponential()}); ` +
+      `${warn.consequence} Run \`glasslab minimize\` first.`);
+  }
+  return maxForce;
 }

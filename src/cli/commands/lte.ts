@@ -12,15 +12,13 @@
  * Like `glasslab modes`, the input must be a minimum: a warning is printed
  * when max |F| > 1e-6.
  */
-import { createForceProvider } from '../../core/force-provider.ts';
 import { writeTextAtomic } from '../../io/files.ts';
-import { maxAtomForce } from '../../minimize/common.ts';
 import { localThermalEnergy, type LteResult } from '../../analysis/lte.ts';
 import { lteSoftnessField, type LteField } from '../../analysis/lte-field.ts';
 import type { PlotlyFigure } from '../../plot/figure.ts';
 import { lteBondMapFigure, lteDisplacementFigure, lteFieldFigure } from '../../plot/lte-figures.ts';
 import { defineCommand, UsageError } from '../registry.ts';
-import { loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
+import { loadModel, maxForceWithWarning, modelOptions, num, outputPath, readInput } from './common.ts';
 
 /** Largest per-atom force above which the input is not treated as a minimum (as `glasslab modes`). */
 export const LTE_FORCE_TOLERANCE = 1e-6;
@@ -75,13 +73,11 @@ export const lteCommand = defineCommand({
     const progress = ctx.progress('lte (forces, Hessian inverse, bonds)', 2, 'stages');
     let lte: LteResult, maxForce: number;
     try {
-      const f = createForceProvider(model.potential, { skin: 0 }).compute(sys);
-      maxForce = maxAtomForce(f.forces, sys.dim);
+      maxForce = maxForceWithWarning(sys, model.potential, LTE_FORCE_TOLERANCE, {
+        command: 'lte', file: args.file, note: (m) => ctx.note(m),
+        consequence: 'the low-temperature expansion holds about a minimum only.',
+      });
       progress.update(1);
-      if (maxForce > LTE_FORCE_TOLERANCE) {
-        ctx.note(`lte: warning: ${args.file} is not at a minimum (max |F| = ${maxForce.toExponential(3)} > ${LTE_FORCE_TOLERANCE.toExponential()}); ` +
-          'the low-temperature expansion holds about a minimum only. Run `glasslab minimize` first.');
-      }
       lte = localThermalEnergy(sys, model.potential, { method: args.method });
       progress.update(2);
     } finally {

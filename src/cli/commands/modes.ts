@@ -22,14 +22,12 @@
  * Normal modes describe vibrations about a minimum only: the command warns
  * when the largest force exceeds 1e-6 (relax with `glasslab minimize`).
  */
-import { createForceProvider } from '../../core/force-provider.ts';
 import { assembleHessian } from '../../core/hessian.ts';
 import { writeTextAtomic } from '../../io/files.ts';
 import { lowModeParticipation, modeCountForFraction, participationRatio, type NormalModes } from '../../linalg/index.ts';
 import { getUnits } from '../../md/units.ts';
-import { maxAtomForce } from '../../minimize/common.ts';
 import { defineCommand, UsageError } from '../registry.ts';
-import { idOrder, loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
+import { idOrder, loadModel, maxForceWithWarning, modelOptions, num, outputPath, readInput } from './common.ts';
 
 /** Largest per-atom force (energy/length) above which the input is not treated as a minimum. */
 export const MODES_FORCE_TOLERANCE = 1e-6;
@@ -101,13 +99,11 @@ export const modesCommand = defineCommand({
     const progress = ctx.progress('modes (forces, Hessian, eigenmodes)', 3, 'stages');
     let modes: NormalModes, participation: Float64Array, maxForce: number;
     try {
-      const f = createForceProvider(model.potential, { skin: 0 }).compute(sys);
-      maxForce = maxAtomForce(f.forces, sys.dim);
+      maxForce = maxForceWithWarning(sys, model.potential, MODES_FORCE_TOLERANCE, {
+        command: 'modes', file: args.file, note: (m) => ctx.note(m),
+        consequence: 'the modes of an unrelaxed configuration are not vibrational modes.',
+      });
       progress.update(1);
-      if (maxForce > MODES_FORCE_TOLERANCE) {
-        ctx.note(`modes: warning: ${args.file} is not at a minimum (max |F| = ${maxForce.toExponential(3)} > ${MODES_FORCE_TOLERANCE.toExponential()}); ` +
-          'the modes of an unrelaxed configuration are not vibrational modes. Run `glasslab minimize` first.');
-      }
       const H = assembleHessian(sys, model.potential, { massWeighted: args.massWeighted });
       progress.update(2);
       ({ modes, participation } = lowModeParticipation(H, { count, masses: sys.masses, method }));
