@@ -203,8 +203,18 @@ export function checkListRadius(g: CellGeometry, cutoff: number, skin: number, w
     throw new Error(
       `${where}: the box is too small for the cutoff: cutoff + skin = ${cutoff} + ${skin} = ${rlist} is not below half the smallest ` +
       `perpendicular box width (${(2 * half).toPrecision(6)} / 2 = ${half.toPrecision(6)}), so the minimum-image convention ` +
-      `would miss or double-count pairs; ${hint} replicate the box to a larger system.`);
+      `would miss or double-count pairs; ${hint} replicate the box to a larger system.` + flatBoxHint(g));
   }
+}
+
+/**
+ * A 3D box whose periodic z width is far below its x and y widths is most often
+ * a 2D configuration read as 3D: LAMMPS data files do not state the dimension.
+ */
+function flatBoxHint(g: CellGeometry): string {
+  if (g.dim !== 3 || !g.pz || g.widths[2] * 4 > Math.min(g.widths[0], g.widths[1])) return '';
+  return ` The box is flat (z width ${g.widths[2].toPrecision(4)} against ${g.widths[0].toPrecision(4)} x ${g.widths[1].toPrecision(4)}): ` +
+    'if this is a 2D configuration, read it with { dim: 2 } (readSystem(path, { dim: 2 })) or use a 2D model (--model ipl2d).';
 }
 
 /** Expected number of pairs within rlist (ideal gas), used to size the pair buffer (it grows if short). */

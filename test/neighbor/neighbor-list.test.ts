@@ -103,6 +103,14 @@ describe('buildNeighborList equals brute force over images', () => {
     expect(() => buildNeighborList(sys, { cutoff: w - 0.1, skin: 0.1, kind: 'half' })).toThrow(/too small for the cutoff/);
     expect(() => buildNeighborList(sys, { cutoff: w - 0.1, skin: 0.1, kind: 'half' })).toThrow(new RegExp(`${(w - 0.1).toString().slice(0, 6)}.*${w.toPrecision(6).slice(0, 6)}`));
   });
+
+  it('says a flat 3D box may be a 2D configuration read as 3D (LAMMPS data files do not state the dimension)', () => {
+    const flat = randomSystem(makeBox({ dim: 3, lengths: [20, 20, 1] }), 40, 2);
+    expect(() => buildNeighborList(flat, { cutoff: 1.5, skin: 0.3, kind: 'half' })).toThrow(/flat .*\{ dim: 2 \}/);
+    const cube = randomSystem(makeBox({ dim: 3, lengths: [2, 2, 2] }), 10, 3);
+    expect(() => buildNeighborList(cube, { cutoff: 1.5, skin: 0.3, kind: 'half' })).toThrow(/too small for the cutoff/);
+    expect(() => buildNeighborList(cube, { cutoff: 1.5, skin: 0.3, kind: 'half' })).not.toThrow(/flat/);
+  });
 });
 
 function perpendicularHalfWidth(box: ReturnType<typeof makeBox>): number {
