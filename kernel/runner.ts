@@ -4,11 +4,13 @@
  * code cells in order over the Jupyter protocol (ZeroMQ, from Node: no
  * Python), and write the executed .ipynb and a standalone HTML report.
  * A failing cell stops the notebook with its file, cell index and traceback;
- * the executed notebook up to the failure is still written for inspection.
+ * a kernel process that dies mid-cell stops it with the cell index, the exit
+ * code or signal and the kernel's last stderr lines (NotebookKernelDiedError);
+ * either way the executed notebook up to the failure is still written.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { KernelClient } from './protocol/client.ts';
+import { describeExit, KernelClient, KernelDiedError } from './protocol/client.ts';
 import { toNbformat } from './protocol/outputs.ts';
 import { cellSource, injectParameters, readNotebook, SCALES, type Notebook, type Scale } from './notebook.ts';
 import { notebookHtml } from './report-html.ts';
@@ -20,6 +22,15 @@ export class NotebookCellError extends Error {
   constructor(readonly notebook: string, readonly cellIndex: number, readonly ename: string, readonly evalue: string, readonly traceback: string[]) {
     super(`${notebook}: cell ${cellIndex} failed: ${ename}: ${evalue}\n${traceback.join('\n')}`);
     this.name = 'NotebookCellError';
+  }
+}
+
+/** The kernel process ended in the middle of a cell (crash, out of memory, killed). */
+export class NotebookKernelDiedError extends Error {
+  constructor(readonly notebook: string, readonly cellIndex: number, readonly exitCode: number | null, readonly signal: NodeJS.Signals | null, readonly stderrTail: string[]) {
+    super(`${notebook}: the kernel died while running cell ${cellIndex} (${describeExit(exitCode, signal)})`
+      + (stderrTail.length ? `; last kernel stderr lines:\n${stderrTail.join('\n')}` : '; the kernel wrote nothing to stderr'));
+    this.name = 'NotebookKernelDiedError';
   }
 }
 
@@ -76,7 +87,15 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<Noteb
       if (cell.cell_type !== 'code') continue;
       opts.signal?.throwIfAborted();
       log(`${name}: cell ${i}`);
-      const r = await kernel.execute(cellSource(cell), { timeoutMs: opts.cellTimeoutMs ?? 30 * 60_000 });
+      let r: Awaited<ReturnType<KernelClient['execute']>>;
+      try {
+        r = await kernel.execute(cellSource(cell), { timeoutMs: opts.cellTimeoutMs ?? 30 * 60_000 });
+      } catch (e) {
+        if (!(e instanceof KernelDiedError)) throw e;
+        cell.outputs = [{ output_type: 'error', ename: 'KernelDied', evalue: e.message, traceback: [e.message] }];
+        write();
+        throw new NotebookKernelDiedError(file, i, e.exitCode, e.signal, e.stderrTail);
+      }
       cell.outputs = toNbformat(r.outputs);
       cell.execution_count = (r.reply.execution_count as number | undefined) ?? null;
       executed++;

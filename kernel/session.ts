@@ -13,11 +13,12 @@ import { format, inspect } from 'node:util';
 import { kebab, UsageError } from '../src/cli/registry.ts';
 import { setDisplayHost, progressDisplay } from '../src/plot/display.ts';
 import { newDisplayState, toMimeBundle, type DisplayState, type MimeBundle } from '../src/plot/mime.ts';
+import { declaredNames, lineAndCharacter, originalOffset, rewriteCell, type RewrittenCell } from './cell-rewrite.ts';
 import { blankMagics, magicAt, planCell, type CellPlan } from './magics/parse.ts';
 import { MagicRuntime, type MagicHost } from './magics/runtime.ts';
 import type { MagicTable } from './magics/table.ts';
 import { formatTimeReport, timeOnce } from './magics/timing.ts';
-import { createConverterSet, createExecutor, jupyter, printQuickInfo, type TslabConverter, type TslabExecutor } from './tslab.ts';
+import { createConverterSet, createExecutor, jupyter, printQuickInfo, type TslabConverter, type TslabDiagnostic, type TslabExecutor } from './tslab.ts';
 
 export interface ErrorContent {
   ename: string;
@@ -68,6 +69,17 @@ export function errorContent(e: unknown): ErrorContent {
 /** tslab's printDiagnostics format: ("%s%d:%d - %s", file, line, col, message). */
 function isDiagnostic(args: unknown[]): boolean {
   return typeof args[0] === 'string' && args[0] === '%s%d:%d - %s';
+}
+
+/** A diagnostic of a rewritten cell, at its place in the cell as written. */
+function mapDiagnostic(diag: TslabDiagnostic, cell: RewrittenCell, src: string): TslabDiagnostic {
+  if (diag.fileName) return diag; // another file
+  const at = (p: TslabDiagnostic['start']) => {
+    if (!p || typeof p.offset !== 'number') return p;
+    const offset = originalOffset(cell, p.offset);
+    return { offset, ...lineAndCharacter(src, offset) };
+  };
+  return { ...diag, start: at(diag.start), end: at(diag.end) };
 }
 
 export interface SessionOptions {
@@ -126,8 +138,13 @@ export class KernelSession {
     const convert = node.convert.bind(node);
     const inspect = node.inspect.bind(node);
     const complete = node.complete.bind(node);
+    let names = { of: '', names: new Set<string>() };
     node.convert = (_prev, src) => {
-      const r = convert(this.declarations, src);
+      if (names.of !== this.declarations) names = { of: this.declarations, names: declaredNames(this.declarations) };
+      // `{ x }` naming an earlier cell's `x`, `export const` (see cell-rewrite.ts)
+      const cell = rewriteCell(src, names.names);
+      const r = convert(this.declarations, cell.source);
+      if (cell.insertions.length > 0) r.diagnostics = r.diagnostics.map((d) => mapDiagnostic(d, cell, src));
       this.pendingDeclarations = r.diagnostics.length === 0 ? (r.declOutput ?? '') : undefined;
       return r;
     };

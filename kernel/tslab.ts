@@ -21,9 +21,19 @@ export interface TsCompletionInfo {
   candidates: string[];
 }
 
+/** A compiler message; positions are 0-based, in the cell's source (fileName unset) or in another file. */
+export interface TslabDiagnostic {
+  start?: { offset: number; line: number; character: number };
+  end?: { offset: number; line: number; character: number };
+  messageText: string;
+  category: number;
+  code: number;
+  fileName?: string;
+}
+
 export interface TslabConversion {
   declOutput?: string;
-  diagnostics: unknown[];
+  diagnostics: TslabDiagnostic[];
 }
 
 /** tslab's converter: `prevDecl` holds the declarations of the earlier cells. */

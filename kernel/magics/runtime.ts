@@ -22,12 +22,19 @@ export interface MagicHost {
 export class MagicRuntime {
   constructor(private readonly table: MagicTable, private readonly host: () => MagicHost) {}
 
-  private context(): RunContext {
+  /**
+   * The command's context. `quiet` (`-q`): the command shows nothing, no
+   * progress, notes or printed lines (an MD run's thermo lines): in a
+   * notebook its value carries the results. (On the command line `--quiet`
+   * keeps stdout, which is the command's data there.)
+   */
+  private context(quiet = false): RunContext {
     const h = this.host();
+    const silent: ProgressReporter = { update() {}, finish() {} };
     return {
-      progress: (label, total, unit) => h.progress(label, total, unit),
-      print: (line) => h.stdout(line.endsWith('\n') ? line : `${line}\n`),
-      note: (line) => h.stderr(line.endsWith('\n') ? line : `${line}\n`),
+      progress: (label, total, unit) => (quiet ? silent : h.progress(label, total, unit)),
+      print: (line) => { if (!quiet) h.stdout(line.endsWith('\n') ? line : `${line}\n`); },
+      note: (line) => { if (!quiet) h.stderr(line.endsWith('\n') ? line : `${line}\n`); },
       signal: h.signal,
       cwd: h.cwd,
     };
@@ -52,7 +59,7 @@ export class MagicRuntime {
     const interruptible = magic.command.interruptible === true;
     if (interruptible) this.interruptibleRunning++;
     try {
-      return await magic.command.run(parsed.args, this.context());
+      return await magic.command.run(parsed.args, this.context(parsed.args.quiet === true));
     } finally {
       if (interruptible) this.interruptibleRunning--;
     }

@@ -47,6 +47,24 @@ async function freePort(): Promise<number> {
 
 type Waiter = (msg: Message) => void;
 
+/** The kernel process ended while a request waited for its answer. */
+export class KernelDiedError extends Error {
+  constructor(readonly exitCode: number | null, readonly signal: NodeJS.Signals | null, readonly stderrTail: string[], during: string) {
+    super(`the kernel process died during ${during} (${describeExit(exitCode, signal)})${stderrTail.length ? `; its last stderr lines:\n${stderrTail.join('\n')}` : '; it wrote nothing to stderr'}`);
+    this.name = 'KernelDiedError';
+  }
+}
+
+/** "exit code 3" / "killed by signal SIGKILL". */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `killed by signal ${signal}` : `exit code ${code}`;
+}
+
+/** The last `n` non-empty lines of a text. */
+export function lastLines(text: string, n: number): string[] {
+  return text.split('\n').filter((l) => l.trim() !== '').slice(-n);
+}
+
 export class KernelClient {
   private readonly session = randomUUID();
   private readonly shell = new zmq.Dealer();
@@ -58,6 +76,10 @@ export class KernelClient {
   /** stderr of the kernel process (for error messages) */
   stderr = '';
   exitCode: number | null = null;
+  /** the signal that ended the kernel process, if one did */
+  exitSignal: NodeJS.Signals | null = null;
+  /** resolves once the kernel process has exited and its stderr is read to the end */
+  private exited: Promise<void> = new Promise(() => {});
 
   private constructor(readonly info: ConnectionInfo, readonly proc?: ChildProcess, private readonly tmp?: string) {}
 
@@ -79,7 +101,8 @@ export class KernelClient {
       client.stderr += d.toString();
       if (client.stderr.length > 100_000) client.stderr = client.stderr.slice(-50_000);
     });
-    proc.on('exit', (code, sig) => { client.exitCode = code ?? (sig ? 128 : -1); });
+    proc.on('exit', (code, sig) => { client.exitCode = code ?? (sig ? 128 : -1); client.exitSignal = sig; });
+    client.exited = new Promise((r) => proc.once('close', () => r()));
     await client.connect();
     try {
       await client.waitReady(opts.startTimeoutMs ?? 60_000);
@@ -167,13 +190,20 @@ export class KernelClient {
     const content = { code, silent: opts.silent ?? false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true };
     await this.shell.send(encodeMessage(this.info.key, { header, parent_header: {}, metadata: {}, content }));
     try {
-      const [r] = await withTimeout(Promise.all([reply, idleSeen]), timeoutMs,
+      const [r] = await withTimeout(Promise.race([Promise.all([reply, idleSeen]), this.died('execute_request')]), timeoutMs,
         () => `cell did not finish within ${timeoutMs} ms${this.exitCode !== null ? ` (kernel exited with code ${this.exitCode})` : ''}\n${this.stderr}`);
       return { reply: r.content, messages, outputs };
     } finally {
       this.replyWaiters.delete(header.msg_id);
       this.iopubWaiters.delete(header.msg_id);
     }
+  }
+
+  /** Rejects with a KernelDiedError once the kernel process is gone (never settles for a kernel not started here). */
+  private async died(during: string): Promise<never> {
+    await this.exited;
+    await sleep(100); // a reply sent just before the exit wins the race
+    throw new KernelDiedError(this.exitCode, this.exitSignal, lastLines(this.stderr, 20), during);
   }
 
   /** Interrupt the running cell: SIGINT (interrupt_mode "signal") or an interrupt_request on control. */
@@ -188,9 +218,11 @@ export class KernelClient {
 
   /** shutdown_request, then wait for the process to exit (kill it after `graceMs`). */
   async shutdown(graceMs = 5000): Promise<void> {
-    try {
-      await this.request('shutdown_request', { restart: false }, 'control', graceMs);
-    } catch { /* a dead kernel does not reply */ }
+    if (this.exitCode === null) {
+      try {
+        await this.request('shutdown_request', { restart: false }, 'control', graceMs);
+      } catch { /* a dead kernel does not reply */ }
+    }
     await this.waitExit(graceMs);
     await this.close();
   }

@@ -93,3 +93,4 @@ export { DumpWriter, readDumpFrame, readDumpFrames, scanDump, writeDump } from '
 export type { DumpFrame, DumpReadOptions, DumpWriteOptions, FrameRange } from './lammps-dump.ts';
 export { readLammpsData, writeLammpsData, parseLammpsData, formatLammpsData } from './lammps-data.ts';
 export { readXyz, readXyzFrames, writeXyz, formatXyzFrame } from './xyz.ts';
+export { writeTextAtomic, readTextWhole } from './files.ts';

@@ -9,3 +9,4 @@ export type { MimeBundle, DisplayState, TableData } from './mime.ts';
 export { display, progressDisplay, setDisplayHost, displayHost } from './display.ts';
 export type { DisplayHost } from './display.ts';
 export * from './lte-figures.ts';
+export * from './vdos-figures.ts';

@@ -101,6 +101,15 @@ describe('glasslab minimize', () => {
   });
 });
 
+describe('glasslab minimize progress', () => {
+  it('ends its progress at 100% when it converges (not where the last periodic report left it)', async () => {
+    const r = await cli('minimize', 'start.data', '--model', 'ka', '--ftol', '1e-6', '--out', 'min-progress.data');
+    expect(r.code, r.err).toBe(0);
+    const lines = r.err.split('\n').filter((l) => l.startsWith('minimize (max force, log scale)'));
+    expect(lines.at(-1)).toMatch(/: 100\.0% \(100\/100 %/);
+  });
+});
+
 describe('glasslab md', () => {
   // stdout thermo: aligned columns, 10 significant digits (the CSV has full precision)
   const parseThermo = (out: string) => out.split('\n').filter((l) => /^\s*\d/.test(l)).map((l) => l.trim().split(/\s+/).map(Number));

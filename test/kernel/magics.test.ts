@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineCommand, formatHelp, Registry, UsageError } from '../../src/cli/registry.ts';
 import { blankMagics, interpolate, matchMagicLine, planCell, RUNTIME } from '../../kernel/magics/parse.ts';
+import { MagicRuntime } from '../../kernel/magics/runtime.ts';
 import { buildMagicTable } from '../../kernel/magics/table.ts';
 import { formatTime, timeit, TimeitResult } from '../../kernel/magics/timing.ts';
 
@@ -167,5 +168,35 @@ describe('error outputs', () => {
     expect(errorContent(new UsageError('md: bad'))).toEqual({ ename: 'UsageError', evalue: 'md: bad', traceback: ['UsageError: md: bad'] });
     expect(errorContent({ code: 7 })).toMatchObject({ ename: 'Error', evalue: 'Uncaught { code: 7 }' });
     expect(errorContent(Object.assign(new Error('Script execution was interrupted by `SIGINT`'), { code: 'ERR_SCRIPT_EXECUTION_INTERRUPTED' })).ename).toBe('KeyboardInterrupt');
+  });
+});
+
+describe('magic runtime', () => {
+  it('-q silences everything a command shows (printed lines, notes, progress) and keeps its value', async () => {
+    const chatty = defineCommand({
+      name: 'chatty', summary: 'prints, notes and reports progress', positionals: [], options: {},
+      async run(_args, ctx) {
+        ctx.print('thermo 0 1.5');
+        ctx.note('chatty: done');
+        const p = ctx.progress('work', 2);
+        p.update(2);
+        p.finish();
+        return 42;
+      },
+    });
+    const shown: string[] = [];
+    const host = {
+      stdout: (t: string) => { shown.push(`out:${t}`); },
+      stderr: (t: string) => { shown.push(`err:${t}`); },
+      progress: (label: string) => { shown.push(`progress:${label}`); return { update() {}, finish() {} }; },
+      signal: new AbortController().signal, cwd: process.cwd(),
+    };
+    const runtime = new MagicRuntime(buildMagicTable(new Registry().add(chatty)), () => host);
+    expect(await runtime.magic('chatty', '')).toBe(42);
+    expect(shown).toEqual(['out:thermo 0 1.5\n', 'err:chatty: done\n', 'progress:work']);
+    shown.length = 0;
+    expect(await runtime.magic('chatty', '-q')).toBe(42);
+    expect(await runtime.magic('chatty', '--quiet')).toBe(42);
+    expect(shown).toEqual([]);
   });
 });

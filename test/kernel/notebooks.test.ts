@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NotebookCellError, runNotebook, type NotebookRun } from '../../kernel/runner.ts';
+import { NotebookCellError, NotebookKernelDiedError, runNotebook, type NotebookRun } from '../../kernel/runner.ts';
 import { PLOTLY_MIME } from '../../src/plot/mime.ts';
 import { requireTool } from './tools.ts';
 
@@ -75,6 +75,26 @@ describe('glasslab run-notebooks', () => {
     expect(nb.cells[3].outputs[0]).toMatchObject({ output_type: 'error', evalue: 'n must not be 3' });
     expect(nb.cells[4].execution_count).toBeNull();
   });
+
+  it('fails with the cell index, exit signal and last stderr lines when the kernel process dies mid-cell', async () => {
+    const path = writeNotebook('dies.ipynb', [
+      ['code', 'const n = 3;'],
+      ['code', "import { writeSync } from 'node:fs';\nwriteSync(2, 'about to die\\n');\nawait new Promise((r) => setTimeout(r, 50));\nprocess.kill(process.pid, 'SIGKILL');\nawait new Promise((r) => setTimeout(r, 60_000));"],
+      ['code', 'n + 1'],
+    ]);
+    const t0 = Date.now();
+    const err = await runNotebook(path, { scale: 'quick', outDir: join(tmp, 'out'), cellTimeoutMs: 120_000 }).catch((e: unknown) => e);
+    expect(Date.now() - t0).toBeLessThan(30_000); // noticed at once, not at the cell time limit
+    expect(err).toBeInstanceOf(NotebookKernelDiedError);
+    const e = err as NotebookKernelDiedError;
+    expect(e.cellIndex).toBe(2);
+    expect(e.signal).toBe('SIGKILL');
+    expect(e.stderrTail).toContain('about to die');
+    expect(e.message).toMatch(/dies\.ipynb: the kernel died while running cell 2 \(killed by signal SIGKILL\)/);
+    expect(e.message).toContain('about to die');
+    const nb = JSON.parse(readFileSync(join(tmp, 'out', 'dies.ipynb'), 'utf8'));
+    expect(nb.cells[2].outputs[0]).toMatchObject({ output_type: 'error', ename: 'KernelDied' });
+  }, 60_000);
 
   it.runIf(requireTool('chromium', 'the headless-browser test of the HTML report'))(
     'renders the HTML report offline in headless chromium (non-empty .main-svg)', () => {

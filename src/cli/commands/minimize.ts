@@ -46,6 +46,9 @@ export const minimizeCommand = defineCommand({
           progress.update(Math.floor(100 * Math.min(1, Math.max(0, frac))));
         },
       });
+      // the minimiser reports progress every few iterations, not at the one
+      // that converged: the bar would end below 100% and read as stopped
+      if (result.converged) progress.update(100);
     } finally {
       progress.finish();
     }

@@ -1,0 +1,126 @@
+/**
+ * Variables across cells and the library's modules in cells, as notebook
+ * authors write them: one kernel process, driven over ZeroMQ.
+ */
+import { createRequire } from 'node:module';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { libraryDeclarations, PACKAGE_ROOT } from '../../kernel/library.ts';
+import { declaredNames, originalOffset, rewriteCell } from '../../kernel/cell-rewrite.ts';
+import { KernelClient } from '../../kernel/protocol/client.ts';
+import { kernelArgv } from '../../kernel/runner.ts';
+
+describe('cell rewrites (unit)', () => {
+  it('collects the value names earlier cells declared', () => {
+    const d = "declare const a: number;\ndeclare let b: string, c: number;\ndeclare function f(): void;\ndeclare class K {}\ninterface I {}\nimport { x as y } from 'm';\nimport * as ns from 'n';\nimport def from 'o';";
+    expect([...declaredNames(d)].sort()).toEqual(['K', 'a', 'b', 'c', 'def', 'f', 'ns', 'y']);
+  });
+
+  it('expands only shorthands naming earlier declarations, blanks `export`, and maps offsets back', () => {
+    const prev = new Set(['dt', 'n']);
+    const src = 'f({ dt, stop: 3, other });\nexport const z = { n, ...o };';
+    const cell = rewriteCell(src, prev);
+    expect(cell.source).toBe('f({ dt: dt, stop: 3, other });\n       const z = { n: n, ...o };');
+    const bad = cell.source.indexOf('other');
+    expect(originalOffset(cell, bad)).toBe(src.indexOf('other'));
+    expect(originalOffset(cell, cell.source.indexOf('...o'))).toBe(src.indexOf('...o'));
+    expect(originalOffset(cell, cell.source.indexOf(': dt'))).toBe(src.indexOf('dt') + 2); // inside an insertion: its start
+    expect(rewriteCell('const a = { b };', prev)).toEqual({ source: 'const a = { b };', insertions: [] });
+    expect(rewriteCell('export default 1', prev).source).toBe('export default 1');
+  });
+});
+
+let kernel: KernelClient;
+beforeAll(async () => {
+  kernel = await KernelClient.start({ argv: kernelArgv(), cwd: process.cwd() });
+}, 120_000);
+afterAll(async () => {
+  await kernel?.close();
+});
+
+async function value(code: string): Promise<string> {
+  const r = await kernel.execute(code);
+  if (r.reply.status !== 'ok') throw new Error(`${code}\n-> ${r.reply.ename}: ${r.reply.evalue}`);
+  const out = r.outputs.find((o) => o.output_type === 'execute_result') as { data: Record<string, string> } | undefined;
+  return out?.data['text/plain'] ?? '';
+}
+
+describe('variables of earlier cells', () => {
+  it('are seen by object shorthands, destructuring, templates and default parameters', async () => {
+    await value('const frameDt = 0.05;\nlet count = 2;\nfunction twice(x: number) { return 2 * x; }');
+    expect(await value('const f = (o: { frameDt: number; stop: number }) => o.frameDt * o.stop;\nf({ frameDt, stop: 3 })')).toBe('0.15000000000000002');
+    expect(await value('({ count, twice, frameDt }).twice(4)')).toBe('8');
+    expect(await value('const { frameDt: copied } = { frameDt };\ncopied')).toBe('0.05');
+    expect(await value('const { missing = frameDt } = {} as { missing?: number };\nmissing')).toBe('0.05');
+    expect(await value('`dt = ${frameDt}`')).toBe("'dt = 0.05'");
+    expect(await value('function step(dt = frameDt) { return { dt, count }; }\nstep().dt')).toBe('0.05');
+    expect(await value('count = 5;\n({ count }).count')).toBe('5');
+  });
+
+  it('keeps `export`ed declarations of a cell usable in later cells', async () => {
+    expect((await kernel.execute('export const exported = 7;\nexport function half(x = exported) { return x / 2; }')).reply.status).toBe('ok');
+    expect(await value('`${exported}: ${half()}`')).toBe("'7: 3.5'");
+    expect(await value('({ exported, half }).half(1)')).toBe('0.5');
+  });
+
+  it('reports compile errors at the column of the cell as written', async () => {
+    const r = await kernel.execute('const o = { frameDt, nope };');
+    expect(r.reply).toMatchObject({ status: 'error', ename: 'CompileError' });
+    // `nope` starts at column 22 of the original line (21 before it), not after the inserted `: frameDt`
+    expect(r.reply.evalue).toMatch(/^line 1, column 22: No value exists in scope for the shorthand property 'nope'/);
+  });
+});
+
+describe('magics in cells', () => {
+  it('%md -q shows no thermo lines, notes or progress; the value has the thermo rows', async () => {
+    const r = await kernel.execute('const quiet = %md --n 256 --temp 1 --steps 20 --thermo 5 -q\nquiet.thermo.length');
+    expect(r.reply.status, JSON.stringify(r.reply)).toBe('ok');
+    expect(r.outputs).toEqual([expect.objectContaining({ output_type: 'execute_result', data: expect.objectContaining({ 'text/plain': '5' }) })]);
+    const loud = await kernel.execute('%md --n 256 --temp 1 --steps 20 --thermo 5');
+    expect(loud.outputs.some((o) => o.output_type === 'stream' && /Step\s+Time/.test(String((o as { text: string }).text)))).toBe(true);
+  });
+});
+
+describe('the library in cells', () => {
+  it('imports and type-checks a function from each entry point', async () => {
+    const code = [
+      "import { createSystem } from 'glasslab';",
+      "import { participationRatio } from 'glasslab/linalg';",
+      "import { vdosSpectrumFigure, lineFigure } from 'glasslab/plot';",
+      "import { writeTextAtomic, readSystem } from 'glasslab/io';",
+      "import { vdosSoftness } from 'glasslab/analysis';",
+      'const checks: [typeof createSystem, typeof participationRatio, typeof vdosSpectrumFigure, typeof lineFigure, typeof writeTextAtomic, typeof readSystem, typeof vdosSoftness] =',
+      '  [createSystem, participationRatio, vdosSpectrumFigure, lineFigure, writeTextAtomic, readSystem, vdosSoftness];',
+      "const written: Promise<void> = writeTextAtomic('/dev/null/x', 'text').catch(() => {});",
+      'checks.map((f) => typeof f).join()',
+    ].join('\n');
+    expect(await value(code)).toBe(`'${Array(7).fill('function').join()}'`);
+    // a wrong argument type is caught: the declarations are real, not `any`
+    const wrong = await kernel.execute("import { vdosSpectrumFigure as v } from 'glasslab/plot';\nv('not an array', [], [])");
+    expect(wrong.reply).toMatchObject({ status: 'error', ename: 'CompileError' });
+  });
+});
+
+describe('library declarations', () => {
+  it('declare every value each entry point exports at run time', async () => {
+    const ts = createRequire(import.meta.url)('@tslab/typescript-for-tslab') as typeof import('typescript');
+    const decl = libraryDeclarations();
+    const src = join(PACKAGE_ROOT, 'src');
+    const entries = ['', ...readdirSync(src).filter((d) => existsSync(join(src, d, 'index.ts')))];
+    const files = entries.map((d) => join(decl, d, 'index.d.ts'));
+    for (const f of files) expect(existsSync(f), f).toBe(true);
+    // read the way tslab's compiler reads them (TypeScript 5.0, Node10 resolution)
+    const program = ts.createProgram(files, { noEmit: true, skipLibCheck: true, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.NodeJs, target: ts.ScriptTarget.ES2022, types: [] });
+    const checker = program.getTypeChecker();
+    for (const [k, d] of entries.entries()) {
+      const sf = program.getSourceFile(files[k])!;
+      const declared = new Set(checker.getExportsOfModule(checker.getSymbolAtLocation(sf)!).map((s) => s.name));
+      const runtime = Object.keys(await import(join(src, d, 'index.ts')));
+      const undeclared = runtime.filter((n) => !declared.has(n));
+      expect(undeclared, `glasslab${d ? `/${d}` : ''}: exported at run time, missing from the declarations`).toEqual([]);
+    }
+    const plot = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(join(decl, 'plot', 'index.d.ts'))!)!).map((s) => s.name);
+    expect(plot).toEqual(expect.arrayContaining(['vdosSpectrumFigure', 'atomSpectraFigure', 'softnessMapFigure']));
+  }, 120_000);
+});
