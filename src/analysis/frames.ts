@@ -18,8 +18,11 @@
  *
  * Frame times (model time units, tau in LJ units), in order of precedence:
  * `dt` given: (timestep - first timestep) * dt, linear or log-spaced alike;
- * `frameDt` given: k * frameDt, only allowed when the timesteps are equally
- * spaced (for log-spaced dumps pass the MD timestep as `dt`); otherwise the
+ * `frameDt` given: the time between consecutive frames IN THE FILE (as
+ * `glasslab vdos --frame-dt`), so the k-th selected frame is at
+ * k * step * frameDt (with `step` > 1 the selected frames are step * frameDt
+ * apart); only allowed when the selected timesteps are equally spaced (for
+ * log-spaced dumps pass the MD timestep as `dt`); otherwise the
  * dump's `ITEM: TIME`. When the dump has ITEM: TIME, times from `dt` or
  * `frameDt` must agree with it (an error otherwise: the option is wrong).
  * Times must increase strictly and start at 0.
@@ -52,7 +55,12 @@ export interface TrajectoryFrames {
 export interface LoadFramesOptions extends FrameRange {
   /** MD timestep: frame time = (timestep - timestep_0) * dt */
   dt?: number;
-  /** time between frames, for dumps with equally spaced timesteps and no ITEM: TIME */
+  /**
+   * time between consecutive frames of the file (not of the selection: with
+   * `step` the selected frames are step * frameDt apart), for dumps with
+   * equally spaced timesteps and no ITEM: TIME. When `path` is a Trajectory,
+   * pass its frame step as `step` here too (the Trajectory does the selection).
+   */
   frameDt?: number;
   /** force the dimension (default: from the dump's columns) */
   dim?: Dim;
@@ -140,8 +148,13 @@ function frameTimes(src: string, timesteps: Float64Array, dumpTimes: Float64Arra
       throw new Error(`${src}: the frames' timesteps are not equally spaced (log-spaced dump?); ` +
         'a frame spacing cannot give their times: pass the MD timestep (dt, --dt) so that time = timestep * dt');
     }
-    for (let f = 0; f < T; f++) times[f] = f * opts.frameDt;
-    from = `the frame spacing (frame-dt = ${opts.frameDt})`;
+    const step = opts.step ?? 1;
+    if (!(Number.isInteger(step) && step >= 1)) throw new Error(`${src}: step must be a positive integer, got ${step}`);
+    const spacing = step * opts.frameDt;
+    for (let f = 0; f < T; f++) times[f] = f * spacing;
+    from = step === 1
+      ? `the frame spacing (frame-dt = ${opts.frameDt})`
+      : `the frame spacing (frame-dt = ${opts.frameDt} between frames of the file, x step ${step} = ${spacing} between selected frames)`;
   } else if (dumpTimes) {
     for (let f = 0; f < T; f++) times[f] = dumpTimes[f] - dumpTimes[0];
     return checkTimes(src, times);

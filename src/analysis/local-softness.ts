@@ -228,49 +228,209 @@ export interface IntegrationLimitOptions {
   zeroLevel?: number;
   /** half-width in bins of the moving average used to find the first minimum (default 2) */
   smooth?: number;
+  /** the highest peak of g_uv is its first shell only within shellRatio * r_0 (default 1.4; see integrationLimitsFromRdf) */
+  shellRatio?: number;
+  /** the first-shell peak of a sparse pair is searched in [r_0, firstPeakRatio * r_0] (default 1.25) */
+  firstPeakRatio?: number;
+  /** pairs expected at g = 1 in the noise-adaptive moving-average window of the sparse-pair rule (default 50) */
+  minCount?: number;
+}
+
+/** How the upper limit (first minimum) of a pair was found (integrationLimitsFromRdf). */
+export type FirstMinimumRule = 'main-peak' | 'first-shell-window' | 'scaled' | 'empty';
+
+export interface IntegrationLimitsWithRules extends IntegrationLimits {
+  /** rule used per ordered pair, index speciesPairIndex(u, v) */
+  readonly rules: readonly FirstMinimumRule[];
+  /**
+   * 'first-shell-window' pairs: depth of the dip below the lower of the two
+   * peaks around it, in Poisson standard deviations of the smoothed g (below
+   * ~2 the minimum is barely above the noise: use more frames); NaN otherwise
+   */
+  readonly dipSignificance: Float64Array;
 }
 
 /**
  * Appendix B limits per species pair from the histogram partial rdfs:
  * lower = the left edge of the first bin where g_uv > zeroLevel (below it the
- * histogram vanishes); upper = the first minimum of g_uv after its first
- * peak: the minimum of the smoothed g between the first fall below 1 after
- * the main peak and the next rise above 1 (the second shell).
+ * histogram vanishes: the closest approach r_0); upper = the first minimum of
+ * g_uv after its first peak, by one of three rules (`rules` says which):
+ *
+ * 'main-peak' (the Appendix B rule; every well-sampled pair): the highest
+ * point of the (2 smooth + 1)-bin moving average is the first peak, and the
+ * first minimum is the lowest point of the smoothed g between the first fall
+ * below 1 after it and the next rise above 1. This holds unless that highest
+ * peak lies both beyond shellRatio * r_0 (default 1.4; measured first peaks
+ * of KA A-A and A-B at 1.06-1.22 r_0, second shells at 1.6-2 r_0) and beyond
+ * the first minimum of a pair with more pairs (N_u (N_v - delta_uv)) that
+ * keeps this rule; so the best-sampled pair always keeps it, and so does any
+ * pair whose highest peak is its first shell.
+ *
+ * 'first-shell-window' (a rare pair whose first peak is small and noisy,
+ * e.g. Kob-Andersen B-B: its highest peak is the second shell near
+ * 1.5-1.7, and the main-peak rule put the "first minimum" at 1.75-2.1,
+ * giving B-centred shells of 13-17 atoms): g is smoothed with a window that
+ * widens with the counting noise (per bin, the smallest half-width >= smooth
+ * whose bins expect >= minCount pairs at g = 1: relative Poisson error
+ * <= 1/sqrt(minCount)); the first peak is its highest point in
+ * [r_0, firstPeakRatio * r_0], and the first minimum the lowest point
+ * between that peak and the highest peak after it, no farther than
+ * r_0 * (the largest upper/lower ratio of the main-peak pairs: where the
+ * well-sampled pairs end their first shell; there is always one). `dipSignificance` gives the
+ * depth of that dip in standard deviations.
+ *
+ * 'scaled' (no interior minimum in that window): r_0 * (the smallest
+ * upper/lower ratio of the main-peak pairs).
+ *
+ * Measured on KA (rho 1.2, single frames, dr = 0.01): B-B at 1.02-1.16
+ * (dip 1.4-3.5 sigma) for N = 1000 at T = 0.8 and 0.5 (the main-peak rule
+ * gave 1.76), and at 1.16-1.21 for the quenched glasses of N = 250 and 500
+ * where it gave 1.5-1.8 (N = 216-1000 quenches whose B-B main peak is the
+ * first shell keep the main-peak rule, 1.06-1.18). A-A and A-B always take
+ * the main-peak rule, so their limits (and the Sharma et al. local softness
+ * of A particles) are unchanged.
  */
-export function integrationLimitsFromRdf(rdf: PartialRdf, opts: IntegrationLimitOptions = {}): IntegrationLimits {
+export function integrationLimitsFromRdf(rdf: PartialRdf, opts: IntegrationLimitOptions = {}): IntegrationLimitsWithRules {
   const nt = rdf.ntypes, zero = opts.zeroLevel ?? 0, w = opts.smooth ?? 2;
-  const lower = new Float64Array(nt * nt), upper = new Float64Array(nt * nt);
+  const lambda = opts.shellRatio ?? 1.4, lambdaPeak = opts.firstPeakRatio ?? 1.25, minCount = opts.minCount ?? 50;
+  if (!(lambda > 1 && lambdaPeak > 1)) throw new Error(`integrationLimitsFromRdf: shellRatio and firstPeakRatio must be above 1, got ${lambda} and ${lambdaPeak}`);
+  const np = nt * nt;
+  const lower = new Float64Array(np), upper = new Float64Array(np).fill(NaN);
+  const dipSignificance = new Float64Array(np).fill(NaN);
+  const rules: FirstMinimumRule[] = new Array(np).fill('empty');
+  const firstBin = new Int32Array(np), peakR = new Float64Array(np);
+  const mainPeakMinimum: (() => number)[] = [];
+  // pairs in order of decreasing sampling (N_u (N_v - delta_uv) pairs per frame): the best-sampled pair is never re-judged
+  const order: number[] = [];
   for (let u = 1; u <= nt; u++) {
     for (let v = 1; v <= nt; v++) {
       const p = speciesPairIndex(u, v, nt);
+      order.push(p);
       const g = rdf.g[p], nb = g.length;
-      const name = `g_${u}${v}`;
       let first = 0;
       while (first < nb && !(g[first] > zero)) first++;
-      if (first === nb) { lower[p] = NaN; upper[p] = NaN; continue; }
+      mainPeakMinimum[p] = () => NaN;
+      if (first === nb) { lower[p] = NaN; continue; }
+      firstBin[p] = first;
       lower[p] = rdf.r[first] - rdf.dr / 2;
-      const sm = new Float64Array(nb);
-      for (let k = 0; k < nb; k++) {
-        let a = 0, c = 0;
-        for (let m = Math.max(0, k - w); m <= Math.min(nb - 1, k + w); m++) { a += g[m]; c++; }
-        sm[k] = a / c;
-      }
+      const sm = movingAverage(g, w);
       let peak = first;
       for (let k = first; k < nb; k++) if (sm[k] > sm[peak]) peak = k;
-      // the main peak is the first shell in a liquid; search from it
-      let below = peak;
-      while (below < nb && sm[below] >= 1) below++;
-      let above = below;
-      while (above < nb && sm[above] < 1) above++;
-      if (below >= nb || above >= nb) {
-        throw new Error(`integrationLimitsFromRdf: ${name}(r) has no first minimum below r = ${(rdf.r[nb - 1]).toFixed(3)} (no fall below 1 and rise back after the first peak); use a larger rMax or more frames`);
-      }
-      let kmin = below;
-      for (let k = below; k < above; k++) if (sm[k] < sm[kmin]) kmin = k;
-      upper[p] = rdf.r[kmin];
+      peakR[p] = rdf.r[peak];
+      mainPeakMinimum[p] = () => {
+        // the main peak is the first shell in a liquid; search from it
+        let below = peak;
+        while (below < nb && sm[below] >= 1) below++;
+        let above = below;
+        while (above < nb && sm[above] < 1) above++;
+        if (below >= nb || above >= nb) {
+          throw new Error(`integrationLimitsFromRdf: g_${u}${v}(r) has no first minimum below r = ${(rdf.r[nb - 1]).toFixed(3)} (no fall below 1 and rise back after the first peak); use a larger rMax or more frames`);
+        }
+        let kmin = below;
+        for (let k = below; k < above; k++) if (sm[k] < sm[kmin]) kmin = k;
+        return rdf.r[kmin];
+      };
+      rules[p] = 'main-peak';
     }
   }
-  return { ntypes: nt, lower, upper };
+  const pairs = (p: number) => rdf.counts[Math.floor(p / nt)] * (rdf.counts[p % nt] - (Math.floor(p / nt) === p % nt ? 1 : 0));
+  order.sort((a, b) => pairs(b) - pairs(a));
+  const sparse: number[] = [];
+  for (let i = 0; i < order.length; i++) {
+    const p = order[i];
+    if (rules[p] === 'empty') continue;
+    // the highest peak is a later shell when it lies beyond shellRatio * r_0 and past the first minimum of a better-sampled pair
+    let pastBetter = false;
+    for (let j = 0; j < i; j++) {
+      const q = order[j];
+      if (rules[q] === 'main-peak' && !sparse.includes(q) && pairs(q) > pairs(p) && peakR[p] > upper[q]) pastBetter = true;
+    }
+    if (peakR[p] > lambda * lower[p] && pastBetter) sparse.push(p);
+    else upper[p] = mainPeakMinimum[p]();
+  }
+  // rare pairs: bounded by the first shells of the main-peak pairs
+  let minRatio = Infinity, maxRatio = 0;
+  for (let p = 0; p < np; p++) {
+    if (rules[p] !== 'main-peak' || sparse.includes(p)) continue;
+    minRatio = Math.min(minRatio, upper[p] / lower[p]);
+    maxRatio = Math.max(maxRatio, upper[p] / lower[p]);
+  }
+  for (const p of sparse) {
+    const u = Math.floor(p / nt) + 1, v = (p % nt) + 1;
+    const dip = firstShellWindowMinimum(rdf, u, v, firstBin[p], lambdaPeak * lower[p], maxRatio * lower[p], w, minCount);
+    if (dip) {
+      upper[p] = dip.r; dipSignificance[p] = dip.significance; rules[p] = 'first-shell-window';
+    } else {
+      upper[p] = minRatio * lower[p]; rules[p] = 'scaled';
+    }
+  }
+  return { ntypes: nt, lower, upper, rules, dipSignificance };
+}
+
+/** (2w + 1)-bin moving average, truncated at the ends. */
+function movingAverage(g: Float64Array, w: number): Float64Array {
+  const nb = g.length, sm = new Float64Array(nb);
+  for (let k = 0; k < nb; k++) {
+    let a = 0, c = 0;
+    for (let m = Math.max(0, k - w); m <= Math.min(nb - 1, k + w); m++) { a += g[m]; c++; }
+    sm[k] = a / c;
+  }
+  return sm;
+}
+
+/**
+ * Pairs of species (u, v) expected in each bin at g = 1, summed over the
+ * frames: frames * N_u (N_v - delta_uv) / V * (shell volume), V = N / density.
+ */
+function expectedPairsPerBin(rdf: PartialRdf, u: number, v: number): Float64Array {
+  const nb = rdf.r.length, dr = rdf.dr, out = new Float64Array(nb);
+  const N = rdf.counts.reduce((a, c) => a + c, 0);
+  const pairsPerVolume = Math.max(1, rdf.frames) * rdf.counts[u - 1] * (rdf.counts[v - 1] - (u === v ? 1 : 0)) * rdf.density / N;
+  for (let k = 0; k < nb; k++) {
+    const lo = Math.max(0, rdf.r[k] - dr / 2), hi = rdf.r[k] + dr / 2;
+    const shell = rdf.dim === 3 ? (4 * Math.PI / 3) * (hi ** 3 - lo ** 3) : Math.PI * (hi * hi - lo * lo);
+    out[k] = pairsPerVolume * shell;
+  }
+  return out;
+}
+
+/**
+ * The 'first-shell-window' rule of integrationLimitsFromRdf: the first peak
+ * is the highest point of the noise-adaptive smoothed g in [r_0, rPeak], the
+ * first minimum the lowest point after it, before the highest peak beyond it
+ * and at most rMax; null when that lowest point is an end of the range (no
+ * dip).
+ */
+function firstShellWindowMinimum(rdf: PartialRdf, u: number, v: number, first: number, rPeak: number, rMax: number, w: number, minCount: number): { r: number; significance: number } | null {
+  const g = rdf.g[speciesPairIndex(u, v, rdf.ntypes)], nb = g.length;
+  const m = expectedPairsPerBin(rdf, u, v);
+  // noise-adaptive moving average: widen the window until it expects minCount pairs at g = 1
+  const sm = new Float64Array(nb), sigma = new Float64Array(nb);
+  for (let k = 0; k < nb; k++) {
+    let h = w, lo = Math.max(0, k - h), hi = Math.min(nb - 1, k + h), expect = 0;
+    for (let j = lo; j <= hi; j++) expect += m[j];
+    while (expect < minCount && (lo > 0 || hi < nb - 1)) {
+      h++;
+      if (k - h >= 0) { lo = k - h; expect += m[lo]; }
+      if (k + h <= nb - 1) { hi = k + h; expect += m[hi]; }
+    }
+    let a = 0, counts = 0;
+    for (let j = lo; j <= hi; j++) { a += g[j]; counts += g[j] * m[j]; }
+    sm[k] = a / (hi - lo + 1);
+    sigma[k] = Math.sqrt(Math.max(counts, 1)) / expect; // Poisson error of the window's mean g
+  }
+  let peak1 = first;
+  for (let k = first; k < nb && rdf.r[k] <= rPeak; k++) if (sm[k] > sm[peak1]) peak1 = k;
+  let main = peak1;
+  for (let k = peak1 + 1; k < nb; k++) if (sm[k] > sm[main]) main = k;
+  let kmin = peak1;
+  for (let k = peak1; k <= main && rdf.r[k] <= rMax; k++) if (sm[k] < sm[kmin]) kmin = k;
+  if (kmin === peak1 || kmin === main || !(rdf.r[kmin] < rMax - rdf.dr)) return null;
+  // the dip's rise on the right: the highest point between it and the main peak within reach
+  let right = kmin;
+  for (let k = kmin; k <= main; k++) if (sm[k] > sm[right]) right = k;
+  const depth = (k: number) => (sm[k] - sm[kmin]) / Math.hypot(sigma[k], sigma[kmin]);
+  return { r: rdf.r[kmin], significance: Math.min(depth(peak1), depth(right)) };
 }
 
 export interface LocalCagingOptions {

@@ -64,6 +64,26 @@ describe('loadFrames', () => {
     await expect(loadFrames(join(dir, 'time.dump'), { dt: 0.2 })).rejects.toThrow(/time\.dump: frame 1 is at t = 0\.1 by the dump's ITEM: TIME but at t = 0\.2 by timestep \* dt/);
   });
 
+  it('frameDt is the spacing of the file\'s frames: with step k the selected frames are k * frameDt apart', async () => {
+    // 11 frames 0.05 apart, timesteps 0, 10, ..., with ITEM: TIME (the times must agree with frameDt)
+    const walk = randomWalk({ n: 4, frames: 11, seed: 8 });
+    await writeFramesDump(join(dir, 'step.dump'), walk, 'xu', undefined, true);
+    await writeFramesDump(join(dir, 'step-notime.dump'), walk, 'xu');
+    const expected = [0, 1, 2, 3, 4].map((k) => expect.closeTo(k * 3 * 0.05, 12));
+    for (const file of ['step.dump', 'step-notime.dump']) {
+      const s = await loadFrames(join(dir, file), { frameDt: 0.05, step: 3, start: 1 });
+      expect(s.nFrames).toBe(4); // file frames 1, 4, 7, 10
+      expect(Array.from(s.times)).toEqual(expected.slice(0, 4));
+      expect(Array.from(s.timesteps)).toEqual([10, 40, 70, 100]);
+      // the same times as timestep * dt with dt = 0.05 / 10
+      const byDt = await loadFrames(join(dir, file), { dt: 0.005, step: 3, start: 1 });
+      for (let f = 0; f < 4; f++) expect(byDt.times[f]).toBeCloseTo(s.times[f], 12);
+    }
+    // the spacing of the selected frames is not the file's: refused where ITEM: TIME says otherwise
+    await expect(loadFrames(join(dir, 'step.dump'), { frameDt: 0.15, step: 3 }))
+      .rejects.toThrow(/step\.dump: frame 1 is at t = 0\.15.* by the frame spacing \(frame-dt = 0\.15 between frames of the file, x step 3 = 0\.4499/);
+  });
+
   it('refuses wrapped positions without image flags, naming the file and the columns', async () => {
     await writeFramesDump(join(dir, 'wrapped.dump'), fr, 'wrapped');
     await expect(loadFrames(join(dir, 'wrapped.dump'), { frameDt: 0.05 }))

@@ -45,6 +45,20 @@ describe('glasslab dynamics', () => {
     expect(r.out).toMatch(/alpha2_peak_time \S+/);
   });
 
+  it('--frame-dt is the spacing of the file\'s frames: with --every k the t column steps by k x --frame-dt', async () => {
+    // traj.dump: timesteps 0, 10, ... and no ITEM: TIME; timed.dump also has ITEM: TIME = 0.05 f, which --frame-dt must match
+    await writeFramesDump(join(dir, 'timed.dump'), fr, 'xu', undefined, true);
+    for (const file of ['traj.dump', 'timed.dump']) {
+      const r = await cli('dynamics', file, '--frame-dt', '0.05', '--every', '5', '--out', `every-${file}.csv`);
+      expect(r.err).not.toMatch(/rror/);
+      expect(r.code).toBe(0);
+      const t = readFileSync(join(dir, `every-${file}.csv`), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
+      expect(t.length).toBeGreaterThan(1);
+      t.forEach((x) => expect(Math.abs(x / 0.25 - Math.round(x / 0.25))).toBeLessThan(1e-9));
+      expect(t[1]).toBeCloseTo(0.25, 12);
+    }
+  });
+
   it('log-spaced dumps: times from --dt; --frame-dt is refused', async () => {
     const ok = await cli('dynamics', 'log.dump', '--dt', '0.005', '--out', 'log.csv');
     expect(ok.code).toBe(0);

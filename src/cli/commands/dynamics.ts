@@ -8,7 +8,9 @@
  *
  * Also home of the trajectory options shared with `glasslab phop`: frame
  * times come from --dt (timestep * dt), from the dump's ITEM: TIME, or from
- * --frame-dt (equally spaced frames), in that order (src/analysis/frames.ts).
+ * --frame-dt (equally spaced frames; the time between consecutive frames of
+ * the file, as in `glasslab vdos`, so with --every k the frames used are
+ * k x --frame-dt apart), in that order (src/analysis/frames.ts).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -22,11 +24,11 @@ import { num, outputPath } from './common.ts';
 
 /** Options that say how to read a trajectory's frames and their times. */
 export const trajectoryOptions = {
-  frameDt: { type: 'number', min: 0, exclusiveMin: true, unit: 'time', summary: 'time between frames (equally spaced frames), when the dump has no ITEM: TIME and --dt is not given' },
+  frameDt: { type: 'number', min: 0, exclusiveMin: true, unit: 'time', summary: 'time between consecutive frames IN THE FILE (equally spaced frames; with --every k the frames used are k x this apart), when the dump has no ITEM: TIME and --dt is not given' },
   dt: { type: 'number', min: 0, exclusiveMin: true, unit: 'time', summary: 'MD timestep: frame time = timestep * dt (linear or log-spaced dumps)' },
   start: { type: 'integer', min: 0, summary: 'first frame to use (0-based)' },
   stop: { type: 'integer', min: 1, summary: 'use frames below this index' },
-  every: { type: 'integer', min: 1, summary: 'use every k-th frame' },
+  every: { type: 'integer', min: 1, summary: 'use every k-th frame (with --frame-dt they are k x --frame-dt apart)' },
 } as const;
 
 /** Read the frames of a dump for a command, with progress. */

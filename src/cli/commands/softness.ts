@@ -18,7 +18,9 @@
  * src/analysis/caging-potential.ts and local-softness.ts.
  *
  * Output columns: id,type,frame,t,phi_r0,S (t: timestep * --dt, else the
- * dump's ITEM: TIME, else frame * --frame-dt, else the timestep).
+ * dump's ITEM: TIME, else frame * --every * --frame-dt, --frame-dt being the
+ * time between consecutive frames of the file as in `glasslab vdos`, else the
+ * timestep).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -224,10 +226,11 @@ export const softnessCommand = defineCommand({
   },
 });
 
-function frameTime(f: System & { timestep?: number; time?: number }, k: number, args: { dt?: number; frameDt?: number }): { t: number; fromTimestep: boolean } {
+function frameTime(f: System & { timestep?: number; time?: number }, k: number, args: { dt?: number; frameDt?: number; every?: number }): { t: number; fromTimestep: boolean } {
   if (args.dt !== undefined && f.timestep !== undefined) return { t: f.timestep * args.dt, fromTimestep: false };
   if (f.time !== undefined) return { t: f.time, fromTimestep: false };
-  if (args.frameDt !== undefined) return { t: k * args.frameDt, fromTimestep: false };
+  // --frame-dt is the spacing of the file's frames; the k-th frame used is k * every frames into the selection
+  if (args.frameDt !== undefined) return { t: k * (args.every ?? 1) * args.frameDt, fromTimestep: false };
   return { t: f.timestep ?? k, fromTimestep: true };
 }
 

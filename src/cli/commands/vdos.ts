@@ -47,10 +47,10 @@ export const vdosCommand = defineCommand({
     'averaging (Wiener-Khinchin on the zero-padded series); the MD-VDOS is sum_i D_i. For each --band lo:hi\n' +
     '(half open, angular frequency by default) writes S(i) = sum over the band of D_i / sum_j D_j\n' +
     '(Fan et al., PRB 105, 104112 (2022)); --scale mean divides by the system average (their Figs. 2c, 3d).\n' +
-    'The dump needs vx vy vz columns and evenly spaced frames; --frame-dt is the time between frames.',
+    'The dump needs vx vy vz columns and evenly spaced frames; --frame-dt is the time between consecutive frames of the file (the frames used are --step x --frame-dt apart).',
   positionals: [{ name: 'trajectory', summary: 'LAMMPS dump (plain or .gz) with id, type and vx vy vz columns' }],
   options: {
-    frameDt: { type: 'number', min: 0, exclusiveMin: true, required: true, unit: 'time', metavar: 'DT', summary: 'time between consecutive frames (e.g. dump interval x MD timestep, in tau for LJ)' },
+    frameDt: { type: 'number', min: 0, exclusiveMin: true, required: true, unit: 'time', metavar: 'DT', summary: 'time between consecutive frames IN THE FILE (e.g. dump interval x MD timestep, in tau for LJ); with --step k the frames used are k x this apart' },
     band: { type: 'range', repeatable: true, summary: 'frequency band lo:hi of a softness column (default 0:0.6, the paper\'s omega_c)' },
     out: { type: 'string', short: 'o', metavar: 'FILE', required: true, summary: 'softness CSV id,type,S_lo_hi,... (written atomically; never the input)' },
     spectra: { type: 'string', metavar: 'FILE', summary: 'also write omega,total,type_1,... (the MD-VDOS) to this CSV' },
