@@ -13,7 +13,8 @@
  *   npx tsx bench/lte.ts --case MODEL N METHOD    one measurement (JSON line; used by the plan)
  * Each case runs in its own process so that its peak RSS (maxRSS) is its own.
  * Times are wall seconds; `--case` also reports the CPU seconds of the LTE
- * (all stages single-threaded), the robust number on a shared machine.
+ * (process-wide: the wasm GEMM worker thread of the dense block products is
+ * included), the robust number on a shared machine.
  * Glasses: the model's density and composition, quenched from a jittered
  * lattice with fire+cg to max |F| < 1e-10, cached in data/cache/lte-MODEL-N.data.
  * Dense cases only up to DENSE_MAX_DOF degrees of freedom.

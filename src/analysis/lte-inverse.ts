@@ -126,7 +126,7 @@ export function sparseLteInverse(H: SparseHessian, sys: System, opts: HessianFac
   if (F.factor.negativePivots > 0) {
     throw new Error(`lte (sparse): the Hessian has ${F.factor.negativePivots} negative eigenvalue(s) (inertia of its LDL^T): the configuration is not at a minimum; minimise it (glasslab minimize) before computing the local thermal energy`);
   }
-  const blocks = hessianInverseBlocks(H, F, { projected: true });
+  const blocks = hessianInverseBlocks(H, F, { projected: true, kernel: opts.kernel, threads: opts.threads });
   return {
     method: 'sparse',
     relativeCompliance(i, j, out) { relativeCompliance(blocks, i, j, out); },

@@ -32,9 +32,10 @@ import type { SparseHessian } from '../core/hessian.ts';
 import type { System } from '../system/system.ts';
 import { hessianToCsr } from './sparse-matrix.ts';
 import { expandAtomOrder, hessianAtomGraph, nestedDissectionOrder, orderingCoordinates } from './sparse-ordering.ts';
-import { supernodalEntry, supernodalFactor, supernodalSelectedInverse, supernodalSolve, type SupernodalFactor } from './sparse-supernodal.ts';
+import { supernodalEntry, supernodalFactor, supernodalSelectedInverse, supernodalSolve, type DenseKernelOptions, type SupernodalFactor } from './sparse-supernodal.ts';
 
-export interface HessianFactorOptions {
+/** kernel / threads: the dense block products of the factorization (sparse-supernodal.ts DenseKernelOptions) */
+export interface HessianFactorOptions extends DenseKernelOptions {
   /** atom held fixed (its rows and columns removed); default 0 */
   pinnedAtom?: number;
   /** fill-reducing order of the atoms: 'nested-dissection' (default) or 'natural' (atom index order) */
@@ -75,7 +76,7 @@ export function factorHessian(H: SparseHessian, sys: System, opts: HessianFactor
   else throw new Error(`factorHessian: option ordering must be 'nested-dissection' or 'natural', got '${String(ordering)}'`);
   const reduced = new Int32Array(n - 1);
   for (let k = 0, o = 0; k < n; k++) { const a = atomOrder[k]; if (a !== p) reduced[o++] = a > p ? a - 1 : a; }
-  const factor = supernodalFactor(hessianToCsr(H, p), expandAtomOrder(reduced, dim), { pivotTol: opts.pivotTol });
+  const factor = supernodalFactor(hessianToCsr(H, p), expandAtomOrder(reduced, dim), { pivotTol: opts.pivotTol, kernel: opts.kernel, threads: opts.threads });
   const weights = new Float64Array(n);
   for (let i = 0; i < n; i++) weights[i] = H.massWeighted ? Math.sqrt(sys.masses[i]) : 1;
   let weightNorm = 0;
@@ -143,12 +144,13 @@ export interface GreenBlocks {
  * Blocks G_ij of the inverse for every (i, j) stored in H (diagonal blocks
  * G_ii and interacting pairs), by selected inversion of the pinned factor.
  * projected (default true): blocks of H^+; false: of the pinned inverse.
+ * kernel / threads: the dense block products (sparse-supernodal.ts DenseKernelOptions).
  */
-export function hessianInverseBlocks(H: SparseHessian, F: PinnedHessianFactor, opts: { projected?: boolean } = {}): GreenBlocks {
+export function hessianInverseBlocks(H: SparseHessian, F: PinnedHessianFactor, opts: { projected?: boolean } & DenseKernelOptions = {}): GreenBlocks {
   const { n, dim } = F;
   if (H.n !== n || H.dim !== dim) throw new Error(`hessianInverseBlocks: Hessian (n = ${H.n}, dim = ${H.dim}) does not match the factor (n = ${n}, dim = ${dim})`);
   const projected = opts.projected ?? true;
-  const Z = supernodalSelectedInverse(F.factor);
+  const Z = supernodalSelectedInverse(F.factor, { kernel: opts.kernel, threads: opts.threads });
   const p = F.pinnedAtom, dd = dim * dim;
   const values = new Float64Array(H.colIdx.length * dd);
   const red = (a: number) => (a > p ? a - 1 : a);

@@ -131,6 +131,25 @@ describe('supernodal LDL^T and selected inversion', () => {
     expect(err).toBeLessThan(1e-12 * scale);
   });
 
+  it('the wasm block products (1 and 2 threads) and the TypeScript ones give the same factor and inverse to rounding', () => {
+    const F = supernodalFactor(A, perm, { kernel: 'js' }), Zj = supernodalSelectedInverse(F, { kernel: 'js' });
+    let widest = 0;
+    for (let s = 0; s + 1 < F.superStart.length; s++) widest = Math.max(widest, F.superStart[s + 1] - F.superStart[s]);
+    expect(widest).toBeGreaterThanOrEqual(48); // products large enough to go to wasm
+    let scale = 0;
+    for (const z of Zj) scale = Math.max(scale, Math.abs(z));
+    for (const threads of [1, 2]) {
+      const W = supernodalFactor(A, perm, { kernel: 'wasm', threads }), Zw = supernodalSelectedInverse(W, { kernel: 'wasm', threads });
+      let errD = 0, errZ = 0;
+      for (let k = 0; k < A.n; k++) errD = Math.max(errD, Math.abs(W.d[k] - F.d[k]) / Math.abs(F.d[k]));
+      for (let q = 0; q < Zj.length; q++) errZ = Math.max(errZ, Math.abs(Zw[q] - Zj[q]));
+      expect(errD).toBeLessThan(1e-12);
+      expect(errZ).toBeLessThan(1e-12 * scale);
+    }
+    expect(() => supernodalFactor(A, perm, { kernel: 'gpu' as 'js' })).toThrow(/option kernel must be 'wasm' or 'js'/);
+    expect(() => supernodalSelectedInverse(F, { threads: 0 })).toThrow(/option threads must be a positive integer/);
+  });
+
   it('stops at a zero pivot with an error that names the step', () => {
     const n = 6, rowPtr = new Int32Array(n + 1), colIdx = new Int32Array(3 * n), values = new Float64Array(3 * n);
     for (let i = 0; i < n; i++) { rowPtr[i + 1] = 3 * (i + 1); colIdx.set([(i + n - 1) % n, i, (i + 1) % n], 3 * i); values.set([-1, 2, -1], 3 * i); }
