@@ -15,4 +15,4 @@ export { expandAtomOrder, hessianAtomGraph, nestedDissectionOrder, orderingCoord
 export { ldltFactor, ldltSolve, ldltSymbolic, type LdltFactor, type LdltOptions, type LdltSymbolic } from './sparse-ldlt.ts';
 export { selectedEntry, selectedInverse, type SelectedInverse } from './selected-inverse.ts';
 export { factorHessian, greenBlock, hessianInverseBlocks, pinnedSolve, projectTranslations, pseudoInverseSolve, relativeCompliance, type GreenBlocks, type HessianFactorOptions, type PinnedHessianFactor } from './sparse-hessian-inverse.ts';
-export { supernodalEntry, supernodalFactor, supernodalSelectedInverse, supernodalSolve, type SupernodalFactor, type SupernodalOptions } from './sparse-supernodal.ts';
+export { supernodalEntry, supernodalFactor, supernodalSelectedInverse, supernodalSolve, type DenseKernelOptions, type SupernodalFactor, type SupernodalOptions } from './sparse-supernodal.ts';
