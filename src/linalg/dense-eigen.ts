@@ -30,7 +30,8 @@
  * - stage 3: the divide-and-conquer merges' products and the compact-WY
  *   back-transformation (panels of 64, T from the Gram matrix V^T V) by a
  *   packed, register-blocked (4 x 4 tile) gemm, rows of C split between
- *   threads.
+ *   threads; the merges' secular equations and Gu-Eisenstat vectors in
+ *   f64x2 (one thread), their work arrays on a stack in the wasm heap.
  * 'js' is the scalar TypeScript path (tridiagonalize below, gemm.ts); it is
  * also used when the wasm module cannot load or the problem exceeds the
  * 4 GiB wasm32 memory (about n > 11000). Both give the same eigenpairs to
@@ -47,18 +48,26 @@
  * calls up to 512 MiB and dropped (workers stopped) after larger calls.
  *
  * Speed (bench/linalg-eigen.ts, 2-core EPYC VM shared with other jobs at
- * load 10-15, 2026-11-22, numpy 2.4.6 / OpenBLAS 0.3.31 eigh in the same
- * runs; wall times swung 2-3x between runs, process CPU times much less):
+ * load 5-14, 2026-11-22, numpy 2.4.6 / OpenBLAS 0.3.31 eigh in the same
+ * runs; wall times swung 2-5x between runs, process CPU times much less;
+ * medians of 4-5 repetitions, 1 for n = 6000):
  *   n     wasm 1 thread (CPU s)   numpy 1 thread (CPU s)   ratio (CPU)  ratio (wall)
- *   1500  1.6-2.0                 0.72-0.88                2.2-2.7      1.2-2.3
- *   3000  11.9-14.2               7.4-8.9                  1.6          0.7-1.3
- *   6000  94.5                    67.2                     1.4          1.6
- * Cost exponent (CPU) 2.9 for ours, 3.0-3.5 for numpy. With 2 threads the
+ *   1500  1.39-1.77 (warm)        0.79-0.91 (warm)         1.70         1.82
+ *   1500  1.74-1.92 (cold)        0.79-0.99 (cold)         2.15-2.17    2.05-2.15
+ *   3000  13.3-14.0 (cold)        9.0 (cold)               1.52         1.84
+ *   6000  94.8 (cold)             63.0 (cold)              1.51         (2.7: load)
+ * cold: the first call of a process (JIT warm-up of the TS parts, wasm
+ * compilation, first growth of the wasm memory: 0.3-0.4 CPU s at n = 1500);
+ * warm: the second call at the same n on both sides (bench --warm). Before
+ * the divide and conquer moved into the wasm heap (same protocol, same
+ * hour): 1.95 CPU s warm (2.22x), 2.02 cold (2.39x) at n = 1500.
+ * Earlier (same machine): cost exponent (CPU) 2.9 for ours, 3.0-3.5 for numpy. With 2 threads the
  * CPU time rose 5-10% and the wall time did not drop at that load (no idle
  * core); numpy with its default 2 BLAS threads was 5-7x slower than with
  * one there. The TS kernels ('js') need about 4x longer (n = 1500 in
- * 6.2-6.5 s on a quiet machine). Breakdown at n = 1500, 1 thread, CPU s:
- * reduction 0.5, divide and conquer 0.5-0.7, back-transformation 0.55.
+ * 6.2-6.5 s on a quiet machine). Breakdown at n = 1500, 1 thread, CPU s,
+ * first call: reduction 0.40-0.53, divide and conquer 0.43-0.55 (0.32 warm;
+ * was 0.5-0.7), back-transformation 0.56-0.74; the products are ~60%.
  * Limits: the f64x2 gemm reaches 15-17 GFlop/s per core (128-bit vectors,
  * FMA only through relaxed SIMD) against ~40 for OpenBLAS's AVX2 kernels,
  * and the y = A v half of the reduction is memory-bound as in LAPACK.
@@ -67,7 +76,7 @@ import { availableParallelism } from 'node:os';
 import { gemm, type GemmFn } from './gemm.ts';
 import { tridiagonalEigenDC } from './tridiagonal-dc.ts';
 import { tridiagonalQL } from './tridiagonal-ql.ts';
-import { disposeKernels, gemmHeap, heapAlloc, heapBytes, heapMark, heapRelease, kernelLoadError, loadKernels, setThreads, tridiagonalizeHeap } from './wasm/wasm-runtime.ts';
+import { dcKernelsHeap, disposeKernels, gemmHeap, heapAlloc, heapBytes, heapMark, heapRelease, kernelLoadError, loadKernels, setThreads, tridiagonalizeHeap } from './wasm/wasm-runtime.ts';
 
 export type EigenKernel = 'wasm' | 'js';
 
@@ -165,8 +174,10 @@ export function symmetricEigen(A: Float64Array, n: number, opts: SymmetricEigenO
 
 /**
  * The 'dc' path on the WebAssembly kernels: the work copy of A, the
- * reflectors and Z live in the shared linear memory; the divide and conquer
- * runs in TS with its products in wasm (operands copied in, O(n^2)).
+ * reflectors, the divide-and-conquer work arrays and Z live in the shared
+ * linear memory; the divide and conquer's control flow (deflation,
+ * permutations) runs in TS, its secular equations and products in wasm,
+ * and its result is back-transformed where it lies.
  */
 function symmetricEigenWasm(A: Float64Array, n: number, opts: SymmetricEigenOptions): SymmetricEigenResult {
   const envThreads = Number(process.env.GLASSLAB_EIGEN_THREADS);
@@ -185,12 +196,9 @@ function symmetricEigenWasm(A: Float64Array, n: number, opts: SymmetricEigenOpti
       tridiagonalQL(dJ, eJ, n);
       return { n, values: dJ };
     }
-    const t = tridiagonalEigenDC(dJ, eJ, n, gemmHeap);
-    const Z = heapAlloc(n * n);
-    Z.set(t.vectors);
-    applyQTransposeRight(Z, n, a, tauJ, gemmHeap, heapAlloc, WY_PANEL_WASM, heapMark, heapRelease);
-    t.vectors.set(Z);
-    return { n, values: t.values, vectors: t.vectors };
+    const t = tridiagonalEigenDC(dJ, eJ, n, dcKernelsHeap); // t.vectors: in the heap, back-transformed there
+    applyQTransposeRight(t.vectors, n, a, tauJ, gemmHeap, heapAlloc, WY_PANEL_WASM, heapMark, heapRelease);
+    return { n, values: t.values, vectors: t.vectors.slice() };
   } finally {
     heapRelease(mark);
     if (heapBytes() > RETAIN_BYTES) disposeKernels();
@@ -207,10 +215,18 @@ function checkSymmetric(A: Float64Array, n: number, tol: number): void {
   }
   if (!Number.isFinite(tol)) return;
   const lim = tol * scale;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < i; j++) {
-      if (Math.abs(A[i * n + j] - A[j * n + i]) > lim) {
-        throw new Error(`symmetricEigen: A is not symmetric: A[${i}, ${j}] = ${A[i * n + j]} but A[${j}, ${i}] = ${A[j * n + i]} (tolerance ${lim}); symmetrize it or pass symmetryTol`);
+  // B x B tiles, so the transposed reads A[j, i] stay in cache
+  const B = 32;
+  for (let i0 = 0; i0 < n; i0 += B) {
+    const i1 = Math.min(n, i0 + B);
+    for (let j0 = 0; j0 <= i0; j0 += B) {
+      for (let i = i0; i < i1; i++) {
+        const j1 = Math.min(i, j0 + B);
+        for (let j = j0; j < j1; j++) {
+          if (Math.abs(A[i * n + j] - A[j * n + i]) > lim) {
+            throw new Error(`symmetricEigen: A is not symmetric: A[${i}, ${j}] = ${A[i * n + j]} but A[${j}, ${i}] = ${A[j * n + i]} (tolerance ${lim}); symmetrize it or pass symmetryTol`);
+          }
+        }
       }
     }
   }
@@ -353,8 +369,8 @@ function formQTranspose(a: Float64Array, n: number, tau: Float64Array): void {
  * compact WY form (Schreiber & Van Loan, SIAM J. Sci. Stat. Comput. 10, 53
  * (1989); LAPACK dlarft): H_{k0} ... H_{k1} = I - V T V^T with T upper
  * triangular, so H_{k1} ... H_{k0} = I - V T^T V^T and
- *   Z[:, k0+1:] <- Z[:, k0+1:] - ((Z[:, k0+1:] V) T^T) V^T,
- * two matrix products (gemm.ts) per panel: 2 n^3 flops in all.
+ *   Z[:, k0+1:] <- Z[:, k0+1:] - (Z[:, k0+1:] V) (T^T V^T),
+ * two large matrix products (gemm.ts) per panel: 2 n^3 flops in all.
  */
 function applyQTransposeRight(Z: Float64Array, n: number, a: Float64Array, tau: Float64Array, product: GemmFn,
   alloc: (length: number) => Float64Array, panel: number, mark: () => number = () => 0, release: (m: number) => void = () => {}): void {
@@ -364,7 +380,7 @@ function applyQTransposeRight(Z: Float64Array, n: number, a: Float64Array, tau: 
     const k0 = Math.max(0, k1 - panel + 1), nb = k1 - k0 + 1, c0 = k0 + 1, m = n - c0;
     const top = mark();
     // Vt (nb x m): row q = v_{k0+q} on columns c0..n-1 (zero left of its leading 1); V = Vt^T (m x nb)
-    const Vt = alloc(nb * m), V = alloc(m * nb), G = alloc(nb * nb), Tt = alloc(nb * nb), Y = alloc(n * nb), Y2 = alloc(n * nb);
+    const Vt = alloc(nb * m), V = alloc(m * nb), G = alloc(nb * nb), Tt = alloc(nb * nb), Y = alloc(n * nb), TVt = alloc(nb * m);
     Vt.fill(0); V.fill(0);
     for (let q = 0; q < nb; q++) {
       const k = k0 + q;
@@ -384,10 +400,10 @@ function applyQTransposeRight(Z: Float64Array, n: number, a: Float64Array, tau: 
       Tm[i * nb + i] = ti;
     }
     for (let r = 0; r < nb; r++) for (let c = 0; c < nb; c++) Tt[r * nb + c] = Tm[c * nb + r];
-    // Y = Z[:, c0:] V  (n x nb), Y2 = Y T^T, Z[:, c0:] -= Y2 Vt
+    // TVt = T^T Vt (nb x m; cheaper than Y T^T, n x nb, as m <= n), Y = Z[:, c0:] V (n x nb), Z[:, c0:] -= Y TVt
+    product(nb, m, nb, { data: Tt, offset: 0, stride: nb }, { data: Vt, offset: 0, stride: m }, { data: TVt, offset: 0, stride: m });
     product(n, nb, m, { data: Z, offset: c0, stride: n }, { data: V, offset: 0, stride: nb }, { data: Y, offset: 0, stride: nb });
-    product(n, nb, nb, { data: Y, offset: 0, stride: nb }, { data: Tt, offset: 0, stride: nb }, { data: Y2, offset: 0, stride: nb });
-    product(n, m, nb, { data: Y2, offset: 0, stride: nb }, { data: Vt, offset: 0, stride: m }, { data: Z, offset: c0, stride: n }, true);
+    product(n, m, nb, { data: Y, offset: 0, stride: nb }, { data: TVt, offset: 0, stride: m }, { data: Z, offset: c0, stride: n }, true);
     release(top);
   }
 }

@@ -17,14 +17,23 @@
  *   LAPACK Working Note 89) safeguarded by bisection;
  * - z is recomputed from the roots (Gu-Eisenstat, Loewner), the eigenvectors
  *   u_i = (D - lambda_i)^-1 z_hat are normalised, and the merged vectors are
- *   two matrix products (gemm.ts, or the WebAssembly product passed by dense-eigen.ts), one per half of the columns, using only
- *   the old vectors that are non-zero there.
+ *   two matrix products, one per half of the columns, using only the old
+ *   vectors that are non-zero there.
  * Small blocks (<= BASE) use implicit QL (tridiagonal-ql.ts).
  *
+ * Kernels (DcKernels): the TypeScript ones (gemm.ts, secularRoot /
+ * secularVectors, ordinary arrays) by default; dense-eigen.ts passes the
+ * WebAssembly ones (wasm-runtime.ts dcKernelsHeap: the secular equations and
+ * the Gu-Eisenstat vectors in f64x2, every work array on a stack in the wasm
+ * heap, so the products read U and the old vectors in place, no copies).
+ *
  * Cost: about (4/3) n^3 flops in the products when little deflates, plus
- * O(n^2) for the secular equations. Memory: 3 n^2 doubles at the top merge
- * (old vectors, new vectors, U); the rows of the old vectors are permuted in
- * place so both products read them (and U) as strided views, no copies.
+ * O(n^2) for the secular equations. Memory: 3 n^2 doubles at the top
+ * merge (new vectors over the children's, old vectors Q, U); the rows of Q
+ * are permuted in place so both products read them (and U) as strided
+ * views, which write the new vectors at the block's start; the merges leave
+ * their eigenpairs unsorted (deflation sorts the poles), only the final
+ * ones are sorted.
  * Eigenvectors are ROWS of the result (row k belongs to values[k]).
  */
 import { gemm, type GemmFn } from './gemm.ts';
@@ -36,59 +45,110 @@ const EPS = 2 ** -52;
 export interface TridiagonalEigen {
   /** eigenvalues, ascending */
   values: Float64Array;
-  /** (released to an empty array by the merge that consumes it) */
-  /** eigenvectors as rows, n x n */
+  /** eigenvectors as rows, n x n (released to an empty array by the merge that consumes it) */
   vectors: Float64Array;
 }
 
 /**
- * d[0..n-1] diagonal, e[i] = T[i+1, i]; neither is modified. `product` does
- * the merges' matrix products (default: gemm.ts; dense-eigen.ts passes the
- * WebAssembly one).
+ * The kernels and storage of the merges. `secular` solves the secular
+ * equation of a merge: the K roots of 1 + sum_j w_j / (dK_j - lambda)
+ * (dK ascending, w_j = r zhat_j^2 > 0) into values[0..K-1], and returns the
+ * K x K matrix U of the normalised Gu-Eisenstat vectors (row i = eigenvector
+ * i, its component j at column col[j]; zsign_j is the sign of z_j), made by
+ * `alloc`. `alloc` gives the n x n work arrays (not necessarily zeroed);
+ * with a stack allocator (`mark`/`release`, as the WebAssembly heap of
+ * wasm-runtime.ts dcKernelsHeap) every block's vectors end at the position
+ * its solve started from, so the work arrays of the merges never pile up and
+ * the products read their operands in place.
  */
-export function tridiagonalEigenDC(d: Float64Array, e: Float64Array, n: number, product: GemmFn = gemm): TridiagonalEigen {
+export interface DcKernels {
+  product: GemmFn;
+  secular(dK: Float64Array, w: Float64Array, K: number, r: number, zsign: Float64Array, col: Int32Array, values: Float64Array): Float64Array;
+  alloc(length: number): Float64Array;
+  mark(): number;
+  release(mark: number): void;
+}
+
+/** The TypeScript kernels: gemm.ts, secularRoot / secularVectors below, ordinary (garbage-collected) arrays. */
+export const dcKernelsJs: DcKernels = {
+  product: gemm,
+  secular(dK, w, K, r, zsign, col, values) {
+    const origin = new Int32Array(K), tau = new Float64Array(K), delta = new Float64Array(K);
+    for (let i = 0; i < K; i++) {
+      secularRoot(dK, w, K, i, delta, origin, tau);
+      values[i] = dK[origin[i]] + tau[i];
+    }
+    return secularVectors(dK, K, r, zsign, origin, tau, col);
+  },
+  alloc: (length) => new Float64Array(length),
+  mark: () => 0,
+  release: () => {},
+};
+
+/**
+ * d[0..n-1] diagonal, e[i] = T[i+1, i]; neither is modified. `kernels` do
+ * the merges' matrix products and secular equations and provide their
+ * storage (default: dcKernelsJs; dense-eigen.ts passes the WebAssembly ones,
+ * and then `vectors` is a view of the WebAssembly heap, valid until the
+ * caller releases it).
+ */
+export function tridiagonalEigenDC(d: Float64Array, e: Float64Array, n: number, kernels: DcKernels = dcKernelsJs): TridiagonalEigen {
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(d[i]) || (i < n - 1 && !Number.isFinite(e[i]))) {
       throw new Error(`tridiagonalEigenDC: non-finite entry at index ${i} (d = ${d[i]}, e = ${e[i]}); check the input matrix for NaN/Infinity`);
     }
   }
-  return solve(Float64Array.from(d.subarray(0, n)), e.subarray(0, Math.max(0, n - 1)), n, product);
+  const r = solve(Float64Array.from(d.subarray(0, n)), e.subarray(0, Math.max(0, n - 1)), n, kernels);
+  sortEigenpairs(r.values, n, r.vectors);
+  return r;
 }
 
-/** Solve the block (d owned and modifiable, e read-only, length m-1). */
-function solve(d: Float64Array, e: Float64Array, m: number, product: GemmFn): TridiagonalEigen {
+/**
+ * Solve the block (d owned and modifiable, e read-only, length m-1); its
+ * vectors are allocated at kernels.mark() on entry. The eigenpairs come in
+ * no particular order (the merges sort the poles themselves; the caller
+ * sorts the final ones).
+ */
+function solve(d: Float64Array, e: Float64Array, m: number, kernels: DcKernels): TridiagonalEigen {
   if (m <= BASE) {
     const ee = new Float64Array(m);
     ee.set(e.subarray(0, m - 1));
-    const W = new Float64Array(m * m);
+    const W = kernels.alloc(m * m).fill(0);
     for (let i = 0; i < m; i++) W[i * m + i] = 1;
     tridiagonalQL(d, ee, m, W);
     return { values: d, vectors: W };
   }
+  const start = kernels.mark();
   const n1 = m >> 1, n2 = m - n1;
   const beta = e[n1 - 1];
   const rho = Math.abs(beta), sgn = beta < 0 ? -1 : 1;
   const d1 = d.slice(0, n1), d2 = d.slice(n1);
   d1[n1 - 1] -= rho;
   d2[0] -= rho;
-  const left = solve(d1, e.subarray(0, n1 - 1), n1, product);
-  const right = solve(d2, e.subarray(n1), n2, product);
-  return merge(left, right, n1, n2, rho, sgn, product);
+  const left = solve(d1, e.subarray(0, n1 - 1), n1, kernels);
+  const right = solve(d2, e.subarray(n1), n2, kernels);
+  return merge(left, right, n1, n2, rho, sgn, kernels, start);
 }
 
-function merge(left: TridiagonalEigen, right: TridiagonalEigen, n1: number, n2: number, rho: number, sgn: number, product: GemmFn): TridiagonalEigen {
+function merge(left: TridiagonalEigen, right: TridiagonalEigen, n1: number, n2: number, rho: number, sgn: number, kernels: DcKernels, start: number): TridiagonalEigen {
   const m = n1 + n2;
+  // the new vectors `out` go to the block's start (over the children, which are first copied into Q above it)
+  kernels.release(start);
+  const out = kernels.alloc(m * m);
+  const afterOut = kernels.mark();
   // old eigenvectors of diag(T1, T2) as full rows; z = Qt v; side: 1 left, 2 right, 3 both
-  const Q = new Float64Array(m * m);
+  const Q = kernels.alloc(m * m);
   const D = new Float64Array(m), z = new Float64Array(m);
   const side = new Uint8Array(m);
   for (let j = 0; j < n1; j++) {
     Q.set(left.vectors.subarray(j * n1, j * n1 + n1), j * m);
+    Q.fill(0, j * m + n1, j * m + m);
     D[j] = left.values[j];
     z[j] = left.vectors[j * n1 + n1 - 1];
     side[j] = 1;
   }
   for (let j = 0; j < n2; j++) {
+    Q.fill(0, (n1 + j) * m, (n1 + j) * m + n1);
     Q.set(right.vectors.subarray(j * n2, j * n2 + n2), (n1 + j) * m + n1);
     D[n1 + j] = right.values[j];
     z[n1 + j] = sgn * right.vectors[j * n2];
@@ -112,25 +172,22 @@ function merge(left: TridiagonalEigen, right: TridiagonalEigen, n1: number, n2: 
   for (let p = K; p < m; p++) values[p] = D[rowOrder[p]];
   permuteRows(Q, m, rowOrder);
 
-  const origin = new Int32Array(K), tau = new Float64Array(K);
   const dK = Float64Array.from(keep, (j) => D[j]);
   const w = Float64Array.from(keep, (j) => r * z[j] * z[j]);
-  const delta = new Float64Array(K);
-  for (let i = 0; i < K; i++) {
-    secularRoot(dK, w, K, i, delta, origin, tau);
-    values[i] = dK[origin[i]] + tau[i];
-  }
+  const zsign = Float64Array.from(keep, (j) => (z[j] < 0 ? -1 : 1));
   const colPos = Int32Array.from(keep, (j) => pos[j]);
-  const U = secularVectors(dK, K, r, keep, z, origin, tau, colPos);
+  const U = K > 0 ? kernels.secular(dK, w, K, r, zsign, colPos, values) : new Float64Array(0);
 
   // rows 0..K-1: new_i = sum_j U[i][j] Q[j] over the kept rows (two products, one per column half);
   // rows K..m-1: the deflated rows as they are
-  const out = new Float64Array(m * m);
   const k1 = g1.length + g3.length, k2 = g3.length + g2.length;
+  const { product } = kernels;
   if (K > 0 && k1 > 0) product(K, n1, k1, { data: U, offset: 0, stride: K }, { data: Q, offset: 0, stride: m }, { data: out, offset: 0, stride: m });
+  else for (let i = 0; i < K; i++) out.fill(0, i * m, i * m + n1);
   if (K > 0 && k2 > 0) product(K, n2, k2, { data: U, offset: g1.length, stride: K }, { data: Q, offset: g1.length * m + n1, stride: m }, { data: out, offset: n1, stride: m });
+  else for (let i = 0; i < K; i++) out.fill(0, i * m + n1, i * m + m);
   out.set(Q.subarray(K * m), K * m);
-  sortEigenpairs(values, m, out);
+  kernels.release(afterOut);
   return { values, vectors: out };
 }
 
@@ -214,8 +271,8 @@ function secularRoot(dK: Float64Array, w: Float64Array, K: number, i: number, de
   let t = 0.5 * (lo + hi);
   for (let it = 0; it < 200; it++) {
     let psi = 0, dpsi = 0, phi = 0, dphi = 0;
-    for (let j = 0; j <= i; j++) { const den = delta[j] - t, x = w[j] / den; psi += x; dpsi += x / den; }
-    for (let j = i + 1; j < K; j++) { const den = delta[j] - t, x = w[j] / den; phi += x; dphi += x / den; }
+    for (let j = 0; j <= i; j++) { const inv = 1 / (delta[j] - t), x = w[j] * inv; psi += x; dpsi += x * inv; }
+    for (let j = i + 1; j < K; j++) { const inv = 1 / (delta[j] - t), x = w[j] * inv; phi += x; dphi += x * inv; }
     const f = 1 + psi + phi;
     if (f === 0) break;
     if (f < 0) lo = t; else hi = t;
@@ -251,25 +308,27 @@ function quadraticRootIn(A: number, B: number, C: number, lo: number, hi: number
 
 /**
  * Gu-Eisenstat: zhat_j^2 = prod_i (lambda_i - d_j) / (r prod_{i != j} (d_i - d_j)),
- * sign of z_j; then u_i[j] = zhat_j / (d_j - lambda_i), normalised.
+ * sign zsign_j; then u_i[j] = zhat_j / (d_j - lambda_i), normalised.
  * Differences d_j - lambda_i = (d_j - d_origin(i)) - tau_i. Returns U (K x K),
  * eigenvector i as row i, its component j stored in column col[j].
  */
-function secularVectors(dK: Float64Array, K: number, r: number, keep: number[], z: Float64Array, origin: Int32Array, tau: Float64Array, col: Int32Array): Float64Array {
+function secularVectors(dK: Float64Array, K: number, r: number, zsign: Float64Array, origin: Int32Array, tau: Float64Array, col: Int32Array): Float64Array {
   const U = new Float64Array(K * K); // first U[i*K + col[j]] = d_j - lambda_i
   for (let i = 0; i < K; i++) {
     const base = dK[origin[i]], ti = tau[i], o = i * K;
     for (let j = 0; j < K; j++) U[o + col[j]] = dK[j] - base - ti;
   }
+  // zhat_j^2 accumulated row by row of U (contiguous reads): row K-1 gives (lambda_{K-1} - d_j) / r,
+  // row i < K-1 the factor (lambda_i - d_j) / (d_i - d_j) for i < j, (lambda_i - d_j) / (d_{i+1} - d_j) for i >= j
   const zhat = new Float64Array(K);
-  for (let j = 0; j < K; j++) {
-    const cj = col[j];
-    let prod = -U[(K - 1) * K + cj] / r; // (lambda_{K-1} - d_j) / r
-    for (let i = 0; i < j; i++) prod *= -U[i * K + cj] / (dK[i] - dK[j]);
-    for (let i = j; i < K - 1; i++) prod *= -U[i * K + cj] / (dK[i + 1] - dK[j]);
-    const zj = z[keep[j]];
-    zhat[j] = (zj < 0 ? -1 : 1) * Math.sqrt(Math.max(0, prod));
+  const last = (K - 1) * K;
+  for (let j = 0; j < K; j++) zhat[j] = -U[last + col[j]] / r;
+  for (let i = 0; i < K - 1; i++) {
+    const o = i * K, di = dK[i], di1 = dK[i + 1];
+    for (let j = 0; j <= i; j++) zhat[j] *= -U[o + col[j]] / (di1 - dK[j]);
+    for (let j = i + 1; j < K; j++) zhat[j] *= -U[o + col[j]] / (di - dK[j]);
   }
+  for (let j = 0; j < K; j++) zhat[j] = zsign[j] * Math.sqrt(Math.max(0, zhat[j]));
   for (let i = 0; i < K; i++) {
     const o = i * K;
     let nrm = 0;

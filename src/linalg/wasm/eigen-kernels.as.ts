@@ -334,25 +334,36 @@ export function symvRows(pa: usize, n: i32, k1: i32, v: usize, y: usize, i0: i32
  * v and w are stored as V_ic and W_ic.
  */
 export function panelW(n: i32, k1: i32, t: f64, v: usize, y: usize, y2: usize, Vp: usize, Wp: usize, ic: i32): void {
-  if (y2 != 0) for (let q = k1; q < n; q++) st(y + (<usize>q << 3), ld(y + (<usize>q << 3)) + ld(y2 + (<usize>q << 3)));
+  const q0 = <usize>k1 << 3, q1 = <usize>n << 3;
+  const odd = ((n - k1) & 1) != 0;
+  const qv = odd ? q1 - 8 : q1; // [q0, qv) in f64x2 pairs, then at most one scalar
+  if (y2 != 0) {
+    for (let o = q0; o < qv; o += 16) v128.store(y + o, f64x2.add(v128.load(y + o), v128.load(y2 + o)));
+    if (odd) st(y + qv, ld(y + qv) + ld(y2 + qv));
+  }
   for (let c = 0; c < ic; c++) {
     const V = Vp + (<usize>(c * n) << 3), W = Wp + (<usize>(c * n) << 3);
-    let x: f64 = 0, z: f64 = 0;
-    for (let q = k1; q < n; q++) { const vq = ld(v + (<usize>q << 3)); x += ld(V + (<usize>q << 3)) * vq; z += ld(W + (<usize>q << 3)) * vq; }
-    for (let q = k1; q < n; q++) { const o = <usize>q << 3; st(y + o, ld(y + o) - ld(W + o) * x - ld(V + o) * z); }
+    let X = f64x2.splat(0), Z = f64x2.splat(0);
+    for (let o = q0; o < qv; o += 16) { const vq = v128.load(v + o); X = madd(v128.load(V + o), vq, X); Z = madd(v128.load(W + o), vq, Z); }
+    let x = f64x2.extract_lane(X, 0) + f64x2.extract_lane(X, 1), z = f64x2.extract_lane(Z, 0) + f64x2.extract_lane(Z, 1);
+    if (odd) { const vq = ld(v + qv); x += ld(V + qv) * vq; z += ld(W + qv) * vq; }
+    const Xs = f64x2.splat(-x), Zs = f64x2.splat(-z);
+    for (let o = q0; o < qv; o += 16) v128.store(y + o, madd(v128.load(V + o), Zs, madd(v128.load(W + o), Xs, v128.load(y + o))));
+    if (odd) st(y + qv, ld(y + qv) - ld(W + qv) * x - ld(V + qv) * z);
   }
-  let wv: f64 = 0;
-  for (let q = k1; q < n; q++) { const o = <usize>q << 3; const wq = t * ld(y + o); st(y + o, wq); wv += wq * ld(v + o); }
+  const T = f64x2.splat(t);
+  let WV = f64x2.splat(0);
+  for (let o = q0; o < qv; o += 16) { const wq = f64x2.mul(T, v128.load(y + o)); v128.store(y + o, wq); WV = madd(wq, v128.load(v + o), WV); }
+  let wv = f64x2.extract_lane(WV, 0) + f64x2.extract_lane(WV, 1);
+  if (odd) { const wq = t * ld(y + qv); st(y + qv, wq); wv += wq * ld(v + qv); }
   const alpha = -0.5 * t * wv;
   const V = Vp + (<usize>(ic * n) << 3), W = Wp + (<usize>(ic * n) << 3);
-  memory.fill(V, 0, <usize>n << 3);
-  memory.fill(W, 0, <usize>n << 3);
-  for (let q = k1; q < n; q++) {
-    const o = <usize>q << 3;
-    const vq = ld(v + o);
-    st(V + o, vq);
-    st(W + o, ld(y + o) + alpha * vq);
-  }
+  memory.fill(V, 0, q0);
+  memory.fill(W, 0, q0);
+  memory.copy(V + q0, v + q0, q1 - q0);
+  const A = f64x2.splat(alpha);
+  for (let o = q0; o < qv; o += 16) v128.store(W + o, madd(A, v128.load(v + o), v128.load(y + o)));
+  if (odd) st(W + qv, ld(y + qv) + alpha * ld(v + qv));
 }
 
 /** VW (m x 2nb, row r = [V_0..V_{nb-1}, W_0..W_{nb-1}] at row c0 + r) and WVt (2nb x m, rows W_0.., V_0..) for the trailing update. */
@@ -367,5 +378,166 @@ export function panelPack(n: i32, c0: i32, nb: i32, Vp: usize, Wp: usize, VW: us
       st(o + (<usize>c << 3), ld(V + (<usize>r << 3)));
       st(o + (<usize>(nb + c) << 3), ld(W + (<usize>r << 3)));
     }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Divide and conquer (tridiagonal-dc.ts): the secular equation of a merge
+// and the Gu-Eisenstat eigenvectors, the algorithms of secularRoot and
+// secularVectors there, with the O(K) sums over the poles in f64x2.
+// d: K poles ascending, w: K weights r zhat_j^2 > 0 (all f64 arrays).
+
+const SEC_EPS: f64 = 2.220446049250313e-16;
+
+/** The root of A x^2 + B x + C inside (lo, hi), or NaN. */
+function quadraticRootIn(A: f64, B: f64, C: f64, lo: f64, hi: f64): f64 {
+  if (Math.abs(A) <= SEC_EPS * (Math.abs(B) + Math.abs(C))) return B != 0 ? -C / B : NaN;
+  const disc = Math.max(0, B * B - 4 * A * C);
+  const qq = -0.5 * (B + (B >= 0 ? 1.0 : -1.0) * Math.sqrt(disc));
+  const r1 = qq / A, r2 = qq != 0 ? C / qq : NaN;
+  if (r1 > lo && r1 < hi) return r1;
+  if (r2 > lo && r2 < hi) return r2;
+  return NaN;
+}
+
+/** sum_{j0 <= j < j1} w_j / (delta_j - t) into out[0], its derivative into out[1] (f64x2, two lanes). */
+// @ts-ignore: decorator
+@inline function poleSums(delta: usize, w: usize, j0: i32, j1: i32, t: f64, out: usize): void {
+  const T = f64x2.splat(t), one = f64x2.splat(1.0);
+  let S = f64x2.splat(0), D = f64x2.splat(0);
+  let j = j0;
+  for (; j + 1 < j1; j += 2) {
+    const o = <usize>j << 3;
+    const inv = f64x2.div(one, f64x2.sub(v128.load(delta + o), T));
+    const x = f64x2.mul(v128.load(w + o), inv);
+    S = f64x2.add(S, x);
+    D = madd(x, inv, D);
+  }
+  let s = f64x2.extract_lane(S, 0) + f64x2.extract_lane(S, 1);
+  let ds = f64x2.extract_lane(D, 0) + f64x2.extract_lane(D, 1);
+  if (j < j1) {
+    const o = <usize>j << 3;
+    const inv = 1 / (ld(delta + o) - t), x = ld(w + o) * inv;
+    s += x; ds += x * inv;
+  }
+  st(out, s); st(out + 8, ds);
+}
+
+/**
+ * All K roots of f(t) = 1 + sum_j w_j / (d_j - t): root i as origin[i] (the
+ * nearer pole, stored as f64) and tau[i] = lambda_i - d[origin[i]];
+ * values[i] = lambda_i. delta (K) and sums (4 doubles) are scratch.
+ */
+export function secularRoots(d: usize, w: usize, K: i32, delta: usize, origin: usize, tau: usize, values: usize, sums: usize): void {
+  for (let i = 0; i < K; i++) {
+    const last = i == K - 1;
+    let o: i32, lo: f64, hi: f64;
+    if (last) {
+      o = i; lo = 0; hi = 0;
+      for (let j = 0; j < K; j++) hi += ld(w + (<usize>j << 3));
+    } else {
+      const di = ld(d + (<usize>i << 3));
+      const gap = ld(d + (<usize>(i + 1) << 3)) - di, mid = 0.5 * gap;
+      let fm: f64 = 1;
+      for (let j = 0; j < K; j++) fm += ld(w + (<usize>j << 3)) / (ld(d + (<usize>j << 3)) - di - mid);
+      if (fm >= 0) { o = i; lo = 0; hi = mid; } else { o = i + 1; lo = -mid; hi = 0; }
+    }
+    const base = ld(d + (<usize>o << 3));
+    const B = f64x2.splat(base);
+    let j = 0;
+    for (; j + 1 < K; j += 2) v128.store(delta + (<usize>j << 3), f64x2.sub(v128.load(d + (<usize>j << 3)), B));
+    if (j < K) st(delta + (<usize>j << 3), ld(d + (<usize>j << 3)) - base);
+    const p = ld(delta + (<usize>i << 3)), q = last ? 0.0 : ld(delta + (<usize>(i + 1) << 3));
+    let t = 0.5 * (lo + hi);
+    for (let it = 0; it < 200; it++) {
+      poleSums(delta, w, 0, i + 1, t, sums);
+      poleSums(delta, w, i + 1, K, t, sums + 16);
+      const psi = ld(sums), dpsi = ld(sums + 8), phi = ld(sums + 16), dphi = ld(sums + 24);
+      const f = 1 + psi + phi;
+      if (f == 0) break;
+      if (f < 0) lo = t; else hi = t;
+      const erretm = 8 * (1 + Math.abs(psi) + Math.abs(phi)) + Math.abs(t) * (dpsi + dphi);
+      if (Math.abs(f) <= SEC_EPS * erretm || hi - lo <= 2 * SEC_EPS * Math.max(Math.abs(lo), Math.abs(hi))) break;
+      // two-pole rational model c + s/(p - x) + S/(q - x) matching f, f' at t
+      const dl = p - t, s = dl * dl * dpsi;
+      let next: f64;
+      if (last) {
+        const c = f - s / dl;
+        next = c > 0 ? p + s / c : NaN;
+      } else {
+        const dr = q - t, S = dr * dr * dphi;
+        const c = f - s / dl - S / dr;
+        next = quadraticRootIn(c, -(c * (p + q) + s + S), c * p * q + s * q + S * p, lo, hi);
+      }
+      t = next > lo && next < hi ? next : 0.5 * (lo + hi);
+    }
+    st(origin + (<usize>i << 3), <f64>o);
+    st(tau + (<usize>i << 3), t);
+    st(values + (<usize>i << 3), base + t);
+  }
+}
+
+/**
+ * Gu-Eisenstat vectors from the roots of secularRoots: zhat_j^2 =
+ * prod_i (lambda_i - d_j) / (r prod_{i != j} (d_i - d_j)) with the sign
+ * zsign_j, u_i[j] = zhat_j / (d_j - lambda_i) normalised, written as row i
+ * of U (K x K) at column col[j] (col: K i32). d_j - lambda_i is formed as
+ * (d_j - d_origin(i)) - tau_i. zhat and diff (K each) are scratch.
+ */
+export function secularVectors(d: usize, K: i32, r: f64, zsign: usize, origin: usize, tau: usize, col: usize, U: usize, zhat: usize, diff: usize): void {
+  for (let j = 0; j < K; j++) st(zhat + (<usize>j << 3), 1.0);
+  for (let i = 0; i < K; i++) {
+    const base = ld(d + (<usize>(<i32>ld(origin + (<usize>i << 3))) << 3)), ti = ld(tau + (<usize>i << 3));
+    const B = f64x2.splat(base), T = f64x2.splat(ti);
+    // factor_j = (lambda_i - d_j) / den_j, den_j = r (i = K-1), d_{i+1} - d_j (j <= i), d_i - d_j (j > i)
+    const last = i == K - 1;
+    const jsplit = last ? K : i + 1;
+    const D1 = f64x2.splat(last ? 0.0 : ld(d + (<usize>(i + 1) << 3))), D0 = f64x2.splat(ld(d + (<usize>i << 3)));
+    let j = 0;
+    for (; j + 1 < K; j += 2) {
+      const o = <usize>j << 3;
+      const dj = v128.load(d + o);
+      const lam = f64x2.sub(f64x2.sub(dj, B), T); // d_j - lambda_i
+      let den: v128;
+      if (last) den = f64x2.splat(r);
+      else if (j + 1 < jsplit) den = f64x2.sub(D1, dj);
+      else if (j >= jsplit) den = f64x2.sub(D0, dj);
+      else den = f64x2.sub(f64x2.replace_lane(D1, 1, ld(d + (<usize>i << 3))), dj);
+      v128.store(zhat + o, f64x2.mul(v128.load(zhat + o), f64x2.div(f64x2.neg(lam), den)));
+    }
+    if (j < K) {
+      const o = <usize>j << 3;
+      const dj = ld(d + o);
+      const lam = (dj - base) - ti;
+      const den = last ? r : (j < jsplit ? ld(d + (<usize>(i + 1) << 3)) - dj : ld(d + (<usize>i << 3)) - dj);
+      st(zhat + o, ld(zhat + o) * (-lam / den));
+    }
+  }
+  for (let j = 0; j < K; j++) {
+    const o = <usize>j << 3;
+    const s = ld(zsign + o);
+    st(zhat + o, s * Math.sqrt(Math.max(0, ld(zhat + o))));
+  }
+  for (let i = 0; i < K; i++) {
+    const base = ld(d + (<usize>(<i32>ld(origin + (<usize>i << 3))) << 3)), ti = ld(tau + (<usize>i << 3));
+    const B = f64x2.splat(base), T = f64x2.splat(ti);
+    let N = f64x2.splat(0);
+    let j = 0;
+    for (; j + 1 < K; j += 2) {
+      const o = <usize>j << 3;
+      const v = f64x2.div(v128.load(zhat + o), f64x2.sub(f64x2.sub(v128.load(d + o), B), T));
+      v128.store(diff + o, v);
+      N = madd(v, v, N);
+    }
+    let nrm = f64x2.extract_lane(N, 0) + f64x2.extract_lane(N, 1);
+    if (j < K) {
+      const o = <usize>j << 3;
+      const v = ld(zhat + o) / ((ld(d + o) - base) - ti);
+      st(diff + o, v);
+      nrm += v * v;
+    }
+    const inv = 1 / Math.sqrt(nrm);
+    const row = U + (<usize>(i * K) << 3);
+    for (let q = 0; q < K; q++) st(row + (<usize>load<i32>(col + (<usize>q << 2)) << 3), ld(diff + (<usize>q << 3)) * inv);
   }
 }

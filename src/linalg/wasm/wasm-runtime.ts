@@ -22,6 +22,7 @@ import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { MatrixView } from '../gemm.ts';
+import type { DcKernels } from '../tridiagonal-dc.ts';
 
 /** The part of the WebAssembly JS API used here (the project's lib setting has no WebAssembly types). */
 interface WasmMemory { readonly buffer: SharedArrayBuffer; grow(pages: number): number }
@@ -44,6 +45,8 @@ interface KernelExports {
   symvRows(pa: number, n: number, k1: number, pv: number, py: number, i0: number, i1: number): void;
   panelW(n: number, k1: number, t: number, pv: number, py: number, py2: number, Vp: number, Wp: number, ic: number): void;
   panelPack(n: number, c0: number, nb: number, Vp: number, Wp: number, VW: number, WVt: number): void;
+  secularRoots(d: number, w: number, K: number, delta: number, origin: number, tau: number, values: number, sums: number): void;
+  secularVectors(d: number, K: number, r: number, zsign: number, origin: number, tau: number, col: number, U: number, zhat: number, diff: number): void;
 }
 
 /** job kinds a worker runs (control word 8 * slot + 4) */
@@ -241,6 +244,35 @@ export function gemmHeap(M: number, N: number, K: number, A: MatrixView, B: Matr
   }
   heapRelease(mark);
 }
+
+/**
+ * The divide-and-conquer kernels (tridiagonal-dc.ts DcKernels) on the heap:
+ * gemmHeap; the secular equations in wasm (roots and Gu-Eisenstat vectors,
+ * the sums over the poles in f64x2); the work arrays as a stack in the heap,
+ * so the merges' products read and write them in place.
+ */
+export const dcKernelsHeap: DcKernels = {
+  product: gemmHeap,
+  secular(dK, w, K, r, zsign, col, values) {
+    const k = loadKernels();
+    if (!k) throw new Error('dcKernelsHeap: ' + loadError);
+    const U = heapAlloc(K * K);
+    const mark = heapMark();
+    const dh = heapAlloc(K), wh = heapAlloc(K), sh = heapAlloc(K), delta = heapAlloc(K), origin = heapAlloc(K), tau = heapAlloc(K);
+    const vals = heapAlloc(K), zhat = heapAlloc(K), diff = heapAlloc(K), sums = heapAlloc(4), colh = heapAlloc((K + 1) >> 1);
+    dh.set(dK.subarray(0, K)); wh.set(w.subarray(0, K)); sh.set(zsign.subarray(0, K));
+    new Int32Array(colh.buffer, colh.byteOffset, K).set(col.subarray(0, K));
+    const ex = k.exports;
+    ex.secularRoots(dh.byteOffset, wh.byteOffset, K, delta.byteOffset, origin.byteOffset, tau.byteOffset, vals.byteOffset, sums.byteOffset);
+    values.set(vals);
+    ex.secularVectors(dh.byteOffset, K, r, sh.byteOffset, origin.byteOffset, tau.byteOffset, colh.byteOffset, U.byteOffset, zhat.byteOffset, diff.byteOffset);
+    heapRelease(mark);
+    return U;
+  },
+  alloc: heapAlloc,
+  mark: heapMark,
+  release: heapRelease,
+};
 
 /** Post a job to worker slot t; returns its sequence number. */
 function post(t: number, job: number, args: number[]): number {
