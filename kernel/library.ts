@@ -32,6 +32,9 @@ function librarySubpath(sub: string): string {
   throw Object.assign(new Error(`Cannot find module 'glasslab/${sub}': no ${dir} or ${file}`), { code: 'MODULE_NOT_FOUND' });
 }
 
+/** Bumped when the set of emitted entries changes (2: with src/cli/commands/*.ts). */
+const DECLARATIONS_LAYOUT = 2;
+
 function listSources(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
@@ -59,9 +62,15 @@ function sourcesKey(srcDir: string): string {
 export function libraryDeclarations(root = PACKAGE_ROOT): string {
   const srcDir = join(root, 'src');
   // the package entry and every folder's index.ts ('glasslab/plot', ...)
-  const entries = [join(srcDir, 'index.ts'), ...readdirSync(srcDir).map((d) => join(srcDir, d, 'index.ts'))].filter((f) => existsSync(f));
+  // and each CLI command module, whose `run` types a bound magic value (kernel/magics/table.ts);
+  // not commands/index.ts, which imports the kernel's own commands from outside src/
+  const commandsDir = join(srcDir, 'cli', 'commands');
+  const commands = existsSync(commandsDir)
+    ? readdirSync(commandsDir).filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => join(commandsDir, f)) : [];
+  const entries = [join(srcDir, 'index.ts'), ...readdirSync(srcDir).map((d) => join(srcDir, d, 'index.ts')), ...commands].filter((f) => existsSync(f));
   if (entries.length === 0) throw new Error(`glasslab: no ${join(srcDir, 'index.ts')}, so 'glasslab' cannot be imported`);
-  const outDir = join(tmpdir(), 'glasslab-types', sourcesKey(srcDir));
+  // the key names the layout too: declarations cached by an older kernel lack the command modules
+  const outDir = join(tmpdir(), 'glasslab-types', `${DECLARATIONS_LAYOUT}-${sourcesKey(srcDir)}`);
   if (existsSync(join(outDir, 'package.json'))) return outDir;
   const ts = require('typescript') as typeof import('typescript');
   const tmp = `${outDir}.${process.pid}.tmp`;

@@ -80,6 +80,14 @@ describe('magics in cells', () => {
     const loud = await kernel.execute('%md --n 256 --temp 1 --steps 20 --thermo 5');
     expect(loud.outputs.some((o) => o.output_type === 'stream' && /Step\s+Time/.test(String((o as { text: string }).text)))).toBe(true);
   });
+
+  it('a bound value has the type of the command\'s result, not any', async () => {
+    const ok = await kernel.execute('const typed = %md --n 256 --temp 1 --steps 10 --thermo 5 -q\nconst steps: number = typed.stepsDone;\nsteps');
+    expect(ok.reply.status, JSON.stringify(ok.reply)).toBe('ok');
+    const wrong = await kernel.execute('const typed2 = %md --n 256 --temp 1 --steps 10 --thermo 5 -q\ntyped2.noSuchField');
+    expect(wrong.reply).toMatchObject({ status: 'error', ename: 'CompileError' });
+    expect(wrong.reply.evalue).toMatch(/noSuchField/);
+  });
 });
 
 describe('the library in cells', () => {

@@ -17,7 +17,7 @@ const vdos = defineCommand({
   },
   async run(args) { return { file: args.traj, frames: args.frames }; },
 });
-const table = buildMagicTable(new Registry().add(vdos));
+const table = buildMagicTable(new Registry().add(vdos), { typedResults: false }); // a stand-in, not src/cli/commands/vdos.ts
 
 function usage(code: string): string {
   try {
@@ -198,5 +198,20 @@ describe('magic runtime', () => {
     expect(await runtime.magic('chatty', '-q')).toBe(42);
     expect(await runtime.magic('chatty', '--quiet')).toBe(42);
     expect(shown).toEqual([]);
+  });
+});
+
+describe('types of bound magic values', () => {
+  it('every CLI command lives in src/cli/commands/<name>.ts as <camelName>Command, so its result type can be named', async () => {
+    const { createRegistry } = await import('../../src/cli/commands/index.ts');
+    const { CLI_ONLY, commandExportName, commandResultType } = await import('../../kernel/magics/table.ts');
+    for (const command of createRegistry().list()) {
+      if (CLI_ONLY.has(command.name)) continue;
+      const mod = await import(`../../src/cli/commands/${command.name}.ts`) as Record<string, unknown>;
+      expect(mod[commandExportName(command.name)], command.name).toBe(command);
+      expect(commandResultType(command.name)).toContain(`import("glasslab/cli/commands/${command.name}").${commandExportName(command.name)}.run`);
+    }
+    expect(commandExportName('run-notebooks')).toBe('runNotebooksCommand');
+    expect(commandResultType('no-such-command')).toBe('any');
   });
 });
