@@ -182,15 +182,21 @@ export function partialRdf(frames: System | Iterable<System>, opts: PartialRdfOp
 
 /** Assemble a PartialRdf from arrays (e.g. an averaged local g(r), or g(r) read from a file). */
 export function makePartialRdf(d: Omit<PartialRdf, 'pair' | 'figure'>): PartialRdf {
+  return { ...d, ...partialFunctionAccess(d.ntypes, d.r, d.g, { symbol: 'g', x: 'r', where: 'PartialRdf.pair' }) };
+}
+
+/** `pair(u, v)` and a figure of the distinct pairs, for per-pair functions stored at speciesPairIndex. */
+function partialFunctionAccess(
+  ntypes: number, x: Float64Array, values: readonly Float64Array[], label: { symbol: string; x: string; where: string },
+): { pair(u: number, v: number): Float64Array; figure(): PlotlyFigure } {
   return {
-    ...d,
     pair(u: number, v: number): Float64Array {
-      checkPair(u, v, d.ntypes, 'PartialRdf.pair');
-      return d.g[speciesPairIndex(u, v, d.ntypes)];
+      checkPair(u, v, ntypes, label.where);
+      return values[speciesPairIndex(u, v, ntypes)];
     },
     figure(): PlotlyFigure {
-      const series = distinctPairs(d.ntypes).map(([u, v]) => ({ name: `g_${speciesName(u)}${speciesName(v)}`, x: d.r, y: d.g[speciesPairIndex(u, v, d.ntypes)] }));
-      return lineFigure(series, { xTitle: 'r', yTitle: 'g(r)' });
+      const series = distinctPairs(ntypes).map(([u, v]) => ({ name: `${label.symbol}_${speciesName(u)}${speciesName(v)}`, x, y: values[speciesPairIndex(u, v, ntypes)] }));
+      return lineFigure(series, { xTitle: label.x, yTitle: `${label.symbol}(${label.x})` });
     },
   };
 }
@@ -213,17 +219,7 @@ export interface PartialStructureFactor {
 }
 
 function makeStructureFactor(d: Omit<PartialStructureFactor, 'pair' | 'figure'>): PartialStructureFactor {
-  return {
-    ...d,
-    pair(u: number, v: number): Float64Array {
-      checkPair(u, v, d.ntypes, 'PartialStructureFactor.pair');
-      return d.S[speciesPairIndex(u, v, d.ntypes)];
-    },
-    figure(): PlotlyFigure {
-      const series = distinctPairs(d.ntypes).map(([u, v]) => ({ name: `S_${speciesName(u)}${speciesName(v)}`, x: d.q, y: d.S[speciesPairIndex(u, v, d.ntypes)] }));
-      return lineFigure(series, { xTitle: 'q', yTitle: 'S(q)' });
-    },
-  };
+  return { ...d, ...partialFunctionAccess(d.ntypes, d.q, d.S, { symbol: 'S', x: 'q', where: 'PartialStructureFactor.pair' }) };
 }
 
 export interface StructureFactorFromRdfOptions {

@@ -82,8 +82,8 @@ export function spectrumArea(values: ArrayLike<number>, dw: number): number {
 }
 
 
-/** What a VdosAccumulator is built for. */
-export interface VdosAccumulatorSpec {
+/** The series and transform a VDOS is computed on (shared by the accumulator's spec and the result). */
+export interface VdosTransformSpec {
   n: number;
   dim: number;
   /** F, frames in each series */
@@ -94,6 +94,10 @@ export interface VdosAccumulatorSpec {
   paddedLength: number;
   window: VdosWindow;
   normalization: VdosNormalization;
+}
+
+/** What a VdosAccumulator is built for. */
+export interface VdosAccumulatorSpec extends VdosTransformSpec {
   /** 1-based type of each atom */
   types: ArrayLike<number>;
   /** per-atom masses, required for normalization 'mass' */

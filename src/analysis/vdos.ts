@@ -32,7 +32,7 @@
  * is the default of the API (the formula), the CLI writes the one asked for.
  */
 import { dumpVelocitySource, arrayVelocitySource, type ArrayVelocityOptions, type DumpVelocityOptions, type VdosProgress, type VelocitySource } from './vdos-stream.ts';
-import { VdosAccumulator, vdosFrequencies, type VdosNormalization, type VdosWindow } from './vdos-spectra.ts';
+import { VdosAccumulator, vdosFrequencies, type VdosNormalization, type VdosTransformSpec, type VdosWindow } from './vdos-spectra.ts';
 import { nextPowerOfTwo } from './fft.ts';
 import { Trajectory } from '../system/trajectory.ts';
 
@@ -60,15 +60,7 @@ export interface MdVdosOptions {
   onProgress?: VdosProgress;
 }
 
-export interface MdVdosResult {
-  n: number;
-  dim: number;
-  frames: number;
-  frameDt: number;
-  /** transform length L (power of two, >= frames) */
-  paddedLength: number;
-  window: VdosWindow;
-  normalization: VdosNormalization;
+export interface MdVdosResult extends VdosTransformSpec {
   units: VdosUnits;
   /** frequency grid k * 2 pi / (L dt) (angular) or k / (L dt) (cyclic), k = 0..L/2 */
   omega: Float64Array;
