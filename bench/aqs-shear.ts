@@ -12,9 +12,9 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { readSystem, writeLammpsData } from '../src/io/index.ts';
-import { randomConfiguration } from '../src/cli/random-config.ts';
+import { randomConfiguration } from '../src/system/random-config.ts';
 import { createForceProvider } from '../src/core/force-provider.ts';
-import { aqsShear } from '../src/minimize/aqs.ts';
+import { aqsShear } from '../src/protocols/aqs.ts';
 import { minimize } from '../src/minimize/minimize.ts';
 import { getPotential } from '../src/potential/registry.ts';
 

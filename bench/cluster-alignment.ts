@@ -13,11 +13,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomConfiguration } from '../src/cli/random-config.ts';
+import { randomConfiguration } from '../src/system/random-config.ts';
 import { createForceProvider } from '../src/core/force-provider.ts';
 import { minimize } from '../src/minimize/minimize.ts';
 import { getPotential } from '../src/potential/registry.ts';
-import { clusterSimilarityMatrix, extractFirstShellClusters } from '../src/analysis/cluster-alignment.ts';
+import { clusterSimilarityMatrix, extractFirstShellClusters } from '../src/analysis/structure/cluster-alignment.ts';
 
 const start = randomConfiguration({ n: 1000, density: 1.2, dim: 3, composition: [0, 0.8, 0.2], typeMasses: [0, 1, 1], seed: 3, jitter: 0.2 });
 const glass = minimize(start, createForceProvider(getPotential('ka')), { ftol: 1e-8 }).system;

@@ -6,7 +6,7 @@
  * Hessian assembly; and CuZr EAM/FS at its density when the file is present.
  * Then full MD steps (runMd + Nose-Hoover NVT, T = 0.8, dt = 0.005, skin 0.3,
  * the default provider) on 1 and 2 threads, in the liquid (random start of
- * src/cli/random-config.ts, 1000 steps to equilibrate), in alternating rounds (best of 3): the per-step number to compare
+ * src/system/random-config.ts, 1000 steps to equilibrate), in alternating rounds (best of 3): the per-step number to compare
  * with LAMMPS (bench/md-ka.ts runs the two side by side).
  *
  *   npx tsx bench/forces-f64.ts [--md-steps 1000]
@@ -24,7 +24,7 @@ import { initVelocities } from '../src/md/velocities.ts';
 import { cloneSystem } from '../src/system/system.ts';
 import { assembleHessian } from '../src/core/hessian.ts';
 import { createKobAndersen, KA_DEFAULTS } from '../src/potential/ka.ts';
-import { randomConfiguration } from '../src/cli/random-config.ts';
+import { randomConfiguration } from '../src/system/random-config.ts';
 import { loadEamFs } from '../src/potential/eam-fs.ts';
 
 function fccSystem(cells: number, density: number, jitter: number, typeB: number): System {

@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomConfiguration } from '../src/cli/random-config.ts';
+import { randomConfiguration } from '../src/system/random-config.ts';
 import { createForceProvider } from '../src/core/force-provider.ts';
 import { writeSystem } from '../src/io/index.ts';
 import { nvt } from '../src/md/nose-hoover-integrator.ts';
@@ -25,7 +25,7 @@ import type { MdState } from '../src/md/state.ts';
 import { initVelocities } from '../src/md/velocities.ts';
 import { getPotential } from '../src/potential/registry.ts';
 import { cloneSystem, createSystem, type System } from '../src/system/system.ts';
-import { trackInherentStructures } from '../src/analysis/inherent-structures.ts';
+import { trackInherentStructures } from '../src/protocols/inherent-structures.ts';
 
 const LMP_IN = `units lj
 atom_style atomic

@@ -20,14 +20,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomConfiguration } from '../src/cli/random-config.ts';
+import { randomConfiguration } from '../src/system/random-config.ts';
 import { createForceProvider } from '../src/core/force-provider.ts';
 import { assembleHessian, hessianMatVec } from '../src/core/hessian.ts';
 import { readSystem } from '../src/io/index.ts';
 import { minimize } from '../src/minimize/minimize.ts';
 import { getPotential } from '../src/potential/registry.ts';
 import { csrToDense, hessianToCsr } from '../src/linalg/sparse-matrix.ts';
-import { factorHessian, hessianInverseBlocks, pinnedSolve } from '../src/linalg/sparse-hessian-inverse.ts';
+import { factorHessian, hessianInverseBlocks, pinnedSolve } from '../src/core/hessian-inverse.ts';
 import type { System } from '../src/system/system.ts';
 
 const DENSE_PEER_MAX_N = 2000;

@@ -3,7 +3,7 @@
  * Kob-Andersen 80:20, rho = 1.2, T = 0.8, NVT (Nose-Hoover, Tdamp = 100 dt),
  * dt = 0.005, truncated-and-shifted LJ at 2.5 sigma_ab, Verlet skin 0.3.
  *
- * For each N: one random start (src/cli/random-config.ts) with velocities
+ * For each N: one random start (src/system/random-config.ts) with velocities
  * at T (seeded), written as a LAMMPS data file; then
  *   - glasslab, f64 force loop on 1 thread and (with mpirun present) on 2
  *     worker threads against LAMMPS on 2 MPI ranks; with --f32 also
@@ -24,7 +24,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { randomConfiguration } from '../src/cli/random-config.ts';
+import { randomConfiguration } from '../src/system/random-config.ts';
 import { createForceProvider } from '../src/core/force-provider.ts';
 import { GpuLjForces } from '../src/core/gpu-pair-forces.ts';
 import { writeLammpsData } from '../src/io/index.ts';

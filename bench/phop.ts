@@ -15,9 +15,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lagPlan, selfDynamics } from '../src/analysis/dynamics.ts';
-import type { TrajectoryFrames } from '../src/analysis/frames.ts';
-import { computePhop } from '../src/analysis/phop.ts';
+import { lagPlan, selfDynamics } from '../src/analysis/dynamics/dynamics.ts';
+import type { TrajectoryFrames } from '../src/analysis/dynamics/frames.ts';
+import { computePhop } from '../src/analysis/dynamics/phop.ts';
 import { randomWalk } from '../test/analysis/dynamics-fixtures.ts';
 
 function arg(name: string, def: number): number {

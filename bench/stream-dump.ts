@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { DumpParser, DumpWriter } from '../src/io/lammps-dump.ts';
 import { Box } from '../src/system/box.ts';
 import { createSystem } from '../src/system/system.ts';
-import { Trajectory } from '../src/system/trajectory.ts';
+import { Trajectory } from '../src/io/trajectory.ts';
 
 function parseSize(s: string): number {
   const m = /^([\d.]+)\s*(k|m|g)?b?$/i.exec(s);

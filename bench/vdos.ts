@@ -19,8 +19,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { vdosFromSource } from '../src/analysis/vdos.ts';
-import type { VelocitySource } from '../src/analysis/vdos-stream.ts';
+import { vdosFromSource } from '../src/analysis/vdos/vdos.ts';
+import type { VelocitySource } from '../src/analysis/vdos/stream.ts';
 
 const N = Number(process.argv[2] ?? 4000), F = Number(process.argv[3] ?? 8192), dt = 0.02;
 const dir = mkdtempSync(join(tmpdir(), 'glasslab-bench-vdos-'));

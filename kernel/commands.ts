@@ -6,12 +6,16 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { defineCommand, UsageError } from '../src/cli/registry.ts';
+import { defineCommand, UsageError, type Registry } from '../src/commands/registry.ts';
 import { SCALES } from './notebook.ts';
 // install, runner and main are imported when a command runs: the CLI stays
 // fast to start (tslab's TypeScript and zeromq load only when needed)
 
-export const kernelCommand = defineCommand({
+/**
+ * `glasslab kernel`: `registry` is the registry the kernel's magics are
+ * built from (the app's, which also holds this command).
+ */
+export const kernelCommand = (registry: () => Registry) => defineCommand({
   name: 'kernel',
   summary: 'install the glasslab Jupyter kernel (kernelspec), or start it on a connection file',
   description: 'install writes <data dir>/kernels/glasslab/kernel.json (no Python needed); '
@@ -37,7 +41,7 @@ export const kernelCommand = defineCommand({
     if (args.action === 'start') {
       if (!args.connectionFile) throw new UsageError('kernel start: missing argument CONNECTION_FILE', 'kernel');
       const { startKernel } = await import('./main.ts');
-      await startKernel(resolve(ctx.cwd, args.connectionFile));
+      await startKernel(resolve(ctx.cwd, args.connectionFile), registry());
       await new Promise(() => {}); // serve until shutdown_request exits the process
     }
     throw new UsageError(`kernel: unknown action '${args.action}' (expected install or start)`, 'kernel');

@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../src/cli/registry.ts';
+import { UsageError } from '../src/commands/registry.ts';
 import { DISPLAY_NAME, KERNEL_NAME } from './server.ts';
 
 /** The kernel launcher, absolute. */

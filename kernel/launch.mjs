@@ -6,4 +6,5 @@ import { register as registerEsm } from 'tsx/esm/api';
 
 registerEsm();
 const { main } = await import('./main.ts');
-await main(process.argv.slice(2));
+const { createRegistry } = await import('../src/app/registry.ts');
+await main(process.argv.slice(2), createRegistry());

@@ -32,8 +32,8 @@ function librarySubpath(sub: string): string {
   throw Object.assign(new Error(`Cannot find module 'glasslab/${sub}': no ${dir} or ${file}`), { code: 'MODULE_NOT_FOUND' });
 }
 
-/** Bumped when the set of emitted entries changes (2: with src/cli/commands/*.ts). */
-const DECLARATIONS_LAYOUT = 2;
+/** Bumped when the set of emitted entries changes (2: with the command modules; 3: they moved to src/commands). */
+const DECLARATIONS_LAYOUT = 3;
 
 function listSources(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -64,7 +64,7 @@ export function libraryDeclarations(root = PACKAGE_ROOT): string {
   // the package entry and every folder's index.ts ('glasslab/plot', ...)
   // and each CLI command module, whose `run` types a bound magic value (kernel/magics/table.ts);
   // not commands/index.ts, which imports the kernel's own commands from outside src/
-  const commandsDir = join(srcDir, 'cli', 'commands');
+  const commandsDir = join(srcDir, 'commands');
   const commands = existsSync(commandsDir)
     ? readdirSync(commandsDir).filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => join(commandsDir, f)) : [];
   const entries = [join(srcDir, 'index.ts'), ...readdirSync(srcDir).map((d) => join(srcDir, d, 'index.ts')), ...commands].filter((f) => existsSync(f));

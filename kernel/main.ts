@@ -5,16 +5,16 @@
  * the connection file until shutdown.
  */
 import { register as registerTsxCjs } from 'tsx/cjs/api';
-import { createRegistry } from '../src/cli/commands/index.ts';
+import type { Registry } from '../src/commands/registry.ts';
 import { installLibraryResolution } from './library.ts';
 import { buildMagicTable } from './magics/table.ts';
 import { startServer } from './server.ts';
 import { KernelSession } from './session.ts';
 
-export async function startKernel(connectionFile: string): Promise<void> {
+export async function startKernel(connectionFile: string, registry: Registry): Promise<void> {
   registerTsxCjs();
   installLibraryResolution(process.cwd());
-  const session = new KernelSession({ magics: buildMagicTable(createRegistry()) });
+  const session = new KernelSession({ magics: buildMagicTable(registry) });
   // An interrupt (SIGINT, Jupyter's default interrupt_mode "signal") stops
   // the cell, never the kernel.
   // (the CLI's own Ctrl-C handling, when started as `glasslab kernel start`,
@@ -29,11 +29,11 @@ export async function startKernel(connectionFile: string): Promise<void> {
   await server.ready;
 }
 
-export async function main(argv: readonly string[]): Promise<void> {
+export async function main(argv: readonly string[], registry: Registry): Promise<void> {
   const file = argv[0];
   if (!file || argv.length !== 1) {
     process.stderr.write('usage: node kernel/launch.mjs CONNECTION_FILE\n(Jupyter runs this through the kernelspec; install it with `glasslab kernel install`)\n');
     process.exit(2);
   }
-  await startKernel(file);
+  await startKernel(file, registry);
 }

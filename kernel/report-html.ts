@@ -3,7 +3,7 @@
  * outputs, interactive Plotly figures with plotly.js inlined once in the
  * page head (it opens offline, from a file, with no network).
  */
-import { figureHtml, PLOTLY_MIME, plotlyScriptTag } from '../src/plot/mime.ts';
+import { figureHtml, PLOTLY_MIME, plotlyScriptTag } from '../src/display/mime.ts';
 import type { PlotlyFigure } from '../src/plot/figure.ts';
 import { cellSource, type Notebook } from './notebook.ts';
 

@@ -10,9 +10,9 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format, inspect } from 'node:util';
-import { kebab, UsageError } from '../src/cli/registry.ts';
-import { setDisplayHost, progressDisplay } from '../src/plot/display.ts';
-import { newDisplayState, toMimeBundle, type DisplayState, type MimeBundle } from '../src/plot/mime.ts';
+import { kebab, UsageError } from '../src/commands/registry.ts';
+import { setDisplayHost, progressDisplay } from '../src/display/display.ts';
+import { newDisplayState, toMimeBundle, type DisplayState, type MimeBundle } from '../src/display/mime.ts';
 import { declaredNames, lineAndCharacter, originalOffset, rewriteCell, type RewrittenCell } from './cell-rewrite.ts';
 import { blankMagics, magicAt, planCell, type CellPlan } from './magics/parse.ts';
 import { MagicRuntime, type MagicHost } from './magics/runtime.ts';

@@ -1,10 +1,7 @@
 /**
- * glasslab public API: everything a notebook or script imports from 'glasslab'.
- *
- * Layers (see ../shared/DESIGN.md): system (Box, System, Trajectory) -> io
- * (LAMMPS dump/data, extended XYZ) -> potential (KA, IPL, EAM) -> neighbor
- * lists -> core (f64 forces, gpu.js kernels, Hessian) -> md / minimize ->
- * plot (Plotly figures, MIME bundles).
+ * glasslab public API: everything a notebook or script imports from 'glasslab'
+ * (each folder is also importable on its own, 'glasslab/analysis' ...).
+ * The layers are described in ARCHITECTURE.md.
  */
 export { Box, type BoxInit, type Dim } from './system/box.ts';
 export {
@@ -20,8 +17,11 @@ export { createForceProvider, createForceProviderAsync } from './core/force-prov
 export { computeForcesF64 } from './core/forces-f64.ts';
 export { checkConfiguration } from './core/check-configuration.ts';
 export { assembleHessian, hessianMatVec, hessianPairs, toDense, type SparseHessian } from './core/hessian.ts';
+export { factorHessian, greenBlock, hessianInverseBlocks, pinnedSolve, projectTranslations, pseudoInverseSolve, relativeCompliance, type GreenBlocks, type HessianFactorOptions, type PinnedHessianFactor } from './core/hessian-inverse.ts';
 export { resolveBackend, availableBackends } from './core/backend.ts';
 export * from './md/index.ts';
 export * from './minimize/index.ts';
 export * from './plot/index.ts';
+export * from './display/index.ts';
 export * from './analysis/index.ts';
+export * from './protocols/index.ts';

@@ -7,7 +7,7 @@
  *   const traj = %load run.dump --trajectory --step 10   lazy Trajectory
  */
 import { resolve } from 'node:path';
-import { defineCommand, UsageError } from '../../src/cli/registry.ts';
+import { defineCommand, UsageError } from '../../src/commands/registry.ts';
 import { readSystem, Trajectory } from '../../src/io/index.ts';
 
 export const loadCommand = defineCommand({

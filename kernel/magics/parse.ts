@@ -13,7 +13,7 @@
  * registry's parser, so an unknown magic or a bad option fails the cell
  * before any of it runs.
  */
-import { parseArgs, tokenize, UsageError } from '../../src/cli/registry.ts';
+import { parseArgs, tokenize, UsageError } from '../../src/commands/registry.ts';
 import type { MagicTable, Magic } from './table.ts';
 
 /** The runtime object the rewritten code calls (installed by the session). */

@@ -5,7 +5,8 @@
  * notebook (stdout/stderr streams, an updating progress display, the
  * interrupt signal), and returns its typed result.
  */
-import { formatHelp, parseArgs, tokenize, type ProgressReporter, type RunContext } from '../../src/cli/registry.ts';
+import { formatHelp, parseArgs, tokenize, type RunContext } from '../../src/commands/registry.ts';
+import type { ProgressReporter } from '../../src/display/progress.ts';
 import type { MagicTable } from './table.ts';
 import { formatTimeReport, timeit, timeOnce, type TimeitResult } from './timing.ts';
 

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOAD_SYSTEM_TYPE, LOAD_TRAJECTORY_TYPE, loadCommand } from './load.ts';
-import { defineCommand, formatHelp, Registry, UsageError, didYouMean, type AnyCommand } from '../../src/cli/registry.ts';
+import { defineCommand, formatHelp, Registry, UsageError, didYouMean, type AnyCommand } from '../../src/commands/registry.ts';
 
 export interface Magic {
   command: AnyCommand;
@@ -129,7 +129,7 @@ export const CLI_ONLY: ReadonlySet<string> = new Set(['kernel', 'run-notebooks']
 /**
  * The magic table: kernel builtins plus every command of `cli` (when given).
  * `typedResults` (default true) types bound values from the command modules
- * of src/cli/commands; pass false for a registry of other commands.
+ * of src/commands; pass false for a registry of other commands.
  */
 export function buildMagicTable(cli?: Registry, opts: { typedResults?: boolean } = {}): MagicTable {
   const typed = opts.typedResults ?? true;
@@ -148,7 +148,7 @@ export function buildMagicTable(cli?: Registry, opts: { typedResults?: boolean }
     // kernel builtins win (none of the CLI's names today); commands that drive
     // Jupyter itself make no sense inside a cell
     if (table.has(command.name) || CLI_ONLY.has(command.name)) continue;
-    // typed from src/cli/commands/<name>.ts: off for registries of other commands (tests)
+    // typed from src/commands/<name>.ts: off for registries of other commands (tests)
     table.add({ command, line: 'args', cell: false, resultType: typed ? commandResultType(command.name) : 'any' });
   }
   return table;
@@ -157,14 +157,14 @@ export function buildMagicTable(cli?: Registry, opts: { typedResults?: boolean }
 /**
  * The TypeScript type of a CLI command's value in a cell, `const r = %vdos ...`:
  * the awaited return type of its `run`, read from the emitted declarations of
- * src/cli/commands/<name>.ts, whose export is `<camelName>Command` (the
+ * src/commands/<name>.ts, whose export is `<camelName>Command` (the
  * convention of every command module; test/kernel/magics.test.ts checks it).
  * `any` for a command that does not follow it.
  */
 export function commandResultType(name: string): string {
   const file = join(COMMANDS_DIR, `${name}.ts`);
   if (!/^[a-z][a-z0-9-]*$/.test(name) || !existsSync(file)) return 'any';
-  return `Awaited<ReturnType<typeof import("glasslab/cli/commands/${name}").${commandExportName(name)}.run>>`;
+  return `Awaited<ReturnType<typeof import("glasslab/commands/${name}").${commandExportName(name)}.run>>`;
 }
 
 /** 'run-notebooks' -> 'runNotebooksCommand' */
@@ -172,4 +172,4 @@ export function commandExportName(name: string): string {
   return `${name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase())}Command`;
 }
 
-const COMMANDS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'commands');
+const COMMANDS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'commands');

@@ -10,11 +10,10 @@
  * trace only with GLASSLAB_DEBUG=1), 130 interrupted (Ctrl-C during an
  * interruptible command such as `md`, which stops cleanly after a step).
  */
-import { createProgress } from './progress.ts';
+import { createProgress } from '../display/progress.ts';
 import {
   formatCommandList, formatHelp, parseArgs, UsageError, type Registry, type RunContext,
-} from './registry.ts';
-import { createRegistry } from './commands/index.ts';
+} from '../commands/registry.ts';
 
 export interface MainIO {
   stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
@@ -34,7 +33,7 @@ export interface MainIO {
 const defaultIO = (): MainIO => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
 
 /** Run the CLI on `argv` (without node and script); returns the exit code. */
-export async function main(argv: readonly string[], io: MainIO = defaultIO(), registry: Registry = createRegistry()): Promise<number> {
+export async function main(argv: readonly string[], io: MainIO = defaultIO(), registry: Registry): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     const target = name === 'help' ? rest[0] : undefined;

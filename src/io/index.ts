@@ -9,7 +9,7 @@
  */
 import type { Dim } from '../system/box.ts';
 import type { System } from '../system/system.ts';
-import { Trajectory } from '../system/trajectory.ts';
+import { Trajectory } from './trajectory.ts';
 import { readTextChunks } from './files.ts';
 import { readLammpsData, writeLammpsData, type DataWriteOptions } from './lammps-data.ts';
 import { writeDump, type DumpWriteOptions } from './lammps-dump.ts';
@@ -88,7 +88,7 @@ export async function writeSystem(path: string, sys: System, opts: WriteSystemOp
   }
 }
 
-export { Trajectory } from '../system/trajectory.ts';
+export { Trajectory } from './trajectory.ts';
 export { DumpWriter, readDumpFrame, readDumpFrames, scanDump, writeDump } from './lammps-dump.ts';
 export type { DumpFrame, DumpReadOptions, DumpWriteOptions, FrameRange } from './lammps-dump.ts';
 export { readLammpsData, writeLammpsData, parseLammpsData, formatLammpsData } from './lammps-data.ts';

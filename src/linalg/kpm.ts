@@ -21,7 +21,7 @@
  * normalised by n - deflate.length.
  */
 import { spectralUpperBound, type MatVec } from './lanczos.ts';
-import { Rng } from '../md/random.ts';
+import { Rng } from '../util/random.ts';
 
 export interface KpmOptions {
   /** number of Chebyshev moments M (default 256; resolution ~ pi halfWidth / M) */

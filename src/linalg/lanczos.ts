@@ -31,7 +31,7 @@
  */
 import { tridiagonalEigenDC } from './tridiagonal-dc.ts';
 import { tridiagonalQL } from './tridiagonal-ql.ts';
-import { Rng } from '../md/random.ts';
+import { Rng } from '../util/random.ts';
 
 /** y = A x for vectors of length n (y is preallocated and must be overwritten). */
 export type MatVec = (x: Float64Array, y: Float64Array) => void;

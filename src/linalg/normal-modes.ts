@@ -15,7 +15,7 @@
  * sqrt(m_i) e_alpha for D. Both solvers here remove them and return the
  * non-trivial modes only (count = n*dim - dim for `allModes`).
  */
-import { hessianMatVec, toDense, type SparseHessian } from '../core/hessian.ts';
+import { hessianMatVec, toDense, type SparseHessian } from './block-sparse.ts';
 import { symmetricEigen } from './dense-eigen.ts';
 import { kpmCumulative, kpmMoments, type KpmMoments, type KpmOptions } from './kpm.ts';
 import { filteredLanczosLowest, type FilteredLanczosOptions } from './filtered-lanczos.ts';

@@ -7,7 +7,7 @@
  * need not be sorted. For a symmetric matrix CSR and CSC coincide, so row i
  * is also column i (the LDL^T code reads it as a column).
  */
-import type { SparseHessian } from '../core/hessian.ts';
+import type { SparseHessian } from './block-sparse.ts';
 
 export interface SymmetricCsr {
   readonly n: number;

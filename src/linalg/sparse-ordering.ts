@@ -19,9 +19,7 @@
  * factorization costs O(N^2) flops (versus O(N^(5/3)) fill with a banded,
  * natural lattice order).
  */
-import type { SparseHessian } from '../core/hessian.ts';
-import { cellGeometry, wrappedFractional } from '../neighbor/cell-geometry.ts';
-import type { System } from '../system/system.ts';
+import type { SparseHessian } from './block-sparse.ts';
 
 /** Vertex graph in CSR form without self loops: neighbours of v are nb[ptr[v] .. ptr[v+1]). */
 export interface Graph {
@@ -47,19 +45,6 @@ export function hessianAtomGraph(H: SparseHessian): Graph {
   const nb = new Int32Array(ptr[n]);
   for (let a = 0, o = 0; a < n; a++) for (let b = rowPtr[a]; b < rowPtr[a + 1]; b++) if (colIdx[b] !== a) nb[o++] = colIdx[b];
   return { n, ptr, nb };
-}
-
-/**
- * Coordinates steering the bisection, stride 3: wrapped fractional
- * coordinates times the perpendicular cell widths (Cartesian lengths for an
- * orthogonal box; for a triclinic one, distances between lattice planes).
- */
-export function orderingCoordinates(sys: System): Float64Array {
-  const s = wrappedFractional(sys, undefined, 'orderingCoordinates');
-  const w = cellGeometry(sys.box).widths;
-  const wz = sys.dim === 3 ? w[2] : 0;
-  for (let i = 0; i < sys.n; i++) { s[3 * i] *= w[0]; s[3 * i + 1] *= w[1]; s[3 * i + 2] *= wz; }
-  return s;
 }
 
 /**

@@ -24,9 +24,9 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, w
 import { basename, dirname, join } from 'node:path';
 import { Box } from '../system/box.ts';
 import { createSystem } from '../system/system.ts';
-import { Rng, type RngState } from './random.ts';
+import { Rng, type RngState } from '../util/random.ts';
 import type { MdState } from './state.ts';
-import { getUnits, type UnitsName } from './units.ts';
+import { getUnits, type UnitsName } from '../util/units.ts';
 
 const MAGIC = 'GLCKPT1\n';
 

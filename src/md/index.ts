@@ -1,6 +1,6 @@
 /** Molecular dynamics: public API of src/md. */
-export { LJ_UNITS, METAL_UNITS, getUnits, type Units, type UnitsName } from './units.ts';
-export { Rng, type RngState } from './random.ts';
+export { LJ_UNITS, METAL_UNITS, getUnits, type Units, type UnitsName } from '../util/units.ts';
+export { Rng, type RngState } from '../util/random.ts';
 export {
   initVelocities, kineticEnergy, temperature, kineticTensor, totalMomentum, removeMomentum,
   rescaleToTemperature, degreesOfFreedom,

@@ -21,7 +21,7 @@ import { saveCheckpoint } from './checkpoint.ts';
 import type { Integrator } from './integrator.ts';
 import { thermoObserver, type Observer, type ThermoRow } from './observers.ts';
 import type { MdState } from './state.ts';
-import { getUnits, type Units, type UnitsName } from './units.ts';
+import { getUnits, type Units, type UnitsName } from '../util/units.ts';
 
 export interface Progress {
   /** current step (absolute, LAMMPS ntimestep) */

@@ -10,8 +10,8 @@
  */
 import type { ForceProvider, ForceResult } from '../core/types.ts';
 import type { System } from '../system/system.ts';
-import type { Rng } from './random.ts';
-import { getUnits, type Units, type UnitsName } from './units.ts';
+import type { Rng } from '../util/random.ts';
+import { getUnits, type Units, type UnitsName } from '../util/units.ts';
 import { degreesOfFreedom, kineticEnergy, kineticTensor } from './velocities.ts';
 
 export interface MdState {

@@ -8,8 +8,8 @@
  * Units are explicit through a `Units` record (src/md/units.ts).
  */
 import type { System } from '../system/system.ts';
-import { Rng } from './random.ts';
-import { getUnits, type Units, type UnitsName } from './units.ts';
+import { Rng } from '../util/random.ts';
+import { getUnits, type Units, type UnitsName } from '../util/units.ts';
 
 /** Degrees of freedom after removal of the total momentum: d (N - 1) (LAMMPS `compute temp`). */
 export function degreesOfFreedom(sys: System): number {

@@ -3,4 +3,3 @@ export { minimize, type MinimizeOptions, type MinimizeResult, type MinimizeMetho
 export { fire, FIRE2, FIRE_2006, resolveFire, type FireParams } from './fire.ts';
 export { conjugateGradient, CG_DEFAULTS, type CgParams } from './cg.ts';
 export { maxAtomForce, type MinimizeProgress, type StageResult, type StopRules } from './common.ts';
-export { aqsShear, applyShear, shearStress, stressStrainFigure, type AqsOptions, type AqsResult, type AqsStep, type PlasticEvent, type ReversibleDrop } from './aqs.ts';

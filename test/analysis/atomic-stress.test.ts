@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { atomicStress } from '../../src/analysis/atomic-stress.ts';
+import { atomicStress } from '../../src/analysis/structure/atomic-stress.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { kineticTensor } from '../../src/md/velocities.ts';
 import { getPotential } from '../../src/potential/registry.ts';
@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DumpWriter } from '../../src/io/lammps-dump.ts';
-import { Trajectory } from '../../src/system/trajectory.ts';
+import { Trajectory } from '../../src/io/trajectory.ts';
 
 /** Literal LAMMPS stress/atom trace: -(1/d)[m v^2 + sum_j 1/2 r_ij . F_ij] / (V/N), O(N^2) over minimum images. */
 function literalAtomicStress(sys: System, pot: PairPotential, kinetic: boolean): Float64Array {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   cagingDepthQ, cagingDepthR, cagingPotentialQ, fitSoftnessCalibration, harmonicSoftnessFit, hncDirectCorrelation,
   inverseSoftnessFromCurvature, linearLeastSquares, meanFieldSoftness, softnessFromDepth,
-} from '../../src/analysis/caging-potential.ts';
-import { makePartialRdf, type PartialStructureFactor } from '../../src/analysis/structure.ts';
+} from '../../src/analysis/softness/caging-potential.ts';
+import { makePartialRdf, type PartialStructureFactor } from '../../src/analysis/structure/structure.ts';
 import { PHI } from '../../src/potential/types.ts';
 import { mulberry32 } from '../support/random.ts';
 import { KA } from './structure.fixtures.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cliqueAnalysis, maximalCliques, similarityGraph, similarityMatrixFigure } from '../../src/analysis/cliques.ts';
+import { cliqueAnalysis, maximalCliques, similarityGraph, similarityMatrixFigure } from '../../src/analysis/structure/cliques.ts';
 import { mulberry32 } from '../support/random.ts';
 
 function randomGraph(n: number, p: number, seed: number): number[][] {

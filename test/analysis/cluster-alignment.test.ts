@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   alignClusters, alignToTemplates, CLUSTER_TEMPLATE_NAMES, clusterSimilarityMatrix, clusterTemplate, extractFirstShellClusters, kabschRotation,
   normalizedClusterPositions, templateMatchFractions, type ClusterShape,
-} from '../../src/analysis/cluster-alignment.ts';
-import { nearestNeighbourDistance } from '../../src/analysis/first-shell.ts';
-import { minCostAssignment } from '../../src/analysis/hungarian.ts';
+} from '../../src/analysis/structure/cluster-alignment.ts';
+import { nearestNeighbourDistance } from '../../src/analysis/structure/first-shell.ts';
+import { minCostAssignment } from '../../src/numeric/hungarian.ts';
 import { Box } from '../../src/system/box.ts';
 import { createSystem } from '../../src/system/system.ts';
 import { mulberry32 } from '../support/random.ts';

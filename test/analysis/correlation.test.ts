@@ -5,7 +5,7 @@
  * Spearman on ranks with ties, and clear errors.
  */
 import { describe, expect, it } from 'vitest';
-import { fieldRanks, maskField, pearsonCorrelation, spearmanCorrelation } from '../../src/analysis/correlation.ts';
+import { fieldRanks, maskField, pearsonCorrelation, spearmanCorrelation } from '../../src/numeric/correlation.ts';
 import { mulberry32 } from '../support/random.ts';
 
 function literalPearson(A: number[], B: number[]): number {

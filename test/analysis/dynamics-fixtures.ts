@@ -3,7 +3,7 @@
  * frames matrices, and dumps of them in the column layouts LAMMPS writes.
  */
 import { writeDump } from '../../src/io/index.ts';
-import { framesFromArrays, type TrajectoryFrames } from '../../src/analysis/frames.ts';
+import { framesFromArrays, type TrajectoryFrames } from '../../src/analysis/dynamics/frames.ts';
 import { Box, type Dim } from '../../src/system/box.ts';
 import { createSystem, type System } from '../../src/system/system.ts';
 import { mulberry32 } from '../support/random.ts';

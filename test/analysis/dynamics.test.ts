@@ -8,8 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   alpha2Peak, besselJ0, lagPlan, sinc, msd, overlapBySoftness, selfDynamics, softnessAutocorrelation, softnessPropagator,
-} from '../../src/analysis/dynamics.ts';
-import { framesFromArrays, type TrajectoryFrames } from '../../src/analysis/frames.ts';
+} from '../../src/analysis/dynamics/dynamics.ts';
+import { framesFromArrays, type TrajectoryFrames } from '../../src/analysis/dynamics/frames.ts';
 import { Box } from '../../src/system/box.ts';
 import { mulberry32 } from '../support/random.ts';
 import { gaussian, randomWalk } from './dynamics-fixtures.ts';

@@ -6,7 +6,7 @@
  * semantics) and the accumulated power spectrum.
  */
 import { describe, expect, it } from 'vitest';
-import { FftPlan, RealFftPlan, nextPowerOfTwo } from '../../src/analysis/fft.ts';
+import { FftPlan, RealFftPlan, nextPowerOfTwo } from '../../src/numeric/fft.ts';
 import { mulberry32 } from '../support/random.ts';
 
 function literalDft(re: ArrayLike<number>, im: ArrayLike<number>, L: number): { re: Float64Array; im: Float64Array } {

@@ -9,9 +9,9 @@
  * bins of the model's, and a well-sampled pair keeps the main-peak rule.
  */
 import { describe, expect, it } from 'vitest';
-import { firstShellCutoff, firstShellCutoffs } from '../../src/analysis/first-shell.ts';
-import { integrationLimitsFromRdf } from '../../src/analysis/local-softness.ts';
-import { makePartialRdf, partialRdf, speciesPairIndex } from '../../src/analysis/structure.ts';
+import { firstShellCutoff, firstShellCutoffs } from '../../src/analysis/structure/first-shell.ts';
+import { integrationLimitsFromRdf } from '../../src/analysis/softness/local-softness.ts';
+import { makePartialRdf, partialRdf, speciesPairIndex } from '../../src/analysis/structure/structure.ts';
 import { mulberry32 } from '../support/random.ts';
 import type { System } from '../../src/system/system.ts';
 import { kaGlass } from '../linalg/fixtures.ts';

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFrames, isLinearSpacing, framesFromArrays } from '../../src/analysis/frames.ts';
+import { loadFrames, isLinearSpacing, framesFromArrays } from '../../src/analysis/dynamics/frames.ts';
 import { randomWalk, writeFramesDump } from './dynamics-fixtures.ts';
 
 let dir: string;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inherentEnergyHops, inherentStructureFigures, trackInherentStructures, type InherentStructureTrack } from '../../src/analysis/inherent-structures.ts';
+import { inherentEnergyHops, inherentStructureFigures, trackInherentStructures, type InherentStructureTrack } from '../../src/protocols/inherent-structures.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { getPotential } from '../../src/potential/registry.ts';
 import { cloneSystem, type System } from '../../src/system/system.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoconfigurationalEnsemble } from '../../src/analysis/isoconfigurational.ts';
+import { isoconfigurationalEnsemble } from '../../src/protocols/isoconfigurational.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { nvt } from '../../src/md/nose-hoover-integrator.ts';
 import { runMd } from '../../src/md/run.ts';

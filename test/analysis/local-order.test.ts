@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alignClusters, clusterTemplate } from '../../src/analysis/cluster-alignment.ts';
-import { localOrderAnalysis, topAtomsByValue } from '../../src/analysis/local-order.ts';
+import { alignClusters, clusterTemplate } from '../../src/analysis/structure/cluster-alignment.ts';
+import { localOrderAnalysis, topAtomsByValue } from '../../src/analysis/structure/local-order.ts';
 import { Box } from '../../src/system/box.ts';
 import { createSystem } from '../../src/system/system.ts';
 import { mulberry32 } from '../support/random.ts';

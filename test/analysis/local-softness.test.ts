@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   averageLocalRdf, integrationLimitsFromRdf, localCagingDepth, localRdf, localSoftness,
-} from '../../src/analysis/local-softness.ts';
-import { makePartialRdf, partialRdf } from '../../src/analysis/structure.ts';
+} from '../../src/analysis/softness/local-softness.ts';
+import { makePartialRdf, partialRdf } from '../../src/analysis/structure/structure.ts';
 import { PHI } from '../../src/potential/types.ts';
 import type { System } from '../../src/system/system.ts';
 import { latticeSystem } from '../md/fixtures.ts';

@@ -5,8 +5,8 @@
  * local maxima, sorted, with Delta-epsilon = 1 for the softest.
  */
 import { describe, expect, it } from 'vitest';
-import { localThermalEnergy } from '../../src/analysis/lte.ts';
-import { lteSoftnessField } from '../../src/analysis/lte-field.ts';
+import { localThermalEnergy } from '../../src/analysis/lte/lte.ts';
+import { lteSoftnessField } from '../../src/analysis/lte/field.ts';
 import { ipl, iplGlass } from './lte-fixtures.ts';
 
 describe('LTE softness field', () => {

@@ -3,7 +3,7 @@
  * models (Zylberg et al.'s 2DIPL/3DIPL), quenched from a jittered lattice
  * with fire+cg to max |F_i| < 1e-11 (cached per size and seed).
  */
-import { randomConfiguration } from '../../src/cli/random-config.ts';
+import { randomConfiguration } from '../../src/system/random-config.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { minimize } from '../../src/minimize/minimize.ts';
 import { getPotential } from '../../src/potential/registry.ts';

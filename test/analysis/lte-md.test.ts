@@ -6,8 +6,8 @@
  * term alone (so the anharmonic f.X part is confirmed by dynamics, sign included).
  */
 import { describe, expect, it } from 'vitest';
-import { localThermalEnergy } from '../../src/analysis/lte.ts';
-import { lteByDynamics } from '../../src/analysis/lte-md.ts';
+import { localThermalEnergy } from '../../src/analysis/lte/lte.ts';
+import { lteByDynamics } from '../../src/protocols/lte-validation.ts';
 import { ipl, iplGlass } from './lte-fixtures.ts';
 
 describe('local thermal energy by dynamics', () => {

@@ -5,7 +5,7 @@
  * histogram is a normalised density.
  */
 import { describe, expect, it } from 'vitest';
-import { lteDistribution, lteLogHistogram, lteTailFit } from '../../src/analysis/lte-stats.ts';
+import { lteDistribution, lteLogHistogram, lteTailFit } from '../../src/analysis/lte/stats.ts';
 import { mulberry32 } from '../support/random.ts';
 
 function sample(n: number, alpha: number, xmin: number, seed: number): number[] {

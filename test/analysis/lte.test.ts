@@ -14,7 +14,7 @@
 import { describe, expect, it } from 'vitest';
 import { assembleHessian, toDense } from '../../src/core/hessian.ts';
 import { buildNeighborList } from '../../src/neighbor/neighbor-list.ts';
-import { localThermalEnergy, type LteResult } from '../../src/analysis/lte.ts';
+import { localThermalEnergy, type LteResult } from '../../src/analysis/lte/lte.ts';
 import { Box } from '../../src/system/box.ts';
 import { createSystem, type System } from '../../src/system/system.ts';
 import { getPotential } from '../../src/potential/registry.ts';

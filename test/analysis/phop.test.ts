@@ -8,9 +8,9 @@
  * runs above p_c; a window longer than the trajectory is refused.
  */
 import { describe, expect, it } from 'vitest';
-import { framesFromArrays, type TrajectoryFrames } from '../../src/analysis/frames.ts';
-import { computePhop, hopEvents, phopThreshold, phopWindowFrames } from '../../src/analysis/phop.ts';
-import { selfDynamics } from '../../src/analysis/dynamics.ts';
+import { framesFromArrays, type TrajectoryFrames } from '../../src/analysis/dynamics/frames.ts';
+import { computePhop, hopEvents, phopThreshold, phopWindowFrames } from '../../src/analysis/dynamics/phop.ts';
+import { selfDynamics } from '../../src/analysis/dynamics/dynamics.ts';
 import { Box } from '../../src/system/box.ts';
 import { randomWalk } from './dynamics-fixtures.ts';
 

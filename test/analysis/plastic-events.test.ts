@@ -13,8 +13,8 @@ import { describe, expect, it } from 'vitest';
 import {
   affineShearDisplacement, d2minField, isPlasticStep, largestDisplacement, meanInterparticleDistance, nonAffineDisplacement,
   resolveDetection, shearTiltChange,
-} from '../../src/analysis/plastic-events.ts';
-import { applyShear } from '../../src/minimize/aqs.ts';
+} from '../../src/analysis/plastic/plastic-events.ts';
+import { applyShear } from '../../src/protocols/aqs.ts';
 import { Box } from '../../src/system/box.ts';
 import { cloneSystem, createSystem, type System } from '../../src/system/system.ts';
 import { mulberry32 } from '../support/random.ts';

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import {
   closestSpot, empiricalCdfAt, eventPositionsOf, predictivePower, predictivePowerFigure, predictivePowerRatio,
   predictivePowerRatioFigure, type SpotEventRealization,
-} from '../../src/analysis/predictive-power.ts';
+} from '../../src/analysis/plastic/predictive-power.ts';
 import { Box } from '../../src/system/box.ts';
 import { mulberry32 } from '../support/random.ts';
 

@@ -3,7 +3,7 @@
  * (a random configuration relaxed to |F| < 1e-10: an instantaneous quench)
  * and a perfect triangular crystal of one species.
  */
-import { randomConfiguration } from '../../src/cli/random-config.ts';
+import { randomConfiguration } from '../../src/system/random-config.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { minimize } from '../../src/minimize/minimize.ts';
 import { getPotential } from '../../src/potential/registry.ts';

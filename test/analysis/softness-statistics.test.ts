@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arrheniusAnalysis, rearrangementFlagsForRows, rearrangementStatistics, uniformBins } from '../../src/analysis/softness-statistics.ts';
+import { arrheniusAnalysis, rearrangementFlagsForRows, rearrangementStatistics, uniformBins } from '../../src/analysis/softness/statistics.ts';
 import { mulberry32 } from '../support/random.ts';
 
 const rnd = mulberry32(9);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   directCorrelationMatrix, partialRdf, speciesPairIndex, structureFactorDirect, structureFactorFromRdf,
-} from '../../src/analysis/structure.ts';
+} from '../../src/analysis/structure/structure.ts';
 import { Box } from '../../src/system/box.ts';
 import { createSystem, type System } from '../../src/system/system.ts';
 import { mulberry32 } from '../support/random.ts';

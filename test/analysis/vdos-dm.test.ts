@@ -10,9 +10,9 @@
  * and reduced VDOS are checked on an analytic spectrum.
  */
 import { describe, expect, it } from 'vitest';
-import { bosonPeak, dmVdos, reducedVdos, spectrumUnitArea, spectrumUnitMax } from '../../src/analysis/vdos-dm.ts';
-import { vdosFromVelocities } from '../../src/analysis/vdos.ts';
-import { spectrumArea } from '../../src/analysis/vdos-spectra.ts';
+import { bosonPeak, dmVdos, reducedVdos, spectrumUnitArea, spectrumUnitMax } from '../../src/analysis/vdos/dynamical-matrix.ts';
+import { vdosFromVelocities } from '../../src/analysis/vdos/vdos.ts';
+import { spectrumArea } from '../../src/analysis/vdos/spectra.ts';
 import { getPotential } from '../../src/potential/registry.ts';
 import { Box } from '../../src/system/box.ts';
 import { createSystem, type System } from '../../src/system/system.ts';

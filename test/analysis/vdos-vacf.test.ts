@@ -4,7 +4,7 @@
  * sums, for every normalisation, per atom and averaged over atoms.
  */
 import { describe, expect, it } from 'vitest';
-import { vacfFromVelocities } from '../../src/analysis/vdos-vacf.ts';
+import { vacfFromVelocities } from '../../src/analysis/vdos/vacf.ts';
 import { mulberry32 } from '../support/random.ts';
 
 describe('per-atom VACF', () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
-import { selfDynamics } from '../../src/analysis/dynamics.ts';
+import { selfDynamics } from '../../src/analysis/dynamics/dynamics.ts';
 import { randomWalk, writeFramesDump } from '../analysis/dynamics-fixtures.ts';
 
 let dir: string;

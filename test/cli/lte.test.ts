@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
-import { localThermalEnergy } from '../../src/analysis/lte.ts';
+import { localThermalEnergy } from '../../src/analysis/lte/lte.ts';
 import { readSystem, writeLammpsData } from '../../src/io/index.ts';
-import { createRegistry } from '../../src/cli/commands/index.ts';
+import { createRegistry } from '../../src/app/registry.ts';
 import type { System } from '../../src/system/system.ts';
-import { lteBondMapFigure } from '../../src/plot/lte-figures.ts';
+import { lteBondMapFigure } from '../../src/analysis/lte/figures.ts';
 import { ipl, iplGlass } from '../analysis/lte-fixtures.ts';
 
 let dir: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main, type MainIO } from '../../src/cli/main.ts';
-import { defineCommand, Registry } from '../../src/cli/registry.ts';
+import { defineCommand, Registry } from '../../src/commands/registry.ts';
 
 function capture(env: Record<string, string> = {}): MainIO & { out: () => string; err: () => string } {
   let out = '', err = '';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
-import { randomConfiguration } from '../../src/cli/random-config.ts';
+import { randomConfiguration } from '../../src/system/random-config.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { assembleHessian } from '../../src/core/hessian.ts';
 import { readSystem, writeLammpsData } from '../../src/io/index.ts';

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
-import { selfDynamics } from '../../src/analysis/dynamics.ts';
-import { computePhop, hopEvents, phopThreshold } from '../../src/analysis/phop.ts';
+import { selfDynamics } from '../../src/analysis/dynamics/dynamics.ts';
+import { computePhop, hopEvents, phopThreshold } from '../../src/analysis/dynamics/phop.ts';
 import { randomWalk, writeFramesDump } from '../analysis/dynamics-fixtures.ts';
 
 let dir: string;

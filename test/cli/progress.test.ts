@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgress, formatDuration } from '../../src/cli/progress.ts';
+import { createProgress, formatDuration } from '../../src/display/progress.ts';
 
 function fakeStream(isTTY: boolean) {
   const chunks: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compositionCounts, randomConfiguration } from '../../src/cli/random-config.ts';
+import { compositionCounts, randomConfiguration } from '../../src/system/random-config.ts';
 import type { System } from '../../src/system/system.ts';
 
 /** Brute-force smallest minimum-image pair distance. */

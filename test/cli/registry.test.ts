@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   defineCommand, didYouMean, editDistance, formatCommandList, formatHelp, kebab, parseArgs, Registry,
   tokenize, UsageError,
-} from '../../src/cli/registry.ts';
+} from '../../src/commands/registry.ts';
 
 const cmd = defineCommand({
   name: 'md',

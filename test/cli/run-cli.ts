@@ -1,5 +1,6 @@
 /** Test helper: run the glasslab CLI in-process in `cwd` and capture stdout, stderr and the exit code. */
 import { main, type MainIO } from '../../src/cli/main.ts';
+import { createRegistry } from '../../src/app/registry.ts';
 
 export async function runCli(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '', err = '';
@@ -8,6 +9,6 @@ export async function runCli(cwd: string, ...argv: string[]): Promise<{ code: nu
     stderr: { write: (s: string) => { err += s; } },
     env: {}, cwd,
   };
-  const code = await main(argv, io);
+  const code = await main(argv, io, createRegistry());
   return { code, out, err };
 }

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
-import { createRegistry } from '../../src/cli/commands/index.ts';
+import { createRegistry } from '../../src/app/registry.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { readSystem, writeLammpsData } from '../../src/io/index.ts';
-import { aqsShear, type AqsResult } from '../../src/minimize/aqs.ts';
+import { aqsShear, type AqsResult } from '../../src/protocols/aqs.ts';
 import { getPotential } from '../../src/potential/registry.ts';
 import { ipl2dGlass } from '../analysis/shear-fixtures.ts';
 

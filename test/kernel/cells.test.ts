@@ -95,7 +95,8 @@ describe('the library in cells', () => {
     const code = [
       "import { createSystem } from 'glasslab';",
       "import { participationRatio } from 'glasslab/linalg';",
-      "import { vdosSpectrumFigure, lineFigure } from 'glasslab/plot';",
+      "import { lineFigure } from 'glasslab/plot';",
+      "import { vdosSpectrumFigure } from 'glasslab/analysis';",
       "import { writeTextAtomic, readSystem } from 'glasslab/io';",
       "import { vdosSoftness } from 'glasslab/analysis';",
       'const checks: [typeof createSystem, typeof participationRatio, typeof vdosSpectrumFigure, typeof lineFigure, typeof writeTextAtomic, typeof readSystem, typeof vdosSoftness] =',
@@ -105,7 +106,7 @@ describe('the library in cells', () => {
     ].join('\n');
     expect(await value(code)).toBe(`'${Array(7).fill('function').join()}'`);
     // a wrong argument type is caught: the declarations are real, not `any`
-    const wrong = await kernel.execute("import { vdosSpectrumFigure as v } from 'glasslab/plot';\nv('not an array', [], [])");
+    const wrong = await kernel.execute("import { vdosSpectrumFigure as v } from 'glasslab/analysis';\nv('not an array', [], [])");
     expect(wrong.reply).toMatchObject({ status: 'error', ename: 'CompileError' });
   });
 });
@@ -128,7 +129,7 @@ describe('library declarations', () => {
       const undeclared = runtime.filter((n) => !declared.has(n));
       expect(undeclared, `glasslab${d ? `/${d}` : ''}: exported at run time, missing from the declarations`).toEqual([]);
     }
-    const plot = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(join(decl, 'plot', 'index.d.ts'))!)!).map((s) => s.name);
-    expect(plot).toEqual(expect.arrayContaining(['vdosSpectrumFigure', 'atomSpectraFigure', 'softnessMapFigure']));
+    const analysis = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(join(decl, 'analysis', 'index.d.ts'))!)!).map((s) => s.name);
+    expect(analysis).toEqual(expect.arrayContaining(['vdosSpectrumFigure', 'atomSpectraFigure', 'softnessMapFigure']));
   }, 120_000);
 });

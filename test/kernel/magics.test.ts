@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineCommand, formatHelp, Registry, UsageError } from '../../src/cli/registry.ts';
+import { defineCommand, formatHelp, Registry, UsageError } from '../../src/commands/registry.ts';
 import { blankMagics, interpolate, matchMagicLine, planCell, RUNTIME } from '../../kernel/magics/parse.ts';
 import { MagicRuntime } from '../../kernel/magics/runtime.ts';
 import { buildMagicTable } from '../../kernel/magics/table.ts';
@@ -17,7 +17,7 @@ const vdos = defineCommand({
   },
   async run(args) { return { file: args.traj, frames: args.frames }; },
 });
-const table = buildMagicTable(new Registry().add(vdos), { typedResults: false }); // a stand-in, not src/cli/commands/vdos.ts
+const table = buildMagicTable(new Registry().add(vdos), { typedResults: false }); // a stand-in, not src/commands/vdos.ts
 
 function usage(code: string): string {
   try {
@@ -202,14 +202,14 @@ describe('magic runtime', () => {
 });
 
 describe('types of bound magic values', () => {
-  it('every CLI command lives in src/cli/commands/<name>.ts as <camelName>Command, so its result type can be named', async () => {
-    const { createRegistry } = await import('../../src/cli/commands/index.ts');
+  it('every CLI command lives in src/commands/<name>.ts as <camelName>Command, so its result type can be named', async () => {
+    const { createRegistry } = await import('../../src/app/registry.ts');
     const { CLI_ONLY, commandExportName, commandResultType } = await import('../../kernel/magics/table.ts');
     for (const command of createRegistry().list()) {
       if (CLI_ONLY.has(command.name)) continue;
-      const mod = await import(`../../src/cli/commands/${command.name}.ts`) as Record<string, unknown>;
+      const mod = await import(`../../src/commands/${command.name}.ts`) as Record<string, unknown>;
       expect(mod[commandExportName(command.name)], command.name).toBe(command);
-      expect(commandResultType(command.name)).toContain(`import("glasslab/cli/commands/${command.name}").${commandExportName(command.name)}.run`);
+      expect(commandResultType(command.name)).toContain(`import("glasslab/commands/${command.name}").${commandExportName(command.name)}.run`);
     }
     expect(commandExportName('run-notebooks')).toBe('runNotebooksCommand');
     expect(commandResultType('no-such-command')).toBe('any');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { installKernelSpec } from '../../kernel/install.ts';
-import { PLOTLY_MIME } from '../../src/plot/mime.ts';
+import { PLOTLY_MIME } from '../../src/display/mime.ts';
 import { requireTool } from './tools.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'glasslab-nbconvert-'));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isPlotlyFigure, lineFigure, msdFigure, rdfFigure, thermoFigure } from '../../src/plot/figure.ts';
 import {
   figureBundle, newDisplayState, PLOTLY_MIME, plotlyJs, progressBundle, scriptSafeJson, tableHtml, tableText, toMimeBundle,
-} from '../../src/plot/mime.ts';
+} from '../../src/display/mime.ts';
 import { markdownToHtml, notebookHtml } from '../../kernel/report-html.ts';
 import { withExportsTypes } from '../../kernel/library.ts';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KernelClient } from '../../kernel/protocol/client.ts';
 import { kernelArgv } from '../../kernel/runner.ts';
-import { PLOTLY_MIME } from '../../src/plot/mime.ts';
+import { PLOTLY_MIME } from '../../src/display/mime.ts';
 
 let kernel: KernelClient;
 
@@ -118,7 +118,8 @@ describe('glasslab kernel protocol', () => {
 
   it('displays Plotly figures as one bundle and progress with update_display_data', async () => {
     const r = await kernel.execute([
-      "import { lineFigure, display, progressDisplay } from 'glasslab/plot';",
+      "import { lineFigure } from 'glasslab/plot';",
+      "import { display, progressDisplay } from 'glasslab/display';",
       "const fig = lineFigure([{ name: 'g', x: [1, 2, 3], y: [0, 2, 1] }], { xTitle: 'r [sigma]' });",
       'display(fig);',
       "const bar = progressDisplay('frames', 4);",

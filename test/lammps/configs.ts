@@ -6,7 +6,7 @@
  * sigma_AB = 0.8, sigma_BB = 0.88, rc = 2.5 sigma_ab), independently of
  * src/potential, so a wrong parameter there shows up as a disagreement here.
  */
-import { randomConfiguration } from '../../src/cli/random-config.ts';
+import { randomConfiguration } from '../../src/system/random-config.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { nvt } from '../../src/md/nose-hoover-integrator.ts';
 import { runMd } from '../../src/md/run.ts';

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { readDumpFrame, writeLammpsData } from '../../src/io/index.ts';
-import { getUnits } from '../../src/md/units.ts';
+import { getUnits } from '../../src/util/units.ts';
 import { getPotential } from '../../src/potential/registry.ts';
 import type { System } from '../../src/system/system.ts';
 import { kaGlass, cuzrGlass, triclinicCopy, KA_LMP, KA_SF_LMP, CUZR_LMP } from './configs.ts';

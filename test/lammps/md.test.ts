@@ -23,7 +23,7 @@ import type { Integrator } from '../../src/md/integrator.ts';
 import { npt, nvt } from '../../src/md/nose-hoover-integrator.ts';
 import { nve } from '../../src/md/nve.ts';
 import { runMd } from '../../src/md/run.ts';
-import { getUnits } from '../../src/md/units.ts';
+import { getUnits } from '../../src/util/units.ts';
 import { initVelocities } from '../../src/md/velocities.ts';
 import { getPotential } from '../../src/potential/registry.ts';
 import { cloneSystem, unwrappedPositions, type System } from '../../src/system/system.ts';

@@ -2,9 +2,9 @@
  * Shared fixtures for the linalg tests: random symmetric matrices, a slow
  * literal cyclic Jacobi eigenvalue reference, and a small minimized KA glass.
  */
-import { randomConfiguration } from '../../src/cli/random-config.ts';
+import { randomConfiguration } from '../../src/system/random-config.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
-import { Rng } from '../../src/md/random.ts';
+import { Rng } from '../../src/util/random.ts';
 import { minimize } from '../../src/minimize/minimize.ts';
 import { getPotential } from '../../src/potential/registry.ts';
 import type { System } from '../../src/system/system.ts';

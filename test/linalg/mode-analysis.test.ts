@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { modeCountForFraction, participationFraction, participationRatio, vdosHistogram, type ModeSet } from '../../src/linalg/mode-analysis.ts';
-import { Rng } from '../../src/md/random.ts';
+import { Rng } from '../../src/util/random.ts';
 
 /** random unit-norm modes as rows */
 function randomModes(nAtoms: number, dim: 2 | 3, count: number, seed: number): ModeSet {

@@ -7,7 +7,7 @@ import { filteredLanczosLowest } from '../../src/linalg/filtered-lanczos.ts';
 import { allModes, lowestModes, lowModeParticipation, translationModes } from '../../src/linalg/normal-modes.ts';
 import { participationFraction } from '../../src/linalg/mode-analysis.ts';
 import { getPotential } from '../../src/potential/registry.ts';
-import { randomConfiguration } from '../../src/cli/random-config.ts';
+import { randomConfiguration } from '../../src/system/random-config.ts';
 import { minimize } from '../../src/minimize/minimize.ts';
 import { cloneSystem, type System } from '../../src/system/system.ts';
 import { eigenChecks, kaGlass, randomSymmetric } from './fixtures.ts';

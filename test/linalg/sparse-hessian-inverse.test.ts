@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { assembleHessian, hessianMatVec, toDense, type SparseHessian } from '../../src/core/hessian.ts';
 import { symmetricEigen } from '../../src/linalg/dense-eigen.ts';
-import { Rng } from '../../src/md/random.ts';
+import { Rng } from '../../src/util/random.ts';
 import { getPotential } from '../../src/potential/registry.ts';
 import { hessianToCsr } from '../../src/linalg/sparse-matrix.ts';
 import { ldltFactor } from '../../src/linalg/sparse-ldlt.ts';
 import { supernodalFactor } from '../../src/linalg/sparse-supernodal.ts';
-import { hessianAtomGraph, nestedDissectionOrder, orderingCoordinates, expandAtomOrder } from '../../src/linalg/sparse-ordering.ts';
-import { factorHessian, greenBlock, hessianInverseBlocks, pinnedSolve, pseudoInverseSolve, relativeCompliance } from '../../src/linalg/sparse-hessian-inverse.ts';
+import { hessianAtomGraph, nestedDissectionOrder, expandAtomOrder } from '../../src/linalg/sparse-ordering.ts';
+import { orderingCoordinates } from '../../src/core/hessian-inverse.ts';
+import { factorHessian, greenBlock, hessianInverseBlocks, pinnedSolve, pseudoInverseSolve, relativeCompliance } from '../../src/core/hessian-inverse.ts';
 import { kaGlass } from './fixtures.ts';
 
 /** Dense pseudo-inverse sum_{k >= dim} v_k v_k^T / lambda_k, dropping the dim translational zero modes (checked to be ~0). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/md/random.ts';
+import { Rng } from '../../src/util/random.ts';
 import { symmetricEigen } from '../../src/linalg/dense-eigen.ts';
 import { csrMatVec, csrToDense, type SymmetricCsr } from '../../src/linalg/sparse-matrix.ts';
 import { ldltFactor } from '../../src/linalg/sparse-ldlt.ts';

@@ -3,7 +3,7 @@ import { gemm } from '../../src/linalg/gemm.ts';
 import { symmetricEigen } from '../../src/linalg/dense-eigen.ts';
 import { tridiagonalEigenDC } from '../../src/linalg/tridiagonal-dc.ts';
 import { tridiagonalQL } from '../../src/linalg/tridiagonal-ql.ts';
-import { Rng } from '../../src/md/random.ts';
+import { Rng } from '../../src/util/random.ts';
 import { randomSymmetric } from './fixtures.ts';
 
 /** max |T u - lambda u| / ||T|| and max |U U^T - I| for eigenvectors as rows */

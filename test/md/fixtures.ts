@@ -5,7 +5,7 @@
 import type { ForceOptions, ForceProvider, ForceResult } from '../../src/core/types.ts';
 import { Box } from '../../src/system/box.ts';
 import { createSystem, type System } from '../../src/system/system.ts';
-import { Rng } from '../../src/md/random.ts';
+import { Rng } from '../../src/util/random.ts';
 import { initVelocities } from '../../src/md/velocities.ts';
 
 export interface PairTable {

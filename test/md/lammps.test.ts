@@ -12,7 +12,7 @@ import { createForceProvider } from '../../src/core/force-provider.ts';
 import type { Integrator } from '../../src/md/integrator.ts';
 import { npt, nvt } from '../../src/md/nose-hoover-integrator.ts';
 import { runMd } from '../../src/md/run.ts';
-import { LJ_UNITS, METAL_UNITS, type Units } from '../../src/md/units.ts';
+import { LJ_UNITS, METAL_UNITS, type Units } from '../../src/util/units.ts';
 import { getPotential } from '../../src/potential/registry.ts';
 import { cloneSystem, type System } from '../../src/system/system.ts';
 import { initVelocities } from '../../src/md/velocities.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/md/random.ts';
+import { Rng } from '../../src/util/random.ts';
 
 describe('Rng (xoshiro128**)', () => {
   it('is reproducible from the seed and differs between seeds', () => {

@@ -6,7 +6,7 @@ import { loadCheckpoint, saveCheckpoint } from '../../src/md/checkpoint.ts';
 import { npt, nvt } from '../../src/md/nose-hoover-integrator.ts';
 import { nve } from '../../src/md/nve.ts';
 import { dumpObserver, type MdFrame, type Observer } from '../../src/md/observers.ts';
-import { Rng } from '../../src/md/random.ts';
+import { Rng } from '../../src/util/random.ts';
 import { runMd, type Progress } from '../../src/md/run.ts';
 import type { MdState } from '../../src/md/state.ts';
 import { initVelocities } from '../../src/md/velocities.ts';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkForces, kick, kickTwiceKinetic, scaleKickDrift, twiceKinetic, type MdState } from '../../src/md/state.ts';
-import { getUnits, type UnitsName } from '../../src/md/units.ts';
+import { getUnits, type UnitsName } from '../../src/util/units.ts';
 import { kineticEnergy } from '../../src/md/velocities.ts';
 import { Box, type Dim } from '../../src/system/box.ts';
 import { createSystem } from '../../src/system/system.ts';

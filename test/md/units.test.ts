@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nve } from '../../src/md/nve.ts';
 import { runMd } from '../../src/md/run.ts';
-import { LJ_UNITS, METAL_UNITS, getUnits } from '../../src/md/units.ts';
+import { LJ_UNITS, METAL_UNITS, getUnits } from '../../src/util/units.ts';
 import { Box } from '../../src/system/box.ts';
 import { createSystem } from '../../src/system/system.ts';
 import { harmonicAnchors } from './fixtures.ts';

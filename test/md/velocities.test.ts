@@ -4,7 +4,7 @@ import { createSystem } from '../../src/system/system.ts';
 import {
   degreesOfFreedom, initVelocities, kineticEnergy, kineticTensor, temperature, totalMomentum,
 } from '../../src/md/velocities.ts';
-import { METAL_UNITS } from '../../src/md/units.ts';
+import { METAL_UNITS } from '../../src/util/units.ts';
 
 function gas(n: number, dim: 2 | 3, masses?: number[]) {
   const pos = new Float64Array(n * dim);

@@ -16,8 +16,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createForceProvider } from '../../src/core/force-provider.ts';
-import { aqsShear, applyShear, shearStress } from '../../src/minimize/aqs.ts';
-import { largestDisplacement, nonAffineDisplacement } from '../../src/analysis/plastic-events.ts';
+import { aqsShear, applyShear, shearStress } from '../../src/protocols/aqs.ts';
+import { largestDisplacement, nonAffineDisplacement } from '../../src/analysis/plastic/plastic-events.ts';
 import { getPotential } from '../../src/potential/registry.ts';
 import type { PairPotential } from '../../src/potential/types.ts';
 import { Box } from '../../src/system/box.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import type { ForceProvider } from '../../src/core/types.ts';
 import { nvt } from '../../src/md/nose-hoover-integrator.ts';
-import { Rng } from '../../src/md/random.ts';
+import { Rng } from '../../src/util/random.ts';
 import { runMd } from '../../src/md/run.ts';
 import { initVelocities } from '../../src/md/velocities.ts';
 import { maxAtomForce } from '../../src/minimize/common.ts';

@@ -2,7 +2,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDump } from '../../src/io/lammps-dump.ts';
 import type { System } from '../../src/system/system.ts';
-import { Trajectory } from '../../src/system/trajectory.ts';
+import { Trajectory } from '../../src/io/trajectory.ts';
 import { randomSystem, sameBits, tempDir } from '../io/helpers.ts';
 
 const tmp = tempDir();

@@ -1,0 +1,273 @@
+/**
+ * Structure-dynamics statistics of a per-particle indicator X (the local
+ * softness S, or beta Phi_r(0)) against rearrangement flags R (p_hop > p_c,
+ * computed elsewhere), Sharma, Nandi & Bhattacharyya, PRE 105, 044604 (2022),
+ * Sec. V, Figs. 4-5 and 13-15:
+ *
+ *   P(X)      histogram density of X over all particles and frames
+ *   P(X|R)    the same over the rearranging ones
+ *   fraction  of the rearranging particles with X above (below) the peak of P(X)
+ *             (the paper: 75% above at T = 0.47 for S; 62% below for beta Phi_r(0))
+ *   P_R(X)    = N_R(X) / N(X), the fraction of particles in bin X that rearrange
+ *   Arrhenius P_R(X) = P_0(X) exp(-Delta E(X) / T) per bin across temperatures:
+ *             ln P_R = ln P_0 - Delta E / T fitted by least squares in 1/T
+ *             (the paper plots log10; Delta E is the same, in energy units);
+ *             the extrapolated lines cross near the onset temperature
+ *             (the paper: T = 0.801 for S, 0.80 for beta Phi_r(0)).
+ *
+ * The inputs are flat arrays of equal length (one entry per particle and
+ * frame); flags are a Uint8Array (non-zero = rearranging) or booleans.
+ * Values that are not finite (e.g. S where the calibration denominator is
+ * not positive) are skipped and counted.
+ */
+import { lineFigure, type PlotlyFigure } from '../../plot/figure.ts';
+import { linearLeastSquares } from './caging-potential.ts';
+
+export interface Binning {
+  /** bin edges, bins + 1 increasing values */
+  edges: Float64Array;
+}
+
+/** Uniform bins over [lo, hi]. */
+export function uniformBins(lo: number, hi: number, bins: number): Binning {
+  if (!(hi > lo) || !(bins >= 1)) throw new Error(`uniformBins: need lo < hi and bins >= 1, got [${lo}, ${hi}], ${bins}`);
+  return { edges: Float64Array.from({ length: bins + 1 }, (_, k) => lo + ((hi - lo) * k) / bins) };
+}
+
+/** Uniform bins over the finite range of the values (the common default). */
+export function binsForValues(values: ArrayLike<number>, bins = 40): Binning {
+  let lo = Infinity, hi = -Infinity;
+  for (let k = 0; k < values.length; k++) { const v = values[k]; if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; } }
+  if (!(hi > lo)) throw new Error('binsForValues: need at least two distinct finite values');
+  const pad = (hi - lo) * 1e-9;
+  return uniformBins(lo - pad, hi + pad, bins);
+}
+
+function binOf(edges: Float64Array, v: number): number {
+  const nb = edges.length - 1;
+  if (!(v >= edges[0] && v <= edges[nb])) return -1;
+  let lo = 0, hi = nb;
+  while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (v >= edges[mid]) lo = mid; else hi = mid; }
+  return lo;
+}
+
+/** Counts per bin (values outside the edges or not finite are dropped). */
+export function histogramCounts(values: ArrayLike<number>, binning: Binning, mask?: ArrayLike<number | boolean>): Float64Array {
+  const c = new Float64Array(binning.edges.length - 1);
+  for (let k = 0; k < values.length; k++) {
+    if (mask && !mask[k]) continue;
+    const b = binOf(binning.edges, values[k]);
+    if (b >= 0) c[b]++;
+  }
+  return c;
+}
+
+/** Probability density of the values on the bins (integrates to 1 over the binned ones). */
+export function histogramDensity(values: ArrayLike<number>, binning: Binning, mask?: ArrayLike<number | boolean>): { x: Float64Array; p: Float64Array; total: number } {
+  const c = histogramCounts(values, binning, mask);
+  const e = binning.edges;
+  let total = 0;
+  for (const v of c) total += v;
+  const p = Float64Array.from(c, (v, k) => (total > 0 ? v / (total * (e[k + 1] - e[k])) : 0));
+  return { x: binCentres(binning), p, total };
+}
+
+export function binCentres(b: Binning): Float64Array {
+  return Float64Array.from({ length: b.edges.length - 1 }, (_, k) => 0.5 * (b.edges[k] + b.edges[k + 1]));
+}
+
+export interface RearrangementStatistics {
+  /** bin centres */
+  x: Float64Array;
+  edges: Float64Array;
+  /** P(X) over all, density */
+  pAll: Float64Array;
+  /** P(X | R), density over the rearranging */
+  pRearranging: Float64Array;
+  /** P_R(X) = N_R / N per bin (NaN where the bin is empty) */
+  pR: Float64Array;
+  /** N(X) and N_R(X) per bin */
+  count: Float64Array;
+  countRearranging: Float64Array;
+  /** position of the peak (mode) of P(X) */
+  peak: number;
+  /** fraction of the rearranging with X > peak, and with X < peak */
+  fractionAbovePeak: number;
+  fractionBelowPeak: number;
+  /** overall fraction of rearranging entries */
+  rearrangingFraction: number;
+  /** entries skipped for non-finite X */
+  skipped: number;
+  figure(): PlotlyFigure;
+}
+
+function flagArray(flags: ArrayLike<number | boolean>, n: number): Uint8Array {
+  if (flags.length !== n) throw new Error(`rearrangementStatistics: ${n} values but ${flags.length} rearrangement flags; give one flag per particle and frame`);
+  return Uint8Array.from({ length: n }, (_, k) => (flags[k] ? 1 : 0));
+}
+
+/**
+ * P(X), P(X|R), P_R(X) and the fraction of rearranging particles above the
+ * peak of P(X). Entries marked invalid are skipped like non-finite values.
+ */
+export interface RearrangementStatisticsOptions {
+  /** bins of X; default 40 uniform bins over the finite values (give the same bins at every T for arrheniusAnalysis) */
+  binning?: Binning;
+  /** name of X in the figure, default 'S' */
+  name?: string;
+  /** entries to use (non-zero), e.g. `valid` of rearrangementFlagsForRows; default all */
+  valid?: ArrayLike<number | boolean>;
+}
+
+export function rearrangementStatistics(valuesIn: ArrayLike<number>, flags: ArrayLike<number | boolean>, opts: RearrangementStatisticsOptions = {}): RearrangementStatistics {
+  const n = valuesIn.length;
+  const f = flagArray(flags, n);
+  if (opts.valid !== undefined && opts.valid.length !== n) throw new Error(`rearrangementStatistics: ${n} values but ${opts.valid.length} valid flags`);
+  const valid = opts.valid;
+  const values = valid === undefined ? valuesIn : Float64Array.from({ length: n }, (_, k) => (valid[k] ? valuesIn[k] : NaN));
+  const name = opts.name ?? 'S';
+  const bins = opts.binning ?? binsForValues(values);
+  const count = histogramCounts(values, bins);
+  const countR = histogramCounts(values, bins, f);
+  const all = histogramDensity(values, bins), rr = histogramDensity(values, bins, f);
+  let peakBin = 0;
+  for (let k = 1; k < count.length; k++) if (count[k] > count[peakBin]) peakBin = k;
+  const x = binCentres(bins);
+  const peak = x[peakBin];
+  let above = 0, below = 0, nR = 0, skipped = 0, finite = 0;
+  for (let k = 0; k < n; k++) {
+    const v = values[k];
+    if (!Number.isFinite(v)) { skipped++; continue; }
+    finite++;
+    if (!f[k]) continue;
+    nR++;
+    if (v > peak) above++; else if (v < peak) below++;
+  }
+  const pR = Float64Array.from(count, (c, k) => (c > 0 ? countR[k] / c : NaN));
+  return {
+    x, edges: bins.edges, pAll: all.p, pRearranging: rr.p, pR, count, countRearranging: countR, peak,
+    fractionAbovePeak: nR > 0 ? above / nR : NaN, fractionBelowPeak: nR > 0 ? below / nR : NaN,
+    rearrangingFraction: finite > 0 ? nR / finite : NaN, skipped,
+    figure: () => lineFigure([{ name: `P(${name})`, x, y: all.p }, { name: `P(${name}|R)`, x, y: rr.p }], { xTitle: name, yTitle: 'probability density' }),
+  };
+}
+
+/** One Arrhenius line ln P_R = ln P_0 - Delta E / T of one bin. */
+export interface ArrheniusLine {
+  /** bin centre */
+  x: number;
+  /** Delta E (energy units) and its standard error */
+  barrier: number;
+  barrierError: number;
+  /** P_0 (prefactor) */
+  prefactor: number;
+  /** temperatures used (where P_R > 0) */
+  points: number;
+}
+
+export interface ArrheniusAnalysis {
+  lines: ArrheniusLine[];
+  /** temperature where the extrapolated lines cross: median of the pairwise crossings (NaN with < 2 lines) */
+  crossingTemperature: number;
+  /** all pairwise crossings (temperatures; lines of equal slope skipped) */
+  pairCrossings: Float64Array;
+  /** collapse data: per line and temperature, Delta E / T and P_R / P_0 (the paper's inset of Fig. 5b) */
+  collapse: { x: number; barrierOverT: number; ratio: number; temperature: number }[];
+  figure(): PlotlyFigure;
+}
+
+export interface ArrheniusOptions {
+  /** least temperatures with P_R > 0 for a bin to get a line (default: all of them) */
+  minTemperatures?: number;
+  /** least particles in a bin at every used temperature (default 10) */
+  minCount?: number;
+}
+
+/**
+ * Arrhenius fits of P_R(X) across temperatures on a common binning (pass the
+ * same `binning` to rearrangementStatistics at each T). stats[t] belongs to
+ * temperatures[t]. Bins are fitted where each temperature has at least
+ * minCount particles and P_R > 0.
+ */
+export function arrheniusAnalysis(temperatures: ArrayLike<number>, stats: readonly Pick<RearrangementStatistics, 'x' | 'pR' | 'count'>[], opts: ArrheniusOptions = {}): ArrheniusAnalysis {
+  const nT = temperatures.length;
+  if (stats.length !== nT) throw new Error(`arrheniusAnalysis: ${nT} temperatures but ${stats.length} statistics`);
+  if (nT < 2) throw new Error('arrheniusAnalysis: need at least 2 temperatures');
+  const nb = stats[0].x.length;
+  for (const s of stats) if (s.x.length !== nb) throw new Error('arrheniusAnalysis: all temperatures must use the same binning');
+  const minT = opts.minTemperatures ?? nT, minCount = opts.minCount ?? 10;
+  const lines: ArrheniusLine[] = [];
+  const intercepts: number[] = [];
+  for (let b = 0; b < nb; b++) {
+    const xs: number[] = [], ys: number[] = [];
+    for (let t = 0; t < nT; t++) {
+      const p = stats[t].pR[b];
+      if (stats[t].count[b] >= minCount && p > 0) { xs.push(1 / temperatures[t]); ys.push(Math.log(p)); }
+    }
+    if (xs.length < Math.max(2, minT)) continue;
+    const fit = linearLeastSquares(xs, ys);
+    lines.push({ x: stats[0].x[b], barrier: -fit.slope, barrierError: fit.slopeError, prefactor: Math.exp(fit.intercept), points: xs.length });
+    intercepts.push(fit.intercept);
+  }
+  const cross: number[] = [];
+  for (let a = 0; a < lines.length; a++) {
+    for (let c = a + 1; c < lines.length; c++) {
+      const dE = lines[a].barrier - lines[c].barrier;
+      if (dE === 0) continue;
+      // ln P0a - Ea/T = ln P0c - Ec/T  ->  1/T = (ln P0a - ln P0c) / (Ea - Ec)
+      const invT = (intercepts[a] - intercepts[c]) / dE;
+      cross.push(1 / invT);
+    }
+  }
+  const sorted = [...cross].sort((p, q) => p - q);
+  const crossingTemperature = sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
+  const collapse: ArrheniusAnalysis['collapse'] = [];
+  for (const line of lines) {
+    const b = stats[0].x.indexOf(line.x);
+    for (let t = 0; t < nT; t++) {
+      const p = stats[t].pR[b];
+      if (p > 0) collapse.push({ x: line.x, barrierOverT: line.barrier / temperatures[t], ratio: p / line.prefactor, temperature: temperatures[t] });
+    }
+  }
+  return {
+    lines, crossingTemperature, pairCrossings: Float64Array.from(cross), collapse,
+    figure: () => lineFigure([{ name: 'Delta E', x: lines.map((l) => l.x), y: lines.map((l) => l.barrier), mode: 'lines+markers' }], { xTitle: 'S', yTitle: 'Delta E' }),
+  };
+}
+
+/** Rows of a per-particle per-frame table (e.g. LocalSoftnessResult): frame number and atom id. */
+export interface ParticleFrameRows {
+  frame: ArrayLike<number>;
+  id: ArrayLike<number>;
+}
+
+/** p_hop values laid out [frame * n + atom] with the atom ids of that layout (PhopResult of phop.ts). */
+export interface ParticleFrameValues {
+  n: number;
+  ids: ArrayLike<number>;
+  values: ArrayLike<number>;
+}
+
+/**
+ * Rearrangement flags of each row: p_hop(id, frame + frameOffset) > pc
+ * (frameOffset > 0 looks ahead: "particles about to rearrange"). `valid` is 0
+ * where p_hop is undefined (NaN at the window edges, frame out of range, id
+ * missing); pass it to rearrangementStatistics.
+ */
+export function rearrangementFlagsForRows(rows: ParticleFrameRows, phop: ParticleFrameValues, pc: number, frameOffset = 0): { flags: Uint8Array; valid: Uint8Array } {
+  const col = new Map<number, number>();
+  for (let i = 0; i < phop.n; i++) col.set(phop.ids[i], i);
+  const nFrames = Math.floor(phop.values.length / phop.n);
+  const m = rows.frame.length;
+  const flags = new Uint8Array(m), valid = new Uint8Array(m);
+  for (let r = 0; r < m; r++) {
+    const i = col.get(rows.id[r]);
+    const f = rows.frame[r] + frameOffset;
+    if (i === undefined || f < 0 || f >= nFrames) continue;
+    const p = phop.values[f * phop.n + i];
+    if (Number.isNaN(p)) continue;
+    valid[r] = 1;
+    flags[r] = p > pc ? 1 : 0;
+  }
+  return { flags, valid };
+}

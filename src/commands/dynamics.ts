@@ -1,0 +1,110 @@
+/**
+ * `glasslab dynamics TRAJ --frame-dt 0.05 --out dyn.csv`: self dynamics of
+ * a trajectory of unwrapped positions (src/analysis/dynamics.ts): MSD,
+ * non-Gaussian parameter alpha_2, overlap q(t) and F_s(k,t) for all atoms
+ * and per species, tau_alpha (q = 1/e), the alpha_2 peak time t* and the
+ * p_hop threshold p_c = MSD(t*) of Sharma et al., PRE 105, 065309 (2022)
+ * (length^2; see src/analysis/phop.ts for why).
+ *
+ * Also home of the trajectory options shared with `glasslab phop`: frame
+ * times come from --dt (timestep * dt), from the dump's ITEM: TIME, or from
+ * --frame-dt (equally spaced frames; the time between consecutive frames of
+ * the file, as in `glasslab vdos`, so with --every k the frames used are
+ * k x --frame-dt apart), in that order (src/analysis/frames.ts).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { selfDynamics, type SelfDynamicsResult } from '../analysis/dynamics/dynamics.ts';
+import { loadFrames, type TrajectoryFrames } from '../analysis/dynamics/frames.ts';
+import { phopThreshold } from '../analysis/dynamics/phop.ts';
+import { writeTextAtomic } from '../io/files.ts';
+import type { PlotlyFigure } from '../plot/figure.ts';
+import { defineCommand, UsageError, type RunContext } from './registry.ts';
+import { num, outputPath } from './common.ts';
+
+/** Options that say how to read a trajectory's frames and their times. */
+export const trajectoryOptions = {
+  frameDt: { type: 'number', min: 0, exclusiveMin: true, unit: 'time', summary: 'time between consecutive frames IN THE FILE (equally spaced frames; with --every k the frames used are k x this apart), when the dump has no ITEM: TIME and --dt is not given' },
+  dt: { type: 'number', min: 0, exclusiveMin: true, unit: 'time', summary: 'MD timestep: frame time = timestep * dt (linear or log-spaced dumps)' },
+  start: { type: 'integer', min: 0, summary: 'first frame to use (0-based)' },
+  stop: { type: 'integer', min: 1, summary: 'use frames below this index' },
+  every: { type: 'integer', min: 1, summary: 'use every k-th frame (with --frame-dt they are k x --frame-dt apart)' },
+} as const;
+
+/** Read the frames of a dump for a command, with progress. */
+export async function readTrajectoryFrames(
+  file: string, args: { frameDt?: number; dt?: number; start?: number; stop?: number; every?: number }, ctx: RunContext, command: string,
+): Promise<TrajectoryFrames> {
+  const abs = resolve(ctx.cwd, file);
+  if (!existsSync(abs)) throw new Error(`${file}: no such file`);
+  if (args.frameDt !== undefined && args.dt !== undefined) throw new UsageError(`${command}: give --frame-dt or --dt, not both`, command);
+  const progress = ctx.progress(`${command}: reading ${file}`, 1, 'frames');
+  try {
+    return await loadFrames(abs, {
+      frameDt: args.frameDt, dt: args.dt, start: args.start, stop: args.stop, step: args.every,
+      onFrame: (k, total) => progress.update(k, total),
+    });
+  } catch (e) {
+    // name the file as the user wrote it
+    if (e instanceof Error) e.message = e.message.split(abs).join(file);
+    throw e;
+  } finally {
+    progress.finish();
+  }
+}
+
+export interface DynamicsCommandResult {
+  dynamics: SelfDynamicsResult;
+  /** p_hop threshold MSD(t*) of all atoms (length^2) and the alpha_2 peak time */
+  pc: number;
+  tStar: number;
+  out: string;
+  figure(): PlotlyFigure;
+  figures(): ReturnType<SelfDynamicsResult['figures']>;
+  summary(): string;
+}
+
+export const dynamicsCommand = defineCommand({
+  name: 'dynamics',
+  summary: 'MSD, non-Gaussian parameter, overlap q(t) and F_s(k,t) of a trajectory, per species',
+  description: 'Writes t, msd, alpha2, q, Fs for all atoms, then msd_T, alpha2_T, q_T, Fs_T for each type T.\n' +
+    'alpha2 = d <dr^4> / ((d+2) <dr^2>^2) - 1; q = fraction with |dr| < a; Fs = <sin(k dr)/(k dr)> (3D),\n' +
+    '<J0(k dr)> (2D). Time origins: all frames (linear) or all frame pairs with the lag (log-spaced).\n' +
+    'Prints tau_alpha (q = 1/e), the alpha_2 peak time t* and p_c = MSD(t*) (sigma^2), the p_hop threshold.\n' +
+    'The dump needs unwrapped coordinates (xu yu zu) or image flags (ix iy iz).',
+  positionals: [{ name: 'traj', summary: 'LAMMPS dump (plain or .gz) with xu yu zu, or x y z ix iy iz' }],
+  options: {
+    ...trajectoryOptions,
+    a: { type: 'number', min: 0, exclusiveMin: true, default: 0.3, unit: 'length', summary: 'overlap cutoff a of q(t)' },
+    k: { type: 'number', min: 0, exclusiveMin: true, default: 7.25, unit: '1/length', summary: 'wave number of F_s(k,t) (7.25: first peak of S(q), KA at rho 1.2)' },
+    lags: { type: 'enum', choices: ['auto', 'all', 'log'], default: 'auto', summary: "lags of linear frames: every frame lag, or ~--points-per-decade per decade (auto: all up to 200 frames)" },
+    pointsPerDecade: { type: 'integer', min: 1, default: 10, summary: 'density of log lags' },
+    maxOrigins: { type: 'integer', min: 1, summary: 'at most this many time origins per lag (linear frames; default all)' },
+    out: { type: 'string', short: 'o', metavar: 'FILE', required: true, summary: 'CSV of the series (written atomically; never the input)' },
+  },
+  examples: ['prod.dump --frame-dt 0.05 --out dyn.csv', 'log.dump --dt 0.005 --out dyn.csv --k 7.2'],
+  async run(args, ctx): Promise<DynamicsCommandResult> {
+    const out = outputPath(args.out, ctx.cwd, [args.traj]);
+    const frames = await readTrajectoryFrames(args.traj, args, ctx, 'dynamics');
+    if (frames.nFrames < 2) throw new Error(`${args.traj}: dynamics needs at least 2 frames, the dump has ${frames.nFrames}`);
+    const dynamics = selfDynamics(frames, {
+      a: args.a, k: args.k, lags: args.lags === 'auto' ? undefined : args.lags,
+      pointsPerDecade: args.pointsPerDecade, maxOrigins: args.maxOrigins,
+    });
+    const { columns, rows } = dynamics.table();
+    await writeTextAtomic(out, [columns.join(','), ...rows.map((r) => r.map(num).join(','))].join('\n') + '\n');
+    const th = phopThreshold(dynamics);
+    ctx.print(`atoms ${frames.n}, frames ${frames.nFrames}, t_max ${num(frames.times[frames.nFrames - 1])}`);
+    for (const s of dynamics.series) {
+      ctx.print(`${s.label}: tau_alpha ${num(s.tauAlpha)}  alpha2_max ${num(s.alpha2Peak.alpha2)} at t* ${num(s.alpha2Peak.t)}  MSD(t*) ${num(s.alpha2Peak.msd)}`);
+    }
+    ctx.print(`alpha2_peak_time ${num(th.tStar)}`);
+    ctx.print(`p_c ${num(th.pc)} (MSD at the alpha_2 peak of all atoms, sigma^2)`);
+    if (!Number.isFinite(dynamics.get().tauAlpha)) ctx.note(`dynamics: q(t) of all atoms stays above 1/e up to t = ${num(dynamics.t[dynamics.t.length - 1])}: tau_alpha is longer than the trajectory`);
+    return {
+      dynamics, pc: th.pc, tStar: th.tStar, out,
+      figure: () => dynamics.figure(), figures: () => dynamics.figures(),
+      summary: () => `${dynamics.summary()}\np_c = ${th.pc} (t* = ${th.tStar})`,
+    };
+  },
+});

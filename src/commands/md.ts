@@ -1,0 +1,261 @@
+/**
+ * `glasslab md`: molecular dynamics of a model glass former with the built-in
+ * engine (velocity Verlet; Nose-Hoover chains for NVT/NPT, as LAMMPS
+ * `fix nve|nvt|npt`). Options are engine-neutral (DESIGN.md, "Scale-out") so
+ * that a LAMMPS engine can later run the same command.
+ *
+ * Without --init the start is a random non-overlapping configuration of the
+ * model's composition at the requested density (src/system/random-config.ts)
+ * with Maxwell-Boltzmann velocities at --temp. With --init the file's
+ * velocities are used when it has them, otherwise they are drawn at --temp.
+ * --resume continues a checkpointed run (pass the same ensemble options;
+ * runMd checks that the integrator parameters match the checkpoint).
+ *
+ * stdout: thermo lines (full double precision); stderr: progress.
+ */
+import { resolve } from 'node:path';
+import { createForceProvider } from '../core/force-provider.ts';
+import { DumpWriter } from '../io/lammps-dump.ts';
+import { writeTextAtomic } from '../io/files.ts';
+import { writeSystem } from '../io/index.ts';
+import { loadCheckpoint } from '../md/checkpoint.ts';
+import type { Integrator } from '../md/integrator.ts';
+import { npt, nvt } from '../md/nose-hoover-integrator.ts';
+import { nve } from '../md/nve.ts';
+import { dumpObserver, type Observer, type ThermoRow } from '../md/observers.ts';
+import { runMd, type RunResult } from '../md/run.ts';
+import type { MdState } from '../md/state.ts';
+import { getUnits, type Units } from '../util/units.ts';
+import { initVelocities } from '../md/velocities.ts';
+import { cloneSystem, type System } from '../system/system.ts';
+import { randomConfiguration } from '../system/random-config.ts';
+import { defineCommand, UsageError, type ParsedArgs, type RunContext } from './registry.ts';
+import { loadModel, modelOptions, num, outputPath, readInput, type LoadedModel } from './common.ts';
+
+const mdOptions = {
+  ...modelOptions,
+  init: { type: 'string', metavar: 'FILE', summary: 'start from this configuration (data, dump or xyz) instead of a random one' },
+  resume: { type: 'string', metavar: 'FILE', summary: 'continue the run saved in this checkpoint (pass the same ensemble options)' },
+  n: { type: 'integer', min: 2, default: 4000, summary: 'number of atoms of a random start' },
+  density: { type: 'number', min: 0, exclusiveMin: true, unit: 'length^-dim', summary: "number density of a random start; default: the model's usual (1.2 for ka)" },
+  dim: { type: 'integer', min: 2, max: 3, summary: "dimension of a random start; default: the model's" },
+  seed: { type: 'integer', default: 1, summary: 'random seed (configuration and velocities)' },
+  ensemble: { type: 'enum', choices: ['nve', 'nvt', 'npt'], default: 'nvt', summary: 'ensemble' },
+  temp: { type: 'number', min: 0, unit: 'eps/kB (lj) or K (metal)', summary: 'initial velocities and thermostat target' },
+  tempFinal: { type: 'number', min: 0, unit: 'eps/kB or K', summary: 'thermostat target at the end (linear ramp, LAMMPS Tstop); default --temp' },
+  pressure: { type: 'number', unit: 'eps/sigma^d (lj) or bar (metal)', summary: 'barostat target (npt)' },
+  pressureFinal: { type: 'number', unit: 'eps/sigma^d or bar', summary: 'barostat target at the end (npt ramp); default --pressure' },
+  tdamp: { type: 'number', min: 0, exclusiveMin: true, unit: 'time', summary: 'thermostat damping time; default 100 dt' },
+  pdamp: { type: 'number', min: 0, exclusiveMin: true, unit: 'time', summary: 'barostat damping time; default 1000 dt' },
+  dt: { type: 'number', min: 0, exclusiveMin: true, unit: 'tau (lj) or ps (metal)', summary: "timestep; default 0.005 (lj), 0.001 (metal), or the checkpoint's with --resume" },
+  steps: { type: 'integer', min: 0, default: 10000, summary: 'number of steps' },
+  skin: { type: 'number', min: 0, unit: 'length', summary: 'Verlet-list skin; default 0.3 (lj), 1.0 (metal)' },
+  dump: { type: 'string', metavar: 'FILE', summary: 'LAMMPS dump of the trajectory (id type xu yu zu; .gz compresses)' },
+  every: { type: 'integer', min: 1, default: 100, summary: 'steps between dump frames' },
+  velocities: { type: 'boolean', summary: 'also dump velocities (vx vy vz)' },
+  final: { type: 'string', metavar: 'FILE', summary: 'write the final configuration (data file with velocities, or by extension)' },
+  thermo: { type: 'integer', min: 0, default: 1000, summary: 'steps between thermo lines on stdout (0: first and last only)' },
+  thermoCsv: { type: 'string', metavar: 'FILE', summary: 'also write the thermo rows to this CSV' },
+  checkpoint: { type: 'string', metavar: 'FILE', summary: 'write a checkpoint here (every --checkpoint-every steps, on interrupt and at the end)' },
+  checkpointEvery: { type: 'integer', min: 1, default: 10000, summary: 'steps between checkpoints' },
+} as const;
+
+const mdPositionals = [] as const;
+
+export type MdArgs = ParsedArgs<typeof mdOptions, typeof mdPositionals>;
+
+export interface MdResult {
+  /** final step number */
+  step: number;
+  stepsDone: number;
+  aborted: boolean;
+  wallSeconds: number;
+  stepsPerSecond: number;
+  thermo: ThermoRow[];
+  /** the final state (positions, velocities, forces, thermostat chains) */
+  state: MdState;
+}
+
+export const mdCommand = defineCommand({
+  name: 'md',
+  summary: 'molecular dynamics (NVE, NVT, NPT) of a model glass former',
+  description: 'Velocity Verlet with Nose-Hoover chains (LAMMPS fix nve/nvt/npt conventions). Without --init,\n' +
+    "starts from a random non-overlapping configuration of the model's composition (ka 80:20, ipl 50:50).\n" +
+    'Thermo lines go to stdout, progress to stderr. Output files appear only when complete.',
+  positionals: mdPositionals,
+  options: mdOptions,
+  examples: [
+    '--model ka --n 4000 --density 1.2 --temp 0.8 --steps 10000 --dump traj.dump --every 100',
+    '--init liquid.data --ensemble nvt --temp 0.8 --temp-final 0.3 --steps 100000 --final glass.data',
+  ],
+  interruptible: true,
+  run: runMdCommand,
+});
+
+const THERMO_COLUMNS = ['Step', 'Time', 'Temp', 'PotEng', 'KinEng', 'TotEng', 'Press', 'Volume', 'Conserved'] as const;
+
+function thermoValues(r: ThermoRow): number[] {
+  return [r.step, r.time, r.T, r.PE, r.KE, r.Etot, r.P, r.volume, r.conserved];
+}
+
+/**
+ * One thermo line on stdout, for reading: right-aligned columns, 10
+ * significant digits (as LAMMPS' thermo output, which is also rounded).
+ * `--thermo-csv` keeps every value at full double precision.
+ */
+function thermoLine(cells: readonly (string | number)[]): string {
+  return cells.map((c, k) => {
+    const text = typeof c === 'string' ? c : k === 0 ? String(c) : String(Number(c.toPrecision(10)));
+    return text.padStart(k === 0 ? 8 : 17);
+  }).join(' ');
+}
+
+/** The `md` command's work, shared with `demo`. */
+export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdResult> {
+  const model = loadModel(args.model, args.potential, ctx.cwd);
+  const units = getUnits(model.potential.units);
+  if (args.init !== undefined && args.resume !== undefined) {
+    throw new UsageError('md: give either --init or --resume, not both', 'md');
+  }
+  const inputs = [args.init, args.resume];
+  const outs = {
+    dump: args.dump === undefined ? undefined : outputPath(args.dump, ctx.cwd, inputs, '--dump'),
+    final: args.final === undefined ? undefined : outputPath(args.final, ctx.cwd, inputs, '--final'),
+    thermoCsv: args.thermoCsv === undefined ? undefined : outputPath(args.thermoCsv, ctx.cwd, inputs, '--thermo-csv'),
+    // a checkpoint may overwrite the checkpoint it resumed from
+    checkpoint: args.checkpoint === undefined ? undefined : outputPath(args.checkpoint, ctx.cwd, [args.init], '--checkpoint'),
+  };
+
+  // cheap checks first: the checkpoint (for its dt) and the integrator options, then the start
+  const resumed = args.resume === undefined ? undefined : loadCheckpoint(resolve(ctx.cwd, args.resume));
+  if (resumed && resumed.units.name !== units.name) {
+    throw new Error(`--resume ${args.resume}: the checkpoint is in ${resumed.units.name} units but model '${model.name}' uses ${units.name}`);
+  }
+  const dt = args.dt ?? resumed?.dt ?? units.defaultDt;
+  const integrator = makeIntegrator(args, dt);
+  const sys = resumed ? resumed.sys : await startingSystem(args, model, units, ctx);
+  const start: System | MdState = resumed ?? sys;
+  const provider = createForceProvider(model.potential, args.skin === undefined ? {} : { skin: args.skin });
+
+  const observers: Observer[] = [];
+  let dump: DumpWriter | undefined;
+  let pending: Promise<void> = Promise.resolve();
+  let dumpError: unknown;
+  if (outs.dump !== undefined) {
+    const writer = new DumpWriter(outs.dump, { velocities: args.velocities, time: true });
+    dump = writer;
+    // frames are live views of the running state: copy, then write in order
+    observers.push(dumpObserver(args.every, (frame) => {
+      if (dumpError !== undefined) throw dumpError;
+      const snap = cloneSystem(frame.system);
+      snap.timestep = frame.step;
+      snap.time = frame.time;
+      pending = pending.then(() => writer.write(snap)).catch((e: unknown) => { dumpError = e; });
+    }));
+  }
+
+  ctx.print(`# glasslab md: ${sys.n} atoms, model ${model.name} (${units.name} units), ${integrator.name}, dt ${num(dt)}, ${args.steps} steps`);
+  ctx.print(thermoLine(THERMO_COLUMNS));
+  const progress = ctx.progress('md', args.steps, 'steps');
+  let result: RunResult;
+  try {
+    result = await runMd(start, provider, {
+      integrator, dt, steps: args.steps, units,
+      thermoEvery: args.thermo,
+      onThermo: (row) => ctx.print(thermoLine(thermoValues(row))),
+      observers,
+      signal: ctx.signal,
+      onProgress: (p) => progress.update(p.done, p.total),
+      checkpoint: outs.checkpoint === undefined ? undefined : { path: outs.checkpoint, every: args.checkpointEvery },
+    });
+    await pending;
+    if (dumpError !== undefined) throw dumpError;
+    await dump?.close();
+  } catch (e) {
+    progress.finish();
+    await pending.catch(() => {});
+    await dump?.abort();
+    throw e;
+  }
+  progress.finish();
+
+  if (outs.thermoCsv !== undefined) {
+    const lines = [THERMO_COLUMNS.join(','), ...result.thermo.map((r) => thermoValues(r).map(num).join(','))];
+    await writeTextAtomic(outs.thermoCsv, lines.join('\n') + '\n');
+  }
+  if (outs.final !== undefined && !result.aborted) {
+    const fin = result.state.sys;
+    fin.timestep = result.state.step;
+    await writeSystem(outs.final, fin, { velocities: true });
+  }
+  const sps = result.wallSeconds > 0 ? result.stepsDone / result.wallSeconds : 0;
+  ctx.note(`md: ${result.stepsDone} steps in ${result.wallSeconds.toFixed(2)} s (${sps.toFixed(1)} steps/s)`);
+  if (result.aborted) {
+    throw new Error(`stopped at step ${result.state.step}${outs.dump ? `; the dump holds the frames up to there` : ''}${outs.checkpoint ? `; checkpoint written to ${args.checkpoint} (continue with --resume)` : ''}`);
+  }
+  return {
+    step: result.state.step, stepsDone: result.stepsDone, aborted: result.aborted, wallSeconds: result.wallSeconds,
+    stepsPerSecond: sps, thermo: result.thermo, state: result.state,
+  };
+}
+
+function makeIntegrator(args: MdArgs, dt: number): Integrator {
+  const need = (v: number | undefined, opt: string): number => {
+    if (v === undefined) throw new UsageError(`md: --ensemble ${args.ensemble} needs ${opt}`, 'md');
+    return v;
+  };
+  switch (args.ensemble) {
+    case 'nve':
+      for (const [v, o] of [[args.tempFinal, '--temp-final'], [args.pressure, '--pressure'], [args.tdamp, '--tdamp'], [args.pdamp, '--pdamp']] as const) {
+        if (v !== undefined) throw new UsageError(`md: ${o} has no effect with --ensemble nve; use nvt or npt`, 'md');
+      }
+      return nve();
+    case 'nvt': {
+      if (args.pressure !== undefined || args.pdamp !== undefined) throw new UsageError('md: --pressure/--pdamp need --ensemble npt', 'md');
+      const T = need(args.temp, '--temp');
+      return nvt({ Tstart: T, Tstop: args.tempFinal ?? T, Tdamp: args.tdamp ?? 100 * dt });
+    }
+    case 'npt': {
+      const T = need(args.temp, '--temp');
+      const P = need(args.pressure, '--pressure');
+      return npt({
+        Tstart: T, Tstop: args.tempFinal ?? T, Tdamp: args.tdamp ?? 100 * dt,
+        Pstart: P, Pstop: args.pressureFinal ?? P, Pdamp: args.pdamp ?? 1000 * dt,
+      });
+    }
+  }
+}
+
+async function startingSystem(args: MdArgs, model: LoadedModel, units: Units, ctx: RunContext): Promise<System> {
+  let sys: System;
+  if (args.init !== undefined) {
+    for (const [v, o] of [[args.density, '--density'], [args.dim, '--dim']] as const) {
+      if (v !== undefined) throw new UsageError(`md: ${o} applies to a random start; it cannot be combined with --init`, 'md');
+    }
+    sys = await readInput(args.init, model, ctx.cwd);
+    if (sys.velocities) {
+      ctx.note(`md: using the velocities stored in ${args.init}`);
+      return sys;
+    }
+  } else {
+    const defaults = model.defaults;
+    const density = args.density ?? defaults?.numberDensity;
+    const dim = args.dim ?? defaults?.dim ?? (model.potential.kind === 'pair' ? model.potential.dim : 3) ?? 3;
+    if (density === undefined || !defaults) {
+      throw new UsageError(`md: model '${model.name}' has no usual composition/density; start from a file with --init`, 'md');
+    }
+    const modelDim = model.potential.kind === 'pair' ? model.potential.dim : 3;
+    if (modelDim !== undefined && dim !== modelDim) {
+      throw new UsageError(`md: model '${model.name}' is defined in ${modelDim}D; --dim ${dim} does not fit`, 'md');
+    }
+    sys = randomConfiguration({
+      n: args.n, density, dim: dim as 2 | 3, composition: defaults.composition,
+      typeMasses: model.potential.typeMasses, seed: args.seed,
+    });
+  }
+  if (args.temp === undefined) {
+    throw new UsageError('md: --temp is needed to draw the initial velocities', 'md');
+  }
+  initVelocities(sys, args.temp, args.seed, units);
+  return sys;
+}

@@ -1,0 +1,66 @@
+/**
+ * `glasslab minimize FILE --model ka --out min.data`: energy minimisation to
+ * the inherent structure (FIRE, conjugate gradient, or FIRE then CG;
+ * src/minimize). Converged means max_i |F_i| < ftol at the returned
+ * configuration. The progress bar shows log10 progress of the largest force
+ * from its start value towards ftol.
+ */
+import { createForceProvider } from '../core/force-provider.ts';
+import { writeSystem } from '../io/index.ts';
+import { minimize, type MinimizeResult } from '../minimize/minimize.ts';
+import { getUnits } from '../util/units.ts';
+import { defineCommand } from './registry.ts';
+import { loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
+
+export const minimizeCommand = defineCommand({
+  name: 'minimize',
+  summary: 'relax a configuration to its inherent structure (FIRE / conjugate gradient)',
+  description: 'Writes the relaxed configuration (format by extension: .data, .dump, .xyz) and prints the\n' +
+    'energy, the largest remaining force and the iteration count. Exit code 1 when not converged\n' +
+    '(the last configuration is still written).',
+  positionals: [{ name: 'file', summary: 'configuration: LAMMPS data, dump (first frame) or extended XYZ' }],
+  options: {
+    ...modelOptions,
+    method: { type: 'enum', choices: ['fire', 'cg', 'fire+cg'], default: 'fire+cg', summary: 'minimiser: FIRE 2.0, Polak-Ribiere CG, or FIRE then CG' },
+    ftol: { type: 'number', min: 0, exclusiveMin: true, default: 1e-10, unit: 'energy/length', summary: 'stop when the largest per-atom force is below this' },
+    maxIter: { type: 'integer', min: 1, default: 100000, summary: 'iteration budget (FIRE steps + CG line searches)' },
+    out: { type: 'string', short: 'o', metavar: 'FILE', required: true, summary: 'relaxed configuration (written atomically; never the input)' },
+  },
+  examples: ['liquid.data --model ka --ftol 1e-10 --out min.data'],
+  async run(args, ctx): Promise<MinimizeResult> {
+    const model = loadModel(args.model, args.potential, ctx.cwd);
+    const out = outputPath(args.out, ctx.cwd, [args.file]);
+    const sys = await readInput(args.file, model, ctx.cwd);
+    const provider = createForceProvider(model.potential);
+    // done = percentage of the way from log10 F0 down to log10 ftol
+    const progress = ctx.progress('minimize (max force, log scale)', 100, '%');
+    let f0: number | undefined;
+    const span = (f: number) => Math.log10(f0! / args.ftol);
+    let result: MinimizeResult;
+    try {
+      result = minimize(sys, provider, {
+        method: args.method, ftol: args.ftol, maxIter: args.maxIter, signal: ctx.signal,
+        onProgress: (p) => {
+          f0 ??= p.maxForce;
+          const frac = f0 > args.ftol ? 1 - Math.log10(p.maxForce / args.ftol) / span(f0) : 1;
+          progress.update(Math.floor(100 * Math.min(1, Math.max(0, frac))));
+        },
+      });
+      // the minimiser reports progress every few iterations, not at the one
+      // that converged: the bar would end below 100% and read as stopped
+      if (result.converged) progress.update(100);
+    } finally {
+      progress.finish();
+    }
+    await writeSystem(out, result.system);
+    const e = getUnits(model.potential.units).label.energy;
+    ctx.print(`pe ${num(result.energy)} ${e}`);
+    ctx.print(`pe/atom ${num(result.energy / result.system.n)} ${e}`);
+    ctx.print(`max_force ${num(result.maxForce)}`);
+    ctx.print(`iterations ${result.iterations} (force calls ${result.forceCalls})`);
+    if (!result.converged) {
+      throw new Error(`not converged (${result.reason ?? 'unknown reason'}): max force ${result.maxForce.toExponential(3)} > ftol ${args.ftol}; the last configuration was written to ${args.out}`);
+    }
+    return result;
+  },
+});

@@ -1,0 +1,104 @@
+/**
+ * `glasslab shear FILE --model ipl2d --strain-step 1e-4 --events N --out events.csv`:
+ * athermal quasistatic simple shear (src/minimize/aqs.ts) until N
+ * irreversible plastic events, located at the particle with the largest
+ * non-affine displacement (src/analysis/plastic-events.ts).
+ *
+ * events.csv: event,strain,stress_before,stress_after,energy_drop,x,y[,z],atom_id
+ * - strain: the strain of the first minimum after the drop (the instability
+ *   lies within one strain step below it);
+ * - stress_*: sigma_xy = -W_xy / V at the minima before and after the drop
+ *   (energy/length^dim, positive when the solid resists the shear);
+ * - energy_drop: U(before) - U(after), total potential energy;
+ * - x,y[,z]: the located particle's position in the unsheared input
+ *   (relaxed at strain 0), the frame of the soft-spot maps; atom_id its id.
+ * --stress-strain FILE writes step,strain,stress,energy,event per step
+ * (event: the ordinal of the event observed at that step, else 0).
+ */
+import { createForceProvider } from '../core/force-provider.ts';
+import { writeTextAtomic } from '../io/files.ts';
+import { aqsShear, type AqsResult } from '../protocols/aqs.ts';
+import type { PlotlyFigure } from '../plot/figure.ts';
+import { defineCommand, UsageError } from './registry.ts';
+import { loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
+
+export interface ShearCommandResult extends AqsResult {
+  out: string;
+  stressStrainOut?: string;
+  /** the stress-strain curve with the events marked (also `figure()`) */
+  stressStrainFigure: PlotlyFigure;
+}
+
+export const shearCommand = defineCommand({
+  name: 'shear',
+  summary: 'athermal quasistatic simple shear: stress-strain curve and located plastic events',
+  description: 'Shears the cell in the xy plane by --strain-step per step, minimising to --ftol at each step,\n' +
+    'until --events irreversible plastic events (stress drops with a non-affine rearrangement) or\n' +
+    '--max-strain. Writes event,strain,stress_before,stress_after,energy_drop,x,y[,z],atom_id with the\n' +
+    'position of the particle with the largest non-affine displacement in the unsheared input.',
+  positionals: [{ name: 'file', summary: 'configuration (ideally an inherent structure): LAMMPS data, dump (first frame) or extended XYZ' }],
+  options: {
+    ...modelOptions,
+    strainStep: { type: 'number', min: 0, exclusiveMin: true, default: 1e-4, summary: 'shear strain increment per step' },
+    events: { type: 'integer', min: 1, default: 1, metavar: 'N', summary: 'stop after N irreversible plastic events' },
+    maxStrain: { type: 'number', min: 0, exclusiveMin: true, default: 1, summary: 'stop at this strain even with fewer events' },
+    ftol: { type: 'number', min: 0, exclusiveMin: true, default: 1e-10, unit: 'energy/length', summary: 'minimise each step until the largest per-atom force is below this' },
+    minDisplacement: { type: 'number', min: 0, exclusiveMin: true, unit: 'length', summary: 'smallest rearrangement counted as an event (default 0.05 (V/N)^(1/d))' },
+    solver: { type: 'enum', choices: ['chord', 'minimize'], default: 'chord', summary: 'per-step relaxation: chord-Newton with the sparse Hessian (FIRE+CG fallback at events), or FIRE+CG only' },
+    reversibilityCheck: { type: 'boolean', default: true, summary: 'shear each drop back one step and count it only if it does not return' },
+    out: { type: 'string', short: 'o', metavar: 'FILE', required: true, summary: 'events CSV (written atomically; never the input)' },
+    stressStrain: { type: 'string', metavar: 'FILE', summary: 'also write step,strain,stress,energy,event per step to this CSV' },
+  },
+  examples: [
+    'glass.data --model ipl2d --strain-step 1e-4 --events 3 --out events.csv',
+    'glass.data --model ipl2d --events 5 --out events.csv --stress-strain curve.csv',
+  ],
+  async run(args, ctx): Promise<ShearCommandResult> {
+    const model = loadModel(args.model, args.potential, ctx.cwd);
+    const out = outputPath(args.out, ctx.cwd, [args.file]);
+    const curveOut = args.stressStrain === undefined ? undefined : outputPath(args.stressStrain, ctx.cwd, [args.file], '--stress-strain');
+    if (curveOut === out) throw new UsageError(`shear: --stress-strain and --out are the same file ${args.out}`, 'shear');
+    if (args.strainStep >= args.maxStrain) throw new UsageError(`shear: --strain-step ${args.strainStep} must be below --max-strain ${args.maxStrain}`, 'shear');
+    const sys = await readInput(args.file, model, ctx.cwd);
+    const provider = createForceProvider(model.potential);
+    const totalSteps = Math.round(args.maxStrain / args.strainStep);
+    const progress = ctx.progress(`shear (up to ${args.events} events)`, totalSteps, 'steps');
+    let result: AqsResult;
+    try {
+      result = aqsShear(sys, provider, {
+        strainStep: args.strainStep, maxEvents: args.events, maxStrain: args.maxStrain, ftol: args.ftol,
+        checkReversibility: args.reversibilityCheck, solver: args.solver, signal: ctx.signal,
+        ...(args.minDisplacement !== undefined ? { minDisplacement: args.minDisplacement } : {}),
+        onStep: (s) => progress.update(s.step),
+      });
+    } finally {
+      progress.finish();
+    }
+    const d = result.dim;
+    const lines = [`event,strain,stress_before,stress_after,energy_drop,${d === 3 ? 'x,y,z' : 'x,y'},atom_id`];
+    for (const e of result.events) {
+      lines.push([e.ordinal, e.strainAfter, e.stressBefore, e.stressAfter, e.energyDrop, ...e.position, e.atomId].map(num).join(','));
+    }
+    await writeTextAtomic(out, lines.join('\n') + '\n');
+    if (curveOut !== undefined) {
+      const ev = new Map(result.events.map((e) => [e.step, e.ordinal]));
+      const rows = ['step,strain,stress,energy,event'];
+      for (const s of result.steps) rows.push([s.step, s.strain, s.stress, s.energy, ev.get(s.step) ?? 0].map(num).join(','));
+      await writeTextAtomic(curveOut, rows.join('\n') + '\n');
+    }
+    const last = result.steps.at(-1)!;
+    ctx.print(`atoms ${result.n}`);
+    ctx.print(`steps ${result.steps.length - 1} (strain ${num(last.strain)}, ${result.iterations} minimiser iterations, ${(result.elapsedMs / 1000).toFixed(1)} s)`);
+    ctx.print(`events ${result.events.length}${result.reversibleDrops.length ? ` (${result.reversibleDrops.length} reversible drops not counted)` : ''}`);
+    for (const e of result.events) {
+      ctx.print(`  event ${e.ordinal}: strain ${num(e.strainAfter)}, stress ${num(e.stressBefore)} -> ${num(e.stressAfter)}, atom ${e.atomId}`);
+    }
+    if (result.stopReason === 'maxStrain' && result.events.length < args.events) {
+      ctx.note(`shear: warning: reached --max-strain ${args.maxStrain} with ${result.events.length} of ${args.events} events`);
+    }
+    return {
+      ...result, out, stressStrainFigure: result.figure(),
+      ...(curveOut !== undefined ? { stressStrainOut: curveOut } : {}),
+    };
+  },
+});

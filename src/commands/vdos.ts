@@ -1,0 +1,170 @@
+/**
+ * `glasslab vdos TRAJ --frame-dt DT --band 0:0.6 [--band 11:12] --out softness.csv`:
+ * per-atom vibrational density of states from the velocities of an MD
+ * trajectory and the VDOS softness of Fan et al., PRB 105, 104112 (2022)
+ * (src/analysis/vdos.ts for the formulas, normalisations and units).
+ *
+ * Writes `id,type,S_<lo>_<hi>,...` (one column per band, sorted by id) and,
+ * with --spectra, `omega,total,type_1,...` (the MD-VDOS, sum of the per-atom
+ * D_i, and its per-type parts). Frequencies are angular (rad per time unit)
+ * unless --units cyclic. The dump is streamed in bounded memory (--memory).
+ * The returned result displays the total VDOS; `figures` also holds the
+ * per-atom spectra of the softest and hardest atoms (first band) and a
+ * softness map of a slab of thickness 2 through the middle of the box.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { writeTextAtomic } from '../io/files.ts';
+import { bandLabel, vdosFromDump, vdosSoftness, type VdosBand, type MdVdosResult } from '../analysis/vdos/vdos.ts';
+import { VDOS_NORMALIZATIONS, VDOS_WINDOWS } from '../analysis/vdos/spectra.ts';
+import type { VdosProgress } from '../analysis/vdos/stream.ts';
+import { atomSpectraFigure, softnessMapFigure, vdosSpectrumFigure } from '../analysis/vdos/figures.ts';
+import type { PlotlyFigure } from '../plot/figure.ts';
+import { Trajectory } from '../io/trajectory.ts';
+import { defineCommand, UsageError } from './registry.ts';
+import type { ProgressReporter } from '../display/progress.ts';
+import { num, outputPath } from './common.ts';
+
+export interface VdosCommandResult {
+  vdos: MdVdosResult;
+  bands: VdosBand[];
+  /** column names of the softness CSV after id,type */
+  labels: string[];
+  /** softness[b][i] as written (raw or scaled), atoms in id order */
+  softness: Float64Array[];
+  /** frequency of the largest total VDOS above omega = 0 */
+  peakOmega: number;
+  out: string;
+  spectraOut?: string;
+  figures: { total: PlotlyFigure; atoms: PlotlyFigure; map: PlotlyFigure };
+  figure(): PlotlyFigure;
+  summary(): string;
+}
+
+export const vdosCommand = defineCommand({
+  name: 'vdos',
+  summary: 'per-atom VDOS from MD velocities and the VDOS softness (Fan et al. 2022)',
+  description: 'Per-atom D_i(omega) = int C_i(t) e^{i omega t} dt from the velocity autocorrelation with time-origin\n' +
+    'averaging (Wiener-Khinchin on the zero-padded series); the MD-VDOS is sum_i D_i. For each --band lo:hi\n' +
+    '(half open, angular frequency by default) writes S(i) = sum over the band of D_i / sum_j D_j\n' +
+    '(Fan et al., PRB 105, 104112 (2022)); --scale mean divides by the system average (their Figs. 2c, 3d).\n' +
+    'The dump needs vx vy vz columns and evenly spaced frames; --frame-dt is the time between consecutive frames of the file (the frames used are --step x --frame-dt apart).',
+  positionals: [{ name: 'trajectory', summary: 'LAMMPS dump (plain or .gz) with id, type and vx vy vz columns' }],
+  options: {
+    frameDt: { type: 'number', min: 0, exclusiveMin: true, required: true, unit: 'time', metavar: 'DT', summary: 'time between consecutive frames IN THE FILE (e.g. dump interval x MD timestep, in tau for LJ); with --step k the frames used are k x this apart' },
+    band: { type: 'range', repeatable: true, summary: 'frequency band lo:hi of a softness column (default 0:0.6, the paper\'s omega_c)' },
+    out: { type: 'string', short: 'o', metavar: 'FILE', required: true, summary: 'softness CSV id,type,S_lo_hi,... (written atomically; never the input)' },
+    spectra: { type: 'string', metavar: 'FILE', summary: 'also write omega,total,type_1,... (the MD-VDOS) to this CSV' },
+    window: { type: 'enum', choices: VDOS_WINDOWS, default: 'none', summary: 'taper of the velocity series (none: the paper\'s estimator)' },
+    pad: { type: 'number', min: 1, default: 2, summary: 'zero padding: transform length = next power of two >= pad x frames' },
+    normalization: { type: 'enum', choices: VDOS_NORMALIZATIONS, default: 'atom', summary: 'atom: C_i(0) = 1 (paper, area pi per atom); none: <v(t).v(0)>; mass: m_i <v(t).v(0)>' },
+    scale: { type: 'enum', choices: ['none', 'mean'], default: 'none', summary: 'softness as the formula (none) or divided by its system average (mean)' },
+    units: { type: 'enum', choices: ['angular', 'cyclic'], default: 'angular', summary: 'frequency units of bands and spectra: rad per time unit, or cycles per time unit' },
+    start: { type: 'integer', min: 0, summary: 'first frame used (0-based)' },
+    stop: { type: 'integer', min: 1, summary: 'frames used stop before this one' },
+    step: { type: 'integer', min: 1, summary: 'use every step-th frame (the frame interval is then step x --frame-dt)' },
+    memory: { type: 'integer', min: 16, default: 512, unit: 'MiB', summary: 'velocity data held in memory; larger trajectories go through a temporary file' },
+    tmpDir: { type: 'string', metavar: 'DIR', summary: 'directory of the temporary file (default the system temp directory)' },
+  },
+  examples: [
+    'run.dump --frame-dt 0.02 --band 0:0.6 --band 11:12 --out softness.csv --spectra vdos.csv',
+    'run.dump.gz --frame-dt 0.02 --scale mean --out softness.csv',
+  ],
+  async run(args, ctx): Promise<VdosCommandResult> {
+    const input = resolve(ctx.cwd, args.trajectory);
+    if (!existsSync(input)) throw new Error(`${args.trajectory}: no such file`);
+    const bandRanges = args.band.length > 0 ? args.band : [{ lo: 0, hi: 0.6 }];
+    const bands: VdosBand[] = bandRanges.map(({ lo, hi }) => {
+      if (!(lo >= 0 && hi > lo)) throw new UsageError(`vdos: bad --band ${lo}:${hi}: need 0 <= lo < hi (e.g. --band 0:0.6)`, 'vdos');
+      return [lo, hi] as const;
+    });
+    const labels = bands.map(bandLabel);
+    if (new Set(labels).size !== labels.length) throw new UsageError(`vdos: the same --band is given twice (${labels.join(', ')})`, 'vdos');
+    const out = outputPath(args.out, ctx.cwd, [args.trajectory]);
+    const spectraOut = args.spectra === undefined ? undefined : outputPath(args.spectra, ctx.cwd, [args.trajectory], '--spectra');
+    if (spectraOut === out) throw new UsageError(`vdos: --spectra and --out are the same file ${args.out}`, 'vdos');
+    const frameDt = args.frameDt * (args.step ?? 1);
+
+    let bar: ProgressReporter | undefined, stage = '';
+    const onProgress: VdosProgress = (s, done, total) => {
+      if (s !== stage) {
+        bar?.finish();
+        stage = s;
+        bar = ctx.progress(s === 'read' ? 'vdos: reading velocities' : 'vdos: per-atom spectra', total, s === 'read' ? 'frames' : 'atoms');
+      }
+      bar!.update(done, total);
+    };
+    let r: MdVdosResult;
+    try {
+      r = await vdosFromDump(input, {
+        frameDt, bands, window: args.window, pad: args.pad, normalization: args.normalization, units: args.units,
+        start: args.start, stop: args.stop, step: args.step, memoryBudget: args.memory * 2 ** 20,
+        tmpDir: args.tmpDir === undefined ? undefined : resolve(ctx.cwd, args.tmpDir), onProgress,
+      });
+    } finally {
+      bar?.finish();
+    }
+    const softness = args.scale === 'mean' ? bands.map((b) => vdosSoftness(r, b, { scale: 'mean' })) : r.softness;
+
+    const rows = [['id', 'type', ...labels].join(',')];
+    for (let i = 0; i < r.n; i++) rows.push([r.ids[i], r.types[i], ...softness.map((s) => num(s[i]))].join(','));
+    await writeTextAtomic(out, rows.join('\n') + '\n');
+    if (spectraOut !== undefined) {
+      const lines = [['omega', 'total', ...r.byType.map(({ type }) => `type_${type}`)].join(',')];
+      for (let k = 0; k < r.omega.length; k++) lines.push([num(r.omega[k]), num(r.total[k]), ...r.byType.map(({ spectrum }) => num(spectrum[k]))].join(','));
+      await writeTextAtomic(spectraOut, lines.join('\n') + '\n');
+    }
+
+    let kPeak = 1;
+    for (let k = 1; k < r.total.length; k++) if (r.total[k] > r.total[kPeak]) kPeak = k;
+    const peakOmega = r.omega[kPeak];
+    const figures = await buildFigures(r, input, softness[0], labels[0], args.units, { start: args.start, stop: args.stop, step: args.step });
+    const unit = args.units === 'angular' ? 'rad/time' : '1/time';
+    const lines = [
+      `atoms ${r.n}`,
+      `frames ${r.frames} (frame interval ${num(frameDt)}, transform length ${r.paddedLength})`,
+      `frequency spacing ${num(r.dOmega)} ${unit}, Nyquist ${num(r.omega[r.omega.length - 1])} ${unit}`,
+      `peak of the total VDOS at ${num(peakOmega)} ${unit}`,
+      ...labels.map((l, b) => `${l}: mean ${num(mean(softness[b]))}, max ${num(Math.max(...softness[b]))}`),
+    ];
+    if (r.zeroAtoms > 0) ctx.note(`vdos: warning: ${r.zeroAtoms} atom(s) have zero velocity in every frame; their D_i is 0`);
+    for (const l of lines) ctx.print(l);
+    return {
+      vdos: r, bands, labels, softness, peakOmega, out, ...(spectraOut !== undefined ? { spectraOut } : {}), figures,
+      figure: () => figures.total,
+      summary: () => lines.join('\n'),
+    };
+  },
+});
+
+function mean(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s / a.length;
+}
+
+async function buildFigures(r: MdVdosResult, input: string, S: Float64Array, label: string, units: string,
+  range: { start?: number; stop?: number; step?: number }): Promise<VdosCommandResult['figures']> {
+  const xTitle = units === 'angular' ? 'omega [rad / time]' : 'nu [1 / time]';
+  // show frequencies up to where the total VDOS has fallen below 1e-3 of its peak
+  let top = 0, last = r.omega.length - 1;
+  for (let k = 0; k < r.total.length; k++) top = Math.max(top, r.total[k]);
+  while (last > 1 && r.total[last] < 1e-3 * top) last--;
+  const omegaMax = r.omega[Math.min(r.omega.length - 1, Math.ceil(last * 1.1))];
+  const total = vdosSpectrumFigure(r.omega, r.total, r.byType, { xTitle, omegaMax });
+  let soft = 0, hard = 0;
+  for (let i = 0; i < r.n; i++) {
+    if (S[i] > S[soft]) soft = i;
+    if (S[i] < S[hard]) hard = i;
+  }
+  const B = r.atomSpectra.values.length / r.n;
+  const row = (i: number) => r.atomSpectra.values.subarray(i * B, (i + 1) * B);
+  const atoms = atomSpectraFigure(r.atomSpectra.centers, [
+    { name: `softest (id ${r.ids[soft]}, ${label} = ${S[soft].toPrecision(3)})`, spectrum: row(soft) },
+    { name: `hardest (id ${r.ids[hard]}, ${label} = ${S[hard].toPrecision(3)})`, spectrum: row(hard) },
+  ], { xTitle, omegaMax });
+  const first = await new Trajectory(input, range).frame(0);
+  const m = mean(S);
+  const map = softnessMapFigure(first.positions, first.dim, Float64Array.from(S, (s) => (m > 0 ? s / m : s)), { colorTitle: `${label} / mean` });
+  return { total, atoms, map };
+}

@@ -1,0 +1,146 @@
+/**
+ * A trajectory stored in a LAMMPS dump file (plain or gzip), read lazily.
+ *
+ *   const traj = new Trajectory('run.dump.gz', { step: 10 });
+ *   for await (const frame of traj.frames()) { ... }   // one frame in memory
+ *   const n = await traj.count();                        // headers-only pass
+ *   const last = await traj.frame(-1);                   // random access
+ *
+ * A Trajectory is a view of the file's frames `start, start+step, ...` below
+ * `stop` (0-based file frame indices); `count`, `frame(k)` and `frames()`
+ * all refer to that selection. Random access uses an index of byte offsets
+ * built by one header scan on first need (24 bytes per frame, whatever the
+ * number of atoms); for gzip files there is no seeking, so `frame(k)`
+ * decompresses from the start, skipping the frames before k unparsed. The
+ * index is rebuilt if the file's size or modification time changes.
+ */
+import { promises as fsp } from 'node:fs';
+import { isGzipFile } from './files.ts';
+import {
+  normalizeRange, readDumpFrames, scanDump,
+  type DumpFrame, type DumpReadOptions, type FrameRange,
+} from './lammps-dump.ts';
+
+export interface TrajectoryOptions extends DumpReadOptions, FrameRange {}
+
+/** Compact index: frame start byte offsets, line numbers and timesteps. */
+interface FrameIndex {
+  count: number;
+  offsets: Float64Array;
+  lines: Float64Array;
+  timesteps: Float64Array;
+  /** file identity when indexed */
+  size: number;
+  mtimeMs: number;
+}
+
+export class Trajectory {
+  readonly path: string;
+  private readonly read: DumpReadOptions;
+  private readonly range: Required<FrameRange>;
+  private index: FrameIndex | null = null;
+  private gz: boolean | undefined;
+
+  constructor(path: string, opts: TrajectoryOptions = {}) {
+    this.path = path;
+    const { start, stop, step, ...read } = opts;
+    this.range = normalizeRange({ start, stop, step });
+    this.read = read;
+  }
+
+  /**
+   * Stream the selected frames (optionally a sub-range of the selection, in
+   * selection indices). Frames before the first wanted one are skipped
+   * unparsed, or sought past directly when the index is already built.
+   */
+  async *frames(sub: FrameRange = {}): AsyncGenerator<DumpFrame> {
+    const r = this.compose(sub);
+    if (r.stop <= r.start) return;
+    let seek;
+    if (r.start > 0 && this.index && !(await this.isGzip()) && (await this.indexFresh())) {
+      const ix = this.index;
+      if (r.start >= ix.count) return;
+      seek = { offset: ix.offsets[r.start], line: ix.lines[r.start], index: r.start };
+    }
+    yield* readDumpFrames(this.path, { ...this.read, ...r, seek });
+  }
+
+  /** Number of selected frames (one pass over the headers the first time). */
+  async count(): Promise<number> {
+    const total = (await this.ensureIndex()).count;
+    const { start, step } = this.range;
+    const stop = Math.min(this.range.stop, total);
+    return stop > start ? Math.ceil((stop - start) / step) : 0;
+  }
+
+  /** Timesteps of the selected frames (from the header index). */
+  async timesteps(): Promise<Float64Array> {
+    const ix = await this.ensureIndex();
+    const n = await this.count();
+    const out = new Float64Array(n);
+    for (let k = 0; k < n; k++) out[k] = ix.timesteps[this.range.start + k * this.range.step];
+    return out;
+  }
+
+  /** The k-th selected frame; negative k counts from the end (-1 = last). */
+  async frame(k: number): Promise<DumpFrame> {
+    if (!Number.isInteger(k)) throw new Error(`${this.path}: frame index must be an integer, got ${k}`);
+    const n = await this.count();
+    const kk = k < 0 ? n + k : k;
+    if (kk < 0 || kk >= n) throw new Error(`${this.path}: frame ${k} out of range; the trajectory has ${n} selected frames`);
+    const fi = this.range.start + kk * this.range.step;
+    const ix = this.index!;
+    const seek = (await this.isGzip()) ? undefined : { offset: ix.offsets[fi], line: ix.lines[fi], index: fi };
+    for await (const f of readDumpFrames(this.path, { ...this.read, start: fi, stop: fi + 1, seek })) return f;
+    throw new Error(`${this.path}: frame ${fi} listed in the index could not be read; was the file truncated?`);
+  }
+
+  /** Selection range composed with a sub-range of selection indices (file indices out). */
+  private compose(sub: FrameRange): Required<FrameRange> {
+    const s = normalizeRange(sub);
+    const { start, stop, step } = this.range;
+    return {
+      start: start + s.start * step,
+      stop: Math.min(stop, s.stop === Infinity ? Infinity : start + s.stop * step),
+      step: step * s.step,
+    };
+  }
+
+  private async isGzip(): Promise<boolean> {
+    return (this.gz ??= await isGzipFile(this.path));
+  }
+
+  private async indexFresh(): Promise<boolean> {
+    if (!this.index) return false;
+    const st = await fsp.stat(this.path);
+    return st.size === this.index.size && st.mtimeMs === this.index.mtimeMs;
+  }
+
+  private async ensureIndex(): Promise<FrameIndex> {
+    if (this.index && (await this.indexFresh())) return this.index;
+    const st = await fsp.stat(this.path);
+    let cap = 64;
+    let offsets = new Float64Array(cap), lines = new Float64Array(cap), timesteps = new Float64Array(cap);
+    let count = 0;
+    await scanDump(this.path, (loc) => {
+      if (count === cap) {
+        cap *= 2;
+        offsets = grow(offsets, cap);
+        lines = grow(lines, cap);
+        timesteps = grow(timesteps, cap);
+      }
+      offsets[count] = loc.offset;
+      lines[count] = loc.line;
+      timesteps[count] = loc.timestep;
+      count++;
+    });
+    this.index = { count, offsets, lines, timesteps, size: st.size, mtimeMs: st.mtimeMs };
+    return this.index;
+  }
+}
+
+function grow(a: Float64Array, cap: number): Float64Array {
+  const b = new Float64Array(cap);
+  b.set(a);
+  return b;
+}

@@ -1,0 +1,411 @@
+/**
+ * Athermal quasistatic (AQS) simple shear (Maloney & Lemaitre, PRE 74,
+ * 016118 (2006); the T = 0 protocol of Zylberg et al., PNAS 114, 7289
+ * (2017) for locating plastic events), in 2D and 3D.
+ *
+ * Each step shears the cell and the particles affinely in the xy plane
+ * (x moves proportionally to y): the LAMMPS tilt xy grows by dgamma ly at
+ * fixed fractional coordinates (LAMMPS `change_box all xy delta ... remap`,
+ * so dx_i = dgamma (y_i - ylo) in an orthogonal cell), then the energy is
+ * minimised at fixed cell (src/minimize, f64, max_i |F_i| < ftol, default
+ * 1e-10). Strain gamma = (xy - xy_0) / ly (engineering shear strain).
+ *
+ * Shear stress: sigma_xy = -W_xy / V with W the virial of the force provider
+ * (W_ab = sum_pairs r_ij,a F_ij,b, src/core/types.ts), V the volume (area in
+ * 2D): at a minimum sigma_xy = (1/V) dU/dgamma, positive when the sheared
+ * solid resists (LAMMPS reports pxy = +W_xy/V = -sigma_xy at T = 0).
+ *
+ * Solver of each step: with `solver: 'chord'` (the default when the
+ * provider knows its potential, as createForceProvider's does) the step is
+ * first relaxed by chord-Newton iterations x <- x + H0^+ F(x), H0 the sparse
+ * Hessian factorised (LDL^T, src/linalg) at an earlier minimum and kept
+ * while it converges fast (it is refactorised at the current point when
+ * the residual falls by less than 4x per iteration). H0 is positive
+ * definite, so the iteration is repelled by saddles (where H has a negative
+ * eigenvalue, I - H0^-1 H has one above 1): it converges only to a minimum
+ * of the current strain. When it fails (a negative pivot, growing forces, a
+ * correction longer than 0.1 length units, no convergence in CHORD_MAX_ITER
+ * iterations: a plastic event) the step is minimised from the predictor by
+ * src/minimize (FIRE+CG), which is also the solver of `solver: 'minimize'`.
+ * Both stop at max |F| < ftol; tests check they give the same curve and
+ * events. Measured on ipl2d N = 1600 (2 shared cores, bench/aqs-shear.ts):
+ * about 0.1-0.5 s per elastic step with 'chord' against about 25 s with
+ * FIRE+CG, whose iteration count (~500 per step) grows with the condition
+ * number of the glass Hessian.
+ *
+ * Tilt flip: when |xy| exceeds lx/2 the cell is replaced by the equivalent
+ * one with xy -/+ lx (same lattice of periodic images, as LAMMPS does with
+ * `flip yes`); positions stay, image flags are updated so that unwrapped
+ * coordinates stay continuous, and the energy is unchanged. `tiltFlip:
+ * 'refuse'` throws instead. The flip needs x periodic.
+ *
+ * Plastic events (src/analysis/plastic-events.ts): a step whose stress drops
+ * with a non-affine rearrangement is an event; unless `checkReversibility`
+ * is false it is sheared back by -dgamma and minimised, and counted only when
+ * it does not return (irreversible). It is located at the particle with the
+ * largest non-affine displacement; the D2min field is kept with it.
+ */
+import type { ForceProvider, ForceResult } from '../core/types.ts';
+import { assembleHessian } from '../core/hessian.ts';
+import { factorHessian, pseudoInverseSolve, type PinnedHessianFactor } from '../core/hessian-inverse.ts';
+import type { Potential } from '../potential/types.ts';
+import type { Box } from '../system/box.ts';
+import { cloneSystem, type System } from '../system/system.ts';
+import { minimize, type MinimizeOptions, type MinimizeResult } from '../minimize/minimize.ts';
+import { maxAtomForce } from '../minimize/common.ts';
+import {
+  affineShearDisplacement, isPlasticStep, locatePlasticEvent, nonAffineDisplacement, largestDisplacement,
+  resolveDetection, type PlasticDetectionOptions,
+} from '../analysis/plastic/plastic-events.ts';
+import { lineFigure, type PlotlyFigure } from '../plot/figure.ts';
+
+export interface AqsOptions extends PlasticDetectionOptions {
+  /** strain increment dgamma per step (default 1e-4) */
+  strainStep?: number;
+  /** stop after this many (irreversible) plastic events (default: no limit; then maxStrain must be finite) */
+  maxEvents?: number;
+  /** stop once the strain reaches this (default 1 when maxEvents is given, else required) */
+  maxStrain?: number;
+  /** minimisation tolerance max_i |F_i| at every step (energy/length, default 1e-10) */
+  ftol?: number;
+  /** further minimiser options (method, maxIter, ...) */
+  minimize?: Omit<MinimizeOptions, 'ftol' | 'signal' | 'onProgress'>;
+  /** what to do when |xy| > lx/2: 'flip' (default, as LAMMPS) or 'refuse' (throw) */
+  tiltFlip?: 'flip' | 'refuse';
+  /** shear each event back by -dgamma and keep it only if it does not return (default true) */
+  checkReversibility?: boolean;
+  /** D2min neighbourhood radius (length units, default 2.5 (V/N)^(1/d)) */
+  d2minCutoff?: number;
+  /**
+   * start of each step's minimisation: 'affine' (the affinely sheared last
+   * minimum) or 'secant' (default: plus the last step's non-affine
+   * displacement, when that step was elastic; a first-order predictor that
+   * leaves residual forces O(dgamma^2) instead of O(dgamma), so fewer
+   * minimiser iterations reach ftol; the minimum found is the same)
+   */
+  predictor?: 'affine' | 'secant';
+  /** 'chord' (default when the provider has a `potential`) or 'minimize' (module doc) */
+  solver?: 'chord' | 'minimize';
+  /** called after every minimised step */
+  onStep?: (step: AqsStep, events: number) => void;
+  signal?: AbortSignal;
+}
+
+/** One minimised step of the AQS run. */
+export interface AqsStep {
+  step: number;
+  strain: number;
+  /** sigma_xy = -W_xy / V (energy / length^dim) */
+  stress: number;
+  /** total potential energy */
+  energy: number;
+  /** max_i |F_i| after the minimisation */
+  maxForce: number;
+  /** minimiser iterations of this step */
+  iterations: number;
+}
+
+/** One irreversible plastic event. */
+export interface PlasticEvent {
+  /** ordinal number n (1 = first event) */
+  ordinal: number;
+  /** step index at which the drop was observed (the minimum after the drop) */
+  step: number;
+  /** strain of the last minimum before the drop; the instability lies in (strainBefore, strainAfter] */
+  strainBefore: number;
+  strainAfter: number;
+  stressBefore: number;
+  stressAfter: number;
+  /** U(before) - U(after) (energy units; positive when the energy dropped) */
+  energyDrop: number;
+  /** index (storage order) and id of the particle with the largest non-affine displacement */
+  atom: number;
+  atomId: number;
+  /** its |u| (length units) */
+  maxNonAffine: number;
+  /** its position in the unsheared start configuration (the frame of the soft-spot maps), length dim */
+  position: Float64Array;
+  /** its position just before the drop (lab frame of the sheared cell) */
+  positionAtEvent: Float64Array;
+  /** D2min per particle between the minima before and after (length^2) */
+  d2min: Float64Array;
+  /** index of the particle with the largest D2min */
+  d2minAtom: number;
+}
+
+/** A reversible drop that was not counted (returned to the pre-drop minimum when sheared back). */
+export interface ReversibleDrop {
+  step: number;
+  strainAfter: number;
+  stressBefore: number;
+  stressAfter: number;
+}
+
+export interface AqsResult {
+  dim: 2 | 3;
+  n: number;
+  strainStep: number;
+  /** per minimised step, step 0 being the relaxed start at strain 0 */
+  steps: AqsStep[];
+  events: PlasticEvent[];
+  reversibleDrops: ReversibleDrop[];
+  /** the relaxed start configuration (strain 0) */
+  start: System;
+  /** the last minimised configuration */
+  final: System;
+  /** why the run stopped */
+  stopReason: 'events' | 'maxStrain' | 'aborted';
+  /** number of tilt flips */
+  flips: number;
+  /** total minimiser iterations and wall time (ms) */
+  iterations: number;
+  elapsedMs: number;
+  /** stress-strain curve with the events marked (Plotly JSON) */
+  figure(): PlotlyFigure;
+}
+
+/** Shear stress sigma_xy = -W_xy / V of a force result (module doc). */
+export function shearStress(force: ForceResult, box: Box): number {
+  const wxy = box.dim === 2 ? force.virial[2] : force.virial[3];
+  return -wxy / box.volume;
+}
+
+/**
+ * Shear `sys` in place by the tilt change `deltaXy` (affine in the xy plane,
+ * see the module doc), flipping the tilt when it passes lx/2 unless refused.
+ * Returns true when the tilt was flipped.
+ */
+export function applyShear(sys: System, deltaXy: number, tiltFlip: 'flip' | 'refuse' = 'flip'): boolean {
+  const box = sys.box;
+  const dx = affineShearDisplacement(sys.positions, box, deltaXy);
+  const d = sys.dim;
+  for (let i = 0; i < sys.n; i++) sys.positions[i * d] += dx[i];
+  let xy = box.xy + deltaXy;
+  const lx = box.lengths[0];
+  let flipped = false;
+  if (Math.abs(xy) > lx / 2) {
+    if (tiltFlip === 'refuse') {
+      throw new Error(`AQS shear: the tilt xy = ${xy.toPrecision(6)} passed half the box length lx/2 = ${(lx / 2).toPrecision(6)} ` +
+        `(strain ${(xy / box.lengths[1]).toPrecision(4)}); use tiltFlip 'flip' (the LAMMPS convention) or a smaller maxStrain`);
+    }
+    if (!box.periodic[0]) throw new Error('AQS shear: the tilt passed lx/2 but x is not periodic, so the cell cannot be flipped');
+    const shift = Math.sign(xy);
+    xy -= shift * lx;
+    flipped = true;
+    // unwrapped = x + ix a + iy b: with b -> b - shift a, ix -> ix + shift iy keeps it
+    if (sys.images) for (let i = 0; i < sys.n; i++) sys.images[i * d] += shift * sys.images[i * d + 1];
+  }
+  sys.box = box.with({ tilt: { xy, xz: box.xz, yz: box.yz } });
+  sys.box.wrap(sys.positions, sys.images);
+  return flipped;
+}
+
+/** Chord-Newton iterations allowed per step before falling back to the minimiser. */
+const CHORD_MAX_ITER = 12;
+
+/**
+ * Chord-Newton relaxation of an AQS step (module doc). `relax` returns null
+ * when the step needs the minimiser.
+ */
+class ChordSolver {
+  private factor: PinnedHessianFactor | null = null;
+  factorizations = 0;
+  constructor(private readonly provider: ForceProvider, private readonly potential: Potential, private readonly ftol: number) {}
+
+  /** Factorise the Hessian at `sys`; null (and no factor kept) unless positive definite. */
+  private refactor(sys: System): boolean {
+    this.factorizations++;
+    const F = factorHessian(assembleHessian(sys, this.potential), sys);
+    this.factor = F.factor.negativePivots === 0 ? F : null;
+    return this.factor !== null;
+  }
+
+  relax(input: System, lastMinimum: System): MinimizeResult | null {
+    if (!this.factor && !this.refactor(lastMinimum)) return null;
+    const sys = cloneSystem(input);
+    const d = sys.dim;
+    let f = this.provider.compute(sys);
+    let fmax = maxAtomForce(f.forces, d);
+    let refactored = false;
+    for (let it = 0; it < CHORD_MAX_ITER; it++) {
+      if (fmax < this.ftol) {
+        const final = this.provider.compute(sys, { peratom: true });
+        return {
+          system: sys, energy: final.energy, peratomEnergy: final.peratomEnergy!, forces: final.forces,
+          maxForce: maxAtomForce(final.forces, d), iterations: it, forceCalls: it + 2, converged: true, stages: [],
+        };
+      }
+      const dx = pseudoInverseSolve(this.factor!, f.forces);
+      // a step longer than a tenth of a particle size is no longer a small correction: leave it to the minimiser
+      if (!(maxAtomForce(dx, d) < 0.1)) { this.factor = null; return null; }
+      for (let i = 0; i < dx.length; i++) sys.positions[i] += dx[i];
+      sys.box.wrap(sys.positions, sys.images);
+      f = this.provider.compute(sys);
+      const next = maxAtomForce(f.forces, d);
+      if (!(next < fmax)) { this.factor = null; return null; }
+      // slow contraction: the Hessian changed, refactorise here once (a negative pivot: leave it to the minimiser)
+      if (next > fmax / 4 && !refactored) {
+        refactored = true;
+        if (!this.refactor(sys)) return null;
+      }
+      fmax = next;
+    }
+    this.factor = null;
+    return null;
+  }
+}
+
+/** Tilt change taking `box` to the tilt `target`, up to whole box lengths lx (flips). */
+function reducedTiltChange(box: Box, target: number): number {
+  const lx = box.lengths[0], dxy = target - box.xy;
+  return dxy - lx * Math.round(dxy / lx);
+}
+
+/** Default maxStrain when only maxEvents is given. */
+const DEFAULT_MAX_STRAIN = 1;
+
+/**
+ * Run AQS simple shear from `input` (relaxed first at strain 0) until
+ * `maxEvents` irreversible plastic events or `maxStrain`. The input is not
+ * modified. Throws when a step does not minimise to ftol.
+ */
+export function aqsShear(input: System, provider: ForceProvider, opts: AqsOptions = {}): AqsResult {
+  const t0 = performance.now();
+  const dgamma = opts.strainStep ?? 1e-4;
+  if (!(dgamma > 0) || !Number.isFinite(dgamma)) throw new Error(`aqsShear: option strainStep must be a positive strain, got ${opts.strainStep}`);
+  const maxEvents = opts.maxEvents ?? Infinity;
+  if (!(maxEvents >= 1)) throw new Error(`aqsShear: option maxEvents must be >= 1, got ${opts.maxEvents}`);
+  const maxStrain = opts.maxStrain ?? (Number.isFinite(maxEvents) ? DEFAULT_MAX_STRAIN : NaN);
+  if (!(maxStrain > 0) || !Number.isFinite(maxStrain)) {
+    throw new Error(`aqsShear: give maxEvents or a finite positive maxStrain (got maxStrain ${opts.maxStrain})`);
+  }
+  if (input.dim !== 2 && input.dim !== 3) throw new Error(`aqsShear: dim must be 2 or 3, got ${input.dim}`);
+  const ftol = opts.ftol ?? 1e-10;
+  const tiltFlip = opts.tiltFlip ?? 'flip';
+  if (tiltFlip !== 'flip' && tiltFlip !== 'refuse') throw new Error(`aqsShear: option tiltFlip must be 'flip' or 'refuse', got '${String(tiltFlip)}'`);
+  const checkRev = opts.checkReversibility ?? true;
+  const predictor = opts.predictor ?? 'secant';
+  if (predictor !== 'affine' && predictor !== 'secant') throw new Error(`aqsShear: option predictor must be 'affine' or 'secant', got '${String(predictor)}'`);
+  const det = resolveDetection(input, opts);
+  const relax = (s: System, where: string): MinimizeResult => {
+    const r = minimize(s, provider, { ...opts.minimize, ftol, ...(opts.signal ? { signal: opts.signal } : {}) });
+    if (!r.converged && !opts.signal?.aborted) {
+      throw new Error(`aqsShear: the minimisation ${where} did not converge: max |F| = ${r.maxForce.toExponential(3)} > ftol = ${ftol} (${r.reason ?? 'unknown'}); loosen ftol, raise minimize.maxIter or shrink strainStep`);
+    }
+    return r;
+  };
+
+  const potential = (provider as { potential?: Potential }).potential;
+  const solver = opts.solver ?? (potential ? 'chord' : 'minimize');
+  if (solver !== 'chord' && solver !== 'minimize') throw new Error(`aqsShear: option solver must be 'chord' or 'minimize', got '${String(solver)}'`);
+  if (solver === 'chord' && !potential) throw new Error("aqsShear: solver 'chord' needs the potential: pass a provider from createForceProvider, or use solver 'minimize'");
+  const chord = solver === 'chord' ? new ChordSolver(provider, potential!, ftol) : null;
+  const first = relax(input, 'of the start configuration (strain 0)');
+  const start = first.system;
+  const ly = start.box.lengths[1];
+  const steps: AqsStep[] = [];
+  const events: PlasticEvent[] = [];
+  const reversibleDrops: ReversibleDrop[] = [];
+  let iterations = first.iterations, flips = 0;
+  const record = (step: number, strain: number, r: MinimizeResult): AqsStep => {
+    // the minimiser returns no virial: one more force call
+    const f = provider.compute(r.system);
+    const s: AqsStep = { step, strain, stress: shearStress(f, r.system.box), energy: r.energy, maxForce: r.maxForce, iterations: r.iterations };
+    steps.push(s);
+    opts.onStep?.(s, events.length);
+    return s;
+  };
+  let prev = record(0, 0, first);
+  let prevSys = start;
+  // non-affine displacement of the last step when it was elastic (the secant predictor), else null
+  let lastElastic: Float64Array | null = null;
+  let stopReason: AqsResult['stopReason'] = 'maxStrain';
+  for (let k = 1; ; k++) {
+    if (opts.signal?.aborted) { stopReason = 'aborted'; break; }
+    const strain = k * dgamma;
+    if (strain > maxStrain * (1 + 1e-12)) { stopReason = 'maxStrain'; break; }
+    const trial = cloneSystem(prevSys);
+    // tilt relative to the start, so that round-off does not accumulate over steps
+    if (applyShear(trial, reducedTiltChange(trial.box, start.box.xy + strain * ly), tiltFlip)) flips++;
+    if (predictor === 'secant' && lastElastic) {
+      for (let i = 0; i < lastElastic.length; i++) trial.positions[i] += lastElastic[i];
+      trial.box.wrap(trial.positions, trial.images);
+    }
+    const r = chord?.relax(trial, prevSys) ?? relax(trial, `at strain ${strain.toPrecision(6)} (step ${k})`);
+    iterations += r.iterations;
+    if (opts.signal?.aborted) { stopReason = 'aborted'; break; }
+    const cur = record(k, strain, r);
+    const u = nonAffineDisplacement(prevSys, r.system);
+    const { norm } = largestDisplacement(u, r.system.dim);
+    lastElastic = norm > det.minDisplacement ? null : u;
+    if (isPlasticStep(prev.stress, cur.stress, norm, det)) {
+      const irreversible = !checkRev || !returnsWhenReversed(prevSys, r.system, tiltFlip, det.minDisplacement, (s) => {
+        const back = chord?.relax(s, r.system) ?? relax(s, `of the reversibility check at step ${k}`);
+        iterations += back.iterations;
+        return back.system;
+      });
+      if (irreversible) {
+        const loc = locatePlasticEvent(prevSys, r.system, opts.d2minCutoff !== undefined ? { cutoff: opts.d2minCutoff } : {});
+        const d = start.dim, a = loc.atom;
+        events.push({
+          ordinal: events.length + 1, step: k,
+          strainBefore: prev.strain, strainAfter: cur.strain, stressBefore: prev.stress, stressAfter: cur.stress,
+          energyDrop: prev.energy - cur.energy,
+          atom: a, atomId: start.ids[a], maxNonAffine: loc.maxNonAffine,
+          position: start.positions.slice(a * d, a * d + d), positionAtEvent: prevSys.positions.slice(a * d, a * d + d),
+          d2min: loc.d2min, d2minAtom: loc.d2minAtom,
+        });
+      } else {
+        reversibleDrops.push({ step: k, strainAfter: cur.strain, stressBefore: prev.stress, stressAfter: cur.stress });
+      }
+    }
+    prev = cur;
+    prevSys = r.system;
+    if (events.length >= maxEvents) { stopReason = 'events'; break; }
+  }
+  const elapsedMs = performance.now() - t0;
+  const result: AqsResult = {
+    dim: start.dim, n: start.n, strainStep: dgamma, steps, events, reversibleDrops, start, final: prevSys,
+    stopReason, flips, iterations, elapsedMs,
+    figure: () => stressStrainFigure(result),
+  };
+  return result;
+}
+
+/**
+ * Irreversibility test: shear `after` back by -deltaXy, minimise it (through
+ * `relax`) and report whether it came back to `before` (every particle within
+ * `tolerance`, minimum image).
+ */
+function returnsWhenReversed(before: System, after: System, tiltFlip: 'flip' | 'refuse', tolerance: number,
+  relax: (s: System) => System): boolean {
+  const back = cloneSystem(after);
+  applyShear(back, reducedTiltChange(back.box, before.box.xy), tiltFlip);
+  const relaxed = relax(back);
+  // the same cell as `before` up to a flip: compare positions directly by minimum image
+  const d = before.dim, v = new Float64Array(d);
+  let m2 = 0;
+  for (let i = 0; i < before.n; i++) {
+    for (let k = 0; k < d; k++) v[k] = relaxed.positions[i * d + k] - before.positions[i * d + k];
+    before.box.minimumImage(v, 0);
+    let s = 0;
+    for (let k = 0; k < d; k++) s += v[k] * v[k];
+    if (s > m2) m2 = s;
+  }
+  return Math.sqrt(m2) <= tolerance;
+}
+
+/** Stress-strain curve of an AQS run with the plastic events marked and numbered. */
+export function stressStrainFigure(r: Pick<AqsResult, 'steps' | 'events' | 'dim'>): PlotlyFigure {
+  const strain = r.steps.map((s) => s.strain), stress = r.steps.map((s) => s.stress);
+  const fig = lineFigure([
+    { name: 'sigma_xy', x: strain, y: stress },
+    { name: 'plastic events', x: r.events.map((e) => e.strainBefore), y: r.events.map((e) => e.stressBefore), mode: 'markers' },
+  ], {
+    title: 'AQS simple shear', xTitle: 'strain gamma',
+    yTitle: r.dim === 2 ? 'shear stress sigma_xy [energy/length^2]' : 'shear stress sigma_xy [energy/length^3]',
+  });
+  // the ordinal n of each event on hover
+  fig.data[1].text = r.events.map((e) => `event ${e.ordinal}`);
+  return fig;
+}
