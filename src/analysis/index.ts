@@ -1,6 +1,6 @@
 /**
- * Structural and dynamical indicators of glasses, one module per indicator
- * (DESIGN.md: analyses are pure functions with typed results). Imported in
+ * Structural and dynamical indicators of glasses, one folder per family
+ * (ARCHITECTURE.md: analyses are pure functions with typed results). Imported in
  * notebooks as 'glasslab/analysis' and re-exported by the package entry.
  */
 export * from '../numeric/fft.ts';

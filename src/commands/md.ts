@@ -1,7 +1,7 @@
 /**
  * `glasslab md`: molecular dynamics of a model glass former with the built-in
  * engine (velocity Verlet; Nose-Hoover chains for NVT/NPT, as LAMMPS
- * `fix nve|nvt|npt`). Options are engine-neutral (DESIGN.md, "Scale-out") so
+ * `fix nve|nvt|npt`). Options are engine-neutral (ARCHITECTURE.md, "How data flows") so
  * that a LAMMPS engine can later run the same command.
  *
  * Without --init the start is a random non-overlapping configuration of the

@@ -1,12 +1,10 @@
-import type { ProgressReporter } from '../display/progress.ts';
-
 /**
- * The one declarative command registry (DESIGN.md, "One command registry").
+ * The one declarative command registry (ARCHITECTURE.md, "What glasslab is made of").
  *
  * A command is described once: name, summary, positional arguments, typed
  * options with defaults and units, and a `run(args, ctx)` returning a typed
  * result. Two thin front ends use it: the CLI (`glasslab md --n 4000`) and,
- * later, the Jupyter magics (`%md --n 4000`). Both call `parseArgs` on the
+ * the Jupyter magics (`%md --n 4000`). Both call `parseArgs` on the
  * tokens after the command name and `formatHelp` for `--help`, so the parser,
  * the error messages and the help text are the same everywhere.
  *
@@ -20,6 +18,7 @@ import type { ProgressReporter } from '../display/progress.ts';
  * naming the option, the bad value and what was expected, with a
  * "did you mean" for near misses.
  */
+import type { ProgressReporter } from '../display/progress.ts';
 
 // ---------------------------------------------------------------------------
 // Option and argument specifications

@@ -5,7 +5,7 @@
  * skin/2 or the cell changed, checks the configuration against the
  * potential at every rebuild, and runs a force kernel over the list.
  *
- * Precision (DESIGN.md principle 6):
+ * Precision (ARCHITECTURE.md, "Conventions"):
  * - 'f64' (default): the double-precision loops of ./forces-f64.ts over a
  *   half list. Needed for minimisation to tight tolerances, Hessians, LTE.
  * - 'f32': a gpu.js kernel over a full list, supplied through the `kernel`

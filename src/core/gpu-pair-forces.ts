@@ -35,7 +35,7 @@
  * energy relative error ~1e-7..6e-7. The error grows with the box edge: for
  * L/2 in [16, 32) expect ~6e-5. Good for finite-temperature MD and per-atom
  * statistics; NOT for minimisation to tight force tolerances,
- * Hessians or LTE: use the f64 path there (DESIGN.md, principle 6).
+ * Hessians or LTE: use the f64 path there (ARCHITECTURE.md, "Conventions").
  */
 import type { LjPairTable } from '../potential/lennard-jones.ts';
 import type { NeighborList } from '../neighbor/types.ts';

@@ -47,27 +47,8 @@
  * live in the WebAssembly memory, which cannot shrink: it is kept between
  * calls up to 512 MiB and dropped (workers stopped) after larger calls.
  *
- * Speed (bench/linalg-eigen.ts, 2-core EPYC VM shared with other jobs at
- * load 5-14, 2026-11-22, numpy 2.4.6 / OpenBLAS 0.3.31 eigh in the same
- * runs; wall times swung 2-5x between runs, process CPU times much less;
- * medians of 4-5 repetitions, 1 for n = 6000):
- *   n     wasm 1 thread (CPU s)   numpy 1 thread (CPU s)   ratio (CPU)  ratio (wall)
- *   1500  1.39-1.77 (warm)        0.79-0.91 (warm)         1.70         1.82
- *   1500  1.74-1.92 (cold)        0.79-0.99 (cold)         2.15-2.17    2.05-2.15
- *   3000  13.3-14.0 (cold)        9.0 (cold)               1.52         1.84
- *   6000  94.8 (cold)             63.0 (cold)              1.51         (2.7: load)
- * cold: the first call of a process (JIT warm-up of the TS parts, wasm
- * compilation, first growth of the wasm memory: 0.3-0.4 CPU s at n = 1500);
- * warm: the second call at the same n on both sides (bench --warm). Before
- * the divide and conquer moved into the wasm heap (same protocol, same
- * hour): 1.95 CPU s warm (2.22x), 2.02 cold (2.39x) at n = 1500.
- * Earlier (same machine): cost exponent (CPU) 2.9 for ours, 3.0-3.5 for numpy. With 2 threads the
- * CPU time rose 5-10% and the wall time did not drop at that load (no idle
- * core); numpy with its default 2 BLAS threads was 5-7x slower than with
- * one there. The TS kernels ('js') need about 4x longer (n = 1500 in
- * 6.2-6.5 s on a quiet machine). Breakdown at n = 1500, 1 thread, CPU s,
- * first call: reduction 0.40-0.53, divide and conquer 0.43-0.55 (0.32 warm;
- * was 0.5-0.7), back-transformation 0.56-0.74; the products are ~60%.
+ * Speed: bench/RESULTS.md, "Dense symmetric eigensolver against numpy
+ * `eigh`" (cost grows as n^3; the 'js' kernels need about 4x longer).
  * Limits: the f64x2 gemm reaches 15-17 GFlop/s per core (128-bit vectors,
  * FMA only through relaxed SIMD) against ~40 for OpenBLAS's AVX2 kernels,
  * and the y = A v half of the reduction is memory-bound as in LAPACK.

@@ -35,12 +35,8 @@
  * work arrays are then placed in the wasm memory so the products copy
  * nothing. Kernel 'js' (or a module that does not load) uses the TypeScript
  * gemm. Same results to rounding (FMA and summation order differ).
- * Measured (bench/linalg-selinv.ts, 3D KA glasses, pinned Hessian, process
- * CPU seconds of factor + selected inversion on a shared 2-core machine):
- * N = 1000 (n = 3000, root supernode 1374 columns, 20 GFlop) 3.7 s with the
- * wasm kernels on 2 threads against 14.7 s with the TypeScript kernels;
- * N = 2000 (root 3309, 69 GFlop) 10.9 s against 53 s; N = 4000 (root 5202, 303 GFlop)
- * 37.8 s; about 8 GFlop per CPU second at N = 4000, CPU time ~ N^1.7.
+ * Speed: bench/RESULTS.md, "Sparse LDL^T and selected inversion of the KA
+ * Hessian" (CPU time grows about as N^1.7 for 3D KA glasses).
  * The root supernode (the top separator: two faces of the periodic box,
  * one interaction range thick) holds about half of the flops; its size is
  * set by the interaction range, not by the ordering (leaf size and

@@ -1,6 +1,6 @@
 /**
  * The integrator interface: `{ init, step }` over an explicit MdState
- * (DESIGN principle 4). Every integrator is a velocity-Verlet splitting;
+ * (ARCHITECTURE.md: integrators are `{init, step}` over explicit state). Every integrator is a velocity-Verlet splitting;
  * thermostat and barostat variables live in `state.ext`.
  */
 import type { ForceProvider } from '../core/types.ts';

@@ -1,5 +1,5 @@
 /**
- * Explicit MD state shared by all integrators (DESIGN principle 4) and the
+ * Explicit MD state shared by all integrators (ARCHITECTURE.md: integrators are `{init, step}` over explicit state) and the
  * velocity-Verlet building blocks they are made of.
  *
  * The state owns the System it integrates (positions, velocities, images and

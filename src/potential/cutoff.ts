@@ -10,8 +10,8 @@
  *
  * Derivatives: the shift adds nothing to phi'' and phi'''; the shifted-force
  * term subtracts phi'(rc) from phi'. Neither makes phi'' continuous at rc:
- * use a smooth potential (e.g. ./ipl.ts) where that matters (FIELD-NOTES:
- * thermal averages at low T).
+ * use a smooth potential (e.g. ./ipl.ts) where that matters (thermal
+ * averages at low T, e.g. the LTE checked by MD in src/protocols/lte-validation.ts).
  */
 import { D2PHI, D3PHI, DPHI, PHI } from './types.ts';
 import type { RadialFunction } from './radial.ts';

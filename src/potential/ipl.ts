@@ -24,7 +24,7 @@
  *   papers using the same model.
  * - q = 3 (phi smooth to third order at the cutoff, needed by the LTE
  *   expansion, which uses phi''' ) and x_c = 1.48: INFERRED. The PNAS SI
- *   (which states them) is not in /work/shared/papers and could not be
+ *   (which states them) is not among the paper texts we work from and could not be
  *   retrieved here; 1.48 and q = 3 are the values of the 3D IPL model in
  *   Lerner & Bouchbinder's follow-up papers as recalled, and the same x_c is
  *   assumed in 2D. Both can be overridden (`createIpl({ xc, q })`).

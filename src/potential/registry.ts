@@ -25,7 +25,7 @@ export const CUZR_FILE = 'CuZr_mm.eam.fs';
 
 /**
  * Cu50Zr50 glass as in Wei et al., Phys. Rev. B (2019), "Revisiting the structure-property
- * relationship of metallic glasses" (shared/papers):
+ * relationship of metallic glasses":
  * 19 652 atoms in about 70 x 70 x 70 A^3 -> N/V ~= 0.0573 A^-3 (inferred from
  * the quoted box size), quenched from the liquid at 2000 K.
  */

@@ -28,10 +28,9 @@
  * iterations: a plastic event) the step is minimised from the predictor by
  * src/minimize (FIRE+CG), which is also the solver of `solver: 'minimize'`.
  * Both stop at max |F| < ftol; tests check they give the same curve and
- * events. Measured on ipl2d N = 1600 (2 shared cores, bench/aqs-shear.ts):
- * about 0.1-0.5 s per elastic step with 'chord' against about 25 s with
- * FIRE+CG, whose iteration count (~500 per step) grows with the condition
- * number of the glass Hessian.
+ * events. 'chord' is far faster per elastic step than FIRE+CG, whose
+ * iteration count grows with the condition number of the glass Hessian
+ * (bench/RESULTS.md, "Athermal quasistatic shear").
  *
  * Tilt flip: when |xy| exceeds lx/2 the cell is replaced by the equivalent
  * one with xy -/+ lx (same lattice of periodic images, as LAMMPS does with

@@ -22,7 +22,7 @@
  * which the O(T) corrections are still small.
  *
  * The smooth IPL models (ipl2d, ipl3d) are the right test bed: a force jump
- * at the cutoff (KA truncated and shifted) biases thermal averages (FIELD-NOTES).
+ * at the cutoff (KA truncated and shifted) biases thermal averages.
  * `maxDisplacement` reports how far atoms wandered from the inherent
  * structure (a jump to another basin invalidates the comparison).
  * Units: T in energy units (k_B = 1 in LJ units).

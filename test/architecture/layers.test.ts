@@ -4,7 +4,9 @@
  * there is no import cycle, and Node's built-ins stay at the edges.
  */
 import { describe, expect, it } from 'vitest';
-import { importCycles, importEdges, type ImportEdge } from './import-graph.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importCycles, importEdges, ROOT, sourceFiles, type ImportEdge } from './import-graph.ts';
 
 /**
  * Levels, bottom (0) to top; a module may import from its own folder and
@@ -117,5 +119,11 @@ describe('architecture: one-way layers', () => {
     expect(layerViolations([e('src/md/run.ts', 'src/minimize/fire.ts')])).toHaveLength(1);
     expect(layerViolations([e('src/analysis/x.ts', 'src/system/box.ts')])).toHaveLength(0);
     expect(importCycles([e('a.ts', 'b.ts'), e('b.ts', 'c.ts'), e('c.ts', 'a.ts')])).toEqual([['a.ts', 'b.ts', 'c.ts']]);
+  });
+
+  it('points to ARCHITECTURE.md, not to notes outside the repository', () => {
+    const outside = /DESIGN\.md|DESIGN principle|FIELD-NOTES|shared\/(papers|DESIGN)/;
+    const bad = sourceFiles().filter((f) => outside.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(bad).toEqual([]);
   });
 });

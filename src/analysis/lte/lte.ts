@@ -32,7 +32,7 @@
  * pattern). Potentials: any pair potential; the expansion needs phi''' at
  * the bond lengths only, so a truncated-shifted cutoff (ka) is fine for E
  * itself, but a finite-T check by MD needs a potential smooth at the cutoff
- * (ipl2d, ipl3d; FIELD-NOTES). Units: k_B = 1 in LJ units, so T is in energy units.
+ * (ipl2d, ipl3d; see src/protocols/lte-validation.ts). Units: k_B = 1 in LJ units, so T is in energy units.
  * EAM: the energy is not a sum of pair terms (the embedding couples all
  * neighbours of an atom), so eps_alpha has no unique definition and U'''
  * has three-body terms; refused with an error.

@@ -6,7 +6,7 @@
  * "global quasistatic shear deformation in a certain direction under athermal
  * conditions" and measure "the locations of the first few discrete
  * irreversible plastic rearrangements". Their SI (the exact protocol) is not
- * in ../shared/papers, so the choices here follow the standard AQS practice
+ * among the paper texts we work from, so the choices here follow the standard AQS practice
  * of that group (Maloney & Lemaitre, PRE 74, 016118 (2006), their ref. 46)
  * and are stated where they are made:
  *
