@@ -27,7 +27,7 @@ import { computeForcesF64, F64Workspace, ljCoefficientsOf, type LjCoefficients }
 import type { ForceOptions, ForceProvider, ForceResult } from './types.ts';
 import { checkConfiguration } from './check-configuration.ts';
 import type { BackendRequest } from './backend.ts';
-import { defaultThreads, sharedLjThreadPool, threadPoolError, type LjThreadPool } from './lj-thread-pool.ts';
+import { defaultThreads, sharedLjThreadPool, startSharedLjThreadPool, threadPoolError, type LjThreadPool } from './lj-thread-pool.ts';
 
 export { checkConfiguration };
 
@@ -150,6 +150,14 @@ export class PotentialForceProvider implements ForceProvider {
   }
 
   /** The shared worker pool when this system is threaded, else null (serial). */
+  /**
+   * Start the force loop's worker threads now, without blocking (they
+   * otherwise start, blocking, on the first threaded force call).
+   */
+  async startWorkers(): Promise<void> {
+    if (this.threads >= 2 && this.lj) await startSharedLjThreadPool(this.threads);
+  }
+
   private threadPool(n: number): LjThreadPool | null {
     if (this.threads < 2 || !this.lj || n < THREADED_MIN_ATOMS) return null;
     const pool = sharedLjThreadPool(this.threads);
@@ -169,10 +177,15 @@ export function createForceProvider(potential: Potential, opts: ForceProviderOpt
 /**
  * Like `createForceProvider`, but for precision 'f32' without a `kernel` it
  * builds the gpu.js LJ kernel (./gpu-pair-forces.ts) from the potential's
- * coefficient table on `opts.backend` (gpu.js is loaded only here).
+ * coefficient table on `opts.backend` (gpu.js is loaded only here); for
+ * f64 it starts the force loop's worker threads without blocking.
  */
 export async function createForceProviderAsync(potential: Potential, opts: ForceProviderOptions = {}): Promise<PotentialForceProvider> {
-  if (opts.precision !== 'f32' || opts.kernel) return new PotentialForceProvider(potential, opts);
+  if (opts.precision !== 'f32' || opts.kernel) {
+    const provider = new PotentialForceProvider(potential, opts);
+    await provider.startWorkers();
+    return provider;
+  }
   const withTable = potential as Potential & { pairTable?: () => import('../potential/lennard-jones.ts').LjPairTable };
   if (potential.kind !== 'pair' || typeof withTable.pairTable !== 'function') {
     throw new Error(`createForceProviderAsync: precision 'f32' has gpu.js kernels for LJ-family potentials only; '${potential.name}' has no LJ coefficient table: use precision 'f64'`);

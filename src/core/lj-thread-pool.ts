@@ -135,6 +135,21 @@ export class LjThreadPool {
     return new LjThreadPool(threads);
   }
 
+  /**
+   * `create`, then wait without blocking until every worker runs (its
+   * 'online' event). The first `compute` of a pool made by `create` blocks
+   * the caller while the workers start, which a browser does not allow;
+   * one made by `start` is already running.
+   */
+  static async start(threads: number): Promise<LjThreadPool> {
+    const pool = LjThreadPool.create(threads);
+    await Promise.all(pool.workers.map((w) => new Promise<void>((resolve, reject) => {
+      w.once('online', () => resolve());
+      w.once('error', reject);
+    })));
+    return pool;
+  }
+
   /** Row range [i0, i1) of thread t for n atoms (equal index ranges; see the module doc). */
   static rows(n: number, threads: number, t: number): [number, number] {
     return [Math.floor((n * t) / threads), Math.floor((n * (t + 1)) / threads)];
@@ -243,6 +258,21 @@ export function sharedLjThreadPool(threads: number): LjThreadPool | null {
   if (poolError) return null;
   try {
     const pool = LjThreadPool.create(threads);
+    pools.set(threads, pool);
+    return pool;
+  } catch (e) {
+    poolError = e instanceof Error ? e : new Error(String(e));
+    return null;
+  }
+}
+
+/** `sharedLjThreadPool` without blocking while the workers start (see `LjThreadPool.start`). */
+export async function startSharedLjThreadPool(threads: number): Promise<LjThreadPool | null> {
+  const have = pools.get(threads);
+  if (have) return have;
+  if (poolError) return null;
+  try {
+    const pool = await LjThreadPool.start(threads);
     pools.set(threads, pool);
     return pool;
   } catch (e) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createForceProvider, THREADED_MIN_ATOMS } from '../../src/core/force-provider.ts';
+import { createForceProvider, createForceProviderAsync, THREADED_MIN_ATOMS } from '../../src/core/force-provider.ts';
 import { computeForcesF64, F64Workspace } from '../../src/core/forces-f64.ts';
-import { LjThreadPool, sharedLjThreadPool } from '../../src/core/lj-thread-pool.ts';
+import { LjThreadPool, sharedLjThreadPool, startSharedLjThreadPool } from '../../src/core/lj-thread-pool.ts';
 import { buildNeighborList } from '../../src/neighbor/neighbor-list.ts';
 import { getPotential } from '../../src/potential/registry.ts';
 import { cloneSystem } from '../../src/system/system.ts';
@@ -26,6 +26,19 @@ describe('threaded LJ force loop', () => {
       for (let k = 0; k < 6; k++) expect(par.virial[k]).toBeCloseTo(serial.virial[k], 8);
       expect(maxDiff(par.peratomEnergy!, serial.peratomEnergy!).diff).toBeLessThan(1e-12);
     }
+  });
+
+  it('starts its workers without blocking (createForceProviderAsync) and then computes what the serial loop does', async () => {
+    const sys = ka1458();
+    const serial = createForceProvider(pot, { threads: 1 }).compute(sys);
+    const provider = await createForceProviderAsync(pot, { threads: 4 });
+    const pool = sharedLjThreadPool(4);
+    expect(pool).not.toBeNull();
+    expect(await startSharedLjThreadPool(4)).toBe(pool); // one pool per thread count
+    const par = provider.compute(sys);
+    const d = maxDiff(par.forces, serial.forces);
+    expect(d.diff).toBeLessThan(1e-12 * d.scale);
+    expect(par.energy).toBeCloseTo(serial.energy, 9);
   });
 
   it('depends only on the positions: lists built elsewhere (other skin pairs) give the same bits', () => {

@@ -191,22 +191,63 @@ export function heapAlloc(length: number): Float64Array {
 /** Is this array a view of the kernels' linear memory? */
 export function inHeap(a: Float64Array): boolean { return buffers.has(a.buffer); }
 
-/** Start worker threads so that `threads` threads share the products (best effort: fewer if they fail to start). */
+/** Spawn the worker of `slot` (not yet waited for), or null if it cannot be created. */
+function spawnWorker(k: Kernels, I: Int32Array, slot: number): Worker | null {
+  Atomics.store(I, 8 * slot, 0); Atomics.store(I, 8 * slot + 1, 0); Atomics.store(I, 8 * slot + 3, 0);
+  let w: Worker;
+  try {
+    w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory: k.memory, slot, CTRL, ARGS } });
+  } catch { return null; }
+  w.unref();
+  w.on('error', () => { /* a failed worker leaves its slot not ready; the products then stay on the calling thread */ });
+  return w;
+}
+
+function wantedThreads(threads: number): number {
+  return Math.max(1, Math.min(MAX_THREADS, Math.floor(threads)));
+}
+
+/**
+ * Start worker threads so that `threads` threads share the products (best
+ * effort: fewer if they fail to start). Blocks in `Atomics.wait` until each
+ * worker is ready; where the host cannot start a worker while its parent
+ * blocks (a browser), call `startThreads` first.
+ */
 export function setThreads(threads: number): number {
   const k = loadKernels();
   if (!k) return 1;
-  const want = Math.max(1, Math.min(MAX_THREADS, Math.floor(threads)));
+  const want = wantedThreads(threads);
   const I = new Int32Array(k.memory.buffer, CTRL, 8 * MAX_THREADS);
   while (workers.length + 1 < want) {
     const slot = workers.length + 1;
-    Atomics.store(I, 8 * slot, 0); Atomics.store(I, 8 * slot + 1, 0); Atomics.store(I, 8 * slot + 3, 0);
-    let w: Worker;
-    try {
-      w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory: k.memory, slot, CTRL, ARGS } });
-    } catch { break; }
-    w.unref();
-    w.on('error', () => { /* a failed worker leaves its slot not ready; the products then stay on the calling thread */ });
+    const w = spawnWorker(k, I, slot);
+    if (!w) break;
     if (Atomics.wait(I, 8 * slot + 3, 0, 10000) === 'timed-out' && Atomics.load(I, 8 * slot + 3) !== 1) { void w.terminate(); break; }
+    workers.push(w);
+  }
+  k.threads = Math.min(want, workers.length + 1);
+  return k.threads;
+}
+
+/**
+ * `setThreads` without blocking: starts the workers and awaits their ready
+ * flags with `Atomics.waitAsync`, so the event loop (and, in a browser, the
+ * workers' own start) runs meanwhile. Later synchronous calls find the
+ * workers ready.
+ */
+export async function startThreads(threads: number): Promise<number> {
+  const k = loadKernels();
+  if (!k) return 1;
+  const want = wantedThreads(threads);
+  const I = new Int32Array(k.memory.buffer, CTRL, 8 * MAX_THREADS);
+  const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
+  while (workers.length + 1 < want) {
+    const slot = workers.length + 1;
+    const w = spawnWorker(k, I, slot);
+    if (!w) break;
+    const r = waitAsync(I, 8 * slot + 3, 0, 10000);
+    const outcome = r.async ? await r.value : r.value;
+    if (outcome === 'timed-out' && Atomics.load(I, 8 * slot + 3) !== 1) { void w.terminate(); break; }
     workers.push(w);
   }
   k.threads = Math.min(want, workers.length + 1);
