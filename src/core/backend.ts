@@ -22,6 +22,7 @@
  * (cpu computes the same kernels, only slower).
  */
 import { GPU, WebAssemblyKernel } from 'gpu.js';
+import { envVar } from '../platform/index.ts';
 
 export type BackendName = 'webasm' | 'cpu' | 'webgpu';
 export type BackendRequest = BackendName | 'auto';
@@ -135,7 +136,7 @@ function parseRequest(value: string, source: string): BackendRequest {
 export async function resolveBackend(requested?: BackendRequest): Promise<BackendName> {
   let req: BackendRequest;
   if (requested !== undefined) req = parseRequest(requested, 'resolveBackend(requested)');
-  else if (process.env.GLASSLAB_BACKEND) req = parseRequest(process.env.GLASSLAB_BACKEND, 'environment variable GLASSLAB_BACKEND');
+  else if (envVar('GLASSLAB_BACKEND')) req = parseRequest(envVar('GLASSLAB_BACKEND')!, 'environment variable GLASSLAB_BACKEND');
   else req = 'webasm';
 
   if (req === 'cpu') return 'cpu';

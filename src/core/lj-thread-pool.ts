@@ -22,8 +22,7 @@
  * (they never keep the process alive) and shared by every provider of the
  * process (`sharedLjThreadPool`).
  */
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
+import { cpuCount, MessageChannel, Worker, type MessagePort } from '../platform/index.ts';
 import { COEF_STRIDE, ljForceRows } from './lj-kernel.ts';
 
 /** Control array slots: [0] generation, [1] command, [2 + w] done-generation of worker w. */
@@ -238,9 +237,9 @@ export class LjThreadPool {
   }
 }
 
-/** Default thread count: the cores this process may use (os.availableParallelism). */
+/** Default thread count: the cores this process may use. */
 export function defaultThreads(): number {
-  return Math.max(1, availableParallelism());
+  return cpuCount();
 }
 
 const pools = new Map<number, LjThreadPool>();

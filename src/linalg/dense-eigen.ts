@@ -53,7 +53,7 @@
  * FMA only through relaxed SIMD) against ~40 for OpenBLAS's AVX2 kernels,
  * and the y = A v half of the reduction is memory-bound as in LAPACK.
  */
-import { availableParallelism } from 'node:os';
+import { cpuCount, envVar } from '../platform/index.ts';
 import { gemm, type GemmFn } from './gemm.ts';
 import { tridiagonalEigenDC } from './tridiagonal-dc.ts';
 import { tridiagonalQL } from './tridiagonal-ql.ts';
@@ -115,7 +115,7 @@ const WASM_N2_ARRAYS = 5;
 
 /** The kernel symmetricEigen will use for these options ('wasm' only if the module loads). */
 export function resolveEigenKernel(opts: SymmetricEigenOptions = {}, n = 0): EigenKernel {
-  const env = process.env.GLASSLAB_EIGEN_KERNEL;
+  const env = envVar('GLASSLAB_EIGEN_KERNEL');
   const want = opts.kernel ?? (env === 'js' || env === 'wasm' ? env : 'wasm');
   if (want !== 'wasm' && want !== 'js') throw new Error(`symmetricEigen: option kernel must be 'wasm' or 'js', got '${String(want)}'`);
   if (want === 'js') return 'js';
@@ -161,8 +161,8 @@ export function symmetricEigen(A: Float64Array, n: number, opts: SymmetricEigenO
  * and its result is back-transformed where it lies.
  */
 function symmetricEigenWasm(A: Float64Array, n: number, opts: SymmetricEigenOptions): SymmetricEigenResult {
-  const envThreads = Number(process.env.GLASSLAB_EIGEN_THREADS);
-  const threads = opts.threads ?? (envThreads > 0 ? envThreads : Math.min(2, availableParallelism()));
+  const envThreads = Number(envVar('GLASSLAB_EIGEN_THREADS'));
+  const threads = opts.threads ?? (envThreads > 0 ? envThreads : Math.min(2, cpuCount()));
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`symmetricEigen: option threads must be a positive integer, got ${threads}`);
   const kernels = loadKernels()!;
   if (setThreads(threads) !== threads) kernels.threads = Math.min(kernels.threads, threads);

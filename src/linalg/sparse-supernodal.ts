@@ -42,7 +42,7 @@
  * set by the interaction range, not by the ordering (leaf size and
  * amalgamation change the flop count by < 2%).
  */
-import { availableParallelism } from 'node:os';
+import { cpuCount, envVar } from '../platform/index.ts';
 import { gemm, type GemmFn, type MatrixView } from './gemm.ts';
 import { ldltSymbolic, type LdltOptions } from './sparse-ldlt.ts';
 import { disposeKernels, gemmHeap, heapAlloc, heapBytes, heapMark, heapRelease, loadKernels, setThreads } from './wasm/wasm-runtime.ts';
@@ -227,11 +227,11 @@ interface DenseKernel {
  * runs in TypeScript instead.
  */
 function denseKernel(opts: DenseKernelOptions, caller: string): DenseKernel {
-  const env = process.env.GLASSLAB_SPARSE_KERNEL;
+  const env = envVar('GLASSLAB_SPARSE_KERNEL');
   const want = opts.kernel ?? (env === 'js' || env === 'wasm' ? env : 'wasm');
   if (want !== 'wasm' && want !== 'js') throw new Error(`${caller}: option kernel must be 'wasm' or 'js', got '${String(want)}'`);
-  const envThreads = Number(process.env.GLASSLAB_SPARSE_THREADS ?? '');
-  const threads = opts.threads ?? (envThreads > 0 ? envThreads : Math.min(2, availableParallelism()));
+  const envThreads = Number(envVar('GLASSLAB_SPARSE_THREADS') ?? '');
+  const threads = opts.threads ?? (envThreads > 0 ? envThreads : Math.min(2, cpuCount()));
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`${caller}: option threads must be a positive integer, got ${threads}`);
   const js: DenseKernel = { mm: gemm, heap: false, alloc: (length) => new Float64Array(length), mark: () => 0, unmark: () => {}, release: () => {} };
   if (want === 'js') return js;

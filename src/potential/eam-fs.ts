@@ -28,7 +28,7 @@
  *
  * Units: metal (eV, Angstrom, g/mol masses from the file).
  */
-import { readFileSync } from 'node:fs';
+import { readText } from '../platform/index.ts';
 import { evalLammpsSpline, lammpsSpline, type LammpsSpline } from './lammps-spline.ts';
 import type { EamPotential } from './types.ts';
 
@@ -105,7 +105,7 @@ class SetflReader {
 
 /** Parse a Finnis-Sinclair setfl file (text given, or read from `path`). */
 export function parseFsFile(path: string, text?: string): FsFile {
-  const rd = new SetflReader(path, text ?? readFileSync(path, 'utf8'));
+  const rd = new SetflReader(path, text ?? readText(path));
   const comments = [rd.rawLine('comment line 1'), rd.rawLine('comment line 2'), rd.rawLine('comment line 3')];
   const head = rd.words(2, 'the element line "N el_1 ... el_N"');
   const ne = rd.integer(head[0], 'number of elements');

@@ -3,8 +3,7 @@
  * expect: an explicit path first, then $LAMMPS_POTENTIALS, then the Debian
  * `lammps-data` directory.
  */
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { environment, isDirectory, isFile, joinPath as join } from '../platform/index.ts';
 
 /** Directory where Debian's `lammps-data` package installs potentials. */
 export const SYSTEM_POTENTIAL_DIR = '/usr/share/lammps/potentials';
@@ -25,13 +24,13 @@ export interface PotentialFileOptions {
  * Throws an Error listing every path tried and how to fix it.
  */
 export function findPotentialFile(fileName: string, opts: PotentialFileOptions = {}): string {
-  const env = opts.env ?? process.env;
+  const env = opts.env ?? environment();
   if (opts.potentialPath) {
     // an explicit path is authoritative: no silent fallback to another copy
     const p = opts.potentialPath;
-    const isDir = existsSync(p) && statSync(p).isDirectory();
+    const isDir = isDirectory(p);
     const c = isDir ? join(p, fileName) : p;
-    if (existsSync(c) && statSync(c).isFile()) return c;
+    if (isFile(c)) return c;
     throw new Error(
       `potential file not found at --potential ${p}` + (isDir ? ` (looked for ${c})` : '') +
       `; pass the path of ${fileName} or of the directory holding it.`,
@@ -43,7 +42,7 @@ export function findPotentialFile(fileName: string, opts: PotentialFileOptions =
   candidates.push(join(SYSTEM_POTENTIAL_DIR, fileName));
   for (const c of candidates) {
     tried.push(c);
-    if (existsSync(c) && statSync(c).isFile()) return c;
+    if (isFile(c)) return c;
   }
   throw new Error(
     `potential file '${fileName}' not found; tried:\n  ${tried.join('\n  ')}\n` +

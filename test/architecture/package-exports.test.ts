@@ -12,8 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from './import-graph.ts';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
-/** Folders with an index.ts that are not public: the command layer, the CLI and the composition root. */
-const PRIVATE = new Set(['commands', 'cli', 'app']);
+/** Folders with an index.ts that are not public: the host adapter, the command layer, the CLI and the composition root. */
+const PRIVATE = new Set(['platform', 'commands', 'cli', 'app']);
 
 describe('package entry points', () => {
   it('exports every public folder of src/ and nothing that does not exist', () => {

@@ -18,9 +18,7 @@
  * says why) when WebAssembly SIMD or shared memory is unavailable; the
  * callers then use the TypeScript kernels.
  */
-import { readFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
-import { Worker } from 'node:worker_threads';
+import { envVar, readBytes, setEngineFlags, Worker } from '../../platform/index.ts';
 import type { MatrixView } from '../gemm.ts';
 import type { DcKernels } from '../tridiagonal-dc.ts';
 
@@ -98,16 +96,16 @@ let ctrlF: Float64Array | undefined;
 function compileModule(): WasmModule {
   // Compile with the optimizing tier at once: V8 has no on-stack replacement for wasm, so a first call
   // that runs one long loop would otherwise stay in the baseline tier (about 3x slower).
-  setFlagsFromString('--no-liftoff');
-  if (process.env.GLASSLAB_WASM_FMA !== '0' && !plainOnly) {
+  setEngineFlags('--no-liftoff');
+  if (envVar('GLASSLAB_WASM_FMA') !== '0' && !plainOnly) {
     try {
-      setFlagsFromString('--experimental-wasm-relaxed-simd');
-      const m = new WA.Module(readFileSync(new URL('./eigen-kernels-fma.wasm', import.meta.url)));
+      setEngineFlags('--experimental-wasm-relaxed-simd');
+      const m = new WA.Module(readBytes(new URL('./eigen-kernels-fma.wasm', import.meta.url)));
       moduleVariant = 'simd+fma';
       return m;
     } catch { /* no relaxed SIMD here: plain build */ }
   }
-  const m = new WA.Module(readFileSync(new URL('./eigen-kernels.wasm', import.meta.url)));
+  const m = new WA.Module(readBytes(new URL('./eigen-kernels.wasm', import.meta.url)));
   moduleVariant = 'simd';
   return m;
 }
