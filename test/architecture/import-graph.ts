@@ -46,7 +46,7 @@ function resolveSpec(from: string, spec: string): string | undefined {
 }
 
 /** Strips comments so that an example in a doc comment is not an import. */
-function stripComments(text: string): string {
+export function stripComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' ')).replace(/(^|[^:'"`\\])\/\/[^\n]*/g, '$1');
 }
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importCycles, importEdges, ROOT, sourceFiles, type ImportEdge } from './import-graph.ts';
+import { importCycles, importEdges, ROOT, sourceFiles, stripComments, type ImportEdge } from './import-graph.ts';
 
 /**
  * Levels, bottom (0) to top; a module may import from its own folder and
@@ -105,6 +105,13 @@ describe('architecture: one-way layers', () => {
       && !NODE_EDGE.has(folderOf(e.from)) && !NODE_LEGACY.has(e.from)).map((e) => `${e.from}:${e.line} imports ${e.spec}`);
     expect(bad).toEqual([]);
     for (const f of NODE_LEGACY) expect(edges.some((e) => e.from === f && NODE_ONLY.test(e.spec)), `${f} no longer imports Node: drop it from NODE_LEGACY`).toBe(true);
+  });
+
+  it('reads the process (environment, signals, exit) only at the edges', () => {
+    const physics = sourceFiles(['src']).filter((f) => f !== ENTRY && levelOf(folderOf(f)) < LEVELS.findIndex((l) => l.includes('src/display'))
+      && !NODE_EDGE.has(folderOf(f)) && !NODE_LEGACY.has(f));
+    const bad = physics.filter((f) => /\bprocess\.[a-zA-Z]/.test(stripComments(readFileSync(join(ROOT, f), 'utf8'))));
+    expect(bad).toEqual([]);
   });
 
   it('the rule catches an upward import, a peer import and a cycle', () => {
