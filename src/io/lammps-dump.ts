@@ -58,6 +58,8 @@ export interface FrameLocation {
   /** 1-based line number of the frame's first line */
   line: number;
   timestep: number;
+  /** ITEM: TIME of the frame, if the dump has it */
+  time?: number;
   natoms: number;
 }
 
@@ -347,6 +349,7 @@ export class DumpParser {
     }
     this.hooks.onHeader?.({
       index: this.index, offset: this.frameOffset, line: this.frameLine, timestep: this.timestep, natoms: this.natoms,
+      ...(this.time !== undefined ? { time: this.time } : {}),
     });
     if (this.wanted) {
       if (this.planFor !== line) {

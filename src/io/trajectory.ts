@@ -6,22 +6,33 @@
  *   const n = await traj.count();                        // headers-only pass
  *   const last = await traj.frame(-1);                   // random access
  *
+ * A Trajectory is the FrameSource (src/system/frame-source.ts) of a dump:
+ * `for await (const f of traj)` is `traj.frames()`, and `times()` follows
+ * the frame-time rule of that module (options `dt`, `frameDt`, else the
+ * dump's ITEM: TIME).
+ *
  * A Trajectory is a view of the file's frames `start, start+step, ...` below
  * `stop` (0-based file frame indices); `count`, `frame(k)` and `frames()`
  * all refer to that selection. Random access uses an index of byte offsets
- * built by one header scan on first need (24 bytes per frame, whatever the
+ * built by one header scan on first need (32 bytes per frame, whatever the
  * number of atoms); for gzip files there is no seeking, so `frame(k)`
  * decompresses from the start, skipping the frames before k unparsed. The
  * index is rebuilt if the file's size or modification time changes.
  */
 import { promises as fsp } from 'node:fs';
 import { isGzipFile } from './files.ts';
+import { frameTimes, type FrameSource, type FrameTimeOptions } from '../system/frame-source.ts';
 import {
   normalizeRange, readDumpFrames, scanDump,
   type DumpFrame, type DumpReadOptions, type FrameRange,
 } from './lammps-dump.ts';
 
-export interface TrajectoryOptions extends DumpReadOptions, FrameRange {}
+export interface TrajectoryOptions extends DumpReadOptions, FrameRange {
+  /** MD timestep: frame time = (timestep - first timestep) x dt */
+  dt?: number;
+  /** time between consecutive frames OF THE FILE (the selected ones are step x frameDt apart) */
+  frameDt?: number;
+}
 
 /** Compact index: frame start byte offsets, line numbers and timesteps. */
 interface FrameIndex {
@@ -29,23 +40,51 @@ interface FrameIndex {
   offsets: Float64Array;
   lines: Float64Array;
   timesteps: Float64Array;
+  /** ITEM: TIME of each frame, NaN where absent */
+  times: Float64Array;
   /** file identity when indexed */
   size: number;
   mtimeMs: number;
 }
 
-export class Trajectory {
+export class Trajectory implements FrameSource<DumpFrame> {
   readonly path: string;
   private readonly read: DumpReadOptions;
+  private readonly timing: FrameTimeOptions;
   private readonly range: Required<FrameRange>;
   private index: FrameIndex | null = null;
   private gz: boolean | undefined;
 
   constructor(path: string, opts: TrajectoryOptions = {}) {
     this.path = path;
-    const { start, stop, step, ...read } = opts;
+    const { start, stop, step, dt, frameDt, ...read } = opts;
     this.range = normalizeRange({ start, stop, step });
     this.read = read;
+    this.timing = { dt, frameDt, step: this.range.step };
+  }
+
+  /** The file, as errors name it. */
+  get label(): string {
+    return this.path;
+  }
+
+  /** `for await (const f of traj)`: all selected frames, one in memory. */
+  [Symbol.asyncIterator](): AsyncIterator<DumpFrame> {
+    return this.frames()[Symbol.asyncIterator]();
+  }
+
+  /** Times of the selected frames from 0 (FrameSource rule: dt, frameDt, else ITEM: TIME); one header scan. */
+  async times(): Promise<Float64Array> {
+    const ix = await this.ensureIndex();
+    const n = await this.count();
+    const steps = await this.timesteps();
+    const own = new Float64Array(n);
+    let all = n > 0;
+    for (let k = 0; k < n; k++) {
+      own[k] = ix.times[this.range.start + k * this.range.step];
+      if (Number.isNaN(own[k])) all = false;
+    }
+    return frameTimes(this.path, steps, all ? own : null, this.timing);
   }
 
   /**
@@ -120,7 +159,7 @@ export class Trajectory {
     if (this.index && (await this.indexFresh())) return this.index;
     const st = await fsp.stat(this.path);
     let cap = 64;
-    let offsets = new Float64Array(cap), lines = new Float64Array(cap), timesteps = new Float64Array(cap);
+    let offsets = new Float64Array(cap), lines = new Float64Array(cap), timesteps = new Float64Array(cap), times = new Float64Array(cap);
     let count = 0;
     await scanDump(this.path, (loc) => {
       if (count === cap) {
@@ -128,13 +167,15 @@ export class Trajectory {
         offsets = grow(offsets, cap);
         lines = grow(lines, cap);
         timesteps = grow(timesteps, cap);
+        times = grow(times, cap);
       }
       offsets[count] = loc.offset;
       lines[count] = loc.line;
       timesteps[count] = loc.timestep;
+      times[count] = loc.time ?? NaN;
       count++;
     });
-    this.index = { count, offsets, lines, timesteps, size: st.size, mtimeMs: st.mtimeMs };
+    this.index = { count, offsets, lines, timesteps, times, size: st.size, mtimeMs: st.mtimeMs };
     return this.index;
   }
 }

@@ -1,8 +1,12 @@
 /**
  * A trajectory's unwrapped positions as one compact matrix, the input of the
- * dynamical indicators (src/analysis/dynamics.ts, src/analysis/phop.ts).
+ * dynamical indicators (src/analysis/dynamics.ts, src/analysis/phop.ts),
+ * collected from a FrameSource (src/system/frame-source.ts) only when asked:
+ * the matrix takes n x frames x dim x 8 bytes (24 bytes per atom per frame
+ * in 3D; `positionsMatrixBytes`). Everything else streams the source.
  *
- *   const fr = await loadFrames('prod.dump', { dt: 0.005 });   // times = timestep * dt
+ *   const fr = await collectPositions(new Trajectory('prod.dump', { dt: 0.005 }));
+ *   const fr = await loadFrames('prod.dump', { dt: 0.005 });   // the same; times = timestep * dt
  *   fr.positions[(f * fr.n + i) * fr.dim + k]                   // frame f, atom i, axis k
  *
  * Layout: frame-major, `positions[(f*n + i)*dim + k]`, atoms sorted by id in
@@ -29,8 +33,11 @@
  */
 import type { Box, Dim } from '../../system/box.ts';
 import { Trajectory } from '../../io/trajectory.ts';
-import { unwrappedPositions } from '../../system/system.ts';
-import type { DumpFrame, FrameRange } from '../../io/lammps-dump.ts';
+import { unwrappedPositions, type System } from '../../system/system.ts';
+import { arrayFrames, checkTimes, toFrameSource, type AnalysisFrameSource } from '../../system/frame-source.ts';
+import type { FrameRange } from '../../io/lammps-dump.ts';
+
+export { isLinearSpacing } from '../../system/frame-source.ts';
 
 export interface TrajectoryFrames {
   readonly n: number;
@@ -52,145 +59,121 @@ export interface TrajectoryFrames {
   readonly source: string;
 }
 
-export interface LoadFramesOptions extends FrameRange {
+export interface CollectOptions {
+  /** refuse (before allocating) a matrix larger than this many bytes */
+  maxBytes?: number;
+  /** called after each frame read (progress): frames read so far, frames to read */
+  onFrame?: (read: number, total: number) => void;
+}
+
+export interface LoadFramesOptions extends FrameRange, CollectOptions {
   /** MD timestep: frame time = (timestep - timestep_0) * dt */
   dt?: number;
   /**
    * time between consecutive frames of the file (not of the selection: with
    * `step` the selected frames are step * frameDt apart), for dumps with
    * equally spaced timesteps and no ITEM: TIME. When `path` is a Trajectory,
-   * pass its frame step as `step` here too (the Trajectory does the selection).
+   * give dt / frameDt to the Trajectory instead.
    */
   frameDt?: number;
   /** force the dimension (default: from the dump's columns) */
   dim?: Dim;
-  /** called after each frame read (progress): frames read so far, frames to read */
-  onFrame?: (read: number, total: number) => void;
 }
 
-/** Relative tolerance for calling frame spacings equal. */
-const SPACING_RTOL = 1e-6;
+/** Bytes of the dense positions matrix of n atoms x frames in dim dimensions (f64). */
+export function positionsMatrixBytes(n: number, frames: number, dim: number): number {
+  return n * frames * dim * 8;
+}
 
-/** Does a frame carry positions that can be unwrapped? (unwrapped columns, or wrapped + image flags) */
-function unwrappable(f: DumpFrame): boolean {
-  if (f.images) return true;
+/** `1.5 GiB`, `12.0 MiB`: a byte count for messages. */
+export function formatBytes(b: number): string {
+  if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(1)} GiB`;
+  if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(1)} MiB`;
+  return `${(b / 2 ** 10).toFixed(1)} KiB`;
+}
+
+/** Does a frame carry positions that can be unwrapped? Dump frames: unwrapped columns, or wrapped + image flags; other Systems: always. */
+function unwrappable(f: System & { columns?: readonly string[] }): boolean {
+  if (f.images || !f.columns) return true;
   const c = new Set(f.columns);
   return c.has('xu') || c.has('xsu');
 }
 
-/** Read a LAMMPS dump (plain or gzip) into a frames matrix of unwrapped positions. */
-export async function loadFrames(path: string | Trajectory, opts: LoadFramesOptions = {}): Promise<TrajectoryFrames> {
-  const traj = typeof path === 'string'
-    ? new Trajectory(path, { dim: opts.dim, start: opts.start, stop: opts.stop, step: opts.step })
-    : path;
-  const src = traj.path;
-  const nFrames = await traj.count();
+/**
+ * Collect the unwrapped positions of every frame of a source into the dense
+ * matrix (n x frames x dim x 8 bytes), with the source's times. Ids and
+ * types must be the same in every frame, in the same order (dumps are
+ * sorted by id on reading). `maxBytes` refuses a larger matrix before
+ * allocating it (the count of a Trajectory comes from one header scan).
+ */
+export async function collectPositions(input: AnalysisFrameSource, opts: CollectOptions = {}): Promise<TrajectoryFrames> {
+  const source = toFrameSource(input);
+  const src = source.label;
+  const counted = await source.count();
+  if (counted === undefined) {
+    // one-pass iterable: read it into an array first (its frames are in memory already)
+    const all: System[] = [];
+    for await (const f of source) all.push(f);
+    return collectPositions(arrayFrames(all, { label: src }), opts);
+  }
+  const nFrames = counted;
   if (nFrames < 1) throw new Error(`${src}: the dump has no frames (in the selected range)`);
   let positions: Float64Array | undefined;
   let ids: Int32Array | undefined, types: Int32Array | undefined, box: Box | undefined;
   let n = 0, dim: Dim = 3;
   const timesteps = new Float64Array(nFrames);
-  const dumpTimes = new Float64Array(nFrames);
-  let allHaveTime = true;
   let f = 0;
-  for await (const fr of traj.frames()) {
+  for await (const fr of source as AsyncIterable<System & { columns?: readonly string[]; line?: number }>) {
     if (f === 0) {
       n = fr.n;
       dim = fr.dim;
       ids = fr.ids.slice();
       types = fr.types.slice();
       box = fr.box;
+      const bytes = positionsMatrixBytes(n, nFrames, dim);
+      const tooBig = () => new Error(`${src}: ${nFrames} frames x ${n} atoms x ${dim} coordinates need ${formatBytes(bytes)} of positions ` +
+        `(${dim * 8} bytes per atom per frame), more than ${opts.maxBytes !== undefined && bytes > opts.maxBytes ? `the limit of ${formatBytes(opts.maxBytes)}` : 'can be allocated'}; ` +
+        'select fewer frames (start/stop/step; --start --stop --every)');
+      if (opts.maxBytes !== undefined && bytes > opts.maxBytes) throw tooBig();
       try {
         positions = new Float64Array(nFrames * n * dim);
       } catch (e) {
         if (!(e instanceof RangeError)) throw e;
-        const gib = (nFrames * n * dim * 8) / 2 ** 30;
-        throw new Error(`${src}: ${nFrames} frames x ${n} atoms need ${gib.toFixed(1)} GiB of positions, more than can be allocated; ` +
-          'select fewer frames (start/stop/step, --start --stop --every)');
+        throw tooBig();
       }
     }
+    const at = `frame ${f}${fr.timestep !== undefined ? ` (timestep ${fr.timestep}${fr.line !== undefined ? `, line ${fr.line}` : ''})` : ''}`;
     if (!unwrappable(fr)) {
-      throw new Error(`${src}: frame ${f} (timestep ${fr.timestep}, line ${fr.line}) has wrapped positions without image flags ` +
-        `(columns: ${fr.columns.join(' ')}); dynamics needs unwrapped coordinates: dump 'xu yu zu' (or 'x y z ix iy iz') with dump custom`);
+      throw new Error(`${src}: ${at} has wrapped positions without image flags ` +
+        `(columns: ${fr.columns!.join(' ')}); dynamics needs unwrapped coordinates: dump 'xu yu zu' (or 'x y z ix iy iz') with dump custom`);
     }
-    if (fr.n !== n) throw new Error(`${src}: frame ${f} (timestep ${fr.timestep}) has ${fr.n} atoms but frame 0 has ${n}; dynamics needs the same atoms in every frame`);
+    if (fr.n !== n) throw new Error(`${src}: ${at} has ${fr.n} atoms but frame 0 has ${n}; dynamics needs the same atoms in every frame`);
     for (let i = 0; i < n; i++) {
       if (fr.ids[i] !== ids![i] || fr.types[i] !== types![i]) {
-        throw new Error(`${src}: frame ${f} (timestep ${fr.timestep}) holds atom id ${fr.ids[i]} type ${fr.types[i]} where frame 0 has id ${ids![i]} type ${types![i]}; ` +
+        throw new Error(`${src}: ${at} holds atom id ${fr.ids[i]} type ${fr.types[i]} where frame 0 has id ${ids![i]} type ${types![i]}; ` +
           'dynamics needs the same atoms (ids and types) in every frame');
       }
     }
     positions!.set(unwrappedPositions(fr), f * n * dim);
-    timesteps[f] = fr.timestep;
-    if (fr.time === undefined) allHaveTime = false;
-    else dumpTimes[f] = fr.time;
+    timesteps[f] = fr.timestep ?? NaN;
     f++;
     opts.onFrame?.(f, nFrames);
     if (f === nFrames) break;
   }
   if (f !== nFrames) throw new Error(`${src}: read ${f} frames but the index lists ${nFrames}; was the file truncated or changed while reading?`);
-  const times = frameTimes(src, timesteps, allHaveTime ? dumpTimes : null, opts);
+  const times = await source.times();
   return { n, dim, nFrames, positions: positions!, times, timesteps, ids: ids!, types: types!, box: box!, source: src };
 }
 
-/** Frame times from timesteps, a uniform spacing or the dump's times (precedence in the module comment). */
-function frameTimes(src: string, timesteps: Float64Array, dumpTimes: Float64Array | null, opts: LoadFramesOptions): Float64Array {
-  const T = timesteps.length;
-  const times = new Float64Array(T);
-  let from: string;
-  if (opts.dt !== undefined) {
-    if (!(opts.dt > 0)) throw new Error(`${src}: dt must be positive, got ${opts.dt}`);
-    for (let f = 0; f < T; f++) times[f] = (timesteps[f] - timesteps[0]) * opts.dt;
-    from = `timestep * dt (dt = ${opts.dt})`;
-  } else if (opts.frameDt !== undefined) {
-    if (!(opts.frameDt > 0)) throw new Error(`${src}: frame-dt must be positive, got ${opts.frameDt}`);
-    if (!isLinearSpacing(timesteps)) {
-      throw new Error(`${src}: the frames' timesteps are not equally spaced (log-spaced dump?); ` +
-        'a frame spacing cannot give their times: pass the MD timestep (dt, --dt) so that time = timestep * dt');
-    }
-    const step = opts.step ?? 1;
-    if (!(Number.isInteger(step) && step >= 1)) throw new Error(`${src}: step must be a positive integer, got ${step}`);
-    const spacing = step * opts.frameDt;
-    for (let f = 0; f < T; f++) times[f] = f * spacing;
-    from = step === 1
-      ? `the frame spacing (frame-dt = ${opts.frameDt})`
-      : `the frame spacing (frame-dt = ${opts.frameDt} between frames of the file, x step ${step} = ${spacing} between selected frames)`;
-  } else if (dumpTimes) {
-    for (let f = 0; f < T; f++) times[f] = dumpTimes[f] - dumpTimes[0];
-    return checkTimes(src, times);
-  } else {
-    throw new Error(`${src}: the dump has no ITEM: TIME; give the time between frames (frameDt, --frame-dt) or the MD timestep (dt, --dt)`);
+/** Read a LAMMPS dump (plain or gzip) into a frames matrix of unwrapped positions (`collectPositions` of its Trajectory). */
+export async function loadFrames(path: string | Trajectory, opts: LoadFramesOptions = {}): Promise<TrajectoryFrames> {
+  const traj = typeof path === 'string'
+    ? new Trajectory(path, { dim: opts.dim, start: opts.start, stop: opts.stop, step: opts.step, dt: opts.dt, frameDt: opts.frameDt })
+    : path;
+  if (typeof path !== 'string' && (opts.dt !== undefined || opts.frameDt !== undefined)) {
+    throw new Error(`${traj.path}: give dt or frameDt to the Trajectory (new Trajectory(path, { dt })), not to loadFrames`);
   }
-  if (dumpTimes) {
-    // the file knows its times: an explicit option that contradicts them is a mistake
-    const span = Math.abs(dumpTimes[T - 1] - dumpTimes[0]);
-    for (let f = 0; f < T; f++) {
-      const own = dumpTimes[f] - dumpTimes[0];
-      if (Math.abs(times[f] - own) > 1e-6 * span) {
-        throw new Error(`${src}: frame ${f} is at t = ${own} by the dump's ITEM: TIME but at t = ${times[f]} by ${from}; ` +
-          'leave out --frame-dt/--dt to use the file\'s times, or correct them');
-      }
-    }
-  }
-  return checkTimes(src, times);
-}
-
-function checkTimes<A extends ArrayLike<number>>(src: string, times: A): A {
-  for (let f = 1; f < times.length; f++) {
-    if (!(times[f] > times[f - 1])) {
-      throw new Error(`${src}: frame times must increase strictly, but frame ${f} is at t = ${times[f]} after t = ${times[f - 1]} (repeated or unordered timesteps?)`);
-    }
-  }
-  return times;
-}
-
-/** Are the values equally spaced (relative tolerance 1e-6 of the mean spacing)? */
-export function isLinearSpacing(v: ArrayLike<number>): boolean {
-  const T = v.length;
-  if (T < 3) return true;
-  const h = (v[T - 1] - v[0]) / (T - 1);
-  for (let f = 1; f < T; f++) if (Math.abs(v[f] - v[f - 1] - h) > SPACING_RTOL * Math.abs(h)) return false;
-  return true;
+  return collectPositions(traj, opts);
 }
 
 export interface FramesInit {
