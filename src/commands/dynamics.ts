@@ -13,9 +13,11 @@
  * k x --frame-dt apart), in that order (src/analysis/frames.ts).
  */
 import { existsSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { selfDynamics, type SelfDynamicsResult } from '../analysis/dynamics/dynamics.ts';
-import { loadFrames, type TrajectoryFrames } from '../analysis/dynamics/frames.ts';
+import { collectPositions, formatBytes, type TrajectoryFrames } from '../analysis/dynamics/frames.ts';
+import { Trajectory } from '../io/trajectory.ts';
 import { phopThreshold } from '../analysis/dynamics/phop.ts';
 import { writeTextAtomic } from '../io/files.ts';
 import type { PlotlyFigure } from '../plot/figure.ts';
@@ -31,17 +33,44 @@ export const trajectoryOptions = {
   every: { type: 'integer', min: 1, summary: 'use every k-th frame (with --frame-dt they are k x --frame-dt apart)' },
 } as const;
 
-/** Read the frames of a dump for a command, with progress. */
+/** The memory limit of the commands that hold a whole trajectory (dynamics, phop). */
+export const matrixOptions = {
+  memory: { type: 'integer', min: 1, unit: 'MiB', summary: 'largest trajectory matrix to hold in memory (default: half the physical memory); larger selections are refused before reading' },
+} as const;
+
+/** Default --memory: half the physical memory. */
+export function defaultMatrixMemory(): number {
+  return Math.floor(totalmem() / 2);
+}
+
+/**
+ * Read the frames of a dump into the positions matrix for a command, with
+ * progress. Before reading, the matrix of the selection is estimated from the
+ * first frame and the file size (Trajectory.estimate) at `bytesPerAtomFrame`
+ * (what the command holds per atom and frame) and refused above --memory.
+ */
 export async function readTrajectoryFrames(
-  file: string, args: { frameDt?: number; dt?: number; start?: number; stop?: number; every?: number }, ctx: RunContext, command: string,
+  file: string, args: { frameDt?: number; dt?: number; start?: number; stop?: number; every?: number; memory?: number }, ctx: RunContext, command: string,
+  bytesPerAtomFrame?: (dim: number) => number,
 ): Promise<TrajectoryFrames> {
   const abs = resolve(ctx.cwd, file);
   if (!existsSync(abs)) throw new Error(`${file}: no such file`);
   if (args.frameDt !== undefined && args.dt !== undefined) throw new UsageError(`${command}: give --frame-dt or --dt, not both`, command);
+  const traj = new Trajectory(abs, { start: args.start, stop: args.stop, step: args.every, dt: args.dt, frameDt: args.frameDt });
+  const limit = args.memory !== undefined ? args.memory * 2 ** 20 : defaultMatrixMemory();
+  const perAtomFrame = bytesPerAtomFrame ?? ((dim: number) => 8 * dim);
   const progress = ctx.progress(`${command}: reading ${file}`, 1, 'frames');
   try {
-    return await loadFrames(abs, {
-      frameDt: args.frameDt, dt: args.dt, start: args.start, stop: args.stop, step: args.every,
+    const est = await traj.estimate();
+    const need = est.n * est.frames * perAtomFrame(est.dim);
+    if (need > limit) {
+      const fit = Math.max(1, Math.floor(limit / (est.n * perAtomFrame(est.dim))));
+      throw new Error(`${file}: ${command} holds the whole trajectory in memory, ${perAtomFrame(est.dim)} bytes per atom per frame: ` +
+        `about ${est.frames} frames x ${est.n} atoms = ${formatBytes(need)}${est.gzip ? ' or more' : ''}, over the --memory limit of ${formatBytes(limit)}; ` +
+        `select at most about ${fit} frames (--start, --stop, --every) or raise --memory`);
+    }
+    return await collectPositions(traj, {
+      maxBytes: Math.floor(limit / perAtomFrame(est.dim)) * 8 * est.dim,
       onFrame: (k, total) => progress.update(k, total),
     });
   } catch (e) {
@@ -71,10 +100,14 @@ export const dynamicsCommand = defineCommand({
     'alpha2 = d <dr^4> / ((d+2) <dr^2>^2) - 1; q = fraction with |dr| < a; Fs = <sin(k dr)/(k dr)> (3D),\n' +
     '<J0(k dr)> (2D). Time origins: all frames (linear) or all frame pairs with the lag (log-spaced).\n' +
     'Prints tau_alpha (q = 1/e), the alpha_2 peak time t* and p_c = MSD(t*) (sigma^2), the p_hop threshold.\n' +
-    'The dump needs unwrapped coordinates (xu yu zu) or image flags (ix iy iz).',
+    'The dump needs unwrapped coordinates (xu yu zu) or image flags (ix iy iz).\n' +
+    'Memory: every frame is a time origin for every lag, so the whole trajectory is held at once as a matrix of\n' +
+    'unwrapped positions, 8 x dim bytes per atom per frame (24 in 3D: 4000 atoms x 10^4 frames = 0.9 GiB). A selection\n' +
+    'whose matrix would exceed --memory (estimated from the first frame and the file size) is refused before reading.',
   positionals: [{ name: 'traj', summary: 'LAMMPS dump (plain or .gz) with xu yu zu, or x y z ix iy iz' }],
   options: {
     ...trajectoryOptions,
+    ...matrixOptions,
     a: { type: 'number', min: 0, exclusiveMin: true, default: 0.3, unit: 'length', summary: 'overlap cutoff a of q(t)' },
     k: { type: 'number', min: 0, exclusiveMin: true, default: 7.25, unit: '1/length', summary: 'wave number of F_s(k,t) (7.25: first peak of S(q), KA at rho 1.2)' },
     lags: { type: 'enum', choices: ['auto', 'all', 'log'], default: 'auto', summary: "lags of linear frames: every frame lag, or ~--points-per-decade per decade (auto: all up to 200 frames)" },

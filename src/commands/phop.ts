@@ -19,7 +19,7 @@ import { AtomicTextOutput, writeTextAtomic } from '../io/files.ts';
 import type { PlotlyFigure } from '../plot/figure.ts';
 import { defineCommand, UsageError } from './registry.ts';
 import { num, outputPath } from './common.ts';
-import { readTrajectoryFrames, trajectoryOptions } from './dynamics.ts';
+import { matrixOptions, readTrajectoryFrames, trajectoryOptions } from './dynamics.ts';
 
 export interface PhopCommandResult {
   phop: PhopResult;
@@ -44,10 +44,15 @@ export const phopCommand = defineCommand({
     '(Candelier et al. 2010; Sharma et al. 2022, Eq. 2), in sigma^2 (--form sqrt: its square root, sigma).\n' +
     'Defined where the window fits in the trajectory. Events: runs of frames with p_hop > p_c; --pc auto\n' +
     'takes p_c = MSD at the maximum of the non-Gaussian parameter (as `glasslab dynamics` prints it).\n' +
-    'The dump needs unwrapped coordinates (xu yu zu) or image flags (ix iy iz) and equally spaced frames.',
+    'The dump needs unwrapped coordinates (xu yu zu) or image flags (ix iy iz) and equally spaced frames.\n' +
+    'Memory: p_hop at a frame needs the window around it, and every atom\'s p_hop trace is written per atom, so the\n' +
+    'whole trajectory is held at once: unwrapped positions and p_hop, 8 x (dim + 1) bytes per atom per frame (32 in 3D:\n' +
+    '4000 atoms x 10^4 frames = 1.2 GiB). A selection that would exceed --memory (estimated from the first frame and\n' +
+    'the file size) is refused before reading.',
   positionals: [{ name: 'traj', summary: 'LAMMPS dump (plain or .gz) with xu yu zu, or x y z ix iy iz' }],
   options: {
     ...trajectoryOptions,
+    ...matrixOptions,
     window: { type: 'number', min: 0, exclusiveMin: true, default: 15, unit: 'time', summary: 'window Dt (15 tau in Sharma et al.); rounded to a whole number of frames' },
     pc: { type: 'string', default: 'auto', metavar: 'auto|VALUE', summary: 'event threshold p_c: auto (MSD at the alpha_2 peak) or a value in the units of p_hop' },
     form: { type: 'enum', choices: ['squared', 'sqrt'], default: 'squared', summary: 'squared: p_hop in length^2 (Candelier, matches the paper\'s p_c); sqrt: its square root' },
@@ -70,7 +75,7 @@ export const phopCommand = defineCommand({
     const out = outputPath(args.out, ctx.cwd, [args.traj]);
     const eventsOut = args.events === undefined ? undefined : outputPath(args.events, ctx.cwd, [args.traj], '--events');
     if (eventsOut === out) throw new UsageError(`phop: --events and --out are the same file ${args.out}`, 'phop');
-    const frames = await readTrajectoryFrames(args.traj, args, ctx, 'phop');
+    const frames = await readTrajectoryFrames(args.traj, args, ctx, 'phop', (dim) => 8 * (dim + 1));
     let phop: PhopResult;
     try {
       phop = computePhop(frames, { window: args.window, form: args.form });

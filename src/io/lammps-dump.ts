@@ -612,8 +612,10 @@ export async function* readDumpFrames(
 /**
  * One pass over the file reading headers only (atom lines are counted, not
  * parsed): the location of every frame. `onFrame` sees each as it is found.
+ * With `maxFrames` the scan stops after that many frame headers (the rest
+ * of the file is not read or checked).
  */
-export async function scanDump(path: string, onFrame?: (loc: FrameLocation) => void): Promise<FrameLocation[]> {
+export async function scanDump(path: string, onFrame?: (loc: FrameLocation) => void, maxFrames = Infinity): Promise<FrameLocation[]> {
   const found: FrameLocation[] = [];
   const release = holdInput(path);
   const parser = new DumpParser(path, {}, {
@@ -624,8 +626,9 @@ export async function scanDump(path: string, onFrame?: (loc: FrameLocation) => v
   try {
     for await (const chunk of readTextChunks(path)) {
       parser.feed(chunk);
-      if (parser.stopped) break;
+      if (parser.stopped || found.length >= maxFrames) break;
     }
+    if (found.length >= maxFrames) return found.slice(0, maxFrames);
     parser.finish();
     if (parser.error) throw parser.error;
   } finally {

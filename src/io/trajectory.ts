@@ -23,7 +23,7 @@ import { promises as fsp } from 'node:fs';
 import { isGzipFile } from './files.ts';
 import { frameTimes, type FrameSource, type FrameTimeOptions } from '../system/frame-source.ts';
 import {
-  normalizeRange, readDumpFrames, scanDump,
+  normalizeRange, readDumpFrame, readDumpFrames, scanDump,
   type DumpFrame, type DumpReadOptions, type FrameRange,
 } from './lammps-dump.ts';
 
@@ -32,6 +32,21 @@ export interface TrajectoryOptions extends DumpReadOptions, FrameRange {
   dt?: number;
   /** time between consecutive frames OF THE FILE (the selected ones are step x frameDt apart) */
   frameDt?: number;
+}
+
+/** What `Trajectory.estimate()` tells before reading the file. */
+export interface TrajectoryEstimate {
+  /** atoms and dimension of the first frame */
+  n: number;
+  dim: number;
+  /** bytes of the first frame (uncompressed text) */
+  frameBytes: number;
+  /** size of the file on disk */
+  fileBytes: number;
+  gzip: boolean;
+  /** estimated frames in the file, and in the selection */
+  fileFrames: number;
+  frames: number;
 }
 
 /** Compact index: frame start byte offsets, line numbers and timesteps. */
@@ -134,6 +149,29 @@ export class Trajectory implements FrameSource<DumpFrame> {
     throw new Error(`${this.path}: frame ${fi} listed in the index could not be read; was the file truncated?`);
   }
 
+  /**
+   * Size of the selection estimated without reading the file: atoms and
+   * dimension from the first frame, frames from the file size divided by the
+   * first frame's size in bytes (for gzip the uncompressed size is taken from
+   * the gzip trailer, which holds it modulo 4 GiB: the smallest value not
+   * below the compressed size, a lower bound). Frames of a dump hold the same
+   * atoms, so this is close for plain files; `count()` is exact but reads
+   * every header.
+   */
+  async estimate(): Promise<TrajectoryEstimate> {
+    const first = await readDumpFrame(this.path, 0, { ...this.read, sortById: false });
+    const heads = await scanDump(this.path, undefined, 2);
+    const st = await fsp.stat(this.path);
+    const gzip = await this.isGzip();
+    const bytes = gzip ? await gzipUncompressedLowerBound(this.path, st.size) : st.size;
+    const frameBytes = heads.length > 1 ? heads[1].offset - heads[0].offset : bytes - heads[0].offset;
+    const fileFrames = Math.max(1, Math.round((bytes - heads[0].offset) / Math.max(1, frameBytes)));
+    const { start, stop, step } = this.range;
+    const end = Math.min(stop, fileFrames);
+    const frames = end > start ? Math.ceil((end - start) / step) : 0;
+    return { n: first.n, dim: first.dim, frameBytes, fileBytes: st.size, gzip, fileFrames, frames };
+  }
+
   /** Selection range composed with a sub-range of selection indices (file indices out). */
   private compose(sub: FrameRange): Required<FrameRange> {
     const s = normalizeRange(sub);
@@ -177,6 +215,21 @@ export class Trajectory implements FrameSource<DumpFrame> {
     });
     this.index = { count, offsets, lines, timesteps, times, size: st.size, mtimeMs: st.mtimeMs };
     return this.index;
+  }
+}
+
+/** Uncompressed size of a gzip file: its trailer's ISIZE (size mod 2^32) raised by 4 GiB steps to at least the compressed size. */
+async function gzipUncompressedLowerBound(path: string, size: number): Promise<number> {
+  if (size < 18) return size;
+  const fh = await fsp.open(path, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    await fh.read(b, 0, 4, size - 4);
+    let u = b.readUInt32LE(0);
+    while (u < size) u += 2 ** 32;
+    return u;
+  } finally {
+    await fh.close();
   }
 }
 

@@ -4,13 +4,16 @@
  * peak; log-spaced dumps need --dt; a dump without unwrapped coordinates
  * or image flags is refused naming the file and the missing columns.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
 import { selfDynamics } from '../../src/analysis/dynamics/dynamics.ts';
 import { randomWalk, writeFramesDump } from '../analysis/dynamics-fixtures.ts';
+import { Trajectory } from '../../src/io/trajectory.ts';
 
 let dir: string;
 const fr = randomWalk({ n: 40, frames: 30, step: 0.08, seed: 12 });
@@ -77,5 +80,31 @@ describe('glasslab dynamics', () => {
     expect(missing.err).toMatch(/nothere\.dump: no such file/);
     const both = await cli('dynamics', 'traj.dump', '--frame-dt', '0.05', '--dt', '0.005', '--out', 'w.csv');
     expect(both.code).toBe(2);
+  });
+
+  it('refuses, before reading, a selection whose positions matrix would exceed --memory, and says how many frames fit', async () => {
+    // 2000 atoms x 40 frames x 24 bytes = 1.8 MiB; the last line is garbage that reading would stop at
+    const big = randomWalk({ n: 2000, frames: 40, step: 0.05, seed: 5 });
+    await writeFramesDump(join(dir, 'big.dump'), big, 'xu');
+    writeFileSync(join(dir, 'big.dump.gz'), gzipSync(readFileSync(join(dir, 'big.dump'))));
+    const est = await new Trajectory(join(dir, 'big.dump')).estimate();
+    expect(est).toMatchObject({ n: 2000, dim: 3, fileFrames: 40, frames: 40, gzip: false });
+    expect((await new Trajectory(join(dir, 'big.dump.gz'), { every: undefined, step: 3 }).estimate())).toMatchObject({ fileFrames: 40, frames: 14, gzip: true });
+    appendFileSync(join(dir, 'big.dump'), 'garbage\n');
+    for (const file of ['big.dump', 'big.dump.gz']) {
+      const r = await cli('dynamics', file, '--frame-dt', '0.05', '--memory', '1', '--out', 'big.csv');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(new RegExp(`${file.replace('.', '\\.')}: dynamics holds the whole trajectory in memory, 24 bytes per atom per frame: about 40 frames x 2000 atoms = 1\\.8 MiB.*over the --memory limit of 1\\.0 MiB; select at most about 21 frames`));
+    }
+    // 14 frames fit: read, and the garbage line is then reported with its line
+    const ok = await cli('dynamics', 'big.dump.gz', '--frame-dt', '0.05', '--memory', '1', '--every', '3', '--out', 'big.csv');
+    expect(ok.err).not.toMatch(/rror/);
+    expect(ok.code).toBe(0);
+    const garbage = await cli('dynamics', 'big.dump', '--frame-dt', '0.05', '--memory', '1', '--stop', '20', '--out', 'big.csv');
+    expect(garbage.code).toBe(1);
+    expect(garbage.err).toMatch(/big\.dump:\d+: .*garbage/);
+    expect(garbage.err).not.toMatch(/--memory/);
+    const help = await cli('dynamics', '--help');
+    expect(help.out).toMatch(/time origin.*whole trajectory.*24 in 3D/s);
   });
 });

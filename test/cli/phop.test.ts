@@ -78,4 +78,17 @@ describe('glasslab phop', () => {
     const same = await cli('phop', 'traj.dump', '--frame-dt', '0.05', '--window', '0.5', '--out', 'traj.dump');
     expect(same.err).toMatch(/is the input file/);
   });
+
+  it('--help says why the whole trajectory is held and what it costs; --memory refuses a larger one before reading', async () => {
+    const help = await cli('phop', '--help');
+    expect(help.out).toMatch(/window around it.*whole trajectory.*32 in 3D/s);
+    // 12 atoms x 40 frames x 32 bytes = 15 KiB: with --memory 1 MiB it fits
+    const ok = await cli('phop', 'traj.dump', '--frame-dt', '0.05', '--window', '0.5', '--memory', '1', '--out', 'm.csv');
+    expect(ok.code).toBe(0);
+    const big = randomWalk({ n: 1000, frames: 40, step: 0.05, seed: 6 });
+    await writeFramesDump(join(dir, 'big.dump'), big, 'xu');
+    const r = await cli('phop', 'big.dump', '--frame-dt', '0.05', '--memory', '1', '--out', 'm.csv');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/big\.dump: phop holds the whole trajectory in memory, 32 bytes per atom per frame: about 40 frames x 1000 atoms = 1\.2 MiB.*select at most about 32 frames/);
+  });
 });
