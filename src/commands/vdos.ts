@@ -48,7 +48,7 @@ export const vdosCommand = defineCommand({
     'averaging (Wiener-Khinchin on the zero-padded series); the MD-VDOS is sum_i D_i. For each --band lo:hi\n' +
     '(half open, angular frequency by default) writes S(i) = sum over the band of D_i / sum_j D_j\n' +
     '(Fan et al., PRB 105, 104112 (2022)); --scale mean divides by the system average (their Figs. 2c, 3d).\n' +
-    'The dump needs vx vy vz columns and evenly spaced frames; --frame-dt is the time between consecutive frames of the file (the frames used are --step x --frame-dt apart).',
+    'The dump needs vx vy vz columns (positions are optional) and evenly spaced frames; --frame-dt is the time between consecutive frames of the file (the frames used are --step x --frame-dt apart).',
   positionals: [{ name: 'trajectory', summary: 'LAMMPS dump (plain or .gz) with id, type and vx vy vz columns' }],
   options: {
     frameDt: { type: 'number', min: 0, exclusiveMin: true, required: true, unit: 'time', metavar: 'DT', summary: 'time between consecutive frames IN THE FILE (e.g. dump interval x MD timestep, in tau for LJ); with --step k the frames used are k x this apart' },
@@ -163,8 +163,11 @@ async function buildFigures(r: MdVdosResult, input: string, S: Float64Array, lab
     { name: `softest (id ${r.ids[soft]}, ${label} = ${S[soft].toPrecision(3)})`, spectrum: row(soft) },
     { name: `hardest (id ${r.ids[hard]}, ${label} = ${S[hard].toPrecision(3)})`, spectrum: row(hard) },
   ], { xTitle, omegaMax });
-  const first = await new Trajectory(input, range).frame(0);
+  const first = await new Trajectory(input, { ...range, positionsOptional: true }).frame(0);
   const m = mean(S);
-  const map = softnessMapFigure(first.positions, first.dim, Float64Array.from(S, (s) => (m > 0 ? s / m : s)), { colorTitle: `${label} / mean` });
+  // a velocity-only dump has no positions to map
+  const map = first.hasPositions
+    ? softnessMapFigure(first.positions, first.dim, Float64Array.from(S, (s) => (m > 0 ? s / m : s)), { colorTitle: `${label} / mean` })
+    : { data: [], layout: { title: { text: `no softness map: ${input} has no position columns` } } };
   return { total, atoms, map };
 }

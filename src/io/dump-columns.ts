@@ -15,7 +15,9 @@ export type PositionKind =
   /** x y z: wrapped Cartesian (+ ix iy iz if present) */
   | 'wrapped'
   /** xs ys zs: wrapped fractional (+ ix iy iz if present) */
-  | 'scaled';
+  | 'scaled'
+  /** no position columns (allowed only when positions are optional, e.g. a velocity dump for the VDOS) */
+  | 'none';
 
 /** Position column sets in order of preference, with their name suffix. */
 const POSITION_SETS: [PositionKind, string][] = [
@@ -33,7 +35,7 @@ export interface ColumnPlan {
   type: number;
   mass: number; // -1 if absent
   positionKind: PositionKind;
-  position: number[]; // dim indices
+  position: number[]; // dim indices (empty for 'none')
   image: number[] | null; // dim indices (only for wrapped/scaled kinds)
   velocity: number[] | null;
   /** every column not used above, kept by name */
@@ -45,9 +47,11 @@ const AXES = ['x', 'y', 'z'];
 /**
  * Resolve column names. `dim` forces the dimension; otherwise it is 3 when
  * any z position column (z, zu, zs, zsu) is present and 2 if none is.
- * `where` prefixes error messages (file:line).
+ * `where` prefixes error messages (file:line). With `requirePositions`
+ * false a header without position columns is accepted (positionKind
+ * 'none'; the dimension then comes from vz).
  */
-export function planColumns(names: readonly string[], dim: Dim | undefined, where: string): ColumnPlan {
+export function planColumns(names: readonly string[], dim: Dim | undefined, where: string, requirePositions = true): ColumnPlan {
   const listed = `columns are: ${names.join(' ') || '(none)'}`;
   const index = new Map<string, number>();
   names.forEach((name, i) => {
@@ -63,7 +67,8 @@ export function planColumns(names: readonly string[], dim: Dim | undefined, wher
   };
   const id = need('id');
   const type = need('type');
-  const d: Dim = dim ?? (['z', 'zu', 'zs', 'zsu'].some((c) => index.has(c)) ? 3 : 2);
+  const anyPosition = ['x', 'xu', 'xs', 'xsu'].some((c) => index.has(c));
+  const d: Dim = dim ?? (['z', 'zu', 'zs', 'zsu'].some((c) => index.has(c)) || (!anyPosition && !requirePositions && index.has('vz')) ? 3 : 2);
   const axes = AXES.slice(0, d);
   const used = new Set<number>([id, type]);
 
@@ -89,6 +94,10 @@ export function planColumns(names: readonly string[], dim: Dim | undefined, wher
       position = set;
       break;
     }
+  }
+  if (!positionKind && !anyPosition && !requirePositions) {
+    positionKind = 'none';
+    position = [];
   }
   if (!positionKind || !position) {
     const sets = POSITION_SETS.map(([, s]) => axes.map((a) => a + s).join(' ')).join(' | ');

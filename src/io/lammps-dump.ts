@@ -40,6 +40,12 @@ export interface DumpReadOptions {
   sortById?: boolean;
   /** Masses by type (index 0 unused) when the dump has no `mass` column; default 1. */
   typeMasses?: ArrayLike<number>;
+  /**
+   * Accept frames without position columns (default false: refused, naming
+   * the columns to dump). Such frames have all positions 0 and
+   * `hasPositions` false; for readers that need only velocities (VDOS).
+   */
+  positionsOptional?: boolean;
 }
 
 /** Which frames to read: indices start, start+step, ... below stop (0-based). */
@@ -73,6 +79,8 @@ export interface DumpFrame extends System {
   units?: string;
   /** 1-based line of the frame's first line in its file */
   line: number;
+  /** false when the dump has no position columns (read with `positionsOptional`; positions are then 0) */
+  hasPositions: boolean;
 }
 
 /** Longest line accepted (bytes): guards against reading a binary file into memory. */
@@ -353,7 +361,7 @@ export class DumpParser {
     });
     if (this.wanted) {
       if (this.planFor !== line) {
-        this.plan = planColumns(this.columns, this.opts.dim, where(this.file, this.lineNo));
+        this.plan = planColumns(this.columns, this.opts.dim, where(this.file, this.lineNo), !this.opts.positionsOptional);
         this.planFor = line;
       }
       this.data = new Float64Array(this.columns.length * this.natoms);
@@ -481,7 +489,7 @@ export class DumpParser {
       }
       return out;
     };
-    let positions = gather(plan.position, 'coordinate');
+    let positions = plan.positionKind === 'none' ? new Float64Array(n * d) : gather(plan.position, 'coordinate');
     if (plan.positionKind === 'scaled' || plan.positionKind === 'scaled-unwrapped') {
       const s = positions;
       positions = new Float64Array(n * d);
@@ -529,6 +537,7 @@ export class DumpParser {
     frame.frameIndex = this.index;
     frame.columns = this.columns;
     frame.line = this.frameLine;
+    frame.hasPositions = plan.positionKind !== 'none';
     if (this.units !== undefined) frame.units = this.units;
     return frame;
   }

@@ -123,4 +123,18 @@ describe('glasslab vdos', () => {
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/no frequency of the grid lies in the band \[0\.1, 0\.2\)/);
   });
+
+  it('accepts a dump with velocities but no positions (the VDOS needs only velocities)', async () => {
+    // the same velocities as run.dump, written without xu yu zu
+    const { readDumpFrames } = await import('../../src/io/lammps-dump.ts');
+    const w = new DumpWriter(join(dir, 'vonly.dump'), { columns: ['id', 'type', 'vx', 'vy', 'vz'] });
+    for await (const f of readDumpFrames(join(dir, 'run.dump'))) await w.write(f, f.timestep);
+    await w.close();
+    const a = await cli('vdos', 'run.dump', '--frame-dt', String(dt), '--out', 'pos.csv');
+    const b = await cli('vdos', 'vonly.dump', '--frame-dt', String(dt), '--out', 'vonly.csv');
+    expect(b.err).not.toMatch(/rror/);
+    expect(b.code).toBe(0);
+    expect(a.code).toBe(0);
+    expect(readFileSync(join(dir, 'vonly.csv'), 'utf8')).toBe(readFileSync(join(dir, 'pos.csv'), 'utf8'));
+  });
 });

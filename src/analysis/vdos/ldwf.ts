@@ -14,7 +14,8 @@
 import { pearsonCorrelation } from '../../numeric/correlation.ts';
 import { vdosSoftness, type MdVdosResult } from './vdos.ts';
 import { Trajectory } from '../../io/trajectory.ts';
-import { unwrappedPositions } from '../../system/system.ts';
+import { unwrappedPositions, type System } from '../../system/system.ts';
+import { toFrameSource, type AnalysisFrameSource } from '../../system/frame-source.ts';
 
 export type LdwfReference = 'initial' | 'mean';
 
@@ -85,15 +86,22 @@ export function localDebyeWaller(frames: Iterable<ArrayLike<number>>, dim = 3, r
 /** alpha_i streamed from a dump (atoms sorted by id); sample it every 1 tau with step as in the paper. */
 export async function localDebyeWallerFromDump(path: string, opts: { start?: number; stop?: number; step?: number; reference?: LdwfReference } = {}):
   Promise<{ ids: Int32Array; types: Int32Array; alpha: Float64Array; frames: number }> {
-  const traj = new Trajectory(path, { start: opts.start, stop: opts.stop, step: opts.step });
+  return localDebyeWallerFromFrames(new Trajectory(path, { start: opts.start, stop: opts.stop, step: opts.step }), opts);
+}
+
+/** alpha_i streamed from any FrameSource (one frame in memory); atoms in the same order in every frame. */
+export async function localDebyeWallerFromFrames(input: AnalysisFrameSource, opts: { reference?: LdwfReference } = {}):
+  Promise<{ ids: Int32Array; types: Int32Array; alpha: Float64Array; frames: number }> {
+  const source = toFrameSource(input);
+  const path = source.label;
   let acc: LocalDebyeWallerAccumulator | undefined, ids = new Int32Array(0), types = new Int32Array(0), frames = 0;
-  for await (const f of traj.frames()) {
+  for await (const f of source as AsyncIterable<System & { line?: number; frameIndex?: number }>) {
     if (!acc) {
       acc = new LocalDebyeWallerAccumulator(f.dim, opts.reference);
       ids = Int32Array.from(f.ids);
       types = Int32Array.from(f.types);
     } else if (f.n !== ids.length || f.ids.some((id, i) => id !== ids[i])) {
-      throw new Error(`${path}: frame ${f.frameIndex} (line ${f.line}) holds other atoms than the first frame`);
+      throw new Error(`${path}: frame ${f.frameIndex ?? frames}${f.line !== undefined ? ` (line ${f.line})` : ''} holds other atoms than the first frame`);
     }
     acc.add(unwrappedPositions(f));
     frames++;

@@ -1,7 +1,10 @@
 /**
  * Velocity sources for `vdos`: per-atom velocity time series, delivered one
- * atom at a time as a [component][frame] f64 series, from arrays already in
- * memory or streamed from a LAMMPS dump with velocity columns in bounded memory.
+ * atom at a time as a [component][frame] f64 series (the transpose of a
+ * trajectory, which the per-atom transforms need), from arrays already in
+ * memory or streamed from any FrameSource (src/system/frame-source.ts: a
+ * LAMMPS dump with velocity columns, positions optional; Systems in memory)
+ * in bounded memory.
  *
  * A dump is read once. Frames are buffered in chunks of Fc frames, laid out
  * [atom][component][frame in chunk] in f32 (7 significant digits; LAMMPS
@@ -16,7 +19,8 @@ import { mkdtempSync, promises as fsp, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Trajectory } from '../../io/trajectory.ts';
-import type { DumpFrame } from '../../io/lammps-dump.ts';
+import type { System } from '../../system/system.ts';
+import { toFrameSource, type AnalysisFrameSource } from '../../system/frame-source.ts';
 
 /** Per-atom velocity series, visited in atom order. */
 export interface VelocitySource {
@@ -99,10 +103,15 @@ export interface DumpVelocityOptions {
 
 const VELOCITY_COLUMNS = ['vx', 'vy', 'vz'];
 
-/** Check a dump frame has the velocity columns of its dimension; the message names the file and what is missing. */
-export function requireVelocityColumns(path: string, frame: DumpFrame): Float64Array {
+/** Check a frame has velocities (a dump frame: the velocity columns of its dimension); the message names the file and what is missing. */
+export function requireVelocityColumns(path: string, frame: System & { columns?: readonly string[] }): Float64Array {
+  if (!frame.columns) {
+    if (!frame.velocities) throw new Error(`${path}: a frame has no velocities; the VDOS needs them (System.velocities)`);
+    return frame.velocities;
+  }
+  const columns = frame.columns;
   const want = VELOCITY_COLUMNS.slice(0, frame.dim);
-  const missing = want.filter((c) => !frame.columns.includes(c));
+  const missing = want.filter((c) => !columns.includes(c));
   if (missing.length > 0 || !frame.velocities) {
     throw new Error(`${path}: the dump has no velocity column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ` +
       `(columns: ${frame.columns.join(' ')}); the VDOS needs velocities: dump them, e.g. in LAMMPS ` +
@@ -111,21 +120,42 @@ export function requireVelocityColumns(path: string, frame: DumpFrame): Float64A
   return frame.velocities;
 }
 
-/** Stream a dump's velocities into a VelocitySource (module doc). */
+/** Stream a dump's velocities into a VelocitySource (module doc); the dump needs no position columns. */
 export async function dumpVelocitySource(path: string, opts: DumpVelocityOptions = {}): Promise<VelocitySource> {
-  const traj = new Trajectory(path, { start: opts.start, stop: opts.stop, step: opts.step, typeMasses: opts.typeMasses });
+  const traj = new Trajectory(path, { start: opts.start, stop: opts.stop, step: opts.step, typeMasses: opts.typeMasses, positionsOptional: true });
   const F = await traj.count();
   if (F < 2) throw new Error(`${path}: the VDOS needs at least 2 frames, the selection has ${F}`);
-  const steps = await traj.timesteps();
+  // spacing checked from the header index before reading any atom line
+  checkEvenSpacing(path, await traj.timesteps());
+  return frameVelocitySource(traj, opts);
+}
+
+function checkEvenSpacing(label: string, steps: ArrayLike<number>): void {
   const ds = steps[1] - steps[0];
-  for (let t = 2; t < F; t++) {
+  for (let t = 2; t < steps.length; t++) {
     if (steps[t] - steps[t - 1] !== ds) {
-      throw new Error(`${path}: frames are not evenly spaced in time (timestep ${steps[t - 1]} -> ${steps[t]} after a spacing of ${ds}); ` +
+      throw new Error(`${label}: frames are not evenly spaced in time (timestep ${steps[t - 1]} -> ${steps[t]} after a spacing of ${ds}); ` +
         'the VDOS needs a uniform frame interval: select an evenly spaced range with start/stop/step');
     }
   }
+}
+
+/**
+ * Stream the velocities of any FrameSource (a Trajectory, `arrayFrames` of
+ * Systems with velocities) into a VelocitySource, in `memoryBudget` (module
+ * doc). The source must know its frame count; frames with timesteps must be
+ * evenly spaced. `start/stop/step` of the options are ignored here (select
+ * on the source).
+ */
+export async function frameVelocitySource(input: AnalysisFrameSource, opts: Omit<DumpVelocityOptions, 'start' | 'stop' | 'step' | 'typeMasses'> = {}): Promise<VelocitySource> {
+  const source = toFrameSource(input);
+  const path = source.label;
+  const F = await source.count();
+  if (F === undefined) throw new Error(`${path}: the VDOS needs the number of frames before reading; pass an array of Systems (arrayFrames) or a Trajectory`);
+  if (F < 2) throw new Error(`${path}: the VDOS needs at least 2 frames, the selection has ${F}`);
+  const steps: number[] = [];
   const budget = opts.memoryBudget ?? 512 * 2 ** 20;
-  let first: DumpFrame | undefined;
+  let first: System | undefined;
   let ids = new Int32Array(0), types = new Int32Array(0), masses = new Float64Array(0);
   let n = 0, dim = 3, Fc = 0, nChunks = 0, blockAtoms = 0, nBlocks = 0, inMemory = true;
   const chunks: Float32Array[] = [];
@@ -155,8 +185,12 @@ export async function dumpVelocitySource(path: string, opts: DumpVelocityOptions
 
   try {
     let t = 0;
-    for await (const f of traj.frames()) {
+    for await (const f of source as AsyncIterable<System & { frameIndex?: number; line?: number; columns?: readonly string[] }>) {
       const v = requireVelocityColumns(path, f);
+      if (f.timestep !== undefined) {
+        steps.push(f.timestep);
+        if (steps.length > 2) checkEvenSpacing(path, steps.slice(-3));
+      }
       if (!first) {
         first = f;
         n = f.n;
@@ -176,9 +210,10 @@ export async function dumpVelocitySource(path: string, opts: DumpVelocityOptions
           fh = await fsp.open(join(dir, 'velocities.f32'), 'w+');
         }
       } else {
-        if (f.n !== n) throw new Error(`${path}: frame ${f.frameIndex} (line ${f.line}) has ${f.n} atoms, the first frame ${n}`);
+        const at = `frame ${f.frameIndex ?? t}${f.line !== undefined ? ` (line ${f.line})` : ''}`;
+        if (f.n !== n) throw new Error(`${path}: ${at} has ${f.n} atoms, the first frame ${n}`);
         for (let i = 0; i < n; i++) {
-          if (f.ids[i] !== ids[i]) throw new Error(`${path}: frame ${f.frameIndex} (line ${f.line}) holds other atoms than the first frame (id ${f.ids[i]} where ${ids[i]} was)`);
+          if (f.ids[i] !== ids[i]) throw new Error(`${path}: ${at} holds other atoms than the first frame (id ${f.ids[i]} where ${ids[i]} was)`);
         }
       }
       const j = t % Fc;

@@ -31,7 +31,8 @@
  * ~0.01); scale 'mean' gives S(i) / mean_j S(j), grid independent. The raw form
  * is the default of the API (the formula), the CLI writes the one asked for.
  */
-import { dumpVelocitySource, arrayVelocitySource, type ArrayVelocityOptions, type DumpVelocityOptions, type VdosProgress, type VelocitySource } from './stream.ts';
+import { toFrameSource, type AnalysisFrameSource } from '../../system/frame-source.ts';
+import { dumpVelocitySource, frameVelocitySource, arrayVelocitySource, type ArrayVelocityOptions, type DumpVelocityOptions, type VdosProgress, type VelocitySource } from './stream.ts';
 import { VdosAccumulator, vdosFrequencies, type VdosNormalization, type VdosTransformSpec, type VdosWindow } from './spectra.ts';
 import { nextPowerOfTwo } from '../../numeric/fft.ts';
 import { Trajectory } from '../../io/trajectory.ts';
@@ -108,6 +109,23 @@ export async function vdosFromDump(path: string, opts: MdVdosOptions & Omit<Dump
   const F = await new Trajectory(path, { start: opts.start, stop: opts.stop, step: opts.step }).count();
   if (F >= 2) checkBandsOnGrid(frequencyGrid(F, opts), opts.bands ?? [], opts.units ?? 'angular');
   const src = await dumpVelocitySource(path, { ...opts, onProgress: opts.onProgress });
+  try {
+    return await vdosFromSource(src, opts);
+  } finally {
+    await src.close();
+  }
+}
+
+/**
+ * Per-atom VDOS streamed from any FrameSource whose frames carry velocities
+ * (a Trajectory, `arrayFrames` of an MD run's Systems), in bounded memory.
+ * `frameDt` is the time between the source's consecutive frames.
+ */
+export async function vdosFromFrames(source: AnalysisFrameSource, opts: MdVdosOptions & Pick<DumpVelocityOptions, 'memoryBudget' | 'tmpDir'>): Promise<MdVdosResult> {
+  checkOptions(opts);
+  const F = await toFrameSource(source).count();
+  if (F !== undefined && F >= 2) checkBandsOnGrid(frequencyGrid(F, opts), opts.bands ?? [], opts.units ?? 'angular');
+  const src = await frameVelocitySource(source, { memoryBudget: opts.memoryBudget, tmpDir: opts.tmpDir, onProgress: opts.onProgress });
   try {
     return await vdosFromSource(src, opts);
   } finally {
