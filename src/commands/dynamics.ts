@@ -126,7 +126,7 @@ export const dynamicsCommand = defineCommand({
     });
     const { columns, rows } = dynamics.table();
     await writeTextAtomic(out, [columns.join(','), ...rows.map((r) => r.map(num).join(','))].join('\n') + '\n');
-    const th = phopThreshold(dynamics);
+    const th = phopThreshold(dynamics, 0, args.traj);
     ctx.print(`atoms ${frames.n}, frames ${frames.nFrames}, t_max ${num(frames.times[frames.nFrames - 1])}`);
     for (const s of dynamics.series) {
       ctx.print(`${s.label}: tau_alpha ${num(s.tauAlpha)}  alpha2_max ${num(s.alpha2Peak.alpha2)} at t* ${num(s.alpha2Peak.t)}  MSD(t*) ${num(s.alpha2Peak.msd)}`);

@@ -87,7 +87,7 @@ export const phopCommand = defineCommand({
     let pc: number, tStar: number | undefined;
     if (pcGiven !== undefined) pc = pcGiven;
     else {
-      const th = phopThreshold(selfDynamics(frames));
+      const th = phopThreshold(selfDynamics(frames), 0, args.traj);
       tStar = th.tStar;
       pc = args.form === 'sqrt' ? Math.sqrt(th.pc) : th.pc;
     }

@@ -33,6 +33,7 @@ import { writeTextAtomic } from '../io/files.ts';
 import type { PlotlyFigure } from '../plot/figure.ts';
 import type { PairPotential } from '../potential/types.ts';
 import type { System } from '../system/system.ts';
+import { arrayFrames, type FrameSource } from '../system/frame-source.ts';
 import { Trajectory } from '../io/trajectory.ts';
 import { defineCommand, UsageError } from './registry.ts';
 import { loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
@@ -63,20 +64,15 @@ const MISSING_CALIBRATION =
   'S_av and phi_r_av: 1/S_av = c0 + c1 phi_r_av (softnessCalibrationPoint, fitSoftnessCalibration in glasslab/analysis).\n' +
   'For KA at rho 1.2 with the defaults we measured c0 = 216, c1 = -14.0 (N = 1000, T = 0.8-0.52; src/analysis/caging-potential.ts).';
 
-/** Frames of the input as a re-iterable source: a dump is streamed (twice), other files hold one frame. */
-function frameSource(file: string, abs: string, range: { start?: number; stop?: number; every?: number }, model: ReturnType<typeof loadModel>, cwd: string): () => AsyncIterable<System & { timestep?: number; time?: number }> {
+/** Frames of the input as a FrameSource (read twice): a dump is streamed, other files hold one frame. */
+async function frameSource(file: string, abs: string, range: { start?: number; stop?: number; every?: number }, model: ReturnType<typeof loadModel>, cwd: string): Promise<FrameSource> {
   if (formatFromName(file) === 'lammps-dump') {
-    const traj = new Trajectory(abs, { start: range.start, stop: range.stop, step: range.every, typeMasses: model.potential.typeMasses });
-    return () => traj.frames();
+    return new Trajectory(abs, { start: range.start, stop: range.stop, step: range.every, typeMasses: model.potential.typeMasses });
   }
   if (range.start !== undefined || range.stop !== undefined || range.every !== undefined) {
     throw new UsageError(`softness: --start/--stop/--every select frames of a dump; ${file} holds one configuration`, 'softness');
   }
-  let cached: System | undefined;
-  return async function* () {
-    cached ??= await readInput(file, model, cwd);
-    yield cached;
-  };
+  return arrayFrames([await readInput(file, model, cwd)], { label: file });
 }
 
 export const softnessCommand = defineCommand({
@@ -122,16 +118,17 @@ export const softnessCommand = defineCommand({
     const abs = resolve(ctx.cwd, args.input);
     if (!existsSync(abs)) throw new Error(`${args.input}: no such file`);
     const out = args.out === undefined ? undefined : outputPath(args.out, ctx.cwd, [args.input]);
-    const frames = frameSource(args.input, abs, args, model, ctx.cwd);
+    const frames = await frameSource(args.input, abs, args, model, ctx.cwd);
     const T = args.temperature;
 
     // pass 1: histogram g(r) -> Appendix B limits (and the last frames for S(q))
-    const acc = new PartialRdfAccumulator({ dr: args.rdfDr, ntypes: pot.ntypes });
+    // two atoms at one place (a merged or doubly written file) are refused, as energy/minimize/md do
+    const acc = new PartialRdfAccumulator({ dr: args.rdfDr, ntypes: pot.ntypes, source: args.input, overlapDistance: OVERLAP_DISTANCE });
     const lastFrames: System[] = [];
     let nFrames = 0;
     const p1 = ctx.progress('softness: g(r) and integration limits', 1, 'frames');
     try {
-      for await (const f of frames()) {
+      for await (const f of frames) {
         acc.add(f);
         nFrames++;
         if (args.meanField) { lastFrames.push(f); if (lastFrames.length > args.sqFrames) lastFrames.shift(); }
@@ -187,6 +184,7 @@ export const softnessCommand = defineCommand({
     }
 
     if (calibration !== undefined && out !== undefined) {
+      checkBinWidth(args.dr, limits, species, rdf.ntypes);
       const normalisation = args.normalisation === 'total' ? 'total' : 'partial';
       const loc = new LocalSoftnessAccumulator(pot, { temperature: T, limits, delta: args.delta, dr: args.dr, species, calibration, normalisation });
       const times: number[] = [];
@@ -194,7 +192,7 @@ export const softnessCommand = defineCommand({
       const p3 = ctx.progress('softness: local softness', nFrames, 'frames');
       try {
         let k = 0;
-        for await (const f of frames()) {
+        for await (const f of frames) {
           loc.add(f);
           const t = frameTime(f, k, args);
           if (t.fromTimestep) usedTimestep = true;
@@ -237,8 +235,27 @@ function frameTime(f: System & { timestep?: number; time?: number }, k: number, 
 function parseCalibration(s: string): { c0: number; c1: number } {
   const parts = s.split(',').map((x) => x.trim());
   const v = parts.map(Number);
-  if (parts.length !== 2 || !v.every(Number.isFinite)) throw new UsageError(`softness: --calibration takes two numbers c0,c1 (e.g. 216,-14.0), got '${s}'`, 'softness');
+  // Number('') is 0: an empty c0 or c1 must not pass as 0
+  if (parts.length !== 2 || parts.some((p) => p === '') || !v.every(Number.isFinite)) throw new UsageError(`softness: --calibration takes two numbers c0,c1 (e.g. 216,-14.0), got '${s}'`, 'softness');
+  if (v[0] === 0 && v[1] === 0) throw new UsageError(`softness: --calibration 0,0 makes 1/S = c0 + c1 phi_r0 zero for every particle; give the fitted c0,c1 (e.g. 216,-14.0 for KA)`, 'softness');
   return { c0: v[0], c1: v[1] };
+}
+
+/** Smallest distance between two atoms: closer ones are the same atom written twice. */
+const OVERLAP_DISTANCE = 1e-6;
+
+/** The local r integral needs bins inside every integration window [lower, upper] of the central species. */
+function checkBinWidth(dr: number, limits: IntegrationLimits, species: number[], ntypes: number): void {
+  for (const u of species) {
+    for (let v = 1; v <= ntypes; v++) {
+      const p = speciesPairIndex(u, v, ntypes);
+      const width = limits.upper[p] - limits.lower[p];
+      if (dr >= width) {
+        throw new UsageError(`softness: --dr ${dr} is not narrower than the integration window of ${speciesName(u)}${speciesName(v)}, ` +
+          `[${num(round(limits.lower[p]))}, ${num(round(limits.upper[p]))}] (width ${num(round(width))}); give --dr well below it (default 0.005)`, 'softness');
+      }
+    }
+  }
 }
 
 function parseSpecies(s: string, ntypes: number): number[] {

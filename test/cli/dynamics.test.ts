@@ -107,4 +107,11 @@ describe('glasslab dynamics', () => {
     const help = await cli('dynamics', '--help');
     expect(help.out).toMatch(/time origin.*whole trajectory.*24 in 3D/s);
   });
+
+  it('p_c without an alpha_2 maximum names the file and says what to do', async () => {
+    await writeFramesDump(join(dir, 'short.dump'), randomWalk({ n: 20, frames: 2, seed: 3 }), 'xu');
+    const r = await cli('dynamics', 'short.dump', '--frame-dt', '0.05', '--out', 'short.csv');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/short\.dump: p_c: alpha_2 of all has no maximum before t = 0\.025 .*use a longer trajectory or more frames, or give p_c yourself \(phop --pc VALUE\)/);
+  });
 });

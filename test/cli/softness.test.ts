@@ -83,4 +83,43 @@ describe('glasslab softness', () => {
     expect(same.code).not.toBe(0);
     expect(same.err).toMatch(/is the input file/);
   });
+
+  it('refuses two atoms at one place, naming the file, the frame and the atoms', async () => {
+    const a = latticeSystem(3, 5, 1.2, { basis: 'bcc', fracA: 0.8, jiggle: 0.6, seed: 3 });
+    a.positions.set(a.positions.subarray(0, 3), 3 * 7); // atom 7 on top of atom 0
+    await writeDump(join(dir, 'dup.dump'), [frames[0], a]);
+    const r = await runCli(dir, 'softness', 'dup.dump', '--temperature', '0.7', '--calibration', '200,-20', '--out', 'dup.csv');
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n').filter((l) => /error/.test(l))).toHaveLength(1);
+    expect(r.err).toMatch(/dup\.dump: frame 1 \(timestep 1\): atoms id 1 and id 8 are 0\.000e\+0 apart .*the same atom written twice\? remove the duplicated atoms/);
+  });
+
+  it('refuses a calibration that is 0,0 or has an empty number, and a --dr wider than the integration window', async () => {
+    for (const [cal, msg] of [['0,0', /--calibration 0,0 makes 1\/S .* zero/], ['216,', /--calibration takes two numbers c0,c1 .* got '216,'/], [',-14', /got ',-14'/]] as const) {
+      const r = await runCli(dir, 'softness', 'liq.dump', '--temperature', '0.7', '--calibration', cal, '--out', 'c.csv');
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(msg);
+    }
+    const dr = await runCli(dir, 'softness', 'liq.dump', '--temperature', '0.7', '--calibration', '200,-20', '--dr', '1', '--out', 'dr.csv');
+    expect(dr.code).toBe(2);
+    expect(dr.err).toMatch(/--dr 1 is not narrower than the integration window of A[AB], \[\S+, \S+\] \(width \S+\); give --dr well below it/);
+  });
+
+  it('--delta too wide for the box suggests --delta, an option that exists', async () => {
+    const r = await runCli(dir, 'softness', 'liq.dump', '--temperature', '0.7', '--calibration', '200,-20', '--delta', '100', '--out', 'd.csv');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/use a smaller delta \(--delta; the paper's is 0\.09\) or a bigger system/);
+    expect(r.err).not.toMatch(/rMax/);
+  });
+
+  it('frames with other atoms: the g(r) error names the file, the frame and what to do', async () => {
+    const small = latticeSystem(3, 5, 1.2, { basis: 'bcc', fracA: 0.8, jiggle: 0.6, seed: 5 });
+    small.types.set(frames[0].types);
+    small.types[small.types.indexOf(1)] = 2; // one A fewer
+    small.timestep = 700;
+    await writeDump(join(dir, 'mixed.dump'), [frames[0], frames[1], small]);
+    const r = await runCli(dir, 'softness', 'mixed.dump', '--temperature', '0.7', '--mean-field');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/mixed\.dump: frame 2 \(timestep 700\) has 199 atoms of type 1, the first frame 200; .*--start\/--stop/);
+  });
 });

@@ -178,11 +178,20 @@ function makePhopResult(frames: TrajectoryFrames, values: Float64Array, w: numbe
   };
 }
 
-/** The threshold p_c = MSD(t*) at the alpha_2 maximum (length^2; see the module comment), from selfDynamics of all atoms (type 0) or of one type. */
-export function phopThreshold(dyn: SelfDynamicsResult, type = 0): { pc: number; tStar: number; alpha2Max: number } {
+/**
+ * The threshold p_c = MSD(t*) at the alpha_2 maximum (length^2; see the
+ * module comment), from selfDynamics of all atoms (type 0) or of one type.
+ * `source` (the trajectory's file) prefixes the error when alpha_2 has no
+ * maximum in the first half of the lags.
+ */
+export function phopThreshold(dyn: SelfDynamicsResult, type = 0, source?: string): { pc: number; tStar: number; alpha2Max: number } {
   const s = dyn.get(type);
   const pk = s.alpha2Peak;
-  if (!Number.isFinite(pk.t)) throw new Error('p_c: alpha_2 has no maximum on these lags (too few frames?)');
+  if (!Number.isFinite(pk.t)) {
+    const tEnd = dyn.t.length > 0 ? dyn.t[dyn.t.length - 1] : 0;
+    throw new Error(`${source ?? 'p_c'}: p_c: alpha_2 of ${s.label} has no maximum before t = ${tEnd / 2} (half the longest lag, ${dyn.t.length} lags): ` +
+      'the trajectory is too short (or too coarse) to hold the alpha_2 peak; use a longer trajectory or more frames, or give p_c yourself (phop --pc VALUE)');
+  }
   return { pc: pk.msd, tStar: pk.t, alpha2Max: pk.alpha2 };
 }
 

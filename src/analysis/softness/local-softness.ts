@@ -117,11 +117,12 @@ function resolveGrid(sys: System, opts: LocalRdfOptions, rUpper?: number): Local
  * Neighbour data for the local-rdf kernels: a full list within rNeed
  * (checked against the cell), fractional coordinates and geometry.
  */
-function neighbourData(sys: System, rNeed: number) {
+function neighbourData(sys: System, rNeed: number, grid: LocalGrid) {
   const geom = cellGeometry(sys.box);
   const limit = maxListRadius(geom);
   if (rNeed >= limit) {
-    throw new Error(`local softness: needs neighbours up to r = ${rNeed.toFixed(3)} (upper limit + truncate*delta) but half the smallest cell width is ${limit.toFixed(3)}; use a bigger system or smaller rMax`);
+    throw new Error(`local softness: needs neighbours up to r = ${rNeed.toFixed(3)} (largest r ${(rNeed - grid.reach).toFixed(3)} + ${+(grid.reach / grid.delta).toFixed(3)} delta = ${grid.reach.toFixed(3)} for the Gaussians of width delta = ${grid.delta}) ` +
+      `but half the smallest cell width is ${limit.toFixed(3)}; use a smaller delta (--delta; the paper's is 0.09) or a bigger system`);
   }
   const nl = buildNeighborList(sys, { cutoff: rNeed, skin: 0, kind: 'full', overlapDistance: 0 });
   const s = wrappedFractional(sys, undefined, 'local softness');
@@ -173,7 +174,7 @@ export interface LocalRdf {
 export function localRdf(sys: System, i: number, opts: LocalRdfOptions = {}): LocalRdf {
   if (!(Number.isInteger(i) && i >= 0 && i < sys.n)) throw new Error(`localRdf: atom index ${i} outside 0..${sys.n - 1}`);
   const grid = resolveGrid(sys, opts);
-  const nd = neighbourData(sys, grid.nb * grid.dr + grid.reach);
+  const nd = neighbourData(sys, grid.nb * grid.dr + grid.reach, grid);
   const out = new Float64Array(grid.nt * grid.nb);
   accumulateLocal(i, sys, nd, grid, new Int32Array(grid.nt), new Int32Array(grid.nt).fill(grid.nb), out);
   const g = Array.from({ length: grid.nt }, (_, v) => out.slice(v * grid.nb, (v + 1) * grid.nb));
@@ -199,7 +200,7 @@ export function averageLocalRdf(frames: System | Iterable<System>, opts: LocalRd
   const out = new Float64Array(nt * nb);
   for (const sys of list) {
     const grid = resolveGrid(sys, { ...opts, ntypes: nt });
-    const nd = neighbourData(sys, nb * grid.dr + grid.reach);
+    const nd = neighbourData(sys, nb * grid.dr + grid.reach, grid);
     const kLo = new Int32Array(nt), kHi = new Int32Array(nt).fill(nb);
     for (let i = 0; i < sys.n; i++) {
       out.fill(0);
@@ -479,7 +480,7 @@ export function localCagingDepth(sys: System, pot: PairPotential, opts: LocalCag
   }
   const grid = resolveGrid(sys, { delta: opts.delta, dr: opts.dr, truncate: opts.truncate, ntypes: nt, normalisation: opts.normalisation }, hiMax);
   const nb = grid.nb, dr = grid.dr;
-  const nd = neighbourData(sys, hiMax + grid.reach);
+  const nd = neighbourData(sys, hiMax + grid.reach, grid);
   const cnt = speciesCounts(sys, nt);
   const N = sys.n, rho = N / sys.box.volume;
   const isCentre = new Uint8Array(nt + 1);

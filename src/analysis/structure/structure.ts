@@ -72,6 +72,10 @@ export interface PartialRdfOptions {
   dr?: number;
   /** number of species, default the largest type of the first frame */
   ntypes?: number;
+  /** where the frames come from (a file), named by errors; default 'partialRdf' */
+  source?: string;
+  /** refuse two atoms closer than this (the neighbour list's overlap check, naming the atoms); default 0: no check */
+  overlapDistance?: number;
 }
 
 /**
@@ -102,7 +106,10 @@ export class PartialRdfAccumulator {
     const nt = this.nt, nb = this.nb, dr = this.binWidth;
     const cnt = speciesCounts(sys, nt);
     for (let u = 0; u < nt; u++) {
-      if (cnt[u] !== this.counts[u]) throw new Error(`partialRdf: frame ${this.nFrames} has ${cnt[u]} atoms of type ${u + 1}, the first frame ${this.counts[u]}; all frames must hold the same atoms`);
+      if (cnt[u] !== this.counts[u]) {
+        throw new Error(`${this.opts.source ?? 'partialRdf'}: frame ${this.nFrames}${sys.timestep !== undefined ? ` (timestep ${sys.timestep})` : ''} has ${cnt[u]} atoms of type ${u + 1}, ` +
+          `the first frame ${this.counts[u]}; g(r) needs the same atoms in every frame: select the frames of one run (start/stop; --start/--stop)`);
+      }
     }
     const geom = cellGeometry(sys.box);
     if (this.rmax >= maxListRadius(geom)) {
@@ -110,6 +117,7 @@ export class PartialRdfAccumulator {
     }
     const nl = buildNeighborList(sys, { cutoff: this.rmax, skin: 0, kind: 'half', overlapDistance: 0 });
     const s = wrappedFractional(sys, undefined, 'partialRdf');
+    const ov = this.opts.overlapDistance ?? 0, ov2 = ov * ov;
     const { lx, ly, lz, xy, xz, yz } = geom;
     const wx = geom.wrap[0], wy = geom.wrap[1], wz = geom.wrap[2];
     const types = sys.types, rmax2 = this.rmax * this.rmax;
@@ -123,6 +131,11 @@ export class PartialRdfAccumulator {
         const dx = lx * sx + xy * sy + xz * sz, dy = ly * sy + yz * sz, dz = lz * sz;
         const r2 = dx * dx + dy * dy + (this.dim === 3 ? dz * dz : 0);
         if (r2 >= rmax2) continue;
+        if (r2 < ov2) {
+          throw new Error(`${this.opts.source ?? 'partialRdf'}: frame ${this.nFrames}${sys.timestep !== undefined ? ` (timestep ${sys.timestep})` : ''}: ` +
+            `atoms id ${sys.ids[i]} and id ${sys.ids[j]} are ${Math.sqrt(r2).toExponential(3)} apart (below ${ov}), the same atom written twice? ` +
+            'remove the duplicated atoms (a merged or badly written file), as energy, minimize and md require');
+        }
         const b = Math.floor(Math.sqrt(r2) / dr);
         if (b >= nb) continue;
         const tj = types[j] - 1;
