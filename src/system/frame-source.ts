@@ -55,7 +55,6 @@ export interface FrameTimeOptions {
 /** Anything an analysis accepts as frames: a FrameSource, an array or any (async) iterable of Systems. */
 export type AnalysisFrameSource =
   | FrameSource
-  | { frames(): AsyncIterable<System>; count(): Promise<number> }
   | readonly System[]
   | Iterable<System>
   | AsyncIterable<System>;
@@ -159,39 +158,20 @@ function isFrameSource(s: AnalysisFrameSource): s is FrameSource {
   return typeof (s as FrameSource).times === 'function' && typeof (s as FrameSource).count === 'function' && Symbol.asyncIterator in (s as object);
 }
 
-function isTrajectoryLike(s: AnalysisFrameSource): s is { frames(): AsyncIterable<System>; count(): Promise<number> } {
-  return typeof (s as { frames?: unknown }).frames === 'function' && typeof (s as { count?: unknown }).count === 'function';
-}
-
 /**
  * Any accepted input as a FrameSource: a FrameSource as it is, an array by
- * `arrayFrames`, other iterables as a one-pass source of unknown count whose
- * times come from the Systems' `time` after reading.
+ * `arrayFrames`, other iterables as a one-pass source of unknown count and
+ * times.
  */
 export function toFrameSource(src: AnalysisFrameSource, label = 'frames'): FrameSource {
   if (isFrameSource(src)) return src;
   if (Array.isArray(src)) return arrayFrames(src as readonly System[], { label });
-  if (isTrajectoryLike(src)) {
-    return {
-      label, count: async () => src.count(), times: async () => timesByReading(label, src.frames()),
-      [Symbol.asyncIterator]: () => src.frames()[Symbol.asyncIterator](),
-    };
-  }
   const it = src as Iterable<System> | AsyncIterable<System>;
   return {
     label, count: async () => undefined,
     times: async () => { throw new Error(`${label}: an iterable of Systems is read once; to know the frame times pass an array (arrayFrames) or a Trajectory`); },
     async *[Symbol.asyncIterator]() { for await (const f of it) yield f; },
   };
-}
-
-async function timesByReading(label: string, frames: AsyncIterable<System>): Promise<Float64Array> {
-  const t: number[] = [];
-  for await (const f of frames) {
-    if (f.time === undefined) throw new Error(`${label}: frame ${t.length} has no time; give the frame times`);
-    t.push(f.time);
-  }
-  return checkTimes(label, Float64Array.from(t, (x) => x - t[0]));
 }
 
 /** Number of frames when known without reading them (arrays, Trajectory), else undefined. */
