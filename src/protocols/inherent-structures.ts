@@ -35,7 +35,7 @@ import type { ForceProvider } from '../core/types.ts';
 import { minimize, type MinimizeMethod } from '../minimize/minimize.ts';
 import { lineFigure, type PlotlyFigure } from '../plot/figure.ts';
 import type { System } from '../system/system.ts';
-import { AtomOrder, analysisFrameCount, analysisFrames, type AnalysisFrameSource } from '../system/frame-source.ts';
+import { AtomOrder, toFrameSource, type AnalysisFrameSource } from '../system/frame-source.ts';
 import { nearestNeighbourDistance } from '../analysis/structure/first-shell.ts';
 
 export interface InherentStructureOptions {
@@ -140,9 +140,11 @@ class Grow {
 export async function trackInherentStructures(
   source: AnalysisFrameSource, provider: ForceProvider, opts: InherentStructureOptions = {},
 ): Promise<InherentStructureTrack> {
-  const who = 'trackInherentStructures';
+  const frames = toFrameSource(source);
+  // errors name the file of a Trajectory
+  const who = frames.label === 'frames' ? 'trackInherentStructures' : `${frames.label}: trackInherentStructures`;
   const ftol = opts.ftol ?? 1e-8;
-  const total = await analysisFrameCount(source);
+  const total = await frames.count();
   if (opts.dNN !== undefined && !(opts.dNN > 0)) throw new Error(`${who}: option dNN must be a positive length, got ${opts.dNN}`);
   let order: AtomOrder | null = null;
   let n = 0, d = 3;
@@ -154,7 +156,7 @@ export async function trackInherentStructures(
   const structures: System[] = [];
   let pe: Grow | null = null, disp: Grow | null = null, step: Grow | null = null;
   let k = 0;
-  for await (const frame of analysisFrames(source)) {
+  for await (const frame of frames) {
     if (opts.signal?.aborted) throw new Error(`${who}: aborted after ${k} frames`);
     if (!order) {
       order = new AtomOrder(frame, who);

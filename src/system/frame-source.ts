@@ -174,16 +174,6 @@ export function toFrameSource(src: AnalysisFrameSource, label = 'frames'): Frame
   };
 }
 
-/** Number of frames when known without reading them (arrays, Trajectory), else undefined. */
-export async function analysisFrameCount(src: AnalysisFrameSource): Promise<number | undefined> {
-  return toFrameSource(src).count();
-}
-
-/** Iterate the frames of any source (async). */
-export async function* analysisFrames(src: AnalysisFrameSource): AsyncGenerator<System, void, undefined> {
-  yield* toFrameSource(src);
-}
-
 /**
  * Maps atoms of later frames onto the order of a reference frame by id.
  * `indexOf(sys)` returns perm with perm[i] = index in `sys` of the reference

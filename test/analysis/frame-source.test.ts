@@ -112,3 +112,15 @@ describe('FrameSource', () => {
     s1.stress.forEach((v, i) => expect(v).toBeCloseTo(s2.stress[i], 10));
   });
 });
+
+describe('per-frame analyses name the file of a Trajectory', () => {
+  it('atomicStress: a frame with other atoms', async () => {
+    const fewer = framesAsSystems(randomWalk({ n: 15, frames: 1, seed: 1 }), [999], false);
+    await writeDump(join(dir, 'mixed.dump'), [systems[0], systems[1], fewer[0]]);
+    const provider = { compute: () => ({ energy: 0, forces: new Float64Array(48), peratomVirial: new Float64Array(96) }) };
+    await expect(atomicStress(new Trajectory(join(dir, 'mixed.dump')), provider as never, { includeKinetic: false }))
+      .rejects.toThrow(/mixed\.dump: atomicStress: frame 2 has 15 atoms but the first frame has 16/);
+    await expect(atomicStress([systems[0], fewer[0]], provider as never, { includeKinetic: false }))
+      .rejects.toThrow(/^atomicStress: frame 1 has 15 atoms/);
+  });
+});

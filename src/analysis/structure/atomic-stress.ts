@@ -23,7 +23,7 @@
  */
 import type { ForceProvider } from '../../core/types.ts';
 import { getUnits, type UnitsName } from '../../util/units.ts';
-import { AtomOrder, analysisFrameCount, analysisFrames, type AnalysisFrameSource } from '../../system/frame-source.ts';
+import { AtomOrder, toFrameSource, type AnalysisFrameSource } from '../../system/frame-source.ts';
 
 export interface AtomicStressOptions {
   units?: UnitsName;
@@ -51,16 +51,18 @@ export interface AtomicStressResult {
 export async function atomicStress(
   source: AnalysisFrameSource, provider: ForceProvider, opts: AtomicStressOptions = {},
 ): Promise<AtomicStressResult> {
-  const who = 'atomicStress';
+  const frames = toFrameSource(source);
+  // errors name the file of a Trajectory
+  const who = frames.label === 'frames' ? 'atomicStress' : `${frames.label}: atomicStress`;
   const u = getUnits(opts.units ?? 'lj');
-  const total = await analysisFrameCount(source);
+  const total = await frames.count();
   const vol = opts.volumePerAtom ?? 'mean';
   let order: AtomOrder | null = null;
   let stress = new Float64Array(0);
   let kinetic = opts.includeKinetic;
   const pressure: number[] = [];
   let n = 0, k = 0;
-  for await (const sys of analysisFrames(source)) {
+  for await (const sys of frames) {
     if (opts.signal?.aborted) throw new Error(`${who}: aborted after ${k} frames`);
     if (!order) {
       order = new AtomOrder(sys, who);
