@@ -29,7 +29,8 @@
  * log-spaced dumps pass the MD timestep as `dt`); otherwise the
  * dump's `ITEM: TIME`. When the dump has ITEM: TIME, times from `dt` or
  * `frameDt` must agree with it (an error otherwise: the option is wrong).
- * Times must increase strictly and start at 0.
+ * Times must increase strictly and start at 0. This is the rule of every
+ * FrameSource (`frameTimes` in src/system/frame-source.ts), arrays included.
  */
 import type { Box, Dim } from '../../system/box.ts';
 import { Trajectory } from '../../io/trajectory.ts';
@@ -105,6 +106,7 @@ function unwrappable(f: System & { columns?: readonly string[] }): boolean {
  * types must be the same in every frame, in the same order (dumps are
  * sorted by id on reading). `maxBytes` refuses a larger matrix before
  * allocating it (the count of a Trajectory comes from one header scan).
+ * A one-pass iterable (count unknown) is first gathered into an array.
  */
 export async function collectPositions(input: AnalysisFrameSource, opts: CollectOptions = {}): Promise<TrajectoryFrames> {
   const source = toFrameSource(input);
@@ -118,6 +120,8 @@ export async function collectPositions(input: AnalysisFrameSource, opts: Collect
   }
   const nFrames = counted;
   if (nFrames < 1) throw new Error(`${src}: the dump has no frames (in the selected range)`);
+  // before reading the atoms: a source without times fails fast
+  const times = await source.times();
   let positions: Float64Array | undefined;
   let ids: Int32Array | undefined, types: Int32Array | undefined, box: Box | undefined;
   let n = 0, dim: Dim = 3;
@@ -161,7 +165,6 @@ export async function collectPositions(input: AnalysisFrameSource, opts: Collect
     if (f === nFrames) break;
   }
   if (f !== nFrames) throw new Error(`${src}: read ${f} frames but the index lists ${nFrames}; was the file truncated or changed while reading?`);
-  const times = await source.times();
   return { n, dim, nFrames, positions: positions!, times, timesteps, ids: ids!, types: types!, box: box!, source: src };
 }
 
