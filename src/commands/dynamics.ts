@@ -38,6 +38,9 @@ export const matrixOptions = {
   memory: { type: 'integer', min: 1, unit: 'MiB', summary: 'largest trajectory matrix to hold in memory (default: half the physical memory); larger selections are refused before reading' },
 } as const;
 
+/** Longest Float64Array of Node 20 (V8): the positions matrix is one array. */
+const MAX_ARRAY_LENGTH = 2 ** 32;
+
 /** Default --memory: half the physical memory. */
 export function defaultMatrixMemory(): number {
   return Math.floor(totalmem() / 2);
@@ -68,6 +71,10 @@ export async function readTrajectoryFrames(
       throw new Error(`${file}: ${command} holds the whole trajectory in memory, ${perAtomFrame(est.dim)} bytes per atom per frame: ` +
         `about ${est.frames} frames x ${est.n} atoms = ${formatBytes(need)}${est.gzip ? ' or more' : ''}, over the --memory limit of ${formatBytes(limit)}; ` +
         `select at most about ${fit} frames (--start, --stop, --every) or raise --memory`);
+    }
+    if (est.n * est.frames * est.dim > MAX_ARRAY_LENGTH) {
+      throw new Error(`${file}: about ${est.frames} frames x ${est.n} atoms x ${est.dim} coordinates is more than one array holds (2^32 numbers, 32 GiB); ` +
+        `select at most about ${Math.floor(MAX_ARRAY_LENGTH / (est.n * est.dim))} frames (--start, --stop, --every)`);
     }
     return await collectPositions(traj, {
       maxBytes: Math.floor(limit / perAtomFrame(est.dim)) * 8 * est.dim,
