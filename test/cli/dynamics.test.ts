@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from './run-cli.ts';
 import { selfDynamics } from '../../src/analysis/dynamics/dynamics.ts';
 import { randomWalk, writeFramesDump } from '../analysis/dynamics-fixtures.ts';
@@ -113,5 +113,16 @@ describe('glasslab dynamics', () => {
     const r = await cli('dynamics', 'short.dump', '--frame-dt', '0.05', '--out', 'short.csv');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/short\.dump: p_c: alpha_2 of all has no maximum before t = 0\.025 .*use a longer trajectory or more frames, or give p_c yourself \(phop --pc VALUE\)/);
+  });
+
+  it('refuses before reading a matrix longer than one Float64Array (2^32 numbers), whatever --memory says', async () => {
+    const spy = vi.spyOn(Trajectory.prototype, 'estimate').mockResolvedValue({ n: 100_000, dim: 3, frameBytes: 4e6, fileBytes: 6e10, gzip: false, fileFrames: 15_000, frames: 15_000 });
+    try {
+      const r = await cli('dynamics', 'traj.dump', '--frame-dt', '0.05', '--memory', '10000000', '--out', 'huge.csv');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/traj\.dump: about 15000 frames x 100000 atoms x 3 coordinates is more than one array holds \(2\^32 numbers, 32 GiB\); select at most about 14316 frames/);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
