@@ -154,7 +154,8 @@ export class Trajectory implements FrameSource<DumpFrame> {
    * dimension from the first frame, frames from the file size divided by the
    * first frame's size in bytes (for gzip the uncompressed size is taken from
    * the gzip trailer, which holds it modulo 4 GiB: the smallest value not
-   * below the compressed size, a lower bound). Frames of a dump hold the same
+   * below the compressed size, a lower bound for a single-member gzip file
+   * as gzip and LAMMPS write). Frames of a dump hold the same
    * atoms, so this is close for plain files; `count()` is exact but reads
    * every header.
    */
