@@ -4,11 +4,12 @@
  *
  *   const glass = %load glass.data             one configuration (System)
  *   const last = %load run.dump --frame -1     one frame of a dump
- *   const traj = %load run.dump --trajectory --step 10   lazy Trajectory
+ *   const traj = %load run.dump --trajectory --stride 10   lazy Trajectory
  */
 import { resolve } from 'node:path';
 import { defineCommand, UsageError } from '../../src/commands/registry.ts';
 import { readSystem, Trajectory } from '../../src/io/index.ts';
+import { frameOptions, trajectoryRenames } from '../../src/commands/common.ts';
 
 export const loadCommand = defineCommand({
   name: 'load',
@@ -19,20 +20,21 @@ export const loadCommand = defineCommand({
   options: {
     frame: { type: 'integer', default: 0, summary: 'frame of a multi-frame file; negative counts from the end (dumps)' },
     trajectory: { type: 'boolean', summary: 'open a dump as a lazy Trajectory instead of reading one frame' },
-    start: { type: 'integer', min: 0, summary: 'first frame of the trajectory (with --trajectory)' },
-    stop: { type: 'integer', min: 0, summary: 'frame to stop before (with --trajectory)' },
-    step: { type: 'integer', min: 1, summary: 'take every step-th frame (with --trajectory)' },
+    start: frameOptions.start,
+    stop: frameOptions.stop,
+    stride: frameOptions.stride,
   },
-  examples: ['glass.data', 'run.dump --frame -1', 'run.dump --trajectory --step 10'],
+  renamed: trajectoryRenames,
+  examples: ['glass.data', 'run.dump --frame -1', 'run.dump --trajectory --stride 10'],
   async run(args, ctx) {
     const path = resolve(ctx.cwd, args.file);
     if (args.trajectory) {
-      if (args.frame !== 0) throw new UsageError('load: --frame selects one configuration; with --trajectory use --start/--stop/--step', 'load');
-      const traj = new Trajectory(path, { start: args.start, stop: args.stop, step: args.step });
+      if (args.frame !== 0) throw new UsageError('load: --frame selects one configuration; with --trajectory use --start/--stop/--stride', 'load');
+      const traj = new Trajectory(path, { start: args.start, stop: args.stop, step: args.stride });
       ctx.print(`${args.file}: trajectory of ${await traj.count()} frames`);
       return traj;
     }
-    for (const k of ['start', 'stop', 'step'] as const) {
+    for (const k of ['start', 'stop', 'stride'] as const) {
       if (args[k] !== undefined) throw new UsageError(`load: --${k} needs --trajectory`, 'load');
     }
     const sys = await readSystem(path, { frame: args.frame });

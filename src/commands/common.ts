@@ -12,7 +12,7 @@ import type { ModelDefaults } from '../potential/model-defaults.ts';
 import type { Potential } from '../potential/types.ts';
 import type { System } from '../system/system.ts';
 import { typeCount } from '../system/system.ts';
-import type { EnumOption, StringOption } from './registry.ts';
+import type { EnumOption, IntegerOption, NumberOption, StringOption } from './registry.ts';
 
 /** `--model` and `--potential`, the same for every command that computes forces. */
 export const modelOptions = {
@@ -105,3 +105,54 @@ export function maxForceWithWarning(
   }
   return maxForce;
 }
+
+// ---------------------------------------------------------------------------
+// The option vocabulary (test/cli/vocabulary.test.ts): one name, one meaning.
+//   --every N      steps between dumped frames (md only)
+//   --stride K     use every K-th frame of a trajectory file (every trajectory analysis)
+//   --frame-dt T   time between consecutive frames IN THE FILE
+//   --dt T         the MD timestep
+//   --temp T       temperature, in the model's units
+// Commands spread these specs and may add a default or `required`; the type,
+// unit and summary stay the ones here.
+
+/** The frame range of a trajectory file and the times of its frames. */
+export const frameOptions = {
+  frameDt: {
+    type: 'number', min: 0, exclusiveMin: true, unit: 'time',
+    summary: 'time between consecutive frames IN THE FILE (equally spaced frames; with --stride k the frames used are k x this apart)',
+  } satisfies NumberOption,
+  dt: {
+    type: 'number', min: 0, exclusiveMin: true, unit: 'time',
+    summary: "MD timestep (md default: 0.005 tau (lj), 0.001 ps (metal) or the checkpoint's; for a dump: frame time = timestep x dt)",
+  } satisfies NumberOption,
+  start: { type: 'integer', min: 0, summary: 'first frame of the file to use (0-based)' } satisfies IntegerOption,
+  stop: { type: 'integer', min: 1, summary: 'use the frames of the file below this index' } satisfies IntegerOption,
+  stride: { type: 'integer', min: 1, summary: 'use every k-th frame of the file (k x --frame-dt apart)' } satisfies IntegerOption,
+};
+
+/** `--temp`: the one temperature option. */
+export const temperatureOption = {
+  type: 'number', min: 0, unit: 'eps/kB (lj) or K (metal)',
+  summary: 'temperature: of the run (md: initial velocities and thermostat target) or of the input (analyses)',
+} satisfies NumberOption;
+
+/** `--ftol`: the minimiser's stopping force. */
+export const ftolOption = {
+  type: 'number', min: 0, exclusiveMin: true, default: 1e-10, unit: 'energy/length',
+  summary: 'minimise until the largest per-atom force is below this',
+} satisfies NumberOption;
+
+/** `--seed`, `--n`, `--steps` of a run from a random start (md, demo). */
+export const runOptions = {
+  n: { type: 'integer', min: 2, summary: 'number of atoms of a random start' } satisfies IntegerOption,
+  steps: { type: 'integer', min: 0, summary: 'number of MD steps' } satisfies IntegerOption,
+  seed: { type: 'integer', default: 1, summary: 'random seed (configuration and velocities)' } satisfies IntegerOption,
+};
+
+/**
+ * Options renamed when the vocabulary was unified: the old spelling fails
+ * with the usual unknown-option error, which names the new one (see
+ * `Command.renamed` in registry.ts).
+ */
+export const trajectoryRenames = { every: 'stride', step: 'stride' } as const;

@@ -11,6 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { defineCommand, parseArgs } from './registry.ts';
 import { mdCommand, runMdCommand, type MdResult } from './md.ts';
+import { runOptions } from './common.ts';
 
 export const demoCommand = defineCommand({
   name: 'demo',
@@ -18,9 +19,9 @@ export const demoCommand = defineCommand({
   positionals: [],
   options: {
     out: { type: 'string', short: 'o', metavar: 'DIR', default: 'out', summary: 'output directory (created if missing)' },
-    n: { type: 'integer', min: 2, default: 1000, summary: 'number of atoms' },
-    steps: { type: 'integer', min: 1, default: 2000, summary: 'number of steps (dt = 0.005 tau)' },
-    seed: { type: 'integer', default: 1, summary: 'random seed' },
+    n: { ...runOptions.n, default: 1000 },
+    steps: { ...runOptions.steps, min: 1, default: 2000 },
+    seed: runOptions.seed,
   },
   examples: ['--out out/'],
   async run(args, ctx): Promise<MdResult> {

@@ -9,7 +9,7 @@
  * Also home of the trajectory options shared with `glasslab phop`: frame
  * times come from --dt (timestep * dt), from the dump's ITEM: TIME, or from
  * --frame-dt (equally spaced frames; the time between consecutive frames of
- * the file, as in `glasslab vdos`, so with --every k the frames used are
+ * the file, as in `glasslab vdos`, so with --stride k the frames used are
  * k x --frame-dt apart), in that order (src/analysis/frames.ts).
  */
 import { existsSync } from 'node:fs';
@@ -22,16 +22,10 @@ import { phopThreshold } from '../analysis/dynamics/phop.ts';
 import { writeTextAtomic } from '../io/files.ts';
 import type { PlotlyFigure } from '../plot/figure.ts';
 import { defineCommand, UsageError, type RunContext } from './registry.ts';
-import { num, outputPath } from './common.ts';
+import { frameOptions, num, outputPath, trajectoryRenames } from './common.ts';
 
-/** Options that say how to read a trajectory's frames and their times. */
-export const trajectoryOptions = {
-  frameDt: { type: 'number', min: 0, exclusiveMin: true, unit: 'time', summary: 'time between consecutive frames IN THE FILE (equally spaced frames; with --every k the frames used are k x this apart), when the dump has no ITEM: TIME and --dt is not given' },
-  dt: { type: 'number', min: 0, exclusiveMin: true, unit: 'time', summary: 'MD timestep: frame time = timestep * dt (linear or log-spaced dumps)' },
-  start: { type: 'integer', min: 0, summary: 'first frame to use (0-based)' },
-  stop: { type: 'integer', min: 1, summary: 'use frames below this index' },
-  every: { type: 'integer', min: 1, summary: 'use every k-th frame (with --frame-dt they are k x --frame-dt apart)' },
-} as const;
+/** Options that say how to read a trajectory's frames and their times (the shared group of common.ts). */
+export const trajectoryOptions = frameOptions;
 
 /** The memory limit of the commands that hold a whole trajectory (dynamics, phop). */
 export const matrixOptions = {
@@ -53,13 +47,13 @@ export function defaultMatrixMemory(): number {
  * (what the command holds per atom and frame) and refused above --memory.
  */
 export async function readTrajectoryFrames(
-  file: string, args: { frameDt?: number; dt?: number; start?: number; stop?: number; every?: number; memory?: number }, ctx: RunContext, command: string,
+  file: string, args: { frameDt?: number; dt?: number; start?: number; stop?: number; stride?: number; memory?: number }, ctx: RunContext, command: string,
   bytesPerAtomFrame?: (dim: number) => number,
 ): Promise<TrajectoryFrames> {
   const abs = resolve(ctx.cwd, file);
   if (!existsSync(abs)) throw new Error(`${file}: no such file`);
   if (args.frameDt !== undefined && args.dt !== undefined) throw new UsageError(`${command}: give --frame-dt or --dt, not both`, command);
-  const traj = new Trajectory(abs, { start: args.start, stop: args.stop, step: args.every, dt: args.dt, frameDt: args.frameDt });
+  const traj = new Trajectory(abs, { start: args.start, stop: args.stop, step: args.stride, dt: args.dt, frameDt: args.frameDt });
   const limit = args.memory !== undefined ? args.memory * 2 ** 20 : defaultMatrixMemory();
   const perAtomFrame = bytesPerAtomFrame ?? ((dim: number) => 8 * dim);
   const progress = ctx.progress(`${command}: reading ${file}`, 1, 'frames');
@@ -70,11 +64,11 @@ export async function readTrajectoryFrames(
       const fit = Math.max(1, Math.floor(limit / (est.n * perAtomFrame(est.dim))));
       throw new Error(`${file}: ${command} holds the whole trajectory in memory, ${perAtomFrame(est.dim)} bytes per atom per frame: ` +
         `about ${est.frames} frames x ${est.n} atoms = ${formatBytes(need)}${est.gzip ? ' or more' : ''}, over the --memory limit of ${formatBytes(limit)}; ` +
-        `select at most about ${fit} frames (--start, --stop, --every) or raise --memory`);
+        `select at most about ${fit} frames (--start, --stop, --stride) or raise --memory`);
     }
     if (est.n * est.frames * est.dim > MAX_ARRAY_LENGTH) {
       throw new Error(`${file}: about ${est.frames} frames x ${est.n} atoms x ${est.dim} coordinates is more than one array holds (2^32 numbers, 32 GiB); ` +
-        `select at most about ${Math.floor(MAX_ARRAY_LENGTH / (est.n * est.dim))} frames (--start, --stop, --every)`);
+        `select at most about ${Math.floor(MAX_ARRAY_LENGTH / (est.n * est.dim))} frames (--start, --stop, --stride)`);
     }
     return await collectPositions(traj, {
       maxBytes: Math.floor(limit / perAtomFrame(est.dim)) * 8 * est.dim,
@@ -112,6 +106,7 @@ export const dynamicsCommand = defineCommand({
     'unwrapped positions, 8 x dim bytes per atom per frame (24 in 3D: 4000 atoms x 10^4 frames = 0.9 GiB). A selection\n' +
     'whose matrix would exceed --memory (estimated from the first frame and the file size) is refused before reading.',
   positionals: [{ name: 'traj', summary: 'LAMMPS dump (plain or .gz) with xu yu zu, or x y z ix iy iz' }],
+  renamed: trajectoryRenames,
   options: {
     ...trajectoryOptions,
     ...matrixOptions,

@@ -30,28 +30,28 @@ import { initVelocities } from '../md/velocities.ts';
 import { cloneSystem, type System } from '../system/system.ts';
 import { randomConfiguration } from '../system/random-config.ts';
 import { defineCommand, UsageError, type ParsedArgs, type RunContext } from './registry.ts';
-import { loadModel, modelOptions, num, outputPath, readInput, type LoadedModel } from './common.ts';
+import { frameOptions, loadModel, modelOptions, num, outputPath, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
 
 const mdOptions = {
   ...modelOptions,
   init: { type: 'string', metavar: 'FILE', summary: 'start from this configuration (data, dump or xyz) instead of a random one' },
   resume: { type: 'string', metavar: 'FILE', summary: 'continue the run saved in this checkpoint (pass the same ensemble options)' },
-  n: { type: 'integer', min: 2, default: 4000, summary: 'number of atoms of a random start' },
+  n: { ...runOptions.n, default: 4000 },
   density: { type: 'number', min: 0, exclusiveMin: true, unit: 'length^-dim', summary: "number density of a random start; default: the model's usual (1.2 for ka)" },
   dim: { type: 'integer', min: 2, max: 3, summary: "dimension of a random start; default: the model's" },
-  seed: { type: 'integer', default: 1, summary: 'random seed (configuration and velocities)' },
+  seed: runOptions.seed,
   ensemble: { type: 'enum', choices: ['nve', 'nvt', 'npt'], default: 'nvt', summary: 'ensemble' },
-  temp: { type: 'number', min: 0, unit: 'eps/kB (lj) or K (metal)', summary: 'initial velocities and thermostat target' },
+  temp: temperatureOption,
   tempFinal: { type: 'number', min: 0, unit: 'eps/kB or K', summary: 'thermostat target at the end (linear ramp, LAMMPS Tstop); default --temp' },
   pressure: { type: 'number', unit: 'eps/sigma^d (lj) or bar (metal)', summary: 'barostat target (npt)' },
   pressureFinal: { type: 'number', unit: 'eps/sigma^d or bar', summary: 'barostat target at the end (npt ramp); default --pressure' },
   tdamp: { type: 'number', min: 0, exclusiveMin: true, unit: 'time', summary: 'thermostat damping time; default 100 dt' },
   pdamp: { type: 'number', min: 0, exclusiveMin: true, unit: 'time', summary: 'barostat damping time; default 1000 dt' },
-  dt: { type: 'number', min: 0, exclusiveMin: true, unit: 'tau (lj) or ps (metal)', summary: "timestep; default 0.005 (lj), 0.001 (metal), or the checkpoint's with --resume" },
-  steps: { type: 'integer', min: 0, default: 10000, summary: 'number of steps' },
+  dt: frameOptions.dt,
+  steps: { ...runOptions.steps, default: 10000 },
   skin: { type: 'number', min: 0, unit: 'length', summary: 'Verlet-list skin; default 0.3 (lj), 1.0 (metal)' },
   dump: { type: 'string', metavar: 'FILE', summary: 'LAMMPS dump of the trajectory (id type xu yu zu; .gz compresses)' },
-  every: { type: 'integer', min: 1, default: 100, summary: 'steps between dump frames' },
+  every: { type: 'integer', min: 1, default: 100, summary: 'MD steps between dumped frames (the frames of the file are every x dt apart: their --frame-dt)' },
   velocities: { type: 'boolean', summary: 'also dump velocities (vx vy vz)' },
   final: { type: 'string', metavar: 'FILE', summary: 'write the final configuration (data file with velocities, or by extension)' },
   thermo: { type: 'integer', min: 0, default: 1000, summary: 'steps between thermo lines on stdout (0: first and last only)' },

@@ -10,7 +10,7 @@ import { writeSystem } from '../io/index.ts';
 import { minimize, type MinimizeResult } from '../minimize/minimize.ts';
 import { getUnits } from '../util/units.ts';
 import { defineCommand } from './registry.ts';
-import { loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
+import { ftolOption, loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
 
 export const minimizeCommand = defineCommand({
   name: 'minimize',
@@ -22,7 +22,7 @@ export const minimizeCommand = defineCommand({
   options: {
     ...modelOptions,
     method: { type: 'enum', choices: ['fire', 'cg', 'fire+cg'], default: 'fire+cg', summary: 'minimiser: FIRE 2.0, Polak-Ribiere CG, or FIRE then CG' },
-    ftol: { type: 'number', min: 0, exclusiveMin: true, default: 1e-10, unit: 'energy/length', summary: 'stop when the largest per-atom force is below this' },
+    ftol: ftolOption,
     maxIter: { type: 'integer', min: 1, default: 100000, summary: 'iteration budget (FIRE steps + CG line searches)' },
     out: { type: 'string', short: 'o', metavar: 'FILE', required: true, summary: 'relaxed configuration (written atomically; never the input)' },
   },

@@ -18,7 +18,7 @@ import { computePhop, hopEvents, phopThreshold, type HopEvent, type PhopResult }
 import { AtomicTextOutput, writeTextAtomic } from '../io/files.ts';
 import type { PlotlyFigure } from '../plot/figure.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { num, outputPath } from './common.ts';
+import { num, outputPath, trajectoryRenames } from './common.ts';
 import { matrixOptions, readTrajectoryFrames, trajectoryOptions } from './dynamics.ts';
 
 export interface PhopCommandResult {
@@ -50,6 +50,7 @@ export const phopCommand = defineCommand({
     '4000 atoms x 10^4 frames = 1.2 GiB). A selection that would exceed --memory (estimated from the first frame and\n' +
     'the file size) is refused before reading.',
   positionals: [{ name: 'traj', summary: 'LAMMPS dump (plain or .gz) with xu yu zu, or x y z ix iy iz' }],
+  renamed: trajectoryRenames,
   options: {
     ...trajectoryOptions,
     ...matrixOptions,

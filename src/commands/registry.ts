@@ -160,6 +160,11 @@ export interface Command<
    * interrupt into an abort; for other commands an interrupt kills at once.
    */
   interruptible?: boolean;
+  /**
+   * Former option names (kebab-case) mapped to their current ones: the old
+   * spelling is still an unknown option, but its error names the new one.
+   */
+  renamed?: Readonly<Record<string, string>>;
   run(args: ParsedArgs<O, P>, ctx: RunContext): Promise<R>;
 }
 
@@ -179,6 +184,11 @@ export function defineCommand<
     if (spec.type === 'enum' && spec.default !== undefined && !spec.choices.includes(spec.default)) {
       throw new Error(`command ${cmd.name}: default '${spec.default}' of --${kebab(key)} is not among its choices`);
     }
+  }
+  const flags = new Set(Object.keys(cmd.options).map(kebab));
+  for (const [from, to] of Object.entries(cmd.renamed ?? {})) {
+    if (flags.has(from)) throw new Error(`command ${cmd.name}: --${from} is renamed to --${to} but is still an option`);
+    if (!flags.has(to)) throw new Error(`command ${cmd.name}: --${from} is renamed to --${to}, which is not an option`);
   }
   return cmd;
 }
@@ -287,7 +297,8 @@ export function parseArgs<O extends Record<string, OptionSpec>, P extends readon
       }
       if (key === undefined) {
         const known = [...byFlag.keys(), ...BUILTIN_FLAGS];
-        throw new UsageError(`${where}: unknown option --${name}${didYouMean(name, known, '--')} (see --help)`, where);
+        const renamed = cmd.renamed !== undefined && Object.hasOwn(cmd.renamed, name) ? `; did you mean '--${cmd.renamed[name]}'?` : undefined;
+        throw new UsageError(`${where}: unknown option --${name}${renamed ?? didYouMean(name, known, '--')} (see --help)`, where);
       }
     } else {
       name = tok.slice(1);

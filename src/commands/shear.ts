@@ -1,5 +1,5 @@
 /**
- * `glasslab shear FILE --model ipl2d --strain-step 1e-4 --events N --out events.csv`:
+ * `glasslab shear FILE --model ipl2d --strain-step 1e-4 --max-events N --out events.csv`:
  * athermal quasistatic simple shear (src/minimize/aqs.ts) until N
  * irreversible plastic events, located at the particle with the largest
  * non-affine displacement (src/analysis/plastic-events.ts).
@@ -20,7 +20,7 @@ import { writeTextAtomic } from '../io/files.ts';
 import { aqsShear, type AqsResult } from '../protocols/aqs.ts';
 import type { PlotlyFigure } from '../plot/figure.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
+import { ftolOption, loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
 
 export interface ShearCommandResult extends AqsResult {
   out: string;
@@ -33,16 +33,17 @@ export const shearCommand = defineCommand({
   name: 'shear',
   summary: 'athermal quasistatic simple shear: stress-strain curve and located plastic events',
   description: 'Shears the cell in the xy plane by --strain-step per step, minimising to --ftol at each step,\n' +
-    'until --events irreversible plastic events (stress drops with a non-affine rearrangement) or\n' +
+    'until --max-events irreversible plastic events (stress drops with a non-affine rearrangement) or\n' +
     '--max-strain. Writes event,strain,stress_before,stress_after,energy_drop,x,y[,z],atom_id with the\n' +
     'position of the particle with the largest non-affine displacement in the unsheared input.',
   positionals: [{ name: 'file', summary: 'configuration (ideally an inherent structure): LAMMPS data, dump (first frame) or extended XYZ' }],
+  renamed: { events: 'max-events' },
   options: {
     ...modelOptions,
     strainStep: { type: 'number', min: 0, exclusiveMin: true, default: 1e-4, summary: 'shear strain increment per step' },
-    events: { type: 'integer', min: 1, default: 1, metavar: 'N', summary: 'stop after N irreversible plastic events' },
+    maxEvents: { type: 'integer', min: 1, default: 1, metavar: 'N', summary: 'stop after N irreversible plastic events' },
     maxStrain: { type: 'number', min: 0, exclusiveMin: true, default: 1, summary: 'stop at this strain even with fewer events' },
-    ftol: { type: 'number', min: 0, exclusiveMin: true, default: 1e-10, unit: 'energy/length', summary: 'minimise each step until the largest per-atom force is below this' },
+    ftol: ftolOption,
     minDisplacement: { type: 'number', min: 0, exclusiveMin: true, unit: 'length', summary: 'smallest rearrangement counted as an event (default 0.05 (V/N)^(1/d))' },
     solver: { type: 'enum', choices: ['chord', 'minimize'], default: 'chord', summary: 'per-step relaxation: chord-Newton with the sparse Hessian (FIRE+CG fallback at events), or FIRE+CG only' },
     reversibilityCheck: { type: 'boolean', default: true, summary: 'shear each drop back one step and count it only if it does not return' },
@@ -50,8 +51,8 @@ export const shearCommand = defineCommand({
     stressStrain: { type: 'string', metavar: 'FILE', summary: 'also write step,strain,stress,energy,event per step to this CSV' },
   },
   examples: [
-    'glass.data --model ipl2d --strain-step 1e-4 --events 3 --out events.csv',
-    'glass.data --model ipl2d --events 5 --out events.csv --stress-strain curve.csv',
+    'glass.data --model ipl2d --strain-step 1e-4 --max-events 3 --out events.csv',
+    'glass.data --model ipl2d --max-events 5 --out events.csv --stress-strain curve.csv',
   ],
   async run(args, ctx): Promise<ShearCommandResult> {
     const model = loadModel(args.model, args.potential, ctx.cwd);
@@ -62,11 +63,11 @@ export const shearCommand = defineCommand({
     const sys = await readInput(args.file, model, ctx.cwd);
     const provider = createForceProvider(model.potential);
     const totalSteps = Math.round(args.maxStrain / args.strainStep);
-    const progress = ctx.progress(`shear (up to ${args.events} events)`, totalSteps, 'steps');
+    const progress = ctx.progress(`shear (up to ${args.maxEvents} events)`, totalSteps, 'steps');
     let result: AqsResult;
     try {
       result = aqsShear(sys, provider, {
-        strainStep: args.strainStep, maxEvents: args.events, maxStrain: args.maxStrain, ftol: args.ftol,
+        strainStep: args.strainStep, maxEvents: args.maxEvents, maxStrain: args.maxStrain, ftol: args.ftol,
         checkReversibility: args.reversibilityCheck, solver: args.solver, signal: ctx.signal,
         ...(args.minDisplacement !== undefined ? { minDisplacement: args.minDisplacement } : {}),
         onStep: (s) => progress.update(s.step),
@@ -93,8 +94,8 @@ export const shearCommand = defineCommand({
     for (const e of result.events) {
       ctx.print(`  event ${e.ordinal}: strain ${num(e.strainAfter)}, stress ${num(e.stressBefore)} -> ${num(e.stressAfter)}, atom ${e.atomId}`);
     }
-    if (result.stopReason === 'maxStrain' && result.events.length < args.events) {
-      ctx.note(`shear: warning: reached --max-strain ${args.maxStrain} with ${result.events.length} of ${args.events} events`);
+    if (result.stopReason === 'maxStrain' && result.events.length < args.maxEvents) {
+      ctx.note(`shear: warning: reached --max-strain ${args.maxStrain} with ${result.events.length} of ${args.maxEvents} events`);
     }
     return {
       ...result, out, stressStrainFigure: result.figure(),

@@ -1,5 +1,5 @@
 /**
- * `glasslab softness TRAJ|FILE --temperature T --calibration c0,c1 --out softness.csv`:
+ * `glasslab softness TRAJ|FILE --temp T --calibration c0,c1 --out softness.csv`:
  * the local softness of the mean-field caging potential of Sharma, Nandi &
  * Bhattacharyya, PRE 105, 044604 (2022), per particle and frame.
  *
@@ -18,7 +18,7 @@
  * src/analysis/caging-potential.ts and local-softness.ts.
  *
  * Output columns: id,type,frame,t,phi_r0,S (t: timestep * --dt, else the
- * dump's ITEM: TIME, else frame * --every * --frame-dt, --frame-dt being the
+ * dump's ITEM: TIME, else frame * --stride * --frame-dt, --frame-dt being the
  * time between consecutive frames of the file as in `glasslab vdos`, else the
  * timestep).
  */
@@ -36,8 +36,7 @@ import type { System } from '../system/system.ts';
 import { arrayFrames, type FrameSource } from '../system/frame-source.ts';
 import { Trajectory } from '../io/trajectory.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
-import { trajectoryOptions } from './dynamics.ts';
+import { frameOptions, loadModel, modelOptions, num, outputPath, readInput, temperatureOption, trajectoryRenames } from './common.ts';
 
 export interface SoftnessCommandResult {
   /** histogram partial g_uv(r) of the input (figure data) */
@@ -59,18 +58,18 @@ export interface SoftnessCommandResult {
 const MISSING_CALIBRATION =
   'softness: --calibration c0,c1 is missing. Eq. 7 of Sharma et al. maps the local depth beta Phi_r(0) to the softness,\n' +
   '1/S = c0 + c1 beta Phi_r(0), with c0, c1 fitted across temperatures on the mean-field values. To get them, run\n' +
-  '  glasslab softness TRAJ_T --temperature T --mean-field\n' +
+  '  glasslab softness TRAJ_T --temp T --mean-field\n' +
   'on equilibrated trajectories at several temperatures (e.g. T = 0.8, 0.7, 0.6, 0.52 for KA), then fit the printed\n' +
   'S_av and phi_r_av: 1/S_av = c0 + c1 phi_r_av (softnessCalibrationPoint, fitSoftnessCalibration in glasslab/analysis).\n' +
   'For KA at rho 1.2 with the defaults we measured c0 = 216, c1 = -14.0 (N = 1000, T = 0.8-0.52; src/analysis/caging-potential.ts).';
 
 /** Frames of the input as a FrameSource (read twice): a dump is streamed, other files hold one frame. */
-async function frameSource(file: string, abs: string, range: { start?: number; stop?: number; every?: number }, model: ReturnType<typeof loadModel>, cwd: string): Promise<FrameSource> {
+async function frameSource(file: string, abs: string, range: { start?: number; stop?: number; stride?: number }, model: ReturnType<typeof loadModel>, cwd: string): Promise<FrameSource> {
   if (formatFromName(file) === 'lammps-dump') {
-    return new Trajectory(abs, { start: range.start, stop: range.stop, step: range.every, typeMasses: model.potential.typeMasses });
+    return new Trajectory(abs, { start: range.start, stop: range.stop, step: range.stride, typeMasses: model.potential.typeMasses });
   }
-  if (range.start !== undefined || range.stop !== undefined || range.every !== undefined) {
-    throw new UsageError(`softness: --start/--stop/--every select frames of a dump; ${file} holds one configuration`, 'softness');
+  if (range.start !== undefined || range.stop !== undefined || range.stride !== undefined) {
+    throw new UsageError(`softness: --start/--stop/--stride select frames of a dump; ${file} holds one configuration`, 'softness');
   }
   return arrayFrames([await readInput(file, model, cwd)], { label: file });
 }
@@ -81,30 +80,28 @@ export const softnessCommand = defineCommand({
   description: 'Writes id,type,frame,t,phi_r0,S for every particle of --species (default A) in every frame:\n' +
     'phi_r0 = beta Phi_r(0) from the Gaussian-smoothed local g(r) (width --delta) and the HNC c(r), integrated between\n' +
     'where the histogram g(r) vanishes and its first minimum; S = 1/(c0 + c1 phi_r0) with --calibration c0,c1.\n' +
-    '--mean-field prints the mean-field S_av, phi_q_av(0) and phi_r_av(0) of the input, the data of the calibration.',
+    '--mean-field prints the mean-field S_av, phi_q_av(0) and phi_r_av(0) of the input, the data of the calibration.\n' +
+    '--temp is the temperature of the input: beta U = U / (k_B T) enters the HNC c(r).',
   positionals: [{ name: 'input', summary: 'LAMMPS dump (frames streamed), data file or extended XYZ of an equilibrated liquid' }],
+  renamed: { ...trajectoryRenames, temperature: 'temp', normalisation: 'normalization' },
   options: {
     ...modelOptions,
-    temperature: { type: 'number', min: 0, exclusiveMin: true, required: true, unit: 'energy', summary: 'temperature of the input (k_B T): beta U enters the HNC c(r)' },
+    temp: { ...temperatureOption, exclusiveMin: true, required: true },
     delta: { type: 'number', min: 0, exclusiveMin: true, default: DEFAULT_SOFTNESS_DELTA, unit: 'length', summary: 'width (standard deviation) of the Gaussians of the local g(r), Eq. 8' },
     calibration: { type: 'string', metavar: 'C0,C1', summary: 'c0,c1 of Eq. 7: 1/S = c0 + c1 beta Phi_r(0) (from --mean-field runs at several T)' },
     meanField: { type: 'boolean', summary: 'print S_av, phi_q_av(0), phi_r_av(0) of the input (data for the calibration)' },
     qmax: { type: 'number', min: 0, exclusiveMin: true, default: 30, unit: '1/length', summary: 'largest |q| of the S(q) integral of Eq. 3 (S_av depends on it)' },
     sqFrames: { type: 'integer', min: 1, default: 4, summary: 'frames (the last ones) used for the direct S(q) of --mean-field' },
     species: { type: 'string', default: '1', metavar: 'T[,T]', summary: "types of the central particles ('1' = A as in the paper, '1,2' or 'all')" },
-    normalisation: { type: 'enum', choices: ['partial', 'total'], default: 'partial', summary: 'density in Eq. 8: partial (N_v - delta_uv)/V, the local g(r) averaging to g_uv(r); total N/V as printed' },
+    normalization: { type: 'enum', choices: ['partial', 'total'], default: 'partial', summary: 'density in Eq. 8: partial (N_v - delta_uv)/V, the local g(r) averaging to g_uv(r); total N/V as printed' },
     dr: { type: 'number', min: 0, exclusiveMin: true, default: 0.005, unit: 'length', summary: 'bin width of the local r integral' },
     rdfDr: { type: 'number', min: 0, exclusiveMin: true, default: 0.01, unit: 'length', summary: 'bin width of the histogram g(r) that sets the integration limits' },
-    start: trajectoryOptions.start,
-    stop: trajectoryOptions.stop,
-    every: trajectoryOptions.every,
-    frameDt: trajectoryOptions.frameDt,
-    dt: trajectoryOptions.dt,
+    ...frameOptions,
     out: { type: 'string', short: 'o', metavar: 'FILE', summary: 'per-particle CSV (needs --calibration; written atomically; never the input)' },
   },
   examples: [
-    'liquid_T0.6.dump --temperature 0.6 --mean-field',
-    'prod.dump --temperature 0.47 --calibration 216,-14.0 --out softness.csv',
+    'liquid_T0.6.dump --temp 0.6 --mean-field',
+    'prod.dump --temp 0.47 --calibration 216,-14.0 --out softness.csv',
   ],
   async run(args, ctx): Promise<SoftnessCommandResult> {
     const calibration = args.calibration === undefined ? undefined : parseCalibration(args.calibration);
@@ -119,7 +116,7 @@ export const softnessCommand = defineCommand({
     if (!existsSync(abs)) throw new Error(`${args.input}: no such file`);
     const out = args.out === undefined ? undefined : outputPath(args.out, ctx.cwd, [args.input]);
     const frames = await frameSource(args.input, abs, args, model, ctx.cwd);
-    const T = args.temperature;
+    const T = args.temp;
 
     // pass 1: histogram g(r) -> Appendix B limits (and the last frames for S(q))
     // two atoms at one place (a merged or doubly written file) are refused, as energy/minimize/md do
@@ -185,7 +182,7 @@ export const softnessCommand = defineCommand({
 
     if (calibration !== undefined && out !== undefined) {
       checkBinWidth(args.dr, limits, species, rdf.ntypes);
-      const normalisation = args.normalisation === 'total' ? 'total' : 'partial';
+      const normalisation = args.normalization === 'total' ? 'total' : 'partial';
       const loc = new LocalSoftnessAccumulator(pot, { temperature: T, limits, delta: args.delta, dr: args.dr, species, calibration, normalisation });
       const times: number[] = [];
       let usedTimestep = false;
@@ -224,11 +221,11 @@ export const softnessCommand = defineCommand({
   },
 });
 
-function frameTime(f: System & { timestep?: number; time?: number }, k: number, args: { dt?: number; frameDt?: number; every?: number }): { t: number; fromTimestep: boolean } {
+function frameTime(f: System & { timestep?: number; time?: number }, k: number, args: { dt?: number; frameDt?: number; stride?: number }): { t: number; fromTimestep: boolean } {
   if (args.dt !== undefined && f.timestep !== undefined) return { t: f.timestep * args.dt, fromTimestep: false };
   if (f.time !== undefined) return { t: f.time, fromTimestep: false };
-  // --frame-dt is the spacing of the file's frames; the k-th frame used is k * every frames into the selection
-  if (args.frameDt !== undefined) return { t: k * (args.every ?? 1) * args.frameDt, fromTimestep: false };
+  // --frame-dt is the spacing of the file's frames; the k-th frame used is k * stride frames into the selection
+  if (args.frameDt !== undefined) return { t: k * (args.stride ?? 1) * args.frameDt, fromTimestep: false };
   return { t: f.timestep ?? k, fromTimestep: true };
 }
 

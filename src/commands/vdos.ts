@@ -23,7 +23,7 @@ import type { PlotlyFigure } from '../plot/figure.ts';
 import { Trajectory } from '../io/trajectory.ts';
 import { defineCommand, UsageError } from './registry.ts';
 import type { ProgressReporter } from '../display/progress.ts';
-import { num, outputPath } from './common.ts';
+import { frameOptions, num, outputPath, trajectoryRenames } from './common.ts';
 
 export interface VdosCommandResult {
   vdos: MdVdosResult;
@@ -47,28 +47,29 @@ export const vdosCommand = defineCommand({
   description: 'Per-atom D_i(omega) = int C_i(t) e^{i omega t} dt from the velocity autocorrelation with time-origin\n' +
     'averaging (Wiener-Khinchin on the zero-padded series); the MD-VDOS is sum_i D_i. For each --band lo:hi\n' +
     '(half open, angular frequency by default) writes S(i) = sum over the band of D_i / sum_j D_j\n' +
-    '(Fan et al., PRB 105, 104112 (2022)); --scale mean divides by the system average (their Figs. 2c, 3d).\n' +
-    'The dump needs vx vy vz columns (positions are optional) and evenly spaced frames; --frame-dt is the time between consecutive frames of the file (the frames used are --step x --frame-dt apart).',
+    '(Fan et al., PRB 105, 104112 (2022)); --softness-scale mean divides by the system average (their Figs. 2c, 3d).\n' +
+    'The dump needs vx vy vz columns (positions are optional) and evenly spaced frames; --frame-dt is the time between consecutive frames of the file (the frames used are --stride x --frame-dt apart).',
   positionals: [{ name: 'trajectory', summary: 'LAMMPS dump (plain or .gz) with id, type and vx vy vz columns' }],
+  renamed: { ...trajectoryRenames, window: 'taper', scale: 'softness-scale' },
   options: {
-    frameDt: { type: 'number', min: 0, exclusiveMin: true, required: true, unit: 'time', metavar: 'DT', summary: 'time between consecutive frames IN THE FILE (e.g. dump interval x MD timestep, in tau for LJ); with --step k the frames used are k x this apart' },
+    frameDt: { ...frameOptions.frameDt, required: true, metavar: 'DT' },
     band: { type: 'range', repeatable: true, summary: 'frequency band lo:hi of a softness column (default 0:0.6, the paper\'s omega_c)' },
     out: { type: 'string', short: 'o', metavar: 'FILE', required: true, summary: 'softness CSV id,type,S_lo_hi,... (written atomically; never the input)' },
     spectra: { type: 'string', metavar: 'FILE', summary: 'also write omega,total,type_1,... (the MD-VDOS) to this CSV' },
-    window: { type: 'enum', choices: VDOS_WINDOWS, default: 'none', summary: 'taper of the velocity series (none: the paper\'s estimator)' },
+    taper: { type: 'enum', choices: VDOS_WINDOWS, default: 'none', summary: 'taper of the velocity series (none: the paper\'s estimator)' },
     pad: { type: 'number', min: 1, default: 2, summary: 'zero padding: transform length = next power of two >= pad x frames' },
     normalization: { type: 'enum', choices: VDOS_NORMALIZATIONS, default: 'atom', summary: 'atom: C_i(0) = 1 (paper, area pi per atom); none: <v(t).v(0)>; mass: m_i <v(t).v(0)>' },
-    scale: { type: 'enum', choices: ['none', 'mean'], default: 'none', summary: 'softness as the formula (none) or divided by its system average (mean)' },
+    softnessScale: { type: 'enum', choices: ['none', 'mean'], default: 'none', summary: 'softness as the formula (none) or divided by its system average (mean)' },
     units: { type: 'enum', choices: ['angular', 'cyclic'], default: 'angular', summary: 'frequency units of bands and spectra: rad per time unit, or cycles per time unit' },
-    start: { type: 'integer', min: 0, summary: 'first frame used (0-based)' },
-    stop: { type: 'integer', min: 1, summary: 'frames used stop before this one' },
-    step: { type: 'integer', min: 1, summary: 'use every step-th frame (the frame interval is then step x --frame-dt)' },
+    start: frameOptions.start,
+    stop: frameOptions.stop,
+    stride: frameOptions.stride,
     memory: { type: 'integer', min: 16, default: 512, unit: 'MiB', summary: 'velocity data held in memory; larger trajectories go through a temporary file' },
     tmpDir: { type: 'string', metavar: 'DIR', summary: 'directory of the temporary file (default the system temp directory)' },
   },
   examples: [
     'run.dump --frame-dt 0.02 --band 0:0.6 --band 11:12 --out softness.csv --spectra vdos.csv',
-    'run.dump.gz --frame-dt 0.02 --scale mean --out softness.csv',
+    'run.dump.gz --frame-dt 0.02 --softness-scale mean --out softness.csv',
   ],
   async run(args, ctx): Promise<VdosCommandResult> {
     const input = resolve(ctx.cwd, args.trajectory);
@@ -83,7 +84,7 @@ export const vdosCommand = defineCommand({
     const out = outputPath(args.out, ctx.cwd, [args.trajectory]);
     const spectraOut = args.spectra === undefined ? undefined : outputPath(args.spectra, ctx.cwd, [args.trajectory], '--spectra');
     if (spectraOut === out) throw new UsageError(`vdos: --spectra and --out are the same file ${args.out}`, 'vdos');
-    const frameDt = args.frameDt * (args.step ?? 1);
+    const frameDt = args.frameDt * (args.stride ?? 1);
 
     let bar: ProgressReporter | undefined, stage = '';
     const onProgress: VdosProgress = (s, done, total) => {
@@ -97,14 +98,14 @@ export const vdosCommand = defineCommand({
     let r: MdVdosResult;
     try {
       r = await vdosFromDump(input, {
-        frameDt, bands, window: args.window, pad: args.pad, normalization: args.normalization, units: args.units,
-        start: args.start, stop: args.stop, step: args.step, memoryBudget: args.memory * 2 ** 20,
+        frameDt, bands, window: args.taper, pad: args.pad, normalization: args.normalization, units: args.units,
+        start: args.start, stop: args.stop, step: args.stride, memoryBudget: args.memory * 2 ** 20,
         tmpDir: args.tmpDir === undefined ? undefined : resolve(ctx.cwd, args.tmpDir), onProgress,
       });
     } finally {
       bar?.finish();
     }
-    const softness = args.scale === 'mean' ? bands.map((b) => vdosSoftness(r, b, { scale: 'mean' })) : r.softness;
+    const softness = args.softnessScale === 'mean' ? bands.map((b) => vdosSoftness(r, b, { scale: 'mean' })) : r.softness;
 
     const rows = [['id', 'type', ...labels].join(',')];
     for (let i = 0; i < r.n; i++) rows.push([r.ids[i], r.types[i], ...softness.map((s) => num(s[i]))].join(','));
@@ -118,7 +119,7 @@ export const vdosCommand = defineCommand({
     let kPeak = 1;
     for (let k = 1; k < r.total.length; k++) if (r.total[k] > r.total[kPeak]) kPeak = k;
     const peakOmega = r.omega[kPeak];
-    const figures = await buildFigures(r, input, softness[0], labels[0], args.units, { start: args.start, stop: args.stop, step: args.step });
+    const figures = await buildFigures(r, input, softness[0], labels[0], args.units, { start: args.start, stop: args.stop, step: args.stride });
     const unit = args.units === 'angular' ? 'rad/time' : '1/time';
     const lines = [
       `atoms ${r.n}`,

@@ -48,11 +48,11 @@ describe('glasslab dynamics', () => {
     expect(r.out).toMatch(/alpha2_peak_time \S+/);
   });
 
-  it('--frame-dt is the spacing of the file\'s frames: with --every k the t column steps by k x --frame-dt', async () => {
+  it('--frame-dt is the spacing of the file\'s frames: with --stride k the t column steps by k x --frame-dt', async () => {
     // traj.dump: timesteps 0, 10, ... and no ITEM: TIME; timed.dump also has ITEM: TIME = 0.05 f, which --frame-dt must match
     await writeFramesDump(join(dir, 'timed.dump'), fr, 'xu', undefined, true);
     for (const file of ['traj.dump', 'timed.dump']) {
-      const r = await cli('dynamics', file, '--frame-dt', '0.05', '--every', '5', '--out', `every-${file}.csv`);
+      const r = await cli('dynamics', file, '--frame-dt', '0.05', '--stride', '5', '--out', `every-${file}.csv`);
       expect(r.err).not.toMatch(/rror/);
       expect(r.code).toBe(0);
       const t = readFileSync(join(dir, `every-${file}.csv`), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
@@ -97,7 +97,7 @@ describe('glasslab dynamics', () => {
       expect(r.err).toMatch(new RegExp(`${file.replace('.', '\\.')}: dynamics holds the whole trajectory in memory, 24 bytes per atom per frame: about 40 frames x 2000 atoms = 1\\.8 MiB.*over the --memory limit of 1\\.0 MiB; select at most about 21 frames`));
     }
     // 14 frames fit: read, and the garbage line is then reported with its line
-    const ok = await cli('dynamics', 'big.dump.gz', '--frame-dt', '0.05', '--memory', '1', '--every', '3', '--out', 'big.csv');
+    const ok = await cli('dynamics', 'big.dump.gz', '--frame-dt', '0.05', '--memory', '1', '--stride', '3', '--out', 'big.csv');
     expect(ok.err).not.toMatch(/rror/);
     expect(ok.code).toBe(0);
     const garbage = await cli('dynamics', 'big.dump', '--frame-dt', '0.05', '--memory', '1', '--stop', '20', '--out', 'big.csv');

@@ -36,7 +36,7 @@ const csv = (name: string) => {
 
 describe('glasslab shear', () => {
   it('writes the events and the stress-strain curve', async () => {
-    const r = await cli('shear', 'glass.data', '--model', 'ipl2d', '--strain-step', '1e-3', '--events', '1', '--out', 'events.csv', '--stress-strain', 'curve.csv');
+    const r = await cli('shear', 'glass.data', '--model', 'ipl2d', '--strain-step', '1e-3', '--max-events', '1', '--out', 'events.csv', '--stress-strain', 'curve.csv');
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/events 1/);
     const ev = csv('events.csv');
@@ -62,7 +62,7 @@ describe('glasslab shear', () => {
     const cmd = createRegistry().get('shear');
     expect(cmd).toBeDefined();
     const value = await cmd!.run(
-      { file: 'glass.data', model: 'ipl2d', strainStep: 1e-3, events: 1, maxStrain: 1, ftol: 1e-10, reversibilityCheck: true, solver: 'chord', out: 'e2.csv' } as never,
+      { file: 'glass.data', model: 'ipl2d', strainStep: 1e-3, maxEvents: 1, maxStrain: 1, ftol: 1e-10, reversibilityCheck: true, solver: 'chord', out: 'e2.csv' } as never,
       { progress: () => ({ update() {}, finish() {} }), print() {}, note() {}, signal: new AbortController().signal, cwd: dir },
     ) as { events: unknown[]; stressStrainFigure: { data: unknown[] }; figure(): unknown };
     expect(value.events).toHaveLength(1);

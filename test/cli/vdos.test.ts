@@ -1,7 +1,7 @@
 /**
  * `glasslab vdos` through the CLI front end on a small dump with velocity
  * columns: the softness CSV (one column per band, rows sorted by id) equals
- * the library's vdosFromDump, --scale mean has mean 1, the spectra CSV holds
+ * the library's vdosFromDump, --softness-scale mean has mean 1, the spectra CSV holds
  * omega,total and per-type columns summing to the total; the input is never
  * overwritten; a dump without velocities, a bad --band and a band between
  * grid frequencies get clear errors.
@@ -80,8 +80,8 @@ describe('glasslab vdos', () => {
     }
   });
 
-  it('returns figures (total, softest and hardest, softness map) and scales by the mean with --scale mean', async () => {
-    const parsed = parseArgs(vdosCommand, ['run.dump', '--frame-dt', String(dt), '--scale', 'mean', '--window', 'hann', '--out', 'm.csv']);
+  it('returns figures (total, softest and hardest, softness map) and scales by the mean with --softness-scale mean', async () => {
+    const parsed = parseArgs(vdosCommand, ['run.dump', '--frame-dt', String(dt), '--softness-scale', 'mean', '--taper', 'hann', '--out', 'm.csv']);
     if (parsed.help) throw new Error('unexpected help');
     const printed: string[] = [];
     const ctx = {

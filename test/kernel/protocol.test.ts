@@ -109,8 +109,8 @@ describe('glasslab kernel protocol', () => {
       expect((await kernel.execute('sys.nope')).reply).toMatchObject({ ename: 'CompileError', evalue: expect.stringMatching(/Property 'nope' does not exist on type 'System'/) });
       const tr = await kernel.execute(`const traj = %load ${join(dir, 'two.dump')} --trajectory\nawait traj.count()`);
       expect(tr.outputs.at(-1)).toMatchObject({ data: { 'text/plain': '2' } });
-      const bad = await kernel.execute(`%load ${join(dir, 'two.dump')} --step 2`);
-      expect(bad.reply).toMatchObject({ ename: 'UsageError', evalue: expect.stringMatching(/--step needs --trajectory/) });
+      const bad = await kernel.execute(`%load ${join(dir, 'two.dump')} --stride 2`);
+      expect(bad.reply).toMatchObject({ ename: 'UsageError', evalue: expect.stringMatching(/--stride needs --trajectory/) });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
