@@ -35,28 +35,60 @@ export const CG_DEFAULTS: Readonly<CgParams> = Object.freeze({ dmax: 0.1, curvat
 
 interface LinePoint { a: number; g: number; e: number; force: ForceResult }
 
-/**
- * Relax `sys` in place with PR+ conjugate gradient until max_i |F_i| < ftol,
- * starting from the forces `force0` at the current positions.
- */
-export function conjugateGradient(sys: System, provider: ForceProvider, force0: ForceResult, rules: StopRules, params: Partial<CgParams> = {}): StageResult {
+/** The explicit state of a CG stage between two iterations (cgInit, cgStep). */
+export interface CgState {
+  readonly p: CgParams;
+  readonly restartEvery: number;
+  /** start point of the current line search (positions, image flags) */
+  readonly x0: Float64Array;
+  readonly im0: Int32Array;
+  /** search direction and the previous forces */
+  readonly dir: Float64Array;
+  readonly Fold: Float64Array;
+  /** forces at the current positions */
+  force: ForceResult;
+  maxForce: number;
+  /** step and slope of the last line search (initial step of the next) */
+  prevAlpha: number;
+  prevSlope: number;
+  sinceRestart: number;
+  /** step of the last force evaluation along dir */
+  lastProbe: number;
+  iterations: number;
+  forceCalls: number;
+}
+
+/** Start a CG stage on `sys` from the forces `force0` at its current positions. */
+export function cgInit(sys: System, force0: ForceResult, params: Partial<CgParams> = {}): CgState {
   const p: CgParams = { ...CG_DEFAULTS, ...params };
   if (!(p.dmax > 0) || !(p.curvature > 0 && p.curvature < 1)) throw new Error('minimize/cg: dmax must be > 0 and curvature in (0, 1)');
+  const nv = sys.positions.length;
+  const dir = new Float64Array(nv);
+  dir.set(force0.forces);
+  return {
+    p, restartEvery: p.restartEvery ?? nv, x0: new Float64Array(nv), im0: new Int32Array(sys.images!.length), dir, Fold: new Float64Array(nv),
+    force: force0, maxForce: maxAtomForce(force0.forces, sys.dim), prevAlpha: 0, prevSlope: 0, sinceRestart: 0, lastProbe: 0,
+    iterations: 0, forceCalls: 0,
+  };
+}
+
+/**
+ * One CG iteration (a line search along the current direction) on `sys`, in
+ * place. Returns the outcome of the stage when it is over, else undefined.
+ */
+export function cgStep(s: CgState, sys: System, provider: ForceProvider, rules: StopRules): StageResult | undefined {
+  const { p, x0, im0, dir, Fold } = s;
   const d = sys.dim;
   const nv = sys.positions.length;
-  const restartEvery = p.restartEvery ?? nv;
-  const x0 = new Float64Array(nv);
-  const im0 = new Int32Array(sys.images!.length);
-  const dir = new Float64Array(nv);
-  const Fold = new Float64Array(nv);
-  let force = force0;
-  let calls = 0;
-  let maxF = maxAtomForce(force.forces, d);
-  let prevAlpha = 0, prevSlope = 0;
-  let sinceRestart = 0;
-  let lastProbe = 0;
-  const every = rules.progressEvery ?? 100;
-  dir.set(force.forces);
+  const it = s.iterations + 1;
+  const done = (converged: boolean, reason?: string): StageResult =>
+    ({ force: s.force, maxForce: s.maxForce, iterations: s.iterations, forceCalls: s.forceCalls, converged, ...(reason !== undefined ? { reason } : {}) });
+  if (it > rules.maxIter) {
+    const converged = s.maxForce < rules.ftol;
+    return done(converged, converged ? undefined : `maxIter = ${rules.maxIter} reached`);
+  }
+  if (s.maxForce < rules.ftol) return done(true);
+  if (rules.signal?.aborted) return done(false, 'aborted');
 
   /** place atoms at x0 + a dir (images from im0) and evaluate */
   const probe = (a: number): LinePoint => {
@@ -64,56 +96,65 @@ export function conjugateGradient(sys: System, provider: ForceProvider, force0: 
     for (let i = 0; i < nv; i++) x[i] = x0[i] + a * dir[i];
     sys.images!.set(im0);
     const f = evaluate(sys, provider, 'minimize/cg');
-    calls++;
-    lastProbe = a;
+    s.forceCalls++;
+    s.lastProbe = a;
     return { a, g: -dot(f.forces, dir), e: f.energy, force: f };
   };
 
-  for (let it = 1; it <= rules.maxIter; it++) {
-    if (maxF < rules.ftol) return { force, maxForce: maxF, iterations: it - 1, forceCalls: calls, converged: true };
-    if (rules.signal?.aborted) return { force, maxForce: maxF, iterations: it - 1, forceCalls: calls, converged: false, reason: 'aborted' };
-    let g0 = -dot(force.forces, dir);
-    if (!(g0 < 0) || sinceRestart >= restartEvery) {
-      dir.set(force.forces);
-      g0 = -dot(force.forces, dir);
-      sinceRestart = 0;
-    }
-    x0.set(sys.positions);
-    im0.set(sys.images!);
-    const start: LinePoint = { a: 0, g: g0, e: force.energy, force };
-    const aMax = p.dmax / maxAtomNorm(dir, d);
-    // Nocedal-Wright initial step: same first-order change as last time
-    let a1 = prevAlpha > 0 ? (prevAlpha * prevSlope) / g0 : 0.1 * aMax;
-    a1 = Math.min(Math.max(a1, 1e-3 * aMax), aMax);
-    const best = lineSearch(start, a1, aMax, probe, p);
-    if (!best) {
-      // restore the start point; retry along the force unless already doing so
-      probe(0);
-      const steepest = sinceRestart === 0;
-      if (steepest) {
-        return { force, maxForce: maxF, iterations: it - 1, forceCalls: calls, converged: false, reason: 'line search failed along the force direction (forces inconsistent with the energy, or round-off floor reached)' };
-      }
-      dir.set(force.forces);
-      sinceRestart = restartEvery; // forces a restart at the top of the loop
-      prevAlpha = 0;
-      continue;
-    }
-    // the atoms must sit at the accepted point (the search may have probed beyond it last)
-    const accepted = lastProbe === best.a ? best : probe(best.a);
-    prevAlpha = best.a;
-    prevSlope = g0;
-    Fold.set(force.forces);
-    force = accepted.force;
-    const F = force.forces;
-    const gg = dot(Fold, Fold);
-    const beta = gg > 0 ? Math.max(0, (dot(F, F) - dot(F, Fold)) / gg) : 0;
-    for (let i = 0; i < nv; i++) dir[i] = F[i] + beta * dir[i];
-    sinceRestart++;
-    maxF = maxAtomForce(F, d);
-    if (rules.onProgress && it % every === 0) rules.onProgress({ method: 'cg', iteration: it, energy: force.energy, maxForce: maxF });
+  let g0 = -dot(s.force.forces, dir);
+  if (!(g0 < 0) || s.sinceRestart >= s.restartEvery) {
+    dir.set(s.force.forces);
+    g0 = -dot(s.force.forces, dir);
+    s.sinceRestart = 0;
   }
-  const converged = maxF < rules.ftol;
-  return { force, maxForce: maxF, iterations: rules.maxIter, forceCalls: calls, converged, ...(converged ? {} : { reason: `maxIter = ${rules.maxIter} reached` }) };
+  x0.set(sys.positions);
+  im0.set(sys.images!);
+  const start: LinePoint = { a: 0, g: g0, e: s.force.energy, force: s.force };
+  const aMax = p.dmax / maxAtomNorm(dir, d);
+  // Nocedal-Wright initial step: same first-order change as last time
+  let a1 = s.prevAlpha > 0 ? (s.prevAlpha * s.prevSlope) / g0 : 0.1 * aMax;
+  a1 = Math.min(Math.max(a1, 1e-3 * aMax), aMax);
+  const best = lineSearch(start, a1, aMax, probe, p);
+  if (!best) {
+    // restore the start point; retry along the force unless already doing so
+    probe(0);
+    if (s.sinceRestart === 0) {
+      return done(false, 'line search failed along the force direction (forces inconsistent with the energy, or round-off floor reached)');
+    }
+    dir.set(s.force.forces);
+    s.sinceRestart = s.restartEvery; // forces a restart at the next iteration
+    s.prevAlpha = 0;
+    s.iterations = it;
+    return undefined;
+  }
+  // the atoms must sit at the accepted point (the search may have probed beyond it last)
+  const accepted = s.lastProbe === best.a ? best : probe(best.a);
+  s.prevAlpha = best.a;
+  s.prevSlope = g0;
+  Fold.set(s.force.forces);
+  s.force = accepted.force;
+  const F = s.force.forces;
+  const gg = dot(Fold, Fold);
+  const beta = gg > 0 ? Math.max(0, (dot(F, F) - dot(F, Fold)) / gg) : 0;
+  for (let i = 0; i < nv; i++) dir[i] = F[i] + beta * dir[i];
+  s.sinceRestart++;
+  s.maxForce = maxAtomForce(F, d);
+  s.iterations = it;
+  if (rules.onProgress && it % (rules.progressEvery ?? 100) === 0) rules.onProgress({ method: 'cg', iteration: it, energy: s.force.energy, maxForce: s.maxForce });
+  return undefined;
+}
+
+/**
+ * Relax `sys` in place with PR+ conjugate gradient until max_i |F_i| < ftol,
+ * starting from the forces `force0` at the current positions (cgInit, then
+ * cgStep until the stage is over).
+ */
+export function conjugateGradient(sys: System, provider: ForceProvider, force0: ForceResult, rules: StopRules, params: Partial<CgParams> = {}): StageResult {
+  const s = cgInit(sys, force0, params);
+  for (;;) {
+    const r = cgStep(s, sys, provider, rules);
+    if (r) return r;
+  }
 }
 
 /**

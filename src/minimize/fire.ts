@@ -70,60 +70,101 @@ export function resolveFire(p: Partial<FireParams> = {}, base: Readonly<FirePara
   return r;
 }
 
-/**
- * Relax `sys` in place with FIRE until max_i |F_i| < ftol, starting from the
- * forces `force0` at the current positions.
- */
-export function fire(sys: System, provider: ForceProvider, force0: ForceResult, rules: StopRules, params: Partial<FireParams> = {}): StageResult {
+/** The explicit state of a FIRE stage between two iterations (fireInit, fireStep). */
+export interface FireState {
+  readonly p: FireParams;
+  /** velocities in configuration space (unit masses) */
+  readonly v: Float64Array;
+  /** the last proposed displacement (before the dmax cap) */
+  readonly step: Float64Array;
+  /** forces at the current positions */
+  force: ForceResult;
+  maxForce: number;
+  dt: number;
+  alpha: number;
+  /** consecutive downhill / uphill steps */
+  nPos: number;
+  nNeg: number;
+  /** step[] * lastScale was the last displacement */
+  lastScale: number;
+  /** iterations done and force calls made by this stage */
+  iterations: number;
+  forceCalls: number;
+}
+
+/** Start a FIRE stage on `sys` from the forces `force0` at its current positions. */
+export function fireInit(sys: System, force0: ForceResult, params: Partial<FireParams> = {}): FireState {
   const p = resolveFire(params);
+  const n = sys.positions.length;
+  return {
+    p, v: new Float64Array(n), step: new Float64Array(n), force: force0, maxForce: maxAtomForce(force0.forces, sys.dim),
+    dt: p.dt, alpha: p.alpha0, nPos: 0, nNeg: 0, lastScale: 0, iterations: 0, forceCalls: 0,
+  };
+}
+
+/**
+ * One FIRE iteration on `sys` (in place). Returns the outcome of the stage
+ * when it is over (converged, aborted, stuck uphill, budget spent), else
+ * undefined: call again.
+ */
+export function fireStep(s: FireState, sys: System, provider: ForceProvider, rules: StopRules): StageResult | undefined {
+  const { p, v, step } = s;
   const d = sys.dim;
   const x = sys.positions;
-  const v = new Float64Array(x.length);
-  const step = new Float64Array(x.length);
-  let force = force0;
-  let F = force.forces;
-  let dt = p.dt, alpha = p.alpha0;
-  let nPos = 0, nNeg = 0, calls = 0;
-  let lastScale = 0; // step[] * lastScale was the last displacement
-  const every = rules.progressEvery ?? 100;
-  let maxF = maxAtomForce(F, d);
-  for (let it = 1; it <= rules.maxIter; it++) {
-    if (maxF < rules.ftol) return { force, maxForce: maxF, iterations: it - 1, forceCalls: calls, converged: true };
-    if (rules.signal?.aborted) return { force, maxForce: maxF, iterations: it - 1, forceCalls: calls, converged: false, reason: 'aborted' };
-    if (dot(F, v) > 0) {
-      nPos++; nNeg = 0;
-      if (nPos > p.nDelay) { dt = Math.min(dt * p.fInc, p.dtMax); alpha *= p.fAlpha; }
-    } else {
-      nPos = 0; nNeg++;
-      if (nNeg > p.maxUphill) {
-        return { force, maxForce: maxF, iterations: it - 1, forceCalls: calls, converged: false, reason: `${p.maxUphill} consecutive uphill steps` };
-      }
-      if (!(p.initialDelay && it < p.nDelay)) {
-        if (dt * p.fDec >= p.dtMin) dt *= p.fDec;
-        alpha = p.alpha0;
-      }
-      // half of the last actual displacement (it may have been capped at dmax)
-      if (p.halfStepBack) for (let i = 0; i < x.length; i++) x[i] -= 0.5 * lastScale * step[i];
-      v.fill(0);
-    }
-    // semi-implicit Euler with the FIRE velocity mixing
-    for (let i = 0; i < x.length; i++) v[i] += dt * F[i];
-    const vn = Math.sqrt(dot(v, v)), fn = Math.sqrt(dot(F, F));
-    if (fn > 0) {
-      const c = (alpha * vn) / fn;
-      for (let i = 0; i < x.length; i++) v[i] = (1 - alpha) * v[i] + c * F[i];
-    }
-    for (let i = 0; i < x.length; i++) step[i] = dt * v[i];
-    const big = maxAtomNorm(step, d);
-    const scale = big > p.dmax ? p.dmax / big : 1;
-    for (let i = 0; i < x.length; i++) x[i] += scale * step[i];
-    lastScale = scale;
-    force = evaluate(sys, provider, 'minimize/fire');
-    calls++;
-    F = force.forces;
-    maxF = maxAtomForce(F, d);
-    if (rules.onProgress && it % every === 0) rules.onProgress({ method: 'fire', iteration: it, energy: force.energy, maxForce: maxF });
+  const it = s.iterations + 1;
+  const done = (converged: boolean, reason?: string): StageResult =>
+    ({ force: s.force, maxForce: s.maxForce, iterations: s.iterations, forceCalls: s.forceCalls, converged, ...(reason !== undefined ? { reason } : {}) });
+  if (it > rules.maxIter) {
+    const converged = s.maxForce < rules.ftol;
+    return done(converged, converged ? undefined : `maxIter = ${rules.maxIter} reached`);
   }
-  const converged = maxF < rules.ftol;
-  return { force, maxForce: maxF, iterations: rules.maxIter, forceCalls: calls, converged, ...(converged ? {} : { reason: `maxIter = ${rules.maxIter} reached` }) };
+  if (s.maxForce < rules.ftol) return done(true);
+  if (rules.signal?.aborted) return done(false, 'aborted');
+  const F = s.force.forces;
+  if (dot(F, v) > 0) {
+    s.nPos++; s.nNeg = 0;
+    if (s.nPos > p.nDelay) { s.dt = Math.min(s.dt * p.fInc, p.dtMax); s.alpha *= p.fAlpha; }
+  } else {
+    s.nPos = 0; s.nNeg++;
+    if (s.nNeg > p.maxUphill) return done(false, `${p.maxUphill} consecutive uphill steps`);
+    if (!(p.initialDelay && it < p.nDelay)) {
+      if (s.dt * p.fDec >= p.dtMin) s.dt *= p.fDec;
+      s.alpha = p.alpha0;
+    }
+    // half of the last actual displacement (it may have been capped at dmax)
+    if (p.halfStepBack) for (let i = 0; i < x.length; i++) x[i] -= 0.5 * s.lastScale * step[i];
+    v.fill(0);
+  }
+  // semi-implicit Euler with the FIRE velocity mixing
+  const dt = s.dt, alpha = s.alpha;
+  for (let i = 0; i < x.length; i++) v[i] += dt * F[i];
+  const vn = Math.sqrt(dot(v, v)), fn = Math.sqrt(dot(F, F));
+  if (fn > 0) {
+    const c = (alpha * vn) / fn;
+    for (let i = 0; i < x.length; i++) v[i] = (1 - alpha) * v[i] + c * F[i];
+  }
+  for (let i = 0; i < x.length; i++) step[i] = dt * v[i];
+  const big = maxAtomNorm(step, d);
+  const scale = big > p.dmax ? p.dmax / big : 1;
+  for (let i = 0; i < x.length; i++) x[i] += scale * step[i];
+  s.lastScale = scale;
+  s.force = evaluate(sys, provider, 'minimize/fire');
+  s.forceCalls++;
+  s.maxForce = maxAtomForce(s.force.forces, d);
+  s.iterations = it;
+  if (rules.onProgress && it % (rules.progressEvery ?? 100) === 0) rules.onProgress({ method: 'fire', iteration: it, energy: s.force.energy, maxForce: s.maxForce });
+  return undefined;
+}
+
+/**
+ * Relax `sys` in place with FIRE until max_i |F_i| < ftol, starting from the
+ * forces `force0` at the current positions (fireInit, then fireStep until
+ * the stage is over).
+ */
+export function fire(sys: System, provider: ForceProvider, force0: ForceResult, rules: StopRules, params: Partial<FireParams> = {}): StageResult {
+  const s = fireInit(sys, force0, params);
+  for (;;) {
+    const r = fireStep(s, sys, provider, rules);
+    if (r) return r;
+  }
 }

@@ -50,7 +50,7 @@ import { factorHessian, pseudoInverseSolve, type PinnedHessianFactor } from '../
 import type { Potential } from '../potential/types.ts';
 import type { Box } from '../system/box.ts';
 import { cloneSystem, type System } from '../system/system.ts';
-import { minimize, type MinimizeOptions, type MinimizeResult } from '../minimize/minimize.ts';
+import { minimize, minimizeAsync, type MinimizeOptions, type MinimizeResult } from '../minimize/minimize.ts';
 import { maxAtomForce } from '../minimize/common.ts';
 import {
   affineShearDisplacement, isPlasticStep, locatePlasticEvent, nonAffineDisplacement, largestDisplacement,
@@ -231,7 +231,7 @@ class ChordSolver {
         const final = this.provider.compute(sys, { peratom: true });
         return {
           system: sys, energy: final.energy, peratomEnergy: final.peratomEnergy!, forces: final.forces,
-          maxForce: maxAtomForce(final.forces, d), iterations: it, forceCalls: it + 2, converged: true, stages: [],
+          maxForce: maxAtomForce(final.forces, d), iterations: it, forceCalls: it + 2, converged: true, aborted: false, stages: [],
         };
       }
       const dx = pseudoInverseSolve(this.factor!, f.forces);
@@ -263,13 +263,41 @@ function reducedTiltChange(box: Box, target: number): number {
 /** Default maxStrain when only maxEvents is given. */
 const DEFAULT_MAX_STRAIN = 1;
 
-/**
- * Run AQS simple shear from `input` (relaxed first at strain 0) until
- * `maxEvents` irreversible plastic events or `maxStrain`. The input is not
- * modified. Throws when a step does not minimise to ftol.
- */
-export function aqsShear(input: System, provider: ForceProvider, opts: AqsOptions = {}): AqsResult {
-  const t0 = performance.now();
+/** The explicit state of an AQS run between two strain steps (aqsInit, aqsStep). */
+export interface AqsState {
+  readonly opts: AqsOptions;
+  /** wall-clock start (performance.now()) */
+  t0: number;
+  readonly dgamma: number;
+  readonly maxEvents: number;
+  readonly maxStrain: number;
+  readonly ftol: number;
+  readonly tiltFlip: 'flip' | 'refuse';
+  readonly checkRev: boolean;
+  readonly predictor: 'affine' | 'secant';
+  readonly det: ReturnType<typeof resolveDetection>;
+  readonly chord: ChordSolver | null;
+  /** the relaxed start (strain 0) and its cell height */
+  readonly start: System;
+  readonly ly: number;
+  readonly steps: AqsStep[];
+  readonly events: PlasticEvent[];
+  readonly reversibleDrops: ReversibleDrop[];
+  iterations: number;
+  flips: number;
+  /** the last minimised step and its configuration */
+  prev: AqsStep;
+  prevSys: System;
+  /** non-affine displacement of the last step when it was elastic (the secant predictor), else null */
+  lastElastic: Float64Array | null;
+  /** strain steps done */
+  k: number;
+  /** set when the run is over */
+  stopReason?: AqsResult['stopReason'];
+}
+
+/** Check the options of an AQS run; the minimiser options of every relaxation. */
+function aqsSettings(input: System, opts: AqsOptions) {
   const dgamma = opts.strainStep ?? 1e-4;
   if (!(dgamma > 0) || !Number.isFinite(dgamma)) throw new Error(`aqsShear: option strainStep must be a positive strain, got ${opts.strainStep}`);
   const maxEvents = opts.maxEvents ?? Infinity;
@@ -285,90 +313,163 @@ export function aqsShear(input: System, provider: ForceProvider, opts: AqsOption
   const checkRev = opts.checkReversibility ?? true;
   const predictor = opts.predictor ?? 'secant';
   if (predictor !== 'affine' && predictor !== 'secant') throw new Error(`aqsShear: option predictor must be 'affine' or 'secant', got '${String(predictor)}'`);
-  const det = resolveDetection(input, opts);
-  const relax = (s: System, where: string): MinimizeResult => {
-    const r = minimize(s, provider, { ...opts.minimize, ftol, ...(opts.signal ? { signal: opts.signal } : {}) });
-    if (!r.converged && !opts.signal?.aborted) {
-      throw new Error(`aqsShear: the minimisation ${where} did not converge: max |F| = ${r.maxForce.toExponential(3)} > ftol = ${ftol} (${r.reason ?? 'unknown'}); loosen ftol, raise minimize.maxIter or shrink strainStep`);
-    }
-    return r;
-  };
+  const minimizeOptions: MinimizeOptions = { ...opts.minimize, ftol, ...(opts.signal ? { signal: opts.signal } : {}) };
+  return { dgamma, maxEvents, maxStrain, ftol, tiltFlip, checkRev, predictor, minimizeOptions } as const;
+}
 
+/** A relaxation that did not converge (and was not interrupted) stops the run. */
+function checkRelaxed(r: MinimizeResult, opts: AqsOptions, ftol: number, where: string): MinimizeResult {
+  if (!r.converged && !opts.signal?.aborted) {
+    throw new Error(`aqsShear: the minimisation ${where} did not converge: max |F| = ${r.maxForce.toExponential(3)} > ftol = ${ftol} (${r.reason ?? 'unknown'}); loosen ftol, raise minimize.maxIter or shrink strainStep`);
+  }
+  return r;
+}
+
+/**
+ * Check the options and relax `input` at strain 0 (step 0): the state before
+ * the first strain step. `first`, when given, is that relaxation already
+ * done (`minimize(input, provider, {...opts.minimize, ftol, signal})`, as
+ * aqsShearAsync does it without blocking).
+ */
+export function aqsInit(input: System, provider: ForceProvider, opts: AqsOptions = {}, first?: MinimizeResult): AqsState {
+  const t0 = performance.now();
+  const set = aqsSettings(input, opts);
+  const det = resolveDetection(input, opts);
   const potential = (provider as { potential?: Potential }).potential;
   const solver = opts.solver ?? (potential ? 'chord' : 'minimize');
   if (solver !== 'chord' && solver !== 'minimize') throw new Error(`aqsShear: option solver must be 'chord' or 'minimize', got '${String(solver)}'`);
   if (solver === 'chord' && !potential) throw new Error("aqsShear: solver 'chord' needs the potential: pass a provider from createForceProvider, or use solver 'minimize'");
-  const chord = solver === 'chord' ? new ChordSolver(provider, potential!, ftol) : null;
-  const first = relax(input, 'of the start configuration (strain 0)');
-  const start = first.system;
-  const ly = start.box.lengths[1];
-  const steps: AqsStep[] = [];
-  const events: PlasticEvent[] = [];
-  const reversibleDrops: ReversibleDrop[] = [];
-  let iterations = first.iterations, flips = 0;
-  const record = (step: number, strain: number, r: MinimizeResult): AqsStep => {
-    // the minimiser returns no virial: one more force call
-    const f = provider.compute(r.system);
-    const s: AqsStep = { step, strain, stress: shearStress(f, r.system.box), energy: r.energy, maxForce: r.maxForce, iterations: r.iterations };
-    steps.push(s);
-    opts.onStep?.(s, events.length);
-    return s;
+  const chord = solver === 'chord' ? new ChordSolver(provider, potential!, set.ftol) : null;
+  const relaxed = checkRelaxed(first ?? minimize(input, provider, set.minimizeOptions), opts, set.ftol, 'of the start configuration (strain 0)');
+  const start = relaxed.system;
+  const st: AqsState = {
+    opts, t0, dgamma: set.dgamma, maxEvents: set.maxEvents, maxStrain: set.maxStrain, ftol: set.ftol, tiltFlip: set.tiltFlip,
+    checkRev: set.checkRev, predictor: set.predictor, det, chord, start, ly: start.box.lengths[1],
+    steps: [], events: [], reversibleDrops: [], iterations: relaxed.iterations, flips: 0,
+    prev: undefined as unknown as AqsStep, prevSys: start, lastElastic: null, k: 0,
   };
-  let prev = record(0, 0, first);
-  let prevSys = start;
-  // non-affine displacement of the last step when it was elastic (the secant predictor), else null
-  let lastElastic: Float64Array | null = null;
-  let stopReason: AqsResult['stopReason'] = 'maxStrain';
-  for (let k = 1; ; k++) {
-    if (opts.signal?.aborted) { stopReason = 'aborted'; break; }
-    const strain = k * dgamma;
-    if (strain > maxStrain * (1 + 1e-12)) { stopReason = 'maxStrain'; break; }
-    const trial = cloneSystem(prevSys);
-    // tilt relative to the start, so that round-off does not accumulate over steps
-    if (applyShear(trial, reducedTiltChange(trial.box, start.box.xy + strain * ly), tiltFlip)) flips++;
-    if (predictor === 'secant' && lastElastic) {
-      for (let i = 0; i < lastElastic.length; i++) trial.positions[i] += lastElastic[i];
-      trial.box.wrap(trial.positions, trial.images);
-    }
-    const r = chord?.relax(trial, prevSys) ?? relax(trial, `at strain ${strain.toPrecision(6)} (step ${k})`);
-    iterations += r.iterations;
-    if (opts.signal?.aborted) { stopReason = 'aborted'; break; }
-    const cur = record(k, strain, r);
-    const u = nonAffineDisplacement(prevSys, r.system);
-    const { norm } = largestDisplacement(u, r.system.dim);
-    lastElastic = norm > det.minDisplacement ? null : u;
-    if (isPlasticStep(prev.stress, cur.stress, norm, det)) {
-      const irreversible = !checkRev || !returnsWhenReversed(prevSys, r.system, tiltFlip, det.minDisplacement, (s) => {
-        const back = chord?.relax(s, r.system) ?? relax(s, `of the reversibility check at step ${k}`);
-        iterations += back.iterations;
-        return back.system;
-      });
-      if (irreversible) {
-        const loc = locatePlasticEvent(prevSys, r.system, opts.d2minCutoff !== undefined ? { cutoff: opts.d2minCutoff } : {});
-        const d = start.dim, a = loc.atom;
-        events.push({
-          ordinal: events.length + 1, step: k,
-          strainBefore: prev.strain, strainAfter: cur.strain, stressBefore: prev.stress, stressAfter: cur.stress,
-          energyDrop: prev.energy - cur.energy,
-          atom: a, atomId: start.ids[a], maxNonAffine: loc.maxNonAffine,
-          position: start.positions.slice(a * d, a * d + d), positionAtEvent: prevSys.positions.slice(a * d, a * d + d),
-          d2min: loc.d2min, d2minAtom: loc.d2minAtom,
-        });
-      } else {
-        reversibleDrops.push({ step: k, strainAfter: cur.strain, stressBefore: prev.stress, stressAfter: cur.stress });
-      }
-    }
-    prev = cur;
-    prevSys = r.system;
-    if (events.length >= maxEvents) { stopReason = 'events'; break; }
+  st.prev = recordStep(st, provider, 0, 0, relaxed);
+  return st;
+}
+
+function recordStep(st: AqsState, provider: ForceProvider, step: number, strain: number, r: MinimizeResult): AqsStep {
+  // the minimiser returns no virial: one more force call
+  const f = provider.compute(r.system);
+  const s: AqsStep = { step, strain, stress: shearStress(f, r.system.box), energy: r.energy, maxForce: r.maxForce, iterations: r.iterations };
+  st.steps.push(s);
+  st.opts.onStep?.(s, st.events.length);
+  return s;
+}
+
+/**
+ * One strain step: shear by strainStep, relax, record the step and any
+ * plastic event. Returns true when the run is over (`st.stopReason` says
+ * why): events reached, maxStrain reached, or the signal aborted.
+ */
+export function aqsStep(st: AqsState, provider: ForceProvider): boolean {
+  if (st.stopReason) return true;
+  const { opts, ftol, tiltFlip, det, chord, start } = st;
+  if (opts.signal?.aborted) { st.stopReason = 'aborted'; return true; }
+  const k = st.k + 1;
+  const strain = k * st.dgamma;
+  if (strain > st.maxStrain * (1 + 1e-12)) { st.stopReason = 'maxStrain'; return true; }
+  const minimizeOptions: MinimizeOptions = { ...opts.minimize, ftol, ...(opts.signal ? { signal: opts.signal } : {}) };
+  const relax = (s: System, where: string): MinimizeResult => checkRelaxed(minimize(s, provider, minimizeOptions), opts, ftol, where);
+  const prevSys = st.prevSys, prev = st.prev;
+  const trial = cloneSystem(prevSys);
+  // tilt relative to the start, so that round-off does not accumulate over steps
+  if (applyShear(trial, reducedTiltChange(trial.box, start.box.xy + strain * st.ly), tiltFlip)) st.flips++;
+  if (st.predictor === 'secant' && st.lastElastic) {
+    for (let i = 0; i < st.lastElastic.length; i++) trial.positions[i] += st.lastElastic[i];
+    trial.box.wrap(trial.positions, trial.images);
   }
-  const elapsedMs = performance.now() - t0;
+  const r = chord?.relax(trial, prevSys) ?? relax(trial, `at strain ${strain.toPrecision(6)} (step ${k})`);
+  st.iterations += r.iterations;
+  if (opts.signal?.aborted) { st.stopReason = 'aborted'; return true; }
+  st.k = k;
+  const cur = recordStep(st, provider, k, strain, r);
+  const u = nonAffineDisplacement(prevSys, r.system);
+  const { norm } = largestDisplacement(u, r.system.dim);
+  st.lastElastic = norm > det.minDisplacement ? null : u;
+  if (isPlasticStep(prev.stress, cur.stress, norm, det)) {
+    const irreversible = !st.checkRev || !returnsWhenReversed(prevSys, r.system, tiltFlip, det.minDisplacement, (s) => {
+      const back = chord?.relax(s, r.system) ?? relax(s, `of the reversibility check at step ${k}`);
+      st.iterations += back.iterations;
+      return back.system;
+    });
+    if (irreversible) {
+      const loc = locatePlasticEvent(prevSys, r.system, opts.d2minCutoff !== undefined ? { cutoff: opts.d2minCutoff } : {});
+      const d = start.dim, a = loc.atom;
+      st.events.push({
+        ordinal: st.events.length + 1, step: k,
+        strainBefore: prev.strain, strainAfter: cur.strain, stressBefore: prev.stress, stressAfter: cur.stress,
+        energyDrop: prev.energy - cur.energy,
+        atom: a, atomId: start.ids[a], maxNonAffine: loc.maxNonAffine,
+        position: start.positions.slice(a * d, a * d + d), positionAtEvent: prevSys.positions.slice(a * d, a * d + d),
+        d2min: loc.d2min, d2minAtom: loc.d2minAtom,
+      });
+    } else {
+      st.reversibleDrops.push({ step: k, strainAfter: cur.strain, stressBefore: prev.stress, stressAfter: cur.stress });
+    }
+  }
+  st.prev = cur;
+  st.prevSys = r.system;
+  if (st.events.length >= st.maxEvents) { st.stopReason = 'events'; return true; }
+  return false;
+}
+
+/** The result of a finished (or interrupted) run. */
+export function aqsResult(st: AqsState): AqsResult {
   const result: AqsResult = {
-    dim: start.dim, n: start.n, strainStep: dgamma, steps, events, reversibleDrops, start, final: prevSys,
-    stopReason, flips, iterations, elapsedMs,
+    dim: st.start.dim, n: st.start.n, strainStep: st.dgamma, steps: st.steps, events: st.events, reversibleDrops: st.reversibleDrops,
+    start: st.start, final: st.prevSys, stopReason: st.stopReason ?? 'aborted', flips: st.flips, iterations: st.iterations,
+    elapsedMs: performance.now() - st.t0,
     figure: () => stressStrainFigure(result),
   };
   return result;
+}
+
+/**
+ * Run AQS simple shear from `input` (relaxed first at strain 0) until
+ * `maxEvents` irreversible plastic events or `maxStrain`. The input is not
+ * modified. Throws when a step does not minimise to ftol.
+ */
+export function aqsShear(input: System, provider: ForceProvider, opts: AqsOptions = {}): AqsResult {
+  const st = aqsInit(input, provider, opts);
+  while (!aqsStep(st, provider));
+  return aqsResult(st);
+}
+
+export interface AqsAsyncOptions extends AqsOptions {
+  /** wall time between yields to the event loop (ms, default 50) */
+  yieldEveryMs?: number;
+}
+
+/**
+ * `aqsShear` that yields to the event loop between strain steps (and within
+ * the relaxation of the start, through minimizeAsync), so that an
+ * AbortSignal fired by a timer, a kernel interrupt or a UI stops it: the
+ * result then has stopReason 'aborted' and holds the steps and events up to
+ * the last complete step. A strain step itself (its relaxation and
+ * reversibility check) is not interrupted. Without an abort the result is
+ * bit-identical to `aqsShear` (the same aqsInit / aqsStep).
+ */
+export async function aqsShearAsync(input: System, provider: ForceProvider, opts: AqsAsyncOptions = {}): Promise<AqsResult> {
+  const t0 = performance.now();
+  const set = aqsSettings(input, opts);
+  const yieldEvery = opts.yieldEveryMs ?? 50;
+  const first = await minimizeAsync(input, provider, { ...set.minimizeOptions, yieldEveryMs: yieldEvery });
+  const st = aqsInit(input, provider, opts, first);
+  st.t0 = t0;
+  let lastYield = performance.now();
+  while (!aqsStep(st, provider)) {
+    const now = performance.now();
+    if (now - lastYield >= yieldEvery) {
+      await new Promise<void>((r) => setImmediate(r));
+      lastYield = performance.now();
+    }
+  }
+  return aqsResult(st);
 }
 
 /**
