@@ -7,7 +7,7 @@
  */
 import { createForceProvider } from '../core/force-provider.ts';
 import { writeSystem } from '../io/index.ts';
-import { minimize, type MinimizeResult } from '../minimize/minimize.ts';
+import { minimizeAsync, type MinimizeResult } from '../minimize/minimize.ts';
 import { getUnits } from '../util/units.ts';
 import { defineCommand } from './registry.ts';
 import { ftolOption, loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
@@ -17,7 +17,7 @@ export const minimizeCommand = defineCommand({
   summary: 'relax a configuration to its inherent structure (FIRE / conjugate gradient)',
   description: 'Writes the relaxed configuration (format by extension: .data, .dump, .xyz) and prints the\n' +
     'energy, the largest remaining force and the iteration count. Exit code 1 when not converged\n' +
-    '(the last configuration is still written).',
+    '(the last configuration is still written), also when interrupted (Ctrl-C, kernel interrupt).',
   positionals: [{ name: 'file', summary: 'configuration: LAMMPS data, dump (first frame) or extended XYZ' }],
   options: {
     ...modelOptions,
@@ -27,6 +27,7 @@ export const minimizeCommand = defineCommand({
     out: { type: 'string', short: 'o', metavar: 'FILE', required: true, summary: 'relaxed configuration (written atomically; never the input)' },
   },
   examples: ['liquid.data --model ka --ftol 1e-10 --out min.data'],
+  interruptible: true,
   async run(args, ctx): Promise<MinimizeResult> {
     const model = loadModel(args.model, args.potential, ctx.cwd);
     const out = outputPath(args.out, ctx.cwd, [args.file]);
@@ -38,7 +39,7 @@ export const minimizeCommand = defineCommand({
     const span = (f: number) => Math.log10(f0! / args.ftol);
     let result: MinimizeResult;
     try {
-      result = minimize(sys, provider, {
+      result = await minimizeAsync(sys, provider, {
         method: args.method, ftol: args.ftol, maxIter: args.maxIter, signal: ctx.signal,
         onProgress: (p) => {
           f0 ??= p.maxForce;
@@ -58,6 +59,9 @@ export const minimizeCommand = defineCommand({
     ctx.print(`pe/atom ${num(result.energy / result.system.n)} ${e}`);
     ctx.print(`max_force ${num(result.maxForce)}`);
     ctx.print(`iterations ${result.iterations} (force calls ${result.forceCalls})`);
+    if (result.aborted) {
+      throw new Error(`interrupted after ${result.iterations} iterations: max force ${result.maxForce.toExponential(3)} > ftol ${args.ftol}; the configuration reached was written to ${args.out}`);
+    }
     if (!result.converged) {
       throw new Error(`not converged (${result.reason ?? 'unknown reason'}): max force ${result.maxForce.toExponential(3)} > ftol ${args.ftol}; the last configuration was written to ${args.out}`);
     }

@@ -17,7 +17,7 @@
  */
 import { createForceProvider } from '../core/force-provider.ts';
 import { writeTextAtomic } from '../io/files.ts';
-import { aqsShear, type AqsResult } from '../protocols/aqs.ts';
+import { aqsShearAsync, type AqsResult } from '../protocols/aqs.ts';
 import type { PlotlyFigure } from '../plot/figure.ts';
 import { defineCommand, UsageError } from './registry.ts';
 import { ftolOption, loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
@@ -35,7 +35,8 @@ export const shearCommand = defineCommand({
   description: 'Shears the cell in the xy plane by --strain-step per step, minimising to --ftol at each step,\n' +
     'until --max-events irreversible plastic events (stress drops with a non-affine rearrangement) or\n' +
     '--max-strain. Writes event,strain,stress_before,stress_after,energy_drop,x,y[,z],atom_id with the\n' +
-    'position of the particle with the largest non-affine displacement in the unsheared input.',
+    'position of the particle with the largest non-affine displacement in the unsheared input.\n' +
+    'An interrupt (Ctrl-C, kernel interrupt) stops it after the current strain step and writes the events up to there.',
   positionals: [{ name: 'file', summary: 'configuration (ideally an inherent structure): LAMMPS data, dump (first frame) or extended XYZ' }],
   renamed: { events: 'max-events' },
   options: {
@@ -54,6 +55,7 @@ export const shearCommand = defineCommand({
     'glass.data --model ipl2d --strain-step 1e-4 --max-events 3 --out events.csv',
     'glass.data --model ipl2d --max-events 5 --out events.csv --stress-strain curve.csv',
   ],
+  interruptible: true,
   async run(args, ctx): Promise<ShearCommandResult> {
     const model = loadModel(args.model, args.potential, ctx.cwd);
     const out = outputPath(args.out, ctx.cwd, [args.file]);
@@ -66,7 +68,7 @@ export const shearCommand = defineCommand({
     const progress = ctx.progress(`shear (up to ${args.maxEvents} events)`, totalSteps, 'steps');
     let result: AqsResult;
     try {
-      result = aqsShear(sys, provider, {
+      result = await aqsShearAsync(sys, provider, {
         strainStep: args.strainStep, maxEvents: args.maxEvents, maxStrain: args.maxStrain, ftol: args.ftol,
         checkReversibility: args.reversibilityCheck, solver: args.solver, signal: ctx.signal,
         ...(args.minDisplacement !== undefined ? { minDisplacement: args.minDisplacement } : {}),
@@ -88,6 +90,9 @@ export const shearCommand = defineCommand({
       await writeTextAtomic(curveOut, rows.join('\n') + '\n');
     }
     const last = result.steps.at(-1)!;
+    if (result.stopReason === 'aborted') {
+      throw new Error(`interrupted at strain ${num(last.strain)} (step ${last.step}) with ${result.events.length} of ${args.maxEvents} events; the steps and events up to there were written to ${args.out}${curveOut !== undefined ? ` and ${args.stressStrain}` : ''}`);
+    }
     ctx.print(`atoms ${result.n}`);
     ctx.print(`steps ${result.steps.length - 1} (strain ${num(last.strain)}, ${result.iterations} minimiser iterations, ${(result.elapsedMs / 1000).toFixed(1)} s)`);
     ctx.print(`events ${result.events.length}${result.reversibleDrops.length ? ` (${result.reversibleDrops.length} reversible drops not counted)` : ''}`);

@@ -1,0 +1,61 @@
+/**
+ * `glasslab minimize` and `glasslab shear` are interruptible: they run on
+ * the async drivers (minimizeAsync, aqsShearAsync), stop cleanly when
+ * ctx.signal aborts from the event loop, write what they reached and say so,
+ * and report progress through ctx.progress.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRegistry } from '../../src/app/registry.ts';
+import { parseArgs, type RunContext } from '../../src/commands/registry.ts';
+import { writeLammpsData } from '../../src/io/index.ts';
+import { randomConfiguration } from '../../src/system/random-config.ts';
+import { ipl2dGlass } from '../analysis/shear-fixtures.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'glasslab-interrupt-'));
+  // big enough that relaxing it takes far more than one yield interval (50 ms)
+  await writeLammpsData(join(dir, 'liquid.data'), randomConfiguration({ n: 2000, density: 0.86, dim: 2, composition: [0, 0.5, 0.5], typeMasses: [0, 1, 1], seed: 2, jitter: 0.2 }));
+  await writeLammpsData(join(dir, 'glass.data'), ipl2dGlass(64, 3));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Run a command with a signal that the event loop aborts as soon as the command yields. */
+async function runInterrupted(line: string[]): Promise<{ error: Error; progress: number[] }> {
+  const registry = createRegistry();
+  const cmd = registry.get(line[0]);
+  expect(cmd.interruptible).toBe(true);
+  const parsed = parseArgs(cmd, line.slice(1));
+  if (parsed.help) throw new Error('help');
+  const ac = new AbortController();
+  setImmediate(() => ac.abort());
+  const progress: number[] = [];
+  const ctx: RunContext = {
+    progress: () => ({ update: (d: number) => { progress.push(d); }, finish() {} }),
+    print() {}, note() {}, signal: ac.signal, cwd: dir,
+  };
+  const error = await cmd.run(parsed.args, ctx).then(() => new Error('finished'), (e: unknown) => e as Error);
+  return { error, progress };
+}
+
+describe('interrupting minimize and shear', () => {
+  it('minimize stops, writes the configuration reached and says it was interrupted', async () => {
+    const { error } = await runInterrupted(['minimize', 'liquid.data', '--model', 'ipl2d', '--out', 'min.data']);
+    expect(error.message).toMatch(/^interrupted after \d+ iterations: max force .* > ftol 1e-10; the configuration reached was written to min.data$/);
+    expect(existsSync(join(dir, 'min.data'))).toBe(true);
+  });
+
+  it('shear stops after a strain step and writes the steps and events up to there', async () => {
+    const { error, progress } = await runInterrupted(['shear', 'glass.data', '--model', 'ipl2d', '--strain-step', '1e-5', '--max-events', '1',
+      '--out', 'events.csv', '--stress-strain', 'curve.csv']);
+    expect(error.message).toMatch(/^interrupted at strain \S+ \(step \d+\) with 0 of 1 events; the steps and events up to there were written to events.csv and curve.csv$/);
+    const curve = readFileSync(join(dir, 'curve.csv'), 'utf8').trim().split('\n');
+    expect(curve[0]).toBe('step,strain,stress,energy,event');
+    const steps = Number(/step (\d+)/.exec(error.message)![1]);
+    expect(curve).toHaveLength(steps + 2);
+    expect(progress.at(-1)).toBe(steps);
+  });
+});
