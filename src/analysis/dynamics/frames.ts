@@ -137,7 +137,7 @@ export async function collectPositions(input: AnalysisFrameSource, opts: Collect
       const bytes = positionsMatrixBytes(n, nFrames, dim);
       const tooBig = () => new Error(`${src}: ${nFrames} frames x ${n} atoms x ${dim} coordinates need ${formatBytes(bytes)} of positions ` +
         `(${dim * 8} bytes per atom per frame), more than ${opts.maxBytes !== undefined && bytes > opts.maxBytes ? `the limit of ${formatBytes(opts.maxBytes)}` : 'can be allocated'}; ` +
-        'select fewer frames (start/stop/step; --start --stop --every)');
+        'select fewer frames (start/stop/step; --start --stop --stride)');
       if (opts.maxBytes !== undefined && bytes > opts.maxBytes) throw tooBig();
       try {
         positions = new Float64Array(nFrames * n * dim);
