@@ -150,6 +150,14 @@ export const runOptions = {
   seed: { type: 'integer', default: 1, summary: 'random seed (configuration and velocities)' } satisfies IntegerOption,
 };
 
+/** What every main output file promises (outputPath refuses the inputs; files appear only when complete). */
+export const OUTPUT_PROMISE = '(written atomically; never the input)';
+
+/** `-o, --out FILE`, the main output of a command: `what` it holds, then OUTPUT_PROMISE. */
+export function outputOption<const W extends string>(what: W) {
+  return { type: 'string', short: 'o', metavar: 'FILE', required: true, summary: `${what} ${OUTPUT_PROMISE}` } as const satisfies StringOption;
+}
+
 /**
  * Options renamed when the vocabulary was unified: the old spelling fails
  * with the usual unknown-option error, which names the new one (see

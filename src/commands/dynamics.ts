@@ -22,7 +22,7 @@ import { phopThreshold } from '../analysis/dynamics/phop.ts';
 import { writeTextAtomic } from '../io/files.ts';
 import type { PlotlyFigure } from '../plot/figure.ts';
 import { defineCommand, UsageError, type RunContext } from './registry.ts';
-import { frameOptions, num, outputPath, trajectoryRenames } from './common.ts';
+import { frameOptions, num, outputOption, outputPath, trajectoryRenames } from './common.ts';
 
 /** Options that say how to read a trajectory's frames and their times (the shared group of common.ts). */
 export const trajectoryOptions = frameOptions;
@@ -115,7 +115,7 @@ export const dynamicsCommand = defineCommand({
     lags: { type: 'enum', choices: ['auto', 'all', 'log'], default: 'auto', summary: "lags of linear frames: every frame lag, or ~--points-per-decade per decade (auto: all up to 200 frames)" },
     pointsPerDecade: { type: 'integer', min: 1, default: 10, summary: 'density of log lags' },
     maxOrigins: { type: 'integer', min: 1, summary: 'at most this many time origins per lag (linear frames; default all)' },
-    out: { type: 'string', short: 'o', metavar: 'FILE', required: true, summary: 'CSV of the series (written atomically; never the input)' },
+    out: outputOption('CSV of the series'),
   },
   examples: ['prod.dump --frame-dt 0.05 --out dyn.csv', 'log.dump --dt 0.005 --out dyn.csv --k 7.2'],
   async run(args, ctx): Promise<DynamicsCommandResult> {

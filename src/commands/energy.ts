@@ -7,7 +7,7 @@ import { writeTextAtomic } from '../io/files.ts';
 import { createForceProvider } from '../core/force-provider.ts';
 import { getUnits } from '../util/units.ts';
 import { defineCommand } from './registry.ts';
-import { idOrder, loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
+import { idOrder, loadModel, modelOptions, num, outputOption, outputPath, readInput } from './common.ts';
 
 export interface EnergyResult {
   n: number;
@@ -27,7 +27,7 @@ export const energyCommand = defineCommand({
   positionals: [{ name: 'file', summary: 'configuration: LAMMPS data, dump (first frame) or extended XYZ' }],
   options: {
     ...modelOptions,
-    out: { type: 'string', short: 'o', metavar: 'FILE', summary: 'per-atom CSV output (written atomically)' },
+    out: { ...outputOption('per-atom CSV'), required: false },
   },
   examples: ['glass.data --model ka --out peratom.csv'],
   async run(args, ctx): Promise<EnergyResult> {

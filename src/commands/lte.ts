@@ -18,7 +18,7 @@ import { lteSoftnessField, type LteField } from '../analysis/lte/field.ts';
 import type { PlotlyFigure } from '../plot/figure.ts';
 import { lteBondMapFigure, lteDisplacementFigure, lteFieldFigure } from '../analysis/lte/figures.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { loadModel, maxForceWithWarning, modelOptions, num, outputPath, readInput } from './common.ts';
+import { loadModel, maxForceWithWarning, modelOptions, num, outputOption, outputPath, readInput } from './common.ts';
 
 /** Largest per-atom force above which the input is not treated as a minimum (as `glasslab modes`). */
 export const LTE_FORCE_TOLERANCE = 1e-6;
@@ -53,7 +53,7 @@ export const lteCommand = defineCommand({
   positionals: [{ name: 'file', summary: 'configuration at a minimum: LAMMPS data, dump (first frame) or extended XYZ' }],
   options: {
     ...modelOptions,
-    out: { type: 'string', short: 'o', metavar: 'FILE', required: true, summary: 'per-bond CSV i,j,type_i,type_j,r,lte (written atomically; never the input)' },
+    out: outputOption('per-bond CSV i,j,type_i,type_j,r,lte'),
     field: { type: 'string', metavar: 'FILE', summary: 'also write the softness field and soft spots to this CSV' },
     binSize: { type: 'number', min: 0, exclusiveMin: true, unit: 'length', summary: 'bin side of the softness field (default: smallest with >= 2 bonds in every bin)' },
     method: { type: 'enum', choices: ['auto', 'dense', 'sparse'], default: 'auto', summary: 'M^-1 by dense eigendecomposition, sparse selected inversion, or auto (dense up to 600 degrees of freedom)' },

@@ -10,7 +10,7 @@ import { writeSystem } from '../io/index.ts';
 import { minimizeAsync, type MinimizeResult } from '../minimize/minimize.ts';
 import { getUnits } from '../util/units.ts';
 import { defineCommand } from './registry.ts';
-import { ftolOption, loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
+import { ftolOption, loadModel, modelOptions, num, outputOption, outputPath, readInput } from './common.ts';
 
 export const minimizeCommand = defineCommand({
   name: 'minimize',
@@ -24,7 +24,7 @@ export const minimizeCommand = defineCommand({
     method: { type: 'enum', choices: ['fire', 'cg', 'fire+cg'], default: 'fire+cg', summary: 'minimiser: FIRE 2.0, Polak-Ribiere CG, or FIRE then CG' },
     ftol: ftolOption,
     maxIter: { type: 'integer', min: 1, default: 100000, summary: 'iteration budget (FIRE steps + CG line searches)' },
-    out: { type: 'string', short: 'o', metavar: 'FILE', required: true, summary: 'relaxed configuration (written atomically; never the input)' },
+    out: outputOption('relaxed configuration'),
   },
   examples: ['liquid.data --model ka --ftol 1e-10 --out min.data'],
   interruptible: true,

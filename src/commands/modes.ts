@@ -27,7 +27,7 @@ import { writeTextAtomic } from '../io/files.ts';
 import { lowModeParticipation, modeCountForFraction, participationRatio, type NormalModes } from '../linalg/index.ts';
 import { getUnits } from '../util/units.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { idOrder, loadModel, maxForceWithWarning, modelOptions, num, outputPath, readInput } from './common.ts';
+import { idOrder, loadModel, maxForceWithWarning, modelOptions, num, outputOption, outputPath, readInput } from './common.ts';
 
 /** Largest per-atom force (energy/length) above which the input is not treated as a minimum. */
 export const MODES_FORCE_TOLERANCE = 1e-6;
@@ -73,7 +73,7 @@ export const modesCommand = defineCommand({
     all: { type: 'boolean', summary: 'use all non-zero modes (dense diagonalisation)' },
     massWeighted: { type: 'boolean', default: true, summary: 'diagonalise the dynamical matrix M^-1/2 H M^-1/2 (--no-mass-weighted: the Hessian H)' },
     method: { type: 'enum', choices: ['auto', 'dense', 'lanczos'], default: 'auto', summary: 'eigensolver: dense (all modes), lanczos (lowest only), auto (dense up to 1500 degrees of freedom)' },
-    out: { type: 'string', short: 'o', metavar: 'FILE', required: true, summary: 'per-atom participation CSV (written atomically; never the input)' },
+    out: outputOption('per-atom participation CSV'),
     frequencies: { type: 'string', metavar: 'FILE', summary: 'also write mode,omega,participation_ratio of the chosen modes to this CSV' },
   },
   examples: [

@@ -18,7 +18,7 @@ import { computePhop, hopEvents, phopThreshold, type HopEvent, type PhopResult }
 import { AtomicTextOutput, writeTextAtomic } from '../io/files.ts';
 import type { PlotlyFigure } from '../plot/figure.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { num, outputPath, trajectoryRenames } from './common.ts';
+import { num, outputOption, outputPath, trajectoryRenames } from './common.ts';
 import { matrixOptions, readTrajectoryFrames, trajectoryOptions } from './dynamics.ts';
 
 export interface PhopCommandResult {
@@ -59,7 +59,7 @@ export const phopCommand = defineCommand({
     form: { type: 'enum', choices: ['squared', 'sqrt'], default: 'squared', summary: 'squared: p_hop in length^2 (Candelier, matches the paper\'s p_c); sqrt: its square root' },
     wide: { type: 'boolean', summary: 'write a matrix, one row per atom and one column per time, instead of id,type,t,phop rows' },
     events: { type: 'string', metavar: 'FILE', summary: 'write the events id,type,t_start,t_end,max_phop to this CSV' },
-    out: { type: 'string', short: 'o', metavar: 'FILE', required: true, summary: 'p_hop CSV (written atomically; never the input)' },
+    out: outputOption('p_hop CSV'),
   },
   examples: [
     'prod.dump --frame-dt 0.05 --window 15 --out phop.csv --events events.csv',

@@ -20,7 +20,7 @@ import { writeTextAtomic } from '../io/files.ts';
 import { aqsShearAsync, type AqsResult } from '../protocols/aqs.ts';
 import type { PlotlyFigure } from '../plot/figure.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { ftolOption, loadModel, modelOptions, num, outputPath, readInput } from './common.ts';
+import { ftolOption, loadModel, modelOptions, num, outputOption, outputPath, readInput } from './common.ts';
 
 export interface ShearCommandResult extends AqsResult {
   out: string;
@@ -48,7 +48,7 @@ export const shearCommand = defineCommand({
     minDisplacement: { type: 'number', min: 0, exclusiveMin: true, unit: 'length', summary: 'smallest rearrangement counted as an event (default 0.05 (V/N)^(1/d))' },
     solver: { type: 'enum', choices: ['chord', 'minimize'], default: 'chord', summary: 'per-step relaxation: chord-Newton with the sparse Hessian (FIRE+CG fallback at events), or FIRE+CG only' },
     reversibilityCheck: { type: 'boolean', default: true, summary: 'shear each drop back one step and count it only if it does not return' },
-    out: { type: 'string', short: 'o', metavar: 'FILE', required: true, summary: 'events CSV (written atomically; never the input)' },
+    out: outputOption('events CSV'),
     stressStrain: { type: 'string', metavar: 'FILE', summary: 'also write step,strain,stress,energy,event per step to this CSV' },
   },
   examples: [

@@ -36,7 +36,7 @@ import type { System } from '../system/system.ts';
 import { arrayFrames, type FrameSource } from '../system/frame-source.ts';
 import { Trajectory } from '../io/trajectory.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { frameOptions, loadModel, modelOptions, num, outputPath, readInput, temperatureOption, trajectoryRenames } from './common.ts';
+import { frameOptions, loadModel, modelOptions, num, outputOption, outputPath, readInput, temperatureOption, trajectoryRenames } from './common.ts';
 
 export interface SoftnessCommandResult {
   /** histogram partial g_uv(r) of the input (figure data) */
@@ -97,7 +97,7 @@ export const softnessCommand = defineCommand({
     dr: { type: 'number', min: 0, exclusiveMin: true, default: 0.005, unit: 'length', summary: 'bin width of the local r integral' },
     rdfDr: { type: 'number', min: 0, exclusiveMin: true, default: 0.01, unit: 'length', summary: 'bin width of the histogram g(r) that sets the integration limits' },
     ...frameOptions,
-    out: { type: 'string', short: 'o', metavar: 'FILE', summary: 'per-particle CSV (needs --calibration; written atomically; never the input)' },
+    out: { ...outputOption('per-particle CSV, with --calibration'), required: false },
   },
   examples: [
     'liquid_T0.6.dump --temp 0.6 --mean-field',

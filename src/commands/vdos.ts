@@ -23,7 +23,7 @@ import type { PlotlyFigure } from '../plot/figure.ts';
 import { Trajectory } from '../io/trajectory.ts';
 import { defineCommand, UsageError } from './registry.ts';
 import type { ProgressReporter } from '../display/progress.ts';
-import { frameOptions, num, outputPath, trajectoryRenames } from './common.ts';
+import { frameOptions, num, outputOption, outputPath, trajectoryRenames } from './common.ts';
 
 export interface VdosCommandResult {
   vdos: MdVdosResult;
@@ -54,7 +54,7 @@ export const vdosCommand = defineCommand({
   options: {
     frameDt: { ...frameOptions.frameDt, required: true, metavar: 'DT' },
     band: { type: 'range', repeatable: true, summary: 'frequency band lo:hi of a softness column (default 0:0.6, the paper\'s omega_c)' },
-    out: { type: 'string', short: 'o', metavar: 'FILE', required: true, summary: 'softness CSV id,type,S_lo_hi,... (written atomically; never the input)' },
+    out: outputOption('softness CSV id,type,S_lo_hi,...'),
     spectra: { type: 'string', metavar: 'FILE', summary: 'also write omega,total,type_1,... (the MD-VDOS) to this CSV' },
     taper: { type: 'enum', choices: VDOS_WINDOWS, default: 'none', summary: 'taper of the velocity series (none: the paper\'s estimator)' },
     pad: { type: 'number', min: 1, default: 2, summary: 'zero padding: transform length = next power of two >= pad x frames' },

@@ -93,6 +93,14 @@ describe('option vocabulary', () => {
     for (const name of RETIRED) expect(m.get(name)?.map((u) => u.command) ?? [], `--${name}`).toEqual([]);
   });
 
+  it('--out is the main output everywhere: -o, a string; a FILE that is written atomically and never the input', () => {
+    for (const { command, spec } of uses().get('out')!) {
+      expect([command, spec.type, spec.short]).toEqual([command, 'string', 'o']);
+      if (spec.metavar === 'FILE') expect(spec.summary, command).toMatch(/ \(written atomically; never the input\)$/);
+      else expect([command, spec.metavar]).toEqual([command, 'DIR']);
+    }
+  });
+
   it('every command that reads the frames of a file selects them with --start, --stop, --stride', () => {
     for (const c of COMMANDS) {
       const names = Object.keys(c.options);
