@@ -8,7 +8,8 @@
  * Exit codes: 0 success, 2 usage error (bad option or value; the message
  * names it), 1 runtime error (one line `glasslab <cmd>: error: ...`; the stack
  * trace only with GLASSLAB_DEBUG=1), 130 interrupted (Ctrl-C during an
- * interruptible command such as `md`, which stops cleanly after a step).
+ * interruptible command such as `md`, `minimize` or `shear`, which stops
+ * cleanly after a step).
  */
 import { createProgress } from '../display/progress.ts';
 import {

@@ -60,7 +60,7 @@ export const minimizeCommand = defineCommand({
     ctx.print(`max_force ${num(result.maxForce)}`);
     ctx.print(`iterations ${result.iterations} (force calls ${result.forceCalls})`);
     if (result.aborted) {
-      throw new Error(`interrupted after ${result.iterations} iterations: max force ${result.maxForce.toExponential(3)} > ftol ${args.ftol}; the configuration reached was written to ${args.out}`);
+      throw new Error(`stopped after ${result.iterations} iterations (max force ${result.maxForce.toExponential(3)} > ftol ${args.ftol}); the configuration reached was written to ${args.out}`);
     }
     if (!result.converged) {
       throw new Error(`not converged (${result.reason ?? 'unknown reason'}): max force ${result.maxForce.toExponential(3)} > ftol ${args.ftol}; the last configuration was written to ${args.out}`);

@@ -91,7 +91,7 @@ export const shearCommand = defineCommand({
     }
     const last = result.steps.at(-1)!;
     if (result.stopReason === 'aborted') {
-      throw new Error(`interrupted at strain ${num(last.strain)} (step ${last.step}) with ${result.events.length} of ${args.maxEvents} events; the steps and events up to there were written to ${args.out}${curveOut !== undefined ? ` and ${args.stressStrain}` : ''}`);
+      throw new Error(`stopped at strain ${num(last.strain)} (step ${last.step}) with ${result.events.length} of ${args.maxEvents} events; the steps and events up to there were written to ${args.out}${curveOut !== undefined ? ` and ${args.stressStrain}` : ''}`);
     }
     ctx.print(`atoms ${result.n}`);
     ctx.print(`steps ${result.steps.length - 1} (strain ${num(last.strain)}, ${result.iterations} minimiser iterations, ${(result.elapsedMs / 1000).toFixed(1)} s)`);

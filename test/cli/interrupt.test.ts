@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry } from '../../src/app/registry.ts';
+import { main, type MainIO } from '../../src/cli/main.ts';
 import { parseArgs, type RunContext } from '../../src/commands/registry.ts';
 import { writeLammpsData } from '../../src/io/index.ts';
 import { randomConfiguration } from '../../src/system/random-config.ts';
@@ -44,18 +45,28 @@ async function runInterrupted(line: string[]): Promise<{ error: Error; progress:
 describe('interrupting minimize and shear', () => {
   it('minimize stops, writes the configuration reached and says it was interrupted', async () => {
     const { error } = await runInterrupted(['minimize', 'liquid.data', '--model', 'ipl2d', '--out', 'min.data']);
-    expect(error.message).toMatch(/^interrupted after \d+ iterations: max force .* > ftol 1e-10; the configuration reached was written to min.data$/);
+    expect(error.message).toMatch(/^stopped after \d+ iterations \(max force .* > ftol 1e-10\); the configuration reached was written to min.data$/);
     expect(existsSync(join(dir, 'min.data'))).toBe(true);
   });
 
   it('shear stops after a strain step and writes the steps and events up to there', async () => {
     const { error, progress } = await runInterrupted(['shear', 'glass.data', '--model', 'ipl2d', '--strain-step', '1e-5', '--max-events', '1',
       '--out', 'events.csv', '--stress-strain', 'curve.csv']);
-    expect(error.message).toMatch(/^interrupted at strain \S+ \(step \d+\) with 0 of 1 events; the steps and events up to there were written to events.csv and curve.csv$/);
+    expect(error.message).toMatch(/^stopped at strain \S+ \(step \d+\) with 0 of 1 events; the steps and events up to there were written to events.csv and curve.csv$/);
     const curve = readFileSync(join(dir, 'curve.csv'), 'utf8').trim().split('\n');
     expect(curve[0]).toBe('step,strain,stress,energy,event');
     const steps = Number(/step (\d+)/.exec(error.message)![1]);
     expect(curve).toHaveLength(steps + 2);
     expect(progress.at(-1)).toBe(steps);
+  });
+
+  it('the CLI turns the interrupt into exit code 130 and one line on stderr', async () => {
+    const ac = new AbortController();
+    setImmediate(() => ac.abort());
+    let err = '';
+    const io: MainIO = { stdout: { write() {} }, stderr: { write: (s: string) => { err += s; } }, env: {}, cwd: dir, signal: ac.signal };
+    const code = await main(['minimize', 'liquid.data', '--model', 'ipl2d', '--out', 'min2.data', '-q'], io, createRegistry());
+    expect(code).toBe(130);
+    expect(err).toMatch(/^glasslab minimize: interrupted: stopped after \d+ iterations .*min2.data\n$/);
   });
 });
