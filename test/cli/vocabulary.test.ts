@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRegistry } from '../../src/app/registry.ts';
-import { kebab, parseArgs, UsageError, type AnyCommand, type OptionSpec } from '../../src/commands/registry.ts';
+import { formatHelp, kebab, parseArgs, tokenize, UsageError, type AnyCommand, type OptionSpec } from '../../src/commands/registry.ts';
 import { loadCommand } from '../../kernel/magics/load.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -129,6 +129,24 @@ describe('option vocabulary', () => {
       expect(err, `${name} --${from}`).toBeInstanceOf(UsageError);
       expect((err as Error).message).toBe(`${name}: unknown option --${from}; did you mean '--${to}'? (see --help)`);
     }
+  });
+});
+
+describe('the commands\' own help', () => {
+  it.each(COMMANDS.map((c) => [c.name, c] as const))('%s: the examples parse', (_name, cmd) => {
+    for (const ex of cmd.examples ?? []) expect(() => parseArgs(cmd, tokenize(ex)), ex).not.toThrow();
+  });
+
+  it('every --option the help texts mention exists (no retired spelling survives in a summary)', () => {
+    const all = new Set(['help', 'quiet', ...COMMANDS.flatMap((c) => Object.keys(c.options).map(kebab))]);
+    const bad: string[] = [];
+    for (const c of COMMANDS) {
+      for (const m of formatHelp(c).matchAll(/--([a-z][a-z0-9-]*)/g)) {
+        const name = m[1].startsWith('no-') && !all.has(m[1]) ? m[1].slice(3) : m[1];
+        if (!all.has(name)) bad.push(`${c.name}: --${m[1]}`);
+      }
+    }
+    expect(bad).toEqual([]);
   });
 });
 
