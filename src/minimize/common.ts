@@ -37,6 +37,11 @@ export interface MinimizeProgress {
   iteration: number;
   energy: number;
   maxForce: number;
+  /**
+   * the target of the whole minimisation (set by minimize / minimizeAsync;
+   * a stage may stop earlier, e.g. the FIRE stage of 'fire+cg' at switchForce)
+   */
+  ftol?: number;
 }
 
 /** Stopping rules common to FIRE and CG. */

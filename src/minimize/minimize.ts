@@ -130,7 +130,7 @@ export function minimizeStep(st: MinimizerState, provider: ForceProvider): boole
       const { opts } = st;
       const rules: StopRules = {
         ftol: next.tol, maxIter: st.maxIter - st.used,
-        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+        ...(opts.onProgress ? { onProgress: reportTo(opts.onProgress, st.ftol) } : {}),
         ...(opts.progressEvery !== undefined ? { progressEvery: opts.progressEvery } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       };
@@ -152,6 +152,10 @@ export function minimizeStep(st: MinimizerState, provider: ForceProvider): boole
     if (!nextStage(st)) { st.result = finish(st, provider); return true; }
     // else: start the next stage within this call
   }
+}
+
+function reportTo(onProgress: (p: MinimizeProgress) => void, ftol: number): (p: MinimizeProgress) => void {
+  return (p) => onProgress({ ...p, ftol });
 }
 
 /** Final, fresh force evaluation and the result. */

@@ -81,7 +81,7 @@ describe('minimizeAsync', () => {
 
   it('reports the largest force on its way down to ftol', async () => {
     const seen: number[] = [];
-    await minimizeAsync(start, provider, { method: 'fire', progressEvery: 10, onProgress: (p) => seen.push(p.maxForce) });
+    await minimizeAsync(start, provider, { method: 'fire', ftol: 1e-9, progressEvery: 10, onProgress: (p) => { expect(p.ftol).toBe(1e-9); seen.push(p.maxForce); } });
     expect(seen.length).toBeGreaterThan(3);
     expect(seen.at(-1)!).toBeLessThan(seen[0]);
   });
