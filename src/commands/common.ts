@@ -134,7 +134,7 @@ export const frameOptions = {
 /** `--temp`: the one temperature option. */
 export const temperatureOption = {
   type: 'number', min: 0, unit: 'eps/kB (lj) or K (metal)',
-  summary: 'temperature: of the run (md: initial velocities and thermostat target) or of the input (analyses)',
+  summary: "temperature in the model's units: the run's (md: initial velocities, thermostat target) or the input's (softness)",
 } satisfies NumberOption;
 
 /** `--ftol`: the minimiser's stopping force. */
