@@ -11,6 +11,13 @@
  *
  * Convergence is judged on a final, fresh force evaluation at the returned
  * configuration: `converged` is true only if max_i |F_i| < ftol there.
+ *
+ * Like the MD integrators, the minimisation is an `{init, step}` pair over
+ * explicit state (minimizeInit, minimizeStep; per stage fireInit/fireStep
+ * and cgInit/cgStep), driven to the end by `minimize` (synchronous) or by
+ * `minimizeAsync`, which yields to the event loop every few tens of ms so
+ * that an AbortSignal can stop it between two iterations (`aborted: true`).
+ * Both drivers run the same steps: their results are bit-identical.
  */
 import type { ForceProvider, ForceResult } from '../core/types.ts';
 import { cloneSystem, type System } from '../system/system.ts';

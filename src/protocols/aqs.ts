@@ -43,6 +43,12 @@
  * is false it is sheared back by -dgamma and minimised, and counted only when
  * it does not return (irreversible). It is located at the particle with the
  * largest non-affine displacement; the D2min field is kept with it.
+ *
+ * The run is an `{init, step}` pair over explicit state (aqsInit relaxes the
+ * start, aqsStep does one strain step), driven by `aqsShear` (synchronous)
+ * or `aqsShearAsync`, which yields to the event loop between strain steps
+ * so that an AbortSignal stops it after the current step (stopReason
+ * 'aborted'); both give bit-identical results.
  */
 import type { ForceProvider, ForceResult } from '../core/types.ts';
 import { assembleHessian } from '../core/hessian.ts';
