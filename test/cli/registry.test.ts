@@ -155,6 +155,19 @@ describe('defineCommand', () => {
       options: { m: { type: 'enum', choices: ['a', 'b'], default: 'c' as 'a', summary: '' } }, async run() {},
     })).toThrow(/not among its choices/);
   });
+
+  it('checks a rename table, and a renamed option fails naming its successor', () => {
+    const opts = { stride: { type: 'integer', summary: 'every k-th frame' } } as const;
+    expect(() => defineCommand({ name: 'x', summary: '', positionals: [], options: opts, renamed: { stride: 'stride' }, async run() {} }))
+      .toThrow(/is still an option/);
+    expect(() => defineCommand({ name: 'x', summary: '', positionals: [], options: opts, renamed: { every: 'strides' }, async run() {} }))
+      .toThrow(/not an option/);
+    const cmd = defineCommand({ name: 'x', summary: '', positionals: [], options: opts, renamed: { every: 'stride' }, async run() {} });
+    expect(() => parseArgs(cmd, ['--every', '2'])).toThrow("x: unknown option --every; did you mean '--stride'? (see --help)");
+    expect(() => parseArgs(cmd, ['--every=2'])).toThrow("x: unknown option --every; did you mean '--stride'? (see --help)");
+    // names that are not renamed keep the edit-distance suggestion
+    expect(() => parseArgs(cmd, ['--strid', '2'])).toThrow("x: unknown option --strid; did you mean '--stride'? (see --help)");
+  });
 });
 
 describe('Registry', () => {
