@@ -7,8 +7,9 @@ import { figureHtml, PLOTLY_MIME, plotlyScriptTag } from '../src/display/mime.ts
 import type { PlotlyFigure } from '../src/plot/figure.ts';
 import { cellSource, type Notebook } from './notebook.ts';
 
+/** Escape text for HTML element content and (double- or single-quoted) attribute values. */
 function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 function stripAnsi(s: string): string {
@@ -20,13 +21,44 @@ function text(v: unknown): string {
   return Array.isArray(v) ? v.join('') : String(v ?? '');
 }
 
-/** Inline markdown: code, bold, italic, links (after HTML escaping). */
-function inline(s: string): string {
+/** Inline markdown without links: code, bold, italic (after HTML escaping). */
+function spans(s: string): string {
   return esc(s)
     .replace(/`([^`]+)`/g, '<code>$1</code>')
     .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-    .replace(/(^|[^*])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>')
-    .replace(/\[([^\]]+)\]\((https?:[^)\s]+|[^)\s:]+)\)/g, '<a href="$2">$1</a>');
+    .replace(/(^|[^*])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>');
+}
+
+/** Schemes a link may have; anything else with a scheme (javascript:, data:, vbscript:, ...) is refused. */
+const LINK_SCHEMES = new Set(['http', 'https', 'mailto']);
+
+/**
+ * A link target made safe for an href: percent-encodes every character
+ * outside the URL syntax characters (quotes, spaces, control characters,
+ * `<>`, non-ASCII), so the value cannot leave its attribute and a browser
+ * cannot strip its way to another scheme; null when it names a scheme
+ * other than http, https or mailto (a colon before the first / ? #).
+ */
+export function safeHref(url: string): string | null {
+  const encoded = url.replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&()*+,;=%]/gu, (c) => encodeURIComponent(c).replace(/'/g, '%27'));
+  const scheme = /^([^/?#]*):/.exec(encoded);
+  if (scheme && !LINK_SCHEMES.has(scheme[1].toLowerCase())) return null;
+  return encoded;
+}
+
+/**
+ * Inline markdown: links `[text](url)`, then code, bold, italic. A link
+ * whose target is refused stays as its text, written as given.
+ */
+function inline(s: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of s.matchAll(/\[([^\]]+)\]\(([^)\s]+)\)/g)) {
+    const href = safeHref(m[2]);
+    out += spans(s.slice(last, m.index)) + (href === null ? spans(m[0]) : `<a href="${esc(href)}">${spans(m[1])}</a>`);
+    last = m.index! + m[0].length;
+  }
+  return out + spans(s.slice(last));
 }
 
 /**
@@ -84,7 +116,7 @@ function outputHtml(o: Record<string, unknown>): string {
       const data = (o.data ?? {}) as Record<string, unknown>;
       if (data[PLOTLY_MIME]) return figureHtml(data[PLOTLY_MIME] as PlotlyFigure, { includePlotly: false });
       if (data['image/svg+xml']) return `<div class="svg">${text(data['image/svg+xml'])}</div>`;
-      if (data['image/png']) return `<img src="data:image/png;base64,${text(data['image/png']).trim()}">`;
+      if (data['image/png']) return `<img src="data:image/png;base64,${esc(text(data['image/png']).trim())}">`;
       if (data['text/html']) return `<div class="html">${text(data['text/html'])}</div>`;
       if (data['text/markdown']) return markdownToHtml(text(data['text/markdown']));
       if (data['text/plain'] !== undefined) return `<pre>${esc(stripAnsi(text(data['text/plain'])))}</pre>`;
@@ -108,7 +140,7 @@ export function notebookHtml(nb: Notebook, title: string): string {
     const src = cellSource(c);
     if (c.cell_type === 'markdown') return `<div class="cell markdown">${markdownToHtml(src)}</div>`;
     if (c.cell_type !== 'code') return `<div class="cell raw"><pre>${esc(src)}</pre></div>`;
-    const count = c.execution_count ?? ' ';
+    const count = typeof c.execution_count === 'number' ? c.execution_count : ' ';
     return `<div class="cell code"><div class="prompt">In [${count}]:</div><pre class="input"><code>${esc(src)}</code></pre>`
       + `<div class="outputs">${(c.outputs ?? []).map(outputHtml).join('\n')}</div></div>`;
   }).join('\n');
