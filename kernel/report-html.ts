@@ -5,7 +5,7 @@
  */
 import { figureHtml, PLOTLY_MIME, plotlyScriptTag } from '../src/display/mime.ts';
 import type { PlotlyFigure } from '../src/plot/figure.ts';
-import { cellSource, type Notebook } from './notebook.ts';
+import { cellSource, type Notebook, type NotebookCell } from './notebook.ts';
 
 /** Escape text for HTML element content and (double- or single-quoted) attribute values. */
 function esc(s: string): string {
@@ -133,16 +133,27 @@ const STYLE = `body{font-family:system-ui,sans-serif;max-width:980px;margin:2em 
 .error{background:#fee;border-left:3px solid #c33;padding:.4em}table.dataframe{border-collapse:collapse;font-size:13px}
 table.dataframe td,table.dataframe th{border:1px solid #ddd;padding:2px 6px;text-align:right}`;
 
+export interface NotebookHtmlOptions {
+  /**
+   * The code cells executed in this run: only their outputs are rendered
+   * (saved outputs of other cells, HTML and scripts included, never reach
+   * the page). Default: every cell's outputs.
+   */
+  executed?: ReadonlySet<NotebookCell>;
+}
+
 /** The page: plotly.js once in the head (only when a figure is present), then the cells. */
-export function notebookHtml(nb: Notebook, title: string): string {
-  const hasFigure = nb.cells.some((c) => c.outputs?.some((o) => (o.data as Record<string, unknown> | undefined)?.[PLOTLY_MIME]));
+export function notebookHtml(nb: Notebook, title: string, opts: NotebookHtmlOptions = {}): string {
+  const outputsOf = (c: NotebookCell) => (!opts.executed || opts.executed.has(c) ? c.outputs ?? [] : []);
+  const hasFigure = nb.cells.some((c) => outputsOf(c).some((o) => (o.data as Record<string, unknown> | undefined)?.[PLOTLY_MIME]));
   const body = nb.cells.map((c) => {
     const src = cellSource(c);
     if (c.cell_type === 'markdown') return `<div class="cell markdown">${markdownToHtml(src)}</div>`;
     if (c.cell_type !== 'code') return `<div class="cell raw"><pre>${esc(src)}</pre></div>`;
-    const count = typeof c.execution_count === 'number' ? c.execution_count : ' ';
+    const run = !opts.executed || opts.executed.has(c);
+    const count = run && typeof c.execution_count === 'number' ? c.execution_count : ' ';
     return `<div class="cell code"><div class="prompt">In [${count}]:</div><pre class="input"><code>${esc(src)}</code></pre>`
-      + `<div class="outputs">${(c.outputs ?? []).map(outputHtml).join('\n')}</div></div>`;
+      + `<div class="outputs">${outputsOf(c).map(outputHtml).join('\n')}</div></div>`;
   }).join('\n');
   return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${esc(title)}</title>\n<style>${STYLE}</style>\n`
     + `${hasFigure ? plotlyScriptTag() : ''}\n</head><body>\n${body}\n</body></html>\n`;

@@ -3,32 +3,50 @@
  * glasslab kernel, inject the parameters (papermill convention), execute the
  * code cells in order over the Jupyter protocol (ZeroMQ, from Node: no
  * Python), and write the executed .ipynb and a standalone HTML report.
- * A failing cell stops the notebook with its file, cell index and traceback;
- * a kernel process that dies mid-cell stops it with the cell index, the exit
+ * A failing cell stops the notebook with its file, cell number (see
+ * CellPlace) and traceback;
+ * a kernel process that dies mid-cell stops it with the cell number, the exit
  * code or signal and the kernel's last stderr lines (NotebookKernelDiedError);
  * either way the executed notebook up to the failure is still written.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { describeExit, KernelClient, KernelDiedError } from './protocol/client.ts';
 import { toNbformat } from './protocol/outputs.ts';
-import { cellSource, injectParameters, readNotebook, SCALES, type Notebook, type Scale } from './notebook.ts';
+import { cellSource, injectParameters, readNotebook, SCALES, type Notebook, type NotebookCell, type Scale } from './notebook.ts';
 import { notebookHtml } from './report-html.ts';
 import { kernelInfo, DISPLAY_NAME, KERNEL_NAME } from './server.ts';
 import { LAUNCHER } from './install.ts';
 
 
+/**
+ * Where a cell sits in the user's notebook, as the errors name it: "cell 4
+ * (code cell 3)" is the 4th cell of the input .ipynb counting every cell
+ * (markdown too, as Jupyter lists them, from 1) and the 3rd of its code
+ * cells; the parameters cell the runner injects is not one of them.
+ */
+export interface CellPlace {
+  /** 1-based position among all cells of the input notebook; null for the injected parameters cell */
+  cell: number | null;
+  /** 1-based position among the input notebook's code cells; null for the injected parameters cell */
+  codeCell: number | null;
+}
+
+export function describeCell(p: CellPlace): string {
+  return p.cell === null ? 'the injected parameters cell' : `cell ${p.cell} (code cell ${p.codeCell})`;
+}
+
 export class NotebookCellError extends Error {
-  constructor(readonly notebook: string, readonly cellIndex: number, readonly ename: string, readonly evalue: string, readonly traceback: string[]) {
-    super(`${notebook}: cell ${cellIndex} failed: ${ename}: ${evalue}\n${traceback.join('\n')}`);
+  constructor(readonly notebook: string, readonly place: CellPlace, readonly ename: string, readonly evalue: string, readonly traceback: string[]) {
+    super(`${notebook}: ${describeCell(place)} failed: ${ename}: ${evalue}\n${traceback.join('\n')}`);
     this.name = 'NotebookCellError';
   }
 }
 
 /** The kernel process ended in the middle of a cell (crash, out of memory, killed). */
 export class NotebookKernelDiedError extends Error {
-  constructor(readonly notebook: string, readonly cellIndex: number, readonly exitCode: number | null, readonly signal: NodeJS.Signals | null, readonly stderrTail: string[]) {
-    super(`${notebook}: the kernel died while running cell ${cellIndex} (${describeExit(exitCode, signal)})`
+  constructor(readonly notebook: string, readonly place: CellPlace, readonly exitCode: number | null, readonly signal: NodeJS.Signals | null, readonly stderrTail: string[]) {
+    super(`${notebook}: the kernel died while running ${describeCell(place)}: ${describeExit(exitCode, signal)}`
       + (stderrTail.length ? `; last kernel stderr lines:\n${stderrTail.join('\n')}` : '; the kernel wrote nothing to stderr'));
     this.name = 'NotebookKernelDiedError';
   }
@@ -57,36 +75,69 @@ export function kernelArgv(): string[] {
   return [process.execPath, LAUNCHER, '{connection_file}'];
 }
 
-/** Execute one notebook; writes <outDir>/<name>.ipynb and .html. Throws NotebookCellError. */
+/** Write `text` to `path` atomically: a temporary file in the same directory, renamed over it. */
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new Error(`${path}: write failed: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Execute one notebook; writes <outDir>/<name>.ipynb and .html.
+ * Throws NotebookCellError or NotebookKernelDiedError. Every code cell starts
+ * without outputs and execution count: the written notebook and report show
+ * only what this run produced, never outputs saved in the input (a cell after
+ * a failure stays empty).
+ */
 export async function runNotebook(path: string, opts: RunOptions): Promise<NotebookRun> {
   const t0 = performance.now();
   const file = resolve(path);
   const name = basename(file, extname(file));
-  const nb: Notebook = injectParameters(readNotebook(file), { scale: opts.scale }, { scale: SCALES.map((s) => `'${s}'`).join(' | ') });
+  const input = readNotebook(file);
+  const nb: Notebook = injectParameters(input, { scale: opts.scale }, { scale: SCALES.map((s) => `'${s}'`).join(' | ') });
+  const inputCodeCells = input.cells.filter((c) => c.cell_type === 'code');
+  const placeOf = (cell: NotebookCell): CellPlace => {
+    const i = input.cells.indexOf(cell);
+    return i < 0 || cell.metadata.tags?.includes('injected-parameters')
+      ? { cell: null, codeCell: null }
+      : { cell: i + 1, codeCell: inputCodeCells.indexOf(cell) + 1 };
+  };
+  for (const c of nb.cells) {
+    if (c.cell_type !== 'code') continue;
+    c.outputs = [];
+    c.execution_count = null;
+  }
+  const ran = new Set<NotebookCell>();
   const log = opts.log ?? (() => {});
   mkdirSync(opts.outDir, { recursive: true });
-  const ipynb = join(opts.outDir, `${name}.ipynb`);
-  const html = join(opts.outDir, `${name}.html`);
+  const ipynb = join(resolve(opts.outDir), `${name}.ipynb`);
+  const html = join(resolve(opts.outDir), `${name}.html`);
+  if (ipynb === file) throw new Error(`${file}: run-notebooks would overwrite this input notebook with its executed copy; choose another --out directory than ${opts.outDir}`);
   const write = () => {
     nb.metadata = {
       ...nb.metadata,
       kernelspec: { name: KERNEL_NAME, display_name: DISPLAY_NAME, language: 'typescript' },
       language_info: (kernelInfo().language_info as Record<string, unknown>),
     };
-    writeFileSync(ipynb, `${JSON.stringify(nb, null, 1)}\n`);
-    writeFileSync(html, notebookHtml(nb, name));
+    writeAtomic(ipynb, `${JSON.stringify(nb, null, 1)}\n`);
+    writeAtomic(html, notebookHtml(nb, name, { executed: ran }));
   };
   // like nbclient, the kernel runs in the notebook's directory
   const kernel = await KernelClient.start({ argv: kernelArgv(), cwd: dirname(file) });
   const onAbort = () => { void kernel.interrupt('signal'); };
   opts.signal?.addEventListener('abort', onAbort);
-  let executed = 0;
   try {
-    for (let i = 0; i < nb.cells.length; i++) {
-      const cell = nb.cells[i];
+    for (const cell of nb.cells) {
       if (cell.cell_type !== 'code') continue;
       opts.signal?.throwIfAborted();
-      log(`${name}: cell ${i}`);
+      const place = placeOf(cell);
+      log(`${name}: ${describeCell(place)}`);
+      ran.add(cell);
       let r: Awaited<ReturnType<KernelClient['execute']>>;
       try {
         r = await kernel.execute(cellSource(cell), { timeoutMs: opts.cellTimeoutMs ?? 30 * 60_000 });
@@ -94,14 +145,13 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<Noteb
         if (!(e instanceof KernelDiedError)) throw e;
         cell.outputs = [{ output_type: 'error', ename: 'KernelDied', evalue: e.message, traceback: [e.message] }];
         write();
-        throw new NotebookKernelDiedError(file, i, e.exitCode, e.signal, e.stderrTail);
+        throw new NotebookKernelDiedError(file, place, e.exitCode, e.signal, e.stderrTail);
       }
       cell.outputs = toNbformat(r.outputs);
       cell.execution_count = (r.reply.execution_count as number | undefined) ?? null;
-      executed++;
       if (r.reply.status !== 'ok') {
         write();
-        throw new NotebookCellError(file, i, String(r.reply.ename ?? 'Error'), String(r.reply.evalue ?? ''), (r.reply.traceback as string[] | undefined) ?? []);
+        throw new NotebookCellError(file, place, String(r.reply.ename ?? 'Error'), String(r.reply.evalue ?? ''), (r.reply.traceback as string[] | undefined) ?? []);
       }
     }
   } finally {
@@ -110,7 +160,7 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<Noteb
   }
   write();
   log(`${name}: wrote ${ipynb} and ${html}`);
-  return { notebook: file, ipynb, html, cells: executed, seconds: (performance.now() - t0) / 1000 };
+  return { notebook: file, ipynb, html, cells: ran.size, seconds: (performance.now() - t0) / 1000 };
 }
 
 /** Execute notebooks one after the other; stops at the first failure. */

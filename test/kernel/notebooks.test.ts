@@ -16,13 +16,14 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 type Cell = [type: 'code' | 'markdown', source: string, tags?: string[]];
 
-function writeNotebook(name: string, cells: Cell[]): string {
+/** `saved`: per cell index, outputs and execution count as an earlier run left them in the file. */
+function writeNotebook(name: string, cells: Cell[], saved: Record<number, { execution_count: number; outputs: unknown[] }> = {}): string {
   const nb = {
     nbformat: 4, nbformat_minor: 5,
     metadata: { kernelspec: { name: 'glasslab', display_name: 'glasslab (TypeScript)', language: 'typescript' } },
     cells: cells.map(([cell_type, source, tags], i) => ({
       cell_type, id: `c${i}`, source, metadata: tags ? { tags } : {},
-      ...(cell_type === 'code' ? { outputs: [], execution_count: null } : {}),
+      ...(cell_type === 'code' ? (saved[i] ?? { outputs: [], execution_count: null }) : {}),
     })),
   };
   const path = join(tmp, name);
@@ -57,26 +58,57 @@ describe('glasslab run-notebooks', () => {
     expect(html.split('/* plotly.js ').length - 1).toBe(1);
   });
 
-  it('stops at a failing cell with the notebook, cell index and traceback', async () => {
+  it('stops at a failing cell with the notebook, its cell number in the input notebook and traceback', async () => {
     const path = writeNotebook('broken.ipynb', [
       ['markdown', 'first a good cell'],
       ['code', 'const n = 3;'],
+      ['code', "const scale = 'quick';", ['parameters']],
       ['code', 'if (n === 3) throw new Error("n must not be 3")'],
       ['code', 'n + 1'],
-    ]);
+    ], {
+      // outputs saved in the input notebook by an earlier run: stale, and hostile
+      4: { execution_count: 9, outputs: [{ output_type: 'display_data', metadata: {}, data: { 'text/html': '<script>window.hacked = 1</script><b>stale</b>', 'text/plain': 'stale' } }] },
+    });
     const err = await runNotebook(path, { scale: 'quick', outDir: join(tmp, 'out') }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotebookCellError);
     const e = err as NotebookCellError;
     expect(e.notebook).toBe(path);
-    expect(e.cellIndex).toBe(3); // the injected parameters cell comes first (no parameters cell)
-    expect(e.message).toMatch(/broken\.ipynb: cell 3 failed: Error: n must not be 3/);
+    // the 4th cell of broken.ipynb, its 3rd code cell: the injected parameters cell is not counted
+    expect(e.place).toEqual({ cell: 4, codeCell: 3 });
+    expect(e.message).toMatch(/broken\.ipynb: cell 4 \(code cell 3\) failed: Error: n must not be 3/);
     expect(e.traceback.join('\n')).toContain('Error: n must not be 3');
     const nb = JSON.parse(readFileSync(join(tmp, 'out', 'broken.ipynb'), 'utf8'));
-    expect(nb.cells[3].outputs[0]).toMatchObject({ output_type: 'error', evalue: 'n must not be 3' });
-    expect(nb.cells[4].execution_count).toBeNull();
+    expect(nb.cells[3].metadata.tags).toEqual(['injected-parameters']);
+    expect(nb.cells[4].outputs[0]).toMatchObject({ output_type: 'error', evalue: 'n must not be 3' });
+    // the cell after the failure did not run: no saved outputs, no count, in the .ipynb and the HTML
+    expect(nb.cells[5]).toMatchObject({ execution_count: null, outputs: [] });
+    const html = readFileSync(join(tmp, 'out', 'broken.html'), 'utf8');
+    expect(html).toContain('n must not be 3');
+    expect(html).not.toContain('stale');
+    expect(html).not.toContain('<script>window.hacked');
+    expect(html).not.toContain('In [9]');
   });
 
-  it('fails with the cell index, exit signal and last stderr lines when the kernel process dies mid-cell', async () => {
+  it('numbers a failing cell before the parameters cell in the input notebook too', async () => {
+    const path = writeNotebook('early.ipynb', [
+      ['markdown', '# Early failure'],
+      ['code', 'throw new RangeError("too early")'],
+      ['code', "const scale = 'quick';", ['parameters']],
+    ]);
+    const e = await runNotebook(path, { scale: 'quick', outDir: join(tmp, 'out') }).catch((x: unknown) => x) as NotebookCellError;
+    expect(e).toBeInstanceOf(NotebookCellError);
+    expect(e.place).toEqual({ cell: 2, codeCell: 1 });
+    expect(e.message).toMatch(/early\.ipynb: cell 2 \(code cell 1\) failed: RangeError: too early/);
+  });
+
+  it('refuses an output directory where the executed copy would overwrite the input notebook', async () => {
+    const path = writeNotebook('inplace.ipynb', [['code', '1 + 1']]);
+    const before = readFileSync(path, 'utf8');
+    await expect(runNotebook(path, { scale: 'quick', outDir: tmp })).rejects.toThrow(/inplace\.ipynb: run-notebooks would overwrite this input notebook .*choose another --out directory/);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+  });
+
+  it('fails with the cell number, exit signal and last stderr lines when the kernel process dies mid-cell', async () => {
     const path = writeNotebook('dies.ipynb', [
       ['code', 'const n = 3;'],
       ['code', "import { writeSync } from 'node:fs';\nwriteSync(2, 'about to die\\n');\nawait new Promise((r) => setTimeout(r, 50));\nprocess.kill(process.pid, 'SIGKILL');\nawait new Promise((r) => setTimeout(r, 60_000));"],
@@ -87,10 +119,10 @@ describe('glasslab run-notebooks', () => {
     expect(Date.now() - t0).toBeLessThan(30_000); // noticed at once, not at the cell time limit
     expect(err).toBeInstanceOf(NotebookKernelDiedError);
     const e = err as NotebookKernelDiedError;
-    expect(e.cellIndex).toBe(2);
+    expect(e.place).toEqual({ cell: 2, codeCell: 2 });
     expect(e.signal).toBe('SIGKILL');
     expect(e.stderrTail).toContain('about to die');
-    expect(e.message).toMatch(/dies\.ipynb: the kernel died while running cell 2 \(killed by signal SIGKILL\)/);
+    expect(e.message).toMatch(/dies\.ipynb: the kernel died while running cell 2 \(code cell 2\): killed by signal SIGKILL;/);
     expect(e.message).toContain('about to die');
     const nb = JSON.parse(readFileSync(join(tmp, 'out', 'dies.ipynb'), 'utf8'));
     expect(nb.cells[2].outputs[0]).toMatchObject({ output_type: 'error', ename: 'KernelDied' });
