@@ -6,10 +6,11 @@
  * execute_result, error outputs with ename/evalue/traceback, aborting the
  * queue after an error as ipykernel does), complete/inspect (magic names,
  * flags, usage) and add interrupt_request and a correct comm_info_reply,
- * which tslab 1.0.22 lacks.
+ * which tslab 1.0.22 lacks. Like ipykernel's Session, a message whose
+ * signature was seen before (a replay) is dropped and logged on stderr.
  */
-import { readFileSync } from 'node:fs';
-import { decodeMessage, encodeMessage, newHeader, type Message } from './protocol/wire.ts';
+import { readFileSync, writeSync } from 'node:fs';
+import { decodeMessage, DigestHistory, encodeMessage, newHeader, type Message } from './protocol/wire.ts';
 import { jupyter, tslabTypescriptVersion, tslabVersion, type TslabExecutor, type TslabMessage, type TslabZmqServer } from './tslab.ts';
 import type { CellIO, KernelSession } from './session.ts';
 
@@ -50,6 +51,16 @@ function createHandler(session: KernelSession) {
   return handler;
 }
 
+/**
+ * A line on the kernel process's own stderr (the Jupyter server's log), not
+ * on a cell's stream: process.stderr.write is redirected to the running cell.
+ */
+export function kernelLog(line: string): void {
+  try {
+    writeSync(2, `glasslab kernel: ${line}\n`);
+  } catch { /* stderr closed: nowhere to log */ }
+}
+
 export interface KernelServer {
   /** resolves once the sockets are bound */
   ready: Promise<void>;
@@ -62,6 +73,8 @@ export function startServer(session: KernelSession, configPath: string, onShutdo
   let received = 0; // execute requests received so far
   let abortThrough = 0; // requests received up to this one are aborted (after an error)
   let queue: Promise<void> = Promise.resolve();
+  // signatures seen on shell and control: a replayed message is dropped (jupyter_client's digest_history)
+  const digests = new DigestHistory();
 
   const publish = (parent: TslabMessage, msgType: string, content: unknown) => {
     const m = parent.createReply();
@@ -110,9 +123,9 @@ export function startServer(session: KernelSession, configPath: string, onShutdo
   server.handleShellMessage = async (sock, ...frames) => {
     let msg: Message;
     try {
-      msg = decodeMessage(server.connInfo.key, frames);
+      msg = decodeMessage(server.connInfo.key, frames, digests);
     } catch (e) {
-      process.stderr.write(`glasslab kernel: dropped a bad message: ${(e as Error).message}\n`);
+      kernelLog(`dropped a bad message: ${(e as Error).message}`);
       return;
     }
     const type = msg.header.msg_type;

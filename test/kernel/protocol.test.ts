@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as zmq from 'zeromq';
 import { KernelClient } from '../../kernel/protocol/client.ts';
+import { encodeMessage, newHeader } from '../../kernel/protocol/wire.ts';
 import { kernelArgv } from '../../kernel/runner.ts';
 import { PLOTLY_MIME } from '../../src/display/mime.ts';
 
@@ -204,6 +206,27 @@ describe('glasslab kernel protocol', () => {
     expect((await busy).reply).toMatchObject({ status: 'error', ename: 'KeyboardInterrupt' });
     // `keep` was declared by a cell that then threw: still there, and typed
     expect((await kernel.execute('keep.toUpperCase()')).outputs).toMatchObject([{ data: { 'text/plain': "'KEPT'" } }]);
+  });
+
+  it('runs a validly signed execute_request once when it is replayed, and logs the replays on stderr', async () => {
+    const shell = new zmq.Dealer();
+    shell.connect(`tcp://${kernel.info.ip}:${kernel.info.shell_port}`);
+    try {
+      const header = newHeader('execute_request', 'replay-session');
+      const code = '(globalThis as any).__replayed = ((globalThis as any).__replayed ?? 0) + 1;';
+      const frames = encodeMessage(kernel.info.key, { header, parent_header: {}, metadata: {}, content: { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true } });
+      const stderrBefore = kernel.stderr.length;
+      for (let i = 0; i < 3; i++) await shell.send(frames);
+      const [, , , , , content] = await shell.receive(); // the first one's execute_reply
+      expect(JSON.parse(content.toString())).toMatchObject({ status: 'ok' });
+      await new Promise((res) => setTimeout(res, 500));
+      expect((await kernel.execute('(globalThis as any).__replayed')).outputs).toMatchObject([{ data: { 'text/plain': '1' } }]);
+      const log = kernel.stderr.slice(stderrBefore);
+      expect(log.match(/glasslab kernel: dropped a bad message: Jupyter message with a duplicate signature/g)).toHaveLength(2);
+      expect(log).toContain(header.msg_id);
+    } finally {
+      shell.close();
+    }
   });
 
   it('shuts down on shutdown_request', async () => {

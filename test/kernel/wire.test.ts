@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { applyIopubMessage, toNbformat, type NotebookOutput } from '../../kernel/protocol/outputs.ts';
-import { decodeMessage, encodeMessage, newHeader, type Message } from '../../kernel/protocol/wire.ts';
+import { decodeMessage, DigestHistory, encodeMessage, newHeader, type Message } from '../../kernel/protocol/wire.ts';
 
 describe('Jupyter wire format', () => {
   const key = 'secret-key';
@@ -25,6 +25,43 @@ describe('Jupyter wire format', () => {
     frames[5] = Buffer.from('{"code":"rm -rf"}');
     expect(() => decodeMessage(key, frames)).toThrow(/invalid HMAC signature/);
     expect(() => decodeMessage(key, [Buffer.from('x')])).toThrow(/without the <IDS\|MSG> delimiter/);
+  });
+});
+
+describe('replayed messages (digest history)', () => {
+  const key = 'secret-key';
+
+  it('refuses a signature seen before, and records only verified ones', () => {
+    const history = new DigestHistory();
+    const frames = encodeMessage(key, { header: newHeader('execute_request', 's'), parent_header: {}, metadata: {}, content: { code: '1' } });
+    expect(decodeMessage(key, frames, history).content).toEqual({ code: '1' });
+    expect(() => decodeMessage(key, frames, history)).toThrow(/duplicate signature .*a replayed message; msg_id in its header: [0-9a-f-]{36}/);
+    // the same content in a new message (new msg_id and date) is a new signature
+    const again = encodeMessage(key, { header: newHeader('execute_request', 's'), parent_header: {}, metadata: {}, content: { code: '1' } });
+    expect(decodeMessage(key, again, history).content).toEqual({ code: '1' });
+    // a forged message does not enter the history
+    const forged = [...frames];
+    forged[4] = Buffer.from('{"forged":1}');
+    expect(() => decodeMessage(key, forged, history)).toThrow(/invalid HMAC/);
+    expect(history.size).toBe(2);
+    // without a history (the client reading iopub) nothing is remembered
+    expect(decodeMessage(key, frames).content).toEqual({ code: '1' });
+  });
+
+  it('stays bounded: past maxSize the oldest tenth is dropped', () => {
+    const h = new DigestHistory(100);
+    for (let i = 0; i < 100; i++) h.add(`d${i}`);
+    expect(h.size).toBe(100);
+    h.add('d100');
+    expect(h.size).toBe(91);
+    expect(h.has('d0')).toBe(false);
+    expect(h.has('d9')).toBe(false);
+    expect(h.has('d10')).toBe(true);
+    expect(h.has('d100')).toBe(true);
+    for (let i = 101; i < 10_000; i++) h.add(`d${i}`);
+    expect(h.size).toBeLessThanOrEqual(100);
+    expect(h.has('d9999')).toBe(true);
+    expect(() => new DigestHistory(0)).toThrow(/maxSize must be at least 1/);
   });
 });
 
