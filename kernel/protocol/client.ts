@@ -60,9 +60,13 @@ export function describeExit(code: number | null, signal: NodeJS.Signals | null)
   return signal ? `killed by signal ${signal}` : `exit code ${code}`;
 }
 
-/** The last `n` non-empty lines of a text. */
+/**
+ * The last `n` non-empty lines of a text, without the native stack frames a
+ * fatal V8 error prints (" 7: 0x10e91f1 v8::internal::..."): they would push
+ * the lines that say why (FATAL ERROR: ... heap out of memory) out of the tail.
+ */
 export function lastLines(text: string, n: number): string[] {
-  return text.split('\n').filter((l) => l.trim() !== '').slice(-n);
+  return text.split('\n').filter((l) => l.trim() !== '' && !/^\s*\d+: 0x[0-9a-f]+ /.test(l)).slice(-n);
 }
 
 export class KernelClient {
