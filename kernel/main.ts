@@ -7,6 +7,7 @@
 import { register as registerTsxCjs } from 'tsx/cjs/api';
 import type { Registry } from '../src/commands/registry.ts';
 import { installLibraryResolution } from './library.ts';
+import { HeapWatch, heapWarning } from './heap-watch.ts';
 import { buildMagicTable } from './magics/table.ts';
 import { startServer } from './server.ts';
 import { KernelSession } from './session.ts';
@@ -14,7 +15,9 @@ import { KernelSession } from './session.ts';
 export async function startKernel(connectionFile: string, registry: Registry): Promise<void> {
   registerTsxCjs();
   installLibraryResolution(process.cwd());
-  const session = new KernelSession({ magics: buildMagicTable(registry) });
+  // a cell about to exhaust the heap is stopped with a MemoryError (see heap-watch.ts)
+  const heapWatch = new HeapWatch({ onTrip: (used, limit) => session.warn(heapWarning(used, limit)) });
+  const session: KernelSession = new KernelSession({ magics: buildMagicTable(registry), heapWatch });
   // An interrupt (SIGINT, Jupyter's default interrupt_mode "signal") stops
   // the cell, never the kernel.
   // (the CLI's own Ctrl-C handling, when started as `glasslab kernel start`,

@@ -13,6 +13,7 @@ import { format, inspect } from 'node:util';
 import { kebab, UsageError } from '../src/commands/registry.ts';
 import { setDisplayHost, progressDisplay } from '../src/display/display.ts';
 import { newDisplayState, toMimeBundle, type DisplayState, type MimeBundle } from '../src/display/mime.ts';
+import { heapError, type HeapWatch } from './heap-watch.ts';
 import { declaredNames, lineAndCharacter, originalOffset, rewriteCell, type RewrittenCell } from './cell-rewrite.ts';
 import { blankMagics, magicAt, planCell, type CellPlan } from './magics/parse.ts';
 import { MagicRuntime, type MagicHost } from './magics/runtime.ts';
@@ -86,6 +87,8 @@ export interface SessionOptions {
   /** where tslab resolves relative imports (default process.cwd()) */
   cwd?: string;
   magics: MagicTable;
+  /** stops a cell that is about to exhaust the heap (a MemoryError instead of a dead kernel) */
+  heapWatch?: HeapWatch;
 }
 
 export class KernelSession {
@@ -97,9 +100,11 @@ export class KernelSession {
   readonly magics: MagicTable;
   private readonly runtime: MagicRuntime;
   private readonly cwd: string;
+  private readonly heapWatch: HeapWatch | undefined;
 
   constructor(opts: SessionOptions) {
     this.cwd = opts.cwd ?? process.cwd();
+    this.heapWatch = opts.heapWatch;
     this.magics = opts.magics;
     const convs = createConverterSet();
     this.keepDeclarationsOfFailedCells(convs.node); // also warms the converter before the first cell
@@ -171,11 +176,14 @@ export class KernelSession {
     jupyter.lastWriteDisplayData = (data, update) => io.display(data as Parameters<CellIO['display']>[0], update);
     if (this.abort.signal.aborted) this.abort = new AbortController();
     let outcome: CellOutcome;
+    this.heapWatch?.cellStarted();
     try {
       outcome = await this.runPlan(planCell(code, this.magics), io);
     } catch (e) {
       outcome = { status: 'error', ...errorContent(e) };
     }
+    const heapTrip = this.heapWatch?.cellEnded();
+    if (heapTrip) outcome = { status: 'error', ...heapError(heapTrip) };
     if (outcome.status === 'error' && this.abort.signal.aborted && outcome.ename !== 'KeyboardInterrupt') {
       // a command stopped by the interrupt says where it stopped: keep its message
       outcome = { ...outcome, ename: 'KeyboardInterrupt' };
@@ -276,7 +284,13 @@ export class KernelSession {
     return info ? { found: true, data: { 'text/plain': printQuickInfo(info) } } : { found: false, data: {} };
   }
 
+  /** A line on the running cell's stderr stream, sent at once (also in the middle of the cell). */
+  warn(text: string): void {
+    this.io?.stream('stderr', text);
+  }
+
   close(): void {
+    this.heapWatch?.close();
     this.executor.close();
     setDisplayHost(undefined);
   }
