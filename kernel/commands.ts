@@ -66,7 +66,7 @@ export const runNotebooksCommand = defineCommand({
   summary: 'execute notebooks with the glasslab kernel; write executed .ipynb and standalone HTML',
   description: 'Runs over the Jupyter protocol from Node (no Python). The scale reaches each notebook through '
     + "its parameters cell (papermill's `parameters` tag): a `const scale` is injected after it. "
-    + 'Stops at the first failing cell with the notebook, cell index and traceback.',
+    + 'Stops at the first failing cell with the notebook, the cell number in the input notebook and traceback.',
   positionals: [{ name: 'path', summary: 'a notebook, or a directory of notebooks (default: notebooks)', required: false, metavar: 'PATH' }],
   options: {
     scale: { type: 'enum', choices: SCALES, default: 'quick', summary: 'problem size: quick (minutes) or paper (the published sizes)' },
