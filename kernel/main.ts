@@ -15,8 +15,11 @@ import { KernelSession } from './session.ts';
 export async function startKernel(connectionFile: string, registry: Registry): Promise<void> {
   registerTsxCjs();
   installLibraryResolution(process.cwd());
-  // a cell about to exhaust the heap is stopped with a MemoryError (see heap-watch.ts)
-  const heapWatch = new HeapWatch({ onTrip: (used, limit) => session.warn(heapWarning(used, limit)) });
+  // a cell about to exhaust the heap is stopped with a MemoryError (see heap-watch.ts);
+  // GLASSLAB_HEAP_WATCH=0 turns the watchdog off
+  const heapWatch = process.env.GLASSLAB_HEAP_WATCH === '0'
+    ? undefined
+    : new HeapWatch({ onTrip: (used, limit) => session.warn(heapWarning(used, limit)) });
   const session: KernelSession = new KernelSession({ magics: buildMagicTable(registry), heapWatch });
   // An interrupt (SIGINT, Jupyter's default interrupt_mode "signal") stops
   // the cell, never the kernel.
