@@ -3,8 +3,13 @@
  * leaves its href attribute, and only http, https, mailto and relative
  * targets become links.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { markdownToHtml, safeHref } from '../../kernel/report-html.ts';
+import { markdownToHtml, notebookHtml, safeHref } from '../../kernel/report-html.ts';
+import { requireTool } from './tools.ts';
 
 /** Every tag of the page with its attributes, as a browser would split them (enough for our output). */
 function tags(html: string): { name: string; attrs: string[] }[] {
@@ -51,4 +56,27 @@ describe('HTML report: Markdown links', () => {
   it('renders a refused link as its text, escaped', () => {
     expect(markdownToHtml('[x](javascript:alert("1"))')).toBe('<p>[x](javascript:alert(&quot;1&quot;))</p>');
   });
+});
+
+describe('HTML report: hostile Markdown in a browser', () => {
+  it.runIf(requireTool('chromium', 'the headless-browser test of hostile Markdown in the HTML report'))(
+    'gives no element an event handler or a javascript: link', () => {
+      const md = ['# Links', '[z](x"/onmouseover="alert(1)")', "[y](x'/onclick='alert(1)')", '[j](javascript:alert(1))',
+        '[c](\u0001javascript:alert(1))', '[ok](https://example.org/?a=1&b="2")'].join('\n\n');
+      const dir = mkdtempSync(join(tmpdir(), 'glasslab-hostile-'));
+      try {
+        const page = join(dir, 'hostile.html');
+        writeFileSync(page, notebookHtml({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'markdown', source: md, metadata: {} }] }, 'hostile'));
+        const r = spawnSync('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--proxy-server=127.0.0.1:9', `--user-data-dir=${join(dir, 'profile')}`,
+          '--dump-dom', `file://${page}`], { encoding: 'utf8', timeout: 90_000 });
+        expect(r.status).toBe(0);
+        const anchors = [...r.stdout.matchAll(/<a\b([^>]*)>/g)].map((m) => m[1].trim());
+        expect(anchors).toHaveLength(3);
+        for (const a of anchors) expect(a, a).toMatch(/^href="[^"]*"$/); // one attribute, the href
+        expect(r.stdout).not.toMatch(/\son[a-z]+=/i);
+        expect(r.stdout).not.toMatch(/href="\s*javascript:/i);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
 });
