@@ -7,8 +7,8 @@
  *
  * So a worker thread (heap-watchdog.mjs) watches the main thread's heap
  * while a cell runs and stops the cell when its live data passes 85 % of
- * the old generation's limit (--max-old-space-size); the cell then fails with a MemoryError saying how much it
- * used, and the kernel lives on. The interrupt is the kernel's own (SIGINT):
+ * the old generation's limit (--max-old-space-size); the cell then fails
+ * with a MemoryError saying how much it used, and the kernel lives on. The interrupt is the kernel's own (SIGINT):
  * it stops synchronous cell code and code that awaits, but not a loop after
  * the cell's first `await` (tslab runs only the part before it under vm's
  * breakOnSigint); such a cell still kills the kernel, and then the warning
