@@ -3,10 +3,10 @@
  * kernel installs, progress bars (importable as 'glasslab/display').
  */
 export {
-  figureBundle, figureHtml, figureText, tableBundle, tableHtml, tableText, toMimeBundle, plainText,
+  figureBundle, figureHtml, resultBundle, figureText, tableBundle, tableHtml, tableText, toMimeBundle, plainText,
   progressBundle, plotlyJs, plotlyScriptTag, newDisplayState, PLOTLY_MIME, TABLE_MAX_ROWS,
 } from './mime.ts';
-export type { MimeBundle, DisplayState, TableData } from './mime.ts';
+export type { MimeBundle, DisplayState } from './mime.ts';
 export { display, progressDisplay, setDisplayHost, displayHost } from './display.ts';
 export type { DisplayHost } from './display.ts';
 export type { ProgressReporter } from './progress.ts';

@@ -14,6 +14,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
 import { isPlotlyFigure, type PlotlyFigure } from '../plot/figure.ts';
+import { isAnalysisResult, resultFigures, type AnalysisResult, type TableData } from '../plot/result.ts';
+
+export type { TableData } from '../plot/result.ts';
 
 export type MimeBundle = Record<string, unknown>;
 
@@ -104,13 +107,6 @@ export function figureBundle(fig: PlotlyFigure, state: DisplayState, text?: stri
 // ---------------------------------------------------------------------------
 // Tables
 
-export interface TableData {
-  columns: readonly string[];
-  rows: readonly (readonly unknown[])[];
-  /** row labels (a DataFrame's index); default 0, 1, 2, ... */
-  index?: readonly unknown[];
-}
-
 function rowLabel(t: TableData, i: number): string {
   return t.index ? String(t.index[i]) : String(i);
 }
@@ -184,26 +180,45 @@ export function tableBundle(t: TableData, maxRows = TABLE_MAX_ROWS): MimeBundle 
 // Any value
 
 /**
+ * The bundle of an analysis result (src/plot/result.ts): its summary as
+ * text/plain, its first figure as the Plotly MIME part, and in text/html
+ * every figure it gives under the summary. A result whose figure() throws
+ * (nothing to draw, e.g. a 3D field) shows its summary and table.
+ */
+export function resultBundle(r: AnalysisResult, state: DisplayState): MimeBundle {
+  const summary = r.summary();
+  let figs: PlotlyFigure[];
+  try {
+    figs = resultFigures(r);
+  } catch {
+    figs = [];
+  }
+  const pre = `<pre class="glasslab-summary">${escapeHtml(summary)}</pre>`;
+  if (figs.length === 0) return { 'text/html': pre + '\n' + tableHtml(r.table()), 'text/plain': summary };
+  const includePlotly = !state.plotlyIncluded;
+  state.plotlyIncluded = true;
+  return {
+    [PLOTLY_MIME]: JSON.parse(JSON.stringify({ data: figs[0].data, layout: figs[0].layout })),
+    'text/html': [pre, ...figs.map((f, k) => figureHtml(f, { includePlotly: includePlotly && k === 0 }))].join('\n'),
+    'text/plain': summary,
+  };
+}
+
+/**
  * How a value displays, in this order:
  *  1. `toMimeBundle(state)` method: the object decides;
  *  2. a Plotly figure;
- *  3. a result with a `figure()` method (the analysis Result convention):
- *     its figure, with `summary()` (or util.inspect) as text;
+ *  3. an analysis result (the protocol of src/plot/result.ts: kind,
+ *     summary(), table(), figure(), toJSON()): resultBundle;
  *  4. a table (danfojs DataFrame or `{columns, rows}`);
  *  5. text/plain from util.inspect.
  */
 export function toMimeBundle(value: unknown, state: DisplayState): MimeBundle {
   if (typeof value === 'object' && value !== null) {
-    const v = value as { toMimeBundle?: unknown; figure?: unknown; summary?: unknown };
+    const v = value as { toMimeBundle?: unknown };
     if (typeof v.toMimeBundle === 'function') return (v.toMimeBundle as (s: DisplayState) => MimeBundle)(state);
     if (isPlotlyFigure(value)) return figureBundle(value, state);
-    if (typeof v.figure === 'function' && v.figure.length === 0) {
-      const fig = (v.figure as () => unknown).call(value);
-      if (isPlotlyFigure(fig)) {
-        const text = typeof v.summary === 'function' ? String((v.summary as () => unknown).call(value)) : plainText(value);
-        return figureBundle(fig, state, text);
-      }
-    }
+    if (isAnalysisResult(value)) return resultBundle(value, state);
     const table = asTable(value);
     if (table) return tableBundle(table);
   }

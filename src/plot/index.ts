@@ -1,3 +1,7 @@
 /** Plotly figure builders: pure data -> figure JSON (importable as 'glasslab/plot'). */
 export { lineFigure, rdfFigure, msdFigure, thermoFigure, isPlotlyFigure } from './figure.ts';
 export type { PlotlyFigure, PlotlyTrace, Series, AxesOptions } from './figure.ts';
+export {
+  isAnalysisResult, resultFigures, tableProblems, tableCsv, encodeResultData, decodeResultData, resultJSON, resultData, isFigureResult,
+} from './result.ts';
+export type { AnalysisResult, ResultJSON, TableData } from './result.ts';

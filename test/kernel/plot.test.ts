@@ -70,12 +70,22 @@ describe('MIME bundles', () => {
     expect(tableText({ columns: ['a'], rows: [[1], [2]] })).toBe('   a\n0  1\n1  2\n\n[2 rows x 1 columns]');
   });
 
-  it('dispatches values: toMimeBundle, figures, results with figure(), tables, text', () => {
+  it('dispatches values: toMimeBundle, figures, analysis results, tables, text', () => {
     const state = newDisplayState();
     expect(toMimeBundle({ toMimeBundle: () => ({ 'text/plain': 'mine' }) }, state)).toEqual({ 'text/plain': 'mine' });
     expect(Object.keys(toMimeBundle(fig, state)).sort()).toEqual([PLOTLY_MIME, 'text/html', 'text/plain'].sort());
-    const result = { figure: () => fig, summary: () => 'VDOS of 10 frames' };
-    expect(toMimeBundle(result, state)['text/plain']).toBe('VDOS of 10 frames');
+    const table = () => ({ columns: ['omega', 'D'], rows: [[1, 2]] });
+    const result = { kind: 'vdos', figure: () => [fig, fig], summary: () => 'VDOS of 10 frames', table, toJSON: () => ({ kind: 'vdos', version: 1, data: {} }) };
+    const b = toMimeBundle(result, state);
+    expect(b['text/plain']).toBe('VDOS of 10 frames');
+    expect(b[PLOTLY_MIME]).toEqual(JSON.parse(JSON.stringify({ data: fig.data, layout: fig.layout })));
+    expect((b['text/html'] as string).match(/Plotly\.newPlot/g)).toHaveLength(2); // every figure of the result
+    expect(b['text/html']).toContain('<pre class="glasslab-summary">VDOS of 10 frames</pre>');
+    // no figure to draw: the summary and the table
+    const flat = toMimeBundle({ ...result, figure: () => { throw new Error('2D only'); } }, state);
+    expect(flat['text/html']).toContain('<th>omega</th>');
+    // a figure() without the rest of the protocol is not sniffed
+    expect(toMimeBundle({ figure: () => fig, summary: () => 'x' }, state)[PLOTLY_MIME]).toBeUndefined();
     const df = { columns: ['a', 'b'], shape: [1, 2], values: [[1, 2]] }; // danfojs DataFrame shape
     expect(toMimeBundle(df, state)['text/html']).toContain('<th>a</th>');
     expect(toMimeBundle(42, state)).toEqual({ 'text/plain': '42' });
