@@ -11,6 +11,7 @@ export * from './vdos/dynamical-matrix.ts';
 export * from './vdos/ldwf.ts';
 export * from './vdos/vacf.ts';
 export * from './vdos/figures.ts';
+export * from './vdos/analysis.ts';
 export * from '../numeric/correlation.ts';
 export * from './lte/lte.ts';
 export * from './lte/inverse.ts';

@@ -15,31 +15,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { writeTextAtomic } from '../io/files.ts';
-import { bandLabel, vdosFromDump, vdosSoftness, type VdosBand, type MdVdosResult } from '../analysis/vdos/vdos.ts';
+import { bandLabel, type VdosBand } from '../analysis/vdos/vdos.ts';
 import { VDOS_NORMALIZATIONS, VDOS_WINDOWS } from '../analysis/vdos/spectra.ts';
 import type { VdosProgress } from '../analysis/vdos/stream.ts';
-import { atomSpectraFigure, softnessMapFigure, vdosSpectrumFigure } from '../analysis/vdos/figures.ts';
-import type { PlotlyFigure } from '../plot/figure.ts';
-import { Trajectory } from '../io/trajectory.ts';
+import { vdosAnalysis, type VdosAnalysis } from '../analysis/vdos/analysis.ts';
+import { tableCsv } from '../plot/result.ts';
 import { defineCommand, UsageError } from './registry.ts';
 import type { ProgressReporter } from '../display/progress.ts';
-import { frameOptions, num, outputOption, outputPath, trajectoryRenames } from './common.ts';
-
-export interface VdosCommandResult {
-  vdos: MdVdosResult;
-  bands: VdosBand[];
-  /** column names of the softness CSV after id,type */
-  labels: string[];
-  /** softness[b][i] as written (raw or scaled), atoms in id order */
-  softness: Float64Array[];
-  /** frequency of the largest total VDOS above omega = 0 */
-  peakOmega: number;
-  out: string;
-  spectraOut?: string;
-  figures: { total: PlotlyFigure; atoms: PlotlyFigure; map: PlotlyFigure };
-  figure(): PlotlyFigure;
-  summary(): string;
-}
+import { frameOptions, outputOption, outputPath, trajectoryRenames } from './common.ts';
 
 export const vdosCommand = defineCommand({
   name: 'vdos',
@@ -71,7 +54,7 @@ export const vdosCommand = defineCommand({
     'run.dump --frame-dt 0.02 --band 0:0.6 --band 11:12 --out softness.csv --spectra vdos.csv',
     'run.dump.gz --frame-dt 0.02 --softness-scale mean --out softness.csv',
   ],
-  async run(args, ctx): Promise<VdosCommandResult> {
+  async run(args, ctx): Promise<VdosAnalysis> {
     const input = resolve(ctx.cwd, args.trajectory);
     if (!existsSync(input)) throw new Error(`${args.trajectory}: no such file`);
     const bandRanges = args.band.length > 0 ? args.band : [{ lo: 0, hi: 0.6 }];
@@ -95,80 +78,20 @@ export const vdosCommand = defineCommand({
       }
       bar!.update(done, total);
     };
-    let r: MdVdosResult;
+    let r: VdosAnalysis;
     try {
-      r = await vdosFromDump(input, {
-        frameDt, bands, window: args.taper, pad: args.pad, normalization: args.normalization, units: args.units,
+      r = await vdosAnalysis(input, {
+        frameDt, bands, scale: args.softnessScale, window: args.taper, pad: args.pad, normalization: args.normalization, units: args.units,
         start: args.start, stop: args.stop, step: args.stride, memoryBudget: args.memory * 2 ** 20,
         tmpDir: args.tmpDir === undefined ? undefined : resolve(ctx.cwd, args.tmpDir), onProgress,
       });
     } finally {
       bar?.finish();
     }
-    const softness = args.softnessScale === 'mean' ? bands.map((b) => vdosSoftness(r, b, { scale: 'mean' })) : r.softness;
-
-    const rows = [['id', 'type', ...labels].join(',')];
-    for (let i = 0; i < r.n; i++) rows.push([r.ids[i], r.types[i], ...softness.map((s) => num(s[i]))].join(','));
-    await writeTextAtomic(out, rows.join('\n') + '\n');
-    if (spectraOut !== undefined) {
-      const lines = [['omega', 'total', ...r.byType.map(({ type }) => `type_${type}`)].join(',')];
-      for (let k = 0; k < r.omega.length; k++) lines.push([num(r.omega[k]), num(r.total[k]), ...r.byType.map(({ spectrum }) => num(spectrum[k]))].join(','));
-      await writeTextAtomic(spectraOut, lines.join('\n') + '\n');
-    }
-
-    let kPeak = 1;
-    for (let k = 1; k < r.total.length; k++) if (r.total[k] > r.total[kPeak]) kPeak = k;
-    const peakOmega = r.omega[kPeak];
-    const figures = await buildFigures(r, input, softness[0], labels[0], args.units, { start: args.start, stop: args.stop, step: args.stride });
-    const unit = args.units === 'angular' ? 'rad/time' : '1/time';
-    const lines = [
-      `atoms ${r.n}`,
-      `frames ${r.frames} (frame interval ${num(frameDt)}, transform length ${r.paddedLength})`,
-      `frequency spacing ${num(r.dOmega)} ${unit}, Nyquist ${num(r.omega[r.omega.length - 1])} ${unit}`,
-      `peak of the total VDOS at ${num(peakOmega)} ${unit}`,
-      ...labels.map((l, b) => `${l}: mean ${num(mean(softness[b]))}, max ${num(Math.max(...softness[b]))}`),
-    ];
-    if (r.zeroAtoms > 0) ctx.note(`vdos: warning: ${r.zeroAtoms} atom(s) have zero velocity in every frame; their D_i is 0`);
-    for (const l of lines) ctx.print(l);
-    return {
-      vdos: r, bands, labels, softness, peakOmega, out, ...(spectraOut !== undefined ? { spectraOut } : {}), figures,
-      figure: () => figures.total,
-      summary: () => lines.join('\n'),
-    };
+    await writeTextAtomic(out, tableCsv(r.table()));
+    if (spectraOut !== undefined) await writeTextAtomic(spectraOut, tableCsv(r.spectraTable()));
+    if (r.vdos.zeroAtoms > 0) ctx.note(`vdos: warning: ${r.vdos.zeroAtoms} atom(s) have zero velocity in every frame; their D_i is 0`);
+    for (const l of r.summary().split('\n')) ctx.print(l);
+    return r;
   },
 });
-
-function mean(a: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i];
-  return s / a.length;
-}
-
-async function buildFigures(r: MdVdosResult, input: string, S: Float64Array, label: string, units: string,
-  range: { start?: number; stop?: number; step?: number }): Promise<VdosCommandResult['figures']> {
-  const xTitle = units === 'angular' ? 'omega [rad / time]' : 'nu [1 / time]';
-  // show frequencies up to where the total VDOS has fallen below 1e-3 of its peak
-  let top = 0, last = r.omega.length - 1;
-  for (let k = 0; k < r.total.length; k++) top = Math.max(top, r.total[k]);
-  while (last > 1 && r.total[last] < 1e-3 * top) last--;
-  const omegaMax = r.omega[Math.min(r.omega.length - 1, Math.ceil(last * 1.1))];
-  const total = vdosSpectrumFigure(r.omega, r.total, r.byType, { xTitle, omegaMax });
-  let soft = 0, hard = 0;
-  for (let i = 0; i < r.n; i++) {
-    if (S[i] > S[soft]) soft = i;
-    if (S[i] < S[hard]) hard = i;
-  }
-  const B = r.atomSpectra.values.length / r.n;
-  const row = (i: number) => r.atomSpectra.values.subarray(i * B, (i + 1) * B);
-  const atoms = atomSpectraFigure(r.atomSpectra.centers, [
-    { name: `softest (id ${r.ids[soft]}, ${label} = ${S[soft].toPrecision(3)})`, spectrum: row(soft) },
-    { name: `hardest (id ${r.ids[hard]}, ${label} = ${S[hard].toPrecision(3)})`, spectrum: row(hard) },
-  ], { xTitle, omegaMax });
-  const first = await new Trajectory(input, { ...range, positionsOptional: true }).frame(0);
-  const m = mean(S);
-  // a velocity-only dump has no positions to map
-  const map = first.hasPositions
-    ? softnessMapFigure(first.positions, first.dim, Float64Array.from(S, (s) => (m > 0 ? s / m : s)), { colorTitle: `${label} / mean` })
-    : { data: [], layout: { title: { text: `no softness map: ${input} has no position columns` } } };
-  return { total, atoms, map };
-}
