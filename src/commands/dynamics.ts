@@ -20,9 +20,9 @@ import { collectPositions, formatBytes, type TrajectoryFrames } from '../analysi
 import { Trajectory } from '../io/trajectory.ts';
 import { phopThreshold } from '../analysis/dynamics/phop.ts';
 import { writeTextAtomic } from '../io/files.ts';
-import type { PlotlyFigure } from '../plot/figure.ts';
+import { tableCsv } from '../plot/result.ts';
 import { defineCommand, UsageError, type RunContext } from './registry.ts';
-import { frameOptions, num, outputOption, outputPath, trajectoryRenames } from './common.ts';
+import { frameOptions, outputOption, outputPath, trajectoryRenames } from './common.ts';
 
 /** Options that say how to read a trajectory's frames and their times (the shared group of common.ts). */
 export const trajectoryOptions = frameOptions;
@@ -83,17 +83,6 @@ export async function readTrajectoryFrames(
   }
 }
 
-export interface DynamicsCommandResult {
-  dynamics: SelfDynamicsResult;
-  /** p_hop threshold MSD(t*) of all atoms (length^2) and the alpha_2 peak time */
-  pc: number;
-  tStar: number;
-  out: string;
-  figure(): PlotlyFigure;
-  figures(): ReturnType<SelfDynamicsResult['figures']>;
-  summary(): string;
-}
-
 export const dynamicsCommand = defineCommand({
   name: 'dynamics',
   summary: 'MSD, non-Gaussian parameter, overlap q(t) and F_s(k,t) of a trajectory, per species',
@@ -118,7 +107,7 @@ export const dynamicsCommand = defineCommand({
     out: outputOption('CSV of the series'),
   },
   examples: ['prod.dump --frame-dt 0.05 --out dyn.csv', 'log.dump --dt 0.005 --out dyn.csv --k 7.2'],
-  async run(args, ctx): Promise<DynamicsCommandResult> {
+  async run(args, ctx): Promise<SelfDynamicsResult> {
     const out = outputPath(args.out, ctx.cwd, [args.traj]);
     const frames = await readTrajectoryFrames(args.traj, args, ctx, 'dynamics');
     if (frames.nFrames < 2) throw new Error(`${args.traj}: dynamics needs at least 2 frames, the dump has ${frames.nFrames}`);
@@ -126,20 +115,10 @@ export const dynamicsCommand = defineCommand({
       a: args.a, k: args.k, lags: args.lags === 'auto' ? undefined : args.lags,
       pointsPerDecade: args.pointsPerDecade, maxOrigins: args.maxOrigins,
     });
-    const { columns, rows } = dynamics.table();
-    await writeTextAtomic(out, [columns.join(','), ...rows.map((r) => r.map(num).join(','))].join('\n') + '\n');
-    const th = phopThreshold(dynamics, 0, args.traj);
-    ctx.print(`atoms ${frames.n}, frames ${frames.nFrames}, t_max ${num(frames.times[frames.nFrames - 1])}`);
-    for (const s of dynamics.series) {
-      ctx.print(`${s.label}: tau_alpha ${num(s.tauAlpha)}  alpha2_max ${num(s.alpha2Peak.alpha2)} at t* ${num(s.alpha2Peak.t)}  MSD(t*) ${num(s.alpha2Peak.msd)}`);
-    }
-    ctx.print(`alpha2_peak_time ${num(th.tStar)}`);
-    ctx.print(`p_c ${num(th.pc)} (MSD at the alpha_2 peak of all atoms, sigma^2)`);
-    if (!Number.isFinite(dynamics.get().tauAlpha)) ctx.note(`dynamics: q(t) of all atoms stays above 1/e up to t = ${num(dynamics.t[dynamics.t.length - 1])}: tau_alpha is longer than the trajectory`);
-    return {
-      dynamics, pc: th.pc, tStar: th.tStar, out,
-      figure: () => dynamics.figure(), figures: () => dynamics.figures(),
-      summary: () => `${dynamics.summary()}\np_c = ${th.pc} (t* = ${th.tStar})`,
-    };
+    await writeTextAtomic(out, tableCsv(dynamics.table()));
+    phopThreshold(dynamics, 0, args.traj); // refuses a trajectory whose alpha_2 has no maximum
+    for (const line of dynamics.summary().split('\n')) ctx.print(line);
+    if (!Number.isFinite(dynamics.get().tauAlpha)) ctx.note(`dynamics: q(t) of all atoms stays above 1/e up to t = ${dynamics.t[dynamics.t.length - 1]}: tau_alpha is longer than the trajectory`);
+    return dynamics;
   },
 });

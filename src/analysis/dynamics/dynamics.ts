@@ -26,6 +26,7 @@
  * LJ units), length as the positions (sigma).
  */
 import { lineFigure, type PlotlyFigure } from '../../plot/figure.ts';
+import { resultData, resultJSON, type AnalysisResult } from '../../plot/result.ts';
 import { isLinearSpacing, type TrajectoryFrames } from './frames.ts';
 
 // ---------------------------------------------------------------------------
@@ -395,7 +396,8 @@ export interface SelfDynamicsSeries {
   alpha2Peak: Alpha2Peak;
 }
 
-export interface SelfDynamicsResult {
+/** What a SelfDynamicsResult is built from (and saved as). */
+export interface SelfDynamicsData {
   /** lag times */
   t: Float64Array;
   dim: number;
@@ -403,14 +405,29 @@ export interface SelfDynamicsResult {
   k: number;
   /** all selected atoms first, then each species present */
   series: SelfDynamicsSeries[];
+  /** frames of the trajectory and the time of the last one */
+  frames: number;
+  tMax: number;
+}
+
+export interface SelfDynamicsResult extends AnalysisResult<'self-dynamics'>, SelfDynamicsData {
+  /**
+   * p_hop threshold of Sharma et al. (2022): p_c = MSD(t*) of all atoms at the
+   * alpha_2 peak time t* (length^2; NaN when alpha_2 has no maximum on the lags)
+   */
+  pc: number;
+  tStar: number;
   /** the series of all selected atoms, or of one type */
   get(type?: number): SelfDynamicsSeries;
   /** rows t, then msd/alpha2/q/Fs per series */
   table(): { columns: string[]; rows: number[][] };
   figure(): PlotlyFigure;
   figures(): { msd: PlotlyFigure; alpha2: PlotlyFigure; overlap: PlotlyFigure; fs: PlotlyFigure };
+  /** atoms, frames, per series tau_alpha and the alpha_2 peak, then t* and p_c (what `glasslab dynamics` prints) */
   summary(): string;
 }
+
+const SELF_DYNAMICS_VERSION = 1;
 
 function seriesFrom(label: string, type: number, atoms: number, t: Float64Array, S: SelfSums, groups: readonly number[], dim: number): SelfDynamicsSeries {
   const L = S.nLags;
@@ -457,18 +474,27 @@ export function selfDynamics(frames: TrajectoryFrames, opts: SelfDynamicsOptions
   const t = plan.times;
   const all = seriesFrom('all', 0, atomsPer.reduce((x, y) => x + y, 0), t, sums, typeList.map((_, g) => g), frames.dim);
   const species = typeList.map((ty, g) => seriesFrom(`type ${ty}`, ty, atomsPer[g], t, sums, [g], frames.dim));
-  return makeSelfResult(t, frames.dim, a, k, [all, ...species]);
+  return makeSelfDynamicsResult({ t, dim: frames.dim, a, k, series: [all, ...species], frames: frames.nFrames, tMax: frames.times[frames.nFrames - 1] });
 }
 
-function makeSelfResult(t: Float64Array, dim: number, a: number, k: number, series: SelfDynamicsSeries[]): SelfDynamicsResult {
+/** A saved self-dynamics result (toJSON) -> the result. */
+export function loadSelfDynamicsResult(json: unknown): SelfDynamicsResult {
+  return makeSelfDynamicsResult(resultData<SelfDynamicsData>(json, 'self-dynamics', SELF_DYNAMICS_VERSION));
+}
+
+/** The result of selfDynamics from its data. */
+export function makeSelfDynamicsResult(d: SelfDynamicsData): SelfDynamicsResult {
+  const { t, a, k, series } = d;
   const positive = (y: Float64Array) => {
     const keep = Array.from(t, (v, i) => (v > 0 ? i : -1)).filter((i) => i >= 0);
     return { x: keep.map((i) => t[i]), y: keep.map((i) => y[i]) };
   };
   const fig = (pick: (s: SelfDynamicsSeries) => Float64Array, yTitle: string, logY: boolean) =>
     lineFigure(series.map((s) => ({ name: s.label, ...positive(pick(s)) })), { xTitle: 't [tau]', yTitle, logX: true, logY });
+  const peak = series[0].alpha2Peak;
   const result: SelfDynamicsResult = {
-    t, dim, a, k, series,
+    kind: 'self-dynamics', ...d,
+    pc: Number.isFinite(peak.t) ? peak.msd : NaN, tStar: peak.t,
     get(type = 0) {
       const s = series.find((x) => x.type === type);
       if (!s) throw new Error(`selfDynamics: no atoms of type ${type} in the selection (types: ${series.slice(1).map((x) => x.type).join(', ')})`);
@@ -495,7 +521,15 @@ function makeSelfResult(t: Float64Array, dim: number, a: number, k: number, seri
       return this.figures().msd;
     },
     summary() {
-      return series.map((s) => `${s.label}: ${s.atoms} atoms, tau_alpha(q=1/e) ${s.tauAlpha}, alpha2 peak ${s.alpha2Peak.alpha2} at t* = ${s.alpha2Peak.t} (MSD ${s.alpha2Peak.msd})`).join('\n');
+      return [
+        `atoms ${series[0].atoms}, frames ${d.frames}, t_max ${d.tMax}`,
+        ...series.map((s) => `${s.label}: tau_alpha ${s.tauAlpha}  alpha2_max ${s.alpha2Peak.alpha2} at t* ${s.alpha2Peak.t}  MSD(t*) ${s.alpha2Peak.msd}`),
+        `alpha2_peak_time ${result.tStar}`,
+        `p_c ${result.pc} (MSD at the alpha_2 peak of all atoms, sigma^2)`,
+      ].join('\n');
+    },
+    toJSON() {
+      return resultJSON('self-dynamics', SELF_DYNAMICS_VERSION, d);
     },
   };
   return result;
