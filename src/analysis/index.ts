@@ -22,6 +22,7 @@ export * from './lte/figures.ts';
 export * from './dynamics/frames.ts';
 export * from './dynamics/dynamics.ts';
 export * from './dynamics/phop.ts';
+export * from './dynamics/phop-analysis.ts';
 export * from '../system/frame-source.ts';
 export * from './structure/first-shell.ts';
 export * from './structure/atomic-stress.ts';

@@ -13,29 +13,12 @@
  * peak of all atoms (the `dynamics` command's value), or a number in the
  * units of p_hop.
  */
-import { selfDynamics } from '../analysis/dynamics/dynamics.ts';
-import { computePhop, hopEvents, phopThreshold, type HopEvent, type PhopResult } from '../analysis/dynamics/phop.ts';
+import { phopAnalysis, type PhopAnalysis } from '../analysis/dynamics/phop-analysis.ts';
 import { AtomicTextOutput, writeTextAtomic } from '../io/files.ts';
-import type { PlotlyFigure } from '../plot/figure.ts';
+import { tableCsv } from '../plot/result.ts';
 import { defineCommand, UsageError } from './registry.ts';
 import { num, outputOption, outputPath, trajectoryRenames } from './common.ts';
 import { matrixOptions, readTrajectoryFrames, trajectoryOptions } from './dynamics.ts';
-
-export interface PhopCommandResult {
-  phop: PhopResult;
-  /** threshold used (units of p_hop) and how it was chosen */
-  pc: number;
-  pcSource: 'auto' | 'given';
-  /** alpha_2 peak time when p_c is automatic */
-  tStar?: number;
-  events: HopEvent[];
-  /** events per atom (frame order) */
-  eventsPerAtom: Int32Array;
-  out: string;
-  eventsOut?: string;
-  figure(): PlotlyFigure;
-  summary(): string;
-}
 
 export const phopCommand = defineCommand({
   name: 'phop',
@@ -65,7 +48,7 @@ export const phopCommand = defineCommand({
     'prod.dump --frame-dt 0.05 --window 15 --out phop.csv --events events.csv',
     'prod.dump --dt 0.0025 --pc 0.115 --wide --out phop-matrix.csv',
   ],
-  async run(args, ctx): Promise<PhopCommandResult> {
+  async run(args, ctx): Promise<PhopAnalysis> {
     let pcGiven: number | undefined;
     if (args.pc !== 'auto') {
       pcGiven = Number(args.pc);
@@ -77,23 +60,14 @@ export const phopCommand = defineCommand({
     const eventsOut = args.events === undefined ? undefined : outputPath(args.events, ctx.cwd, [args.traj], '--events');
     if (eventsOut === out) throw new UsageError(`phop: --events and --out are the same file ${args.out}`, 'phop');
     const frames = await readTrajectoryFrames(args.traj, args, ctx, 'phop', (dim) => 8 * (dim + 1));
-    let phop: PhopResult;
+    let r: PhopAnalysis;
     try {
-      phop = computePhop(frames, { window: args.window, form: args.form });
+      r = phopAnalysis(frames, { window: args.window, form: args.form, pc: pcGiven ?? 'auto', source: args.traj });
     } catch (e) {
-      if (e instanceof Error) e.message = e.message.split(frames.source).join(args.traj) + ' (--window)';
+      if (e instanceof Error && /p_hop/.test(e.message)) e.message = e.message.split(frames.source).join(args.traj) + ' (--window)';
       throw e;
     }
-
-    let pc: number, tStar: number | undefined;
-    if (pcGiven !== undefined) pc = pcGiven;
-    else {
-      const th = phopThreshold(selfDynamics(frames), 0, args.traj);
-      tStar = th.tStar;
-      pc = args.form === 'sqrt' ? Math.sqrt(th.pc) : th.pc;
-    }
-    const { events, perAtom } = hopEvents(phop, pc);
-
+    const { phop } = r;
     const { n, times, ids, types, values } = phop;
     const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => ids[x] - ids[y]);
     const f0 = phop.firstFrame, f1 = phop.lastFrame;
@@ -118,26 +92,9 @@ export const phopCommand = defineCommand({
       }
     };
     await writeLinesAtomic(out, rows());
-    if (eventsOut !== undefined) {
-      const rank = new Int32Array(n);
-      order.forEach((i, r) => { rank[i] = r; });
-      const sorted = [...events].sort((x, y) => rank[x.atom] - rank[y.atom] || x.frameStart - y.frameStart);
-      const rows = ['id,type,t_start,t_end,max_phop', ...sorted.map((e) => `${e.id},${e.type},${num(e.tStart)},${num(e.tEnd)},${num(e.maxPhop)}`)];
-      await writeTextAtomic(eventsOut, rows.join('\n') + '\n');
-    }
-
-    const movers = perAtom.reduce((s, c) => s + (c > 0 ? 1 : 0), 0);
-    const unit = args.form === 'squared' ? 'sigma^2' : 'sigma';
-    ctx.print(`atoms ${n}, frames ${frames.nFrames}, window ${phop.windowFrames} frames (${num(phop.window)} time units)`);
-    ctx.print(`p_hop defined for t in [${num(times[f0])}, ${num(times[f1])}]`);
-    ctx.print(`p_c ${num(pc)} ${unit} (${pcGiven !== undefined ? 'given' : `MSD at the alpha_2 peak, t* = ${num(tStar!)}`})`);
-    ctx.print(`events ${events.length}, atoms with an event ${movers} of ${n}`);
-    return {
-      phop, pc, pcSource: pcGiven !== undefined ? 'given' : 'auto', ...(tStar !== undefined ? { tStar } : {}),
-      events, eventsPerAtom: perAtom, out, ...(eventsOut !== undefined ? { eventsOut } : {}),
-      figure: () => phop.figure({ pc }),
-      summary: () => `p_hop of ${n} atoms, window ${phop.window}; p_c = ${pc}; ${events.length} events on ${movers} atoms`,
-    };
+    if (eventsOut !== undefined) await writeTextAtomic(eventsOut, tableCsv(r.table()));
+    for (const line of r.summary().split('\n')) ctx.print(line);
+    return r;
   },
 });
 

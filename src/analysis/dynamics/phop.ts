@@ -154,7 +154,8 @@ export function computePhop(frames: TrajectoryFrames, opts: PhopOptions = {}): P
   return makePhopResult(frames, values, w, hU, hV, w * spacing, form);
 }
 
-function makePhopResult(frames: TrajectoryFrames, values: Float64Array, w: number, hU: number, hV: number, window: number, form: 'squared' | 'sqrt'): PhopResult {
+/** A PhopResult from its values (computePhop; loadResult rebuilds a saved one with it). */
+export function makePhopResult(frames: Pick<TrajectoryFrames, 'n' | 'nFrames' | 'times' | 'ids' | 'types'>, values: Float64Array, w: number, hU: number, hV: number, window: number, form: 'squared' | 'sqrt'): PhopResult {
   const { n, nFrames: T, times } = frames;
   const trace = (i: number) => Float64Array.from({ length: T }, (_, f) => values[f * n + i]);
   return {
