@@ -3,7 +3,7 @@ import {
   cagingDepthQ, cagingDepthR, cagingPotentialQ, fitSoftnessCalibration, harmonicSoftnessFit, hncDirectCorrelation,
   inverseSoftnessFromCurvature, linearLeastSquares, meanFieldSoftness, softnessFromDepth,
 } from '../../src/analysis/softness/caging-potential.ts';
-import { makePartialRdf, type PartialStructureFactor } from '../../src/analysis/structure/structure.ts';
+import { makePartialRdf, makePartialStructureFactor, type PartialStructureFactor } from '../../src/analysis/structure/structure.ts';
 import { PHI } from '../../src/potential/types.ts';
 import { mulberry32 } from '../support/random.ts';
 import { KA } from './structure.fixtures.ts';
@@ -15,7 +15,7 @@ function modelS(q: number): number {
 
 function structureFactor(q: Float64Array, S: Float64Array[], fractions: number[], density: number): PartialStructureFactor {
   const ntypes = fractions.length;
-  return { ntypes, q, S, fractions: Float64Array.from(fractions), density, pair: () => S[0], figure: () => ({ data: [], layout: {} }) };
+  return makePartialStructureFactor({ ntypes, q, S, fractions: Float64Array.from(fractions), density });
 }
 
 describe('Eq. 3-4: the q-space caging potential', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  directCorrelationMatrix, partialRdf, speciesPairIndex, structureFactorDirect, structureFactorFromRdf,
+  makePartialStructureFactor, directCorrelationMatrix, partialRdf, speciesPairIndex, structureFactorDirect, structureFactorFromRdf,
 } from '../../src/analysis/structure/structure.ts';
 import { Box } from '../../src/system/box.ts';
 import { createSystem, type System } from '../../src/system/system.ts';
@@ -181,9 +181,9 @@ describe('S(q) from g(r) and C(q)', () => {
   }, 30000);
 
   it('one species: C(q) = 1 - 1/S(q); a singular S(q) is reported with its q', () => {
-    const sq = { ntypes: 1, q: Float64Array.of(1, 2), S: [Float64Array.of(0.5, 2)], fractions: Float64Array.of(1), density: 1, pair: () => new Float64Array(0), figure: () => ({ data: [], layout: {} }) };
+    const sq = makePartialStructureFactor({ ntypes: 1, q: Float64Array.of(1, 2), S: [Float64Array.of(0.5, 2)], fractions: Float64Array.of(1), density: 1 });
     expect(Array.from(directCorrelationMatrix(sq).C[0])).toEqual([-1, 0.5]);
-    const bad = { ...sq, S: [Float64Array.of(0.5, 0)] };
+    const bad = makePartialStructureFactor({ ...sq, S: [Float64Array.of(0.5, 0)] });
     expect(() => directCorrelationMatrix(bad)).toThrow(/singular at q = 2/);
   });
 });

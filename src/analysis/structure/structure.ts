@@ -35,14 +35,15 @@ import type { System } from '../../system/system.ts';
 import { typeCount } from '../../system/system.ts';
 import { lineFigure } from '../../plot/figure.ts';
 import type { PlotlyFigure } from '../../plot/figure.ts';
+import { resultData, resultJSON, type AnalysisResult, type TableData } from '../../plot/result.ts';
 
 /** Index of the (u, v) species pair (1-based types) in flat per-pair arrays: (u-1) * ntypes + (v-1). */
 export function speciesPairIndex(u: number, v: number, ntypes: number): number {
   return (u - 1) * ntypes + (v - 1);
 }
 
-/** Partial radial distribution functions of one or more frames. */
-export interface PartialRdf {
+/** Partial radial distribution functions of one or more frames (a result: table r, g_AA, g_AB, ...). */
+export interface PartialRdf extends AnalysisResult<'rdf'> {
   readonly dim: 2 | 3;
   readonly ntypes: number;
   /** bin width (length) */
@@ -64,6 +65,12 @@ export interface PartialRdf {
   /** Plotly figure of all distinct partials g_uv(r) */
   figure(): PlotlyFigure;
 }
+
+/** The fields a PartialRdf is built from (and saved as). */
+export type PartialRdfData = Omit<PartialRdf, 'pair' | 'figure' | 'kind' | 'summary' | 'table' | 'toJSON'>;
+/** The fields a PartialStructureFactor is built from (and saved as). */
+export type PartialStructureFactorData = Omit<PartialStructureFactor, 'pair' | 'figure' | 'kind' | 'summary' | 'table' | 'toJSON'>;
+const PARTIAL_VERSION = 1;
 
 export interface PartialRdfOptions {
   /** largest distance (length), default: just below half the smallest cell width */
@@ -194,15 +201,37 @@ export function partialRdf(frames: System | Iterable<System>, opts: PartialRdfOp
 }
 
 /** Assemble a PartialRdf from arrays (e.g. an averaged local g(r), or g(r) read from a file). */
-export function makePartialRdf(d: Omit<PartialRdf, 'pair' | 'figure'>): PartialRdf {
-  return { ...d, ...partialFunctionAccess(d.ntypes, d.r, d.g, { symbol: 'g', x: 'r', where: 'PartialRdf.pair' }) };
+export function makePartialRdf(d: PartialRdfData): PartialRdf {
+  const { kind: _k, pair: _p, figure: _f, summary: _s, table: _t, toJSON: _j, ...data } = d as PartialRdf;
+  return {
+    kind: 'rdf', ...data, ...partialFunctionAccess(d.ntypes, d.r, d.g, { symbol: 'g', x: 'r', where: 'PartialRdf.pair' }),
+    summary: () => `g(r) of ${d.ntypes} species, ${d.frames} frame(s), density ${d.density}, r up to ${d.r[d.r.length - 1]} (bins of ${d.dr})`,
+    toJSON: () => resultJSON('rdf', PARTIAL_VERSION, data),
+  };
 }
 
-/** `pair(u, v)` and a figure of the distinct pairs, for per-pair functions stored at speciesPairIndex. */
+/** A saved PartialRdf (toJSON) -> the PartialRdf. */
+export function loadPartialRdf(json: unknown): PartialRdf {
+  return makePartialRdf(resultData<PartialRdfData>(json, 'rdf', PARTIAL_VERSION));
+}
+
+/** A saved PartialStructureFactor (toJSON) -> the PartialStructureFactor. */
+export function loadPartialStructureFactor(json: unknown): PartialStructureFactor {
+  return makePartialStructureFactor(resultData<PartialStructureFactorData>(json, 'structure-factor', PARTIAL_VERSION));
+}
+
+/** `pair(u, v)`, a figure and a table (x, then one column per distinct pair) of per-pair functions stored at speciesPairIndex. */
 function partialFunctionAccess(
   ntypes: number, x: Float64Array, values: readonly Float64Array[], label: { symbol: string; x: string; where: string },
-): { pair(u: number, v: number): Float64Array; figure(): PlotlyFigure } {
+): { pair(u: number, v: number): Float64Array; figure(): PlotlyFigure; table(): TableData } {
   return {
+    table(): TableData {
+      const pairs = distinctPairs(ntypes);
+      return {
+        columns: [label.x, ...pairs.map(([u, v]) => `${label.symbol}_${speciesName(u)}${speciesName(v)}`)],
+        rows: Array.from(x, (xv, k) => [xv, ...pairs.map(([u, v]) => values[speciesPairIndex(u, v, ntypes)][k])]),
+      };
+    },
     pair(u: number, v: number): Float64Array {
       checkPair(u, v, ntypes, label.where);
       return values[speciesPairIndex(u, v, ntypes)];
@@ -214,8 +243,8 @@ function partialFunctionAccess(
   };
 }
 
-/** Partial structure factors S_uv(q) on a |q| grid. */
-export interface PartialStructureFactor {
+/** Partial structure factors S_uv(q) on a |q| grid (a result: table q, S_AA, S_AB, ...). */
+export interface PartialStructureFactor extends AnalysisResult<'structure-factor'> {
   readonly ntypes: number;
   /** |q| (inverse length), one per bin / grid point */
   readonly q: Float64Array;
@@ -231,8 +260,13 @@ export interface PartialStructureFactor {
   figure(): PlotlyFigure;
 }
 
-function makeStructureFactor(d: Omit<PartialStructureFactor, 'pair' | 'figure'>): PartialStructureFactor {
-  return { ...d, ...partialFunctionAccess(d.ntypes, d.q, d.S, { symbol: 'S', x: 'q', where: 'PartialStructureFactor.pair' }) };
+/** Assemble a PartialStructureFactor from arrays. */
+export function makePartialStructureFactor(d: PartialStructureFactorData): PartialStructureFactor {
+  return {
+    kind: 'structure-factor', ...d, ...partialFunctionAccess(d.ntypes, d.q, d.S, { symbol: 'S', x: 'q', where: 'PartialStructureFactor.pair' }),
+    summary: () => `S(q) of ${d.ntypes} species on ${d.q.length} |q| values up to ${d.q[d.q.length - 1]}${d.vectors ? ' (direct, wave vectors of the cell)' : ''}, density ${d.density}`,
+    toJSON: () => resultJSON('structure-factor', PARTIAL_VERSION, d),
+  };
 }
 
 export interface StructureFactorFromRdfOptions {
@@ -282,7 +316,7 @@ export function structureFactorFromRdf(rdf: PartialRdf, opts: StructureFactorFro
       S.push(out);
     }
   }
-  return makeStructureFactor({ ntypes: nt, q, S, fractions: rdf.fractions.slice(), density: rdf.density });
+  return makePartialStructureFactor({ ntypes: nt, q, S, fractions: rdf.fractions.slice(), density: rdf.density });
 }
 
 export interface DirectStructureFactorOptions {
@@ -330,7 +364,7 @@ export function structureFactorDirect(frames: System | Iterable<System>, opts: D
   const q = Float64Array.from(keep, (b) => qsum[b] / nvec[b]);
   const S = sum.map((arr) => Float64Array.from(keep, (b) => arr[b] / nvec[b]));
   const N = counts.reduce((a, c) => a + c, 0);
-  return makeStructureFactor({
+  return makePartialStructureFactor({
     ntypes: nt, q, S, fractions: counts.map((c) => c / N), density: rhoSum / list.length,
     vectors: Int32Array.from(keep, (b) => nvec[b] / list.length),
   });
