@@ -35,4 +35,5 @@ export * from './plastic/predictive-power.ts';
 export * from './structure/structure.ts';
 export * from './softness/caging-potential.ts';
 export * from './softness/local-softness.ts';
+export * from './softness/softness-analysis.ts';
 export * from './softness/statistics.ts';

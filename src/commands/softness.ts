@@ -3,11 +3,9 @@
  * the local softness of the mean-field caging potential of Sharma, Nandi &
  * Bhattacharyya, PRE 105, 044604 (2022), per particle and frame.
  *
- * Pass 1 accumulates the histogram partial g_uv(r) over the frames and takes
- * the Appendix B integration limits from it (lower: where g_uv vanishes;
- * upper: its first minimum). Pass 2 computes per centre particle (A by
- * default) the Gaussian-smoothed local g_i(r) (Eq. 8, --delta), the local
- * depth beta Phi_r(0) (Eqs. 5-6) and S = 1/(c0 + c1 beta Phi_r(0)) (Eq. 7).
+ * The workflow (g(r) and limits, mean-field values, local softness per
+ * frame) is cagingSoftnessAnalysis of src/analysis/softness/softness-analysis.ts;
+ * this command reads the frames, calls it and writes its table.
  *
  * c0, c1 are properties of the model, fitted across temperatures on the
  * mean-field values: `--mean-field` prints S^av (harmonic fit of Eq. 3 on the
@@ -24,36 +22,17 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { MeanFieldSoftness, SoftnessCalibration } from '../analysis/softness/caging-potential.ts';
-import { DEFAULT_SOFTNESS_DELTA, integrationLimitsFromRdf, LocalSoftnessAccumulator, softnessCalibrationPoint, type LocalSoftnessResult } from '../analysis/softness/local-softness.ts';
-import { PartialRdfAccumulator, speciesName, speciesPairIndex, type PartialRdf, type PartialStructureFactor } from '../analysis/structure/structure.ts';
-import type { IntegrationLimits } from '../analysis/softness/caging-potential.ts';
+import { DEFAULT_SOFTNESS_DELTA } from '../analysis/softness/local-softness.ts';
+import { cagingSoftnessAnalysis, type CagingSoftnessResult } from '../analysis/softness/softness-analysis.ts';
 import { formatFromName } from '../io/index.ts';
 import { writeTextAtomic } from '../io/files.ts';
-import type { PlotlyFigure } from '../plot/figure.ts';
+import { tableCsv } from '../plot/result.ts';
 import type { PairPotential } from '../potential/types.ts';
-import type { System } from '../system/system.ts';
 import { arrayFrames, type FrameSource } from '../system/frame-source.ts';
 import { Trajectory } from '../io/trajectory.ts';
+import type { ProgressReporter } from '../display/progress.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { frameOptions, loadModel, modelOptions, num, outputOption, outputPath, readInput, temperatureOption, trajectoryRenames } from './common.ts';
-
-export interface SoftnessCommandResult {
-  /** histogram partial g_uv(r) of the input (figure data) */
-  rdf: PartialRdf;
-  /** Appendix B limits used */
-  limits: IntegrationLimits;
-  /** with --mean-field: the direct S_uv(q) and the mean-field values */
-  structureFactor?: PartialStructureFactor;
-  meanField?: MeanFieldSoftness & { phiR0: number };
-  /** with --calibration: per-particle per-frame values */
-  softness?: LocalSoftnessResult;
-  calibration?: Pick<SoftnessCalibration, 'c0' | 'c1'>;
-  out?: string;
-  /** P(S) with --calibration, else the partial g(r) */
-  figure(): PlotlyFigure;
-  summary(): string;
-}
+import { frameOptions, loadModel, modelOptions, outputOption, outputPath, readInput, temperatureOption, trajectoryRenames } from './common.ts';
 
 const MISSING_CALIBRATION =
   'softness: --calibration c0,c1 is missing. Eq. 7 of Sharma et al. maps the local depth beta Phi_r(0) to the softness,\n' +
@@ -103,7 +82,7 @@ export const softnessCommand = defineCommand({
     'liquid_T0.6.dump --temp 0.6 --mean-field',
     'prod.dump --temp 0.47 --calibration 216,-14.0 --out softness.csv',
   ],
-  async run(args, ctx): Promise<SoftnessCommandResult> {
+  async run(args, ctx): Promise<CagingSoftnessResult> {
     const calibration = args.calibration === undefined ? undefined : parseCalibration(args.calibration);
     if (calibration === undefined && !args.meanField) throw new UsageError(MISSING_CALIBRATION, 'softness');
     if (calibration !== undefined && args.out === undefined) throw new UsageError('softness: --out FILE is required with --calibration (the per-particle CSV)', 'softness');
@@ -115,119 +94,45 @@ export const softnessCommand = defineCommand({
     const abs = resolve(ctx.cwd, args.input);
     if (!existsSync(abs)) throw new Error(`${args.input}: no such file`);
     const out = args.out === undefined ? undefined : outputPath(args.out, ctx.cwd, [args.input]);
-    const frames = await frameSource(args.input, abs, args, model, ctx.cwd);
-    const T = args.temp;
+    const species = parseSpecies(args.species);
 
-    // pass 1: histogram g(r) -> Appendix B limits (and the last frames for S(q))
-    // two atoms at one place (a merged or doubly written file) are refused, as energy/minimize/md do
-    const acc = new PartialRdfAccumulator({ dr: args.rdfDr, ntypes: pot.ntypes, source: args.input, overlapDistance: OVERLAP_DISTANCE });
-    const lastFrames: System[] = [];
-    let nFrames = 0;
-    const p1 = ctx.progress('softness: g(r) and integration limits', 1, 'frames');
+    let bar: ProgressReporter | undefined, stage = '';
+    const labels = { rdf: ['softness: g(r) and integration limits', 'frames'], 'mean-field': ['softness: direct S(q) for the mean-field softness', 'stages'], local: ['softness: local softness', 'frames'] };
+    let r: CagingSoftnessResult;
     try {
-      for await (const f of frames) {
-        acc.add(f);
-        nFrames++;
-        if (args.meanField) { lastFrames.push(f); if (lastFrames.length > args.sqFrames) lastFrames.shift(); }
-        p1.update(nFrames, nFrames + 1);
-        if (ctx.signal.aborted) throw new Error('softness: interrupted');
-      }
-    } finally {
-      p1.finish();
-    }
-    if (nFrames === 0) throw new Error(`${args.input}: no frames selected`);
-    const rdf = acc.result();
-    let limits: IntegrationLimits;
-    try {
-      limits = integrationLimitsFromRdf(rdf);
+      r = await cagingSoftnessAnalysis(await frameSource(args.input, abs, args, model, ctx.cwd), pot, {
+        temperature: args.temp, calibration, meanField: args.meanField, qMax: args.qmax, sqFrames: args.sqFrames,
+        species, normalisation: args.normalization === 'total' ? 'total' : 'partial', delta: args.delta, dr: args.dr, rdfDr: args.rdfDr,
+        dt: args.dt, frameDt: args.frameDt, step: args.stride, source: args.input, signal: ctx.signal,
+        // two atoms at one place (a merged or doubly written file) are refused, as energy/minimize/md do
+        overlapDistance: OVERLAP_DISTANCE,
+        onProgress: (s, done, total) => {
+          if (s !== stage) {
+            bar?.finish();
+            stage = s;
+            bar = ctx.progress(labels[s][0], total, labels[s][1]);
+          }
+          bar!.update(done, total);
+        },
+      });
     } catch (e) {
-      throw new Error(`${args.input}: ${(e as Error).message}`);
+      // a --dr too wide for the integration windows is a usage mistake
+      if (e instanceof Error && e.message.startsWith('softness: dr ')) throw new UsageError(e.message.replace('softness: dr ', 'softness: --dr ').replace('give dr ', 'give --dr '), 'softness');
+      throw e;
+    } finally {
+      bar?.finish();
     }
-    const species = parseSpecies(args.species, rdf.ntypes);
-    const limitLines: string[] = [];
-    for (const u of species) {
-      const parts = [];
-      for (let v = 1; v <= rdf.ntypes; v++) {
-        const p = speciesPairIndex(u, v, rdf.ntypes);
-        parts.push(`${speciesName(u)}${speciesName(v)} [${num(round(limits.lower[p]))}, ${num(round(limits.upper[p]))}]`);
-      }
-      limitLines.push(`limits ${parts.join(' ')}`);
-      ctx.print(limitLines[limitLines.length - 1]);
+    if (r.timesFromTimestep) ctx.note('softness: t is the dump timestep (give --dt or --frame-dt for times in model units)');
+    if (out !== undefined && r.softness) {
+      const t = r.table(), sCol = t.columns.indexOf('S');
+      // S is undefined where c0 + c1 phi_r0 <= 0: written as nan
+      await writeTextAtomic(out, tableCsv({ ...t, rows: t.rows.map((row) => row.map((v, c) => (c === sCol && !Number.isFinite(v) ? 'nan' : v))) }));
+      if (r.invalid > 0) ctx.note(`softness: ${r.invalid} of ${r.softness.softness.length} values have c0 + c1 phi_r0 <= 0 (written as nan): check the calibration against this model, delta and limits`);
     }
-    const summaryLines: string[] = [...limitLines];
-    const result: SoftnessCommandResult = {
-      rdf, limits,
-      figure: () => (result.softness ? result.softness.figure() : rdf.figure()),
-      summary: () => summaryLines.join('\n'),
-    };
-    const say = (line: string) => { summaryLines.push(line); ctx.print(line); };
-
-    if (args.meanField) {
-      const p2 = ctx.progress('softness: direct S(q) for the mean-field softness', 1, 'stages');
-      try {
-        const point = softnessCalibrationPoint(rdf, lastFrames, pot, { temperature: T, qMax: args.qmax, limits });
-        const sq = point.structureFactor, mf = point.meanField, phiR0 = point.phiR0;
-        p2.update(1);
-        result.structureFactor = sq;
-        result.meanField = { ...mf, phiR0 };
-        say(`frames ${nFrames} (S(q) from the last ${lastFrames.length}, q_max ${num(args.qmax)})`);
-        say(`S_av ${num(mf.softness)}`);
-        say(`inverse_S_av ${num(1 / mf.softness)}`);
-        say(`phi_q_av ${num(mf.phiQ0)}`);
-        say(`phi_r_av ${num(phiR0)}`);
-      } finally {
-        p2.finish();
-      }
-    }
-
-    if (calibration !== undefined && out !== undefined) {
-      checkBinWidth(args.dr, limits, species, rdf.ntypes);
-      const normalisation = args.normalization === 'total' ? 'total' : 'partial';
-      const loc = new LocalSoftnessAccumulator(pot, { temperature: T, limits, delta: args.delta, dr: args.dr, species, calibration, normalisation });
-      const times: number[] = [];
-      let usedTimestep = false;
-      const p3 = ctx.progress('softness: local softness', nFrames, 'frames');
-      try {
-        let k = 0;
-        for await (const f of frames) {
-          loc.add(f);
-          const t = frameTime(f, k, args);
-          if (t.fromTimestep) usedTimestep = true;
-          times.push(t.t);
-          k++;
-          p3.update(k);
-          if (ctx.signal.aborted) throw new Error('softness: interrupted');
-        }
-      } finally {
-        p3.finish();
-      }
-      if (usedTimestep) ctx.note('softness: t is the dump timestep (give --dt or --frame-dt for times in model units)');
-      const res = loc.result();
-      const lines = ['id,type,frame,t,phi_r0,S'];
-      for (let r = 0; r < res.phi.length; r++) {
-        lines.push(`${res.id[r]},${res.type[r]},${res.frame[r]},${num(times[res.frame[r]])},${num(res.phi[r])},${Number.isFinite(res.softness[r]) ? num(res.softness[r]) : 'nan'}`);
-      }
-      await writeTextAtomic(out, lines.join('\n') + '\n');
-      let bad = 0, m = 0, c = 0;
-      for (const s of res.softness) { if (Number.isFinite(s)) { m += s; c++; } else bad++; }
-      if (bad > 0) ctx.note(`softness: ${bad} of ${res.softness.length} values have c0 + c1 phi_r0 <= 0 (written as nan): check the calibration against this model, delta and limits`);
-      say(`particles ${res.perFrame} x frames ${res.frames}`);
-      say(`mean_S ${num(c > 0 ? m / c : NaN)}`);
-      result.softness = res;
-      result.calibration = calibration;
-      result.out = out;
-    }
-    return result;
+    for (const line of r.summary().split('\n')) ctx.print(line);
+    return r;
   },
 });
-
-function frameTime(f: System & { timestep?: number; time?: number }, k: number, args: { dt?: number; frameDt?: number; stride?: number }): { t: number; fromTimestep: boolean } {
-  if (args.dt !== undefined && f.timestep !== undefined) return { t: f.timestep * args.dt, fromTimestep: false };
-  if (f.time !== undefined) return { t: f.time, fromTimestep: false };
-  // --frame-dt is the spacing of the file's frames; the k-th frame used is k * stride frames into the selection
-  if (args.frameDt !== undefined) return { t: k * (args.stride ?? 1) * args.frameDt, fromTimestep: false };
-  return { t: f.timestep ?? k, fromTimestep: true };
-}
 
 function parseCalibration(s: string): { c0: number; c1: number } {
   const parts = s.split(',').map((x) => x.trim());
@@ -241,29 +146,11 @@ function parseCalibration(s: string): { c0: number; c1: number } {
 /** Smallest distance between two atoms: closer ones are the same atom written twice. */
 const OVERLAP_DISTANCE = 1e-6;
 
-/** The local r integral needs bins inside every integration window [lower, upper] of the central species. */
-function checkBinWidth(dr: number, limits: IntegrationLimits, species: number[], ntypes: number): void {
-  for (const u of species) {
-    for (let v = 1; v <= ntypes; v++) {
-      const p = speciesPairIndex(u, v, ntypes);
-      const width = limits.upper[p] - limits.lower[p];
-      if (dr >= width) {
-        throw new UsageError(`softness: --dr ${dr} is not narrower than the integration window of ${speciesName(u)}${speciesName(v)}, ` +
-          `[${num(round(limits.lower[p]))}, ${num(round(limits.upper[p]))}] (width ${num(round(width))}); give --dr well below it (default 0.005)`, 'softness');
-      }
-    }
-  }
-}
-
-function parseSpecies(s: string, ntypes: number): number[] {
-  if (s === 'all') return Array.from({ length: ntypes }, (_, k) => k + 1);
+function parseSpecies(s: string): number[] | 'all' {
+  if (s === 'all') return 'all';
   const v = s.split(',').map((x) => Number(x.trim()));
   for (const t of v) {
-    if (!(Number.isInteger(t) && t >= 1 && t <= ntypes)) throw new UsageError(`softness: --species takes types in 1..${ntypes} separated by commas, or 'all'; got '${s}'`, 'softness');
+    if (!(Number.isInteger(t) && t >= 1)) throw new UsageError(`softness: --species takes types 1, 2, ... separated by commas, or 'all'; got '${s}'`, 'softness');
   }
   return v;
-}
-
-function round(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
 }

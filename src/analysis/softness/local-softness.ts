@@ -52,6 +52,7 @@ import { PHI, type PairPotential } from '../../potential/types.ts';
 import type { System } from '../../system/system.ts';
 import { typeCount } from '../../system/system.ts';
 import { lineFigure, type PlotlyFigure } from '../../plot/figure.ts';
+import { resultData, resultJSON, type AnalysisResult, type TableData } from '../../plot/result.ts';
 import { cagingDepthR, hncProduct, meanFieldSoftness, softnessFromDepth, type IntegrationLimits, type MeanFieldSoftness, type SoftnessCalibration } from './caging-potential.ts';
 import { binsForValues, histogramDensity } from './statistics.ts';
 import { makePartialRdf, speciesCounts, speciesPairIndex, structureFactorDirect, type PartialRdf, type PartialStructureFactor } from '../structure/structure.ts';
@@ -531,7 +532,7 @@ export function localCagingDepth(sys: System, pot: PairPotential, opts: LocalCag
 }
 
 /** Per-particle, per-frame local depth and softness over frames (long form, one row per centre and frame). */
-export interface LocalSoftnessResult {
+export interface LocalSoftnessResult extends AnalysisResult<'local-softness'> {
   /** frame number (0-based position in the input) */
   frame: Int32Array;
   /** atom ids */
@@ -546,8 +547,44 @@ export interface LocalSoftnessResult {
   /** rows per frame (centres) */
   perFrame: number;
   frames: number;
+  /** whether S was computed (a calibration was given) */
+  calibrated: boolean;
   /** histogram of S (or of beta Phi_r(0) without calibration) */
   figure(bins?: number): PlotlyFigure;
+  /** frame,id,type,phi_r0,S */
+  table(): TableData;
+}
+
+/** The fields a LocalSoftnessResult is built from (and saved as). */
+export type LocalSoftnessData = Pick<LocalSoftnessResult, 'frame' | 'id' | 'type' | 'index' | 'phi' | 'softness' | 'perFrame' | 'frames' | 'calibrated'>;
+const LOCAL_SOFTNESS_VERSION = 1;
+
+/** A LocalSoftnessResult from its arrays (the accumulator's result; loadResult). */
+export function makeLocalSoftnessResult(d: LocalSoftnessData): LocalSoftnessResult {
+  const { phi, softness, calibrated: useS } = d;
+  let m = 0, c = 0, bad = 0;
+  for (const x of useS ? softness : phi) { if (Number.isFinite(x)) { m += x; c++; } else bad++; }
+  return {
+    kind: 'local-softness', ...d,
+    figure: (bins = 50) => {
+      const vals = useS ? softness : phi;
+      const finite = vals.filter(Number.isFinite);
+      if (finite.length < 2 || Math.min(...finite) === Math.max(...finite)) return lineFigure([], { xTitle: useS ? 'S' : 'beta Phi_r(0)' });
+      const h = histogramDensity(vals, binsForValues(vals, bins));
+      return lineFigure([{ name: useS ? 'P(S)' : 'P(beta Phi_r(0))', x: h.x, y: h.p }], { xTitle: useS ? 'S' : 'beta Phi_r(0)', yTitle: 'probability density' });
+    },
+    summary: () => `local ${useS ? 'softness S' : 'depth beta Phi_r(0)'} of ${d.perFrame} particles x ${d.frames} frames: mean ${c > 0 ? m / c : NaN}${bad > 0 ? ` (${bad} not finite)` : ''}`,
+    table: () => ({
+      columns: ['frame', 'id', 'type', 'phi_r0', 'S'],
+      rows: Array.from(phi, (p, r) => [d.frame[r], d.id[r], d.type[r], p, softness[r]]),
+    }),
+    toJSON: () => resultJSON('local-softness', LOCAL_SOFTNESS_VERSION, d),
+  };
+}
+
+/** A saved LocalSoftnessResult (toJSON) -> the result. */
+export function loadLocalSoftnessResult(json: unknown): LocalSoftnessResult {
+  return makeLocalSoftnessResult(resultData<LocalSoftnessData>(json, 'local-softness', LOCAL_SOFTNESS_VERSION));
 }
 
 export interface LocalSoftnessOptions extends LocalCagingOptions {
@@ -590,17 +627,7 @@ export class LocalSoftnessAccumulator {
       frame.fill(f, o, o + per); id.set(r.id, o); type.set(r.type, o); index.set(r.index, o); phi.set(r.phi, o);
       for (let k = 0; k < per; k++) softness[o + k] = cal ? softnessFromDepth(r.phi[k], cal) : NaN;
     });
-    return {
-      frame, id, type, index, phi, softness, perFrame: per, frames: this.rows.length,
-      figure: (bins = 50) => {
-        const useS = cal !== undefined;
-        const vals = useS ? softness : phi;
-        const finite = vals.filter(Number.isFinite);
-        if (finite.length < 2 || Math.min(...finite) === Math.max(...finite)) return lineFigure([], { xTitle: useS ? 'S' : 'beta Phi_r(0)' });
-        const h = histogramDensity(vals, binsForValues(vals, bins));
-        return lineFigure([{ name: useS ? 'P(S)' : 'P(beta Phi_r(0))', x: h.x, y: h.p }], { xTitle: useS ? 'S' : 'beta Phi_r(0)', yTitle: 'probability density' });
-      },
-    };
+    return makeLocalSoftnessResult({ frame, id, type, index, phi, softness, perFrame: per, frames: this.rows.length, calibrated: cal !== undefined });
   }
 }
 
