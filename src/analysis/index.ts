@@ -19,6 +19,7 @@ export * from './lte/pair.ts';
 export * from './lte/stats.ts';
 export * from './lte/field.ts';
 export * from './lte/figures.ts';
+export * from './lte/analysis.ts';
 export * from './dynamics/frames.ts';
 export * from './dynamics/dynamics.ts';
 export * from './dynamics/phop.ts';

@@ -98,7 +98,11 @@ export function maxForceWithWarning(
   sys: System, pot: Potential, tol: number,
   warn: { command: string; file: string; consequence: string; note: (msg: string) => void },
 ): number {
-  const maxForce = maxAtomForce(createForceProvider(pot, { skin: 0 }).compute(sys).forces, sys.dim);
+  return warnIfNotMinimum(maxAtomForce(createForceProvider(pot, { skin: 0 }).compute(sys).forces, sys.dim), tol, warn);
+}
+
+/** The warning of maxForceWithWarning for a largest force already computed (a library result's maxForce); returns it. */
+export function warnIfNotMinimum(maxForce: number, tol: number, warn: { command: string; file: string; consequence: string; note: (msg: string) => void }): number {
   if (maxForce > tol) {
     warn.note(`${warn.command}: warning: ${warn.file} is not at a minimum (max |F| = ${maxForce.toExponential(3)} > ${tol.toExponential()}); ` +
       `${warn.consequence} Run \`glasslab minimize\` first.`);

@@ -13,34 +13,13 @@
  * when max |F| > 1e-6.
  */
 import { writeTextAtomic } from '../io/files.ts';
-import { localThermalEnergy, type LteResult } from '../analysis/lte/lte.ts';
-import { lteSoftnessField, type LteField } from '../analysis/lte/field.ts';
-import type { PlotlyFigure } from '../plot/figure.ts';
-import { lteBondMapFigure, lteDisplacementFigure, lteFieldFigure } from '../analysis/lte/figures.ts';
+import { lteAnalysis, type LteAnalysis } from '../analysis/lte/analysis.ts';
+import { tableCsv } from '../plot/result.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { loadModel, maxForceWithWarning, modelOptions, num, outputOption, outputPath, readInput } from './common.ts';
+import { loadModel, modelOptions, outputOption, outputPath, readInput, warnIfNotMinimum } from './common.ts';
 
 /** Largest per-atom force above which the input is not treated as a minimum (as `glasslab modes`). */
 export const LTE_FORCE_TOLERANCE = 1e-6;
-
-export interface LteCommandResult {
-  n: number;
-  dim: 2 | 3;
-  bonds: number;
-  method: 'dense' | 'sparse';
-  /** the full LTE result (bonds, E_alpha, X, Debye-Waller factors) */
-  lte: LteResult;
-  /** the softness field, when --field was given */
-  field?: LteField;
-  maxForce: number;
-  out: string;
-  fieldOut?: string;
-  /** 2D: the LTE bond map (Fig. 1 right), the X field (Fig. 1 left), the softness field (Fig. 3 right) */
-  figures: { map?: PlotlyFigure; displacement?: PlotlyFigure; field?: PlotlyFigure };
-  figure(): PlotlyFigure | undefined;
-  /** the lines printed by the command */
-  summary(): string;
-}
 
 export const lteCommand = defineCommand({
   name: 'lte',
@@ -62,7 +41,7 @@ export const lteCommand = defineCommand({
     'glass.data --model ipl2d --out bonds.csv',
     'glass.data --model ipl2d --out bonds.csv --field field.csv',
   ],
-  async run(args, ctx): Promise<LteCommandResult> {
+  async run(args, ctx): Promise<LteAnalysis> {
     const model = loadModel(args.model, args.potential, ctx.cwd);
     if (model.potential.kind !== 'pair') throw new UsageError(`lte: model '${args.model}' is EAM; the local thermal energy is defined for pair potentials (ka, ka-sf, ipl2d, ipl3d)`, 'lte');
     const out = outputPath(args.out, ctx.cwd, [args.file]);
@@ -70,65 +49,22 @@ export const lteCommand = defineCommand({
     if (fieldOut === out) throw new UsageError(`lte: --field and --out are the same file ${args.out}`, 'lte');
     const sys = await readInput(args.file, model, ctx.cwd);
 
-    const progress = ctx.progress('lte (forces, Hessian inverse, bonds)', 2, 'stages');
-    let lte: LteResult, maxForce: number;
+    const progress = ctx.progress('lte (forces, Hessian inverse, bonds)', 1, 'stages');
+    let r: LteAnalysis;
     try {
-      maxForce = maxForceWithWarning(sys, model.potential, LTE_FORCE_TOLERANCE, {
-        command: 'lte', file: args.file, note: (m) => ctx.note(m),
-        consequence: 'the low-temperature expansion holds about a minimum only.',
-      });
+      r = lteAnalysis(sys, model.potential, { method: args.method, field: fieldOut !== undefined ? { binSize: args.binSize } : false });
       progress.update(1);
-      lte = localThermalEnergy(sys, model.potential, { method: args.method });
-      progress.update(2);
     } finally {
       progress.finish();
     }
-    const { bonds } = lte;
-    const lines = ['i,j,type_i,type_j,r,lte'];
-    for (let a = 0; a < bonds.count; a++) {
-      const i = bonds.i[a], j = bonds.j[a];
-      lines.push(`${sys.ids[i]},${sys.ids[j]},${sys.types[i]},${sys.types[j]},${num(bonds.r[a])},${num(lte.lte[a])}`);
-    }
-    await writeTextAtomic(out, lines.join('\n') + '\n');
-
-    let field: LteField | undefined;
-    if (fieldOut !== undefined) {
-      field = lteSoftnessField(sys, lte, { binSize: args.binSize });
-      const rank = new Map(field.spots.map((s, k) => [s.bin, k]));
-      const axes = sys.dim === 3 ? 'x,y,z' : 'x,y';
-      const rows = [`bin,${axes},bonds,mean_abs_lte,softness,spot,delta_epsilon`];
-      for (let b = 0; b < field.field.length; b++) {
-        const k = rank.get(b);
-        const c = Array.from(field.centers.subarray(b * sys.dim, (b + 1) * sys.dim), num).join(',');
-        rows.push(`${b},${c},${field.counts[b]},${num(field.binMean[b])},${num(field.field[b])},${k === undefined ? 0 : k + 1},${k === undefined ? '' : num(field.spots[k].deltaEpsilon)}`);
-      }
-      await writeTextAtomic(fieldOut, rows.join('\n') + '\n');
-    } else if (args.binSize !== undefined) {
-      ctx.note('lte: --bin-size has no effect without --field');
-    }
-
-    let maxAbs = 0, total = 0;
-    for (const e of lte.lte) { maxAbs = Math.max(maxAbs, Math.abs(e)); total += e; }
-    const report = [
-      `atoms ${sys.n}`,
-      `bonds ${bonds.count} (${lte.method})`,
-      `sum_lte ${num(total)} (n dim - dim = ${sys.n * sys.dim - sys.dim})`,
-      `max_abs_lte ${num(maxAbs)}`,
-      `max_force ${num(maxForce)}`,
-      ...(field ? [`soft_spots ${field.spots.length} (bins ${field.shape.join('x')}, bin size ${num(field.binSize)})`] : []),
-    ];
-    for (const line of report) ctx.print(line);
-
-    const figures: LteCommandResult['figures'] = {};
-    if (sys.dim === 2) {
-      figures.map = lteBondMapFigure({ dim: 2, positions: sys.positions, bonds, lte: lte.lte });
-      figures.displacement = lteDisplacementFigure(2, sys.positions, lte.thermalDisplacement);
-      if (field) figures.field = lteFieldFigure(field);
-    }
-    return {
-      n: sys.n, dim: sys.dim, bonds: bonds.count, method: lte.method, lte, ...(field ? { field } : {}), maxForce, out,
-      ...(fieldOut !== undefined ? { fieldOut } : {}), figures, figure: () => figures.map,
-      summary: () => report.join('\n'),
-    };
+    warnIfNotMinimum(r.maxForce, LTE_FORCE_TOLERANCE, {
+      command: 'lte', file: args.file, note: (m) => ctx.note(m),
+      consequence: 'the low-temperature expansion holds about a minimum only.',
+    });
+    await writeTextAtomic(out, tableCsv(r.table()));
+    if (fieldOut !== undefined) await writeTextAtomic(fieldOut, tableCsv(r.fieldTable()!));
+    else if (args.binSize !== undefined) ctx.note('lte: --bin-size has no effect without --field');
+    for (const line of r.summary().split('\n')) ctx.print(line);
+    return r;
   },
 });
