@@ -12,6 +12,7 @@ export * from './vdos/ldwf.ts';
 export * from './vdos/vacf.ts';
 export * from './vdos/figures.ts';
 export * from './vdos/analysis.ts';
+export * from './vdos/normal-modes.ts';
 export * from '../numeric/correlation.ts';
 export * from './lte/lte.ts';
 export * from './lte/inverse.ts';

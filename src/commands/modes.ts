@@ -22,40 +22,18 @@
  * Normal modes describe vibrations about a minimum only: the command warns
  * when the largest force exceeds 1e-6 (relax with `glasslab minimize`).
  */
-import { assembleHessian } from '../core/hessian.ts';
 import { writeTextAtomic } from '../io/files.ts';
-import { lowModeParticipation, modeCountForFraction, participationRatio, type NormalModes } from '../linalg/index.ts';
-import { getUnits } from '../util/units.ts';
+import { modeCountForFraction } from '../linalg/index.ts';
+import { normalModeAnalysis, type NormalModeAnalysis } from '../analysis/vdos/normal-modes.ts';
+import { tableCsv } from '../plot/result.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { idOrder, loadModel, maxForceWithWarning, modelOptions, num, outputOption, outputPath, readInput } from './common.ts';
+import { loadModel, modelOptions, outputOption, outputPath, readInput, warnIfNotMinimum } from './common.ts';
 
 /** Largest per-atom force (energy/length) above which the input is not treated as a minimum. */
 export const MODES_FORCE_TOLERANCE = 1e-6;
 
 /** Wei et al.'s fraction of the lowest modes. */
 const DEFAULT_FRACTION = 0.0025;
-
-export interface ModesResult {
-  /** number of atoms */
-  n: number;
-  /** non-trivial modes of the system, n*dim - dim */
-  totalModes: number;
-  /** modes in the chosen set S (the lowest ones) */
-  count: number;
-  /** 'dense' (all modes computed) or 'lanczos' (the lowest `count` only) */
-  method: 'dense' | 'lanczos';
-  massWeighted: boolean;
-  /** signed angular frequencies of the modes of S (rad / model time unit), ascending (negative: unstable direction) */
-  frequencies: Float64Array;
-  /** participation ratio of each mode of S */
-  participationRatio: Float64Array;
-  /** p_i per atom, in the order of the input's atoms (not sorted by id) */
-  participation: Float64Array;
-  /** largest per-atom force of the input (energy/length) */
-  maxForce: number;
-  out: string;
-  frequenciesOut?: string;
-}
 
 export const modesCommand = defineCommand({
   name: 'modes',
@@ -80,7 +58,7 @@ export const modesCommand = defineCommand({
     'min.data --model ka --out modes.csv',
     'min.data --model ka --lowest 30 --out softness.csv --frequencies freq.csv',
   ],
-  async run(args, ctx): Promise<ModesResult> {
+  async run(args, ctx): Promise<NormalModeAnalysis> {
     const chosen = [args.lowest !== undefined && '--lowest', args.fraction !== undefined && '--fraction', args.all && '--all'].filter(Boolean);
     if (chosen.length > 1) throw new UsageError(`modes: give one of --lowest, --fraction, --all (got ${chosen.join(' and ')})`, 'modes');
     if (args.all && args.method === 'lanczos') throw new UsageError('modes: --all needs every mode: use --method dense (or auto)', 'modes');
@@ -97,51 +75,23 @@ export const modesCommand = defineCommand({
     const method = args.all ? 'dense' : args.method;
 
     const progress = ctx.progress('modes (forces, Hessian, eigenmodes)', 3, 'stages');
-    let modes: NormalModes, participation: Float64Array, maxForce: number;
+    let r: NormalModeAnalysis;
     try {
-      maxForce = maxForceWithWarning(sys, model.potential, MODES_FORCE_TOLERANCE, {
-        command: 'modes', file: args.file, note: (m) => ctx.note(m),
-        consequence: 'the modes of an unrelaxed configuration are not vibrational modes.',
-      });
-      progress.update(1);
-      const H = assembleHessian(sys, model.potential, { massWeighted: args.massWeighted });
-      progress.update(2);
-      ({ modes, participation } = lowModeParticipation(H, { count, masses: sys.masses, method }));
-      progress.update(3);
+      r = normalModeAnalysis(sys, model.potential, { count, massWeighted: args.massWeighted, method, source: args.file, onStage: (k) => progress.update(k) });
+    } catch (e) {
+      if (e instanceof Error) e.message = e.message.replace("method 'dense'", '--method dense');
+      throw e;
     } finally {
       progress.finish();
     }
-    if ('converged' in modes && modes.converged === false) {
-      throw new Error(`modes: Lanczos did not converge for the ${count} lowest modes of ${args.file}; use --method dense (up to ~4000 atoms in 3D)`);
-    }
-
-    const subset = { nAtoms: modes.nAtoms, dim: modes.dim, count, vectors: modes.vectors };
-    // eigenvalues of D are in energy / (length^2 mass); omega^2 in time^-2 needs 1/mvv2e (1 in LJ units, rad/ps in metal units)
-    const units = getUnits(model.potential.units);
-    const toAngular = args.massWeighted ? 1 / Math.sqrt(units.mvv2e) : 1;
-    const frequencies = modes.frequencies.slice(0, count).map((w) => w * toAngular);
-    const pr = participationRatio(subset);
-    const lines = ['id,type,participation'];
-    for (const i of idOrder(sys)) lines.push(`${sys.ids[i]},${sys.types[i]},${num(participation[i])}`);
-    await writeTextAtomic(out, lines.join('\n') + '\n');
-    if (freqOut !== undefined) {
-      const rows = ['mode,omega,participation_ratio'];
-      for (let m = 0; m < count; m++) rows.push(`${m + 1},${num(frequencies[m])},${num(pr[m])}`);
-      await writeTextAtomic(freqOut, rows.join('\n') + '\n');
-    }
-
-    const unstable = frequencies.filter((w) => w < 0).length;
-    if (unstable > 0) ctx.note(`modes: warning: ${unstable} of the chosen modes have negative eigenvalues (unstable directions; reported as omega < 0)`);
-    const usedMethod = 'converged' in modes ? 'lanczos' : 'dense';
-    ctx.print(`atoms ${sys.n}`);
-    ctx.print(`modes ${count} of ${totalModes} (${usedMethod}, ${args.massWeighted ? 'dynamical matrix' : 'Hessian, unit masses'})`);
-    const unit = args.massWeighted ? ` rad/${units.label.time}` : '';
-    ctx.print(`omega_min ${num(frequencies[0])}${unit}`);
-    ctx.print(`omega_max ${num(frequencies[count - 1])}${unit}`);
-    ctx.print(`max_force ${num(maxForce)}`);
-    return {
-      n: sys.n, totalModes, count, method: usedMethod, massWeighted: args.massWeighted, frequencies, participationRatio: pr,
-      participation, maxForce, out, ...(freqOut !== undefined ? { frequenciesOut: freqOut } : {}),
-    };
+    warnIfNotMinimum(r.maxForce, MODES_FORCE_TOLERANCE, {
+      command: 'modes', file: args.file, note: (m) => ctx.note(m),
+      consequence: 'the modes of an unrelaxed configuration are not vibrational modes.',
+    });
+    await writeTextAtomic(out, tableCsv(r.table()));
+    if (freqOut !== undefined) await writeTextAtomic(freqOut, tableCsv(r.modesTable()));
+    if (r.unstable > 0) ctx.note(`modes: warning: ${r.unstable} of the chosen modes have negative eigenvalues (unstable directions; reported as omega < 0)`);
+    for (const line of r.summary().split('\n')) ctx.print(line);
+    return r;
   },
 });
