@@ -9,3 +9,4 @@ export {
 export * from './inherent-structures.ts';
 export * from './isoconfigurational.ts';
 export * from './lte-validation.ts';
+export { loadResult, RESULT_KINDS } from './results.ts';

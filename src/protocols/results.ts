@@ -1,0 +1,43 @@
+/**
+ * loadResult: a saved analysis result (its toJSON form, or the JSON text of
+ * it) -> the result, with its summary(), table() and figure() back. It sits
+ * here, on the level of the protocols, because it names every kind of
+ * result: those of src/analysis and those of the protocols (AQS, ...).
+ *
+ *   writeFileSync('vdos.json', JSON.stringify(r));        // any AnalysisResult
+ *   const again = loadResult(readFileSync('vdos.json', 'utf8'));
+ */
+import { loadSelfDynamicsResult } from '../analysis/dynamics/dynamics.ts';
+import { loadPhopAnalysis } from '../analysis/dynamics/phop-analysis.ts';
+import { loadLteAnalysis } from '../analysis/lte/analysis.ts';
+import { loadLocalSoftnessResult } from '../analysis/softness/local-softness.ts';
+import { loadCagingSoftnessResult } from '../analysis/softness/softness-analysis.ts';
+import { loadPartialRdf, loadPartialStructureFactor } from '../analysis/structure/structure.ts';
+import { loadVdosAnalysis } from '../analysis/vdos/analysis.ts';
+import { loadNormalModeAnalysis } from '../analysis/vdos/normal-modes.ts';
+import type { AnalysisResult } from '../plot/result.ts';
+
+const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
+  vdos: loadVdosAnalysis,
+  'self-dynamics': loadSelfDynamicsResult,
+  phop: loadPhopAnalysis,
+  'caging-softness': loadCagingSoftnessResult,
+  'local-softness': loadLocalSoftnessResult,
+  lte: loadLteAnalysis,
+  modes: loadNormalModeAnalysis,
+  rdf: loadPartialRdf,
+  'structure-factor': loadPartialStructureFactor,
+};
+
+/** The kinds of result loadResult rebuilds. */
+export const RESULT_KINDS: readonly string[] = Object.keys(LOADERS);
+
+/** A result from its toJSON form (an object, or JSON text). */
+export function loadResult(json: unknown): AnalysisResult {
+  const j = typeof json === 'string' ? JSON.parse(json) as unknown : json;
+  const kind = (j as { kind?: unknown } | null)?.kind;
+  if (typeof kind !== 'string') throw new Error('loadResult: not a saved result (no kind); save one with JSON.stringify(result)');
+  const load = LOADERS[kind];
+  if (!load) throw new Error(`loadResult: unknown result kind '${kind}' (known: ${RESULT_KINDS.join(', ')})`);
+  return load(j);
+}

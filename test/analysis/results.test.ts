@@ -1,0 +1,99 @@
+/**
+ * The result protocol (src/plot/result.ts) on every kind of result that a
+ * command or a notebook produces, each built by its factory on a small
+ * fixture: a kind that loadResult knows, a summary whose first line is not
+ * empty, a table whose rows have one cell per column, a Plotly figure (or
+ * several), and loadResult(JSON.parse(JSON.stringify(r))) giving back the
+ * same kind, summary, table and figure.
+ */
+import { describe, expect, it } from 'vitest';
+import { selfDynamics } from '../../src/analysis/dynamics/dynamics.ts';
+import { phopAnalysis } from '../../src/analysis/dynamics/phop-analysis.ts';
+import { lteAnalysis } from '../../src/analysis/lte/analysis.ts';
+import { cagingSoftnessAnalysis } from '../../src/analysis/softness/softness-analysis.ts';
+import { partialRdf, structureFactorFromRdf } from '../../src/analysis/structure/structure.ts';
+import { makeVdosAnalysis } from '../../src/analysis/vdos/analysis.ts';
+import { normalModeAnalysis } from '../../src/analysis/vdos/normal-modes.ts';
+import { vdosFromVelocities } from '../../src/analysis/vdos/vdos.ts';
+import { isFigureResult, isAnalysisResult, resultData, resultJSON, tableProblems, type AnalysisResult } from '../../src/plot/result.ts';
+import { loadResult, RESULT_KINDS } from '../../src/protocols/results.ts';
+import { latticeSystem } from '../md/fixtures.ts';
+import { mulberry32 } from '../support/random.ts';
+import { randomWalk } from './dynamics-fixtures.ts';
+import { ipl, iplGlass } from './lte-fixtures.ts';
+import { KA } from './structure.fixtures.ts';
+
+async function vdosFixture(): Promise<AnalysisResult> {
+  const n = 6, F = 64, rnd = mulberry32(2);
+  const omega = Array.from({ length: n }, () => 2 + 10 * rnd());
+  const velocities = Array.from({ length: F }, (_, t) => Float64Array.from({ length: 3 * n }, (_, p) => Math.cos(omega[Math.floor(p / 3)] * t * 0.05 + p)));
+  const vdos = await vdosFromVelocities(velocities, { ids: [6, 5, 4, 3, 2, 1].reverse(), types: [1, 1, 1, 2, 2, 2] }, { frameDt: 0.05, bands: [[0, 6]] });
+  return makeVdosAnalysis({ vdos, scale: 'none', softness: vdos.softness, firstFrame: { dim: 3, positions: Float64Array.from({ length: 3 * n }, () => 4 * rnd()) } });
+}
+
+const liquid = () => [3, 4].map((seed) => latticeSystem(3, 5, 1.2, { basis: 'bcc', fracA: 0.8, jiggle: 0.6, seed }));
+
+/** Every kind of result, by the factory a command or a notebook calls. */
+const FACTORIES: Record<string, () => AnalysisResult | Promise<AnalysisResult>> = {
+  vdos: vdosFixture,
+  'self-dynamics': () => selfDynamics(randomWalk({ n: 20, frames: 30, step: 0.1, seed: 3 })),
+  phop: () => phopAnalysis(randomWalk({ n: 20, frames: 30, step: 0.1, seed: 3 }), { window: 0.5, pc: 0.01 }),
+  'caging-softness': () => {
+    const frames = liquid();
+    frames[1].types.set(frames[0].types);
+    return cagingSoftnessAnalysis(() => frames, KA, { temperature: 0.8, calibration: { c0: 216, c1: -14 }, meanField: true, qMax: 12 });
+  },
+  'local-softness': async () => {
+    const frames = liquid();
+    frames[1].types.set(frames[0].types);
+    return (await cagingSoftnessAnalysis(() => frames, KA, { temperature: 0.8, calibration: { c0: 216, c1: -14 } })).softness!;
+  },
+  lte: () => lteAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d'), { field: true }),
+  modes: () => normalModeAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d'), { count: 8 }),
+  rdf: () => partialRdf(liquid(), { dr: 0.05 }),
+  'structure-factor': () => structureFactorFromRdf(partialRdf(liquid(), { dr: 0.05 }), { qMax: 10, dq: 0.5 }),
+};
+
+describe('the result protocol', () => {
+  it('has a factory here for every kind that loadResult rebuilds', () => {
+    expect(Object.keys(FACTORIES).sort()).toEqual([...RESULT_KINDS].sort());
+  });
+
+  for (const [kind, make] of Object.entries(FACTORIES)) {
+    it(`${kind}: summary, table, figure, and a JSON round trip`, async () => {
+      const r = await make();
+      expect(isAnalysisResult(r)).toBe(true);
+      expect(r.kind).toBe(kind);
+      const summary = r.summary();
+      expect(summary.split('\n')[0].trim()).not.toBe('');
+      const table = r.table();
+      expect(table.columns.length).toBeGreaterThan(0);
+      expect(tableProblems(table)).toEqual([]);
+      expect(isFigureResult(r.figure())).toBe(true);
+
+      const again = loadResult(JSON.parse(JSON.stringify(r)));
+      expect(again.kind).toBe(kind);
+      expect(again.summary()).toBe(summary);
+      expect(again.table()).toEqual(table);
+      expect(JSON.parse(JSON.stringify(again.figure()))).toEqual(JSON.parse(JSON.stringify(r.figure())));
+    }, 60000);
+  }
+});
+
+describe('result JSON', () => {
+  it('keeps typed arrays, NaN and infinities, which JSON.stringify alone would turn into objects and null', () => {
+    const data = { a: Float64Array.of(1, NaN, -Infinity), i: Int32Array.of(3, -4), x: NaN, nested: [{ y: Infinity }], s: 'text' };
+    const back = resultData<typeof data>(JSON.parse(JSON.stringify(resultJSON('k', 1, data))), 'k', 1);
+    expect(back.a).toBeInstanceOf(Float64Array);
+    expect(Array.from(back.a)).toEqual([1, NaN, -Infinity]);
+    expect(back.i).toBeInstanceOf(Int32Array);
+    expect(back).toEqual(data);
+  });
+
+  it('names the problem with a saved result', () => {
+    expect(() => loadResult({ version: 1 })).toThrow(/not a saved result/);
+    expect(() => loadResult({ kind: 'tea', version: 1, data: {} })).toThrow(/unknown result kind 'tea' \(known: vdos, /);
+    expect(() => resultData({ kind: 'vdos', version: 9, data: {} }, 'vdos', 1)).toThrow(/version 9; this glasslab reads version 1/);
+    expect(loadResult(JSON.stringify(partialRdf(liquid(), { dr: 0.1 }))).kind).toBe('rdf');
+  });
+});
