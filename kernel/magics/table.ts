@@ -149,19 +149,23 @@ export function buildMagicTable(cli?: Registry, opts: { typedResults?: boolean }
     // Jupyter itself make no sense inside a cell
     if (table.has(command.name) || CLI_ONLY.has(command.name)) continue;
     // typed from src/commands/<name>.ts: off for registries of other commands (tests)
-    table.add({ command, line: 'args', cell: false, resultType: typed ? commandResultType(command.name) : 'any' });
+    table.add({ command, line: 'args', cell: false, resultType: typed ? commandResultType(command.name, command.result) : 'any' });
   }
   return table;
 }
 
 /**
  * The TypeScript type of a CLI command's value in a cell, `const r = %vdos ...`:
- * the awaited return type of its `run`, read from the emitted declarations of
- * src/commands/<name>.ts, whose export is `<camelName>Command` (the
- * convention of every command module; test/kernel/magics.test.ts checks it).
- * `any` for a command that does not follow it.
+ * the library type the command names (`result`, e.g.
+ * `import("glasslab/analysis").VdosAnalysis`), so that notebooks read result
+ * types from the library; else the awaited return type of its `run`, read
+ * from the emitted declarations of src/commands/<name>.ts, whose export is
+ * `<camelName>Command` (the convention of every command module;
+ * test/kernel/magics.test.ts checks both). `any` for a command that follows
+ * neither.
  */
-export function commandResultType(name: string): string {
+export function commandResultType(name: string, result?: { from: string; name: string }): string {
+  if (result && /^[a-z]+$/.test(result.from) && /^[A-Za-z_$][\w$]*$/.test(result.name)) return `import("glasslab/${result.from}").${result.name}`;
   const file = join(COMMANDS_DIR, `${name}.ts`);
   if (!/^[a-z][a-z0-9-]*$/.test(name) || !existsSync(file)) return 'any';
   return `Awaited<ReturnType<typeof import("glasslab/commands/${name}").${commandExportName(name)}.run>>`;

@@ -107,6 +107,7 @@ export const dynamicsCommand = defineCommand({
     out: outputOption('CSV of the series'),
   },
   examples: ['prod.dump --frame-dt 0.05 --out dyn.csv', 'log.dump --dt 0.005 --out dyn.csv --k 7.2'],
+  result: { from: 'analysis', name: 'SelfDynamicsResult' },
   async run(args, ctx): Promise<SelfDynamicsResult> {
     const out = outputPath(args.out, ctx.cwd, [args.traj]);
     const frames = await readTrajectoryFrames(args.traj, args, ctx, 'dynamics');

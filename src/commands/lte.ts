@@ -41,6 +41,7 @@ export const lteCommand = defineCommand({
     'glass.data --model ipl2d --out bonds.csv',
     'glass.data --model ipl2d --out bonds.csv --field field.csv',
   ],
+  result: { from: 'analysis', name: 'LteAnalysis' },
   async run(args, ctx): Promise<LteAnalysis> {
     const model = loadModel(args.model, args.potential, ctx.cwd);
     if (model.potential.kind !== 'pair') throw new UsageError(`lte: model '${args.model}' is EAM; the local thermal energy is defined for pair potentials (ka, ka-sf, ipl2d, ipl3d)`, 'lte');

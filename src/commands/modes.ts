@@ -58,6 +58,7 @@ export const modesCommand = defineCommand({
     'min.data --model ka --out modes.csv',
     'min.data --model ka --lowest 30 --out softness.csv --frequencies freq.csv',
   ],
+  result: { from: 'analysis', name: 'NormalModeAnalysis' },
   async run(args, ctx): Promise<NormalModeAnalysis> {
     const chosen = [args.lowest !== undefined && '--lowest', args.fraction !== undefined && '--fraction', args.all && '--all'].filter(Boolean);
     if (chosen.length > 1) throw new UsageError(`modes: give one of --lowest, --fraction, --all (got ${chosen.join(' and ')})`, 'modes');

@@ -48,6 +48,7 @@ export const phopCommand = defineCommand({
     'prod.dump --frame-dt 0.05 --window 15 --out phop.csv --events events.csv',
     'prod.dump --dt 0.0025 --pc 0.115 --wide --out phop-matrix.csv',
   ],
+  result: { from: 'analysis', name: 'PhopAnalysis' },
   async run(args, ctx): Promise<PhopAnalysis> {
     let pcGiven: number | undefined;
     if (args.pc !== 'auto') {

@@ -165,6 +165,13 @@ export interface Command<
    * spelling is still an unknown option, but its error names the new one.
    */
   renamed?: Readonly<Record<string, string>>;
+  /**
+   * The library type of run()'s value, by its export from 'glasslab/<from>'
+   * (e.g. { from: 'analysis', name: 'VdosAnalysis' }): the type a notebook
+   * binds with `const r = %vdos ...` (kernel/magics/table.ts). Commands that
+   * return a library result name it; run() is declared to return it.
+   */
+  result?: { from: 'analysis' | 'protocols'; name: string };
   run(args: ParsedArgs<O, P>, ctx: RunContext): Promise<R>;
 }
 

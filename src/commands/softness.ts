@@ -82,6 +82,7 @@ export const softnessCommand = defineCommand({
     'liquid_T0.6.dump --temp 0.6 --mean-field',
     'prod.dump --temp 0.47 --calibration 216,-14.0 --out softness.csv',
   ],
+  result: { from: 'analysis', name: 'CagingSoftnessResult' },
   async run(args, ctx): Promise<CagingSoftnessResult> {
     const calibration = args.calibration === undefined ? undefined : parseCalibration(args.calibration);
     if (calibration === undefined && !args.meanField) throw new UsageError(MISSING_CALIBRATION, 'softness');

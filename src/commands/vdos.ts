@@ -54,6 +54,7 @@ export const vdosCommand = defineCommand({
     'run.dump --frame-dt 0.02 --band 0:0.6 --band 11:12 --out softness.csv --spectra vdos.csv',
     'run.dump.gz --frame-dt 0.02 --softness-scale mean --out softness.csv',
   ],
+  result: { from: 'analysis', name: 'VdosAnalysis' },
   async run(args, ctx): Promise<VdosAnalysis> {
     const input = resolve(ctx.cwd, args.trajectory);
     if (!existsSync(input)) throw new Error(`${args.trajectory}: no such file`);

@@ -132,4 +132,33 @@ describe('library declarations', () => {
     const analysis = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(join(decl, 'analysis', 'index.d.ts'))!)!).map((s) => s.name);
     expect(analysis).toEqual(expect.arrayContaining(['vdosSpectrumFigure', 'atomSpectraFigure', 'softnessMapFigure']));
   }, 120_000);
+
+  it('type a bound magic value as its library result, read the way tslab reads it (not any)', async () => {
+    const ts = createRequire(import.meta.url)('@tslab/typescript-for-tslab') as typeof import('typescript');
+    const { createRegistry } = await import('../../src/app/registry.ts');
+    const { buildMagicTable } = await import('../../kernel/magics/table.ts');
+    const decl = libraryDeclarations();
+    const magics = buildMagicTable(createRegistry());
+    const typed = createRegistry().list().filter((c) => c.result);
+    expect(typed.length).toBeGreaterThan(0);
+    // const r = %name ...: the value has the magic's resultType (kernel/magics/parse.ts); kind, summary() and table() are typed
+    const cell = typed.map((c, k) => [
+      `declare const r${k}: ${magics.get(c.name).resultType as string};`,
+      `const s${k}: string = r${k}.summary(); const c${k}: readonly string[] = r${k}.table().columns;`,
+      `// @ts-expect-error the kind is a string tag, not a number (an any would not complain)`,
+      `const k${k}: number = r${k}.kind;`,
+    ].join('\n')).join('\n');
+    const file = join(decl, '__magic_types_check.ts');
+    const host = ts.createCompilerHost({});
+    const read = host.readFile.bind(host);
+    host.readFile = (f) => (f === file ? cell : read(f));
+    const exists = host.fileExists.bind(host);
+    host.fileExists = (f) => f === file || exists(f);
+    const program = ts.createProgram([file], {
+      noEmit: true, skipLibCheck: true, strict: true, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.NodeJs,
+      target: ts.ScriptTarget.ES2022, types: [], baseUrl: decl, paths: { 'glasslab/*': [`${decl}/*`], glasslab: [decl] },
+    }, host);
+    const errors = ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

@@ -209,9 +209,35 @@ describe('types of bound magic values', () => {
       if (CLI_ONLY.has(command.name)) continue;
       const mod = await import(`../../src/commands/${command.name}.ts`) as Record<string, unknown>;
       expect(mod[commandExportName(command.name)], command.name).toBe(command);
+      if (command.result) continue; // typed from the library (next test)
       expect(commandResultType(command.name)).toContain(`import("glasslab/commands/${command.name}").${commandExportName(command.name)}.run`);
     }
     expect(commandExportName('run-notebooks')).toBe('runNotebooksCommand');
     expect(commandResultType('no-such-command')).toBe('any');
+  });
+
+  it('a command that returns a library result binds its library type, exported by glasslab/<from>, and run() declares it', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { createRegistry } = await import('../../src/app/registry.ts');
+    const { buildMagicTable } = await import('../../kernel/magics/table.ts');
+    const magics = buildMagicTable(createRegistry());
+    const typed = createRegistry().list().filter((c) => c.result);
+    // the analyses: notebooks read their types from 'glasslab/analysis', not from the commands
+    expect(typed.map((c) => c.name)).toEqual(expect.arrayContaining(['vdos', 'dynamics', 'phop', 'softness', 'lte', 'modes']));
+    for (const command of typed) {
+      const { from, name } = command.result!;
+      expect(magics.get(command.name).resultType, command.name).toBe(`import("glasslab/${from}").${name}`);
+      const source = readFileSync(new URL(`../../src/commands/${command.name}.ts`, import.meta.url), 'utf8');
+      expect(source, `${command.name}: run() returns ${name}`).toMatch(new RegExp(`async run\\([^)]*\\): Promise<${name}>`));
+      // exported by the folder's index (export * from each module)
+      const index = readFileSync(new URL(`../../src/${from}/index.ts`, import.meta.url), 'utf8');
+      const modules = [...index.matchAll(/export \* from '\.\/([^']+)'/g)].map((m) => m[1]);
+      const declares = modules.some((m) => {
+        try {
+          return new RegExp(`export (interface|type) ${name}\\b`).test(readFileSync(new URL(`../../src/${from}/${m}`, import.meta.url), 'utf8'));
+        } catch { return false; }
+      });
+      expect(declares, `${name} is exported by glasslab/${from}`).toBe(true);
+    }
   });
 });
