@@ -18,16 +18,9 @@
 import { createForceProvider } from '../core/force-provider.ts';
 import { writeTextAtomic } from '../io/files.ts';
 import { aqsShearAsync, type AqsResult } from '../protocols/aqs.ts';
-import type { PlotlyFigure } from '../plot/figure.ts';
+import { tableCsv } from '../plot/result.ts';
 import { defineCommand, UsageError } from './registry.ts';
 import { ftolOption, loadModel, modelOptions, num, outputOption, outputPath, readInput } from './common.ts';
-
-export interface ShearCommandResult extends AqsResult {
-  out: string;
-  stressStrainOut?: string;
-  /** the stress-strain curve with the events marked (also `figure()`) */
-  stressStrainFigure: PlotlyFigure;
-}
 
 export const shearCommand = defineCommand({
   name: 'shear',
@@ -56,7 +49,8 @@ export const shearCommand = defineCommand({
     'glass.data --model ipl2d --max-events 5 --out events.csv --stress-strain curve.csv',
   ],
   interruptible: true,
-  async run(args, ctx): Promise<ShearCommandResult> {
+  result: { from: 'protocols', name: 'AqsResult' },
+  async run(args, ctx): Promise<AqsResult> {
     const model = loadModel(args.model, args.potential, ctx.cwd);
     const out = outputPath(args.out, ctx.cwd, [args.file]);
     const curveOut = args.stressStrain === undefined ? undefined : outputPath(args.stressStrain, ctx.cwd, [args.file], '--stress-strain');
@@ -77,34 +71,16 @@ export const shearCommand = defineCommand({
     } finally {
       progress.finish();
     }
-    const d = result.dim;
-    const lines = [`event,strain,stress_before,stress_after,energy_drop,${d === 3 ? 'x,y,z' : 'x,y'},atom_id`];
-    for (const e of result.events) {
-      lines.push([e.ordinal, e.strainAfter, e.stressBefore, e.stressAfter, e.energyDrop, ...e.position, e.atomId].map(num).join(','));
-    }
-    await writeTextAtomic(out, lines.join('\n') + '\n');
-    if (curveOut !== undefined) {
-      const ev = new Map(result.events.map((e) => [e.step, e.ordinal]));
-      const rows = ['step,strain,stress,energy,event'];
-      for (const s of result.steps) rows.push([s.step, s.strain, s.stress, s.energy, ev.get(s.step) ?? 0].map(num).join(','));
-      await writeTextAtomic(curveOut, rows.join('\n') + '\n');
-    }
+    await writeTextAtomic(out, tableCsv(result.table()));
+    if (curveOut !== undefined) await writeTextAtomic(curveOut, tableCsv(result.stepsTable()));
     const last = result.steps.at(-1)!;
     if (result.stopReason === 'aborted') {
       throw new Error(`stopped at strain ${num(last.strain)} (step ${last.step}) with ${result.events.length} of ${args.maxEvents} events; the steps and events up to there were written to ${args.out}${curveOut !== undefined ? ` and ${args.stressStrain}` : ''}`);
     }
-    ctx.print(`atoms ${result.n}`);
-    ctx.print(`steps ${result.steps.length - 1} (strain ${num(last.strain)}, ${result.iterations} minimiser iterations, ${(result.elapsedMs / 1000).toFixed(1)} s)`);
-    ctx.print(`events ${result.events.length}${result.reversibleDrops.length ? ` (${result.reversibleDrops.length} reversible drops not counted)` : ''}`);
-    for (const e of result.events) {
-      ctx.print(`  event ${e.ordinal}: strain ${num(e.strainAfter)}, stress ${num(e.stressBefore)} -> ${num(e.stressAfter)}, atom ${e.atomId}`);
-    }
+    for (const line of result.summary().split('\n')) ctx.print(line);
     if (result.stopReason === 'maxStrain' && result.events.length < args.maxEvents) {
       ctx.note(`shear: warning: reached --max-strain ${args.maxStrain} with ${result.events.length} of ${args.maxEvents} events`);
     }
-    return {
-      ...result, out, stressStrainFigure: result.figure(),
-      ...(curveOut !== undefined ? { stressStrainOut: curveOut } : {}),
-    };
+    return result;
   },
 });

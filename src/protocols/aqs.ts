@@ -63,6 +63,8 @@ import {
   resolveDetection, type PlasticDetectionOptions,
 } from '../analysis/plastic/plastic-events.ts';
 import { lineFigure, type PlotlyFigure } from '../plot/figure.ts';
+import { resultData, resultJSON, type AnalysisResult, type TableData } from '../plot/result.ts';
+import { systemFromData, systemToData, type SystemData } from '../system/system-data.ts';
 
 export interface AqsOptions extends PlasticDetectionOptions {
   /** strain increment dgamma per step (default 1e-4) */
@@ -146,7 +148,7 @@ export interface ReversibleDrop {
   stressAfter: number;
 }
 
-export interface AqsResult {
+export interface AqsResult extends AnalysisResult<'aqs'> {
   dim: 2 | 3;
   n: number;
   strainStep: number;
@@ -167,6 +169,48 @@ export interface AqsResult {
   elapsedMs: number;
   /** stress-strain curve with the events marked (Plotly JSON) */
   figure(): PlotlyFigure;
+  /** atoms, steps, events and each event (what `glasslab shear` prints) */
+  summary(): string;
+  /** the events: event,strain,stress_before,stress_after,energy_drop,x,y[,z],atom_id (position in the unsheared start) */
+  table(): TableData;
+  /** per step: step,strain,stress,energy,event (event: the ordinal of the event observed at that step, else 0) */
+  stepsTable(): TableData;
+}
+
+/** What an AqsResult is built from (and saved as): its data fields, the configurations as SystemData. */
+export type AqsData = Omit<AqsResult, 'kind' | 'figure' | 'summary' | 'table' | 'stepsTable' | 'toJSON' | 'start' | 'final'> & { start: SystemData; final: SystemData };
+const AQS_VERSION = 1;
+
+/** The AQS result of a run's data (aqsShear, loadResult). */
+export function makeAqsResult(d: Omit<AqsResult, 'kind' | 'figure' | 'summary' | 'table' | 'stepsTable' | 'toJSON'>): AqsResult {
+  const last = d.steps.at(-1)!;
+  const lines = [
+    `atoms ${d.n}`,
+    `steps ${d.steps.length - 1} (strain ${last.strain}, ${d.iterations} minimiser iterations, ${(d.elapsedMs / 1000).toFixed(1)} s)`,
+    `events ${d.events.length}${d.reversibleDrops.length ? ` (${d.reversibleDrops.length} reversible drops not counted)` : ''}`,
+    ...d.events.map((e) => `  event ${e.ordinal}: strain ${e.strainAfter}, stress ${e.stressBefore} -> ${e.stressAfter}, atom ${e.atomId}`),
+  ];
+  const result: AqsResult = {
+    kind: 'aqs', ...d,
+    figure: () => stressStrainFigure(result),
+    summary: () => lines.join('\n'),
+    table: () => ({
+      columns: ['event', 'strain', 'stress_before', 'stress_after', 'energy_drop', ...(d.dim === 3 ? ['x', 'y', 'z'] : ['x', 'y']), 'atom_id'],
+      rows: d.events.map((e) => [e.ordinal, e.strainAfter, e.stressBefore, e.stressAfter, e.energyDrop, ...e.position, e.atomId]),
+    }),
+    stepsTable: () => {
+      const ev = new Map(d.events.map((e) => [e.step, e.ordinal]));
+      return { columns: ['step', 'strain', 'stress', 'energy', 'event'], rows: d.steps.map((s) => [s.step, s.strain, s.stress, s.energy, ev.get(s.step) ?? 0]) };
+    },
+    toJSON: () => resultJSON('aqs', AQS_VERSION, { ...d, start: systemToData(d.start), final: systemToData(d.final) }),
+  };
+  return result;
+}
+
+/** A saved AqsResult (toJSON) -> the result. */
+export function loadAqsResult(json: unknown): AqsResult {
+  const d = resultData<AqsData>(json, 'aqs', AQS_VERSION);
+  return makeAqsResult({ ...d, start: systemFromData(d.start), final: systemFromData(d.final) });
 }
 
 /** Shear stress sigma_xy = -W_xy / V of a force result (module doc). */
@@ -426,13 +470,11 @@ export function aqsStep(st: AqsState, provider: ForceProvider): boolean {
 
 /** The result of a finished (or interrupted) run. */
 export function aqsResult(st: AqsState): AqsResult {
-  const result: AqsResult = {
+  return makeAqsResult({
     dim: st.start.dim, n: st.start.n, strainStep: st.dgamma, steps: st.steps, events: st.events, reversibleDrops: st.reversibleDrops,
     start: st.start, final: st.prevSys, stopReason: st.stopReason ?? 'aborted', flips: st.flips, iterations: st.iterations,
     elapsedMs: performance.now() - st.t0,
-    figure: () => stressStrainFigure(result),
-  };
-  return result;
+  });
 }
 
 /**

@@ -16,6 +16,7 @@ import { loadPartialRdf, loadPartialStructureFactor } from '../analysis/structur
 import { loadVdosAnalysis } from '../analysis/vdos/analysis.ts';
 import { loadNormalModeAnalysis } from '../analysis/vdos/normal-modes.ts';
 import type { AnalysisResult } from '../plot/result.ts';
+import { loadAqsResult } from './aqs.ts';
 
 const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   vdos: loadVdosAnalysis,
@@ -27,6 +28,7 @@ const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   modes: loadNormalModeAnalysis,
   rdf: loadPartialRdf,
   'structure-factor': loadPartialStructureFactor,
+  aqs: loadAqsResult,
 };
 
 /** The kinds of result loadResult rebuilds. */

@@ -17,6 +17,9 @@ import { normalModeAnalysis } from '../../src/analysis/vdos/normal-modes.ts';
 import { vdosFromVelocities } from '../../src/analysis/vdos/vdos.ts';
 import { isFigureResult, isAnalysisResult, resultData, resultJSON, tableProblems, type AnalysisResult } from '../../src/plot/result.ts';
 import { loadResult, RESULT_KINDS } from '../../src/protocols/results.ts';
+import { aqsShear } from '../../src/protocols/aqs.ts';
+import { createForceProvider } from '../../src/core/force-provider.ts';
+import { ipl2dGlass } from './shear-fixtures.ts';
 import { latticeSystem } from '../md/fixtures.ts';
 import { mulberry32 } from '../support/random.ts';
 import { randomWalk } from './dynamics-fixtures.ts';
@@ -52,6 +55,7 @@ const FACTORIES: Record<string, () => AnalysisResult | Promise<AnalysisResult>> 
   modes: () => normalModeAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d'), { count: 8 }),
   rdf: () => partialRdf(liquid(), { dr: 0.05 }),
   'structure-factor': () => structureFactorFromRdf(partialRdf(liquid(), { dr: 0.05 }), { qMax: 10, dq: 0.5 }),
+  aqs: () => aqsShear(ipl2dGlass(64, 3), createForceProvider(ipl('ipl2d')), { strainStep: 1e-3, maxEvents: 1, maxStrain: 0.05 }),
 };
 
 describe('the result protocol', () => {
@@ -76,6 +80,7 @@ describe('the result protocol', () => {
       expect(again.summary()).toBe(summary);
       expect(again.table()).toEqual(table);
       expect(JSON.parse(JSON.stringify(again.figure()))).toEqual(JSON.parse(JSON.stringify(r.figure())));
+      expect(JSON.parse(JSON.stringify(again))).toEqual(JSON.parse(JSON.stringify(r))); // and saves the same again
     }, 60000);
   }
 });

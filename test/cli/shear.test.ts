@@ -58,16 +58,18 @@ describe('glasslab shear', () => {
     });
   });
 
-  it('returns the result with the stress-strain figure (the magic value)', async () => {
+  it('returns the AQS result with the stress-strain figure (the magic value)', async () => {
     const cmd = createRegistry().get('shear');
     expect(cmd).toBeDefined();
     const value = await cmd!.run(
       { file: 'glass.data', model: 'ipl2d', strainStep: 1e-3, maxEvents: 1, maxStrain: 1, ftol: 1e-10, reversibilityCheck: true, solver: 'chord', out: 'e2.csv' } as never,
       { progress: () => ({ update() {}, finish() {} }), print() {}, note() {}, signal: new AbortController().signal, cwd: dir },
-    ) as { events: unknown[]; stressStrainFigure: { data: unknown[] }; figure(): unknown };
+    ) as AqsResult;
+    expect(value.kind).toBe('aqs');
     expect(value.events).toHaveLength(1);
-    expect(value.stressStrainFigure.data).toHaveLength(2);
-    expect(value.figure()).toEqual(value.stressStrainFigure);
+    expect(value.figure().data).toHaveLength(2);
+    expect(value.table().rows).toHaveLength(1);
+    expect(value.summary()).toMatch(/^events 1$/m);
   });
 
   it('refuses usage mistakes', async () => {

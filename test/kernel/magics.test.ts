@@ -223,7 +223,7 @@ describe('types of bound magic values', () => {
     const magics = buildMagicTable(createRegistry());
     const typed = createRegistry().list().filter((c) => c.result);
     // the analyses: notebooks read their types from 'glasslab/analysis', not from the commands
-    expect(typed.map((c) => c.name)).toEqual(expect.arrayContaining(['vdos', 'dynamics', 'phop', 'softness', 'lte', 'modes']));
+    expect(typed.map((c) => c.name)).toEqual(expect.arrayContaining(['vdos', 'dynamics', 'phop', 'softness', 'lte', 'modes', 'shear']));
     for (const command of typed) {
       const { from, name } = command.result!;
       expect(magics.get(command.name).resultType, command.name).toBe(`import("glasslab/${from}").${name}`);
@@ -232,7 +232,7 @@ describe('types of bound magic values', () => {
       // exported by the folder's index (export * from each module)
       const index = readFileSync(new URL(`../../src/${from}/index.ts`, import.meta.url), 'utf8');
       const modules = [...index.matchAll(/export \* from '\.\/([^']+)'/g)].map((m) => m[1]);
-      const declares = modules.some((m) => {
+      const declares = new RegExp(`\\btype ${name}\\b`).test(index) || modules.some((m) => {
         try {
           return new RegExp(`export (interface|type) ${name}\\b`).test(readFileSync(new URL(`../../src/${from}/${m}`, import.meta.url), 'utf8'));
         } catch { return false; }
