@@ -34,6 +34,8 @@
 import type { ForceProvider } from '../core/types.ts';
 import { minimize, type MinimizeMethod } from '../minimize/minimize.ts';
 import { lineFigure, type PlotlyFigure } from '../plot/figure.ts';
+import { resultData, resultJSON, type AnalysisResult, type TableData } from '../plot/result.ts';
+import { systemFromData, systemToData, type SystemData } from '../system/system-data.ts';
 import type { System } from '../system/system.ts';
 import { AtomOrder, toFrameSource, type AnalysisFrameSource } from '../system/frame-source.ts';
 import { nearestNeighbourDistance } from '../analysis/structure/first-shell.ts';
@@ -68,7 +70,7 @@ export interface InherentStructureProgress {
   maxForce: number;
 }
 
-export interface InherentStructureTrack {
+export interface InherentStructureTrack extends AnalysisResult<'inherent-structures'> {
   /** atoms (order of the first frame) */
   readonly n: number;
   /** number of frames */
@@ -99,6 +101,48 @@ export interface InherentStructureTrack {
   readonly converged: boolean[];
   /** the inherent structures, with `keepStructures` */
   readonly structures?: System[];
+  /** frames, atoms, mean IS energy per atom, frames that did not reach ftol */
+  summary(): string;
+  /** per frame: frame,timestep,frame_energy,is_energy,max_force,force_calls,converged */
+  table(): TableData;
+  /** thermal and inherent-structure energy per atom against frame */
+  figure(): PlotlyFigure;
+}
+
+type InherentStructureFields = Omit<InherentStructureTrack, 'kind' | 'summary' | 'table' | 'figure' | 'toJSON'>;
+const IS_VERSION = 1;
+
+/** The track of trackInherentStructures from its fields (and loadResult). */
+export function makeInherentStructureTrack(d: InherentStructureFields): InherentStructureTrack {
+  const { n, frames } = d;
+  const failed = d.converged.filter((c) => !c).length;
+  let mean = 0;
+  for (const e of d.energy) mean += e / (n * frames);
+  const frame = Float64Array.from({ length: frames }, (_, k) => k);
+  return {
+    kind: 'inherent-structures', ...d,
+    summary: () => [
+      `inherent structures of ${frames} frame(s), ${n} atoms (d_NN ${d.dNN})`,
+      `mean IS energy per atom ${mean}`,
+      ...(failed > 0 ? [`${failed} frame(s) did not reach ftol`] : []),
+    ].join('\n'),
+    table: () => ({
+      columns: ['frame', 'timestep', 'frame_energy', 'is_energy', 'max_force', 'force_calls', 'converged'],
+      rows: Array.from({ length: frames }, (_, k) => [k, d.timesteps[k], d.frameEnergy[k], d.energy[k], d.maxForce[k], d.forceCalls[k], d.converged[k]]),
+    }),
+    figure: () => lineFigure([
+      { name: 'thermal', x: frame, y: Float64Array.from(d.frameEnergy, (e) => e / n) },
+      { name: 'inherent structure', x: frame, y: Float64Array.from(d.energy, (e) => e / n) },
+    ], { xTitle: 'frame', yTitle: 'energy per atom [epsilon]' }),
+    toJSON: () => resultJSON('inherent-structures', IS_VERSION, { ...d, ...(d.structures ? { structures: d.structures.map(systemToData) } : {}) }),
+  };
+}
+
+/** A saved track (toJSON) -> the track. */
+export function loadInherentStructureTrack(json: unknown): InherentStructureTrack {
+  const d = resultData<Omit<InherentStructureFields, 'structures'> & { structures?: SystemData[] }>(json, 'inherent-structures', IS_VERSION);
+  const { structures, ...rest } = d;
+  return makeInherentStructureTrack({ ...rest, ...(structures ? { structures: structures.map(systemFromData) } : {}) });
 }
 
 /**
@@ -217,7 +261,7 @@ export async function trackInherentStructures(
   }
   if (!order || k === 0) throw new Error(`${who}: the frame source is empty`);
   const peratomEnergy = pe!.value();
-  return {
+  return makeInherentStructureTrack({
     n, frames: k, ids: order.ids, types: order.types,
     timesteps: Float64Array.from(timesteps), dNN,
     frameEnergy: Float64Array.from(frameEnergy), energy: Float64Array.from(energy),
@@ -225,7 +269,7 @@ export async function trackInherentStructures(
     nHop: inherentEnergyHops(peratomEnergy, k, n),
     maxForce: Float64Array.from(maxForce), forceCalls: Float64Array.from(forceCalls), converged,
     ...(opts.keepStructures ? { structures } : {}),
-  };
+  });
 }
 
 /**

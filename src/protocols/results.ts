@@ -17,6 +17,7 @@ import { loadVdosAnalysis } from '../analysis/vdos/analysis.ts';
 import { loadNormalModeAnalysis } from '../analysis/vdos/normal-modes.ts';
 import type { AnalysisResult } from '../plot/result.ts';
 import { loadAqsResult } from './aqs.ts';
+import { loadInherentStructureTrack } from './inherent-structures.ts';
 
 const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   vdos: loadVdosAnalysis,
@@ -29,6 +30,7 @@ const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   rdf: loadPartialRdf,
   'structure-factor': loadPartialStructureFactor,
   aqs: loadAqsResult,
+  'inherent-structures': loadInherentStructureTrack,
 };
 
 /** The kinds of result loadResult rebuilds. */

@@ -20,6 +20,8 @@ import { loadResult, RESULT_KINDS } from '../../src/protocols/results.ts';
 import { aqsShear } from '../../src/protocols/aqs.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { ipl2dGlass } from './shear-fixtures.ts';
+import { trackInherentStructures } from '../../src/protocols/inherent-structures.ts';
+import { cloneSystem } from '../../src/system/system.ts';
 import { latticeSystem } from '../md/fixtures.ts';
 import { mulberry32 } from '../support/random.ts';
 import { randomWalk } from './dynamics-fixtures.ts';
@@ -55,6 +57,11 @@ const FACTORIES: Record<string, () => AnalysisResult | Promise<AnalysisResult>> 
   modes: () => normalModeAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d'), { count: 8 }),
   rdf: () => partialRdf(liquid(), { dr: 0.05 }),
   'structure-factor': () => structureFactorFromRdf(partialRdf(liquid(), { dr: 0.05 }), { qMax: 10, dq: 0.5 }),
+  'inherent-structures': () => {
+    const glass = iplGlass('ipl2d', 64, 5), shaken = cloneSystem(glass), rnd = mulberry32(7);
+    for (let k = 0; k < shaken.positions.length; k++) shaken.positions[k] += 0.05 * (rnd() - 0.5);
+    return trackInherentStructures([glass, shaken], createForceProvider(ipl('ipl2d')), { ftol: 1e-8, keepStructures: true });
+  },
   aqs: () => aqsShear(ipl2dGlass(64, 3), createForceProvider(ipl('ipl2d')), { strainStep: 1e-3, maxEvents: 1, maxStrain: 0.05 }),
 };
 
