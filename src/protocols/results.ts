@@ -12,6 +12,7 @@ import { loadPhopAnalysis } from '../analysis/dynamics/phop-analysis.ts';
 import { loadLteAnalysis } from '../analysis/lte/analysis.ts';
 import { loadLocalSoftnessResult } from '../analysis/softness/local-softness.ts';
 import { loadCagingSoftnessResult } from '../analysis/softness/softness-analysis.ts';
+import { loadArrheniusAnalysis, loadRearrangementStatistics } from '../analysis/softness/statistics.ts';
 import { loadPartialRdf, loadPartialStructureFactor } from '../analysis/structure/structure.ts';
 import { loadVdosAnalysis } from '../analysis/vdos/analysis.ts';
 import { loadNormalModeAnalysis } from '../analysis/vdos/normal-modes.ts';
@@ -25,6 +26,8 @@ const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   phop: loadPhopAnalysis,
   'caging-softness': loadCagingSoftnessResult,
   'local-softness': loadLocalSoftnessResult,
+  'rearrangement-statistics': loadRearrangementStatistics,
+  arrhenius: loadArrheniusAnalysis,
   lte: loadLteAnalysis,
   modes: loadNormalModeAnalysis,
   rdf: loadPartialRdf,

@@ -22,6 +22,15 @@ import { createForceProvider } from '../../src/core/force-provider.ts';
 import { ipl2dGlass } from './shear-fixtures.ts';
 import { trackInherentStructures } from '../../src/protocols/inherent-structures.ts';
 import { cloneSystem } from '../../src/system/system.ts';
+import { arrheniusAnalysis, binsForValues, rearrangementStatistics } from '../../src/analysis/softness/statistics.ts';
+
+/** Values in [0, 1) and rearrangement flags with probability exp(-(1 - x) / T) at each temperature. */
+function rearrangements(temperatures: number[]) {
+  const rnd = mulberry32(11);
+  const x = Float64Array.from({ length: 4000 }, () => rnd());
+  const binning = binsForValues(x, 6);
+  return temperatures.map((T) => rearrangementStatistics(x, Uint8Array.from(x, (v) => (rnd() < Math.exp(-(1 - v) / T) ? 1 : 0)), { binning }));
+}
 import { latticeSystem } from '../md/fixtures.ts';
 import { mulberry32 } from '../support/random.ts';
 import { randomWalk } from './dynamics-fixtures.ts';
@@ -53,6 +62,8 @@ const FACTORIES: Record<string, () => AnalysisResult | Promise<AnalysisResult>> 
     frames[1].types.set(frames[0].types);
     return (await cagingSoftnessAnalysis(() => frames, KA, { temperature: 0.8, calibration: { c0: 216, c1: -14 } })).softness!;
   },
+  'rearrangement-statistics': () => rearrangements([0.5])[0],
+  arrhenius: () => arrheniusAnalysis([0.4, 0.5, 0.6], rearrangements([0.4, 0.5, 0.6])),
   lte: () => lteAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d'), { field: true }),
   modes: () => normalModeAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d'), { count: 8 }),
   rdf: () => partialRdf(liquid(), { dr: 0.05 }),

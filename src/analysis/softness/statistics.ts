@@ -21,6 +21,7 @@
  * not positive) are skipped and counted.
  */
 import { lineFigure, type PlotlyFigure } from '../../plot/figure.ts';
+import { resultData, resultJSON, type AnalysisResult, type TableData } from '../../plot/result.ts';
 import { linearLeastSquares } from './caging-potential.ts';
 
 export interface Binning {
@@ -76,7 +77,9 @@ export function binCentres(b: Binning): Float64Array {
   return Float64Array.from({ length: b.edges.length - 1 }, (_, k) => 0.5 * (b.edges[k] + b.edges[k + 1]));
 }
 
-export interface RearrangementStatistics {
+export interface RearrangementStatistics extends AnalysisResult<'rearrangement-statistics'> {
+  /** name of X (figure, table) */
+  name: string;
   /** bin centres */
   x: Float64Array;
   edges: Float64Array;
@@ -98,7 +101,53 @@ export interface RearrangementStatistics {
   rearrangingFraction: number;
   /** entries skipped for non-finite X */
   skipped: number;
+  /** P(X) and P(X|R) */
   figure(): PlotlyFigure;
+  /** per bin: X, P(X), P(X|R), P_R(X), N, N_R */
+  table(): TableData;
+}
+
+type RearrangementFields = Omit<RearrangementStatistics, 'kind' | 'figure' | 'table' | 'summary' | 'toJSON'>;
+type ArrheniusFields = Omit<ArrheniusAnalysis, 'kind' | 'figure' | 'table' | 'summary' | 'toJSON'>;
+const STATISTICS_VERSION = 1;
+
+/** Rearrangement statistics from their fields (rearrangementStatistics, loadResult). */
+export function makeRearrangementStatistics(d: RearrangementFields): RearrangementStatistics {
+  const { name, x } = d;
+  return {
+    kind: 'rearrangement-statistics', ...d,
+    figure: () => lineFigure([{ name: `P(${name})`, x, y: d.pAll }, { name: `P(${name}|R)`, x, y: d.pRearranging }], { xTitle: name, yTitle: 'probability density' }),
+    summary: () => `P(${name}) on ${x.length} bins: rearranging fraction ${d.rearrangingFraction}; peak of P(${name}) at ${d.peak}, ` +
+      `rearranging above it ${d.fractionAbovePeak}, below ${d.fractionBelowPeak}${d.skipped > 0 ? `; ${d.skipped} entries skipped` : ''}`,
+    table: () => ({
+      columns: [name, `P(${name})`, `P(${name}|R)`, `P_R(${name})`, 'N', 'N_R'],
+      rows: Array.from(x, (v, k) => [v, d.pAll[k], d.pRearranging[k], d.pR[k], d.count[k], d.countRearranging[k]]),
+    }),
+    toJSON: () => resultJSON('rearrangement-statistics', STATISTICS_VERSION, d),
+  };
+}
+
+export function loadRearrangementStatistics(json: unknown): RearrangementStatistics {
+  return makeRearrangementStatistics(resultData<RearrangementFields>(json, 'rearrangement-statistics', STATISTICS_VERSION));
+}
+
+/** An Arrhenius analysis from its fields (arrheniusAnalysis, loadResult). */
+export function makeArrheniusAnalysis(d: ArrheniusFields): ArrheniusAnalysis {
+  const { lines } = d;
+  return {
+    kind: 'arrhenius', ...d,
+    figure: () => lineFigure([{ name: 'Delta E', x: lines.map((l) => l.x), y: lines.map((l) => l.barrier), mode: 'lines+markers' }], { xTitle: 'S', yTitle: 'Delta E' }),
+    summary: () => `Arrhenius lines of ${lines.length} bins; they cross at T = ${d.crossingTemperature} (median of ${d.pairCrossings.length} pairwise crossings)`,
+    table: () => ({
+      columns: ['x', 'barrier', 'barrier_error', 'prefactor', 'points'],
+      rows: lines.map((l) => [l.x, l.barrier, l.barrierError, l.prefactor, l.points]),
+    }),
+    toJSON: () => resultJSON('arrhenius', STATISTICS_VERSION, d),
+  };
+}
+
+export function loadArrheniusAnalysis(json: unknown): ArrheniusAnalysis {
+  return makeArrheniusAnalysis(resultData<ArrheniusFields>(json, 'arrhenius', STATISTICS_VERSION));
 }
 
 function flagArray(flags: ArrayLike<number | boolean>, n: number): Uint8Array {
@@ -144,12 +193,11 @@ export function rearrangementStatistics(valuesIn: ArrayLike<number>, flags: Arra
     if (v > peak) above++; else if (v < peak) below++;
   }
   const pR = Float64Array.from(count, (c, k) => (c > 0 ? countR[k] / c : NaN));
-  return {
-    x, edges: bins.edges, pAll: all.p, pRearranging: rr.p, pR, count, countRearranging: countR, peak,
+  return makeRearrangementStatistics({
+    name, x, edges: bins.edges, pAll: all.p, pRearranging: rr.p, pR, count, countRearranging: countR, peak,
     fractionAbovePeak: nR > 0 ? above / nR : NaN, fractionBelowPeak: nR > 0 ? below / nR : NaN,
     rearrangingFraction: finite > 0 ? nR / finite : NaN, skipped,
-    figure: () => lineFigure([{ name: `P(${name})`, x, y: all.p }, { name: `P(${name}|R)`, x, y: rr.p }], { xTitle: name, yTitle: 'probability density' }),
-  };
+  });
 }
 
 /** One Arrhenius line ln P_R = ln P_0 - Delta E / T of one bin. */
@@ -165,7 +213,7 @@ export interface ArrheniusLine {
   points: number;
 }
 
-export interface ArrheniusAnalysis {
+export interface ArrheniusAnalysis extends AnalysisResult<'arrhenius'> {
   lines: ArrheniusLine[];
   /** temperature where the extrapolated lines cross: median of the pairwise crossings (NaN with < 2 lines) */
   crossingTemperature: number;
@@ -173,7 +221,10 @@ export interface ArrheniusAnalysis {
   pairCrossings: Float64Array;
   /** collapse data: per line and temperature, Delta E / T and P_R / P_0 (the paper's inset of Fig. 5b) */
   collapse: { x: number; barrierOverT: number; ratio: number; temperature: number }[];
+  /** Delta E against the bin centre */
   figure(): PlotlyFigure;
+  /** per line: x,barrier,barrier_error,prefactor,points */
+  table(): TableData;
 }
 
 export interface ArrheniusOptions {
@@ -229,10 +280,7 @@ export function arrheniusAnalysis(temperatures: ArrayLike<number>, stats: readon
       if (p > 0) collapse.push({ x: line.x, barrierOverT: line.barrier / temperatures[t], ratio: p / line.prefactor, temperature: temperatures[t] });
     }
   }
-  return {
-    lines, crossingTemperature, pairCrossings: Float64Array.from(cross), collapse,
-    figure: () => lineFigure([{ name: 'Delta E', x: lines.map((l) => l.x), y: lines.map((l) => l.barrier), mode: 'lines+markers' }], { xTitle: 'S', yTitle: 'Delta E' }),
-  };
+  return makeArrheniusAnalysis({ lines, crossingTemperature, pairCrossings: Float64Array.from(cross), collapse });
 }
 
 /** Rows of a per-particle per-frame table (e.g. LocalSoftnessResult): frame number and atom id. */
