@@ -9,8 +9,9 @@
  */
 import { loadSelfDynamicsResult } from '../analysis/dynamics/dynamics.ts';
 import { loadPhopAnalysis } from '../analysis/dynamics/phop-analysis.ts';
+import { loadPhopResult } from '../analysis/dynamics/phop.ts';
 import { loadLteAnalysis } from '../analysis/lte/analysis.ts';
-import { loadLocalSoftnessResult } from '../analysis/softness/local-softness.ts';
+import { loadLocalRdf, loadLocalSoftnessResult } from '../analysis/softness/local-softness.ts';
 import { loadCagingSoftnessResult } from '../analysis/softness/softness-analysis.ts';
 import { loadArrheniusAnalysis, loadRearrangementStatistics } from '../analysis/softness/statistics.ts';
 import { loadPartialRdf, loadPartialStructureFactor } from '../analysis/structure/structure.ts';
@@ -24,8 +25,10 @@ const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   vdos: loadVdosAnalysis,
   'self-dynamics': loadSelfDynamicsResult,
   phop: loadPhopAnalysis,
+  'phop-values': loadPhopResult,
   'caging-softness': loadCagingSoftnessResult,
   'local-softness': loadLocalSoftnessResult,
+  'local-rdf': loadLocalRdf,
   'rearrangement-statistics': loadRearrangementStatistics,
   arrhenius: loadArrheniusAnalysis,
   lte: loadLteAnalysis,

@@ -9,6 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { selfDynamics } from '../../src/analysis/dynamics/dynamics.ts';
 import { phopAnalysis } from '../../src/analysis/dynamics/phop-analysis.ts';
+import { computePhop } from '../../src/analysis/dynamics/phop.ts';
+import { localRdf } from '../../src/analysis/softness/local-softness.ts';
 import { lteAnalysis } from '../../src/analysis/lte/analysis.ts';
 import { cagingSoftnessAnalysis } from '../../src/analysis/softness/softness-analysis.ts';
 import { partialRdf, structureFactorFromRdf } from '../../src/analysis/structure/structure.ts';
@@ -50,6 +52,8 @@ const liquid = () => [3, 4].map((seed) => latticeSystem(3, 5, 1.2, { basis: 'bcc
 /** Every kind of result, by the factory a command or a notebook calls. */
 const FACTORIES: Record<string, () => AnalysisResult | Promise<AnalysisResult>> = {
   vdos: vdosFixture,
+  'phop-values': () => computePhop(randomWalk({ n: 20, frames: 30, step: 0.1, seed: 3 }), { window: 0.5 }),
+  'local-rdf': () => localRdf(liquid()[0], 17, { delta: 0.09, dr: 0.05, rMax: 2.4 }),
   'self-dynamics': () => selfDynamics(randomWalk({ n: 20, frames: 30, step: 0.1, seed: 3 })),
   phop: () => phopAnalysis(randomWalk({ n: 20, frames: 30, step: 0.1, seed: 3 }), { window: 0.5, pc: 0.01 }),
   'caging-softness': () => {

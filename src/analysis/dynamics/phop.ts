@@ -45,6 +45,7 @@
  * sums' cancellation small.
  */
 import { lineFigure, type PlotlyFigure } from '../../plot/figure.ts';
+import { resultData, resultJSON, type AnalysisResult, type TableData } from '../../plot/result.ts';
 import { isLinearSpacing, type TrajectoryFrames } from './frames.ts';
 import type { SelfDynamicsResult } from './dynamics.ts';
 
@@ -57,7 +58,7 @@ export interface PhopOptions {
   form?: 'squared' | 'sqrt';
 }
 
-export interface PhopResult {
+export interface PhopResult extends AnalysisResult<'phop-values'> {
   readonly n: number;
   readonly nFrames: number;
   /** frame times */
@@ -80,6 +81,16 @@ export interface PhopResult {
   trace(i: number): Float64Array;
   /** traces of a few atoms (default the 4 with the largest p_hop), optionally with a threshold line */
   figure(opts?: { atoms?: number[]; pc?: number }): PlotlyFigure;
+  /** per atom: id,type,max_phop,t_max (the largest p_hop where the window fits, and its time) */
+  table(): TableData;
+}
+
+const PHOP_VALUES_VERSION = 1;
+
+/** A saved PhopResult (toJSON) -> the result. */
+export function loadPhopResult(json: unknown): PhopResult {
+  const d = resultData<Omit<PhopResult, 'kind' | 'trace' | 'figure' | 'table' | 'summary' | 'toJSON'>>(json, 'phop-values', PHOP_VALUES_VERSION);
+  return makePhopResult(d, d.values, d.windowFrames, d.hU, d.hV, d.window, d.form);
 }
 
 /** Window in frames for a window in time units on frames with this spacing. */
@@ -158,10 +169,24 @@ export function computePhop(frames: TrajectoryFrames, opts: PhopOptions = {}): P
 export function makePhopResult(frames: Pick<TrajectoryFrames, 'n' | 'nFrames' | 'times' | 'ids' | 'types'>, values: Float64Array, w: number, hU: number, hV: number, window: number, form: 'squared' | 'sqrt'): PhopResult {
   const { n, nFrames: T, times } = frames;
   const trace = (i: number) => Float64Array.from({ length: T }, (_, f) => values[f * n + i]);
-  return {
+  const data = {
     n, nFrames: T, times, ids: frames.ids, types: frames.types, windowFrames: w, hU, hV, window, form, values,
     firstFrame: hU, lastFrame: T - 1 - hV,
+  };
+  const peakOf = (i: number): [number, number] => {
+    let mx = -Infinity, fm = hU;
+    for (let f = hU; f < T - hV; f++) if (values[f * n + i] > mx) { mx = values[f * n + i]; fm = f; }
+    return [mx, fm];
+  };
+  return {
+    kind: 'phop-values', ...data,
     trace,
+    summary: () => `p_hop (${form}) of ${n} atoms on ${T} frames, window ${w} frames (${window} time units); defined for t in [${times[hU]}, ${times[T - 1 - hV]}]`,
+    table: () => ({
+      columns: ['id', 'type', 'max_phop', 't_max'],
+      rows: Array.from({ length: n }, (_, i) => { const [mx, fm] = peakOf(i); return [frames.ids[i], frames.types[i], mx, times[fm]]; }),
+    }),
+    toJSON: () => resultJSON('phop-values', PHOP_VALUES_VERSION, data),
     figure(opts = {}) {
       let atoms = opts.atoms;
       if (!atoms) {

@@ -164,11 +164,29 @@ function accumulateLocal(
 }
 
 /** Local partial rdfs g_i^v(r) of one atom (Eq. 8): figure data for the paper's Figs. 9-10. */
-export interface LocalRdf {
+export interface LocalRdf extends AnalysisResult<'local-rdf'> {
   r: Float64Array;
   /** g_i^v(r), index v - 1 */
   g: Float64Array[];
   figure(): PlotlyFigure;
+  /** r, then g_i^v for each species v */
+  table(): TableData;
+}
+
+/** A LocalRdf from its arrays (localRdf, loadResult). */
+export function makeLocalRdf(d: { r: Float64Array; g: Float64Array[] }): LocalRdf {
+  const { r, g } = d;
+  return {
+    kind: 'local-rdf', r, g,
+    figure: () => lineFigure(g.map((y, v) => ({ name: `g_i^${v + 1}`, x: r, y })), { xTitle: 'r', yTitle: 'g_i(r)' }),
+    summary: () => `local g_i(r) of one atom, ${g.length} species, r up to ${r[r.length - 1]}`,
+    table: () => ({ columns: ['r', ...g.map((_, v) => `g_i^${v + 1}`)], rows: Array.from(r, (x, k) => [x, ...g.map((y) => y[k])]) }),
+    toJSON: () => resultJSON('local-rdf', LOCAL_SOFTNESS_VERSION, { r, g }),
+  };
+}
+
+export function loadLocalRdf(json: unknown): LocalRdf {
+  return makeLocalRdf(resultData<{ r: Float64Array; g: Float64Array[] }>(json, 'local-rdf', LOCAL_SOFTNESS_VERSION));
 }
 
 /** g_i^v(r) of atom index i (storage order) for every species v on the grid 0..rMax. */
@@ -179,10 +197,7 @@ export function localRdf(sys: System, i: number, opts: LocalRdfOptions = {}): Lo
   const out = new Float64Array(grid.nt * grid.nb);
   accumulateLocal(i, sys, nd, grid, new Int32Array(grid.nt), new Int32Array(grid.nt).fill(grid.nb), out);
   const g = Array.from({ length: grid.nt }, (_, v) => out.slice(v * grid.nb, (v + 1) * grid.nb));
-  return {
-    r: grid.r, g,
-    figure: () => lineFigure(g.map((y, v) => ({ name: `g_i^${v + 1}`, x: grid.r, y })), { xTitle: 'r', yTitle: 'g_i(r)' }),
-  };
+  return makeLocalRdf({ r: grid.r, g });
 }
 
 /**
