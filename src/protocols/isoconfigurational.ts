@@ -20,6 +20,8 @@ import { runMd } from '../md/run.ts';
 import type { UnitsName } from '../util/units.ts';
 import { initVelocities } from '../md/velocities.ts';
 import { cloneSystem, unwrappedPositions, type System } from '../system/system.ts';
+import { lineFigure, type PlotlyFigure } from '../plot/figure.ts';
+import { resultData, resultJSON, type AnalysisResult, type TableData } from '../plot/result.ts';
 
 export interface IsoconfigurationalOptions {
   /** number of runs M */
@@ -41,7 +43,7 @@ export interface IsoconfigurationalOptions {
   signal?: AbortSignal;
 }
 
-export interface IsoconfigurationalResult {
+export interface IsoconfigurationalResult extends AnalysisResult<'isoconfigurational'> {
   readonly n: number;
   readonly runs: number;
   readonly ids: Int32Array;
@@ -54,6 +56,33 @@ export interface IsoconfigurationalResult {
   readonly probability: Float64Array;
   /** dynamic propensity <|dr_i(t_k)|^2> over runs, [k * n + i] (length^2) */
   readonly propensity: Float64Array;
+  /** per recorded time: step,t,mean_probability,mean_propensity */
+  table(): TableData;
+  /** mean P_i and mean propensity against time */
+  figure(): PlotlyFigure;
+}
+
+type IsoconfigurationalFields = Omit<IsoconfigurationalResult, 'kind' | 'summary' | 'table' | 'figure' | 'toJSON'>;
+const ISO_VERSION = 1;
+
+/** The ensemble's result from its fields (isoconfigurationalEnsemble, loadResult). */
+export function makeIsoconfigurationalResult(d: IsoconfigurationalFields): IsoconfigurationalResult {
+  const { n } = d;
+  const meanAt = (a: Float64Array, k: number) => { let s = 0; for (let i = 0; i < n; i++) s += a[k * n + i]; return s / n; };
+  const P = Float64Array.from(d.steps, (_, k) => meanAt(d.probability, k)), Q = Float64Array.from(d.steps, (_, k) => meanAt(d.propensity, k));
+  return {
+    kind: 'isoconfigurational', ...d,
+    summary: () => `isoconfigurational ensemble of ${d.runs} runs, ${n} atoms, ${d.steps.length} times up to t = ${d.times[d.times.length - 1]}; ` +
+      `mean P_i(|dr| > ${d.dNN}) at the last time ${P[P.length - 1]}`,
+    table: () => ({ columns: ['step', 't', 'mean_probability', 'mean_propensity'], rows: Array.from(d.steps, (st, k) => [st, d.times[k], P[k], Q[k]]) }),
+    figure: () => lineFigure([{ name: 'mean P_i', x: d.times, y: P, mode: 'lines+markers' }, { name: 'mean propensity', x: d.times, y: Q, mode: 'lines+markers' }],
+      { xTitle: 't [tau]', yTitle: `P_i (|dr| > ${d.dNN}), <|dr|^2>` }),
+    toJSON: () => resultJSON('isoconfigurational', ISO_VERSION, d),
+  };
+}
+
+export function loadIsoconfigurationalResult(json: unknown): IsoconfigurationalResult {
+  return makeIsoconfigurationalResult(resultData<IsoconfigurationalFields>(json, 'isoconfigurational', ISO_VERSION));
 }
 
 /** Run the isoconfigurational ensemble from `start` (not modified); see the module doc. */
@@ -108,8 +137,8 @@ export async function isoconfigurationalEnsemble(
     }
   }
   for (let q = 0; q < K * n; q++) { probability[q] /= M; propensity[q] /= M; }
-  return {
+  return makeIsoconfigurationalResult({
     n, runs: M, ids: start.ids.slice(), types: start.types.slice(), steps,
     times: Float64Array.from(steps, (s) => s * opts.dt), dNN: opts.dNN, probability, propensity,
-  };
+  });
 }

@@ -35,6 +35,9 @@ import { initVelocities } from '../md/velocities.ts';
 import type { PairPotential } from '../potential/types.ts';
 import { cloneSystem, type System } from '../system/system.ts';
 import type { LteResult } from '../analysis/lte/lte.ts';
+import { lteDynamicsFigure } from '../analysis/lte/figures.ts';
+import type { PlotlyFigure } from '../plot/figure.ts';
+import { resultData, resultJSON, type AnalysisResult, type TableData } from '../plot/result.ts';
 
 export interface LteDynamicsOptions {
   /** temperatures k_B T (energy units) */
@@ -65,7 +68,7 @@ export interface LteDynamicsOptions {
   signal?: AbortSignal;
 }
 
-export interface LteDynamicsResult {
+export interface LteDynamicsResult extends AnalysisResult<'lte-dynamics'> {
   readonly temperatures: Float64Array;
   /** the followed bonds (indices into lte.bonds) */
   readonly bonds: Int32Array;
@@ -77,6 +80,37 @@ export interface LteDynamicsResult {
   readonly error: Float64Array;
   /** largest displacement of an atom from the inherent structure seen at each temperature */
   readonly maxDisplacement: Float64Array;
+  /** per temperature and bond: T,bond,exact,measured,error */
+  table(): TableData;
+  /** measured against T with error bars, the exact E_alpha as lines (Fig. 2 inset) */
+  figure(): PlotlyFigure;
+}
+
+type LteDynamicsFields = Omit<LteDynamicsResult, 'kind' | 'summary' | 'table' | 'figure' | 'toJSON'>;
+const LTE_DYNAMICS_VERSION = 1;
+
+/** The MD validation's result from its fields (lteByDynamics, loadResult). */
+export function makeLteDynamicsResult(d: LteDynamicsFields): LteDynamicsResult {
+  const nb = d.bonds.length, nT = d.temperatures.length;
+  let worst = 0;
+  for (let t = 0; t < nT; t++) for (let k = 0; k < nb; k++) {
+    const e = d.error[t * nb + k];
+    if (e > 0) worst = Math.max(worst, Math.abs(d.measured[t * nb + k] - d.exact[k]) / e);
+  }
+  return {
+    kind: 'lte-dynamics', ...d,
+    summary: () => `E_alpha of ${nb} bond(s) measured by MD at ${nT} temperature(s); largest |measured - exact| ${worst} standard errors`,
+    table: () => ({
+      columns: ['T', 'bond', 'exact', 'measured', 'error'],
+      rows: Array.from({ length: nT * nb }, (_, q) => { const t = Math.floor(q / nb), k = q % nb; return [d.temperatures[t], d.bonds[k], d.exact[k], d.measured[q], d.error[q]]; }),
+    }),
+    figure: () => lteDynamicsFigure(d),
+    toJSON: () => resultJSON('lte-dynamics', LTE_DYNAMICS_VERSION, d),
+  };
+}
+
+export function loadLteDynamicsResult(json: unknown): LteDynamicsResult {
+  return makeLteDynamicsResult(resultData<LteDynamicsFields>(json, 'lte-dynamics', LTE_DYNAMICS_VERSION));
 }
 
 /** MD measurement of E_alpha for chosen bonds (module doc). */
@@ -132,10 +166,10 @@ export async function lteByDynamics(sys: System, pot: PairPotential, lte: LteRes
       error[t * nb + k] = Math.sqrt(varB / B) / (T / 2);
     }
   }
-  return {
+  return makeLteDynamicsResult({
     temperatures: Float64Array.from(opts.temperatures), bonds: Int32Array.from(opts.bonds),
     exact: Float64Array.from(opts.bonds, (b) => lte.lte[b]), measured, error, maxDisplacement,
-  };
+  });
 }
 
 /** |minimum image of (x_i now - x_i in the reference)| from wrapped fractional coordinates. */

@@ -18,7 +18,10 @@ import { loadPartialRdf, loadPartialStructureFactor } from '../analysis/structur
 import { loadVdosAnalysis } from '../analysis/vdos/analysis.ts';
 import { loadNormalModeAnalysis } from '../analysis/vdos/normal-modes.ts';
 import type { AnalysisResult } from '../plot/result.ts';
+import { loadPredictivePowerResult } from '../analysis/plastic/predictive-power.ts';
 import { loadAqsResult } from './aqs.ts';
+import { loadIsoconfigurationalResult } from './isoconfigurational.ts';
+import { loadLteDynamicsResult } from './lte-validation.ts';
 import { loadInherentStructureTrack } from './inherent-structures.ts';
 
 const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
@@ -37,6 +40,9 @@ const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   'structure-factor': loadPartialStructureFactor,
   aqs: loadAqsResult,
   'inherent-structures': loadInherentStructureTrack,
+  isoconfigurational: loadIsoconfigurationalResult,
+  'lte-dynamics': loadLteDynamicsResult,
+  'predictive-power': loadPredictivePowerResult,
 };
 
 /** The kinds of result loadResult rebuilds. */

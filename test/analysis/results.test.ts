@@ -24,6 +24,11 @@ import { createForceProvider } from '../../src/core/force-provider.ts';
 import { ipl2dGlass } from './shear-fixtures.ts';
 import { trackInherentStructures } from '../../src/protocols/inherent-structures.ts';
 import { cloneSystem } from '../../src/system/system.ts';
+import { Box } from '../../src/system/box.ts';
+import { predictivePower } from '../../src/analysis/plastic/predictive-power.ts';
+import { isoconfigurationalEnsemble } from '../../src/protocols/isoconfigurational.ts';
+import { lteByDynamics } from '../../src/protocols/lte-validation.ts';
+import { localThermalEnergy } from '../../src/analysis/lte/lte.ts';
 import { arrheniusAnalysis, binsForValues, rearrangementStatistics } from '../../src/analysis/softness/statistics.ts';
 
 /** Values in [0, 1) and rearrangement flags with probability exp(-(1 - x) / T) at each temperature. */
@@ -77,6 +82,14 @@ const FACTORIES: Record<string, () => AnalysisResult | Promise<AnalysisResult>> 
     for (let k = 0; k < shaken.positions.length; k++) shaken.positions[k] += 0.05 * (rnd() - 0.5);
     return trackInherentStructures([glass, shaken], createForceProvider(ipl('ipl2d')), { ftol: 1e-8, keepStructures: true });
   },
+  isoconfigurational: () => isoconfigurationalEnsemble(iplGlass('ipl2d', 64, 5), createForceProvider(ipl('ipl2d')), { runs: 2, temperature: 0.3, dt: 0.005, steps: [5, 10], dNN: 0.05, seed: 1 }),
+  'lte-dynamics': () => {
+    const sys = iplGlass('ipl2d', 24, 11), pot = ipl('ipl2d');
+    return lteByDynamics(sys, pot, localThermalEnergy(sys, pot), { temperatures: [0.002], bonds: [0, 1], steps: 20, runs: 2, seed: 3 });
+  },
+  'predictive-power': () => predictivePower([0, 1, 2].map((k) => ({
+    box: Box.cube(2, 10), spotPositions: [1, 1, 5, 5, 8, 2], spotDeltaEpsilon: [1, 1.5, 3], eventPositions: [1 + k, 1, 5, 5 - k],
+  })), { orders: [1, 2], grid: [1, 1.5, 2, 3] }),
   aqs: () => aqsShear(ipl2dGlass(64, 3), createForceProvider(ipl('ipl2d')), { strainStep: 1e-3, maxEvents: 1, maxStrain: 0.05 }),
 };
 

@@ -29,6 +29,7 @@
  */
 import type { Box } from '../../system/box.ts';
 import { lineFigure, type PlotlyFigure } from '../../plot/figure.ts';
+import { resultData, resultJSON, type AnalysisResult, type TableData } from '../../plot/result.ts';
 
 /** Soft spots and plastic events of one glass realization. */
 export interface SpotEventRealization {
@@ -76,7 +77,7 @@ export interface PredictivePowerOptions {
   grid?: ArrayLike<number>;
 }
 
-export interface PredictivePowerResult {
+export interface PredictivePowerResult extends AnalysisResult<'predictive-power'> {
   orders: number[];
   grid: Float64Array;
   /** F_n on the grid, one array per order (NaN everywhere when no realization has an n-th event) */
@@ -85,6 +86,29 @@ export interface PredictivePowerResult {
   closest: Float64Array[];
   /** per order: number of realizations with an n-th event */
   counts: number[];
+  /** Delta-epsilon, then F_n per order */
+  table(): TableData;
+  /** F_n(Delta-epsilon) (predictivePowerFigure) */
+  figure(): PlotlyFigure;
+}
+
+type PredictivePowerFields = Pick<PredictivePowerResult, 'orders' | 'grid' | 'F' | 'closest' | 'counts'>;
+const PREDICTIVE_VERSION = 1;
+
+/** F_n from its fields (predictivePower, loadResult). */
+export function makePredictivePowerResult(d: PredictivePowerFields): PredictivePowerResult {
+  const r: PredictivePowerResult = {
+    kind: 'predictive-power', ...d,
+    summary: () => `predictive power F_n for n = ${d.orders.join(', ')} (realizations with an n-th event: ${d.counts.join(', ')}) on ${d.grid.length} Delta-epsilon values`,
+    table: () => ({ columns: ['delta_epsilon', ...d.orders.map((n) => `F_${n}`)], rows: Array.from(d.grid, (x, g) => [x, ...d.F.map((f) => f[g])]) }),
+    figure: () => predictivePowerFigure(r),
+    toJSON: () => resultJSON('predictive-power', PREDICTIVE_VERSION, d),
+  };
+  return r;
+}
+
+export function loadPredictivePowerResult(json: unknown): PredictivePowerResult {
+  return makePredictivePowerResult(resultData<PredictivePowerFields>(json, 'predictive-power', PREDICTIVE_VERSION));
 }
 
 /** Default Delta-epsilon grid: 1 to 5 in steps of 0.05 (the range of the paper's Fig. 4). */
@@ -121,7 +145,7 @@ export function predictivePower(realizations: readonly SpotEventRealization[], o
     counts.push(sorted.length);
     F.push(grid.map((x) => (sorted.length ? empiricalCdfAt(sorted, x) : NaN)));
   }
-  return { orders, grid, F, closest, counts };
+  return makePredictivePowerResult({ orders, grid, F, closest, counts });
 }
 
 export interface PredictivePowerRatio {
@@ -136,7 +160,7 @@ export interface PredictivePowerRatio {
  * the grid of `a`; both must hold the same orders. F^b is re-evaluated on
  * a's grid from its closest-spot values, so the two grids need not agree.
  */
-export function predictivePowerRatio(a: PredictivePowerResult, b: PredictivePowerResult): PredictivePowerRatio {
+export function predictivePowerRatio(a: PredictivePowerFields, b: PredictivePowerFields): PredictivePowerRatio {
   const ratio = a.orders.map((n, k) => {
     const kb = b.orders.indexOf(n);
     if (kb < 0) throw new Error(`predictivePowerRatio: order n = ${n} is in the first result but not in the second`);
@@ -150,7 +174,7 @@ export function predictivePowerRatio(a: PredictivePowerResult, b: PredictivePowe
 }
 
 /** F_n(Delta-epsilon) curves (closed: first map; open: optional second), as in Fig. 4 left. */
-export function predictivePowerFigure(a: PredictivePowerResult, b?: PredictivePowerResult, names: [string, string] = ['LTE', 'NM']): PlotlyFigure {
+export function predictivePowerFigure(a: PredictivePowerFields, b?: PredictivePowerFields, names: [string, string] = ['LTE', 'NM']): PlotlyFigure {
   const series = a.orders.map((n, k) => ({ name: `${names[0]} n=${n}`, x: a.grid, y: a.F[k], mode: 'lines+markers' as const }));
   if (b) b.orders.forEach((n, k) => series.push({ name: `${names[1]} n=${n}`, x: b.grid, y: b.F[k], mode: 'lines+markers' as const }));
   return lineFigure(series, { title: 'Predictive power', xTitle: 'Delta epsilon', yTitle: 'F_n(Delta epsilon)' });
