@@ -64,12 +64,12 @@ const FACTORIES: Record<string, () => AnalysisResult | Promise<AnalysisResult>> 
   'caging-softness': () => {
     const frames = liquid();
     frames[1].types.set(frames[0].types);
-    return cagingSoftnessAnalysis(() => frames, KA, { temperature: 0.8, calibration: { c0: 216, c1: -14 }, meanField: true, qMax: 12 });
+    return cagingSoftnessAnalysis(frames, KA, { temperature: 0.8, calibration: { c0: 216, c1: -14 }, meanField: true, qMax: 12 });
   },
   'local-softness': async () => {
     const frames = liquid();
     frames[1].types.set(frames[0].types);
-    return (await cagingSoftnessAnalysis(() => frames, KA, { temperature: 0.8, calibration: { c0: 216, c1: -14 } })).softness!;
+    return (await cagingSoftnessAnalysis(frames, KA, { temperature: 0.8, calibration: { c0: 216, c1: -14 } })).softness!;
   },
   'rearrangement-statistics': () => rearrangements([0.5])[0],
   arrhenius: () => arrheniusAnalysis([0.4, 0.5, 0.6], rearrangements([0.4, 0.5, 0.6])),
