@@ -35,6 +35,7 @@ export * from './structure/local-order.ts';
 export * from './plastic/plastic-events.ts';
 export * from './plastic/predictive-power.ts';
 export * from './structure/structure.ts';
+export * from './structure/energy.ts';
 export * from './softness/caging-potential.ts';
 export * from './softness/local-softness.ts';
 export * from './softness/softness-analysis.ts';

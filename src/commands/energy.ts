@@ -4,20 +4,10 @@
  * to a CSV, the totals to stdout.
  */
 import { writeTextAtomic } from '../io/files.ts';
-import { createForceProvider } from '../core/force-provider.ts';
-import { getUnits } from '../util/units.ts';
+import { energyAnalysis, type EnergyAnalysis } from '../analysis/structure/energy.ts';
+import { tableCsv } from '../plot/result.ts';
 import { defineCommand } from './registry.ts';
-import { idOrder, loadModel, modelOptions, num, outputOption, outputPath, readInput } from './common.ts';
-
-export interface EnergyResult {
-  n: number;
-  /** total potential energy (energy unit of the model) */
-  energy: number;
-  /** virial part of the pressure, tr(W) / (d V), pressure unit of the model */
-  virialPressure: number;
-  /** path of the per-atom CSV, if written */
-  out?: string;
-}
+import { loadModel, modelOptions, outputOption, outputPath, readInput } from './common.ts';
 
 export const energyCommand = defineCommand({
   name: 'energy',
@@ -30,34 +20,14 @@ export const energyCommand = defineCommand({
     out: { ...outputOption('per-atom CSV'), required: false },
   },
   examples: ['glass.data --model ka --out peratom.csv'],
-  async run(args, ctx): Promise<EnergyResult> {
+  result: { from: 'analysis', name: 'EnergyAnalysis' },
+  async run(args, ctx): Promise<EnergyAnalysis> {
     const model = loadModel(args.model, args.potential, ctx.cwd);
     const out = args.out === undefined ? undefined : outputPath(args.out, ctx.cwd, [args.file]);
     const sys = await readInput(args.file, model, ctx.cwd);
-    const provider = createForceProvider(model.potential, { skin: 0 });
-    const f = provider.compute(sys, { peratom: true });
-    const pe = f.peratomEnergy;
-    if (!pe) throw new Error(`model '${model.name}': the force provider returned no per-atom energies`);
-    const d = sys.dim;
-    let trW = 0;
-    for (let k = 0; k < d; k++) trW += f.virial[k];
-    const units = getUnits(model.potential.units);
-    const virialPressure = (units.nktv2p * trW) / (d * sys.box.volume);
-
-    if (out !== undefined) {
-      const order = idOrder(sys);
-      const lines = [['id', 'type', 'pe', ...['fx', 'fy', 'fz'].slice(0, d)].join(',')];
-      for (const i of order) {
-        let s = `${sys.ids[i]},${sys.types[i]},${num(pe[i])}`;
-        for (let k = 0; k < d; k++) s += ',' + num(f.forces[i * d + k]);
-        lines.push(s);
-      }
-      await writeTextAtomic(out, lines.join('\n') + '\n');
-    }
-    ctx.print(`atoms ${sys.n}`);
-    ctx.print(`pe ${num(f.energy)} ${units.label.energy}`);
-    ctx.print(`pe/atom ${num(f.energy / sys.n)} ${units.label.energy}`);
-    ctx.print(`virial_pressure ${num(virialPressure)} ${units.label.pressure}`);
-    return { n: sys.n, energy: f.energy, virialPressure, ...(out !== undefined ? { out } : {}) };
+    const r = energyAnalysis(sys, model.potential);
+    if (out !== undefined) await writeTextAtomic(out, tableCsv(r.table()));
+    for (const line of r.summary().split('\n')) ctx.print(line);
+    return r;
   },
 });

@@ -15,6 +15,7 @@ import { loadLocalRdf, loadLocalSoftnessResult } from '../analysis/softness/loca
 import { loadCagingSoftnessResult } from '../analysis/softness/softness-analysis.ts';
 import { loadArrheniusAnalysis, loadRearrangementStatistics } from '../analysis/softness/statistics.ts';
 import { loadPartialRdf, loadPartialStructureFactor } from '../analysis/structure/structure.ts';
+import { loadEnergyAnalysis } from '../analysis/structure/energy.ts';
 import { loadVdosAnalysis } from '../analysis/vdos/analysis.ts';
 import { loadNormalModeAnalysis } from '../analysis/vdos/normal-modes.ts';
 import type { AnalysisResult } from '../plot/result.ts';
@@ -38,6 +39,7 @@ const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   modes: loadNormalModeAnalysis,
   rdf: loadPartialRdf,
   'structure-factor': loadPartialStructureFactor,
+  energy: loadEnergyAnalysis,
   aqs: loadAqsResult,
   'inherent-structures': loadInherentStructureTrack,
   isoconfigurational: loadIsoconfigurationalResult,

@@ -29,6 +29,7 @@ import { predictivePower } from '../../src/analysis/plastic/predictive-power.ts'
 import { isoconfigurationalEnsemble } from '../../src/protocols/isoconfigurational.ts';
 import { lteByDynamics } from '../../src/protocols/lte-validation.ts';
 import { localThermalEnergy } from '../../src/analysis/lte/lte.ts';
+import { energyAnalysis } from '../../src/analysis/structure/energy.ts';
 import { arrheniusAnalysis, binsForValues, rearrangementStatistics } from '../../src/analysis/softness/statistics.ts';
 
 /** Values in [0, 1) and rearrangement flags with probability exp(-(1 - x) / T) at each temperature. */
@@ -74,6 +75,7 @@ const FACTORIES: Record<string, () => AnalysisResult | Promise<AnalysisResult>> 
   'rearrangement-statistics': () => rearrangements([0.5])[0],
   arrhenius: () => arrheniusAnalysis([0.4, 0.5, 0.6], rearrangements([0.4, 0.5, 0.6])),
   lte: () => lteAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d'), { field: true }),
+  energy: () => energyAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d')),
   modes: () => normalModeAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d'), { count: 8 }),
   rdf: () => partialRdf(liquid(), { dr: 0.05 }),
   'structure-factor': () => structureFactorFromRdf(partialRdf(liquid(), { dr: 0.05 }), { qMax: 10, dq: 0.5 }),
