@@ -8,9 +8,8 @@
  * with --spectra, `omega,total,type_1,...` (the MD-VDOS, sum of the per-atom
  * D_i, and its per-type parts). Frequencies are angular (rad per time unit)
  * unless --units cyclic. The dump is streamed in bounded memory (--memory).
- * The returned result displays the total VDOS; `figures` also holds the
- * per-atom spectra of the softest and hardest atoms (first band) and a
- * softness map of a slab of thickness 2 through the middle of the box.
+ * It returns the library's result, vdosAnalysis of src/analysis/vdos/analysis.ts
+ * (the tables it writes, the figures, the peak), which displays the total VDOS.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';

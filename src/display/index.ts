@@ -6,7 +6,7 @@ export {
   figureBundle, figureHtml, resultBundle, figureText, tableBundle, tableHtml, tableText, toMimeBundle, plainText,
   progressBundle, plotlyJs, plotlyScriptTag, newDisplayState, PLOTLY_MIME, TABLE_MAX_ROWS,
 } from './mime.ts';
-export type { MimeBundle, DisplayState } from './mime.ts';
+export type { MimeBundle, DisplayState, TableData } from './mime.ts';
 export { display, progressDisplay, setDisplayHost, displayHost } from './display.ts';
 export type { DisplayHost } from './display.ts';
 export type { ProgressReporter } from './progress.ts';

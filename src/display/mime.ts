@@ -9,6 +9,8 @@
  *    loaded from a CDN, so the notebook renders with no network,
  *  - `text/plain`: a one-line description.
  * Tables (danfojs DataFrames, `{columns, rows}`) become HTML with a row limit.
+ * An analysis result (the protocol of src/plot/result.ts) shows its summary
+ * and its figures (its table when it has no figure): resultBundle.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
