@@ -28,6 +28,7 @@ export const minimizeCommand = defineCommand({
   },
   examples: ['liquid.data --model ka --ftol 1e-10 --out min.data'],
   interruptible: true,
+  result: { from: 'minimize', name: 'MinimizeResult' },
   async run(args, ctx): Promise<MinimizeResult> {
     const model = loadModel(args.model, args.potential, ctx.cwd);
     const out = outputPath(args.out, ctx.cwd, [args.file]);

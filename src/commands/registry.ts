@@ -169,9 +169,10 @@ export interface Command<
    * The library type of run()'s value, by its export from 'glasslab/<from>'
    * (e.g. { from: 'analysis', name: 'VdosAnalysis' }): the type a notebook
    * binds with `const r = %vdos ...` (kernel/magics/table.ts). Commands that
-   * return a library result name it; run() is declared to return it.
+   * return a library result name it; run() is declared to return it. Those
+   * of 'analysis' and 'protocols' are AnalysisResults (src/plot/result.ts).
    */
-  result?: { from: 'analysis' | 'protocols'; name: string };
+  result?: { from: 'analysis' | 'protocols' | 'minimize'; name: string };
   run(args: ParsedArgs<O, P>, ctx: RunContext): Promise<R>;
 }
 

@@ -223,7 +223,7 @@ describe('types of bound magic values', () => {
     const magics = buildMagicTable(createRegistry());
     const typed = createRegistry().list().filter((c) => c.result);
     // the analyses: notebooks read their types from 'glasslab/analysis', not from the commands
-    expect(typed.map((c) => c.name)).toEqual(expect.arrayContaining(['vdos', 'dynamics', 'phop', 'softness', 'lte', 'modes', 'energy', 'shear']));
+    expect(typed.map((c) => c.name)).toEqual(expect.arrayContaining(['vdos', 'dynamics', 'phop', 'softness', 'lte', 'modes', 'energy', 'shear', 'minimize']));
     for (const command of typed) {
       const { from, name } = command.result!;
       expect(magics.get(command.name).resultType, command.name).toBe(`import("glasslab/${from}").${name}`);
