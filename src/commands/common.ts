@@ -2,8 +2,9 @@
  * Pieces shared by the commands: the model options, loading the potential,
  * reading the input configuration, and output-path checks.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { checkInputAgainstModel, modelDimension, zSpread } from '../core/check-configuration.ts';
 import { createForceProvider } from '../core/force-provider.ts';
 import { readSystem } from '../io/index.ts';
 import { maxAtomForce } from '../minimize/common.ts';
@@ -11,7 +12,7 @@ import { getPotential, modelDefaults, potentialNames } from '../potential/regist
 import type { ModelDefaults } from '../potential/model-defaults.ts';
 import type { Potential } from '../potential/types.ts';
 import type { System } from '../system/system.ts';
-import { typeCount } from '../system/system.ts';
+import type { FrameSource } from '../system/frame-source.ts';
 import type { EnumOption, IntegerOption, NumberOption, StringOption } from './registry.ts';
 
 /** `--model` and `--potential`, the same for every command that computes forces. */
@@ -38,20 +39,63 @@ export function loadModel(name: string, potentialPath: string | undefined, cwd: 
 }
 
 /**
- * Read the input configuration and check it against the model: atom types
- * within the model's types, dimension matching a model defined for one.
- * Files without masses (dumps, xyz) get the model's masses.
+ * Absolute path of an input file, checked: it exists and is a file (not a
+ * folder). `option` names where it came from in the message, e.g. '--init'.
  */
-export async function readInput(path: string, model: LoadedModel, cwd: string): Promise<System> {
+export function inputFile(path: string, cwd: string, option?: string): string {
   const abs = resolve(cwd, path);
-  if (!existsSync(abs)) throw new Error(`${path}: no such file`);
-  const dim = model.potential.kind === 'pair' ? model.potential.dim : 3;
-  const sys = await readSystem(abs, { dim, typeMasses: model.potential.typeMasses });
-  const nt = typeCount(sys);
-  if (nt > model.potential.ntypes) {
-    throw new Error(`${path}: has atom type ${nt} but model '${model.name}' defines types 1..${model.potential.ntypes}`);
+  const label = option === undefined ? path : `${option} ${path}`;
+  let st;
+  try {
+    st = statSync(abs);
+  } catch {
+    throw new Error(`${path}: no such file`);
   }
+  if (st.isDirectory()) throw new Error(`${label}: is a folder; give a configuration file`);
+  return abs;
+}
+
+/** Masses by type for reading files without masses: the model's, then 1 for types the model lacks (checkInputAgainstModel reports those). */
+export function readerMasses(model: LoadedModel): Float64Array {
+  const tm = model.potential.typeMasses;
+  const m = new Float64Array(Math.max(4096, tm.length)).fill(1);
+  for (let t = 1; t < tm.length; t++) m[t] = tm[t];
+  return m;
+}
+
+/**
+ * Read the input configuration and check it against the model before any
+ * work (checkInputAgainstModel): dimension, atom types, atoms far outside the
+ * box. A file read as 3D whose atoms all lie in one plane is read as 2D for a
+ * 2D model. Files without masses (dumps, xyz) get the model's masses.
+ */
+export async function readInput(path: string, model: LoadedModel, cwd: string, option?: string): Promise<System> {
+  const abs = inputFile(path, cwd, option);
+  const typeMasses = readerMasses(model);
+  let sys = await readSystem(abs, { typeMasses });
+  if (modelDimension(model.potential) === 2 && sys.dim === 3 && zSpread(sys) === 0) {
+    sys = await readSystem(abs, { dim: 2, typeMasses });
+  }
+  checkInputAgainstModel(sys, model.potential, { file: path, model: model.name });
   return sys;
+}
+
+/**
+ * A frame source whose frames are each checked against the model, as
+ * readInput checks a single configuration (streamed dumps).
+ */
+export function checkedFrames(source: FrameSource, file: string, model: LoadedModel): FrameSource {
+  return {
+    label: source.label,
+    count: () => source.count(),
+    times: () => source.times(),
+    async *[Symbol.asyncIterator]() {
+      for await (const f of source) {
+        checkInputAgainstModel(f, model.potential, { file, model: model.name });
+        yield f;
+      }
+    },
+  };
 }
 
 /** Absolute output path; refuses to overwrite any of the inputs. */

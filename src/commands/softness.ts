@@ -32,7 +32,7 @@ import { arrayFrames, type FrameSource } from '../system/frame-source.ts';
 import { Trajectory } from '../io/trajectory.ts';
 import type { ProgressReporter } from '../display/progress.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { frameOptions, loadModel, modelOptions, outputOption, outputPath, readInput, temperatureOption, trajectoryRenames } from './common.ts';
+import { checkedFrames, frameOptions, loadModel, modelOptions, outputOption, outputPath, readerMasses, readInput, temperatureOption, trajectoryRenames } from './common.ts';
 
 const MISSING_CALIBRATION =
   'softness: --calibration c0,c1 is missing. Eq. 7 of Sharma et al. maps the local depth beta Phi_r(0) to the softness,\n' +
@@ -45,7 +45,7 @@ const MISSING_CALIBRATION =
 /** Frames of the input as a FrameSource (read twice): a dump is streamed, other files hold one frame. */
 async function frameSource(file: string, abs: string, range: { start?: number; stop?: number; stride?: number }, model: ReturnType<typeof loadModel>, cwd: string): Promise<FrameSource> {
   if (formatFromName(file) === 'lammps-dump') {
-    return new Trajectory(abs, { start: range.start, stop: range.stop, step: range.stride, typeMasses: model.potential.typeMasses });
+    return checkedFrames(new Trajectory(abs, { start: range.start, stop: range.stop, step: range.stride, typeMasses: readerMasses(model) }), file, model);
   }
   if (range.start !== undefined || range.stop !== undefined || range.stride !== undefined) {
     throw new UsageError(`softness: --start/--stop/--stride select frames of a dump; ${file} holds one configuration`, 'softness');

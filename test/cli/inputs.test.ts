@@ -1,0 +1,87 @@
+/**
+ * Every input checked before work starts (issue [7]): the configuration
+ * against the model (dimension, types, atoms far outside the box), folders
+ * given as files, and the outputs (extension, folder, collisions) before the
+ * run; outputs of a failed run removed.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
+import { randomConfiguration } from '../../src/system/random-config.ts';
+import { writeDump, writeLammpsData } from '../../src/io/index.ts';
+
+let dir: string;
+const cli = (...argv: string[]) => runCli(dir, ...argv);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'glasslab-inputs-'));
+  const ka = randomConfiguration({ n: 200, density: 1.2, dim: 3, composition: [0, 0.8, 0.2], typeMasses: [0, 1, 1], seed: 5 });
+  await writeLammpsData(join(dir, 'ka.data'), ka);
+  const flat = randomConfiguration({ n: 200, density: 0.9, dim: 2, composition: [0, 0.5, 0.5], typeMasses: [0, 1, 1], seed: 5 });
+  await writeLammpsData(join(dir, 'flat.data'), flat);
+  const three = randomConfiguration({ n: 200, density: 1.2, dim: 3, composition: [0, 0.4, 0.3, 0.3], typeMasses: [0, 1, 1, 1], seed: 5 });
+  await writeDump(join(dir, 'three.dump'), [three]);
+  const far = randomConfiguration({ n: 200, density: 1.2, dim: 3, composition: [0, 0.8, 0.2], typeMasses: [0, 1, 1], seed: 5 });
+  far.positions[3 * 7] = 1e12;
+  await writeLammpsData(join(dir, 'far.data'), far);
+  mkdirSync(join(dir, 'folder.data'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** files in dir other than the fixtures */
+const fixtures = new Set(['ka.data', 'flat.data', 'three.dump', 'far.data', 'folder.data']);
+function stray(): string[] {
+  return readdirSync(dir).filter((f) => !fixtures.has(f));
+}
+
+describe('the input against the model', () => {
+  it('refuses a 3D file under a 2D model, in every command that loads both, with one message', async () => {
+    const runs: string[][] = [
+      ['energy', 'ka.data', '--model', 'ipl2d'],
+      ['minimize', 'ka.data', '--model', 'ipl2d', '--out', 'm.data'],
+      ['shear', 'ka.data', '--model', 'ipl2d', '--out', 's.csv'],
+      ['lte', 'ka.data', '--model', 'ipl2d', '--out', 'l.csv'],
+      ['modes', 'ka.data', '--model', 'ipl2d', '--out', 'o.csv'],
+      ['md', '--init', 'ka.data', '--model', 'ipl2d', '--temp', '0.5', '--steps', '1'],
+    ];
+    for (const argv of runs) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(1);
+      expect(r.err).toMatch(/^glasslab \w+: error: ka\.data is 3D \(atoms spread over z by [\d.]+, z width [\d.]+\); model ipl2d is 2D/);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    }
+    expect(stray()).toEqual([]);
+  });
+
+  it('reads a flat 3D file as 2D under a 2D model and refuses it under a 3D one', async () => {
+    const ok = await cli('energy', 'flat.data', '--model', 'ipl2d');
+    expect(ok.code, ok.err).toBe(0);
+    const r = await cli('energy', 'flat.data', '--model', 'ipl3d');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/flat\.data is 2D \(all atoms at z = 0, z width 1\); model ipl3d is 3D/);
+  });
+
+  it('names an atom type the model lacks (not the masses)', async () => {
+    const r = await cli('energy', 'three.dump', '--model', 'ka');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/three\.dump has atom type 3 \(atom id \d+\); model ka has types 1-2/);
+    // streamed dumps too
+    const s = await cli('softness', 'three.dump', '--model', 'ka', '--temp', '0.7', '--mean-field');
+    expect(s.code).toBe(1);
+    expect(s.err).toMatch(/three\.dump has atom type 3 \(atom id \d+\); model ka has types 1-2/);
+  });
+
+  it('refuses an atom far outside the box, naming the file and atom id', async () => {
+    const r = await cli('energy', 'far.data', '--model', 'ka');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/far\.data: atom id 8 is at x = 1000000000000, [\d.e+]+ box lengths outside the box/);
+  });
+
+  it('names a folder given as the input', async () => {
+    const r = await cli('energy', 'folder.data');
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('glasslab energy: error: folder.data: is a folder; give a configuration file\n');
+  });
+});
