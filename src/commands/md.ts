@@ -24,13 +24,14 @@ import { npt, nvt } from '../md/nose-hoover-integrator.ts';
 import { nve } from '../md/nve.ts';
 import { dumpObserver, type Observer, type ThermoRow } from '../md/observers.ts';
 import { runMd, type RunResult } from '../md/run.ts';
-import type { MdState } from '../md/state.ts';
+import type { MdState, ModelIdentity } from '../md/state.ts';
+import { potentialFingerprint } from '../potential/fingerprint.ts';
 import { getUnits, type Units } from '../util/units.ts';
 import { initVelocities } from '../md/velocities.ts';
 import { cloneSystem, type System } from '../system/system.ts';
 import { randomConfiguration } from '../system/random-config.ts';
 import { defineCommand, UsageError, type ParsedArgs, type RunContext } from './registry.ts';
-import { frameOptions, loadModel, modelOptions, num, outputPath, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
+import { frameOptions, inputFile, loadModel, modelOptions, num, outputPath, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
 
 const mdOptions = {
   ...modelOptions,
@@ -127,7 +128,9 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   };
 
   // cheap checks first: the checkpoint (for its dt) and the integrator options, then the start
-  const resumed = args.resume === undefined ? undefined : loadCheckpoint(resolve(ctx.cwd, args.resume));
+  const resumed = args.resume === undefined ? undefined : loadCheckpoint(inputFile(args.resume, ctx.cwd, '--resume'));
+  const identity: ModelIdentity = { name: model.name, potential: potentialFingerprint(model.potential) };
+  if (resumed) checkResumedModel(resumed, identity, args.resume!, ctx);
   if (resumed && resumed.units.name !== units.name) {
     throw new Error(`--resume ${args.resume}: the checkpoint is in ${resumed.units.name} units but model '${model.name}' uses ${units.name}`);
   }
@@ -167,6 +170,7 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
       signal: ctx.signal,
       onProgress: (p) => progress.update(p.done, p.total),
       checkpoint: outs.checkpoint === undefined ? undefined : { path: outs.checkpoint, every: args.checkpointEvery },
+      model: identity,
     });
     await pending;
     if (dumpError !== undefined) throw dumpError;
@@ -197,6 +201,27 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
     step: result.state.step, stepsDone: result.stepsDone, aborted: result.aborted, wallSeconds: result.wallSeconds,
     stepsPerSecond: sps, thermo: result.thermo, state: result.state,
   };
+}
+
+/**
+ * A checkpoint continues only with the model that made it: the same name and
+ * the same potential (fingerprint: another parameter set or tabulated file
+ * differs). Checkpoints of older versions record no model: a note asks to
+ * check --model.
+ */
+function checkResumedModel(resumed: MdState, identity: ModelIdentity, file: string, ctx: RunContext): void {
+  const was = resumed.model;
+  if (!was) {
+    ctx.note(`md: note: ${file} does not record its model (written by an older glasslab); make sure --model ${identity.name} is the model it was run with`);
+    return;
+  }
+  if (was.name !== identity.name) {
+    throw new UsageError(`md: --resume ${file} was run with model ${was.name}, not ${identity.name}; pass --model ${was.name}`, 'md');
+  }
+  if (was.potential !== identity.potential) {
+    throw new UsageError(`md: --resume ${file} was run with another ${was.name} potential (fingerprint ${was.potential}, now ${identity.potential}: ` +
+      'a different parameter set or potential file); pass the --potential it was run with', 'md');
+  }
 }
 
 function makeIntegrator(args: MdArgs, dt: number): Integrator {

@@ -15,6 +15,10 @@
  * Files are written atomically: to a temporary file in the same directory,
  * fsync'ed, then renamed over the target.
  *
+ * The header also names the model of the run (name and potential
+ * fingerprint, optional: older checkpoints lack it) so that a resume with
+ * another model is refused.
+ *
  * Not stored: System.props (per-atom extras) and per-atom energies.
  * Bit-for-bit continuation also needs a force provider whose result depends
  * on positions only (not on when its neighbour list was built): true of
@@ -51,6 +55,8 @@ export interface CheckpointHeader {
   ext: string[];
   rng: RngState | null;
   arrays: ArrayEntry[];
+  /** model name and potential fingerprint (absent in checkpoints written before it was stored) */
+  model?: { name: string; potential: string };
 }
 
 /** scalars array layout: dt, time, energy, then box lo[d], lengths[d], xy, xz, yz */
@@ -86,6 +92,7 @@ export function saveCheckpoint(path: string, state: MdState): void {
     timeOrigin: state.timeOrigin, stepOrigin: state.stepOrigin,
     periodic: [...sys.box.periodic], ext: extNames,
     rng: state.rng ? state.rng.getState() : null, arrays: entries,
+    ...(state.model ? { model: { name: state.model.name, potential: state.model.potential } } : {}),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const headEnd = Math.ceil((12 + json.length) / 8) * 8;
@@ -165,5 +172,6 @@ export function loadCheckpoint(path: string): MdState {
     integrator: h.integrator, params: h.params, ext,
   };
   if (h.rng) state.rng = Rng.fromState(h.rng);
+  if (h.model) state.model = { name: h.model.name, potential: h.model.potential };
   return state;
 }

@@ -5,7 +5,7 @@ export {
   initVelocities, kineticEnergy, temperature, kineticTensor, totalMomentum, removeMomentum,
   rescaleToTemperature, degreesOfFreedom,
 } from './velocities.ts';
-export { type MdState, type StateOptions, pressureTensor } from './state.ts';
+export { type MdState, type ModelIdentity, type StateOptions, pressureTensor } from './state.ts';
 export type { Integrator, StepOptions, Targets } from './integrator.ts';
 export { nve } from './nve.ts';
 export { nvt, npt, type NvtOptions, type NptOptions } from './nose-hoover-integrator.ts';

@@ -20,7 +20,7 @@ import type { System } from '../system/system.ts';
 import { saveCheckpoint } from './checkpoint.ts';
 import type { Integrator } from './integrator.ts';
 import { thermoObserver, type Observer, type ThermoRow } from './observers.ts';
-import type { MdState } from './state.ts';
+import type { MdState, ModelIdentity } from './state.ts';
 import { getUnits, type Units, type UnitsName } from '../util/units.ts';
 
 export interface Progress {
@@ -63,6 +63,11 @@ export interface RunOptions {
    * new window [step, step + steps] instead.
    */
   newRun?: boolean;
+  /**
+   * The model of the run: stored in the state (and its checkpoints); a
+   * continued state made with another model is refused.
+   */
+  model?: ModelIdentity;
 }
 
 export interface RunResult {
@@ -114,6 +119,13 @@ export async function runMd(start: System | MdState, provider: ForceProvider, op
     if (opts.units !== undefined && getUnits(opts.units).name !== state.units.name) {
       throw new Error(`md/runMd: the state uses units '${state.units.name}' but options.units is '${getUnits(opts.units).name}'`);
     }
+    if (opts.model && state.model && (opts.model.name !== state.model.name || opts.model.potential !== state.model.potential)) {
+      throw new Error(
+        `md/runMd: the state was made with model ${state.model.name} (potential ${state.model.potential}) but the run uses ` +
+        `${opts.model.name} (potential ${opts.model.potential}); continue with the same model, or start a new run from state.sys`,
+      );
+    }
+    state.model ??= opts.model;
     if (!(opts.dt > 0)) throw new Error(`md/runMd: dt must be positive, got ${opts.dt}`);
     state.dt = opts.dt;
     const midWindow = state.step < state.rampEnd && state.step >= state.rampBegin;
@@ -131,6 +143,7 @@ export async function runMd(start: System | MdState, provider: ForceProvider, op
   } else {
     const step0 = start.timestep ?? 0;
     state = integrator.init(start, provider, { dt: opts.dt, units: opts.units ?? 'lj', peratom: peratomAt(step0) });
+    if (opts.model) state.model = opts.model;
     state.rampBegin = state.step;
     state.rampEnd = state.step + opts.steps;
   }

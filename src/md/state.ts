@@ -43,6 +43,14 @@ export interface MdState {
   rng?: Rng;
   /** extended variables of the integrator, by name; all checkpointed */
   ext: Record<string, Float64Array>;
+  /** the model the run uses (checkpointed; checked on resume); absent in checkpoints of older versions */
+  model?: ModelIdentity;
+}
+
+/** Which model a run uses: its registry name and the fingerprint of its potential (potentialFingerprint). */
+export interface ModelIdentity {
+  name: string;
+  potential: string;
 }
 
 export interface StateOptions {

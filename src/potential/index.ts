@@ -15,3 +15,4 @@ export { lammpsSpline, evalLammpsSpline, type LammpsSpline } from './lammps-spli
 export { findPotentialFile, SYSTEM_POTENTIAL_DIR, type PotentialFileOptions } from './potential-file.ts';
 export type { ModelDefaults } from './model-defaults.ts';
 export { getPotential, potentialNames, describePotential, modelDefaults, CUZR_FILE, type GetPotentialOptions } from './registry.ts';
+export { potentialFingerprint } from './fingerprint.ts';

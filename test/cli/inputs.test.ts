@@ -11,6 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
 import { randomConfiguration } from '../../src/system/random-config.ts';
 import { writeDump, writeLammpsData } from '../../src/io/index.ts';
+import { createForceProvider } from '../../src/core/force-provider.ts';
+import { getPotential } from '../../src/potential/registry.ts';
+import { initVelocities } from '../../src/md/velocities.ts';
+import { nvt } from '../../src/md/nose-hoover-integrator.ts';
+import { runMd } from '../../src/md/run.ts';
+import { saveCheckpoint } from '../../src/md/checkpoint.ts';
+import { getUnits } from '../../src/util/units.ts';
 
 let dir: string;
 const cli = (...argv: string[]) => runCli(dir, ...argv);
@@ -83,5 +90,30 @@ describe('the input against the model', () => {
     const r = await cli('energy', 'folder.data');
     expect(r.code).toBe(1);
     expect(r.err).toBe('glasslab energy: error: folder.data: is a folder; give a configuration file\n');
+  });
+});
+
+describe('md --resume and the model', () => {
+  it('refuses a checkpoint made with another model, before running', async () => {
+    const a = await cli('md', '--model', 'ipl3d', '--n', '100', '--temp', '0.5', '--steps', '5', '--thermo', '0', '--checkpoint', 'ipl.ckpt', '--quiet');
+    expect(a.code, a.err).toBe(0);
+    const b = await cli('md', '--resume', 'ipl.ckpt', '--model', 'ka', '--temp', '0.5', '--steps', '5', '--final', 'x.data', '--quiet');
+    expect(b.code).toBe(2);
+    expect(b.err).toBe('glasslab md: --resume ipl.ckpt was run with model ipl3d, not ka; pass --model ipl3d\n');
+    expect(existsSync(join(dir, 'x.data'))).toBe(false);
+    const c = await cli('md', '--resume', 'ipl.ckpt', '--model', 'ipl3d', '--temp', '0.5', '--steps', '5', '--thermo', '0', '--quiet');
+    expect(c.code, c.err).toBe(0);
+    rmSync(join(dir, 'ipl.ckpt'));
+  });
+
+  it('still reads a checkpoint that records no model, with a note', async () => {
+    const sys = randomConfiguration({ n: 300, density: 1.2, dim: 3, composition: [0, 0.8, 0.2], typeMasses: [0, 1, 1], seed: 2 });
+    initVelocities(sys, 0.8, 1, getUnits('lj'));
+    const run = await runMd(sys, createForceProvider(getPotential('ka')), { integrator: nvt({ Tstart: 0.8, Tstop: 0.8, Tdamp: 0.5 }), dt: 0.005, steps: 5 });
+    saveCheckpoint(join(dir, 'old.ckpt'), run.state);
+    const r = await cli('md', '--resume', 'old.ckpt', '--temp', '0.8', '--tdamp', '0.5', '--steps', '5', '--thermo', '0');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/md: note: old\.ckpt does not record its model \(written by an older glasslab\); make sure --model ka is the model it was run with/);
+    rmSync(join(dir, 'old.ckpt'));
   });
 });

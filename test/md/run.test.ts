@@ -92,6 +92,22 @@ describe('checkpoints', () => {
   });
 });
 
+describe('checkpoints record the model', () => {
+  it('stores the model identity and refuses to continue with another model', async () => {
+    const dir = tmp();
+    const model = { name: 'ka', potential: 'fingerprint-1' };
+    const r = await runMd(ka64(), ka(), { integrator: nve(), dt: 0.004, steps: 5, model });
+    const path = join(dir, 'm.ckpt');
+    saveCheckpoint(path, r.state);
+    const back = loadCheckpoint(path);
+    expect(back.model).toEqual(model);
+    await expect(runMd(back, ka(), { integrator: nve(), dt: 0.004, steps: 5, model: { name: 'ka', potential: 'fingerprint-2' } }))
+      .rejects.toThrow(/state was made with model ka \(potential fingerprint-1\) but the run uses ka \(potential fingerprint-2\)/);
+    const ok = await runMd(back, ka(), { integrator: nve(), dt: 0.004, steps: 5, model });
+    expect(ok.state.step).toBe(10);
+  });
+});
+
 describe('checkpoints with the real KA provider', () => {
   it('a resumed run follows the uninterrupted one to round-off', async () => {
     // Exact equality needs force sums in an order fixed by positions only; the
