@@ -1,8 +1,8 @@
 /**
  * Pieces shared by the commands: the model options, loading the potential,
- * reading the input configuration, and output-path checks.
+ * reading and checking the input configuration (outputs: outputs.ts).
  */
-import { realpathSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkInputAgainstModel, modelDimension, zSpread } from '../core/check-configuration.ts';
 import { createForceProvider } from '../core/force-provider.ts';
@@ -98,26 +98,6 @@ export function checkedFrames(source: FrameSource, file: string, model: LoadedMo
   };
 }
 
-/** Absolute output path; refuses to overwrite any of the inputs. */
-export function outputPath(out: string, cwd: string, inputs: readonly (string | undefined)[], option = '--out'): string {
-  const abs = resolve(cwd, out);
-  const canon = canonical(abs);
-  for (const input of inputs) {
-    if (input !== undefined && canonical(resolve(cwd, input)) === canon) {
-      throw new Error(`${option} ${out} is the input file; choose another output name (inputs are never overwritten)`);
-    }
-  }
-  return abs;
-}
-
-function canonical(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
-}
-
 /** Atom indices ordered by atom id: the row order of per-atom outputs. */
 export function idOrder(sys: System): number[] {
   return Array.from({ length: sys.n }, (_, i) => i).sort((a, b) => sys.ids[a] - sys.ids[b]);
@@ -198,7 +178,7 @@ export const runOptions = {
   seed: { type: 'integer', default: 1, summary: 'random seed (configuration and velocities)' } satisfies IntegerOption,
 };
 
-/** What every main output file promises (outputPath refuses the inputs; files appear only when complete). */
+/** What every main output file promises (Outputs.plan in outputs.ts refuses the inputs; files appear only when complete). */
 export const OUTPUT_PROMISE = '(written atomically; never the input)';
 
 /** `-o, --out FILE`, the main output of a command: `what` it holds, then OUTPUT_PROMISE. */

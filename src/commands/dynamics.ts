@@ -22,7 +22,8 @@ import { phopThreshold } from '../analysis/dynamics/phop.ts';
 import { writeTextAtomic } from '../io/files.ts';
 import { tableCsv } from '../plot/result.ts';
 import { defineCommand, UsageError, type RunContext } from './registry.ts';
-import { frameOptions, outputOption, outputPath, trajectoryRenames } from './common.ts';
+import { frameOptions, outputOption, trajectoryRenames } from './common.ts';
+import { Outputs } from './outputs.ts';
 
 /** Options that say how to read a trajectory's frames and their times (the shared group of common.ts). */
 export const trajectoryOptions = frameOptions;
@@ -109,7 +110,8 @@ export const dynamicsCommand = defineCommand({
   examples: ['prod.dump --frame-dt 0.05 --out dyn.csv', 'log.dump --dt 0.005 --out dyn.csv --k 7.2'],
   result: { from: 'analysis', name: 'SelfDynamicsResult' },
   async run(args, ctx): Promise<SelfDynamicsResult> {
-    const out = outputPath(args.out, ctx.cwd, [args.traj]);
+    const outs = Outputs.plan(ctx, 'dynamics', [args.traj], { '--out': { path: args.out, kind: 'csv' } });
+    const out = outs.path('--out')!;
     const frames = await readTrajectoryFrames(args.traj, args, ctx, 'dynamics');
     if (frames.nFrames < 2) throw new Error(`${args.traj}: dynamics needs at least 2 frames, the dump has ${frames.nFrames}`);
     const dynamics = selfDynamics(frames, {

@@ -7,7 +7,8 @@ import { writeTextAtomic } from '../io/files.ts';
 import { energyAnalysis, type EnergyAnalysis } from '../analysis/structure/energy.ts';
 import { tableCsv } from '../plot/result.ts';
 import { defineCommand } from './registry.ts';
-import { loadModel, modelOptions, outputOption, outputPath, readInput } from './common.ts';
+import { loadModel, modelOptions, outputOption, readInput } from './common.ts';
+import { Outputs } from './outputs.ts';
 
 export const energyCommand = defineCommand({
   name: 'energy',
@@ -23,7 +24,8 @@ export const energyCommand = defineCommand({
   result: { from: 'analysis', name: 'EnergyAnalysis' },
   async run(args, ctx): Promise<EnergyAnalysis> {
     const model = loadModel(args.model, args.potential, ctx.cwd);
-    const out = args.out === undefined ? undefined : outputPath(args.out, ctx.cwd, [args.file]);
+    const outs = Outputs.plan(ctx, 'energy', [args.file], { '--out': { path: args.out, kind: 'csv' } });
+    const out = outs.path('--out');
     const sys = await readInput(args.file, model, ctx.cwd);
     const r = energyAnalysis(sys, model.potential);
     if (out !== undefined) await writeTextAtomic(out, tableCsv(r.table()));

@@ -16,7 +16,8 @@ import { writeTextAtomic } from '../io/files.ts';
 import { lteAnalysis, type LteAnalysis } from '../analysis/lte/analysis.ts';
 import { tableCsv } from '../plot/result.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { loadModel, modelOptions, outputOption, outputPath, readInput, warnIfNotMinimum } from './common.ts';
+import { loadModel, modelOptions, outputOption, readInput, warnIfNotMinimum } from './common.ts';
+import { Outputs } from './outputs.ts';
 
 /** Largest per-atom force above which the input is not treated as a minimum (as `glasslab modes`). */
 export const LTE_FORCE_TOLERANCE = 1e-6;
@@ -45,9 +46,9 @@ export const lteCommand = defineCommand({
   async run(args, ctx): Promise<LteAnalysis> {
     const model = loadModel(args.model, args.potential, ctx.cwd);
     if (model.potential.kind !== 'pair') throw new UsageError(`lte: model '${args.model}' is EAM; the local thermal energy is defined for pair potentials (ka, ka-sf, ipl2d, ipl3d)`, 'lte');
-    const out = outputPath(args.out, ctx.cwd, [args.file]);
-    const fieldOut = args.field === undefined ? undefined : outputPath(args.field, ctx.cwd, [args.file], '--field');
-    if (fieldOut === out) throw new UsageError(`lte: --field and --out are the same file ${args.out}`, 'lte');
+    const outs = Outputs.plan(ctx, 'lte', [args.file], { '--out': { path: args.out, kind: 'csv' }, '--field': { path: args.field, kind: 'csv' } });
+    const out = outs.path('--out')!;
+    const fieldOut = outs.path('--field');
     const sys = await readInput(args.file, model, ctx.cwd);
 
     const progress = ctx.progress('lte (forces, Hessian inverse, bonds)', 1, 'stages');

@@ -31,7 +31,8 @@ import { initVelocities } from '../md/velocities.ts';
 import { cloneSystem, type System } from '../system/system.ts';
 import { randomConfiguration } from '../system/random-config.ts';
 import { defineCommand, UsageError, type ParsedArgs, type RunContext } from './registry.ts';
-import { frameOptions, inputFile, loadModel, modelOptions, num, outputPath, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
+import { frameOptions, inputFile, loadModel, modelOptions, num, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
+import { Outputs } from './outputs.ts';
 
 const mdOptions = {
   ...modelOptions,
@@ -118,13 +119,15 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   if (args.init !== undefined && args.resume !== undefined) {
     throw new UsageError('md: give either --init or --resume, not both', 'md');
   }
-  const inputs = [args.init, args.resume];
+  const files = Outputs.plan(ctx, 'md', [args.init, args.resume], {
+    '--dump': { path: args.dump, kind: 'dump' },
+    '--final': { path: args.final, kind: 'configuration' },
+    '--thermo-csv': { path: args.thermoCsv, kind: 'csv' },
+    // written in place (it must survive a crash); it may overwrite the checkpoint it resumed from
+    '--checkpoint': { path: args.checkpoint, kind: 'any', direct: true, mayReplace: [args.resume] },
+  });
   const outs = {
-    dump: args.dump === undefined ? undefined : outputPath(args.dump, ctx.cwd, inputs, '--dump'),
-    final: args.final === undefined ? undefined : outputPath(args.final, ctx.cwd, inputs, '--final'),
-    thermoCsv: args.thermoCsv === undefined ? undefined : outputPath(args.thermoCsv, ctx.cwd, inputs, '--thermo-csv'),
-    // a checkpoint may overwrite the checkpoint it resumed from
-    checkpoint: args.checkpoint === undefined ? undefined : outputPath(args.checkpoint, ctx.cwd, [args.init], '--checkpoint'),
+    dump: files.path('--dump'), final: files.path('--final'), thermoCsv: files.path('--thermo-csv'), checkpoint: files.path('--checkpoint'),
   };
 
   // cheap checks first: the checkpoint (for its dt) and the integrator options, then the start
@@ -195,6 +198,7 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   const sps = result.wallSeconds > 0 ? result.stepsDone / result.wallSeconds : 0;
   ctx.note(`md: ${result.stepsDone} steps in ${result.wallSeconds.toFixed(2)} s (${sps.toFixed(1)} steps/s)`);
   if (result.aborted) {
+    await files.commit(); // the frames and thermo rows up to the stop are kept
     throw new Error(`stopped at step ${result.state.step}${outs.dump ? `; the dump holds the frames up to there` : ''}${outs.checkpoint ? `; checkpoint written to ${args.checkpoint} (continue with --resume)` : ''}`);
   }
   return {

@@ -10,7 +10,8 @@ import { writeSystem } from '../io/index.ts';
 import { minimizeAsync, type MinimizeResult } from '../minimize/minimize.ts';
 import { getUnits } from '../util/units.ts';
 import { defineCommand } from './registry.ts';
-import { ftolOption, loadModel, modelOptions, num, outputOption, outputPath, readInput } from './common.ts';
+import { ftolOption, loadModel, modelOptions, num, outputOption, readInput } from './common.ts';
+import { Outputs } from './outputs.ts';
 
 export const minimizeCommand = defineCommand({
   name: 'minimize',
@@ -31,7 +32,8 @@ export const minimizeCommand = defineCommand({
   result: { from: 'minimize', name: 'MinimizeResult' },
   async run(args, ctx): Promise<MinimizeResult> {
     const model = loadModel(args.model, args.potential, ctx.cwd);
-    const out = outputPath(args.out, ctx.cwd, [args.file]);
+    const outs = Outputs.plan(ctx, 'minimize', [args.file], { '--out': { path: args.out, kind: 'configuration' } });
+    const out = outs.path('--out')!;
     const sys = await readInput(args.file, model, ctx.cwd);
     const provider = createForceProvider(model.potential);
     // done = percentage of the way from log10 F0 down to log10 ftol
@@ -60,6 +62,8 @@ export const minimizeCommand = defineCommand({
     ctx.print(`pe/atom ${num(result.energy / result.system.n)} ${e}`);
     ctx.print(`max_force ${num(result.maxForce)}`);
     ctx.print(`iterations ${result.iterations} (force calls ${result.forceCalls})`);
+    // an interrupted or unconverged run keeps the configuration reached: it is where to continue from
+    if (result.aborted || !result.converged) await outs.commit();
     if (result.aborted) {
       throw new Error(`stopped after ${result.iterations} iterations (max force ${result.maxForce.toExponential(3)} > ftol ${args.ftol}); the configuration reached was written to ${args.out}`);
     }

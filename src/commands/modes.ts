@@ -27,7 +27,8 @@ import { modeCountForFraction } from '../linalg/index.ts';
 import { normalModeAnalysis, type NormalModeAnalysis } from '../analysis/vdos/normal-modes.ts';
 import { tableCsv } from '../plot/result.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { loadModel, modelOptions, outputOption, outputPath, readInput, warnIfNotMinimum } from './common.ts';
+import { loadModel, modelOptions, outputOption, readInput, warnIfNotMinimum } from './common.ts';
+import { Outputs } from './outputs.ts';
 
 /** Largest per-atom force (energy/length) above which the input is not treated as a minimum. */
 export const MODES_FORCE_TOLERANCE = 1e-6;
@@ -64,9 +65,9 @@ export const modesCommand = defineCommand({
     if (chosen.length > 1) throw new UsageError(`modes: give one of --lowest, --fraction, --all (got ${chosen.join(' and ')})`, 'modes');
     if (args.all && args.method === 'lanczos') throw new UsageError('modes: --all needs every mode: use --method dense (or auto)', 'modes');
     const model = loadModel(args.model, args.potential, ctx.cwd);
-    const out = outputPath(args.out, ctx.cwd, [args.file]);
-    const freqOut = args.frequencies === undefined ? undefined : outputPath(args.frequencies, ctx.cwd, [args.file], '--frequencies');
-    if (freqOut === out) throw new UsageError(`modes: --frequencies and --out are the same file ${args.out}`, 'modes');
+    const outs = Outputs.plan(ctx, 'modes', [args.file], { '--out': { path: args.out, kind: 'csv' }, '--frequencies': { path: args.frequencies, kind: 'csv' } });
+    const out = outs.path('--out')!;
+    const freqOut = outs.path('--frequencies');
     const sys = await readInput(args.file, model, ctx.cwd);
 
     const totalModes = sys.n * sys.dim - sys.dim;

@@ -17,8 +17,9 @@ import { phopAnalysis, type PhopAnalysis } from '../analysis/dynamics/phop-analy
 import { AtomicTextOutput, writeTextAtomic } from '../io/files.ts';
 import { tableCsv } from '../plot/result.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { num, outputOption, outputPath, trajectoryRenames } from './common.ts';
+import { num, outputOption, trajectoryRenames } from './common.ts';
 import { matrixOptions, readTrajectoryFrames, trajectoryOptions } from './dynamics.ts';
+import { Outputs } from './outputs.ts';
 
 export const phopCommand = defineCommand({
   name: 'phop',
@@ -57,9 +58,9 @@ export const phopCommand = defineCommand({
         throw new UsageError(`phop: --pc must be 'auto' or a non-negative number, got '${args.pc}'`, 'phop');
       }
     }
-    const out = outputPath(args.out, ctx.cwd, [args.traj]);
-    const eventsOut = args.events === undefined ? undefined : outputPath(args.events, ctx.cwd, [args.traj], '--events');
-    if (eventsOut === out) throw new UsageError(`phop: --events and --out are the same file ${args.out}`, 'phop');
+    const outs = Outputs.plan(ctx, 'phop', [args.traj], { '--out': { path: args.out, kind: 'csv' }, '--events': { path: args.events, kind: 'csv' } });
+    const out = outs.path('--out')!;
+    const eventsOut = outs.path('--events');
     const frames = await readTrajectoryFrames(args.traj, args, ctx, 'phop', (dim) => 8 * (dim + 1));
     let r: PhopAnalysis;
     try {

@@ -198,7 +198,55 @@ export function defineCommand<
     if (flags.has(from)) throw new Error(`command ${cmd.name}: --${from} is renamed to --${to} but is still an option`);
     if (!flags.has(to)) throw new Error(`command ${cmd.name}: --${from} is renamed to --${to}, which is not an option`);
   }
-  return cmd;
+  const run = cmd.run;
+  return {
+    ...cmd,
+    // each run gets its own context object, so that work registered with onRunEnd (committing outputs) ends with it
+    async run(args, ctx) {
+      const own: RunContext = Object.create(ctx) as RunContext;
+      const hooks: RunEndHook[] = [];
+      runEndHooks.set(own, hooks);
+      let result: R;
+      try {
+        result = await run.call(cmd, args, own);
+      } catch (e) {
+        for (const h of hooks) await h(false).catch(() => {});
+        throw e;
+      }
+      for (let k = 0; k < hooks.length; k++) {
+        try {
+          await hooks[k](true);
+        } catch (e) {
+          for (const h of hooks.slice(k + 1)) await h(false).catch(() => {});
+          throw e;
+        }
+      }
+      return result;
+    },
+  };
+}
+
+/** Work to finish when a command run ends: ok = true when run returned, false when it threw. */
+export type RunEndHook = (ok: boolean) => Promise<void>;
+
+const runEndHooks = new WeakMap<RunContext, RunEndHook[]>();
+
+/**
+ * Call `hook` when the command run that received `ctx` ends (in the order
+ * registered). Used to commit a run's outputs together at its end, or remove
+ * them when it fails. A context not made by a defineCommand run (a direct
+ * call of a command's work function) gets no hook: the caller then finishes
+ * the work itself; `onRunEnd` returns false.
+ */
+export function onRunEnd(ctx: RunContext, hook: RunEndHook): boolean {
+  for (let c: object | null = ctx; c !== null; c = Object.getPrototypeOf(c) as object | null) {
+    const hooks = runEndHooks.get(c as RunContext);
+    if (hooks) {
+      hooks.push(hook);
+      return true;
+    }
+  }
+  return false;
 }
 
 /** A command with its argument types erased, as stored in a registry. */

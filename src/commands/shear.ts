@@ -20,7 +20,8 @@ import { writeTextAtomic } from '../io/files.ts';
 import { aqsShearAsync, type AqsResult } from '../protocols/aqs.ts';
 import { tableCsv } from '../plot/result.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { ftolOption, loadModel, modelOptions, num, outputOption, outputPath, readInput } from './common.ts';
+import { ftolOption, loadModel, modelOptions, num, outputOption, readInput } from './common.ts';
+import { Outputs } from './outputs.ts';
 
 export const shearCommand = defineCommand({
   name: 'shear',
@@ -52,9 +53,9 @@ export const shearCommand = defineCommand({
   result: { from: 'protocols', name: 'AqsResult' },
   async run(args, ctx): Promise<AqsResult> {
     const model = loadModel(args.model, args.potential, ctx.cwd);
-    const out = outputPath(args.out, ctx.cwd, [args.file]);
-    const curveOut = args.stressStrain === undefined ? undefined : outputPath(args.stressStrain, ctx.cwd, [args.file], '--stress-strain');
-    if (curveOut === out) throw new UsageError(`shear: --stress-strain and --out are the same file ${args.out}`, 'shear');
+    const outs = Outputs.plan(ctx, 'shear', [args.file], { '--out': { path: args.out, kind: 'csv' }, '--stress-strain': { path: args.stressStrain, kind: 'csv' } });
+    const out = outs.path('--out')!;
+    const curveOut = outs.path('--stress-strain');
     if (args.strainStep >= args.maxStrain) throw new UsageError(`shear: --strain-step ${args.strainStep} must be below --max-strain ${args.maxStrain}`, 'shear');
     const sys = await readInput(args.file, model, ctx.cwd);
     const provider = createForceProvider(model.potential);
@@ -75,6 +76,7 @@ export const shearCommand = defineCommand({
     if (curveOut !== undefined) await writeTextAtomic(curveOut, tableCsv(result.stepsTable()));
     const last = result.steps.at(-1)!;
     if (result.stopReason === 'aborted') {
+      await outs.commit(); // the steps and events up to the stop are kept
       throw new Error(`stopped at strain ${num(last.strain)} (step ${last.step}) with ${result.events.length} of ${args.maxEvents} events; the steps and events up to there were written to ${args.out}${curveOut !== undefined ? ` and ${args.stressStrain}` : ''}`);
     }
     for (const line of result.summary().split('\n')) ctx.print(line);

@@ -32,7 +32,8 @@ import { arrayFrames, type FrameSource } from '../system/frame-source.ts';
 import { Trajectory } from '../io/trajectory.ts';
 import type { ProgressReporter } from '../display/progress.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { checkedFrames, frameOptions, loadModel, modelOptions, outputOption, outputPath, readerMasses, readInput, temperatureOption, trajectoryRenames } from './common.ts';
+import { checkedFrames, frameOptions, loadModel, modelOptions, outputOption, readerMasses, readInput, temperatureOption, trajectoryRenames } from './common.ts';
+import { Outputs } from './outputs.ts';
 
 const MISSING_CALIBRATION =
   'softness: --calibration c0,c1 is missing. Eq. 7 of Sharma et al. maps the local depth beta Phi_r(0) to the softness,\n' +
@@ -94,7 +95,8 @@ export const softnessCommand = defineCommand({
     const pot: PairPotential = model.potential;
     const abs = resolve(ctx.cwd, args.input);
     if (!existsSync(abs)) throw new Error(`${args.input}: no such file`);
-    const out = args.out === undefined ? undefined : outputPath(args.out, ctx.cwd, [args.input]);
+    const outs = Outputs.plan(ctx, 'softness', [args.input], { '--out': { path: args.out, kind: 'csv' } });
+    const out = outs.path('--out');
     const species = parseSpecies(args.species);
 
     let bar: ProgressReporter | undefined, stage = '';

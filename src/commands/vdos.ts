@@ -21,7 +21,8 @@ import { vdosAnalysis, type VdosAnalysis } from '../analysis/vdos/analysis.ts';
 import { tableCsv } from '../plot/result.ts';
 import { defineCommand, UsageError } from './registry.ts';
 import type { ProgressReporter } from '../display/progress.ts';
-import { frameOptions, outputOption, outputPath, trajectoryRenames } from './common.ts';
+import { frameOptions, outputOption, trajectoryRenames } from './common.ts';
+import { Outputs } from './outputs.ts';
 
 export const vdosCommand = defineCommand({
   name: 'vdos',
@@ -64,9 +65,9 @@ export const vdosCommand = defineCommand({
     });
     const labels = bands.map(bandLabel);
     if (new Set(labels).size !== labels.length) throw new UsageError(`vdos: the same --band is given twice (${labels.join(', ')})`, 'vdos');
-    const out = outputPath(args.out, ctx.cwd, [args.trajectory]);
-    const spectraOut = args.spectra === undefined ? undefined : outputPath(args.spectra, ctx.cwd, [args.trajectory], '--spectra');
-    if (spectraOut === out) throw new UsageError(`vdos: --spectra and --out are the same file ${args.out}`, 'vdos');
+    const outs = Outputs.plan(ctx, 'vdos', [args.trajectory], { '--out': { path: args.out, kind: 'csv' }, '--spectra': { path: args.spectra, kind: 'csv' } });
+    const out = outs.path('--out')!;
+    const spectraOut = outs.path('--spectra');
     const frameDt = args.frameDt * (args.stride ?? 1);
 
     let bar: ProgressReporter | undefined, stage = '';

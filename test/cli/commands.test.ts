@@ -72,11 +72,11 @@ describe('glasslab energy', () => {
     expect(r.out).toMatch(/^virial_pressure \S+ eps\/sigma\^d$/m);
   });
 
-  it('refuses to overwrite its input and reports missing files in one line (exit 1)', async () => {
+  it('refuses to overwrite its input (exit 2) and reports missing files in one line (exit 1)', async () => {
     const before = readFileSync(input, 'utf8');
     const r = await cli('energy', 'start.data', '--out', join(dir, 'start.data'));
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^glasslab energy: error: --out .*start\.data is the input file; choose another output name/);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^glasslab energy: --out .*start\.data is the input file; choose another output name/);
     expect(readFileSync(input, 'utf8')).toBe(before);
     const m = await cli('energy', 'missing.data', '--out', 'x.csv');
     expect(m.code).toBe(1);

@@ -117,3 +117,46 @@ describe('md --resume and the model', () => {
     rmSync(join(dir, 'old.ckpt'));
   });
 });
+
+describe('outputs checked before the run, committed together', () => {
+  it('refuses unknown extensions, missing folders, collisions and folders before any work (exit 2)', async () => {
+    const cases: [string[], string][] = [
+      [['md', '--n', '300', '--temp', '0.8', '--steps', '100000', '--final', 'x.foo'],
+        'glasslab md: --final x.foo: not a name this option writes; use .data, .lmp, .lammps, .dump, .lammpstrj, .trj, .xyz, .extxyz (optionally .gz)\n'],
+      [['md', '--n', '300', '--temp', '0.8', '--steps', '100000', '--dump', 'd.dump', '--final', 'd.dump'],
+        'glasslab md: --dump d.dump and --final d.dump are the same file; give each output its own name\n'],
+      [['md', '--n', '300', '--temp', '0.8', '--steps', '100000', '--dump', 'd.csv'],
+        'glasslab md: --dump d.csv: not a name this option writes; use .dump, .lammpstrj, .trj (optionally .gz)\n'],
+      [['md', '--n', '300', '--temp', '0.8', '--steps', '100000', '--thermo-csv', 'nodir/t.csv'],
+        'glasslab md: --thermo-csv nodir/t.csv: folder nodir does not exist; create it first\n'],
+      [['energy', 'ka.data', '--out', 'folder.data'], 'glasslab energy: --out folder.data is a folder; give a file name\n'],
+      [['phop', 'three.dump', '--frame-dt', '1', '--out', 'op.csv', '--events', 'nodir/e.csv'],
+        'glasslab phop: --events nodir/e.csv: folder nodir does not exist; create it first\n'],
+      [['lte', 'ka.data', '--model', 'ka', '--out', 'a.csv', '--field', './a.csv'],
+        'glasslab lte: --out a.csv and --field ./a.csv are the same file; give each output its own name\n'],
+    ];
+    for (const [argv, msg] of cases) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err).toBe(msg);
+    }
+    expect(stray()).toEqual([]);
+  });
+
+  it('a run that fails after writing an output leaves no output and no staging folder', async () => {
+    // two frames: the CSV is written, then p_c (the alpha_2 peak) fails
+    const a = randomConfiguration({ n: 50, density: 1.2, dim: 3, composition: [0, 0.8, 0.2], typeMasses: [0, 1, 1], seed: 1 });
+    const b = randomConfiguration({ n: 50, density: 1.2, dim: 3, composition: [0, 0.8, 0.2], typeMasses: [0, 1, 1], seed: 1 });
+    b.timestep = 1;
+    for (let i = 0; i < b.positions.length; i++) b.positions[i] += 0.01 * ((i % 7) - 3);
+    await writeDump(join(dir, 'two.dump'), [a, b]);
+    fixtures.add('two.dump');
+    writeFileSync(join(dir, 'o.csv'), 'an older result\n');
+    fixtures.add('o.csv');
+    const r = await cli('dynamics', 'two.dump', '--frame-dt', '0.1', '--out', 'o.csv', '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/alpha_2 of all has no maximum/);
+    expect(readFileSync(join(dir, 'o.csv'), 'utf8')).toBe('an older result\n');
+    expect(stray()).toEqual([]);
+  });
+});

@@ -137,7 +137,7 @@ describe('glasslab modes', () => {
       expect(r.err).toMatch(msg);
     }
     const same = await cli('modes', 'glass.data', '--out', 'glass.data');
-    expect(same.code).toBe(1);
+    expect(same.code).toBe(2);
     expect(same.err).toMatch(/--out glass\.data is the input file/);
   });
 });
