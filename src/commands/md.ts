@@ -37,8 +37,8 @@ import { Outputs } from './outputs.ts';
 const mdOptions = {
   ...modelOptions,
   init: { type: 'string', metavar: 'FILE', summary: 'start from this configuration (data, dump or xyz) instead of a random one' },
-  resume: { type: 'string', metavar: 'FILE', summary: 'continue the run saved in this checkpoint (pass the same ensemble options)' },
-  n: { ...runOptions.n, default: 4000 },
+  resume: { type: 'string', metavar: 'FILE', summary: 'continue the run saved in this checkpoint (pass the same ensemble options); --steps then counts the steps still to run from it' },
+  n: runOptions.n, // default 4000 (in startingSystem): absent means not given, refused with --init/--resume
   density: { type: 'number', min: 0, exclusiveMin: true, unit: 'length^-dim', summary: "number density of a random start; default: the model's usual (1.2 for ka)" },
   dim: { type: 'integer', min: 2, max: 3, summary: "dimension of a random start; default: the model's" },
   seed: runOptions.seed,
@@ -82,7 +82,8 @@ export const mdCommand = defineCommand({
   name: 'md',
   summary: 'molecular dynamics (NVE, NVT, NPT) of a model glass former',
   description: 'Velocity Verlet with Nose-Hoover chains (LAMMPS fix nve/nvt/npt conventions). Without --init,\n' +
-    "starts from a random non-overlapping configuration of the model's composition (ka 80:20, ipl 50:50).\n" +
+    "starts from a random non-overlapping configuration of the model's composition (ka 80:20, ipl 50:50) of --n atoms\n" +
+    '(default 4000). With --resume, --steps counts the steps still to run from the checkpoint.\n' +
     'Thermo lines go to stdout, progress to stderr. Output files appear only when complete.',
   positionals: mdPositionals,
   options: mdOptions,
@@ -118,6 +119,11 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   const units = getUnits(model.potential.units);
   if (args.init !== undefined && args.resume !== undefined) {
     throw new UsageError('md: give either --init or --resume, not both', 'md');
+  }
+  if (args.resume !== undefined) {
+    for (const [v, o] of [[args.n, '--n'], [args.density, '--density'], [args.dim, '--dim']] as const) {
+      if (v !== undefined) throw new UsageError(`md: ${o} applies to a random start; it cannot be combined with --resume`, 'md');
+    }
   }
   const files = Outputs.plan(ctx, 'md', [args.init, args.resume], {
     '--dump': { path: args.dump, kind: 'dump' },
@@ -242,10 +248,12 @@ function makeIntegrator(args: MdArgs, dt: number): Integrator {
     case 'nvt': {
       if (args.pressure !== undefined || args.pdamp !== undefined) throw new UsageError('md: --pressure/--pdamp need --ensemble npt', 'md');
       const T = need(args.temp, '--temp');
+      thermostatTemps(args);
       return nvt({ Tstart: T, Tstop: args.tempFinal ?? T, Tdamp: args.tdamp ?? 100 * dt });
     }
     case 'npt': {
       const T = need(args.temp, '--temp');
+      thermostatTemps(args);
       const P = need(args.pressure, '--pressure');
       return npt({
         Tstart: T, Tstop: args.tempFinal ?? T, Tdamp: args.tdamp ?? 100 * dt,
@@ -255,10 +263,20 @@ function makeIntegrator(args: MdArgs, dt: number): Integrator {
   }
 }
 
+/** A Nose-Hoover thermostat needs positive targets: say so at the option, not deep in the integrator. */
+function thermostatTemps(args: MdArgs): void {
+  for (const [v, o] of [[args.temp, '--temp'], [args.tempFinal, '--temp-final']] as const) {
+    if (v !== undefined && !(v > 0)) {
+      throw new UsageError(`md: ${o} ${v}: a thermostat (--ensemble ${args.ensemble}) needs a positive temperature; ` +
+        'to start at rest use --ensemble nve --temp 0, to quench use `glasslab minimize`', 'md');
+    }
+  }
+}
+
 async function startingSystem(args: MdArgs, model: LoadedModel, units: Units, ctx: RunContext): Promise<System> {
   let sys: System;
   if (args.init !== undefined) {
-    for (const [v, o] of [[args.density, '--density'], [args.dim, '--dim']] as const) {
+    for (const [v, o] of [[args.n, '--n'], [args.density, '--density'], [args.dim, '--dim']] as const) {
       if (v !== undefined) throw new UsageError(`md: ${o} applies to a random start; it cannot be combined with --init`, 'md');
     }
     sys = await readInput(args.init, model, ctx.cwd);
@@ -278,7 +296,7 @@ async function startingSystem(args: MdArgs, model: LoadedModel, units: Units, ct
       throw new UsageError(`md: model '${model.name}' is defined in ${modelDim}D; --dim ${dim} does not fit`, 'md');
     }
     sys = randomConfiguration({
-      n: args.n, density, dim: dim as 2 | 3, composition: defaults.composition,
+      n: args.n ?? 4000, density, dim: dim as 2 | 3, composition: defaults.composition,
       typeMasses: model.potential.typeMasses, seed: args.seed,
     });
   }

@@ -160,3 +160,27 @@ describe('outputs checked before the run, committed together', () => {
     expect(stray()).toEqual([]);
   });
 });
+
+describe('md options that were silently wrong or failed deep inside', () => {
+  it('refuses --n with --init or --resume, and a thermostat at --temp 0, at the option (exit 2)', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--init', 'ka.data', '--n', '100', '--temp', '1'], /^glasslab md: --n applies to a random start; it cannot be combined with --init\n$/],
+      [['--resume', 'none.ckpt', '--n', '100', '--temp', '1'], /^glasslab md: --n applies to a random start; it cannot be combined with --resume\n$/],
+      [['--n', '300', '--temp', '0'], /^glasslab md: --temp 0: a thermostat \(--ensemble nvt\) needs a positive temperature; to start at rest use --ensemble nve --temp 0/],
+      [['--n', '300', '--temp', '1', '--temp-final', '0', '--ensemble', 'npt', '--pressure', '1'], /^glasslab md: --temp-final 0: a thermostat \(--ensemble npt\)/],
+    ];
+    for (const [argv, msg] of cases) {
+      const r = await cli('md', '--steps', '10', ...argv);
+      expect(r.code, `${argv.join(' ')}: ${r.err}`).toBe(2);
+      expect(r.err).toMatch(msg);
+    }
+    const nve = await cli('md', '--n', '300', '--ensemble', 'nve', '--temp', '0', '--steps', '2', '--quiet');
+    expect(nve.code, nve.err).toBe(0);
+  });
+
+  it('says in --help that --steps counts from the checkpoint with --resume', async () => {
+    const r = await cli('md', '--help');
+    expect(r.out).toMatch(/With --resume, --steps counts the steps still to run from the checkpoint/);
+    expect(r.out).toMatch(/--resume FILE[^\n]*--steps then counts the steps still to run from it/);
+  });
+});
