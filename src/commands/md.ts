@@ -23,7 +23,7 @@ import type { Integrator } from '../md/integrator.ts';
 import { npt, nvt } from '../md/nose-hoover-integrator.ts';
 import { nve } from '../md/nve.ts';
 import { dumpObserver, type Observer, type ThermoRow } from '../md/observers.ts';
-import { runMd, type RunResult } from '../md/run.ts';
+import { MdBlowUpError, runMd, type RunResult } from '../md/run.ts';
 import type { MdState, ModelIdentity } from '../md/state.ts';
 import { potentialFingerprint } from '../potential/fingerprint.ts';
 import { getUnits, type Units } from '../util/units.ts';
@@ -188,6 +188,10 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
     progress.finish();
     await pending.catch(() => {});
     await dump?.abort();
+    if (e instanceof MdBlowUpError) {
+      throw new Error(`the run blew up at step ${e.step}: reduce --dt (now ${num(dt)}) or check --temp` +
+        `${args.temp === undefined ? '' : ` (${num(args.temp)})`}; ${e.reason}`);
+    }
     throw e;
   }
   progress.finish();

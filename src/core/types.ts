@@ -34,4 +34,6 @@ export interface ForceOptions {
  */
 export interface ForceProvider {
   compute(sys: System, opts?: ForceOptions): ForceResult;
+  /** Verlet skin of its neighbour list (length units), when it keeps one: MD takes a step longer than it as a blow-up */
+  readonly skin?: number;
 }

@@ -10,5 +10,5 @@ export type { Integrator, StepOptions, Targets } from './integrator.ts';
 export { nve } from './nve.ts';
 export { nvt, npt, type NvtOptions, type NptOptions } from './nose-hoover-integrator.ts';
 export { thermoRow, thermoObserver, dumpObserver, type Observer, type ThermoRow, type MdFrame, type MdFrameWriter } from './observers.ts';
-export { runMd, type RunOptions, type RunResult, type Progress } from './run.ts';
+export { runMd, MdBlowUpError, type RunOptions, type RunResult, type Progress } from './run.ts';
 export { saveCheckpoint, loadCheckpoint, type CheckpointHeader } from './checkpoint.ts';

@@ -80,6 +80,36 @@ export interface RunResult {
   wallSeconds: number;
 }
 
+/**
+ * The run blew up: a step threw (atoms overlapping, non-finite forces), left a
+ * non-finite energy, or moved an atom further than the neighbour-list skin in
+ * one step (pairs can then be missed). Almost always a timestep too large for
+ * the temperature. `step` is the step that failed; the state is not usable.
+ */
+export class MdBlowUpError extends Error {
+  readonly step: number;
+  readonly reason: string;
+  constructor(step: number, reason: string) {
+    super(`the run blew up at step ${step}: ${reason}`);
+    this.name = 'MdBlowUpError';
+    this.step = step;
+    this.reason = reason;
+  }
+}
+
+/** An atom that moved more than `limit` during the last step (|v| dt), or -1. */
+function fastAtom(state: MdState, limit: number): { atom: number; distance: number } | null {
+  const v = state.sys.velocities;
+  if (!v || !(limit > 0)) return null;
+  const d = state.sys.dim, lim2 = (limit / state.dt) ** 2;
+  for (let i = 0; i < state.sys.n; i++) {
+    let v2 = 0;
+    for (let k = 0; k < d; k++) v2 += v[i * d + k] * v[i * d + k];
+    if (!(v2 <= lim2)) return { atom: i, distance: Math.sqrt(v2) * state.dt };
+  }
+  return null;
+}
+
 function isState(x: System | MdState): x is MdState {
   return (x as MdState).force !== undefined && (x as MdState).ext !== undefined && (x as MdState).sys !== undefined;
 }
@@ -175,7 +205,18 @@ export async function runMd(start: System | MdState, provider: ForceProvider, op
   while (state.step < lastStep) {
     if (opts.signal?.aborted) { aborted = true; break; }
     const next = state.step + 1;
-    integrator.step(state, provider, { peratom: peratomAt(next) });
+    try {
+      integrator.step(state, provider, { peratom: peratomAt(next) });
+    } catch (e) {
+      // what failed, without the advice after ';' (it is for a bad starting configuration: duplicated atoms, ...)
+      throw new MdBlowUpError(next, (e instanceof Error ? e.message : String(e)).split('; ')[0]);
+    }
+    if (!Number.isFinite(state.force.energy)) throw new MdBlowUpError(next, `the potential energy is ${state.force.energy}`);
+    const fast = provider.skin === undefined ? null : fastAtom(state, provider.skin);
+    if (fast) {
+      throw new MdBlowUpError(next, `atom id ${state.sys.ids[fast.atom]} moved ${fast.distance.toPrecision(3)} in one step, ` +
+        `more than the neighbour-list skin ${provider.skin}`);
+    }
     for (const o of all) {
       if (o === thermo ? fires(o, next) || next === lastStep : fires(o, next)) o.observe(state, integrator);
     }

@@ -178,6 +178,16 @@ describe('md options that were silently wrong or failed deep inside', () => {
     expect(nve.code, nve.err).toBe(0);
   });
 
+  it('blames a blow-up on the timestep and temperature, not on duplicated atoms', async () => {
+    for (const argv of [['--ensemble', 'nve', '--temp', '1e6'], ['--temp', '1e6']]) {
+      const r = await cli('md', '--n', '300', '--dt', '0.05', '--steps', '200', '--dump', 'blow.dump', '--every', '1', ...argv, '--quiet');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^glasslab md: error: the run blew up at step \d+: reduce --dt \(now 0\.05\) or check --temp \(1000000\); /);
+      expect(r.err).not.toMatch(/duplicated/);
+    }
+    expect(stray()).toEqual([]);
+  });
+
   it('says in --help that --steps counts from the checkpoint with --resume', async () => {
     const r = await cli('md', '--help');
     expect(r.out).toMatch(/With --resume, --steps counts the steps still to run from the checkpoint/);

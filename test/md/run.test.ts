@@ -7,7 +7,7 @@ import { npt, nvt } from '../../src/md/nose-hoover-integrator.ts';
 import { nve } from '../../src/md/nve.ts';
 import { dumpObserver, type MdFrame, type Observer } from '../../src/md/observers.ts';
 import { Rng } from '../../src/util/random.ts';
-import { runMd, type Progress } from '../../src/md/run.ts';
+import { MdBlowUpError, runMd, type Progress } from '../../src/md/run.ts';
 import type { MdState } from '../../src/md/state.ts';
 import { initVelocities } from '../../src/md/velocities.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
@@ -105,6 +105,17 @@ describe('checkpoints record the model', () => {
       .rejects.toThrow(/state was made with model ka \(potential fingerprint-1\) but the run uses ka \(potential fingerprint-2\)/);
     const ok = await runMd(back, ka(), { integrator: nve(), dt: 0.004, steps: 5, model });
     expect(ok.state.step).toBe(10);
+  });
+});
+
+describe('blow-ups', () => {
+  it('reports the step and what went wrong when a step moves an atom beyond the skin', async () => {
+    const sys = ka64();
+    initVelocities(sys, 1e6, 11);
+    const err = await runMd(sys, Object.assign(ka(), { skin: 0.3 }), { integrator: nve(), dt: 0.05, steps: 10 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MdBlowUpError);
+    expect((err as MdBlowUpError).step).toBe(1);
+    expect((err as Error).message).toMatch(/^the run blew up at step 1: atom id \d+ moved [\d.e+]+ in one step, more than the neighbour-list skin 0\.3$/);
   });
 });
 
