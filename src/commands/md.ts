@@ -13,8 +13,9 @@
  *
  * stdout: thermo lines (full double precision); stderr: progress.
  */
-import { resolve } from 'node:path';
-import { createForceProvider } from '../core/force-provider.ts';
+import { totalmem } from 'node:os';
+import { createForceProvider, DEFAULT_SKIN_LJ, DEFAULT_SKIN_METAL } from '../core/force-provider.ts';
+import { estimateMdMemory } from '../md/memory.ts';
 import { DumpWriter } from '../io/lammps-dump.ts';
 import { writeTextAtomic } from '../io/files.ts';
 import { writeSystem } from '../io/index.ts';
@@ -146,6 +147,9 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   const dt = args.dt ?? resumed?.dt ?? units.defaultDt;
   const integrator = makeIntegrator(args, dt);
   const sys = resumed ? resumed.sys : await startingSystem(args, model, units, ctx);
+  // the setup of a large system takes a while: let a Ctrl-C given meanwhile stop here
+  await new Promise<void>((r) => setImmediate(r));
+  if (ctx.signal.aborted) throw new Error('interrupted during setup; no step was run and no file written');
   const start: System | MdState = resumed ?? sys;
   const provider = createForceProvider(model.potential, args.skin === undefined ? {} : { skin: args.skin });
 
@@ -267,6 +271,24 @@ function makeIntegrator(args: MdArgs, dt: number): Integrator {
   }
 }
 
+/**
+ * Refuse a random start the machine cannot hold, before allocating it
+ * (estimateMdMemory against the physical or container memory); note the
+ * estimate of runs above 1 GB.
+ */
+function checkMemory(n: number, dim: 2 | 3, density: number, model: LoadedModel, args: MdArgs, ctx: RunContext): void {
+  const skin = args.skin ?? (model.potential.units === 'metal' ? DEFAULT_SKIN_METAL : DEFAULT_SKIN_LJ);
+  const est = estimateMdMemory({ n, dim, density, listRadius: model.potential.maxCutoff + skin, dump: args.dump !== undefined });
+  const limited = process.constrainedMemory?.();
+  const avail = limited !== undefined && limited > 0 && limited < totalmem() ? limited : totalmem();
+  const gb = (b: number) => `${(b / 2 ** 30).toPrecision(3)} GB`;
+  if (est.bytes > 0.8 * avail) {
+    throw new UsageError(`md: --n ${n} needs about ${gb(est.bytes)} of memory (${Math.round(est.bytesPerAtom)} bytes per atom, ` +
+      `~${Math.round(est.neighbors)} neighbours each); this machine has ${gb(avail)}: use --n ${Math.floor((0.8 * avail) / est.bytesPerAtom)} or fewer`, 'md');
+  }
+  if (est.bytes > 2 ** 30) ctx.note(`md: note: ${n} atoms need about ${gb(est.bytes)} of memory (this machine has ${gb(avail)})`);
+}
+
 /** A Nose-Hoover thermostat needs positive targets: say so at the option, not deep in the integrator. */
 function thermostatTemps(args: MdArgs): void {
   for (const [v, o] of [[args.temp, '--temp'], [args.tempFinal, '--temp-final']] as const) {
@@ -299,6 +321,7 @@ async function startingSystem(args: MdArgs, model: LoadedModel, units: Units, ct
     if (modelDim !== undefined && dim !== modelDim) {
       throw new UsageError(`md: model '${model.name}' is defined in ${modelDim}D; --dim ${dim} does not fit`, 'md');
     }
+    checkMemory(args.n ?? 4000, dim as 2 | 3, density, model, args, ctx);
     sys = randomConfiguration({
       n: args.n ?? 4000, density, dim: dim as 2 | 3, composition: defaults.composition,
       typeMasses: model.potential.typeMasses, seed: args.seed,

@@ -12,3 +12,4 @@ export { nvt, npt, type NvtOptions, type NptOptions } from './nose-hoover-integr
 export { thermoRow, thermoObserver, dumpObserver, type Observer, type ThermoRow, type MdFrame, type MdFrameWriter } from './observers.ts';
 export { runMd, MdBlowUpError, type RunOptions, type RunResult, type Progress } from './run.ts';
 export { saveCheckpoint, loadCheckpoint, type CheckpointHeader } from './checkpoint.ts';
+export { estimateMdMemory, type MdMemoryInput, type MdMemoryEstimate } from './memory.ts';

@@ -18,6 +18,7 @@ import { nvt } from '../../src/md/nose-hoover-integrator.ts';
 import { runMd } from '../../src/md/run.ts';
 import { saveCheckpoint } from '../../src/md/checkpoint.ts';
 import { getUnits } from '../../src/util/units.ts';
+import { estimateMdMemory } from '../../src/md/memory.ts';
 
 let dir: string;
 const cli = (...argv: string[]) => runCli(dir, ...argv);
@@ -186,6 +187,20 @@ describe('md options that were silently wrong or failed deep inside', () => {
       expect(r.err).not.toMatch(/duplicated/);
     }
     expect(stray()).toEqual([]);
+  });
+
+  it('estimates the memory of a random start from --n and refuses what the machine cannot hold, before allocating', async () => {
+    const t0 = performance.now();
+    const r = await cli('md', '--n', '1000000000', '--temp', '1', '--steps', '1');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^glasslab md: --n 1000000000 needs about [\d.]+ GB of memory \(\d+ bytes per atom, ~\d+ neighbours each\); this machine has [\d.]+ GB: use --n \d+ or fewer\n$/);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    const est = estimateMdMemory({ n: 1000, dim: 3, density: 1.2, listRadius: 2.8 });
+    expect(est.neighbors).toBeCloseTo(1.2 * (4 / 3) * Math.PI * 2.8 ** 3, 10);
+    expect(estimateMdMemory({ n: 2000, dim: 3, density: 1.2, listRadius: 2.8 }).bytes).toBe(2 * est.bytes);
+    // measured: ~1000 bytes per KA atom (resident set of a 400k-atom run)
+    expect(est.bytesPerAtom).toBeGreaterThan(500);
+    expect(est.bytesPerAtom).toBeLessThan(2000);
   });
 
   it('says in --help that --steps counts from the checkpoint with --resume', async () => {
