@@ -16,7 +16,10 @@
 import { totalmem } from 'node:os';
 import { createForceProvider, DEFAULT_SKIN_LJ, DEFAULT_SKIN_METAL } from '../core/force-provider.ts';
 import { estimateMdMemory } from '../md/memory.ts';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { DumpWriter } from '../io/lammps-dump.ts';
+import { Trajectory } from '../io/trajectory.ts';
 import { writeTextAtomic } from '../io/files.ts';
 import { writeSystem } from '../io/index.ts';
 import { loadCheckpoint } from '../md/checkpoint.ts';
@@ -33,7 +36,7 @@ import { cloneSystem, type System } from '../system/system.ts';
 import { randomConfiguration } from '../system/random-config.ts';
 import { defineCommand, UsageError, type ParsedArgs, type RunContext } from './registry.ts';
 import { frameOptions, inputFile, loadModel, modelOptions, num, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
-import { Outputs } from './outputs.ts';
+import { Outputs, staleOutputs } from './outputs.ts';
 
 const mdOptions = {
   ...modelOptions,
@@ -160,6 +163,14 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   if (outs.dump !== undefined) {
     const writer = new DumpWriter(outs.dump, { velocities: args.velocities, time: true });
     dump = writer;
+    if (resumed) {
+      try {
+        await continueDump(writer, files.final('--dump')!, resumed, args.velocities === true, ctx);
+      } catch (e) {
+        await writer.abort();
+        throw e;
+      }
+    }
     // frames are live views of the running state: copy, then write in order
     observers.push(dumpObserver(args.every, (frame) => {
       if (dumpError !== undefined) throw dumpError;
@@ -219,6 +230,62 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
     step: result.state.step, stepsDone: result.stepsDone, aborted: result.aborted, wallSeconds: result.wallSeconds,
     stepsPerSecond: sps, thermo: result.thermo, state: result.state,
   };
+}
+
+/**
+ * `--resume` with `--dump`: the new dump starts with the frames up to the
+ * checkpoint's step of the dump the run wrote before, so that it holds the
+ * whole run. Those frames come from the file at the --dump path (a run
+ * stopped with Ctrl-C) or, when there is none, from the unfinished dump of a
+ * killed run in a staging folder next to it (outputs.ts); a truncated last
+ * frame ends the copy. A file of another system (atom count) is not
+ * continued: it is replaced, with a note.
+ */
+async function continueDump(writer: DumpWriter, final: string, resumed: MdState, velocities: boolean, ctx: RunContext): Promise<void> {
+  let source: string | undefined;
+  let killed = false;
+  if (existsSync(final)) source = final;
+  else {
+    const name = basename(final);
+    for (const stale of staleOutputs(dirname(final))) {
+      const f = stale.files.find((x) => x === name || x.startsWith(`${name}.tmp-`));
+      if (f !== undefined) { source = join(stale.dir, f); killed = true; break; }
+    }
+  }
+  if (source === undefined) return;
+  const shown = relative(ctx.cwd, source) || source;
+  const upTo = resumed.step;
+  let copied = 0, first: number | undefined, last: number | undefined, stop = '';
+  try {
+    for await (const f of new Trajectory(source).frames()) {
+      if ((f.timestep ?? 0) > upTo) break;
+      if (f.n !== resumed.sys.n || f.dim !== resumed.sys.dim) {
+        if (copied === 0) {
+          ctx.note(`md: note: ${shown} holds another system (${f.n} atoms, ${f.dim}D; the checkpoint has ${resumed.sys.n}): not continued, the new dump replaces it`);
+          return;
+        }
+        stop = `; frame at step ${f.timestep} has ${f.n} atoms, copy stopped there`;
+        break;
+      }
+      if (velocities && !f.velocities) {
+        if (copied === 0) {
+          ctx.note(`md: note: ${shown} has no velocities but --velocities asks for them: not continued, the new dump replaces it`);
+          return;
+        }
+        break;
+      }
+      await writer.write(f);
+      copied++;
+      first ??= f.timestep;
+      last = f.timestep;
+    }
+  } catch (e) {
+    // an unfinished dump of a killed run ends inside a frame
+    stop = `; the copy stopped at an unreadable frame (${e instanceof Error ? e.message.replace(source, shown) : String(e)})`;
+  }
+  const gap = stop !== '' && (last ?? -1) < upTo ? `; frames after step ${last ?? 'none'} up to step ${upTo} are missing (lost with the run)` : '';
+  ctx.note(`md: continuing the dump: ${copied} frame(s)${copied > 0 ? ` (steps ${first}..${last})` : ''} copied from ` +
+    `${killed ? `the unfinished dump of a killed run, ${shown}` : shown}, up to the checkpoint's step ${upTo}${gap}${stop}`);
 }
 
 /**

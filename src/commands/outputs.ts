@@ -17,7 +17,7 @@
  * checked but written in place by their own atomic writer.
  */
 import { accessSync, constants, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { formatFromName } from '../io/index.ts';
 import { onRunEnd, UsageError, type RunContext } from './registry.ts';
 
@@ -135,6 +135,14 @@ export class Outputs {
         throw fail(`${option} ${given}: folder ${dirname(given)} is not writable`);
       }
       planned.push({ option, given, final, direct: spec.direct === true });
+    }
+    const folders = new Set(planned.filter((it) => !it.direct).map((it) => dirname(it.final)));
+    for (const folder of folders) {
+      for (const stale of staleOutputs(folder)) {
+        const where = relative(ctx.cwd, stale.dir) || stale.dir;
+        ctx.note(`${command}: note: ${where}${sep} holds the unfinished outputs of a run that was killed (process ${stale.pid}): ` +
+          `${stale.files.length > 0 ? stale.files.join(', ') : 'nothing'}; none of them is complete; move out what you need, then delete the folder`);
+      }
     }
     const outputs = new Outputs(planned);
     outputs.staging = onRunEnd(ctx, (ok) => (ok ? outputs.commit() : outputs.discard()));

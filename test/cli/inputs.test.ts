@@ -4,6 +4,7 @@
  * given as files, and the outputs (extension, folder, collisions) before the
  * run; outputs of a failed run removed.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -207,5 +208,39 @@ describe('md options that were silently wrong or failed deep inside', () => {
     const r = await cli('md', '--help');
     expect(r.out).toMatch(/With --resume, --steps counts the steps still to run from the checkpoint/);
     expect(r.out).toMatch(/--resume FILE[^\n]*--steps then counts the steps still to run from it/);
+  });
+});
+
+describe('md --resume continues the dump', () => {
+  const C = ['--n', '300', '--temp', '0.8', '--every', '50', '--thermo', '0', '--quiet'];
+
+  it('a run stopped at its checkpoint and resumed with the same --dump writes the dump of the uninterrupted run', async () => {
+    expect((await cli('md', ...C, '--steps', '300', '--dump', 'whole.dump')).code).toBe(0);
+    expect((await cli('md', ...C, '--steps', '200', '--dump', 'part.dump', '--checkpoint', 'part.ckpt')).code).toBe(0);
+    const r = await runCli(dir, 'md', '--resume', 'part.ckpt', '--temp', '0.8', '--every', '50', '--thermo', '0', '--steps', '100', '--dump', 'part.dump');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/md: continuing the dump: 5 frame\(s\) \(steps 0\.\.200\) copied from part\.dump, up to the checkpoint's step 200\n/);
+    expect(readFileSync(join(dir, 'part.dump'), 'utf8')).toBe(readFileSync(join(dir, 'whole.dump'), 'utf8'));
+    for (const f of ['whole.dump', 'part.dump', 'part.ckpt']) rmSync(join(dir, f));
+  });
+
+  it('after kill -9, reports the unfinished dump and continues from its complete frames', async () => {
+    expect((await cli('md', ...C, '--steps', '200', '--dump', 'k.dump', '--checkpoint', 'k.ckpt')).code).toBe(0);
+    // what a killed run leaves: its staging folder with the dump's temporary file, cut inside a frame
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const stage = join(dir, `.glasslab-out-${dead}-1`);
+    mkdirSync(stage);
+    const text = readFileSync(join(dir, 'k.dump'), 'utf8');
+    const cut = text.indexOf('ITEM: TIMESTEP\n150\n') + 600;
+    writeFileSync(join(stage, `k.dump.tmp-${dead}`), text.slice(0, cut));
+    rmSync(join(dir, 'k.dump'));
+    const r = await runCli(dir, 'md', '--resume', 'k.ckpt', '--temp', '0.8', '--every', '50', '--thermo', '0', '--steps', '100', '--dump', 'k.dump');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain(`md: note: .glasslab-out-${dead}-1/ holds the unfinished outputs of a run that was killed (process ${dead}): k.dump.tmp-${dead}; none of them is complete`);
+    expect(r.err).toMatch(/md: continuing the dump: 3 frame\(s\) \(steps 0\.\.100\) copied from the unfinished dump of a killed run, \.glasslab-out-\d+-1\/k\.dump\.tmp-\d+, up to the checkpoint's step 200; frames after step 100 up to step 200 are missing \(lost with the run\); the copy stopped at an unreadable frame/);
+    const steps = [...readFileSync(join(dir, 'k.dump'), 'utf8').matchAll(/ITEM: TIMESTEP\n(\d+)\n/g)].map((m) => Number(m[1]));
+    expect(steps).toEqual([0, 50, 100, 250, 300]);
+    rmSync(stage, { recursive: true });
+    for (const f of ['k.dump', 'k.ckpt']) rmSync(join(dir, f));
   });
 });
