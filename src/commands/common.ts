@@ -51,7 +51,7 @@ export function inputFile(path: string, cwd: string, option?: string): string {
   } catch {
     throw new Error(`${path}: no such file`);
   }
-  if (st.isDirectory()) throw new Error(`${label}: is a folder; give a configuration file`);
+  if (st.isDirectory()) throw new Error(`${label}: is a folder; give a file`);
   return abs;
 }
 

@@ -12,7 +12,6 @@
  * the file, as in `glasslab vdos`, so with --stride k the frames used are
  * k x --frame-dt apart), in that order (src/analysis/frames.ts).
  */
-import { existsSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { selfDynamics, type SelfDynamicsResult } from '../analysis/dynamics/dynamics.ts';
@@ -22,7 +21,7 @@ import { phopThreshold } from '../analysis/dynamics/phop.ts';
 import { writeTextAtomic } from '../io/files.ts';
 import { tableCsv } from '../plot/result.ts';
 import { defineCommand, UsageError, type RunContext } from './registry.ts';
-import { frameOptions, outputOption, trajectoryRenames } from './common.ts';
+import { frameOptions, inputFile, outputOption, trajectoryRenames } from './common.ts';
 import { Outputs } from './outputs.ts';
 
 /** Options that say how to read a trajectory's frames and their times (the shared group of common.ts). */
@@ -52,7 +51,7 @@ export async function readTrajectoryFrames(
   bytesPerAtomFrame?: (dim: number) => number,
 ): Promise<TrajectoryFrames> {
   const abs = resolve(ctx.cwd, file);
-  if (!existsSync(abs)) throw new Error(`${file}: no such file`);
+  inputFile(file, ctx.cwd);
   if (args.frameDt !== undefined && args.dt !== undefined) throw new UsageError(`${command}: give --frame-dt or --dt, not both`, command);
   const traj = new Trajectory(abs, { start: args.start, stop: args.stop, step: args.stride, dt: args.dt, frameDt: args.frameDt });
   const limit = args.memory !== undefined ? args.memory * 2 ** 20 : defaultMatrixMemory();

@@ -41,7 +41,7 @@ import { Outputs, staleOutputs } from './outputs.ts';
 const mdOptions = {
   ...modelOptions,
   init: { type: 'string', metavar: 'FILE', summary: 'start from this configuration (data, dump or xyz) instead of a random one' },
-  resume: { type: 'string', metavar: 'FILE', summary: 'continue the run saved in this checkpoint (pass the same ensemble options); --steps then counts the steps still to run from it' },
+  resume: { type: 'string', metavar: 'FILE', summary: 'continue the run saved in this checkpoint (pass the same model and ensemble options); --steps then counts the steps still to run from it; --dump continues the earlier dump' },
   n: runOptions.n, // default 4000 (in startingSystem): absent means not given, refused with --init/--resume
   density: { type: 'number', min: 0, exclusiveMin: true, unit: 'length^-dim', summary: "number density of a random start; default: the model's usual (1.2 for ka)" },
   dim: { type: 'integer', min: 2, max: 3, summary: "dimension of a random start; default: the model's" },

@@ -20,7 +20,6 @@
  * time between consecutive frames of the file as in `glasslab vdos`, else the
  * timestep).
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_SOFTNESS_DELTA } from '../analysis/softness/local-softness.ts';
 import { cagingSoftnessAnalysis, type CagingSoftnessResult } from '../analysis/softness/softness-analysis.ts';
@@ -32,7 +31,7 @@ import { arrayFrames, type FrameSource } from '../system/frame-source.ts';
 import { Trajectory } from '../io/trajectory.ts';
 import type { ProgressReporter } from '../display/progress.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { checkedFrames, frameOptions, loadModel, modelOptions, outputOption, readerMasses, readInput, temperatureOption, trajectoryRenames } from './common.ts';
+import { checkedFrames, frameOptions, inputFile, loadModel, modelOptions, outputOption, readerMasses, readInput, temperatureOption, trajectoryRenames } from './common.ts';
 import { Outputs } from './outputs.ts';
 
 const MISSING_CALIBRATION =
@@ -94,7 +93,7 @@ export const softnessCommand = defineCommand({
     if (model.potential.kind !== 'pair') throw new UsageError(`softness: the HNC closure needs a pair potential; model '${args.model}' is ${model.potential.kind}`, 'softness');
     const pot: PairPotential = model.potential;
     const abs = resolve(ctx.cwd, args.input);
-    if (!existsSync(abs)) throw new Error(`${args.input}: no such file`);
+    inputFile(args.input, ctx.cwd);
     const outs = Outputs.plan(ctx, 'softness', [args.input], { '--out': { path: args.out, kind: 'csv' } });
     const out = outs.path('--out');
     const species = parseSpecies(args.species);

@@ -11,7 +11,6 @@
  * It returns the library's result, vdosAnalysis of src/analysis/vdos/analysis.ts
  * (the tables it writes, the figures, the peak), which displays the total VDOS.
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { writeTextAtomic } from '../io/files.ts';
 import { bandLabel, type VdosBand } from '../analysis/vdos/vdos.ts';
@@ -21,7 +20,7 @@ import { vdosAnalysis, type VdosAnalysis } from '../analysis/vdos/analysis.ts';
 import { tableCsv } from '../plot/result.ts';
 import { defineCommand, UsageError } from './registry.ts';
 import type { ProgressReporter } from '../display/progress.ts';
-import { frameOptions, outputOption, trajectoryRenames } from './common.ts';
+import { frameOptions, inputFile, outputOption, trajectoryRenames } from './common.ts';
 import { Outputs } from './outputs.ts';
 
 export const vdosCommand = defineCommand({
@@ -57,7 +56,7 @@ export const vdosCommand = defineCommand({
   result: { from: 'analysis', name: 'VdosAnalysis' },
   async run(args, ctx): Promise<VdosAnalysis> {
     const input = resolve(ctx.cwd, args.trajectory);
-    if (!existsSync(input)) throw new Error(`${args.trajectory}: no such file`);
+    inputFile(args.trajectory, ctx.cwd);
     const bandRanges = args.band.length > 0 ? args.band : [{ lo: 0, hi: 0.6 }];
     const bands: VdosBand[] = bandRanges.map(({ lo, hi }) => {
       if (!(lo >= 0 && hi > lo)) throw new UsageError(`vdos: bad --band ${lo}:${hi}: need 0 <= lo < hi (e.g. --band 0:0.6)`, 'vdos');

@@ -91,7 +91,12 @@ describe('the input against the model', () => {
   it('names a folder given as the input', async () => {
     const r = await cli('energy', 'folder.data');
     expect(r.code).toBe(1);
-    expect(r.err).toBe('glasslab energy: error: folder.data: is a folder; give a configuration file\n');
+    expect(r.err).toBe('glasslab energy: error: folder.data: is a folder; give a file\n');
+    for (const argv of [['dynamics', 'folder.data', '--frame-dt', '1', '--out', 'o.csv'], ['vdos', 'folder.data', '--frame-dt', '1', '--out', 'o.csv']]) {
+      const t = await cli(...argv);
+      expect(t.code).toBe(1);
+      expect(t.err).toBe(`glasslab ${argv[0]}: error: folder.data: is a folder; give a file\n`);
+    }
   });
 });
 
