@@ -134,7 +134,7 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
     '--final': { path: args.final, kind: 'configuration' },
     '--thermo-csv': { path: args.thermoCsv, kind: 'csv' },
     // written in place (it must survive a crash); it may overwrite the checkpoint it resumed from
-    '--checkpoint': { path: args.checkpoint, kind: 'any', direct: true, mayReplace: [args.resume] },
+    '--checkpoint': { path: args.checkpoint, kind: 'checkpoint', direct: true, mayReplace: [args.resume] },
   });
   const outs = {
     dump: files.path('--dump'), final: files.path('--final'), thermoCsv: files.path('--thermo-csv'), checkpoint: files.path('--checkpoint'),
@@ -151,8 +151,10 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   const integrator = makeIntegrator(args, dt);
   const sys = resumed ? resumed.sys : await startingSystem(args, model, units, ctx);
   // the setup of a large system takes a while: let a Ctrl-C given meanwhile stop here
+  // (a timer, then an immediate: passes through the timers and the poll phase, where signals arrive, whichever phase this is)
+  await new Promise<void>((r) => setTimeout(r, 0));
   await new Promise<void>((r) => setImmediate(r));
-  if (ctx.signal.aborted) throw new Error('interrupted during setup; no step was run and no file written');
+  if (ctx.signal.aborted) throw new Error('stopped during setup, before the first step; no file written');
   const start: System | MdState = resumed ?? sys;
   const provider = createForceProvider(model.potential, args.skin === undefined ? {} : { skin: args.skin });
 

@@ -22,7 +22,7 @@ import { formatFromName } from '../io/index.ts';
 import { onRunEnd, UsageError, type RunContext } from './registry.ts';
 
 /** What an output option writes; sets the file names it accepts. */
-export type OutputKind = 'csv' | 'configuration' | 'dump' | 'any';
+export type OutputKind = 'csv' | 'configuration' | 'dump' | 'checkpoint' | 'any';
 
 export interface OutputSpec {
   /** the path as given (relative to the working directory), or undefined when the option is absent */
@@ -42,6 +42,7 @@ export function acceptedNames(kind: OutputKind): string {
     case 'csv': return `${CSV_EXTENSIONS.join(', ')} (optionally .gz)`;
     case 'configuration': return '.data, .lmp, .lammps, .dump, .lammpstrj, .trj, .xyz, .extxyz (optionally .gz)';
     case 'dump': return '.dump, .lammpstrj, .trj (optionally .gz)';
+    case 'checkpoint': return 'a name that is not a configuration or CSV name, e.g. run.ckpt';
     case 'any': return 'any name';
   }
 }
@@ -52,6 +53,7 @@ function extensionFits(path: string, kind: OutputKind): boolean {
     case 'csv': return CSV_EXTENSIONS.some((e) => name.endsWith(e) && name.length > e.length);
     case 'configuration': return formatFromName(path) !== null;
     case 'dump': return formatFromName(path) === 'lammps-dump';
+    case 'checkpoint': return formatFromName(path) === null && !extensionFits(path, 'csv');
     case 'any': return true;
   }
 }

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
+import { main, type MainIO } from '../../src/cli/main.ts';
+import { createRegistry } from '../../src/app/registry.ts';
 import { randomConfiguration } from '../../src/system/random-config.ts';
 import { writeDump, writeLammpsData } from '../../src/io/index.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
@@ -136,6 +138,8 @@ describe('outputs checked before the run, committed together', () => {
         'glasslab md: --dump d.csv: not a name this option writes; use .dump, .lammpstrj, .trj (optionally .gz)\n'],
       [['md', '--n', '300', '--temp', '0.8', '--steps', '100000', '--thermo-csv', 'nodir/t.csv'],
         'glasslab md: --thermo-csv nodir/t.csv: folder nodir does not exist; create it first\n'],
+      [['md', '--n', '300', '--temp', '0.8', '--steps', '100000', '--checkpoint', 'run.data'],
+        'glasslab md: --checkpoint run.data: not a name this option writes; use a name that is not a configuration or CSV name, e.g. run.ckpt\n'],
       [['energy', 'ka.data', '--out', 'folder.data'], 'glasslab energy: --out folder.data is a folder; give a file name\n'],
       [['phop', 'three.dump', '--frame-dt', '1', '--out', 'op.csv', '--events', 'nodir/e.csv'],
         'glasslab phop: --events nodir/e.csv: folder nodir does not exist; create it first\n'],
@@ -207,6 +211,17 @@ describe('md options that were silently wrong or failed deep inside', () => {
     // measured: ~1000 bytes per KA atom (resident set of a 400k-atom run)
     expect(est.bytesPerAtom).toBeGreaterThan(500);
     expect(est.bytesPerAtom).toBeLessThan(2000);
+  });
+
+  it('a Ctrl-C during the setup of a large start stops before the first step and writes nothing', async () => {
+    const ac = new AbortController();
+    let err = '';
+    const io: MainIO = { stdout: { write: () => {} }, stderr: { write: (t: string) => { err += t; } }, env: {}, cwd: dir, signal: ac.signal };
+    setTimeout(() => ac.abort(), 0);
+    const code = await main(['md', '--n', '20000', '--temp', '1', '--steps', '1000', '--dump', 'setup.dump', '--quiet'], io, createRegistry());
+    expect(code).toBe(130);
+    expect(err).toBe('glasslab md: interrupted: stopped during setup, before the first step; no file written\n');
+    expect(stray()).toEqual([]);
   });
 
   it('says in --help that --steps counts from the checkpoint with --resume', async () => {
