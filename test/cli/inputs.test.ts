@@ -154,6 +154,22 @@ describe('outputs checked before the run, committed together', () => {
     expect(stray()).toEqual([]);
   });
 
+  it('an interrupted md run keeps the frames and thermo rows up to the stop (committed), not the final configuration', async () => {
+    const ac = new AbortController();
+    let err = '';
+    const io: MainIO = { stdout: { write: () => {} }, stderr: { write: (t: string) => { err += t; } }, env: {}, cwd: dir, signal: ac.signal };
+    const running = main(['md', '--n', '300', '--temp', '0.8', '--steps', '10000000', '--every', '10', '--dump', 'int.dump',
+      '--thermo-csv', 'int.csv', '--final', 'int.data', '--quiet'], io, createRegistry());
+    setTimeout(() => ac.abort(), 1500);
+    expect(await running).toBe(130);
+    expect(err).toMatch(/^glasslab md: interrupted: stopped at step \d+; the dump holds the frames up to there\n$/);
+    expect(readFileSync(join(dir, 'int.dump'), 'utf8')).toMatch(/^ITEM: TIME/);
+    expect(readFileSync(join(dir, 'int.csv'), 'utf8')).toMatch(/^Step,Time,/);
+    expect(existsSync(join(dir, 'int.data'))).toBe(false);
+    for (const f of ['int.dump', 'int.csv']) rmSync(join(dir, f));
+    expect(stray()).toEqual([]);
+  });
+
   it('a run that fails after writing an output leaves no output and no staging folder', async () => {
     // two frames: the CSV is written, then p_c (the alpha_2 peak) fails
     const a = randomConfiguration({ n: 50, density: 1.2, dim: 3, composition: [0, 0.8, 0.2], typeMasses: [0, 1, 1], seed: 1 });
