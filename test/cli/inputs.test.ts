@@ -158,7 +158,7 @@ describe('outputs checked before the run, committed together', () => {
     const ac = new AbortController();
     let err = '';
     const io: MainIO = { stdout: { write: () => {} }, stderr: { write: (t: string) => { err += t; } }, env: {}, cwd: dir, signal: ac.signal };
-    const running = main(['md', '--n', '300', '--temp', '0.8', '--steps', '10000000', '--every', '10', '--dump', 'int.dump',
+    const running = main(['md', '--n', '300', '--temp', '0.8', '--steps', '10000000', '--dump', 'int.dump',
       '--thermo-csv', 'int.csv', '--final', 'int.data', '--quiet'], io, createRegistry());
     setTimeout(() => ac.abort(), 1500);
     expect(await running).toBe(130);
@@ -207,7 +207,7 @@ describe('md options that were silently wrong or failed deep inside', () => {
 
   it('blames a blow-up on the timestep and temperature, not on duplicated atoms', async () => {
     for (const argv of [['--ensemble', 'nve', '--temp', '1e6'], ['--temp', '1e6']]) {
-      const r = await cli('md', '--n', '300', '--dt', '0.05', '--steps', '200', '--dump', 'blow.dump', '--every', '1', ...argv, '--quiet');
+      const r = await cli('md', '--n', '300', '--dt', '0.05', '--steps', '200', '--dump', 'blow.dump', ...argv, '--quiet');
       expect(r.code).toBe(1);
       expect(r.err).toMatch(/^glasslab md: error: the run blew up at step \d+: reduce --dt \(now 0\.05\) or check --temp \(1000000\); /);
       expect(r.err).not.toMatch(/duplicated/);
@@ -248,34 +248,35 @@ describe('md options that were silently wrong or failed deep inside', () => {
 });
 
 describe('md --resume continues the dump', () => {
-  const C = ['--n', '300', '--temp', '0.8', '--every', '50', '--thermo', '0', '--quiet'];
+  // the default dump stride (100 steps) throughout
+  const C = ['--n', '300', '--temp', '0.8', '--thermo', '0', '--quiet'];
 
   it('a run stopped at its checkpoint and resumed with the same --dump writes the dump of the uninterrupted run', async () => {
-    expect((await cli('md', ...C, '--steps', '300', '--dump', 'whole.dump')).code).toBe(0);
-    expect((await cli('md', ...C, '--steps', '200', '--dump', 'part.dump', '--checkpoint', 'part.ckpt')).code).toBe(0);
-    const r = await runCli(dir, 'md', '--resume', 'part.ckpt', '--temp', '0.8', '--every', '50', '--thermo', '0', '--steps', '100', '--dump', 'part.dump');
+    expect((await cli('md', ...C, '--steps', '500', '--dump', 'whole.dump')).code).toBe(0);
+    expect((await cli('md', ...C, '--steps', '300', '--dump', 'part.dump', '--checkpoint', 'part.ckpt')).code).toBe(0);
+    const r = await runCli(dir, 'md', '--resume', 'part.ckpt', '--temp', '0.8', '--thermo', '0', '--steps', '200', '--dump', 'part.dump');
     expect(r.code, r.err).toBe(0);
-    expect(r.err).toMatch(/md: continuing the dump: 5 frame\(s\) \(steps 0\.\.200\) copied from part\.dump, up to the checkpoint's step 200\n/);
+    expect(r.err).toMatch(/md: continuing the dump: 4 frame\(s\) \(steps 0\.\.300\) copied from part\.dump, up to the checkpoint's step 300\n/);
     expect(readFileSync(join(dir, 'part.dump'), 'utf8')).toBe(readFileSync(join(dir, 'whole.dump'), 'utf8'));
     for (const f of ['whole.dump', 'part.dump', 'part.ckpt']) rmSync(join(dir, f));
   });
 
   it('after kill -9, reports the unfinished dump and continues from its complete frames', async () => {
-    expect((await cli('md', ...C, '--steps', '200', '--dump', 'k.dump', '--checkpoint', 'k.ckpt')).code).toBe(0);
+    expect((await cli('md', ...C, '--steps', '400', '--dump', 'k.dump', '--checkpoint', 'k.ckpt')).code).toBe(0);
     // what a killed run leaves: its staging folder with the dump's temporary file, cut inside a frame
     const dead = spawnSync(process.execPath, ['-e', '']).pid!;
     const stage = join(dir, `.glasslab-out-${dead}-1`);
     mkdirSync(stage);
     const text = readFileSync(join(dir, 'k.dump'), 'utf8');
-    const cut = text.indexOf('ITEM: TIMESTEP\n150\n') + 600;
+    const cut = text.indexOf('ITEM: TIMESTEP\n300\n') + 600;
     writeFileSync(join(stage, `k.dump.tmp-${dead}`), text.slice(0, cut));
     rmSync(join(dir, 'k.dump'));
-    const r = await runCli(dir, 'md', '--resume', 'k.ckpt', '--temp', '0.8', '--every', '50', '--thermo', '0', '--steps', '100', '--dump', 'k.dump');
+    const r = await runCli(dir, 'md', '--resume', 'k.ckpt', '--temp', '0.8', '--thermo', '0', '--steps', '200', '--dump', 'k.dump');
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain(`md: note: .glasslab-out-${dead}-1/ holds the unfinished outputs of a run that was killed (process ${dead}): k.dump.tmp-${dead}; none of them is complete`);
-    expect(r.err).toMatch(/md: continuing the dump: 3 frame\(s\) \(steps 0\.\.100\) copied from the unfinished dump of a killed run, \.glasslab-out-\d+-1\/k\.dump\.tmp-\d+, up to the checkpoint's step 200; frames after step 100 up to step 200 are missing \(lost with the run\); the copy stopped at an unreadable frame/);
+    expect(r.err).toMatch(/md: continuing the dump: 3 frame\(s\) \(steps 0\.\.200\) copied from the unfinished dump of a killed run, \.glasslab-out-\d+-1\/k\.dump\.tmp-\d+, up to the checkpoint's step 400; frames after step 200 up to step 400 are missing \(lost with the run\); the copy stopped at an unreadable frame/);
     const steps = [...readFileSync(join(dir, 'k.dump'), 'utf8').matchAll(/ITEM: TIMESTEP\n(\d+)\n/g)].map((m) => Number(m[1]));
-    expect(steps).toEqual([0, 50, 100, 250, 300]);
+    expect(steps).toEqual([0, 100, 200, 500, 600]);
     rmSync(stage, { recursive: true });
     for (const f of ['k.dump', 'k.ckpt']) rmSync(join(dir, f));
   });
