@@ -197,6 +197,8 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
       onProgress: (p) => progress.update(p.done, p.total),
       checkpoint: outs.checkpoint === undefined ? undefined : { path: outs.checkpoint, every: args.checkpointEvery },
       model: identity,
+      // the dump keeps up with the run: bounded backlog, and every frame up to a checkpoint is on disk before it
+      flush: () => pending,
     });
     await pending;
     if (dumpError !== undefined) throw dumpError;

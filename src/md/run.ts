@@ -68,6 +68,13 @@ export interface RunOptions {
    * continued state made with another model is refused.
    */
   model?: ModelIdentity;
+  /**
+   * Awaited at every yield and before each checkpoint: lets asynchronous
+   * observers (a dump writer) keep up with the run, so that their backlog
+   * stays bounded and, when a checkpoint is on disk, their output up to it is
+   * too (after a kill, a resumed run finds every frame up to its start).
+   */
+  flush?: () => Promise<void>;
 }
 
 export interface RunResult {
@@ -220,16 +227,23 @@ export async function runMd(start: System | MdState, provider: ForceProvider, op
     for (const o of all) {
       if (o === thermo ? fires(o, next) || next === lastStep : fires(o, next)) o.observe(state, integrator);
     }
-    if (opts.checkpoint && next % opts.checkpoint.every === 0) saveCheckpoint(opts.checkpoint.path, state);
+    if (opts.checkpoint && next % opts.checkpoint.every === 0) {
+      if (opts.flush) await opts.flush();
+      saveCheckpoint(opts.checkpoint.path, state);
+    }
     const now = performance.now();
     if (opts.onProgress && now - lastProgress >= progressInterval) { report(now); lastProgress = now; }
     if (now - lastYield >= yieldEvery) {
       await new Promise<void>((r) => setImmediate(r));
+      if (opts.flush) await opts.flush();
       lastYield = performance.now();
     }
   }
   if (aborted && thermo.rows.at(-1)?.step !== state.step) thermo.observe(state, integrator);
-  if (opts.checkpoint && (aborted || state.step % opts.checkpoint.every !== 0)) saveCheckpoint(opts.checkpoint.path, state);
+  if (opts.checkpoint && (aborted || state.step % opts.checkpoint.every !== 0)) {
+    if (opts.flush) await opts.flush();
+    saveCheckpoint(opts.checkpoint.path, state);
+  }
   const end = performance.now();
   if (opts.onProgress) report(end);
   return { state, thermo: thermo.rows, aborted, stepsDone: state.step - firstStep, wallSeconds: (end - t0) / 1000 };

@@ -119,6 +119,32 @@ describe('blow-ups', () => {
   });
 });
 
+describe('asynchronous observers keep up (flush)', () => {
+  it('awaits the flush before each checkpoint, so that the output up to it is written', async () => {
+    const dir = tmp();
+    let queued = 0, lastObserved = -1;
+    const written: number[] = [];
+    let tail: Promise<void> = Promise.resolve();
+    const slowWriter: Observer = {
+      every: 5,
+      observe(state) {
+        const step = state.step;
+        lastObserved = step;
+        queued++;
+        tail = tail.then(() => new Promise<void>((r) => setTimeout(() => { written.push(step); queued--; r(); }, 2)));
+      },
+    };
+    const flushedAt: { step: number; backlog: number }[] = [];
+    const flush = async () => { const step = lastObserved; await tail; flushedAt.push({ step, backlog: queued }); };
+    await runMd(ka64(), ka(), {
+      integrator: nve(), dt: 0.004, steps: 50, observers: [slowWriter], flush,
+      checkpoint: { path: join(dir, 'f.ckpt'), every: 10 },
+    });
+    for (const step of [10, 20, 30, 40, 50]) expect(flushedAt.some((f) => f.step === step && f.backlog === 0)).toBe(true);
+    expect(written).toEqual([0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50]);
+  });
+});
+
 describe('checkpoints with the real KA provider', () => {
   it('a resumed run follows the uninterrupted one to round-off', async () => {
     // Exact equality needs force sums in an order fixed by positions only; the
