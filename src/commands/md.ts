@@ -9,7 +9,14 @@
  * with Maxwell-Boltzmann velocities at --temp. With --init the file's
  * velocities are used when it has them, otherwise they are drawn at --temp.
  * --resume continues a checkpointed run (pass the same ensemble options;
- * runMd checks that the integrator parameters match the checkpoint).
+ * runMd checks that the integrator parameters match the checkpoint, and the
+ * command that the model does); --steps then counts the steps still to run,
+ * and --dump continues the earlier run's dump (continueDump).
+ *
+ * Every input and output is checked before work starts (readInput,
+ * Outputs.plan, the memory estimate of a random start); outputs are staged
+ * and committed together at the end (an interrupted run keeps its dump and
+ * thermo CSV up to the stop). A blow-up is reported as one, with --dt/--temp.
  *
  * stdout: thermo lines (full double precision); stderr: progress.
  */
