@@ -354,15 +354,15 @@ function makeIntegrator(args: MdArgs, dt: number): Integrator {
  * (estimateMdMemory against the physical or container memory); note the
  * estimate of runs above 1 GB.
  */
-function checkMemory(n: number, dim: 2 | 3, density: number, model: LoadedModel, args: MdArgs, ctx: RunContext): void {
+function checkMemory(n: number, dim: 2 | 3, density: number, model: LoadedModel, args: MdArgs, ctx: RunContext, what = `--n ${n}`): void {
   const skin = args.skin ?? (model.potential.units === 'metal' ? DEFAULT_SKIN_METAL : DEFAULT_SKIN_LJ);
   const est = estimateMdMemory({ n, dim, density, listRadius: model.potential.maxCutoff + skin, dump: args.dump !== undefined });
   const limited = process.constrainedMemory?.();
   const avail = limited !== undefined && limited > 0 && limited < totalmem() ? limited : totalmem();
   const gb = (b: number) => `${(b / 2 ** 30).toPrecision(3)} GB`;
   if (est.bytes > 0.8 * avail) {
-    throw new UsageError(`md: --n ${n} needs about ${gb(est.bytes)} of memory (${Math.round(est.bytesPerAtom)} bytes per atom, ` +
-      `~${Math.round(est.neighbors)} neighbours each); this machine has ${gb(avail)}: use --n ${Math.floor((0.8 * avail) / est.bytesPerAtom)} or fewer`, 'md');
+    throw new UsageError(`md: ${what} needs about ${gb(est.bytes)} of memory (${Math.round(est.bytesPerAtom)} bytes per atom, ` +
+      `~${Math.round(est.neighbors)} neighbours each); this machine has ${gb(avail)}: use ${Math.floor((0.8 * avail) / est.bytesPerAtom)} atoms or fewer`, 'md');
   }
   if (est.bytes > 2 ** 30) ctx.note(`md: note: ${n} atoms need about ${gb(est.bytes)} of memory (this machine has ${gb(avail)})`);
 }
@@ -384,6 +384,8 @@ async function startingSystem(args: MdArgs, model: LoadedModel, units: Units, ct
       if (v !== undefined) throw new UsageError(`md: ${o} applies to a random start; it cannot be combined with --init`, 'md');
     }
     sys = await readInput(args.init, model, ctx.cwd);
+    // the file is in memory; the run's arrays and neighbour list are not yet
+    checkMemory(sys.n, sys.dim, sys.n / sys.box.volume, model, args, ctx, `--init ${args.init} (${sys.n} atoms)`);
     if (sys.velocities) {
       ctx.note(`md: using the velocities stored in ${args.init}`);
       return sys;
