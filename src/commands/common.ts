@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { checkInputAgainstModel, modelDimension, zSpread } from '../core/check-configuration.ts';
+import { checkInputAgainstModel, modelDimension, planarSystem, zSpread } from '../core/check-configuration.ts';
 import { createForceProvider } from '../core/force-provider.ts';
 import { readSystem } from '../io/index.ts';
 import { maxAtomForce } from '../minimize/common.ts';
@@ -82,17 +82,21 @@ export async function readInput(path: string, model: LoadedModel, cwd: string, o
 
 /**
  * A frame source whose frames are each checked against the model, as
- * readInput checks a single configuration (streamed dumps).
+ * readInput checks a single configuration (streamed dumps); under a 2D
+ * model, planar frames read as 3D (a LAMMPS 2D dump has a z column) are made
+ * 2D (planarSystem).
  */
 export function checkedFrames(source: FrameSource, file: string, model: LoadedModel): FrameSource {
+  const planar = modelDimension(model.potential) === 2;
   return {
     label: source.label,
     count: () => source.count(),
     times: () => source.times(),
     async *[Symbol.asyncIterator]() {
       for await (const f of source) {
-        checkInputAgainstModel(f, model.potential, { file, model: model.name });
-        yield f;
+        const g = planar && f.dim === 3 && zSpread(f) === 0 ? planarSystem(f) : f;
+        checkInputAgainstModel(g, model.potential, { file, model: model.name });
+        yield g;
       }
     },
   };

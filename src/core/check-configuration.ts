@@ -1,4 +1,5 @@
-import type { System } from '../system/system.ts';
+import { Box } from '../system/box.ts';
+import { createSystem, type System } from '../system/system.ts';
 import type { Potential } from '../potential/types.ts';
 
 /**
@@ -83,4 +84,30 @@ export function checkInputAgainstModel(sys: System, pot: Potential, where: { fil
       }
     }
   }
+}
+
+/**
+ * The 2D system of a configuration read as 3D whose atoms all lie in one
+ * plane z = const (a LAMMPS 2D dump keeps a z column): x and y of positions,
+ * velocities and image flags, the xy part of the box. Per-atom props are
+ * kept as they are (scalars per atom). Throws when the atoms are not planar.
+ */
+export function planarSystem(sys: System): System {
+  if (sys.dim === 2) return sys;
+  if (zSpread(sys) !== 0) throw new Error(`planarSystem: the atoms are spread over z by ${zSpread(sys)}; not a 2D configuration`);
+  const pick = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+    const out = make(2 * sys.n);
+    for (let i = 0; i < sys.n; i++) { out[2 * i] = a[3 * i]; out[2 * i + 1] = a[3 * i + 1]; }
+    return out;
+  };
+  const b = sys.box;
+  const box = new Box({ dim: 2, lo: [b.lo[0], b.lo[1]], lengths: [b.lengths[0], b.lengths[1]], tilt: { xy: b.xy }, periodic: [b.periodic[0], b.periodic[1]] });
+  return createSystem({
+    box, positions: pick(sys.positions, (n) => new Float64Array(n)), types: sys.types, ids: sys.ids, masses: sys.masses,
+    ...(sys.velocities ? { velocities: pick(sys.velocities, (n) => new Float64Array(n)) } : {}),
+    ...(sys.images ? { images: pick(sys.images, (n) => new Int32Array(n)) } : {}),
+    props: sys.props,
+    ...(sys.timestep !== undefined ? { timestep: sys.timestep } : {}),
+    ...(sys.time !== undefined ? { time: sys.time } : {}),
+  });
 }
