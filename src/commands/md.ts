@@ -23,6 +23,7 @@
 import { totalmem } from 'node:os';
 import { createForceProvider, DEFAULT_SKIN_LJ, DEFAULT_SKIN_METAL } from '../core/force-provider.ts';
 import { estimateMdMemory } from '../md/memory.ts';
+import { formatBytes } from '../analysis/dynamics/frames.ts';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { DumpWriter } from '../io/lammps-dump.ts';
@@ -359,7 +360,7 @@ function checkMemory(n: number, dim: 2 | 3, density: number, model: LoadedModel,
   const est = estimateMdMemory({ n, dim, density, listRadius: model.potential.maxCutoff + skin, dump: args.dump !== undefined });
   const limited = process.constrainedMemory?.();
   const avail = limited !== undefined && limited > 0 && limited < totalmem() ? limited : totalmem();
-  const gb = (b: number) => `${(b / 2 ** 30).toPrecision(3)} GB`;
+  const gb = formatBytes;
   if (est.bytes > 0.8 * avail) {
     throw new UsageError(`md: ${what} needs about ${gb(est.bytes)} of memory (${Math.round(est.bytesPerAtom)} bytes per atom, ` +
       `~${Math.round(est.neighbors)} neighbours each); this machine has ${gb(avail)}: use ${Math.floor((0.8 * avail) / est.bytesPerAtom)} atoms or fewer`, 'md');

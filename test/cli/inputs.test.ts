@@ -219,7 +219,7 @@ describe('md options that were silently wrong or failed deep inside', () => {
     const t0 = performance.now();
     const r = await cli('md', '--n', '1000000000', '--temp', '1', '--steps', '1');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^glasslab md: --n 1000000000 needs about [\d.]+ GB of memory \(\d+ bytes per atom, ~\d+ neighbours each\); this machine has [\d.]+ GB: use \d+ atoms or fewer\n$/);
+    expect(r.err).toMatch(/^glasslab md: --n 1000000000 needs about [\d.]+ GiB of memory \(\d+ bytes per atom, ~\d+ neighbours each\); this machine has [\d.]+ GiB: use \d+ atoms or fewer\n$/);
     expect(performance.now() - t0).toBeLessThan(5000);
     const est = estimateMdMemory({ n: 1000, dim: 3, density: 1.2, listRadius: 2.8 });
     expect(est.neighbors).toBeCloseTo(1.2 * (4 / 3) * Math.PI * 2.8 ** 3, 10);
