@@ -24,7 +24,7 @@ import { totalmem } from 'node:os';
 import { createForceProvider, DEFAULT_SKIN_LJ, DEFAULT_SKIN_METAL } from '../core/force-provider.ts';
 import { estimateMdMemory } from '../md/memory.ts';
 import { formatBytes } from '../analysis/dynamics/frames.ts';
-import { existsSync } from 'node:fs';
+import { existsSync, rmdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { DumpWriter } from '../io/lammps-dump.ts';
 import { Trajectory } from '../io/trajectory.ts';
@@ -42,7 +42,7 @@ import { getUnits, type Units } from '../util/units.ts';
 import { initVelocities } from '../md/velocities.ts';
 import { cloneSystem, type System } from '../system/system.ts';
 import { randomConfiguration } from '../system/random-config.ts';
-import { defineCommand, UsageError, type ParsedArgs, type RunContext } from './registry.ts';
+import { defineCommand, onRunEnd, UsageError, type ParsedArgs, type RunContext } from './registry.ts';
 import { frameOptions, inputFile, loadModel, modelOptions, num, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
 import { Outputs, staleOutputs } from './outputs.ts';
 
@@ -296,8 +296,16 @@ async function continueDump(writer: DumpWriter, final: string, resumed: MdState,
     stop = `; the copy stopped at an unreadable frame (${e instanceof Error ? e.message.replace(source, shown) : String(e)})`;
   }
   const gap = stop !== '' && (last ?? -1) < upTo ? `; frames after step ${last ?? 'none'} up to step ${upTo} are missing (lost with the run)` : '';
+  // the killed run's unfinished dump has been taken over: it goes when this run completes
+  const orphan = source;
+  const takenOver = killed && copied > 0 && onRunEnd(ctx, async (ok) => {
+    if (!ok) return;
+    rmSync(orphan, { force: true });
+    try { rmdirSync(dirname(orphan)); } catch { /* other unfinished files stay, and are reported */ }
+  });
   ctx.note(`md: continuing the dump: ${copied} frame(s)${copied > 0 ? ` (steps ${first}..${last})` : ''} copied from ` +
-    `${killed ? `the unfinished dump of a killed run, ${shown}` : shown}, up to the checkpoint's step ${upTo}${gap}${stop}`);
+    `${killed ? `the unfinished dump of a killed run, ${shown}` : shown}, up to the checkpoint's step ${upTo}${gap}${stop}` +
+    `${takenOver ? `; ${shown} is removed when this run completes` : ''}`);
 }
 
 /**
