@@ -3,40 +3,95 @@
  * (ARCHITECTURE.md: analyses are pure functions with typed results). Imported in
  * notebooks as 'glasslab/analysis' and re-exported by the package entry.
  */
-export * from '../numeric/fft.ts';
-export * from './vdos/vdos.ts';
-export * from './vdos/spectra.ts';
-export * from './vdos/stream.ts';
-export * from './vdos/dynamical-matrix.ts';
-export * from './vdos/ldwf.ts';
-export * from './vdos/vacf.ts';
-export * from './vdos/figures.ts';
-export * from './vdos/analysis.ts';
-export * from './vdos/normal-modes.ts';
-export * from '../numeric/correlation.ts';
-export * from './lte/lte.ts';
-export * from './lte/inverse.ts';
-export * from './lte/pair.ts';
-export * from './lte/stats.ts';
-export * from './lte/field.ts';
-export * from './lte/figures.ts';
-export * from './lte/analysis.ts';
-export * from './dynamics/frames.ts';
-export * from './dynamics/dynamics.ts';
-export * from './dynamics/phop.ts';
-export * from './dynamics/phop-analysis.ts';
-export * from '../system/frame-source.ts';
-export * from './structure/first-shell.ts';
-export * from './structure/atomic-stress.ts';
-export * from '../numeric/hungarian.ts';
-export * from './structure/cluster-alignment.ts';
-export * from './structure/cliques.ts';
-export * from './structure/local-order.ts';
-export * from './plastic/plastic-events.ts';
-export * from './plastic/predictive-power.ts';
-export * from './structure/structure.ts';
-export * from './structure/energy.ts';
-export * from './softness/caging-potential.ts';
-export * from './softness/local-softness.ts';
-export * from './softness/softness-analysis.ts';
-export * from './softness/statistics.ts';
+export { FftPlan, nextPowerOfTwo, RealFftPlan } from '../numeric/fft.ts';
+export { bandLabel, keptAtomSpectrum, type MdVdosOptions, type MdVdosResult, type VdosBand,
+  vdosFromDump, vdosFromFrames, vdosFromSource, vdosFromVelocities, vdosGroupSpectrum, vdosSoftness,
+  type VdosUnits } from './vdos/vdos.ts';
+export { spectrumArea, VDOS_NORMALIZATIONS, VDOS_WINDOWS, VdosAccumulator, type VdosAccumulatorSpec,
+  vdosFrequencies, type VdosNormalization, vdosTaper, type VdosTransformSpec, type VdosWindow } from './vdos/spectra.ts';
+export { type ArrayVelocityOptions, arrayVelocitySource, type DumpVelocityOptions,
+  dumpVelocitySource, frameVelocitySource, requireVelocityColumns, type VdosProgress,
+  type VelocitySource } from './vdos/stream.ts';
+export { bosonPeak, dmVdos, type DmVdos, type DmVdosOptions, reducedVdos, spectrumUnitArea,
+  spectrumUnitMax } from './vdos/dynamical-matrix.ts';
+export { type LdwfReference, localDebyeWaller, LocalDebyeWallerAccumulator,
+  localDebyeWallerFromDump, localDebyeWallerFromFrames, softnessCorrelationCurve } from './vdos/ldwf.ts';
+export { vacfFromSource, vacfFromVelocities, type VacfOptions, type VacfResult } from './vdos/vacf.ts';
+export { atomSpectraFigure, softnessMapFigure, vdosSpectrumFigure } from './vdos/figures.ts';
+export { loadVdosAnalysis, makeVdosAnalysis, vdosAnalysis, type VdosAnalysis, type VdosAnalysisData,
+  type VdosAnalysisOptions, type VdosScale } from './vdos/analysis.ts';
+export { loadNormalModeAnalysis, normalModeAnalysis, type NormalModeAnalysis,
+  type NormalModeAnalysisData, type NormalModeAnalysisOptions } from './vdos/normal-modes.ts';
+export { fieldRanks, maskField, pearsonCorrelation, spearmanCorrelation } from '../numeric/correlation.ts';
+export { localThermalEnergy, lteBonds, type LteBonds, lteFromInverse, lteInverse, type LteOptions,
+  type LteResult } from './lte/lte.ts';
+export { denseLteInverse, type DenseLteInverseOptions, type LteInverse, sparseLteInverse } from './lte/inverse.ts';
+export { lteStiffnessContraction, lteThirdContraction } from './lte/pair.ts';
+export { lteDistribution, type LteDistribution, lteLogHistogram, type LteLogHistogram, lteTailFit,
+  type LteTailFitOptions, type LteTailFitResult } from './lte/stats.ts';
+export { lteBinNeighbourhoods, type LteField, type LteFieldOptions, lteSoftnessField,
+  type LteSoftSpot } from './lte/field.ts';
+export { lteBondMapFigure, lteDisplacementFigure, lteDistributionFigure, lteDynamicsFigure,
+  lteFieldFigure, type LteMapInput } from './lte/figures.ts';
+export { loadLteAnalysis, lteAnalysis, type LteAnalysis, type LteAnalysisData,
+  type LteAnalysisOptions } from './lte/analysis.ts';
+export { type CollectOptions, collectPositions, formatBytes, framesFromArrays, type FramesInit,
+  loadFrames, type LoadFramesOptions, positionsMatrixBytes, type TrajectoryFrames } from './dynamics/frames.ts';
+export { alpha2Peak, type Alpha2Peak, type AtomSelection, besselJ0, binEdges, type BinSpec,
+  firstCrossing, type LagOptions, lagPlan, type LagPlan, loadSelfDynamicsResult, logFrameLags,
+  makeSelfDynamicsResult, msd, overlapBySoftness, selectionMask, selfDynamics,
+  type SelfDynamicsData, type SelfDynamicsOptions, type SelfDynamicsResult, type SelfDynamicsSeries,
+  sinc, softnessAutocorrelation, softnessPropagator, type SoftnessPropagator } from './dynamics/dynamics.ts';
+export { computePhop, type HopEvent, hopEvents, loadPhopResult, makePhopResult, type PhopOptions,
+  type PhopResult, phopThreshold, phopWindowFrames } from './dynamics/phop.ts';
+export { loadPhopAnalysis, phopAnalysis, type PhopAnalysis, type PhopAnalysisOptions } from './dynamics/phop-analysis.ts';
+export { type AnalysisFrameSource, arrayFrames, type ArrayFramesOptions, AtomOrder, checkTimes,
+  type FrameSource, type FrameTimeOptions, frameTimes, isLinearSpacing, toFrameSource } from '../system/frame-source.ts';
+export { firstShellCutoff, firstShellCutoffs, type FirstShellCutoffs, nearestNeighbourDistance,
+  rdfFirstPeak } from './structure/first-shell.ts';
+export { atomicStress, type AtomicStressOptions, type AtomicStressResult } from './structure/atomic-stress.ts';
+export { AssignmentWorkspace, minCostAssignment } from '../numeric/hungarian.ts';
+export { alignClusters, alignToTemplates, CLUSTER_TEMPLATE_NAMES, type ClusterAlignment,
+  type ClusterAlignmentOptions, type ClusterExtractionOptions, type ClusterShape,
+  clusterSimilarityMatrix, clusterTemplate, type ClusterTemplateName, extractFirstShellClusters,
+  type FirstShellCluster, kabschRotation, normalizedClusterPositions, type SimilarityOptions,
+  templateMatchFractions, type TemplateScores } from './structure/cluster-alignment.ts';
+export { cliqueAnalysis, type CliqueAnalysis, type CliqueGraph, maximalCliques, similarityGraph,
+  similarityMatrixFigure } from './structure/cliques.ts';
+export { localOrderAnalysis, type LocalOrderGroup, type LocalOrderOptions, type LocalOrderResult,
+  topAtomsByValue } from './structure/local-order.ts';
+export { affineShearDisplacement, D2MIN_CUTOFF_FRACTION, d2minField, type D2minOptions,
+  isPlasticStep, largestDisplacement, locatePlasticEvent, meanInterparticleDistance,
+  nonAffineDisplacement, PLASTIC_MIN_DISPLACEMENT_FRACTION, type PlasticDetectionOptions,
+  type PlasticEventLocation, resolveDetection, shearTiltChange } from './plastic/plastic-events.ts';
+export { closestSpot, type ClosestSpot, defaultDeltaEpsilonGrid, empiricalCdfAt, eventPositionsOf,
+  loadPredictivePowerResult, makePredictivePowerResult, predictivePower, predictivePowerFigure,
+  type PredictivePowerOptions, predictivePowerRatio, type PredictivePowerRatio,
+  predictivePowerRatioFigure, type PredictivePowerResult, type SpotEventRealization } from './plastic/predictive-power.ts';
+export { directCorrelationMatrix, type DirectCorrelationMatrix, type DirectStructureFactorOptions,
+  invertSmallMatrix, loadPartialRdf, loadPartialStructureFactor, makePartialRdf,
+  makePartialStructureFactor, partialRdf, type PartialRdf, PartialRdfAccumulator,
+  type PartialRdfData, type PartialRdfOptions, type PartialStructureFactor,
+  type PartialStructureFactorData, speciesCounts, speciesName, speciesPairIndex,
+  structureFactorDirect, structureFactorFromRdf, type StructureFactorFromRdfOptions } from './structure/structure.ts';
+export { energyAnalysis, type EnergyAnalysis, type EnergyAnalysisData, loadEnergyAnalysis } from './structure/energy.ts';
+export { cagingDepthQ, cagingDepthR, type CagingDepthROptions, type CagingOptions, cagingPotentialQ,
+  fitSoftnessCalibration, type HarmonicFit, harmonicSoftnessFit, hncDirectCorrelation, hncProduct,
+  type IntegrationLimits, inverseSoftnessFromCurvature, type LinearFit, linearLeastSquares,
+  meanFieldSoftness, type MeanFieldSoftness, type MeanFieldSoftnessOptions,
+  type SoftnessCalibration, softnessFromDepth } from './softness/caging-potential.ts';
+export { averageLocalRdf, DEFAULT_SOFTNESS_DELTA, type FirstMinimumRule,
+  type IntegrationLimitOptions, integrationLimitsFromRdf, type IntegrationLimitsWithRules,
+  loadLocalRdf, loadLocalSoftnessResult, localCagingDepth, type LocalCagingFrame,
+  type LocalCagingOptions, localRdf, type LocalRdf, type LocalRdfOptions, localSoftness,
+  LocalSoftnessAccumulator, type LocalSoftnessData, type LocalSoftnessOptions,
+  type LocalSoftnessResult, makeLocalRdf, makeLocalSoftnessResult, softnessCalibrationPoint,
+  type SoftnessCalibrationPoint } from './softness/local-softness.ts';
+export { cagingSoftnessAnalysis, type CagingSoftnessData, type CagingSoftnessOptions,
+  type CagingSoftnessResult, loadCagingSoftnessResult, makeCagingSoftnessResult, type TimedFrame } from './softness/softness-analysis.ts';
+export { arrheniusAnalysis, type ArrheniusAnalysis, type ArrheniusLine, type ArrheniusOptions,
+  binCentres, type Binning, binsForValues, histogramCounts, histogramDensity, loadArrheniusAnalysis,
+  loadRearrangementStatistics, makeArrheniusAnalysis, makeRearrangementStatistics,
+  type ParticleFrameRows, type ParticleFrameValues, rearrangementFlagsForRows,
+  rearrangementStatistics, type RearrangementStatistics, type RearrangementStatisticsOptions,
+  uniformBins } from './softness/statistics.ts';

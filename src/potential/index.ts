@@ -3,7 +3,7 @@
  * IPL), Finnis-Sinclair EAM read from LAMMPS setfl files, cutoff wrappers and
  * the registry of named models.
  */
-export * from './types.ts';
+export { D2PHI, D3PHI, DPHI, type EamPotential, type PairPotential, PHI, type Potential } from './types.ts';
 export { RadialPairPotential, type RadialFunction, type PairEntry, type RadialPairPotentialInit } from './radial.ts';
 export { truncateAndShift, shiftForce, applyCutoff, type CutoffScheme } from './cutoff.ts';
 export { lennardJones, createLjMixture, type LjPairTable, type LjPotential, type LjMixtureSpec } from './lennard-jones.ts';

@@ -6,7 +6,11 @@ export {
   aqsShear, aqsShearAsync, aqsInit, aqsStep, aqsResult, applyShear, shearStress, stressStrainFigure, makeAqsResult, loadAqsResult,
   type AqsData, type AqsOptions, type AqsAsyncOptions, type AqsState, type AqsResult, type AqsStep, type PlasticEvent, type ReversibleDrop,
 } from './aqs.ts';
-export * from './inherent-structures.ts';
-export * from './isoconfigurational.ts';
-export * from './lte-validation.ts';
+export { inherentEnergyHops, inherentStructureFigures, type InherentStructureOptions,
+  type InherentStructureProgress, type InherentStructureTrack, loadInherentStructureTrack,
+  makeInherentStructureTrack, trackInherentStructures } from './inherent-structures.ts';
+export { isoconfigurationalEnsemble, type IsoconfigurationalOptions, type IsoconfigurationalResult,
+  loadIsoconfigurationalResult, makeIsoconfigurationalResult } from './isoconfigurational.ts';
+export { loadLteDynamicsResult, lteByDynamics, type LteDynamicsOptions, type LteDynamicsResult,
+  makeLteDynamicsResult } from './lte-validation.ts';
 export { loadResult, RESULT_KINDS } from './results.ts';
