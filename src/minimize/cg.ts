@@ -18,7 +18,7 @@
  */
 import type { ForceProvider, ForceResult } from '../core/types.ts';
 import type { System } from '../system/system.ts';
-import { dot, evaluate, maxAtomForce, maxAtomNorm, type StageResult, type StopRules } from './common.ts';
+import { dot, evaluate, maxAtomForce, maxAtomNorm, runStage, type StageResult, type StopRules } from './common.ts';
 
 export interface CgParams {
   /** largest displacement of any atom in one line-search step (length, default 0.1) */
@@ -150,11 +150,7 @@ export function cgStep(s: CgState, sys: System, provider: ForceProvider, rules: 
  * cgStep until the stage is over).
  */
 export function conjugateGradient(sys: System, provider: ForceProvider, force0: ForceResult, rules: StopRules, params: Partial<CgParams> = {}): StageResult {
-  const s = cgInit(sys, force0, params);
-  for (;;) {
-    const r = cgStep(s, sys, provider, rules);
-    if (r) return r;
-  }
+  return runStage(cgInit(sys, force0, params), (s) => cgStep(s, sys, provider, rules));
 }
 
 /**

@@ -77,3 +77,11 @@ export function evaluate(sys: System, provider: ForceProvider, where: string): F
   if (!Number.isFinite(f.energy)) throw new Error(`${where}: the energy became ${f.energy}; overlapping atoms? (check the start configuration or lower dmax)`);
   return f;
 }
+
+/** The synchronous driver of one stage of an `{init, step}` minimiser: step until the stage reports its end. */
+export function runStage<S>(state: S, step: (state: S) => StageResult | undefined): StageResult {
+  for (;;) {
+    const r = step(state);
+    if (r) return r;
+  }
+}

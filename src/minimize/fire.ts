@@ -19,7 +19,7 @@
  */
 import type { ForceProvider, ForceResult } from '../core/types.ts';
 import type { System } from '../system/system.ts';
-import { dot, evaluate, maxAtomForce, maxAtomNorm, type StageResult, type StopRules } from './common.ts';
+import { dot, evaluate, maxAtomForce, maxAtomNorm, runStage, type StageResult, type StopRules } from './common.ts';
 
 export interface FireParams {
   /** initial timestep */
@@ -162,9 +162,5 @@ export function fireStep(s: FireState, sys: System, provider: ForceProvider, rul
  * the stage is over).
  */
 export function fire(sys: System, provider: ForceProvider, force0: ForceResult, rules: StopRules, params: Partial<FireParams> = {}): StageResult {
-  const s = fireInit(sys, force0, params);
-  for (;;) {
-    const r = fireStep(s, sys, provider, rules);
-    if (r) return r;
-  }
+  return runStage(fireInit(sys, force0, params), (s) => fireStep(s, sys, provider, rules));
 }
