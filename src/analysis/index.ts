@@ -75,6 +75,8 @@ export { directCorrelationMatrix, type DirectCorrelationMatrix, type DirectStruc
   type PartialStructureFactorData, speciesCounts, speciesName, speciesPairIndex,
   structureFactorDirect, structureFactorFromRdf, type StructureFactorFromRdfOptions } from './structure/structure.ts';
 export { energyAnalysis, type EnergyAnalysis, type EnergyAnalysisData, loadEnergyAnalysis } from './structure/energy.ts';
+export { binBounds, binnedCorrelation, type BinnedCorrelation, type BinnedCorrelationData,
+  type BinnedCorrelationOptions, loadBinnedCorrelation } from './statistics/binned.ts';
 export { cagingDepthQ, cagingDepthR, type CagingDepthROptions, type CagingOptions, cagingPotentialQ,
   fitSoftnessCalibration, type HarmonicFit, harmonicSoftnessFit, hncDirectCorrelation, hncProduct,
   type IntegrationLimits, inverseSoftnessFromCurvature, type LinearFit, linearLeastSquares,

@@ -16,6 +16,7 @@ import { loadCagingSoftnessResult } from '../analysis/softness/softness-analysis
 import { loadArrheniusAnalysis, loadRearrangementStatistics } from '../analysis/softness/statistics.ts';
 import { loadPartialRdf, loadPartialStructureFactor } from '../analysis/structure/structure.ts';
 import { loadEnergyAnalysis } from '../analysis/structure/energy.ts';
+import { loadBinnedCorrelation } from '../analysis/statistics/binned.ts';
 import { loadVdosAnalysis } from '../analysis/vdos/analysis.ts';
 import { loadNormalModeAnalysis } from '../analysis/vdos/normal-modes.ts';
 import type { AnalysisResult } from '../plot/result.ts';
@@ -40,6 +41,7 @@ const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   rdf: loadPartialRdf,
   'structure-factor': loadPartialStructureFactor,
   energy: loadEnergyAnalysis,
+  'binned-correlation': loadBinnedCorrelation,
   aqs: loadAqsResult,
   'inherent-structures': loadInherentStructureTrack,
   isoconfigurational: loadIsoconfigurationalResult,

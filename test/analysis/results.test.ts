@@ -30,6 +30,7 @@ import { isoconfigurationalEnsemble } from '../../src/protocols/isoconfiguration
 import { lteByDynamics } from '../../src/protocols/lte-validation.ts';
 import { localThermalEnergy } from '../../src/analysis/lte/lte.ts';
 import { energyAnalysis } from '../../src/analysis/structure/energy.ts';
+import { binnedCorrelation } from '../../src/analysis/statistics/binned.ts';
 import { arrheniusAnalysis, binsForValues, rearrangementStatistics } from '../../src/analysis/softness/statistics.ts';
 
 /** Values in [0, 1) and rearrangement flags with probability exp(-(1 - x) / T) at each temperature. */
@@ -76,6 +77,10 @@ const FACTORIES: Record<string, () => AnalysisResult | Promise<AnalysisResult>> 
   arrhenius: () => arrheniusAnalysis([0.4, 0.5, 0.6], rearrangements([0.4, 0.5, 0.6])),
   lte: () => lteAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d'), { field: true }),
   energy: () => energyAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d')),
+  'binned-correlation': () => {
+    const rnd = mulberry32(4), x = Float64Array.from({ length: 300 }, () => rnd());
+    return binnedCorrelation(x, Float64Array.from(x, (v) => v + rnd()), { binSize: 50, xName: 'vmsd', yName: 'barrier' });
+  },
   modes: () => normalModeAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d'), { count: 8 }),
   rdf: () => partialRdf(liquid(), { dr: 0.05 }),
   'structure-factor': () => structureFactorFromRdf(partialRdf(liquid(), { dr: 0.05 }), { qMax: 10, dq: 0.5 }),
