@@ -77,6 +77,8 @@ export { directCorrelationMatrix, type DirectCorrelationMatrix, type DirectStruc
 export { energyAnalysis, type EnergyAnalysis, type EnergyAnalysisData, loadEnergyAnalysis } from './structure/energy.ts';
 export { binBounds, binnedCorrelation, type BinnedCorrelation, type BinnedCorrelationData,
   type BinnedCorrelationOptions, loadBinnedCorrelation } from './statistics/binned.ts';
+export { type CorrelationLengthFit, fitCorrelationLength, loadSpatialAutocorrelation, spatialAutocorrelation,
+  type SpatialAutocorrelation, type SpatialAutocorrelationData, type SpatialAutocorrelationOptions } from './statistics/spatial.ts';
 export { cagingDepthQ, cagingDepthR, type CagingDepthROptions, type CagingOptions, cagingPotentialQ,
   fitSoftnessCalibration, type HarmonicFit, harmonicSoftnessFit, hncDirectCorrelation, hncProduct,
   type IntegrationLimits, inverseSoftnessFromCurvature, type LinearFit, linearLeastSquares,

@@ -17,6 +17,7 @@ import { loadArrheniusAnalysis, loadRearrangementStatistics } from '../analysis/
 import { loadPartialRdf, loadPartialStructureFactor } from '../analysis/structure/structure.ts';
 import { loadEnergyAnalysis } from '../analysis/structure/energy.ts';
 import { loadBinnedCorrelation } from '../analysis/statistics/binned.ts';
+import { loadSpatialAutocorrelation } from '../analysis/statistics/spatial.ts';
 import { loadVdosAnalysis } from '../analysis/vdos/analysis.ts';
 import { loadNormalModeAnalysis } from '../analysis/vdos/normal-modes.ts';
 import type { AnalysisResult } from '../plot/result.ts';
@@ -42,6 +43,7 @@ const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   'structure-factor': loadPartialStructureFactor,
   energy: loadEnergyAnalysis,
   'binned-correlation': loadBinnedCorrelation,
+  'spatial-autocorrelation': loadSpatialAutocorrelation,
   aqs: loadAqsResult,
   'inherent-structures': loadInherentStructureTrack,
   isoconfigurational: loadIsoconfigurationalResult,

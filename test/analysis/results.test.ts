@@ -31,6 +31,7 @@ import { lteByDynamics } from '../../src/protocols/lte-validation.ts';
 import { localThermalEnergy } from '../../src/analysis/lte/lte.ts';
 import { energyAnalysis } from '../../src/analysis/structure/energy.ts';
 import { binnedCorrelation } from '../../src/analysis/statistics/binned.ts';
+import { spatialAutocorrelation } from '../../src/analysis/statistics/spatial.ts';
 import { arrheniusAnalysis, binsForValues, rearrangementStatistics } from '../../src/analysis/softness/statistics.ts';
 
 /** Values in [0, 1) and rearrangement flags with probability exp(-(1 - x) / T) at each temperature. */
@@ -80,6 +81,10 @@ const FACTORIES: Record<string, () => AnalysisResult | Promise<AnalysisResult>> 
   'binned-correlation': () => {
     const rnd = mulberry32(4), x = Float64Array.from({ length: 300 }, () => rnd());
     return binnedCorrelation(x, Float64Array.from(x, (v) => v + rnd()), { binSize: 50, xName: 'vmsd', yName: 'barrier' });
+  },
+  'spatial-autocorrelation': () => {
+    const sys = liquid()[0];
+    return spatialAutocorrelation(sys, Float64Array.from({ length: sys.n }, (_, i) => Math.cos(sys.positions[3 * i])), { rMax: 2, dr: 0.25, reference: 0.9 });
   },
   modes: () => normalModeAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d'), { count: 8 }),
   rdf: () => partialRdf(liquid(), { dr: 0.05 }),
