@@ -173,7 +173,7 @@ export function spatialAutocorrelation(sys: System, field: ArrayLike<number>, op
   if (ref !== undefined) {
     const kr = Math.min(nb - 1, Math.floor(ref / dr));
     const c0 = C[kr];
-    if (!(count[kr] > 0) || !(c0 !== 0)) throw new Error(`${where}: the reference shell [${kr * dr}, ${(kr + 1) * dr}) has no pairs or C = 0 there; choose another reference`);
+    if (!(count[kr] > 0) || !(c0 > 0)) throw new Error(`${where}: the reference shell [${kr * dr}, ${(kr + 1) * dr}) has no pairs or C <= 0 there (C = ${c0}); choose another reference`);
     for (let k = 0; k < nb; k++) C[k] /= c0;
     norm *= c0;
     start = kr;
