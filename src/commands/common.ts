@@ -23,7 +23,11 @@ export const modelOptions = {
   } satisfies EnumOption,
   potential: {
     type: 'string', metavar: 'PATH',
-    summary: 'tabulated potential file, or a directory holding it (tabulated models such as cuzr); default: $LAMMPS_POTENTIALS, then /usr/share/lammps/potentials',
+    summary: 'tabulated potential file, or a directory holding it (tabulated models such as cuzr; the file itself for --model eam); default: $LAMMPS_POTENTIALS, then /usr/share/lammps/potentials',
+  } satisfies StringOption,
+  elements: {
+    type: 'string', metavar: 'LIST',
+    summary: 'comma-separated element names of atom types 1, 2, ... for --model eam',
   } satisfies StringOption,
 };
 
@@ -33,8 +37,13 @@ export interface LoadedModel {
   defaults: ModelDefaults | undefined;
 }
 
-export function loadModel(name: string, potentialPath: string | undefined, cwd: string): LoadedModel {
-  const potential = getPotential(name, { potentialPath: potentialPath === undefined ? undefined : resolve(cwd, potentialPath) });
+/** The potential of `--model`, `--potential` and `--elements` (`elements`: only for --model eam). */
+export function loadModel(name: string, potentialPath: string | undefined, cwd: string, elements?: string): LoadedModel {
+  if (elements !== undefined && name !== 'eam') throw new Error(`--elements applies only to --model eam (got --model ${name})`);
+  const potential = getPotential(name, {
+    potentialPath: potentialPath === undefined ? undefined : resolve(cwd, potentialPath),
+    elements: elements === undefined ? undefined : elements.split(','),
+  });
   return { name, potential, defaults: modelDefaults[name] };
 }
 

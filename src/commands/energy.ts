@@ -23,7 +23,7 @@ export const energyCommand = defineCommand({
   examples: ['glass.data --model ka --out peratom.csv'],
   result: { from: 'analysis', name: 'EnergyAnalysis' },
   async run(args, ctx): Promise<EnergyAnalysis> {
-    const model = loadModel(args.model, args.potential, ctx.cwd);
+    const model = loadModel(args.model, args.potential, ctx.cwd, args.elements);
     const outs = Outputs.plan(ctx, 'energy', [args.file], { '--out': { path: args.out, kind: 'csv' } });
     const out = outs.path('--out');
     const sys = await readInput(args.file, model, ctx.cwd);

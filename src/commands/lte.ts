@@ -44,7 +44,7 @@ export const lteCommand = defineCommand({
   ],
   result: { from: 'analysis', name: 'LteAnalysis' },
   async run(args, ctx): Promise<LteAnalysis> {
-    const model = loadModel(args.model, args.potential, ctx.cwd);
+    const model = loadModel(args.model, args.potential, ctx.cwd, args.elements);
     if (model.potential.kind !== 'pair') throw new UsageError(`lte: model '${args.model}' is EAM; the local thermal energy is defined for pair potentials (ka, ka-sf, ipl2d, ipl3d)`, 'lte');
     const outs = Outputs.plan(ctx, 'lte', [args.file], { '--out': { path: args.out, kind: 'csv' }, '--field': { path: args.field, kind: 'csv' } });
     const out = outs.path('--out')!;

@@ -127,7 +127,7 @@ function thermoLine(cells: readonly (string | number)[]): string {
 
 /** The `md` command's work, shared with `demo`. */
 export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdResult> {
-  const model = loadModel(args.model, args.potential, ctx.cwd);
+  const model = loadModel(args.model, args.potential, ctx.cwd, args.elements);
   const units = getUnits(model.potential.units);
   if (args.init !== undefined && args.resume !== undefined) {
     throw new UsageError('md: give either --init or --resume, not both', 'md');

@@ -31,7 +31,7 @@ export const minimizeCommand = defineCommand({
   interruptible: true,
   result: { from: 'minimize', name: 'MinimizeResult' },
   async run(args, ctx): Promise<MinimizeResult> {
-    const model = loadModel(args.model, args.potential, ctx.cwd);
+    const model = loadModel(args.model, args.potential, ctx.cwd, args.elements);
     const outs = Outputs.plan(ctx, 'minimize', [args.file], { '--out': { path: args.out, kind: 'configuration' } });
     const out = outs.path('--out')!;
     const sys = await readInput(args.file, model, ctx.cwd);

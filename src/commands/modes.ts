@@ -64,7 +64,7 @@ export const modesCommand = defineCommand({
     const chosen = [args.lowest !== undefined && '--lowest', args.fraction !== undefined && '--fraction', args.all && '--all'].filter(Boolean);
     if (chosen.length > 1) throw new UsageError(`modes: give one of --lowest, --fraction, --all (got ${chosen.join(' and ')})`, 'modes');
     if (args.all && args.method === 'lanczos') throw new UsageError('modes: --all needs every mode: use --method dense (or auto)', 'modes');
-    const model = loadModel(args.model, args.potential, ctx.cwd);
+    const model = loadModel(args.model, args.potential, ctx.cwd, args.elements);
     const outs = Outputs.plan(ctx, 'modes', [args.file], { '--out': { path: args.out, kind: 'csv' }, '--frequencies': { path: args.frequencies, kind: 'csv' } });
     const out = outs.path('--out')!;
     const freqOut = outs.path('--frequencies');

@@ -52,7 +52,7 @@ export const shearCommand = defineCommand({
   interruptible: true,
   result: { from: 'protocols', name: 'AqsResult' },
   async run(args, ctx): Promise<AqsResult> {
-    const model = loadModel(args.model, args.potential, ctx.cwd);
+    const model = loadModel(args.model, args.potential, ctx.cwd, args.elements);
     const outs = Outputs.plan(ctx, 'shear', [args.file], { '--out': { path: args.out, kind: 'csv' }, '--stress-strain': { path: args.stressStrain, kind: 'csv' } });
     const out = outs.path('--out')!;
     const curveOut = outs.path('--stress-strain');

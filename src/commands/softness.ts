@@ -89,7 +89,7 @@ export const softnessCommand = defineCommand({
     if (calibration !== undefined && args.out === undefined) throw new UsageError('softness: --out FILE is required with --calibration (the per-particle CSV)', 'softness');
     if (calibration === undefined && args.out !== undefined) throw new UsageError(MISSING_CALIBRATION, 'softness');
     if (args.frameDt !== undefined && args.dt !== undefined) throw new UsageError('softness: give --frame-dt or --dt, not both', 'softness');
-    const model = loadModel(args.model, args.potential, ctx.cwd);
+    const model = loadModel(args.model, args.potential, ctx.cwd, args.elements);
     if (model.potential.kind !== 'pair') throw new UsageError(`softness: the HNC closure needs a pair potential; model '${args.model}' is ${model.potential.kind}`, 'softness');
     const pot: PairPotential = model.potential;
     const abs = resolve(ctx.cwd, args.input);

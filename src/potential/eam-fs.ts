@@ -1,7 +1,8 @@
 /**
- * Finnis-Sinclair EAM from a DYNAMO "setfl" file in the LAMMPS `eam/fs`
- * layout, evaluated exactly as LAMMPS `pair_style eam/fs` (29 Sep 2021,
- * src/MANYBODY/pair_eam_fs.cpp + pair_eam.cpp) does:
+ * EAM from a DYNAMO "setfl" file in the LAMMPS `eam/fs` or `eam/alloy`
+ * layout, evaluated exactly as LAMMPS `pair_style eam/fs` / `eam/alloy`
+ * (29 Sep 2021, src/MANYBODY/pair_eam_fs.cpp, pair_eam_alloy.cpp +
+ * pair_eam.cpp) does:
  *
  *   E_i = F_{t_i}(rho_i) + 1/2 sum_j phi_{t_i t_j}(r_ij),
  *   rho_i = sum_j rho_{t_j -> t_i}(r_ij).
@@ -14,6 +15,11 @@
  * I = 1..N, J = 1..I. Grids: rho = (m-1) drho, r = (m-1) dr, m = 1..N.
  * Like LAMMPS, each block starts on a new line, '#' starts a comment, and
  * values after the end of a block on its last line are ignored.
+ *
+ * The `eam/alloy` layout (LAMMPS `pair_style eam/alloy` doc) is the same but
+ * with ONE density block rho_I(r) per element, contributed at an atom of any
+ * element: it is read into the same FsFile with rho_{I,J} = rho_I for all J,
+ * so one evaluator serves both layouts.
  *
  * Interpolation: LAMMPS's cubic spline (./lammps-spline.ts) of F, rho and
  * z2r = r phi (not phi). phi = z2r/r and its derivatives follow from those of
@@ -32,9 +38,13 @@ import { readText } from '../platform/index.ts';
 import { evalLammpsSpline, lammpsSpline, type LammpsSpline } from './lammps-spline.ts';
 import type { EamPotential } from './types.ts';
 
-/** Raw contents of a Finnis-Sinclair setfl file. Element indices are 0-based here. */
+/** Layout of a setfl file: `fs` (a density block per element pair) or `alloy` (one per element). */
+export type SetflFormat = 'fs' | 'alloy';
+
+/** Raw contents of a setfl file (either layout). Element indices are 0-based here. */
 export interface FsFile {
   readonly path: string;
+  readonly format: SetflFormat;
   readonly comments: readonly string[];
   readonly elements: readonly string[];
   readonly atomicNumbers: readonly number[];
@@ -46,7 +56,7 @@ export interface FsFile {
   readonly cutoff: number;
   /** F_I(rho) at rho = m drho, m = 0..nrho-1 */
   readonly frho: readonly Float64Array[];
-  /** rhor[I][J]: density contributed by an I atom at a J atom, at r = m dr */
+  /** rhor[I][J]: density contributed by an I atom at a J atom, at r = m dr (alloy: the same array for every J) */
   readonly rhor: readonly (readonly Float64Array[])[];
   /** z2r[I][J] = r phi_IJ(r) at r = m dr, symmetric (the file stores J <= I) */
   readonly z2r: readonly (readonly Float64Array[])[];
@@ -88,6 +98,11 @@ class SetflReader {
     if (!Number.isInteger(v)) this.fail(`'${word}' is not an integer (${what})`);
     return v;
   }
+  /** whether only blank or comment lines remain */
+  atEnd(): boolean {
+    for (let k = this.next; k < this.lines.length; k++) if (this.lines[k].replace(/#.*/, '').trim() !== '') return false;
+    return true;
+  }
   /** n numbers starting on a new line, spanning as many lines as needed */
   vector(n: number, what: string): Float64Array {
     const out = new Float64Array(n);
@@ -103,9 +118,39 @@ class SetflReader {
   }
 }
 
-/** Parse a Finnis-Sinclair setfl file (text given, or read from `path`). */
+/**
+ * Layout of a setfl file: from the name (`*.eam.fs`, `*.eam.alloy`), else
+ * from the content: read as `alloy`, it is `alloy` if nothing but blank or
+ * comment lines is left over (an `fs` file with N >= 2 elements has
+ * (N-1) N Nr more density values, and with N = 1 both layouts coincide).
+ */
+export function setflFormat(path: string, text: string): SetflFormat {
+  if (/\.fs$/i.test(path)) return 'fs';
+  if (/\.alloy$/i.test(path)) return 'alloy';
+  try {
+    readSetfl(new SetflReader(path, text), 'alloy', true);
+    return 'alloy';
+  } catch {
+    return 'fs';
+  }
+}
+
+/** Parse a Finnis-Sinclair (`eam/fs`) setfl file (text given, or read from `path`). */
 export function parseFsFile(path: string, text?: string): FsFile {
-  const rd = new SetflReader(path, text ?? readText(path));
+  return parseSetfl(path, text, 'fs');
+}
+
+/**
+ * Parse a setfl file of either layout (text given, or read from `path`);
+ * `format` defaults to setflFormat's guess from the name or content.
+ */
+export function parseSetfl(path: string, text?: string, format?: SetflFormat): FsFile {
+  const t = text ?? readText(path);
+  return readSetfl(new SetflReader(path, t), format ?? setflFormat(path, t), false);
+}
+
+function readSetfl(rd: SetflReader, format: SetflFormat, requireEnd: boolean): FsFile {
+  const path = rd.path;
   const comments = [rd.rawLine('comment line 1'), rd.rawLine('comment line 2'), rd.rawLine('comment line 3')];
   const head = rd.words(2, 'the element line "N el_1 ... el_N"');
   const ne = rd.integer(head[0], 'number of elements');
@@ -126,9 +171,14 @@ export function parseFsFile(path: string, text?: string): FsFile {
     if (!(mass > 0)) rd.fail(`mass of ${elements[i]} must be positive, got ${mass}`);
     masses.push(mass);
     frho.push(rd.vector(nrho, `F(rho) of ${elements[i]}`));
-    const row: Float64Array[] = [];
-    for (let j = 0; j < ne; j++) row.push(rd.vector(nr, `density of ${elements[i]} at ${elements[j]}`));
-    rhor.push(row);
+    if (format === 'alloy') {
+      const rho = rd.vector(nr, `density of ${elements[i]}`);
+      rhor.push(elements.map(() => rho));
+    } else {
+      const row: Float64Array[] = [];
+      for (let j = 0; j < ne; j++) row.push(rd.vector(nr, `density of ${elements[i]} at ${elements[j]}`));
+      rhor.push(row);
+    }
   }
   const z2r: Float64Array[][] = Array.from({ length: ne }, () => new Array<Float64Array>(ne));
   for (let i = 0; i < ne; i++) {
@@ -138,7 +188,8 @@ export function parseFsFile(path: string, text?: string): FsFile {
       z2r[j][i] = v;
     }
   }
-  return { path, comments, elements, atomicNumbers, masses, nrho, drho, nr, dr, cutoff, frho, rhor, z2r };
+  if (requireEnd && !rd.atEnd()) rd.fail('values left over after the last r*phi block');
+  return { path, format, comments, elements, atomicNumbers, masses, nrho, drho, nr, dr, cutoff, frho, rhor, z2r };
 }
 
 /**
@@ -171,13 +222,13 @@ export interface EamTable {
 }
 
 export interface EamFsOptions {
-  /** registry name, default 'eam/fs' */
+  /** registry name, default 'eam/fs' or 'eam/alloy' (the file's layout) */
   name?: string;
   /** element of each atom type (type t -> typeElements[t-1]); default: the file's order */
   typeElements?: readonly string[];
 }
 
-/** EAM potential evaluated like LAMMPS `pair_style eam/fs`. */
+/** EAM potential evaluated like LAMMPS `pair_style eam/fs` (or `eam/alloy`, for a file of that layout). */
 export class EamFsPotential implements EamPotential {
   readonly kind = 'eam' as const;
   readonly name: string;
@@ -204,7 +255,7 @@ export class EamFsPotential implements EamPotential {
       return i;
     });
     this.file = file;
-    this.name = opts.name ?? 'eam/fs';
+    this.name = opts.name ?? `eam/${file.format}`;
     this.ntypes = names.length;
     this.stride = this.ntypes + 1;
     this.elements = Object.freeze(['', ...names]);
@@ -287,7 +338,12 @@ export class EamFsPotential implements EamPotential {
   }
 }
 
-/** Read a setfl file and build the potential. */
+/** Read a Finnis-Sinclair (`eam/fs`) setfl file and build the potential. */
 export function loadEamFs(path: string, opts: EamFsOptions = {}): EamFsPotential {
   return new EamFsPotential(parseFsFile(path), opts);
+}
+
+/** Read a setfl file of either layout (`format`, default: from the name or content; see setflFormat) and build the potential. */
+export function loadEam(path: string, opts: EamFsOptions & { format?: SetflFormat } = {}): EamFsPotential {
+  return new EamFsPotential(parseSetfl(path, undefined, opts.format), opts);
 }

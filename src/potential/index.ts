@@ -10,7 +10,7 @@ export { lennardJones, createLjMixture, type LjPairTable, type LjPotential, type
 export { createKobAndersen, KA_DEFAULTS, KA_CUTOFF_SIGMA } from './ka.ts';
 export { createIpl, smoothingCoefficients, iplRadial, IPL_DEFAULTS, type IplOptions, type IplPotential, type IplPairTable } from './ipl.ts';
 export { pairTableOf, type PairTable } from './pair-table.ts';
-export { parseFsFile, loadEamFs, EamFsPotential, type FsFile, type EamTable, type EamFsOptions } from './eam-fs.ts';
+export { parseFsFile, parseSetfl, setflFormat, loadEamFs, loadEam, EamFsPotential, type SetflFormat, type FsFile, type EamTable, type EamFsOptions } from './eam-fs.ts';
 export { lammpsSpline, evalLammpsSpline, type LammpsSpline } from './lammps-spline.ts';
 export { findPotentialFile, SYSTEM_POTENTIAL_DIR, type PotentialFileOptions } from './potential-file.ts';
 export type { ModelDefaults } from './model-defaults.ts';

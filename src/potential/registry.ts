@@ -2,16 +2,19 @@
  * Named potentials: `getPotential('ka')`, `potentialNames()`. Adding a model
  * is one entry here plus its module and tests.
  */
-import { loadEamFs } from './eam-fs.ts';
+import { loadEam, loadEamFs } from './eam-fs.ts';
 import { createIpl, IPL_DEFAULTS } from './ipl.ts';
 import { createKobAndersen, KA_DEFAULTS } from './ka.ts';
 import type { ModelDefaults } from './model-defaults.ts';
+import { isDirectory, isFile } from '../platform/index.ts';
 import { findPotentialFile } from './potential-file.ts';
 import type { Potential } from './types.ts';
 
 export interface GetPotentialOptions {
   /** file or directory for tabulated potentials (the `--potential PATH` option) */
   potentialPath?: string;
+  /** element of each atom type 1, 2, ... (the `--elements` option; `eam` only) */
+  elements?: readonly string[];
 }
 
 interface RegistryEntry {
@@ -62,7 +65,26 @@ const REGISTRY: Readonly<Record<string, RegistryEntry>> = {
     defaults: CUZR_DEFAULTS,
     create: (opts) => loadEamFs(findPotentialFile(CUZR_FILE, opts), { name: 'cuzr' }),
   },
+  eam: {
+    description: 'any LAMMPS EAM setfl file, eam/alloy or eam/fs (--potential FILE, --elements of types 1, 2, ...; metal units)',
+    create: createEam,
+  },
 };
+
+/** The generic `eam` model: the file's layout from its name (.eam.alloy, .eam.fs) or content. */
+function createEam(opts: GetPotentialOptions): Potential {
+  const path = opts.potentialPath;
+  if (path === undefined) throw new Error("model 'eam' needs --potential FILE (a LAMMPS eam/alloy or eam/fs setfl file)");
+  if (isDirectory(path)) throw new Error(`model 'eam': --potential ${path} is a folder; give the setfl file itself`);
+  if (!isFile(path)) throw new Error(`model 'eam': potential file not found at --potential ${path}`);
+  const elements = opts.elements;
+  if (elements === undefined || elements.length === 0) {
+    throw new Error("model 'eam' needs --elements EL1,EL2,... (the element of atom types 1, 2, ...)");
+  }
+  const empty = elements.findIndex((e) => e.trim() === '');
+  if (empty >= 0) throw new Error(`--elements: type ${empty + 1} has no element name (got '${elements.join(',')}')`);
+  return loadEam(path, { name: 'eam', typeElements: elements.map((e) => e.trim()) });
+}
 
 /** Registered potential names. */
 export function potentialNames(): string[] {

@@ -57,6 +57,34 @@ export function cuzrGlass(): System {
   return randomConfiguration({ n: 500, density: 0.06, dim: 3, composition: [0, 0.64, 0.36], typeMasses: pot.typeMasses, seed: 5, jitter: 0.2 });
 }
 
+/** `eam` with Mishin's Cu (eam/alloy), type 1 = Cu. */
+export const CU_MISHIN = '/usr/share/lammps/potentials/Cu_mishin1.eam.alloy';
+export const CU_ALLOY_LMP = `pair_style eam/alloy\npair_coeff * * ${CU_MISHIN} Cu`;
+
+/**
+ * fcc Cu (a0 = 3.6149 A), cells^3 cubic cells, with one vacancy (atom 0
+ * removed) when `vacancy`, every coordinate displaced by up to +-jiggle A
+ * (deterministic LCG). Type 1, mass 63.546 g/mol.
+ */
+export function cuFcc(cells: number, opts: { vacancy?: boolean; jiggle?: number; seed?: number } = {}): System {
+  const a0 = 3.6149, jig = opts.jiggle ?? 0;
+  let s = opts.seed ?? 1;
+  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const basis = [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]];
+  const pos: number[] = [];
+  for (let i = 0; i < cells; i++) for (let j = 0; j < cells; j++) for (let k = 0; k < cells; k++) {
+    for (const b of basis) pos.push((i + b[0]) * a0, (j + b[1]) * a0, (k + b[2]) * a0);
+  }
+  if (opts.vacancy) pos.splice(0, 3);
+  for (let q = 0; q < pos.length; q++) pos[q] += jig * (2 * rnd() - 1);
+  const n = pos.length / 3;
+  const L = cells * a0;
+  return createSystem({
+    box: new Box({ dim: 3, lo: [0, 0, 0], lengths: [L, L, L] }),
+    positions: pos, types: new Int32Array(n).fill(1), masses: new Float64Array(n).fill(63.546),
+  });
+}
+
 /** Positions and types only (no velocities or images), ids 1..n in storage order. */
 function stripped(s: System): System {
   return createSystem({ box: s.box, positions: s.positions, types: s.types, masses: s.masses });

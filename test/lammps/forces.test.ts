@@ -4,7 +4,8 @@
  * - `ka`    (lj/cut 2.5 + pair_modify shift yes, per-pair cutoffs 2.5 sigma_ab),
  *           orthorhombic and triclinic boxes;
  * - `ka-sf` (lj/smooth/linear, same cutoffs);
- * - `cuzr`  (eam/fs with CuZr_mm.eam.fs, metal units, Cu64Zr36).
+ * - `cuzr`  (eam/fs with CuZr_mm.eam.fs, metal units, Cu64Zr36);
+ * - `eam`   (eam/alloy with Cu_mishin1.eam.alloy: jiggled fcc Cu with a vacancy).
  * The configuration is written with the project's data writer and read by
  * LAMMPS; LAMMPS writes back with `%.17g`, read with the project's dump reader.
  *
@@ -25,7 +26,8 @@ import { readDumpFrame, writeLammpsData } from '../../src/io/index.ts';
 import { getUnits } from '../../src/util/units.ts';
 import { getPotential } from '../../src/potential/registry.ts';
 import type { System } from '../../src/system/system.ts';
-import { kaGlass, cuzrGlass, triclinicCopy, KA_LMP, KA_SF_LMP, CUZR_LMP } from './configs.ts';
+import type { GetPotentialOptions } from '../../src/potential/registry.ts';
+import { kaGlass, cuzrGlass, cuFcc, triclinicCopy, KA_LMP, KA_SF_LMP, CUZR_LMP, CU_ALLOY_LMP, CU_MISHIN } from './configs.ts';
 import { lammpsOrSkip, lastThermo, runLammps } from './lammps-runner.ts';
 
 const RTOL = 1e-8;
@@ -103,8 +105,8 @@ function maxAbs(v: ArrayLike<number>): number {
   return m;
 }
 
-async function compare(model: string, sys: System, pairLines: string, tag: string) {
-  const pot = getPotential(model);
+async function compare(model: string, sys: System, pairLines: string, tag: string, opts: GetPotentialOptions = {}) {
+  const pot = getPotential(model, opts);
   const ours = createForceProvider(pot).compute(sys, { peratom: true });
   const ref = await lammpsReference(sys, pot.units, pairLines, tag);
   // ids of our configurations are 1..n in storage order
@@ -152,5 +154,11 @@ describe.skipIf(!haveLmp)('agreement with LAMMPS: per-atom energies, forces, vir
 
   it('cuzr (eam/fs, CuZr_mm.eam.fs, metal units), Cu64Zr36 at 0.06 atoms/A^3', async () => {
     await compare('cuzr', cuzrGlass(), CUZR_LMP, 'cuzr');
+  });
+
+  it('eam (eam/alloy, Cu_mishin1.eam.alloy): fcc Cu 5x5x5 cells, one vacancy, jiggled by up to 0.05 A', async () => {
+    const sys = cuFcc(5, { vacancy: true, jiggle: 0.05, seed: 3 });
+    expect(sys.n).toBe(499);
+    await compare('eam', sys, CU_ALLOY_LMP, 'eam-cu', { potentialPath: CU_MISHIN, elements: ['Cu'] });
   });
 });

@@ -131,7 +131,7 @@ export function dimer(t1: number, t2: number, r: number): LmpConfig {
  * orientation of the blocks and the embedding extrapolation are tested.
  * Grid: Nrho = 500, drho = 0.02, Nr = 2000, dr = 0.003, cutoff 6.
  */
-export function syntheticFsText(): string {
+export function syntheticFsText(layout: 'fs' | 'alloy' = 'fs'): string {
   const nrho = 500, drho = 0.02, nr = 2000, dr = 0.003, rc = 6.0;
   const fmt = (v: number) => v.toExponential(16);
   const block = (n: number, d: number, f: (x: number) => number) => {
@@ -155,7 +155,9 @@ export function syntheticFsText(): string {
   ];
   for (let i = 0; i < 2; i++) {
     parts.push(`${i + 1} ${fmt(10 + 20 * i)} 3.5 fcc`, block(nrho, drho, F[i]));
-    for (let j = 0; j < 2; j++) parts.push(block(nr, dr, dens[i][j]));
+    // eam/alloy: one density per element (I's density at an A atom)
+    if (layout === 'alloy') parts.push(block(nr, dr, dens[i][0]));
+    else for (let j = 0; j < 2; j++) parts.push(block(nr, dr, dens[i][j]));
   }
   for (let i = 0; i < 2; i++) for (let j = 0; j <= i; j++) parts.push(block(nr, dr, (r) => r * z2r[i][j](r)));
   return parts.join('\n') + '\n';

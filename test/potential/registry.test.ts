@@ -3,7 +3,7 @@ import { describePotential, getPotential, modelDefaults, potentialNames } from '
 
 describe('potential registry', () => {
   it('lists the models, each with a one-line description', () => {
-    expect(potentialNames().sort()).toEqual(['cuzr', 'ipl2d', 'ipl3d', 'ka', 'ka-sf']);
+    expect(potentialNames().sort()).toEqual(['cuzr', 'eam', 'ipl2d', 'ipl3d', 'ka', 'ka-sf']);
     for (const n of potentialNames()) {
       const d = describePotential(n);
       expect(d.length).toBeGreaterThan(20);
@@ -43,8 +43,29 @@ describe('potential registry', () => {
     expect(p.kind === 'eam' && p.elements).toEqual(['', 'Cu', 'Zr']);
   });
 
-  it('records the glass-making state of every model', () => {
-    expect(Object.keys(modelDefaults).sort()).toEqual(potentialNames().sort());
+  it('builds eam from --potential FILE and --elements, with one-line errors', () => {
+    const cu = '/usr/share/lammps/potentials/Cu_mishin1.eam.alloy';
+    const p = getPotential('eam', { potentialPath: cu, elements: ['Cu'] });
+    expect([p.name, p.kind, p.units, p.ntypes, p.typeMasses[1]]).toEqual(['eam', 'eam', 'metal', 1, 63.55]);
+    const two = getPotential('eam', { potentialPath: cu, elements: ['Cu', 'Cu'] });
+    expect(two.ntypes).toBe(2);
+    const cz = getPotential('eam', { potentialPath: '/usr/share/lammps/potentials/CuZr_mm.eam.fs', elements: ['Zr', 'Cu'] });
+    expect(cz.kind === 'eam' && cz.elements).toEqual(['', 'Zr', 'Cu']);
+    const oneLine = (f: () => unknown, re: RegExp) => {
+      expect(f).toThrow(re);
+      try { f(); } catch (e) { expect((e as Error).message).not.toMatch(/\n/); }
+    };
+    oneLine(() => getPotential('eam', { elements: ['Cu'] }), /model 'eam' needs --potential FILE/);
+    oneLine(() => getPotential('eam', { potentialPath: cu }), /model 'eam' needs --elements/);
+    oneLine(() => getPotential('eam', { potentialPath: cu, elements: [] }), /model 'eam' needs --elements/);
+    oneLine(() => getPotential('eam', { potentialPath: cu, elements: ['Cu', ''] }), /--elements: type 2 has no element name/);
+    oneLine(() => getPotential('eam', { potentialPath: cu, elements: ['Cu', 'Zr'] }), /element 'Zr' \(type 2\) is not in the file; it has Cu/);
+    oneLine(() => getPotential('eam', { potentialPath: '/usr/share/lammps/potentials', elements: ['Cu'] }), /is a folder; give the setfl file itself/);
+    oneLine(() => getPotential('eam', { potentialPath: '/nonexistent.eam.alloy', elements: ['Cu'] }), /potential file not found at --potential \/nonexistent/);
+  });
+
+  it('records the glass-making state of every model but the generic eam', () => {
+    expect(Object.keys(modelDefaults).sort()).toEqual(potentialNames().filter((n) => n !== 'eam').sort());
     expect(modelDefaults.ka).toMatchObject({ dim: 3, numberDensity: 1.2, composition: [0, 0.8, 0.2] });
     expect(modelDefaults['ka-sf']).toBe(modelDefaults.ka);
     expect(modelDefaults.ipl2d.dim).toBe(2);
