@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EamFsPotential, parseFsFile } from '../../src/potential/eam-fs.ts';
+import { EamFsPotential, loadEam, parseFsFile } from '../../src/potential/eam-fs.ts';
 import { createKobAndersen } from '../../src/potential/ka.ts';
 import { getPotential } from '../../src/potential/registry.ts';
 import type { EamPotential, PairPotential } from '../../src/potential/types.ts';
@@ -152,6 +152,34 @@ describe.runIf(haveLmp)('agreement with LAMMPS', () => {
     it('a 25-atom cluster', () => {
       const configs = [cluster(25, 2, 5.0, 0.9, 5)];
       expectAgreement(configs.map((c) => eamEnergy(pot, c)), lammpsEnergies(setup, configs), configs);
+    });
+  });
+
+  describe('synthetic eam/alloy file (one density per element), read by loadEam', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glasslab-alloy-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'AB.eam.alloy');
+    writeFileSync(file, syntheticFsText('alloy'));
+    const pot = loadEam(file);
+    const setup: LmpSetup = { units: 'metal', ntypes: 2, halfBox: 20, pairLines: ['pair_style eam/alloy', `pair_coeff * * ${file} A B`] };
+
+    it('is read as eam/alloy', () => {
+      expect([pot.name, pot.file.format]).toEqual(['eam/alloy', 'alloy']);
+    });
+
+    it('dimers of every ordered type pair, and a 25-atom cluster', () => {
+      const rs = [0.3, 0.6, 1.0, 1.5, 2.0, 2.8, 3.7, 4.9, 5.9985, 6.2];
+      const configs = [[1, 1], [1, 2], [2, 1], [2, 2]].flatMap(([a, b]) => rs.map((r) => dimer(a, b, r)));
+      expectAgreement(configs.map((c) => eamEnergy(pot, c)), lammpsEnergies(setup, configs), configs);
+      const cl = [cluster(25, 2, 5.0, 0.9, 5)];
+      expectAgreement(cl.map((c) => eamEnergy(pot, c)), lammpsEnergies(setup, cl), cl);
+    });
+
+    it('types mapped to elements in another order (pair_coeff * * FILE B A B)', () => {
+      const swapped = loadEam(file, { typeElements: ['B', 'A', 'B'] });
+      const swSetup: LmpSetup = { ...setup, ntypes: 3, pairLines: ['pair_style eam/alloy', `pair_coeff * * ${file} B A B`] };
+      const configs = [cluster(25, 3, 5.0, 0.9, 9)];
+      expectAgreement(configs.map((c) => eamEnergy(swapped, c)), lammpsEnergies(swSetup, configs), configs);
     });
   });
 });
