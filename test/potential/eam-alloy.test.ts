@@ -2,7 +2,8 @@
  * The generic `eam` model on LAMMPS eam/alloy files: the setfl reader's
  * alloy layout (one density per element), the layout from the name or the
  * content, Mishin's Cu (Cu_mishin1.eam.alloy): cohesive energy, forces and
- * Hessian against finite differences. Per-atom agreement with LAMMPS is in
+ * Hessian against finite differences, NVE energy conservation. Per-atom
+ * agreement with LAMMPS is in
  * test/lammps/forces.test.ts and test/potential/lammps-agreement.test.ts.
  */
 import { existsSync } from 'node:fs';
@@ -10,6 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { assembleHessian, toDense } from '../../src/core/hessian.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { EamFsPotential, parseFsFile, parseSetfl, setflFormat } from '../../src/potential/eam-fs.ts';
+import { nve } from '../../src/md/nve.ts';
+import { runMd } from '../../src/md/run.ts';
+import { initVelocities } from '../../src/md/velocities.ts';
 import { getPotential } from '../../src/potential/registry.ts';
 import type { Potential } from '../../src/potential/types.ts';
 import { cloneSystem, type System } from '../../src/system/system.ts';
@@ -116,5 +120,17 @@ describe.skipIf(!existsSync(CU_MISHIN))('eam with Cu_mishin1.eam.alloy', () => {
       amax = Math.max(amax, Math.abs(A[p * nd + q]));
     }
     expect(asym).toBeLessThan(1e-12 * amax);
+  });
+
+  it('a short NVE run conserves energy (600 K, dt = 1 fs, 1 ps)', async () => {
+    const sys = cuFcc(4, { vacancy: true, jiggle: 0.05, seed: 9 });
+    initVelocities(sys, 600, 9, 'metal');
+    const r = await runMd(sys, createForceProvider(pot), { integrator: nve(), dt: 0.001, steps: 1000, thermoEvery: 10, units: 'metal' });
+    const E = r.thermo.map((row) => row.Etot);
+    const drift = Math.max(...E.map((e) => Math.abs(e - E[0]))) / sys.n;
+    // measured 1.6e-5 eV/atom; the lattice shares the kinetic energy: T settles near 300 K
+    expect(drift).toBeLessThan(5e-5);
+    expect(r.thermo.at(-1)!.T).toBeGreaterThan(200);
+    expect(r.thermo.at(-1)!.T).toBeLessThan(450);
   });
 });
