@@ -67,6 +67,10 @@ describe('voronoiTessellation', () => {
       expect(indexOf(r, i)).toEqual([0, 6, 0, 8, 0, 0, 0, 0]);
       expect(r.coordination[i]).toBe(14);
     }
+    const t = r.table();
+    expect(t.columns).toEqual(['id', 'type', 'volume', 'coordination', 'n3', 'n4', 'n5', 'n6', 'n7plus', 'l5fs']);
+    expect(t.rows[0].slice(3)).toEqual([14, 0, 6, 0, 8, 0, 0]);
+    expect(r.summary()).toContain('mean_coordination 14');
   });
 
   it('an affine shear by the box tilt keeps the cell volumes of a lattice (volume preserved)', () => {

@@ -46,6 +46,8 @@
  *   Voronoi tessellation. In a radical tessellation a cell may be empty
  *   (volume 0, no faces).
  */
+import { lineFigure, type PlotlyFigure } from '../../plot/figure.ts';
+import { resultData, resultJSON, type AnalysisResult, type TableData } from '../../plot/result.ts';
 import type { System } from '../../system/system.ts';
 import { buildNeighborList } from '../../neighbor/neighbor-list.ts';
 import { cellGeometry, maxListRadius, pairDelta, wrappedFractional } from '../../neighbor/cell-geometry.ts';
@@ -76,9 +78,11 @@ export interface VoronoiFace {
   counted: boolean;
 }
 
-export interface VoronoiResult {
-  readonly kind: 'voronoi';
+export interface VoronoiData {
   readonly n: number;
+  /** atom ids and types, storage order */
+  readonly ids: Int32Array;
+  readonly types: Int32Array;
   readonly radical: boolean;
   readonly faceAreaFraction: number;
   readonly minEdgeLength: number;
@@ -94,6 +98,50 @@ export interface VoronoiResult {
   readonly l5fs: Float64Array;
   /** all faces of each cell */
   readonly faces: VoronoiFace[][];
+}
+
+export interface VoronoiResult extends AnalysisResult<'voronoi'>, VoronoiData {
+  /** id,type,volume,coordination,n3,n4,n5,n6,n7plus,l5fs, rows by id */
+  table(): TableData;
+  /** distribution of the cell volumes */
+  figure(): PlotlyFigure;
+}
+
+const VERSION = 1;
+
+export function loadVoronoiResult(json: unknown): VoronoiResult {
+  return makeVoronoiResult(resultData<VoronoiData>(json, 'voronoi', VERSION));
+}
+
+function makeVoronoiResult(d: VoronoiData): VoronoiResult {
+  const { n } = d, L = VORONOI_INDEX_LENGTH;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => d.ids[a] - d.ids[b]);
+  const mean = (v: ArrayLike<number>): number => { let s = 0; for (let i = 0; i < v.length; i++) s += v[i]; return n > 0 ? s / n : 0; };
+  return {
+    kind: 'voronoi', ...d,
+    summary: () => [
+      `atoms ${n}`,
+      `tessellation ${d.radical ? 'radical' : 'voronoi'}`,
+      `mean_volume ${mean(d.volumes)}`,
+      `mean_coordination ${mean(d.coordination)}`,
+      `mean_l5fs ${mean(d.l5fs)}`,
+    ].join('\n'),
+    table: () => ({
+      columns: ['id', 'type', 'volume', 'coordination', 'n3', 'n4', 'n5', 'n6', 'n7plus', 'l5fs'],
+      rows: order.map((i) => {
+        const ix = d.index.subarray(i * L, (i + 1) * L);
+        let n7 = 0;
+        for (let k = 4; k < L; k++) n7 += ix[k];
+        return [d.ids[i], d.types[i], d.volumes[i], d.coordination[i], ix[0], ix[1], ix[2], ix[3], n7, d.l5fs[i]];
+      }),
+    }),
+    figure: () => {
+      const sorted = Float64Array.from(d.volumes).sort();
+      return lineFigure([{ name: 'cell volume', x: sorted, y: Float64Array.from(sorted, (_, k) => (k + 1) / n) }],
+        { xTitle: 'cell volume [length^3]', yTitle: 'fraction of atoms below' });
+    },
+    toJSON: () => resultJSON('voronoi', VERSION, d),
+  };
 }
 
 /** Convex polyhedron around the origin: vertices (x, y, z) and faces (vertex cycles, CCW from outside). */
@@ -343,5 +391,5 @@ export function voronoiTessellation(sys: System, opts: VoronoiOptions = {}): Vor
     l5fs[i] = nc > 0 ? n5 / nc : 0;
     faces.push(cellFaces);
   }
-  return { kind: 'voronoi', n, radical: opts.radii !== undefined, faceAreaFraction, minEdgeLength, volumes, surfaces, coordination, index, l5fs, faces };
+  return makeVoronoiResult({ n, ids: Int32Array.from(sys.ids), types: Int32Array.from(types), radical: opts.radii !== undefined, faceAreaFraction, minEdgeLength, volumes, surfaces, coordination, index, l5fs, faces });
 }
