@@ -6,6 +6,7 @@
 import type { Registry } from './registry.ts';
 import { demoCommand } from './demo.ts';
 import { energyCommand } from './energy.ts';
+import { voronoiCommand } from './voronoi.ts';
 import { mdCommand } from './md.ts';
 import { minimizeCommand } from './minimize.ts';
 import { modesCommand } from './modes.ts';
@@ -22,6 +23,7 @@ export function addLibraryCommands(registry: Registry): Registry {
     .add(mdCommand)
     .add(minimizeCommand)
     .add(energyCommand)
+    .add(voronoiCommand)
     .add(modesCommand)
     .add(lteCommand)
     .add(shearCommand)
