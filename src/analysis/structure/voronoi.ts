@@ -189,26 +189,46 @@ function cut(p: Poly, nx: number, ny: number, nz: number, c: number, tol: number
     return w;
   };
   const faces: number[][] = [], tags: number[] = [];
+  // without vertices on the plane, the new face's edges are exactly the
+  // chords of the clipped faces (exit point -> entry point), run backwards
+  let anyOn = false;
+  for (let k = 0; k < nv; k++) if (side[k] === 0) { anyOn = true; break; }
+  const next = new Map<number, number>();
   for (let f = 0; f < p.faces.length; f++) {
     const cyc = p.faces[f], m = cyc.length;
+    let k0 = 0;
+    while (k0 < m && side[cyc[k0]] === 1) k0++;
+    if (k0 === m) continue;
     const out: number[] = [];
-    for (let k = 0; k < m; k++) {
-      const a = cyc[k], b = cyc[(k + 1) % m];
-      if (side[a] !== 1) out.push(a);
-      if ((side[a] === -1 && side[b] === 1) || (side[a] === 1 && side[b] === -1)) out.push(crossing(a, b));
+    let skipped = false;
+    for (let q = 0; q < m; q++) {
+      const a = cyc[(k0 + q) % m], b = cyc[(k0 + q + 1) % m];
+      if (side[a] !== 1) {
+        if (skipped && !anyOn) next.set(a, out[out.length - 1]);
+        skipped = false;
+        out.push(a);
+      } else skipped = true;
+      if ((side[a] === -1 && side[b] === 1) || (side[a] === 1 && side[b] === -1)) {
+        const w = crossing(a, b);
+        if (skipped && !anyOn) next.set(w, out[out.length - 1]);
+        skipped = false;
+        out.push(w);
+      }
     }
+    if (skipped && !anyOn) next.set(out[0], out[out.length - 1]);
     if (out.length >= 3) { faces.push(out); tags.push(p.tags[f]); }
   }
-  // edges without a twin lie on the plane; the new face runs them backwards
-  const edges = new Set<number>();
-  for (const cyc of faces) for (let k = 0; k < cyc.length; k++) edges.add(cyc[k] * 1048576 + cyc[(k + 1) % cyc.length]);
-  const next = new Map<number, number>();
-  for (const cyc of faces) {
-    for (let k = 0; k < cyc.length; k++) {
-      const a = cyc[k], b = cyc[(k + 1) % cyc.length];
-      if (!edges.has(b * 1048576 + a)) {
-        if (next.has(b)) throw new Error('voronoi: degenerate cut (a vertex with two open edges); please report this configuration');
-        next.set(b, a);
+  if (anyOn) {
+    // general case: edges without a twin lie on the plane; the new face runs them backwards
+    const edges = new Set<number>();
+    for (const cyc of faces) for (let k = 0; k < cyc.length; k++) edges.add(cyc[k] * 1048576 + cyc[(k + 1) % cyc.length]);
+    for (const cyc of faces) {
+      for (let k = 0; k < cyc.length; k++) {
+        const a = cyc[k], b = cyc[(k + 1) % cyc.length];
+        if (!edges.has(b * 1048576 + a)) {
+          if (next.has(b)) throw new Error('voronoi: degenerate cut (a vertex with two open edges); please report this configuration');
+          next.set(b, a);
+        }
       }
     }
   }
@@ -248,12 +268,17 @@ function maxVertexDistance(p: Poly): number {
 interface Candidates { j: number[]; d: number[]; r2: number[] }
 
 function sortCandidates(j: number[], d: number[], r2: number[]): Candidates {
-  const order = r2.map((_, k) => k).sort((a, b) => r2[a] - r2[b] || j[a] - j[b]);
-  return {
-    j: order.map((k) => j[k]),
-    d: order.flatMap((k) => [d[3 * k], d[3 * k + 1], d[3 * k + 2]]),
-    r2: order.map((k) => r2[k]),
-  };
+  const m = j.length;
+  const order = new Uint32Array(m);
+  for (let k = 0; k < m; k++) order[k] = k;
+  order.sort((a, b) => r2[a] - r2[b] || j[a] - j[b]);
+  const js = new Array<number>(m), ds = new Array<number>(3 * m), rs = new Array<number>(m);
+  for (let q = 0; q < m; q++) {
+    const k = order[q];
+    js[q] = j[k]; rs[q] = r2[k];
+    ds[3 * q] = d[3 * k]; ds[3 * q + 1] = d[3 * k + 1]; ds[3 * q + 2] = d[3 * k + 2];
+  }
+  return { j: js, d: ds, r2: rs };
 }
 
 /**
