@@ -329,8 +329,11 @@ export function voronoiTessellation(sys: System, opts: VoronoiOptions = {}): Vor
   const s = wrappedFractional(sys, undefined, 'voronoiTessellation');
   const rList = maxListRadius(g);
   const scale = Math.cbrt(sys.box.volume / Math.max(n, 1));
+  // first search radius, and the neighbour list's radius: R grows within the
+  // list first (rare open cells of random points), then by image enumeration
   const R0 = 2.5 * scale + 2 * rmax;
-  const nl = R0 < rList && n > 1 ? buildNeighborList(sys, { cutoff: R0, skin: 0, kind: 'full' }) : null;
+  const Rl = Math.min(0.999 * rList, 4 * scale + 2 * rmax);
+  const nl = R0 <= Rl && n > 1 ? buildNeighborList(sys, { cutoff: Rl, skin: 0, kind: 'full' }) : null;
   const H = [g.lx, g.xy, g.xz, g.ly, g.yz, g.lz];
   const delta = new Float64Array(3);
 
@@ -371,8 +374,8 @@ export function voronoiTessellation(sys: System, opts: VoronoiOptions = {}): Vor
   for (let i = 0; i < n; i++) {
     const ri = radius(i);
     let R = R0, p: Poly | null = null;
-    for (let tries = 0; tries < 60 && !p; tries++, R *= 1.5) {
-      const cand = nl && R <= R0 ? listCandidates(i, R) : imageCandidates(i, R);
+    for (let tries = 0; tries < 60 && !p; tries++, R = nl && R < Rl && 1.5 * R > Rl ? Rl : 1.5 * R) {
+      const cand = nl && R <= Rl ? listCandidates(i, R) : imageCandidates(i, R);
       p = buildCell(cand, R, ri, radius, rmax);
     }
     if (!p) throw new Error(`voronoiTessellation: the cell of atom id ${sys.ids[i]} did not close`);
