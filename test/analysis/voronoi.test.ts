@@ -106,6 +106,33 @@ describe('voronoiTessellation', () => {
     expect(plain.volumes[0]).toBeCloseTo(8, 12);
   });
 
+  it('thresholds: index, coordination and L5FS follow faceAreaFraction and minEdgeLength', () => {
+    const box = new Box({ dim: 3, lo: [0, 0, 0], lengths: [6, 6, 6], tilt: { xy: 0.5 } });
+    const sys = randomSystem(150, box, 9, 2);
+    const all = voronoiTessellation(sys, { faceAreaFraction: 0 });
+    const def = voronoiTessellation(sys);
+    const strict = voronoiTessellation(sys, { faceAreaFraction: 0.05, minEdgeLength: 0.2 });
+    let dropped = 0;
+    for (let i = 0; i < sys.n; i++) {
+      // literal recount from the faces
+      for (const [r, frac, minEdge] of [[all, 0, 0], [def, 0.01, 0], [strict, 0.05, 0.2]] as const) {
+        const counted = r.faces[i].filter((f) => f.area > frac * r.surfaces[i]);
+        expect(r.coordination[i]).toBe(counted.length);
+        const idx = new Array(VORONOI_INDEX_LENGTH).fill(0);
+        for (const f of counted) if (f.countedEdges >= 3) idx[Math.min(f.countedEdges, 10) - 3]++;
+        expect(indexOf(r, i)).toEqual(idx);
+        expect(r.l5fs[i]).toBe(counted.filter((f) => f.countedEdges === 5).length / counted.length);
+        for (const f of r.faces[i]) expect(f.countedEdges).toBe(minEdge === 0 ? f.edges : f.countedEdges);
+        expect(r.faces[i].reduce((s, f) => s + f.area, 0)).toBeCloseTo(r.surfaces[i], 12);
+      }
+      expect(all.coordination[i]).toBe(all.faces[i].length);
+      dropped += all.coordination[i] - strict.coordination[i];
+      expect(strict.faces[i].every((f) => f.countedEdges <= f.edges)).toBe(true);
+    }
+    expect(dropped).toBeGreaterThan(0);
+    expect(strict.faces.flat().some((f) => f.countedEdges < f.edges)).toBe(true);
+  });
+
   it('literal check: each cell is the set of points closer to its atom (Monte Carlo membership)', () => {
     const box = new Box({ dim: 3, lo: [0, 0, 0], lengths: [4, 4.5, 5], tilt: { xy: 0.7, xz: -0.4, yz: 0.9 } });
     const sys = randomSystem(40, box, 3, 2);
@@ -163,14 +190,15 @@ describe('voronoiTessellation against voro++', () => {
         }
         const file = join(dir, 'pts');
         writeFileSync(file, lines.join('\n') + '\n');
-        const args = ['-p', '-o', ...(radical ? ['-r'] : []), '-c', '%i %v %s %F', '0', '7.5', '0', '8', '0', '8.5', file];
+        const args = ['-p', '-o', ...(radical ? ['-r'] : []), '-c', '%i %v %s %F %a', '0', '7.5', '0', '8', '0', '8.5', file];
         const out = spawnSync('voro++', args, { encoding: 'utf8' });
         expect(out.status).toBe(0);
         const rows = readFileSync(`${file}.vol`, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
         const r = voronoiTessellation(sys, radical ? { radii } : {});
         expect(rows.length).toBe(sys.n);
-        for (const [id, vol, nf, surf] of rows) {
+        for (const [id, vol, nf, surf, ...edges] of rows) {
           const i = id - 1;
+          expect(r.faces[i].map((f) => f.edges).sort((x, y) => x - y)).toEqual(edges.sort((x, y) => x - y));
           expect(Math.abs(r.volumes[i] / vol - 1)).toBeLessThan(2e-5);
           expect(Math.abs(r.surfaces[i] / surf - 1)).toBeLessThan(2e-5);
           expect(r.faces[i].length).toBe(nf);
