@@ -18,7 +18,8 @@
  * distance rho for the plane to cut, so the cutting stops at the first
  * neighbour with (d^2 + R_i^2 - Rmax^2) / (2 d) >= rho (this bound grows
  * with d, so no later neighbour can cut). If the neighbours within R run out
- * before that, R grows by 1.5x and the cell is rebuilt.
+ * before that, R grows by 1.5x (first up to the neighbour list's radius,
+ * 4 (V/N)^(1/3) + 2 Rmax) and the cell is rebuilt.
  *
  * Neighbours are minimum-image displacements from a full neighbour list
  * (src/neighbor) while R is below half the smallest perpendicular width of
@@ -34,6 +35,11 @@
  * edge), adds one vertex per crossed edge (shared by its two faces), and
  * closes the hole with one new face chained from the edges left without a
  * twin.
+ * The tolerance is 1e-11 R in distance from the plane: vertices closer
+ * than that are taken as on it. In perturbed crystals (displacements of
+ * 1e-12 to 1e-10) the volumes then sum to the box volume to ~1e-12 relative
+ * instead of ~1e-15; tiny edges and faces of such cells are real and are
+ * what `minEdgeLength` and `faceAreaFraction` filter.
  *
  * Decisions:
  * - A face counts for the index, the coordination and L5FS only if its area
