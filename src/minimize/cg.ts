@@ -18,7 +18,7 @@
  */
 import type { ForceProvider, ForceResult } from '../core/types.ts';
 import type { System } from '../system/system.ts';
-import { dot, evaluate, maxAtomForce, maxAtomNorm, runStage, type StageResult, type StopRules } from './common.ts';
+import { dot, evaluate, maxAtomForce, maxAtomNorm, runStage, stageResult, stageStop, type StageResult, type StopRules } from './common.ts';
 
 export interface CgParams {
   /** largest displacement of any atom in one line-search step (length, default 0.1) */
@@ -81,14 +81,8 @@ export function cgStep(s: CgState, sys: System, provider: ForceProvider, rules: 
   const d = sys.dim;
   const nv = sys.positions.length;
   const it = s.iterations + 1;
-  const done = (converged: boolean, reason?: string): StageResult =>
-    ({ force: s.force, maxForce: s.maxForce, iterations: s.iterations, forceCalls: s.forceCalls, converged, ...(reason !== undefined ? { reason } : {}) });
-  if (it > rules.maxIter) {
-    const converged = s.maxForce < rules.ftol;
-    return done(converged, converged ? undefined : `maxIter = ${rules.maxIter} reached`);
-  }
-  if (s.maxForce < rules.ftol) return done(true);
-  if (rules.signal?.aborted) return done(false, 'aborted');
+  const stop = stageStop(s, rules);
+  if (stop) return stop;
 
   /** place atoms at x0 + a dir (images from im0) and evaluate */
   const probe = (a: number): LinePoint => {
@@ -119,7 +113,7 @@ export function cgStep(s: CgState, sys: System, provider: ForceProvider, rules: 
     // restore the start point; retry along the force unless already doing so
     probe(0);
     if (s.sinceRestart === 0) {
-      return done(false, 'line search failed along the force direction (forces inconsistent with the energy, or round-off floor reached)');
+      return stageResult(s, false, 'line search failed along the force direction (forces inconsistent with the energy, or round-off floor reached)');
     }
     dir.set(s.force.forces);
     s.sinceRestart = s.restartEvery; // forces a restart at the next iteration

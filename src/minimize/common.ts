@@ -85,3 +85,32 @@ export function runStage<S>(state: S, step: (state: S) => StageResult | undefine
     if (r) return r;
   }
 }
+
+/** What every stage state carries for the stopping rules. */
+export interface StageProgress {
+  force: ForceResult;
+  maxForce: number;
+  iterations: number;
+  forceCalls: number;
+}
+
+/** The end of a stage, from its state. */
+export function stageResult(s: StageProgress, converged: boolean, reason?: string): StageResult {
+  return { force: s.force, maxForce: s.maxForce, iterations: s.iterations, forceCalls: s.forceCalls, converged, ...(reason !== undefined ? { reason } : {}) };
+}
+
+/**
+ * The stopping rules shared by the stages, checked before iteration
+ * `iterations + 1`: converged (max |F| < ftol), iteration budget spent, or
+ * aborted; undefined when the stage goes on.
+ */
+export function stageStop(s: StageProgress, rules: StopRules): StageResult | undefined {
+  const done = (converged: boolean, reason?: string) => stageResult(s, converged, reason);
+  if (s.iterations + 1 > rules.maxIter) {
+    const converged = s.maxForce < rules.ftol;
+    return done(converged, converged ? undefined : `maxIter = ${rules.maxIter} reached`);
+  }
+  if (s.maxForce < rules.ftol) return done(true);
+  if (rules.signal?.aborted) return done(false, 'aborted');
+  return undefined;
+}

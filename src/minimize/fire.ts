@@ -19,7 +19,7 @@
  */
 import type { ForceProvider, ForceResult } from '../core/types.ts';
 import type { System } from '../system/system.ts';
-import { dot, evaluate, maxAtomForce, maxAtomNorm, runStage, type StageResult, type StopRules } from './common.ts';
+import { dot, evaluate, maxAtomForce, maxAtomNorm, runStage, stageResult, stageStop, type StageResult, type StopRules } from './common.ts';
 
 export interface FireParams {
   /** initial timestep */
@@ -112,21 +112,15 @@ export function fireStep(s: FireState, sys: System, provider: ForceProvider, rul
   const d = sys.dim;
   const x = sys.positions;
   const it = s.iterations + 1;
-  const done = (converged: boolean, reason?: string): StageResult =>
-    ({ force: s.force, maxForce: s.maxForce, iterations: s.iterations, forceCalls: s.forceCalls, converged, ...(reason !== undefined ? { reason } : {}) });
-  if (it > rules.maxIter) {
-    const converged = s.maxForce < rules.ftol;
-    return done(converged, converged ? undefined : `maxIter = ${rules.maxIter} reached`);
-  }
-  if (s.maxForce < rules.ftol) return done(true);
-  if (rules.signal?.aborted) return done(false, 'aborted');
+  const stop = stageStop(s, rules);
+  if (stop) return stop;
   const F = s.force.forces;
   if (dot(F, v) > 0) {
     s.nPos++; s.nNeg = 0;
     if (s.nPos > p.nDelay) { s.dt = Math.min(s.dt * p.fInc, p.dtMax); s.alpha *= p.fAlpha; }
   } else {
     s.nPos = 0; s.nNeg++;
-    if (s.nNeg > p.maxUphill) return done(false, `${p.maxUphill} consecutive uphill steps`);
+    if (s.nNeg > p.maxUphill) return stageResult(s, false, `${p.maxUphill} consecutive uphill steps`);
     if (!(p.initialDelay && it < p.nDelay)) {
       if (s.dt * p.fDec >= p.dtMin) s.dt *= p.fDec;
       s.alpha = p.alpha0;
