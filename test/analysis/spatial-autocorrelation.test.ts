@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fitCorrelationLength, spatialAutocorrelation } from '../../src/analysis/statistics/spatial.ts';
 import { cellGeometry, maxListRadius } from '../../src/neighbor/cell-geometry.ts';
-import { Box } from '../../src/system/box.ts';
-import { createSystem, type System } from '../../src/system/system.ts';
-import { mulberry32 } from '../support/random.ts';
+import type { System } from '../../src/system/system.ts';
+import { mulberry32, poissonSystem } from '../support/random.ts';
 
-/** Uniform (Poisson) points in a box given by its edge vectors a, b, c (LAMMPS triclinic). */
-function poisson(n: number, L: number, tilt: { xy: number; xz: number; yz: number }, seed: number): System {
-  const rnd = mulberry32(seed), pos = new Float64Array(3 * n);
-  for (let i = 0; i < n; i++) {
-    const sx = rnd(), sy = rnd(), sz = rnd();
-    pos[3 * i] = L * sx + tilt.xy * sy + tilt.xz * sz;
-    pos[3 * i + 1] = L * sy + tilt.yz * sz;
-    pos[3 * i + 2] = L * sz;
-  }
-  return createSystem({ box: new Box({ dim: 3, lo: [0, 0, 0], lengths: [L, L, L], tilt }), positions: pos });
-}
+const poisson = poissonSystem;
 
 /** The literal version: every pair, every image in -1..1 along each edge vector, nearest image kept. */
 function literalC(sys: System, f: ArrayLike<number>, rMax: number, dr: number) {
