@@ -79,6 +79,7 @@ export { binBounds, binnedCorrelation, type BinnedCorrelation, type BinnedCorrel
   type BinnedCorrelationOptions, loadBinnedCorrelation } from './statistics/binned.ts';
 export { type CorrelationLengthFit, fitCorrelationLength, loadSpatialAutocorrelation, spatialAutocorrelation,
   type SpatialAutocorrelation, type SpatialAutocorrelationData, type SpatialAutocorrelationOptions } from './statistics/spatial.ts';
+export { loadSlabMap, SLAB_KERNEL_CUTOFF, slabMap, type SlabAxis, type SlabMap, type SlabMapData, type SlabMapOptions } from './statistics/slab.ts';
 export { loadVoronoiResult, voronoiTessellation, VORONOI_INDEX_LENGTH, type VoronoiData, type VoronoiFace, type VoronoiOptions, type VoronoiResult } from './structure/voronoi.ts';
 export { cagingDepthQ, cagingDepthR, type CagingDepthROptions, type CagingOptions, cagingPotentialQ,
   fitSoftnessCalibration, type HarmonicFit, harmonicSoftnessFit, hncDirectCorrelation, hncProduct,

@@ -18,6 +18,7 @@ import { loadPartialRdf, loadPartialStructureFactor } from '../analysis/structur
 import { loadEnergyAnalysis } from '../analysis/structure/energy.ts';
 import { loadBinnedCorrelation } from '../analysis/statistics/binned.ts';
 import { loadSpatialAutocorrelation } from '../analysis/statistics/spatial.ts';
+import { loadSlabMap } from '../analysis/statistics/slab.ts';
 import { loadVoronoiResult } from '../analysis/structure/voronoi.ts';
 import { loadVdosAnalysis } from '../analysis/vdos/analysis.ts';
 import { loadNormalModeAnalysis } from '../analysis/vdos/normal-modes.ts';
@@ -45,6 +46,7 @@ const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   energy: loadEnergyAnalysis,
   'binned-correlation': loadBinnedCorrelation,
   'spatial-autocorrelation': loadSpatialAutocorrelation,
+  'slab-map': loadSlabMap,
   voronoi: loadVoronoiResult,
   aqs: loadAqsResult,
   'inherent-structures': loadInherentStructureTrack,

@@ -32,6 +32,7 @@ import { localThermalEnergy } from '../../src/analysis/lte/lte.ts';
 import { energyAnalysis } from '../../src/analysis/structure/energy.ts';
 import { binnedCorrelation } from '../../src/analysis/statistics/binned.ts';
 import { spatialAutocorrelation } from '../../src/analysis/statistics/spatial.ts';
+import { slabMap } from '../../src/analysis/statistics/slab.ts';
 import { voronoiTessellation } from '../../src/analysis/structure/voronoi.ts';
 import { arrheniusAnalysis, binsForValues, rearrangementStatistics } from '../../src/analysis/softness/statistics.ts';
 
@@ -86,6 +87,10 @@ const FACTORIES: Record<string, () => AnalysisResult | Promise<AnalysisResult>> 
   'spatial-autocorrelation': () => {
     const sys = liquid()[0];
     return spatialAutocorrelation(sys, Float64Array.from({ length: sys.n }, (_, i) => Math.cos(sys.positions[3 * i])), { rMax: 2, dr: 0.25, reference: 0.9 });
+  },
+  'slab-map': () => {
+    const sys = liquid()[0];
+    return slabMap(sys, Float64Array.from({ length: sys.n }, (_, i) => Math.cos(sys.positions[3 * i])), { axis: 'z', thickness: 1, smoothing: 0.4, fieldName: 'dQ', units: 'eps' });
   },
   voronoi: () => voronoiTessellation(latticeSystem(3, 3, 1.2, { basis: 'bcc', jiggle: 0.1, fracA: 0.8, seed: 2 }), { radii: [0.5, 0.44] }),
   modes: () => normalModeAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d'), { count: 8 }),
