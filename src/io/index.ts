@@ -94,3 +94,4 @@ export type { DumpFrame, DumpReadOptions, DumpWriteOptions, FrameRange } from '.
 export { readLammpsData, writeLammpsData, parseLammpsData, formatLammpsData } from './lammps-data.ts';
 export { readXyz, readXyzFrames, writeXyz, formatXyzFrame } from './xyz.ts';
 export { writeTextAtomic, readTextWhole } from './files.ts';
+export { parseCsvTable, readCsvTable, valuesById, type CsvTable } from './csv.ts';
