@@ -184,6 +184,12 @@ export const ftolOption = {
   summary: 'minimise until the largest per-atom force is below this',
 } satisfies NumberOption;
 
+/** `--dr`: the width of radial bins (softness: the local r integral; correlate: the shells of C(r)). */
+export const radialBinOption = {
+  type: 'number', min: 0, exclusiveMin: true, unit: 'length',
+  summary: 'bin width in r (radial bins or shells)',
+} satisfies NumberOption;
+
 /** `--seed`, `--n`, `--steps` of a run from a random start (md, demo). */
 export const runOptions = {
   n: { type: 'integer', min: 2, summary: 'number of atoms of a random start' } satisfies IntegerOption,

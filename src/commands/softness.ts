@@ -31,7 +31,7 @@ import { arrayFrames, type FrameSource } from '../system/frame-source.ts';
 import { Trajectory } from '../io/trajectory.ts';
 import type { ProgressReporter } from '../display/progress.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { checkedFrames, frameOptions, inputFile, loadModel, modelOptions, outputOption, readerMasses, readInput, temperatureOption, trajectoryRenames } from './common.ts';
+import { checkedFrames, frameOptions, inputFile, loadModel, modelOptions, outputOption, radialBinOption, readerMasses, readInput, temperatureOption, trajectoryRenames } from './common.ts';
 import { Outputs } from './outputs.ts';
 
 const MISSING_CALIBRATION =
@@ -73,7 +73,7 @@ export const softnessCommand = defineCommand({
     sqFrames: { type: 'integer', min: 1, default: 4, summary: 'frames (the last ones) used for the direct S(q) of --mean-field' },
     species: { type: 'string', default: '1', metavar: 'T[,T]', summary: "types of the central particles ('1' = A as in the paper, '1,2' or 'all')" },
     normalization: { type: 'enum', choices: ['partial', 'total'], default: 'partial', summary: 'density in Eq. 8: partial (N_v - delta_uv)/V, the local g(r) averaging to g_uv(r); total N/V as printed' },
-    dr: { type: 'number', min: 0, exclusiveMin: true, default: 0.005, unit: 'length', summary: 'bin width of the local r integral' },
+    dr: { ...radialBinOption, default: 0.005 },
     rdfDr: { type: 'number', min: 0, exclusiveMin: true, default: 0.01, unit: 'length', summary: 'bin width of the histogram g(r) that sets the integration limits' },
     ...frameOptions,
     out: { ...outputOption('per-particle CSV, with --calibration'), required: false },
