@@ -79,6 +79,9 @@ export { binBounds, binnedCorrelation, type BinnedCorrelation, type BinnedCorrel
   type BinnedCorrelationOptions, loadBinnedCorrelation } from './statistics/binned.ts';
 export { type CorrelationLengthFit, fitCorrelationLength, loadSpatialAutocorrelation, spatialAutocorrelation,
   type SpatialAutocorrelation, type SpatialAutocorrelationData, type SpatialAutocorrelationOptions } from './statistics/spatial.ts';
+/** What `glasslab correlate` returns: a binned correlation, a spatial autocorrelation or a slab map. */
+export type CorrelationResult = import('./statistics/binned.ts').BinnedCorrelation
+  | import('./statistics/spatial.ts').SpatialAutocorrelation | import('./statistics/slab.ts').SlabMap;
 export { loadSlabMap, SLAB_KERNEL_CUTOFF, slabMap, type SlabAxis, type SlabMap, type SlabMapData, type SlabMapOptions } from './statistics/slab.ts';
 export { loadVoronoiResult, voronoiTessellation, VORONOI_INDEX_LENGTH, type VoronoiData, type VoronoiFace, type VoronoiOptions, type VoronoiResult } from './structure/voronoi.ts';
 export { cagingDepthQ, cagingDepthR, type CagingDepthROptions, type CagingOptions, cagingPotentialQ,

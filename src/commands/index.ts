@@ -16,6 +16,7 @@ import { lteCommand } from './lte.ts';
 import { shearCommand } from './shear.ts';
 import { vdosCommand } from './vdos.ts';
 import { softnessCommand } from './softness.ts';
+import { correlateCommand } from './correlate.ts';
 
 /** Adds the analysis and engine commands to `registry` (in `--help` order). */
 export function addLibraryCommands(registry: Registry): Registry {
@@ -31,5 +32,6 @@ export function addLibraryCommands(registry: Registry): Registry {
     .add(dynamicsCommand)
     .add(phopCommand)
     .add(softnessCommand)
+    .add(correlateCommand)
     .add(demoCommand);
 }
