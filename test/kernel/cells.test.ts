@@ -90,6 +90,30 @@ describe('magics in cells', () => {
   });
 });
 
+describe('%correlate in a cell', () => {
+  it('shows the slab map as a Plotly figure (contour and atoms) and binds the result', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { writeLammpsData } = await import('../../src/io/index.ts');
+    const { randomConfiguration } = await import('../../src/system/random-config.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'glasslab-kernel-correlate-'));
+    try {
+      const sys = randomConfiguration({ n: 256, density: 1, dim: 3, composition: [0, 0.5, 0.5], typeMasses: [0, 1, 1], seed: 2 });
+      await writeLammpsData(join(dir, 'g.data'), sys);
+      writeFileSync(join(dir, 'p.csv'), ['id,p', ...Array.from(sys.ids, (id, i) => `${id},${Math.sin(sys.positions[3 * i])}`)].join('\n') + '\n');
+      const shown = await kernel.execute(`%correlate ${join(dir, 'p.csv')} --slab p --data ${join(dir, 'g.data')} --thickness 1.5 -q`);
+      expect(shown.reply.status, JSON.stringify(shown.reply)).toBe('ok');
+      const result = shown.outputs.find((o) => o.output_type === 'execute_result') as { data: Record<string, unknown> } | undefined;
+      const fig = result?.data['application/vnd.plotly.v1+json'] as { data: { type: string }[] } | undefined;
+      expect(fig?.data.map((t) => t.type)).toEqual(['contour', 'scatter']);
+      const bound = await kernel.execute(`const slab = %correlate ${join(dir, 'p.csv')} --slab p --data ${join(dir, 'g.data')} --thickness 1.5 -q\nslab.kind + ' ' + slab.table().columns.join(',')`);
+      expect(bound.outputs).toEqual([expect.objectContaining({ output_type: 'execute_result', data: expect.objectContaining({ 'text/plain': "'slab-map x,y,p,weight'" }) })]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe('the library in cells', () => {
   it('imports and type-checks a function from each entry point', async () => {
     const code = [
