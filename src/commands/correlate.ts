@@ -48,8 +48,8 @@ export const correlateCommand = defineCommand({
   description: 'One of three analyses of the columns of a per-atom CSV (a header line, e.g. id,type,vmsd,dq; Wei et al. 2019):\n' +
     '  --x COL --y COL      Pearson of the bin means of ~--bin atoms sorted by x (Fig. 4), with per-atom Pearson and\n' +
     '                       Spearman; --join FILE takes --y from a second CSV, its rows matched by the id column\n' +
-    '  --spatial COL        C(r) = <dP_i dP_j>_r / <dP^2> (Eq. 6) in shells of --dr up to --rmax and xi of a fit\n' +
-    '                       A exp(-r/xi); --ref R0 divides C by its value at R0 (the paper uses 3 A); needs --data\n' +
+    '  --spatial COL        C(r) = <dP_i dP_j>_r / <dP^2> (Eq. 6) in shells of --dr (default --rmax / 50) up to --rmax\n' +
+    '                       and xi of a fit A exp(-r/xi); --ref R0 divides C by its value at R0 (the paper uses 3 A); needs --data\n' +
     '  --slab COL           the atoms within --thickness/2 of a plane normal to --axis and the field averaged with a\n' +
     '                       Gaussian of width --smoothing on a grid in the plane (periodic); needs --data\n' +
     'With --spatial and --slab the column is matched to the atoms of --data by the id column. --out writes the table\n' +
