@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fitCorrelationLength, spatialAutocorrelation } from '../../src/analysis/statistics/spatial.ts';
 import { cellGeometry, maxListRadius } from '../../src/neighbor/cell-geometry.ts';
-import type { System } from '../../src/system/system.ts';
+import { Box } from '../../src/system/box.ts';
+import { createSystem, type System } from '../../src/system/system.ts';
 import { mulberry32, poissonSystem } from '../support/random.ts';
 
 const poisson = poissonSystem;
@@ -103,6 +104,15 @@ describe('spatialAutocorrelation', () => {
     ref.C.forEach((v, k) => expect(v * plain.C[2]).toBeCloseTo(plain.C[k], 12));
     expect(ref.xi).toBeCloseTo(plain.xi, 10);
     expect(ref.summary()).toMatch(/^xi /);
+  });
+
+  it('fits by default from the first shell with C > 0 (a checkerboard: C = -1 at the nearest neighbours, +1 at the second)', () => {
+    const m = 6, pos: number[] = [], f: number[] = [];
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) for (let k = 0; k < m; k++) { pos.push(i, j, k); f.push((i + j + k) % 2 ? 1 : -1); }
+    const c = spatialAutocorrelation(createSystem({ box: Box.cube(3, m), positions: pos }), f, { rMax: 2.5, dr: 0.1 });
+    expect(c.C[10]).toBeCloseTo(-1, 12); // r = 1
+    expect(c.C[14]).toBeCloseTo(1, 12); // r = sqrt(2)
+    expect([c.rFrom, c.rTo, c.points]).toEqual([c.r[14], c.r[14], 1]);
   });
 
   it('rejects bad input', () => {

@@ -23,9 +23,10 @@
  * Correlation length: C(r) ~ A exp(-r/xi), fitted by ordinary (unweighted)
  * least squares of ln C against r (log-linear) over the shells with centre
  * in [fitRange[0], fitRange[1]] and C > 0 and count > 0. Default range:
- * from the reference shell (or the first shell with pairs) up to the last
- * shell before C first drops to <= 0 after it (the noisy tail where ln C is
- * undefined is left out); xi = -1/slope (NaN with fewer than 2 points or a
+ * from the reference shell (or else the first shell with pairs and C > 0: in
+ * a binary glass the closest shell may hold mostly unlike pairs, C < 0) up
+ * to the last shell before C first drops to <= 0 after it (the noisy tail
+ * where ln C is undefined is left out); xi = -1/slope (NaN with fewer than 2 points or a
  * non-negative slope).
  *
  * Cost: with rMax below half the smallest perpendicular width of a periodic
@@ -169,7 +170,7 @@ export function spatialAutocorrelation(sys: System, field: ArrayLike<number>, op
   }
   const r = Float64Array.from({ length: nb }, (_, k) => (k + 0.5) * dr);
   const C = Float64Array.from(sum, (v, k) => (count[k] > 0 ? v / count[k] / variance : NaN));
-  let norm = variance, start = count.findIndex((c) => c > 0);
+  let norm = variance, start = C.findIndex((c, k) => count[k] > 0 && c > 0);
   if (ref !== undefined) {
     const kr = Math.min(nb - 1, Math.floor(ref / dr));
     const c0 = C[kr];
