@@ -48,6 +48,38 @@ describe('voronoiTessellation', () => {
     }
   });
 
+  it('each face carries the distance to the image across it: a bcc crystal, and a 2-cell box where images differ from the minimum image', () => {
+    const a = 1.3;
+    const bcc = voronoiTessellation(lattice([[0, 0, 0], [0.5, 0.5, 0.5]], 3, a));
+    for (let i = 0; i < bcc.n; i++) {
+      const d = bcc.faces[i].map((f) => f.distance).sort((x, y) => x - y);
+      expect(d.slice(0, 8).every((x) => Math.abs(x - a * Math.sqrt(3) / 2) < 1e-12)).toBe(true);
+      expect(d.slice(8).every((x) => Math.abs(x - a) < 1e-12)).toBe(true);
+    }
+    // one bcc cell per box: each atom's 8 faces face 8 images of the one other atom, its 6 faces its own images
+    const one = voronoiTessellation(lattice([[0, 0, 0], [0.5, 0.5, 0.5]], 1, a));
+    for (let i = 0; i < 2; i++) {
+      for (const f of one.faces[i]) {
+        expect(f.distance).toBeCloseTo(f.neighbor === i ? a : a * Math.sqrt(3) / 2, 12);
+      }
+    }
+    // random points: the distance is the literal one to the nearest image of the neighbour when the box is large
+    const sys = randomSystem(120, Box.cube(3, 6), 3);
+    const r = voronoiTessellation(sys);
+    for (let i = 0; i < sys.n; i++) {
+      for (const f of r.faces[i]) {
+        let best = Infinity;
+        for (let x = -1; x <= 1; x++) for (let y = -1; y <= 1; y++) for (let z = -1; z <= 1; z++) {
+          const dx = sys.positions[3 * f.neighbor] + 6 * x - sys.positions[3 * i];
+          const dy = sys.positions[3 * f.neighbor + 1] + 6 * y - sys.positions[3 * i + 1];
+          const dz = sys.positions[3 * f.neighbor + 2] + 6 * z - sys.positions[3 * i + 2];
+          best = Math.min(best, Math.hypot(dx, dy, dz));
+        }
+        expect(f.distance).toBeCloseTo(best, 12);
+      }
+    }
+  });
+
   it('fcc: rhombic dodecahedra <0,12,0,0> of volume a^3/4', () => {
     const a = 1.6;
     const r = voronoiTessellation(lattice([[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]], 3, a));

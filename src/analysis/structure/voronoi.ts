@@ -74,6 +74,13 @@ export interface VoronoiOptions {
 export interface VoronoiFace {
   /** atom index (storage order) across the face */
   neighbor: number;
+  /**
+   * centre-to-centre distance to that neighbour, length units: the distance
+   * to the periodic image whose plane made the face (so right in boxes
+   * smaller than twice the neighbour distance, where the minimum image of
+   * the index is not that image)
+   */
+  distance: number;
   /** area, length^2 */
   area: number;
   /** number of edges (all edges) */
@@ -113,7 +120,8 @@ export interface VoronoiResult extends AnalysisResult<'voronoi'>, VoronoiData {
   figure(): PlotlyFigure;
 }
 
-const VERSION = 1;
+/** 2: faces carry `distance` */
+const VERSION = 2;
 
 export function loadVoronoiResult(json: unknown): VoronoiResult {
   return makeVoronoiResult(resultData<VoronoiData>(json, 'voronoi', VERSION));
@@ -289,7 +297,8 @@ function sortCandidates(j: number[], d: number[], r2: number[]): Candidates {
 
 /**
  * Build the cell of atom i from candidates within R; returns null if the
- * candidates did not suffice (R must grow).
+ * candidates did not suffice (R must grow). Each face is tagged with the
+ * index in `cand` of the neighbour across it (-1: a wall of the cube).
  */
 function buildCell(cand: Candidates, R: number, ri: number, rad: (j: number) => number, rmax: number): Poly | null {
   const p = cube(R);
@@ -300,7 +309,7 @@ function buildCell(cand: Candidates, R: number, ri: number, rad: (j: number) => 
     if ((dd + ri * ri - rmax * rmax) / (2 * dist) >= rho) return p;
     const rj = rad(cand.j[k]);
     const c = (dd + ri * ri - rj * rj) / 2;
-    if (cut(p, cand.d[3 * k], cand.d[3 * k + 1], cand.d[3 * k + 2], c, tolLen * dist, cand.j[k])) {
+    if (cut(p, cand.d[3 * k], cand.d[3 * k + 1], cand.d[3 * k + 2], c, tolLen * dist, k)) {
       rho = maxVertexDistance(p);
     }
   }
@@ -380,8 +389,9 @@ export function voronoiTessellation(sys: System, opts: VoronoiOptions = {}): Vor
   for (let i = 0; i < n; i++) {
     const ri = radius(i);
     let R = R0, p: Poly | null = null;
+    let cand: Candidates = { j: [], d: [], r2: [] };
     for (let tries = 0; tries < 60 && !p; tries++, R = nl && R < Rl && 1.5 * R > Rl ? Rl : 1.5 * R) {
-      const cand = nl && R <= Rl ? listCandidates(i, R) : imageCandidates(i, R);
+      cand = nl && R <= Rl ? listCandidates(i, R) : imageCandidates(i, R);
       p = buildCell(cand, R, ri, radius, rmax);
     }
     if (!p) throw new Error(`voronoiTessellation: the cell of atom id ${sys.ids[i]} did not close`);
@@ -408,7 +418,8 @@ export function voronoiTessellation(sys: System, opts: VoronoiOptions = {}): Vor
         const b = cyc[k], c = cyc[(k + 1) % m];
         if (Math.hypot(v[3 * c] - v[3 * b], v[3 * c + 1] - v[3 * b + 1], v[3 * c + 2] - v[3 * b + 2]) > minEdgeLength) ce++;
       }
-      cellFaces.push({ neighbor: p.tags[f], area, edges: m, countedEdges: ce, counted: false });
+      const t = p.tags[f];
+      cellFaces.push({ neighbor: t < 0 ? -1 : cand.j[t], distance: t < 0 ? Infinity : Math.sqrt(cand.r2[t]), area, edges: m, countedEdges: ce, counted: false });
       counts.push(ce);
     }
     volumes[i] = vol / 6;
