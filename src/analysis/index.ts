@@ -83,6 +83,10 @@ export { type CorrelationLengthFit, fitCorrelationLength, loadSpatialAutocorrela
 export type CorrelationResult = import('./statistics/binned.ts').BinnedCorrelation
   | import('./statistics/spatial.ts').SpatialAutocorrelation | import('./statistics/slab.ts').SlabMap;
 export { loadSlabMap, SLAB_KERNEL_CUTOFF, slabMap, type SlabAxis, type SlabMap, type SlabMapData, type SlabMapOptions } from './statistics/slab.ts';
+export { type DescriptorsData, type DescriptorsOptions, type DescriptorsResult, loadDescriptorsResult,
+  makeDescriptorsResult, type PerAtomColumn, structuralDescriptors } from './descriptors/descriptors.ts';
+export { FLEX_LENGTHS, type FlexLength, flexibilityVolume, meanNeighbourDistance } from './descriptors/flexibility.ts';
+export { matchAtomsById, type VibrationalMsd, vibrationalMsd, type VibrationalMsdOptions } from './descriptors/vibrational-msd.ts';
 export { loadVoronoiResult, voronoiTessellation, VORONOI_INDEX_LENGTH, type VoronoiData, type VoronoiFace, type VoronoiOptions, type VoronoiResult } from './structure/voronoi.ts';
 export { cagingDepthQ, cagingDepthR, type CagingDepthROptions, type CagingOptions, cagingPotentialQ,
   fitSoftnessCalibration, type HarmonicFit, harmonicSoftnessFit, hncDirectCorrelation, hncProduct,

@@ -20,6 +20,7 @@ import { loadBinnedCorrelation } from '../analysis/statistics/binned.ts';
 import { loadSpatialAutocorrelation } from '../analysis/statistics/spatial.ts';
 import { loadSlabMap } from '../analysis/statistics/slab.ts';
 import { loadVoronoiResult } from '../analysis/structure/voronoi.ts';
+import { loadDescriptorsResult } from '../analysis/descriptors/descriptors.ts';
 import { loadVdosAnalysis } from '../analysis/vdos/analysis.ts';
 import { loadNormalModeAnalysis } from '../analysis/vdos/normal-modes.ts';
 import type { AnalysisResult } from '../plot/result.ts';
@@ -48,6 +49,7 @@ const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   'spatial-autocorrelation': loadSpatialAutocorrelation,
   'slab-map': loadSlabMap,
   voronoi: loadVoronoiResult,
+  descriptors: loadDescriptorsResult,
   aqs: loadAqsResult,
   'inherent-structures': loadInherentStructureTrack,
   isoconfigurational: loadIsoconfigurationalResult,

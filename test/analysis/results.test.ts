@@ -34,6 +34,7 @@ import { binnedCorrelation } from '../../src/analysis/statistics/binned.ts';
 import { spatialAutocorrelation } from '../../src/analysis/statistics/spatial.ts';
 import { slabMap } from '../../src/analysis/statistics/slab.ts';
 import { voronoiTessellation } from '../../src/analysis/structure/voronoi.ts';
+import { structuralDescriptors } from '../../src/analysis/descriptors/descriptors.ts';
 import { arrheniusAnalysis, binsForValues, rearrangementStatistics } from '../../src/analysis/softness/statistics.ts';
 
 /** Values in [0, 1) and rearrangement flags with probability exp(-(1 - x) / T) at each temperature. */
@@ -93,6 +94,15 @@ const FACTORIES: Record<string, () => AnalysisResult | Promise<AnalysisResult>> 
     return slabMap(sys, Float64Array.from({ length: sys.n }, (_, i) => Math.cos(sys.positions[3 * i])), { axis: 'z', thickness: 1, smoothing: 0.4, fieldName: 'dQ', units: 'eps' });
   },
   voronoi: () => voronoiTessellation(latticeSystem(3, 3, 1.2, { basis: 'bcc', jiggle: 0.1, fracA: 0.8, seed: 2 }), { radii: [0.5, 0.44] }),
+  descriptors: () => {
+    const is = latticeSystem(3, 3, 1.2, { basis: 'bcc', jiggle: 0.1, fracA: 0.8, seed: 2 }), rnd = mulberry32(5);
+    const frames = [0, 1, 2].map(() => {
+      const f = cloneSystem(is);
+      for (let k = 0; k < f.positions.length; k++) f.positions[k] += 0.05 * (rnd() - 0.5);
+      return f;
+    });
+    return structuralDescriptors(is, frames, { s2: (s) => Float64Array.from({ length: s.n }, (_, i) => -3 - Math.cos(s.positions[3 * i])) });
+  },
   modes: () => normalModeAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d'), { count: 8 }),
   rdf: () => partialRdf(liquid(), { dr: 0.05 }),
   'structure-factor': () => structureFactorFromRdf(partialRdf(liquid(), { dr: 0.05 }), { qMax: 10, dq: 0.5 }),
