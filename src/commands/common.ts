@@ -13,7 +13,8 @@ import type { ModelDefaults } from '../potential/model-defaults.ts';
 import type { Potential } from '../potential/types.ts';
 import type { System } from '../system/system.ts';
 import type { FrameSource } from '../system/frame-source.ts';
-import type { EnumOption, IntegerOption, NumberOption, StringOption } from './registry.ts';
+import type { VoronoiOptions } from '../analysis/structure/voronoi.ts';
+import { UsageError, type BooleanOption, type EnumOption, type IntegerOption, type NumberOption, type StringOption } from './registry.ts';
 
 /** `--model` and `--potential`, the same for every command that computes forces. */
 export const modelOptions = {
@@ -196,6 +197,36 @@ export const runOptions = {
   steps: { type: 'integer', min: 0, summary: 'number of MD steps' } satisfies IntegerOption,
   seed: { type: 'integer', default: 1, summary: 'random seed (configuration and velocities)' } satisfies IntegerOption,
 };
+
+/** `--radical`, `--radii`, `--face-threshold`: the tessellation of the Voronoi-based commands (voronoi, descriptors). */
+export const voronoiOptions = {
+  radical: { type: 'boolean', summary: 'radical (Laguerre) tessellation with the radii of --radii' } satisfies BooleanOption,
+  radii: { type: 'string', summary: 'radius per atom type, comma separated (type 1 first), length units' } satisfies StringOption,
+  'face-threshold': { type: 'number', min: 0, max: 1, default: 0.01, summary: 'smallest counted face, as a fraction of the cell surface' } satisfies NumberOption,
+};
+
+/**
+ * The tessellation of `voronoiOptions`, checked before any file is read:
+ * --radical and --radii go together, the radii are non-negative numbers.
+ */
+export function parseVoronoiOptions(args: { radical?: boolean; radii?: string; 'face-threshold': number }): VoronoiOptions {
+  if (args.radical === true && args.radii === undefined) throw new UsageError('--radical needs --radii (one radius per atom type, e.g. --radii 1.28,1.60)');
+  if (args.radii !== undefined && args.radical !== true) throw new UsageError('--radii is used by --radical only; add --radical or drop --radii');
+  const radii = args.radii === undefined ? undefined : args.radii.split(',').map((s) => Number(s.trim()));
+  if (radii && radii.some((r) => !(r >= 0) || !Number.isFinite(r))) throw new UsageError(`--radii ${args.radii}: expected non-negative numbers separated by commas`);
+  return { radii, faceAreaFraction: args['face-threshold'] };
+}
+
+/** Checks that the configuration read from `file` can be tessellated with `opts`: 3D, periodic, a radius for each of its atom types. */
+export function checkVoronoiInput(sys: System, opts: VoronoiOptions, file: string, command: string): void {
+  if (sys.dim !== 3) throw new UsageError(`${file}: ${command} needs a 3D configuration`);
+  if (!sys.box.periodic.every((p) => p)) throw new UsageError(`${file}: ${command} needs a box periodic in x, y and z`);
+  if (opts.radii) {
+    let maxType = 0;
+    for (const t of sys.types) maxType = Math.max(maxType, t);
+    if (opts.radii.length < maxType) throw new UsageError(`--radii gives ${opts.radii.length} radii but ${file} has atom type ${maxType}`);
+  }
+}
 
 /** What every main output file promises (Outputs.plan in outputs.ts refuses the inputs; files appear only when complete). */
 export const OUTPUT_PROMISE = '(written atomically; never the input)';
