@@ -163,8 +163,9 @@ async function column(name: string, provider: PerAtomColumn, is: System): Promis
  */
 export async function structuralDescriptors(is: System, frames: AnalysisFrameSource, opts: DescriptorsOptions = {}): Promise<DescriptorsResult> {
   if (is.dim !== 3) throw new Error(`structuralDescriptors: needs a 3D inherent structure (the Voronoi volume), got dim=${is.dim}`);
-  const vor = voronoiTessellation(is, opts.voronoi);
+  // the frames first: a run of other atoms fails before the tessellation's work
   const vib = await vibrationalMsd(is, frames, opts);
+  const vor = voronoiTessellation(is, opts.voronoi);
   const flexLength = opts.flexLength ?? 'omega';
   return makeDescriptorsResult({
     n: is.n, ids: Int32Array.from(is.ids), types: Int32Array.from(is.types),
