@@ -7,6 +7,7 @@ import type { Registry } from './registry.ts';
 import { demoCommand } from './demo.ts';
 import { energyCommand } from './energy.ts';
 import { voronoiCommand } from './voronoi.ts';
+import { descriptorsCommand } from './descriptors.ts';
 import { mdCommand } from './md.ts';
 import { minimizeCommand } from './minimize.ts';
 import { modesCommand } from './modes.ts';
@@ -25,6 +26,7 @@ export function addLibraryCommands(registry: Registry): Registry {
     .add(minimizeCommand)
     .add(energyCommand)
     .add(voronoiCommand)
+    .add(descriptorsCommand)
     .add(modesCommand)
     .add(lteCommand)
     .add(shearCommand)
