@@ -24,6 +24,13 @@
  *   kick dt/2, box dilation dt/2, drift dt, box dilation dt/2, forces,
  *   kick dt/2, v scaling dt/2, epsDot dt/2, particle chain dt/2, barostat chain dt/2.
  *
+ * Anisotropic and triclinic cells (`barostat: 'aniso' | 'tri'`, LAMMPS
+ * `fix npt ... aniso|tri Pstart Pstop Pdamp`): one barostat velocity per
+ * controlled cell component, the same step order with the cell operations
+ * of ./mtk-cell.ts (equations there), and tilt flips (tri) before the force
+ * call. The barostat chain then couples pdof = 2..6 components: target
+ * pdof kB T, first mass kB T / Pfreq^2 (LAMMPS nhc_press_integrate).
+ *
  * Targets ramp linearly over the run window (state.rampBegin..rampEnd, set by
  * runMd like LAMMPS `run N`): T(step) = Tstart + f (Tstop - Tstart).
  */
@@ -31,6 +38,7 @@ import type { ForceProvider } from '../core/types.ts';
 import { Box } from '../system/box.ts';
 import type { System } from '../system/system.ts';
 import { requireFinite, requireOwnState, requirePositive, type Integrator, type StepOptions, type Targets } from './integrator.ts';
+import { activeComponents, cellTwiceKinetic, flipTilts, omegaDotHalf, remapCell, velocityPressHalf, type BarostatStyle } from './mtk-cell.ts';
 import { chainEnergy, chainHalfStep, createChain, type ChainVars } from './nose-hoover.ts';
 import {
   createBaseState, drift, finishStep, kick, kickTwiceKinetic, pressureInternal, scaleKickDrift, scaleVelocities,
@@ -61,11 +69,18 @@ export interface NptOptions extends NvtOptions {
   pchain?: number;
   /** inner loops of the barostat chain update (LAMMPS ploop, default 1) */
   ploop?: number;
+  /**
+   * which cell components the barostat drives (LAMMPS iso/aniso/tri):
+   * 'iso' (default) one strain rate for the volume; 'aniso' each edge length
+   * by its diagonal pressure component (2D: x, y); 'tri' also the tilts
+   * xy, xz, yz by the off-diagonal components (2D: xy), with tilt flips
+   */
+  barostat?: BarostatStyle;
 }
 
 interface Resolved {
   Tstart: number; Tstop: number; Tdamp: number; tfreq: number; tchain: number; tloop: number;
-  baro: null | { Pstart: number; Pstop: number; Pdamp: number; pfreq: number; pchain: number; ploop: number };
+  baro: null | { Pstart: number; Pstop: number; Pdamp: number; pfreq: number; pchain: number; ploop: number; style: BarostatStyle };
 }
 
 function chainLength(who: string, name: string, v: number | undefined, def: number): number {
@@ -82,7 +97,12 @@ function resolve(who: string, o: NvtOptions, p?: NptOptions): Resolved {
   if (p) {
     const Pstart = requireFinite(who, 'Pstart', p.Pstart);
     const Pdamp = requirePositive(who, 'Pdamp', p.Pdamp);
+    const style = p.barostat ?? 'iso';
+    if (style !== 'iso' && style !== 'aniso' && style !== 'tri') {
+      throw new Error(`md/${who}: option 'barostat' must be 'iso', 'aniso' or 'tri', got ${JSON.stringify(style)}`);
+    }
     r.baro = {
+      style,
       Pstart,
       Pstop: p.Pstop === undefined ? Pstart : requireFinite(who, 'Pstop', p.Pstop),
       Pdamp,
@@ -113,6 +133,8 @@ function noseHoover(name: 'nvt' | 'npt', r: Resolved): Integrator {
   const params: Record<string, number | string> = { Tstart: r.Tstart, Tstop: r.Tstop, Tdamp: r.Tdamp, tchain: r.tchain, tloop: r.tloop };
   const baro = r.baro;
   if (baro) Object.assign(params, { Pstart: baro.Pstart, Pstop: baro.Pstop, Pdamp: baro.Pdamp, pchain: baro.pchain, ploop: baro.ploop });
+  // iso keeps the parameter set (and checkpoints) of before the option existed
+  if (baro && baro.style !== 'iso') params.barostat = baro.style;
 
   /** targets at step s: T, kB T (energy) and P0 in energy/volume */
   const targetsAt = (state: MdState, s: number) => {
@@ -163,6 +185,58 @@ function noseHoover(name: 'nvt' | 'npt', r: Resolved): Integrator {
     });
   };
 
+  /** the barostat's cell operations, one implementation per style (iso: the functions above) */
+  interface Cell {
+    chainHalf(state: MdState, kT: number): void;
+    forceHalf(state: MdState, kT: number, P0: number): void;
+    velocityHalf(state: MdState): void;
+    move(state: MdState, h: number): void;
+    /** kinetic energy of the barostat */
+    kinetic(state: MdState, kT: number): number;
+    /** energy of the barostat's chain */
+    chain(state: MdState, kT: number): number;
+    create(state: MdState): void;
+  }
+  const isoCell: Cell = {
+    chainHalf: baroChainHalf, forceHalf: epsDotHalf, velocityHalf: velocityScaleHalf, move: dilate,
+    kinetic(state, kT) {
+      const epsDot = state.ext.epsDot![0];
+      return 0.5 * state.sys.dim * baroMass(state, kT) * epsDot * epsDot;
+    },
+    chain: (state, kT) => chainEnergy(chainOf(state, 'etap'), kT, kT, baro!.pfreq),
+    create(state) { state.ext.epsDot = new Float64Array(1); },
+  };
+  const tensorCell = (style: 'aniso' | 'tri'): Cell => {
+    const omegaDotOf = (state: MdState) => {
+      const w = state.ext.omegaDot;
+      if (!w) throw new Error(`md/${state.integrator}: the state has no 'omegaDot' barostat variables; create it with the integrator's init (or load a checkpoint written by it)`);
+      return w;
+    };
+    const active = (state: MdState) => activeComponents(style, state.sys.dim);
+    /** barostat chain: target pdof kB T, first mass kB T / Pfreq^2 */
+    const chainArgs = (state: MdState, kT: number) => ({ target2: active(state).length * kT, q0: kT / (baro!.pfreq * baro!.pfreq) });
+    return {
+      chainHalf(state, kT) {
+        const w = omegaDotOf(state), act = active(state);
+        const { target2, q0 } = chainArgs(state, kT);
+        const ke2 = cellTwiceKinetic(w, act, baroMass(state, kT));
+        const f = chainHalfStep(chainOf(state, 'etap'), ke2, target2, kT, baro!.pfreq, state.dt, baro!.ploop, q0);
+        for (const k of act) w[k] *= f;
+      },
+      forceHalf(state, kT, P0) { omegaDotHalf(state, omegaDotOf(state), active(state), baroMass(state, kT), P0); },
+      velocityHalf(state) { velocityPressHalf(state, omegaDotOf(state)); },
+      move(state, h) { remapCell(state, omegaDotOf(state), style, h); },
+      kinetic: (state, kT) => 0.5 * cellTwiceKinetic(omegaDotOf(state), active(state), baroMass(state, kT)),
+      chain(state, kT) {
+        const { target2, q0 } = chainArgs(state, kT);
+        return chainEnergy(chainOf(state, 'etap'), target2, kT, baro!.pfreq, q0);
+      },
+      create(state) { state.ext.omegaDot = new Float64Array(6); },
+    };
+  };
+  const cell: Cell | null = !baro ? null : baro.style === 'iso' ? isoCell : tensorCell(baro.style);
+  const flips = baro?.style === 'tri';
+
   const self: Integrator = {
     name,
     params,
@@ -171,9 +245,11 @@ function noseHoover(name: 'nvt' | 'npt', r: Resolved): Integrator {
       const { kT } = targetsAt(state, state.step);
       storeChain(state, 'eta', createChain(r.tchain, kT, r.tfreq));
       if (baro) {
-        if (!sys.box.periodic.every(Boolean)) throw new Error(`md/npt: the isotropic barostat needs a box periodic in every direction (got periodic = ${JSON.stringify(sys.box.periodic)})`);
+        if (!sys.box.periodic.every(Boolean)) {
+          throw new Error(`md/npt: the ${baro.style} barostat needs a box periodic in every direction (got periodic = ${JSON.stringify(sys.box.periodic)}); make the box periodic or use nvt`);
+        }
         storeChain(state, 'etap', createChain(baro.pchain, kT, baro.pfreq));
-        state.ext.epsDot = new Float64Array(1);
+        cell!.create(state);
       }
       return state;
     },
@@ -181,26 +257,27 @@ function noseHoover(name: 'nvt' | 'npt', r: Resolved): Integrator {
       requireOwnState(state, name);
       const { kT, P0 } = targetsAt(state, state.step + 1);
       const h = 0.5 * state.dt;
-      if (baro) baroChainHalf(state, kT);
+      if (cell) cell.chainHalf(state, kT);
       const scale = particleChainHalf(state, kT, twiceKinetic(state));
-      if (baro) {
+      if (cell) {
         scaleVelocities(state, scale);
-        epsDotHalf(state, kT, P0);
-        velocityScaleHalf(state);
+        cell.forceHalf(state, kT, P0);
+        cell.velocityHalf(state);
         kick(state, h);
-        dilate(state, h);
+        cell.move(state, h);
         drift(state, state.dt);
-        dilate(state, h);
+        cell.move(state, h);
+        if (flips) flipTilts(state);
       } else {
         scaleKickDrift(state, scale, h, state.dt); // = scaleVelocities, kick, drift in one pass
       }
       wrapAndComputeForces(state, provider, opts.peratom ?? false);
-      if (baro) {
+      if (cell) {
         kick(state, h);
-        velocityScaleHalf(state);
-        epsDotHalf(state, kT, P0);
+        cell.velocityHalf(state);
+        cell.forceHalf(state, kT, P0);
         scaleVelocities(state, particleChainHalf(state, kT, twiceKinetic(state)));
-        baroChainHalf(state, kT);
+        cell.chainHalf(state, kT);
       } else {
         scaleVelocities(state, particleChainHalf(state, kT, kickTwiceKinetic(state, h))); // kickTwiceKinetic = kick, twiceKinetic
       }
@@ -210,11 +287,10 @@ function noseHoover(name: 'nvt' | 'npt', r: Resolved): Integrator {
       const { kT, P0 } = targetsAt(state, state.step);
       let e = state.force.energy + 0.5 * twiceKinetic(state);
       e += chainEnergy(chainOf(state, 'eta'), state.dof * kT, kT, r.tfreq);
-      if (baro) {
-        const epsDot = state.ext.epsDot![0];
-        e += 0.5 * state.sys.dim * baroMass(state, kT) * epsDot * epsDot;
+      if (cell) {
+        e += cell.kinetic(state, kT);
         e += P0 * state.sys.box.volume;
-        e += chainEnergy(chainOf(state, 'etap'), kT, kT, baro.pfreq);
+        e += cell.chain(state, kT);
       }
       return e;
     },
@@ -231,7 +307,11 @@ export function nvt(opts: NvtOptions): Integrator {
   return noseHoover('nvt', resolve('nvt', opts));
 }
 
-/** Nose-Hoover NPT with isotropic MTK barostat (LAMMPS `fix npt temp ... iso Pstart Pstop Pdamp`). */
+/**
+ * Nose-Hoover NPT with an MTK barostat: isotropic by default (LAMMPS
+ * `fix npt temp ... iso Pstart Pstop Pdamp`), `barostat: 'aniso'` or 'tri'
+ * for LAMMPS `aniso` / `tri` (then the state carries `omegaDot` instead of `epsDot`).
+ */
 export function npt(opts: NptOptions): Integrator {
   return noseHoover('npt', resolve('npt', opts, opts));
 }

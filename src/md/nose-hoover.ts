@@ -17,6 +17,10 @@
  * (LAMMPS eta_mass_flag): Q_0 = target2 / freq^2, Q_i = kT / freq^2 (i > 0),
  * where target2 is the "2K" of the coupled degrees of freedom at the target
  * temperature (dof kB T for particles, kB T for the isotropic barostat).
+ * The anisotropic and triclinic barostats couple pdof = 2..6 cell degrees
+ * of freedom with target2 = pdof kB T but keep Q_0 = kB T / freq^2 (LAMMPS
+ * FixNH::nhc_press_integrate: etap_mass[0] = kB T_target / p_freq_max^2):
+ * they pass that mass as `q0`.
  */
 
 export interface ChainVars {
@@ -44,12 +48,12 @@ export function createChain(m: number, kT: number, freq: number): ChainVars {
  * @param freq coupling frequency 1/Tdamp (1/time)
  * @param dt full timestep
  * @param loops inner loops (LAMMPS tloop/ploop, default 1)
+ * @param q0 mass of the first chain element (energy*time^2); default target2 / freq^2
  */
-export function chainHalfStep(c: ChainVars, ke2: number, target2: number, kT: number, freq: number, dt: number, loops = 1): number {
+export function chainHalfStep(c: ChainVars, ke2: number, target2: number, kT: number, freq: number, dt: number, loops = 1, q0 = target2 / (freq * freq)): number {
   const m = c.eta.length;
   const { eta, etaDot, etaDotDot } = c;
   const f2 = freq * freq;
-  const q0 = target2 / f2;
   const qi = kT / f2;
   const ncfac = 1 / loops;
   const dt2 = 0.5 * dt * ncfac, dt4 = 0.25 * dt * ncfac, dt8 = 0.125 * dt * ncfac;
@@ -81,11 +85,12 @@ export function chainHalfStep(c: ChainVars, ke2: number, target2: number, kT: nu
 /**
  * Energy of the chain, the term that makes the extended Hamiltonian
  * conserved (LAMMPS FixNH::compute_scalar):
- *   target2 eta_0 + Q_0 etaDot_0^2 / 2 + sum_{i>0} (kT eta_i + Q_i etaDot_i^2 / 2).
+ *   target2 eta_0 + Q_0 etaDot_0^2 / 2 + sum_{i>0} (kT eta_i + Q_i etaDot_i^2 / 2),
+ * with Q_0 = q0 (default target2 / freq^2, as in `chainHalfStep`).
  */
-export function chainEnergy(c: ChainVars, target2: number, kT: number, freq: number): number {
+export function chainEnergy(c: ChainVars, target2: number, kT: number, freq: number, q0 = target2 / (freq * freq)): number {
   const f2 = freq * freq;
-  const q0 = target2 / f2, qi = kT / f2;
+  const qi = kT / f2;
   let e = target2 * c.eta[0] + 0.5 * q0 * c.etaDot[0] * c.etaDot[0];
   for (let i = 1; i < c.eta.length; i++) e += kT * c.eta[i] + 0.5 * qi * c.etaDot[i] * c.etaDot[i];
   return e;
