@@ -48,7 +48,7 @@ function dataFile(sys: System): string {
   return lines.join('\n') + '\n';
 }
 
-interface Row { step: number; T: number; PE: number; P: number; ext: number; V: number }
+interface Row { step: number; T: number; PE: number; P: number; ext: number; V: number; /** the `extra` thermo columns */ x: number[] }
 
 const KA_LAMMPS = [
   'units lj', 'atom_style atomic', 'boundary p p p', 'read_data data.in',
@@ -56,12 +56,18 @@ const KA_LAMMPS = [
   'pair_modify shift yes', 'neighbor 0.3 bin', 'timestep 0.005',
 ];
 
-function runLammps(sys: System, fix: string, steps: number, setup = KA_LAMMPS): Row[] {
+/** Cell and pressure-tensor columns of LAMMPS thermo, in the order of `cellColumns` */
+const CELL_THERMO = ['lx', 'ly', 'lz', 'xy', 'xz', 'yz', 'pxx', 'pyy', 'pzz', 'pxy', 'pxz', 'pyz'];
+function cellColumns(sys: System, pt: number[]): number[] {
+  return [...sys.box.lengths, sys.box.xy, sys.box.xz, sys.box.yz, ...pt];
+}
+
+function runLammps(sys: System, fix: string, steps: number, setup = KA_LAMMPS, extra: string[] = [], after: string[] = []): Row[] {
   const dir = mkdtempSync(join(tmpdir(), 'glasslab-lmp-'));
   writeFileSync(join(dir, 'data.in'), dataFile(sys));
   writeFileSync(join(dir, 'in.ka'), [
-    ...setup, 'neigh_modify every 1 delay 0 check yes',
-    `fix 1 all ${fix}`, 'thermo_style custom step temp pe press f_1 vol', 'thermo_modify format float %.17g norm no',
+    ...setup, ...after, 'neigh_modify every 1 delay 0 check yes',
+    `fix 1 all ${fix}`, `thermo_style custom step temp pe press f_1 vol ${extra.join(' ')}`, 'thermo_modify format float %.17g norm no',
     'thermo 10', `run ${steps}`, '',
   ].join('\n'));
   let log: string[];
@@ -75,19 +81,21 @@ function runLammps(sys: System, fix: string, steps: number, setup = KA_LAMMPS): 
   const rows: Row[] = [];
   for (let i = start + 1; i < log.length; i++) {
     const f = log[i].trim().split(/\s+/).map(Number);
-    if (f.length !== 6 || f.some((x) => !Number.isFinite(x))) break;
-    rows.push({ step: f[0], T: f[1], PE: f[2], P: f[3], ext: f[4], V: f[5] });
+    if (f.length !== 6 + extra.length || f.some((x) => !Number.isFinite(x))) break;
+    rows.push({ step: f[0], T: f[1], PE: f[2], P: f[3], ext: f[4], V: f[5], x: f.slice(6) });
   }
   return rows;
 }
 
 async function runOurs(sys: System, integrator: Integrator, steps: number, model = 'ka', dt = 0.005, units: Units = LJ_UNITS): Promise<(Row & { etap0: number })[]> {
-  const etap0: number[] = [];
+  const etap0: number[] = [], cells: number[][] = [];
   const r = await runMd(sys, createForceProvider(getPotential(model)), {
     integrator, dt, steps, thermoEvery: 10, units,
-    observers: [{ every: 10, observe: (st) => etap0.push(st.ext.etap?.[0] ?? 0) }],
+    observers: [{ every: 10, observe: (st) => { etap0.push(st.ext.etap?.[0] ?? 0); cells.push(cellColumns(st.sys, [])); } }],
   });
-  return r.thermo.map((t, k) => ({ step: t.step, T: t.T, PE: t.PE, P: t.P, ext: t.conserved - t.Etot, V: t.volume, etap0: etap0[k] }));
+  return r.thermo.map((t, k) => ({
+    step: t.step, T: t.T, PE: t.PE, P: t.P, ext: t.conserved - t.Etot, V: t.volume, etap0: etap0[k], x: [...cells[k], ...t.pressureTensor],
+  }));
 }
 
 describe.skipIf(!hasLammps() || !existsSync(CUZR_PATH))('trajectories match LAMMPS (29Sep2021) from the same start', async () => {
@@ -126,6 +134,28 @@ describe.skipIf(!hasLammps() || !existsSync(CUZR_PATH))('trajectories match LAMM
       expect(Math.abs(ours[k].ext - expected)).toBeLessThan(1e-8 * 250);
     }
   });
+
+  for (const style of ['aniso', 'tri'] as const) {
+    it(`fix npt temp 1.0 1.0 0.1 ${style} 5.0 5.0 0.5: T, P, the cell (lengths, tilts) and the pressure tensor agree step by step`, async () => {
+      // LAMMPS barostats tilts only of a box declared triclinic
+      const lmp = runLammps(start(), `npt temp 1.0 1.0 0.1 ${style} 5.0 5.0 0.5`, 200, KA_LAMMPS, CELL_THERMO, style === 'tri' ? ['change_box all triclinic'] : []);
+      const ours = await runOurs(start(), npt({ Tstart: 1.0, Tdamp: 0.1, Pstart: 5, Pdamp: 0.5, barostat: style }), 200);
+      expect(lmp.length).toBe(21);
+      expect(ours.map((r) => r.step)).toEqual(lmp.map((r) => r.step));
+      const V0 = lmp[0].V;
+      let tiltMoved = 0;
+      for (let k = 0; k < lmp.length; k++) {
+        expect(Math.abs(ours[k].T - lmp[k].T)).toBeLessThan(1e-9);
+        expect(Math.abs(ours[k].P - lmp[k].P)).toBeLessThan(1e-8);
+        expect(Math.abs(ours[k].V - lmp[k].V)).toBeLessThan(1e-9 * V0);
+        for (let c = 0; c < 12; c++) expect(Math.abs(ours[k].x[c] - lmp[k].x[c])).toBeLessThan(c < 6 ? 1e-10 * 7 : 1e-8);
+        tiltMoved = Math.max(tiltMoved, ...lmp[k].x.slice(3, 6).map(Math.abs));
+        // extended energy: LAMMPS counts P0 (V - V0) where we count P0 V
+        expect(Math.abs(ours[k].ext - (lmp[k].ext + 5 * V0))).toBeLessThan(1e-8 * 250);
+      }
+      if (style === 'tri') expect(tiltMoved).toBeGreaterThan(1e-3); // the tilts are really driven
+    });
+  }
 
   it('metal units, EAM: fix nvt temp 1500 1200 0.1 on Cu50Zr50 (eam/fs CuZr_mm) agrees step by step', async () => {
     const pot = getPotential('cuzr');
