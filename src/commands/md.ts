@@ -61,6 +61,10 @@ const mdOptions = {
   pressureFinal: { type: 'number', unit: 'eps/sigma^d or bar', summary: 'barostat target at the end (npt ramp); default --pressure' },
   tdamp: { type: 'number', min: 0, exclusiveMin: true, unit: 'time', summary: 'thermostat damping time; default 100 dt' },
   pdamp: { type: 'number', min: 0, exclusiveMin: true, unit: 'time', summary: 'barostat damping time; default 1000 dt' },
+  barostat: {
+    type: 'enum', choices: ['iso', 'aniso', 'tri'],
+    summary: 'cell components the barostat drives (LAMMPS fix npt iso|aniso|tri): iso the volume; aniso each edge by its diagonal pressure; tri also the tilts (with flips); default iso',
+  },
   dt: frameOptions.dt,
   steps: { ...runOptions.steps, default: 10000 },
   skin: { type: 'number', min: 0, unit: 'length', summary: 'Verlet-list skin; default 0.3 (lj), 1.0 (metal)' },
@@ -102,6 +106,7 @@ export const mdCommand = defineCommand({
   examples: [
     '--model ka --n 4000 --density 1.2 --temp 0.8 --steps 10000 --dump traj.dump --every 100',
     '--init liquid.data --ensemble nvt --temp 0.8 --temp-final 0.3 --steps 100000 --final glass.data',
+    '--init glass.data --ensemble npt --temp 0.3 --pressure 0 --barostat aniso --steps 100000 --thermo-csv cell.csv',
   ],
   interruptible: true,
   run: runMdCommand,
@@ -109,8 +114,27 @@ export const mdCommand = defineCommand({
 
 const THERMO_COLUMNS = ['Step', 'Time', 'Temp', 'PotEng', 'KinEng', 'TotEng', 'Press', 'Volume', 'Conserved'] as const;
 
-function thermoValues(r: ThermoRow): number[] {
-  return [r.step, r.time, r.T, r.PE, r.KE, r.Etot, r.P, r.volume, r.conserved];
+/**
+ * Thermo columns (LAMMPS thermo names): the standard ones, and with an
+ * aniso/tri barostat the pressure tensor, the edge lengths and (tri) the tilts.
+ */
+function thermoColumns(barostat: string | undefined, dim: 2 | 3): string[] {
+  if (barostat !== 'aniso' && barostat !== 'tri') return [...THERMO_COLUMNS];
+  const three = dim === 3;
+  return [
+    ...THERMO_COLUMNS,
+    ...(three ? ['Pxx', 'Pyy', 'Pzz', 'Pxy', 'Pxz', 'Pyz'] : ['Pxx', 'Pyy', 'Pxy']),
+    ...(three ? ['Lx', 'Ly', 'Lz'] : ['Lx', 'Ly']),
+    ...(barostat === 'tri' ? (three ? ['Xy', 'Xz', 'Yz'] : ['Xy']) : []),
+  ];
+}
+
+function thermoValues(r: ThermoRow, columns: readonly string[]): number[] {
+  const v = [r.step, r.time, r.T, r.PE, r.KE, r.Etot, r.P, r.volume, r.conserved];
+  if (columns.length === v.length) return v;
+  v.push(...r.pressureTensor, ...r.lengths);
+  if (columns.length > v.length) v.push(...r.tilts);
+  return v;
 }
 
 /**
@@ -158,6 +182,10 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   const dt = args.dt ?? resumed?.dt ?? units.defaultDt;
   const integrator = makeIntegrator(args, dt);
   const sys = resumed ? resumed.sys : await startingSystem(args, model, units, ctx);
+  if (args.ensemble === 'npt' && !sys.box.periodic.every(Boolean)) {
+    throw new UsageError(`md: --ensemble npt (--barostat ${args.barostat ?? 'iso'}) needs a box periodic in every direction; ` +
+      `${args.resume ?? args.init} has periodic = ${sys.box.periodic.map((p) => (p ? 'p' : 'f')).join(' ')}: use nvt, or a periodic configuration`, 'md');
+  }
   // the setup of a large system takes a while: let a Ctrl-C given meanwhile stop here
   // (a timer, then an immediate: passes through the timers and the poll phase, where signals arrive, whichever phase this is)
   await new Promise<void>((r) => setTimeout(r, 0));
@@ -192,14 +220,15 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   }
 
   ctx.print(`# glasslab md: ${sys.n} atoms, model ${model.name} (${units.name} units), ${integrator.name}, dt ${num(dt)}, ${args.steps} steps`);
-  ctx.print(thermoLine(THERMO_COLUMNS));
+  const columns = thermoColumns(args.barostat, sys.dim);
+  ctx.print(thermoLine(columns));
   const progress = ctx.progress('md', args.steps, 'steps');
   let result: RunResult;
   try {
     result = await runMd(start, provider, {
       integrator, dt, steps: args.steps, units,
       thermoEvery: args.thermo,
-      onThermo: (row) => ctx.print(thermoLine(thermoValues(row))),
+      onThermo: (row) => ctx.print(thermoLine(thermoValues(row, columns))),
       observers,
       signal: ctx.signal,
       onProgress: (p) => progress.update(p.done, p.total),
@@ -224,7 +253,7 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   progress.finish();
 
   if (outs.thermoCsv !== undefined) {
-    const lines = [THERMO_COLUMNS.join(','), ...result.thermo.map((r) => thermoValues(r).map(num).join(','))];
+    const lines = [columns.join(','), ...result.thermo.map((r) => thermoValues(r, columns).map(num).join(','))];
     await writeTextAtomic(outs.thermoCsv, lines.join('\n') + '\n');
   }
   if (outs.final !== undefined && !result.aborted) {
@@ -336,12 +365,14 @@ function makeIntegrator(args: MdArgs, dt: number): Integrator {
   };
   switch (args.ensemble) {
     case 'nve':
-      for (const [v, o] of [[args.tempFinal, '--temp-final'], [args.pressure, '--pressure'], [args.tdamp, '--tdamp'], [args.pdamp, '--pdamp']] as const) {
+      for (const [v, o] of [[args.tempFinal, '--temp-final'], [args.pressure, '--pressure'], [args.tdamp, '--tdamp'], [args.pdamp, '--pdamp'], [args.barostat, '--barostat']] as const) {
         if (v !== undefined) throw new UsageError(`md: ${o} has no effect with --ensemble nve; use nvt or npt`, 'md');
       }
       return nve();
     case 'nvt': {
-      if (args.pressure !== undefined || args.pdamp !== undefined) throw new UsageError('md: --pressure/--pdamp need --ensemble npt', 'md');
+      if (args.pressure !== undefined || args.pdamp !== undefined || args.barostat !== undefined) {
+        throw new UsageError('md: --pressure/--pdamp/--barostat need --ensemble npt', 'md');
+      }
       const T = need(args.temp, '--temp');
       thermostatTemps(args);
       return nvt({ Tstart: T, Tstop: args.tempFinal ?? T, Tdamp: args.tdamp ?? 100 * dt });
@@ -352,7 +383,7 @@ function makeIntegrator(args: MdArgs, dt: number): Integrator {
       const P = need(args.pressure, '--pressure');
       return npt({
         Tstart: T, Tstop: args.tempFinal ?? T, Tdamp: args.tdamp ?? 100 * dt,
-        Pstart: P, Pstop: args.pressureFinal ?? P, Pdamp: args.pdamp ?? 1000 * dt,
+        Pstart: P, Pstop: args.pressureFinal ?? P, Pdamp: args.pdamp ?? 1000 * dt, barostat: args.barostat ?? 'iso',
       });
     }
   }

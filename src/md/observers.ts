@@ -32,6 +32,10 @@ export interface ThermoRow {
   volume: number;
   /** pressure tensor (kinetic + virial) / V: xx, yy, zz, xy, xz, yz (3D) or xx, yy, xy (2D) */
   pressureTensor: number[];
+  /** cell edge lengths lx, ly[, lz] (length unit) */
+  lengths: number[];
+  /** cell tilts xy, xz, yz (3D) or xy (2D) (length unit; LAMMPS restricted triclinic) */
+  tilts: number[];
 }
 
 /** Thermodynamic row of the current state. */
@@ -54,6 +58,8 @@ export function thermoRow(state: MdState, integrator: Integrator): ThermoRow {
     conserved: integrator.conserved(state),
     volume: V,
     pressureTensor: Array.from(ptensor),
+    lengths: Array.from(sys.box.lengths),
+    tilts: sys.dim === 3 ? [sys.box.xy, sys.box.xz, sys.box.yz] : [sys.box.xy],
   };
 }
 

@@ -154,6 +154,28 @@ describe('glasslab md', () => {
     expect(parseThermo(b.out).at(-1)![0]).toBe(200);
   });
 
+  it('--barostat aniso|tri: thermo has the pressure tensor, edge lengths and (tri) tilts, as the CSV', async () => {
+    for (const barostat of ['aniso', 'tri']) {
+      const csv = `${barostat}.csv`;
+      const r = await cli('md', '--init', 'relaxed.data', '--ensemble', 'npt', '--temp', '0.8', '--pressure', '2', '--pdamp', '0.5',
+        '--barostat', barostat, '--steps', '40', '--thermo', '20', '--thermo-csv', csv, '--quiet');
+      expect(r.code, r.err).toBe(0);
+      const header = ['Step', 'Time', 'Temp', 'PotEng', 'KinEng', 'TotEng', 'Press', 'Volume', 'Conserved',
+        'Pxx', 'Pyy', 'Pzz', 'Pxy', 'Pxz', 'Pyz', 'Lx', 'Ly', 'Lz', ...(barostat === 'tri' ? ['Xy', 'Xz', 'Yz'] : [])];
+      expect(r.out.split('\n')[1].trim().split(/\s+/)).toEqual(header);
+      const rows = parseThermo(r.out);
+      expect(rows.map((x) => x[0])).toEqual([0, 20, 40]);
+      for (const row of rows) {
+        expect(row).toHaveLength(header.length);
+        expect((row[9] + row[10] + row[11]) / 3).toBeCloseTo(row[6], 6); // Press = trace / 3
+        expect(row[15] * row[16] * row[17]).toBeCloseTo(row[7], 5); // Volume = Lx Ly Lz
+      }
+      expect(rows.at(-1)![15]).not.toBe(rows.at(-1)![16]); // the edges move independently
+      const lines = readFileSync(join(dir, csv), 'utf8').trim().split('\n');
+      expect(lines[0].split(',')).toEqual(header);
+    }
+  });
+
   it('builds a random start of the model composition at the requested density', async () => {
     const r = await cli('md', '--n', '300', '--density', '1.1', '--temp', '1.0', '--steps', '10', '--final', 'rand.data', '--quiet');
     expect(r.code, r.err).toBe(0);
@@ -171,6 +193,9 @@ describe('glasslab md', () => {
       [['--init', 'start.data', '--density', '1.2', '--temp', '1'], /--density applies to a random start/],
       [['--model', 'ipl2d', '--dim', '3', '--temp', '1'], /defined in 2D; --dim 3 does not fit/],
       [['--ensemble', 'nvx'], /invalid value 'nvx' for --ensemble: expected one of nve, nvt, npt; did you mean 'nve'\?/],
+      [['--ensemble', 'nvt', '--temp', '1', '--barostat', 'aniso'], /--pressure\/--pdamp\/--barostat need --ensemble npt/],
+      [['--ensemble', 'nve', '--temp', '1', '--barostat', 'tri'], /--barostat has no effect with --ensemble nve/],
+      [['--ensemble', 'npt', '--temp', '1', '--pressure', '0', '--barostat', 'triclinic'], /invalid value 'triclinic' for --barostat: expected one of iso, aniso, tri/],
     ];
     for (const [argv, msg] of cases) {
       const r = await cli('md', '--steps', '1', ...argv);
