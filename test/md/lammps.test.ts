@@ -17,6 +17,7 @@ import { getPotential } from '../../src/potential/registry.ts';
 import { cloneSystem, type System } from '../../src/system/system.ts';
 import { initVelocities } from '../../src/md/velocities.ts';
 import { kaStart, latticeSystem } from './fixtures.ts';
+import { blockStats, mean } from './stats.ts';
 
 const CUZR_PATH = '/usr/share/lammps/potentials/CuZr_mm.eam.fs';
 
@@ -177,6 +178,41 @@ describe.skipIf(!hasLammps() || !existsSync(CUZR_PATH))('trajectories match LAMM
       expect(Math.abs(ours[k].PE - lmp[k].PE)).toBeLessThan(1e-7 * sys.n); // eV
       expect(Math.abs(ours[k].P - lmp[k].P)).toBeLessThan(1e-3); // bar (|P| ~ 1e4)
       expect(Math.abs(ours[k].ext - lmp[k].ext)).toBeLessThan(1e-7 * sys.n);
+    }
+  });
+});
+
+describe.skipIf(!hasLammps())('aniso NPT statistics match LAMMPS fix npt aniso (KA glass, P = 0)', () => {
+  it('mean edge lengths and their fluctuations agree within the statistical error; the mean stress is zero', async () => {
+    // a KA glass: melt (T = 1), quench and age at T = 0.3, P = 0 (iso); its cell shape is pinned, unlike a liquid's
+    const glass = latticeSystem(3, 6, 1.2, { basis: 'bcc', fracA: 0.8, jiggle: 0.05, seed: 12 }); // N = 432
+    initVelocities(glass, 1.0, 12);
+    const ka = createForceProvider(getPotential('ka'));
+    await runMd(glass, ka, { integrator: nvt({ Tstart: 1.0, Tdamp: 0.1 }), dt: 0.005, steps: 400 });
+    await runMd(glass, ka, { integrator: npt({ Tstart: 0.3, Tdamp: 0.1, Pstart: 0, Pdamp: 0.5 }), dt: 0.005, steps: 3000 });
+    const start = () => { const s = cloneSystem(glass); s.timestep = 0; s.time = 0; return s; };
+    const steps = 6000;
+    const lmp = runLammps(start(), 'npt temp 0.3 0.3 0.1 aniso 0 0 0.5', steps, KA_LAMMPS, CELL_THERMO);
+    const ours = await runOurs(start(), npt({ Tstart: 0.3, Tdamp: 0.1, Pstart: 0, Pdamp: 0.5, barostat: 'aniso' }), steps);
+    expect(lmp.length).toBe(steps / 10 + 1);
+    const skip = 100; // the first 1000 steps: the barostats adapt the shape
+    const col = (rows: Row[], c: number) => rows.slice(skip).map((r) => r.x[c]);
+    // fluctuation: the rms deviation within 5 blocks (a glass still ages: the slow drift is not a fluctuation)
+    const sd = (x: number[]) => {
+      const b = Math.floor(x.length / 5);
+      return Math.sqrt(mean(Array.from({ length: 5 }, (_, k) => {
+        const blk = x.slice(k * b, (k + 1) * b), m = mean(blk);
+        return mean(blk.map((v) => (v - m) ** 2));
+      })));
+    };
+    for (let k = 0; k < 3; k++) {
+      const a = blockStats(col(ours, k), 10), b = blockStats(col(lmp, k), 10);
+      expect(Math.abs(a.mean - b.mean)).toBeLessThan(4 * Math.hypot(a.sem, b.sem) + 1e-3);
+      const ra = sd(col(ours, k)), rb = sd(col(lmp, k));
+      expect(ra / rb).toBeGreaterThan(0.7);
+      expect(ra / rb).toBeLessThan(1.4);
+      const p = blockStats(col(ours, 6 + k), 10);
+      expect(Math.abs(p.mean)).toBeLessThan(4 * p.sem + 0.01);
     }
   });
 });
