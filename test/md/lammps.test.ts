@@ -158,20 +158,23 @@ describe.skipIf(!hasLammps() || !existsSync(CUZR_PATH))('trajectories match LAMM
     });
   }
 
+  // Cu50Zr50 (eam/fs CuZr_mm), N = 432, L = 19.6 A, velocities at 1500 K
+  const cuzr = latticeSystem(3, 6, 0.0573, { basis: 'bcc', fracA: 0.5, jiggle: 0.1, seed: 8 });
+  for (let i = 0; i < cuzr.n; i++) cuzr.masses[i] = getPotential('cuzr').typeMasses[cuzr.types[i]];
+  initVelocities(cuzr, 1500, 3, 'metal');
+  const cuzrStart = () => { const s = cloneSystem(cuzr); s.timestep = 0; s.time = 0; return s; };
+  const CUZR_LAMMPS = [
+    'units metal', 'atom_style atomic', 'boundary p p p', 'read_data data.in',
+    'pair_style eam/fs', `pair_coeff * * ${CUZR_PATH} Cu Zr`, 'neighbor 1.0 bin', 'timestep 0.002',
+  ];
+  // LAMMPS 29Sep2021 still has the CODATA 2006 boltz = 8.617343e-5 eV/K (ours: CODATA 2018,
+  // 8.617333262e-5, as newer LAMMPS); run with its value to compare trajectories
+  const lammps2021: Units = { ...METAL_UNITS, kB: 8.617343e-5 };
+
   it('metal units, EAM: fix nvt temp 1500 1200 0.1 on Cu50Zr50 (eam/fs CuZr_mm) agrees step by step', async () => {
-    const pot = getPotential('cuzr');
-    const sys = latticeSystem(3, 6, 0.0573, { basis: 'bcc', fracA: 0.5, jiggle: 0.1, seed: 8 }); // N = 432, L = 19.6 A
-    for (let i = 0; i < sys.n; i++) sys.masses[i] = pot.typeMasses[sys.types[i]];
-    initVelocities(sys, 1500, 3, 'metal');
-    const s0 = () => { const s = cloneSystem(sys); s.timestep = 0; s.time = 0; return s; };
-    const lmp = runLammps(s0(), 'nvt temp 1500 1200 0.1', 100, [
-      'units metal', 'atom_style atomic', 'boundary p p p', 'read_data data.in',
-      'pair_style eam/fs', `pair_coeff * * ${CUZR_PATH} Cu Zr`, 'neighbor 1.0 bin', 'timestep 0.002',
-    ]);
-    // LAMMPS 29Sep2021 still has the CODATA 2006 boltz = 8.617343e-5 eV/K (ours: CODATA 2018,
-    // 8.617333262e-5, as newer LAMMPS); run with its value to compare trajectories
-    const lammps2021: Units = { ...METAL_UNITS, kB: 8.617343e-5 };
-    const ours = await runOurs(s0(), nvt({ Tstart: 1500, Tstop: 1200, Tdamp: 0.1 }), 100, 'cuzr', 0.002, lammps2021);
+    const sys = cuzr;
+    const lmp = runLammps(cuzrStart(), 'nvt temp 1500 1200 0.1', 100, CUZR_LAMMPS);
+    const ours = await runOurs(cuzrStart(), nvt({ Tstart: 1500, Tstop: 1200, Tdamp: 0.1 }), 100, 'cuzr', 0.002, lammps2021);
     expect(ours.map((r) => r.step)).toEqual(lmp.map((r) => r.step));
     for (let k = 0; k < lmp.length; k++) {
       expect(Math.abs(ours[k].T - lmp[k].T)).toBeLessThan(1e-6); // K
@@ -180,6 +183,22 @@ describe.skipIf(!hasLammps() || !existsSync(CUZR_PATH))('trajectories match LAMM
       expect(Math.abs(ours[k].ext - lmp[k].ext)).toBeLessThan(1e-7 * sys.n);
     }
   });
+
+  for (const style of ['aniso', 'tri'] as const) {
+    it(`metal units, EAM: fix npt temp 1500 1500 0.1 ${style} 0 0 0.5 on Cu50Zr50: cell, tilts and pressure tensor agree step by step`, async () => {
+      const lmp = runLammps(cuzrStart(), `npt temp 1500 1500 0.1 ${style} 0 0 0.5`, 100, CUZR_LAMMPS, CELL_THERMO, style === 'tri' ? ['change_box all triclinic'] : []);
+      const ours = await runOurs(cuzrStart(), npt({ Tstart: 1500, Tdamp: 0.1, Pstart: 0, Pdamp: 0.5, barostat: style }), 100, 'cuzr', 0.002, lammps2021);
+      expect(ours.map((r) => r.step)).toEqual(lmp.map((r) => r.step));
+      for (let k = 0; k < lmp.length; k++) {
+        expect(Math.abs(ours[k].T - lmp[k].T)).toBeLessThan(1e-6); // K
+        expect(Math.abs(ours[k].P - lmp[k].P)).toBeLessThan(1e-3); // bar (|P| ~ 1e4)
+        for (let c = 0; c < 6; c++) expect(Math.abs(ours[k].x[c] - lmp[k].x[c])).toBeLessThan(1e-9 * 20); // A
+        for (let c = 6; c < 12; c++) expect(Math.abs(ours[k].x[c] - lmp[k].x[c])).toBeLessThan(1e-3); // bar
+        expect(Math.abs(ours[k].ext - lmp[k].ext)).toBeLessThan(1e-7 * cuzr.n); // P0 = 0: no P0 V0 offset
+      }
+      if (style === 'tri') expect(Math.max(...lmp.at(-1)!.x.slice(3, 6).map(Math.abs))).toBeGreaterThan(1e-3);
+    });
+  }
 });
 
 describe.skipIf(!hasLammps())('aniso NPT statistics match LAMMPS fix npt aniso (KA glass, P = 0)', () => {
