@@ -4,7 +4,9 @@
  */
 import type { ForceOptions, ForceProvider, ForceResult } from '../../src/core/types.ts';
 import { Box } from '../../src/system/box.ts';
-import { createSystem, type System } from '../../src/system/system.ts';
+import { createSystem, unwrappedPositions, type System } from '../../src/system/system.ts';
+import type { Observer } from '../../src/md/observers.ts';
+import type { MdState } from '../../src/md/state.ts';
 import { Rng } from '../../src/util/random.ts';
 import { initVelocities } from '../../src/md/velocities.ts';
 
@@ -152,4 +154,23 @@ export function kaStart(T: number, seed = 5): System {
   const sys = latticeSystem(3, 5, 1.2, { basis: 'bcc', fracA: 0.8, jiggle: 0.05, seed });
   initVelocities(sys, T, seed);
   return sys;
+}
+
+/**
+ * Observer (every step) of the largest one-step change of any unwrapped
+ * coordinate: wrapping or a cell flip must never show up as a jump of the
+ * unwrapped path. `also` runs on each step's state too.
+ */
+export function jumpTracker(sys: System, also?: (st: MdState) => void): Observer & { readonly maxJump: number } {
+  let prev = unwrappedPositions(sys), maxJump = 0;
+  return {
+    every: 1,
+    get maxJump() { return maxJump; },
+    observe(st) {
+      const u = unwrappedPositions(st.sys);
+      for (let i = 0; i < u.length; i++) maxJump = Math.max(maxJump, Math.abs(u[i] - prev[i]));
+      prev = u;
+      also?.(st);
+    },
+  };
 }

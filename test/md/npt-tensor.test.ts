@@ -14,7 +14,7 @@ import { runMd } from '../../src/md/run.ts';
 import { initVelocities } from '../../src/md/velocities.ts';
 import { getPotential } from '../../src/potential/registry.ts';
 import { unwrappedPositions, type System } from '../../src/system/system.ts';
-import { bruteForceLJ, latticeSystem } from './fixtures.ts';
+import { bruteForceLJ, jumpTracker, latticeSystem } from './fixtures.ts';
 import { blockStats, mean } from './stats.ts';
 
 /** KA, N = 686 (bcc 7^3), rho = 1.2, velocities at T: large enough for an anisotropic cell (edges > 2 (rc + skin)) */
@@ -127,21 +127,15 @@ describe('tilt flips (tri)', () => {
       await runMd(sys, p, { integrator: melt, dt: 0.005, steps: 300 });
       const init = await runMd(sys, p, { integrator, dt: 0.005, steps: 1 });
       init.state.ext.omegaDot![3] = 1.0; // xy strain rate: the tilt passes 0.6 lx within ~20-50 steps
-      let prev = unwrappedPositions(sys), maxJump = 0, lastXy = sys.box.xy;
+      let lastXy = sys.box.xy;
       const flips: number[] = [];
-      const track: Observer = {
-        every: 1,
-        observe(st) {
-          const u = unwrappedPositions(st.sys);
-          for (let i = 0; i < u.length; i++) maxJump = Math.max(maxJump, Math.abs(u[i] - prev[i]));
-          prev = u;
-          if (Math.abs(st.sys.box.xy - lastXy) > 0.5 * st.sys.box.lengths[0]) flips.push(st.step);
-          lastXy = st.sys.box.xy;
-        },
-      };
+      const track = jumpTracker(sys, (st) => {
+        if (Math.abs(st.sys.box.xy - lastXy) > 0.5 * st.sys.box.lengths[0]) flips.push(st.step);
+        lastXy = st.sys.box.xy;
+      });
       const r = await runMd(init.state, p, { integrator, dt: 0.005, steps: 400, thermoEvery: 1, observers: [track] });
       expect(flips.length).toBeGreaterThanOrEqual(1);
-      expect(maxJump).toBeLessThan(0.1); // no atom jumps by a cell vector at the flip
+      expect(track.maxJump).toBeLessThan(0.1); // no atom jumps by a cell vector at the flip
       const C = r.thermo.map((row) => row.conserved), steps = r.thermo.map((row) => row.step);
       const dC = (k: number) => Math.abs(C[k] - C[k - 1]);
       for (const s of flips) {
