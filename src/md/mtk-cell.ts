@@ -44,6 +44,9 @@ export type BarostatStyle = 'iso' | 'aniso' | 'tri';
 /** LAMMPS DELTAFLIP: a flip happens at |tilt| > (0.5 + DELTAFLIP) edge, so a flipped tilt does not flip back at once */
 export const DELTAFLIP = 0.1;
 
+/** LAMMPS TILTMAX: a tilt beyond 1.5 edge lengths after a cell update (flips come later) means the cell is far from equilibrium */
+export const TILTMAX = 1.5;
+
 /** Indices (into the 6-slot layout) of the components a style controls in dimension d. */
 export function activeComponents(style: 'aniso' | 'tri', dim: 2 | 3): number[] {
   const diag = dim === 3 ? [0, 1, 2] : [0, 1];
@@ -169,6 +172,10 @@ export function remapCell(state: MdState, omegaDot: Float64Array, style: 'aniso'
     yz *= scale[2];
   } else {
     tiltHalf();
+  }
+  if (Math.abs(xy) > TILTMAX * lengths[0] || Math.abs(xz) > TILTMAX * lengths[0] || (d === 3 && Math.abs(yz) > TILTMAX * lengths[1])) {
+    throw new Error(`md/npt: the tri barostat tilted the cell beyond ${TILTMAX} edge lengths (xy ${xy}, xz ${xz}, yz ${yz}); ` +
+      'the cell is far from equilibrium: equilibrate first (iso or aniso) or use a larger Pdamp');
   }
   const next = new Box({ dim: d, lo, lengths, tilt: { xy, xz, yz }, periodic: box.periodic });
   const x = sys.positions;

@@ -151,6 +151,17 @@ describe('tilt flips (tri)', () => {
   });
 });
 
+describe('runaway tilts', () => {
+  it('a tilt beyond 1.5 edge lengths after a cell update stops the run with the reason (LAMMPS TILTMAX)', async () => {
+    const sys = latticeSystem(2, 14, 0.8, { jiggle: 0.05, seed: 4 });
+    initVelocities(sys, 0.6, 4);
+    sys.box = sys.box.with({ tilt: { xy: 1.6 * sys.box.lengths[0] } }); // flips act after the cell update: too late
+    const p = bruteForceLJ({ eps: [[0, 0], [0, 1]], sig: [[0, 0], [0, 1]], rcut: 2.5, shiftedForce: true });
+    const integrator = npt({ Tstart: 0.6, Tdamp: 0.1, Pstart: 1, Pdamp: 0.5, barostat: 'tri' });
+    await expect(runMd(sys, p, { integrator, dt: 0.005, steps: 5 })).rejects.toThrow(/tri barostat tilted the cell beyond 1.5 edge lengths/);
+  });
+});
+
 describe('options', () => {
   it('refuses an unknown barostat style, naming the option', () => {
     expect(() => npt({ Tstart: 1, Tdamp: 1, Pstart: 0, Pdamp: 1, barostat: 'xyz' as 'iso' })).toThrow(/option 'barostat' must be 'iso', 'aniso' or 'tri', got "xyz"/);
