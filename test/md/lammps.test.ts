@@ -30,22 +30,24 @@ function hasLammps(): boolean {
   }
 }
 
-/** LAMMPS data file (atomic style, image flags, velocities) with round-trip precision. */
+/** LAMMPS data file (atomic style, image flags, velocities) with round-trip precision; 2D: z = 0 in a slab -0.5..0.5. */
 function dataFile(sys: System): string {
   const g = (x: number) => x.toPrecision(17);
-  const lo = sys.box.lo, hi = sys.box.hi;
+  const d = sys.dim;
+  const lo = [...sys.box.lo, -0.5], hi = [...sys.box.hi, 0.5];
+  const at = (a: ArrayLike<number> | undefined, i: number, k: number) => (k < d ? a?.[d * i + k] ?? 0 : 0);
   const lines = ['glasslab test', '', `${sys.n} atoms`, '2 atom types', ''];
   for (let k = 0; k < 3; k++) lines.push(`${g(lo[k])} ${g(hi[k])} ${'xyz'[k]}lo ${'xyz'[k]}hi`);
   const typeMass = new Map<number, number>();
   for (let i = 0; i < sys.n; i++) typeMass.set(sys.types[i], sys.masses[i]);
   lines.push('', 'Masses', '', ...[1, 2].map((t) => `${t} ${g(typeMass.get(t) ?? 1)}`), '', 'Atoms # atomic', '');
   for (let i = 0; i < sys.n; i++) {
-    const p = [0, 1, 2].map((k) => g(sys.positions[3 * i + k])).join(' ');
-    const im = [0, 1, 2].map((k) => sys.images?.[3 * i + k] ?? 0).join(' ');
+    const p = [0, 1, 2].map((k) => g(at(sys.positions, i, k))).join(' ');
+    const im = [0, 1, 2].map((k) => at(sys.images, i, k)).join(' ');
     lines.push(`${sys.ids[i]} ${sys.types[i]} ${p} ${im}`);
   }
   lines.push('', 'Velocities', '');
-  for (let i = 0; i < sys.n; i++) lines.push(`${sys.ids[i]} ${[0, 1, 2].map((k) => g(sys.velocities![3 * i + k])).join(' ')}`);
+  for (let i = 0; i < sys.n; i++) lines.push(`${sys.ids[i]} ${[0, 1, 2].map((k) => g(at(sys.velocities, i, k))).join(' ')}`);
   return lines.join('\n') + '\n';
 }
 
@@ -59,8 +61,10 @@ const KA_LAMMPS = [
 
 /** Cell and pressure-tensor columns of LAMMPS thermo, in the order of `cellColumns` */
 const CELL_THERMO = ['lx', 'ly', 'lz', 'xy', 'xz', 'yz', 'pxx', 'pyy', 'pzz', 'pxy', 'pxz', 'pyz'];
+const CELL_THERMO_2D = ['lx', 'ly', 'xy', 'pxx', 'pyy', 'pxy'];
 function cellColumns(sys: System, pt: number[]): number[] {
-  return [...sys.box.lengths, sys.box.xy, sys.box.xz, sys.box.yz, ...pt];
+  const b = sys.box;
+  return sys.dim === 3 ? [...b.lengths, b.xy, b.xz, b.yz, ...pt] : [...b.lengths, b.xy, ...pt];
 }
 
 function runLammps(sys: System, fix: string, steps: number, setup = KA_LAMMPS, extra: string[] = [], after: string[] = []): Row[] {
@@ -170,6 +174,27 @@ describe.skipIf(!hasLammps() || !existsSync(CUZR_PATH))('trajectories match LAMM
   // LAMMPS 29Sep2021 still has the CODATA 2006 boltz = 8.617343e-5 eV/K (ours: CODATA 2018,
   // 8.617333262e-5, as newer LAMMPS); run with its value to compare trajectories
   const lammps2021: Units = { ...METAL_UNITS, kB: 8.617343e-5 };
+
+  for (const style of ['aniso', 'tri'] as const) {
+    it(`2D: fix npt temp 1.0 1.0 0.1 ${style} 5.0 5.0 0.5 (x, y${style === 'tri' ? ', xy' : ''}) agrees step by step`, async () => {
+      const flat = latticeSystem(2, 16, 1.2, { fracA: 0.8, jiggle: 0.05, seed: 6 }); // N = 256
+      initVelocities(flat, 1.0, 6);
+      await runMd(flat, createForceProvider(getPotential('ka')), { integrator: nvt({ Tstart: 1.0, Tdamp: 0.1 }), dt: 0.005, steps: 300 });
+      const s0 = () => { const s = cloneSystem(flat); s.timestep = 0; s.time = 0; return s; };
+      const setup = ['dimension 2', ...KA_LAMMPS];
+      const lmp = runLammps(s0(), `npt temp 1.0 1.0 0.1 ${style} 5.0 5.0 0.5`, 200, setup, CELL_THERMO_2D, style === 'tri' ? ['change_box all triclinic'] : []);
+      const ours = await runOurs(s0(), npt({ Tstart: 1.0, Tdamp: 0.1, Pstart: 5, Pdamp: 0.5, barostat: style }), 200);
+      expect(lmp.length).toBe(21);
+      const V0 = lmp[0].V;
+      for (let k = 0; k < lmp.length; k++) {
+        expect(Math.abs(ours[k].T - lmp[k].T)).toBeLessThan(1e-9);
+        expect(Math.abs(ours[k].P - lmp[k].P)).toBeLessThan(1e-8);
+        for (let c = 0; c < 6; c++) expect(Math.abs(ours[k].x[c] - lmp[k].x[c])).toBeLessThan(c < 3 ? 1e-10 * 15 : 1e-8);
+        expect(Math.abs(ours[k].ext - (lmp[k].ext + 5 * V0))).toBeLessThan(1e-8 * 256);
+      }
+      if (style === 'tri') expect(Math.abs(lmp.at(-1)!.x[2])).toBeGreaterThan(1e-3);
+    });
+  }
 
   it('metal units, EAM: fix nvt temp 1500 1200 0.1 on Cu50Zr50 (eam/fs CuZr_mm) agrees step by step', async () => {
     const sys = cuzr;
