@@ -179,6 +179,10 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   if (resumed && resumed.units.name !== units.name) {
     throw new Error(`--resume ${args.resume}: the checkpoint is in ${resumed.units.name} units but model '${model.name}' uses ${units.name}`);
   }
+  if (resumed?.integrator === 'npt' && args.ensemble === 'npt') {
+    const was = resumed.params.barostat ?? 'iso';
+    if (was !== (args.barostat ?? 'iso')) throw new UsageError(`md: --resume ${args.resume} was run with --barostat ${was}; pass --barostat ${was}`, 'md');
+  }
   const dt = args.dt ?? resumed?.dt ?? units.defaultDt;
   const integrator = makeIntegrator(args, dt);
   const sys = resumed ? resumed.sys : await startingSystem(args, model, units, ctx);

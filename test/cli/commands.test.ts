@@ -158,8 +158,12 @@ describe('glasslab md', () => {
     for (const barostat of ['aniso', 'tri']) {
       const csv = `${barostat}.csv`;
       const r = await cli('md', '--init', 'relaxed.data', '--ensemble', 'npt', '--temp', '0.8', '--pressure', '2', '--pdamp', '0.5',
-        '--barostat', barostat, '--steps', '40', '--thermo', '20', '--thermo-csv', csv, '--quiet');
+        '--barostat', barostat, '--steps', '40', '--thermo', '20', '--thermo-csv', csv, '--checkpoint', `${barostat}.ckpt`, '--quiet');
       expect(r.code, r.err).toBe(0);
+      // a resume names the barostat the checkpoint was run with
+      const again = await cli('md', '--resume', `${barostat}.ckpt`, '--ensemble', 'npt', '--temp', '0.8', '--pressure', '2', '--pdamp', '0.5', '--steps', '1', '--quiet');
+      expect(again.code).toBe(2);
+      expect(again.err).toMatch(new RegExp(`--resume ${barostat}.ckpt was run with --barostat ${barostat}; pass --barostat ${barostat}`));
       const header = ['Step', 'Time', 'Temp', 'PotEng', 'KinEng', 'TotEng', 'Press', 'Volume', 'Conserved',
         'Pxx', 'Pyy', 'Pzz', 'Pxy', 'Pxz', 'Pyz', 'Lx', 'Ly', 'Lz', ...(barostat === 'tri' ? ['Xy', 'Xz', 'Yz'] : [])];
       expect(r.out.split('\n')[1].trim().split(/\s+/)).toEqual(header);
