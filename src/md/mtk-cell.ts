@@ -36,6 +36,7 @@
  * unwrapped coordinates are unchanged (LAMMPS Domain::image_flip).
  */
 import { Box } from '../system/box.ts';
+import type { System } from '../system/system.ts';
 import type { MdState } from './state.ts';
 import { kineticTensor } from './velocities.ts';
 
@@ -193,10 +194,12 @@ export function remapCell(state: MdState, omegaDot: Float64Array, style: 'aniso'
  * xy; image flags are changed so that every unwrapped position stays the
  * same (LAMMPS Domain::image_flip). Positions are not moved: the next wrap
  * puts them into the new cell, and the neighbour list sees the new cell
- * (a strain of order 1) and is rebuilt. Returns whether the cell flipped.
+ * (a strain of order 1) and is rebuilt. Checked after every step's cell
+ * update (LAMMPS checks on reneighbouring steps only): a flip changes the
+ * basis, not the lattice, so forces and the trajectory do not depend on when
+ * it happens. Returns whether the cell flipped.
  */
-export function flipTilts(state: MdState): boolean {
-  const { sys } = state;
+export function flipTilts(sys: System): boolean {
   const box = sys.box;
   const d = sys.dim;
   const lx = box.lengths[0], ly = box.lengths[1];

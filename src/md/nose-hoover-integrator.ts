@@ -267,7 +267,7 @@ function noseHoover(name: 'nvt' | 'npt', r: Resolved): Integrator {
         cell.move(state, h);
         drift(state, state.dt);
         cell.move(state, h);
-        if (flips) flipTilts(state);
+        if (flips) flipTilts(state.sys);
       } else {
         scaleKickDrift(state, scale, h, state.dt); // = scaleVelocities, kick, drift in one pass
       }
