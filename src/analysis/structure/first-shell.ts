@@ -67,3 +67,68 @@ export function firstShellCutoff(c: FirstShellCutoffs, a: number, b: number): nu
   if (!(a >= 1 && a <= c.ntypes && b >= 1 && b <= c.ntypes)) throw new Error(`firstShellCutoff: type pair (${a}, ${b}) out of range 1..${c.ntypes}`);
   return c.cutoffs[speciesPairIndex(a, b, c.ntypes)];
 }
+
+/**
+ * Total (number-weighted) g(r) of a multi-component g_uv(r):
+ *   g(r) = sum_uv x_u x_v g_uv(r),
+ * the pair distribution of all atoms regardless of species (LAMMPS
+ * `compute rdf` with no type pairs, up to its N/(N-1) normalisation). This is
+ * the curve whose minima Wei et al., PRB 99, 014115 (2019), quote for Cu50Zr50
+ * (troughs at 3.9, 6.4, 8.8 and 11.2 A).
+ */
+export function totalRdf(rdf: { ntypes: number; fractions: Float64Array; g: readonly Float64Array[]; r: Float64Array }): Float64Array {
+  const out = new Float64Array(rdf.r.length);
+  for (let u = 1; u <= rdf.ntypes; u++) {
+    for (let v = 1; v <= rdf.ntypes; v++) {
+      const w = rdf.fractions[u - 1] * rdf.fractions[v - 1], g = rdf.g[speciesPairIndex(u, v, rdf.ntypes)];
+      for (let b = 0; b < out.length; b++) out[b] += w * g[b];
+    }
+  }
+  return out;
+}
+
+export interface RdfTroughOptions {
+  /** moving-average window of the smoothing, in bins (odd; default 5) */
+  smoothBins?: number;
+  /**
+   * a trough is the lowest point of the smoothed g within +-halfWidth
+   * (length); default 0.4 x the first-peak position (1.1 A for CuZr,
+   * 0.4 sigma for KA): wide enough to skip the dip inside the split second
+   * peak of a metallic glass, narrow enough to keep every shell (shells are
+   * ~0.9 x the first peak apart)
+   */
+  halfWidth?: number;
+}
+
+/**
+ * Positions of the minima of g(r) after its first (highest) peak: the
+ * troughs between coordination shells. Each is the lowest point of the
+ * g smoothed over `smoothBins` bins within +-`halfWidth` of it; bin centres,
+ * so the precision is the bin width. Troughs closer than halfWidth to the end
+ * of the range are not reported (the window would be cut).
+ */
+export function rdfTroughs(r: Float64Array, g: Float64Array, opts: RdfTroughOptions = {}): number[] {
+  const k = opts.smoothBins ?? 5;
+  if (!Number.isInteger(k) || k < 1 || k % 2 === 0) throw new Error(`rdfTroughs: option smoothBins must be an odd integer >= 1, got ${k}`);
+  if (r.length !== g.length || r.length < 3) throw new Error(`rdfTroughs: r and g must have the same length >= 3 (got ${r.length}, ${g.length})`);
+  const half = (k - 1) / 2, n = g.length;
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let sum = 0, cnt = 0;
+    for (let j = Math.max(0, i - half); j <= Math.min(n - 1, i + half); j++) { sum += g[j]; cnt++; }
+    s[i] = sum / cnt;
+  }
+  let peak = 0;
+  for (let i = 1; i < n; i++) if (s[i] > s[peak]) peak = i;
+  const h = opts.halfWidth ?? 0.4 * r[peak];
+  if (!(h > 0)) throw new Error(`rdfTroughs: option halfWidth must be a positive length, got ${h}`);
+  const out: number[] = [];
+  for (let i = peak + 1; i < n; i++) {
+    if (r[i] + h > r[n - 1]) break;
+    let lowest = true;
+    for (let j = i - 1; j >= 0 && r[i] - r[j] <= h && lowest; j--) if (s[j] < s[i]) lowest = false;
+    for (let j = i + 1; j < n && r[j] - r[i] <= h && lowest; j++) if (s[j] <= s[i]) lowest = false;
+    if (lowest) out.push(r[i]);
+  }
+  return out;
+}
