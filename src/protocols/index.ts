@@ -13,4 +13,6 @@ export { isoconfigurationalEnsemble, type IsoconfigurationalOptions, type Isocon
   loadIsoconfigurationalResult, makeIsoconfigurationalResult } from './isoconfigurational.ts';
 export { loadLteDynamicsResult, lteByDynamics, type LteDynamicsOptions, type LteDynamicsResult,
   makeLteDynamicsResult } from './lte-validation.ts';
+export { GRAMS_PER_CM3, loadQuenchResult, makeQuenchResult, quenchGlass, type QuenchBarostat, type QuenchData, type QuenchOptions,
+  type QuenchProgress, type QuenchResult, type QuenchStage } from './quench.ts';
 export { loadResult, RESULT_KINDS } from './results.ts';

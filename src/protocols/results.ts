@@ -29,6 +29,7 @@ import { loadAqsResult } from './aqs.ts';
 import { loadIsoconfigurationalResult } from './isoconfigurational.ts';
 import { loadLteDynamicsResult } from './lte-validation.ts';
 import { loadInherentStructureTrack } from './inherent-structures.ts';
+import { loadQuenchResult } from './quench.ts';
 
 const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   vdos: loadVdosAnalysis,
@@ -55,6 +56,7 @@ const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   isoconfigurational: loadIsoconfigurationalResult,
   'lte-dynamics': loadLteDynamicsResult,
   'predictive-power': loadPredictivePowerResult,
+  quench: loadQuenchResult,
 };
 
 /** The kinds of result loadResult rebuilds. */

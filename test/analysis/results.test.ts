@@ -28,6 +28,9 @@ import { Box } from '../../src/system/box.ts';
 import { predictivePower } from '../../src/analysis/plastic/predictive-power.ts';
 import { isoconfigurationalEnsemble } from '../../src/protocols/isoconfigurational.ts';
 import { lteByDynamics } from '../../src/protocols/lte-validation.ts';
+import { quenchGlass } from '../../src/protocols/quench.ts';
+import { getPotential, modelDefaults } from '../../src/potential/registry.ts';
+import { randomConfiguration } from '../../src/system/random-config.ts';
 import { localThermalEnergy } from '../../src/analysis/lte/lte.ts';
 import { energyAnalysis } from '../../src/analysis/structure/energy.ts';
 import { binnedCorrelation } from '../../src/analysis/statistics/binned.ts';
@@ -119,6 +122,12 @@ const FACTORIES: Record<string, () => AnalysisResult | Promise<AnalysisResult>> 
   'predictive-power': () => predictivePower([0, 1, 2].map((k) => ({
     box: Box.cube(2, 10), spotPositions: [1, 1, 5, 5, 8, 2], spotDeltaEpsilon: [1, 1.5, 3], eventPositions: [1 + k, 1, 5, 5 - k],
   })), { orders: [1, 2], grid: [1, 1.5, 2, 3] }),
+  quench: () => {
+    // a Cu50Zr50 of 256 atoms, 0.1 ps at 2000 K, 10^16 K/s (150 steps), 100 minimiser iterations: the shape, not the physics
+    const pot = getPotential('cuzr'), d = modelDefaults.cuzr;
+    const sys = randomConfiguration({ n: 256, density: d.numberDensity, dim: 3, composition: d.composition, typeMasses: pot.typeMasses, seed: 2 });
+    return quenchGlass(sys, createForceProvider(pot, { skin: 0.5 }), { rate: 10000, equilibrateTime: 0.1, sampleEvery: 20, maxIter: 100 });
+  },
   aqs: () => aqsShear(ipl2dGlass(64, 3), createForceProvider(ipl('ipl2d')), { strainStep: 1e-3, maxEvents: 1, maxStrain: 0.05 }),
 };
 
