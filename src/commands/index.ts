@@ -10,6 +10,7 @@ import { voronoiCommand } from './voronoi.ts';
 import { descriptorsCommand } from './descriptors.ts';
 import { mdCommand } from './md.ts';
 import { minimizeCommand } from './minimize.ts';
+import { quenchCommand } from './quench.ts';
 import { modesCommand } from './modes.ts';
 import { dynamicsCommand } from './dynamics.ts';
 import { phopCommand } from './phop.ts';
@@ -24,6 +25,7 @@ export function addLibraryCommands(registry: Registry): Registry {
   return registry
     .add(mdCommand)
     .add(minimizeCommand)
+    .add(quenchCommand)
     .add(energyCommand)
     .add(voronoiCommand)
     .add(descriptorsCommand)

@@ -46,7 +46,7 @@ import { defineCommand, onRunEnd, UsageError, type ParsedArgs, type RunContext }
 import { frameOptions, inputFile, loadModel, modelOptions, num, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
 import { Outputs, staleOutputs } from './outputs.ts';
 
-const mdOptions = {
+export const mdOptions = {
   ...modelOptions,
   init: { type: 'string', metavar: 'FILE', summary: 'start from this configuration (data, dump or xyz) instead of a random one' },
   resume: { type: 'string', metavar: 'FILE', summary: 'continue the run saved in this checkpoint (pass the same model and ensemble options); --steps then counts the steps still to run from it; --dump continues the earlier dump' },
@@ -56,7 +56,7 @@ const mdOptions = {
   seed: runOptions.seed,
   ensemble: { type: 'enum', choices: ['nve', 'nvt', 'npt'], default: 'nvt', summary: 'ensemble' },
   temp: temperatureOption,
-  tempFinal: { type: 'number', min: 0, unit: 'eps/kB or K', summary: 'thermostat target at the end (linear ramp, LAMMPS Tstop); default --temp' },
+  tempFinal: { type: 'number', min: 0, unit: 'eps/kB or K', summary: 'thermostat target at the end of the run (linear ramp, LAMMPS Tstop); md default: --temp' },
   pressure: { type: 'number', unit: 'eps/sigma^d (lj) or bar (metal)', summary: 'barostat target (npt)' },
   pressureFinal: { type: 'number', unit: 'eps/sigma^d or bar', summary: 'barostat target at the end (npt ramp); default --pressure' },
   tdamp: { type: 'number', min: 0, exclusiveMin: true, unit: 'time', summary: 'thermostat damping time; default 100 dt' },
