@@ -73,7 +73,9 @@ export const quenchCommand = defineCommand({
   ],
   interruptible: true,
   result: { from: 'protocols', name: 'QuenchResult' },
-  run: runQuench,
+  async run(args, ctx): Promise<QuenchResult> {
+    return runQuench(args, ctx);
+  },
 });
 
 async function runQuench(args: QuenchArgs, ctx: RunContext): Promise<QuenchResult> {
