@@ -1,6 +1,7 @@
 /**
- * `glasslab minimize` and `glasslab shear` are interruptible: they run on
- * the async drivers (minimizeAsync, aqsShearAsync), stop cleanly when
+ * `glasslab minimize`, `glasslab shear` and `glasslab quench` are
+ * interruptible: they run on the async drivers (minimizeAsync,
+ * aqsShearAsync, runMd), stop cleanly when
  * ctx.signal aborts from the event loop, write what they reached and say so,
  * and report progress through ctx.progress.
  */
@@ -42,11 +43,23 @@ async function runInterrupted(line: string[]): Promise<{ error: Error; progress:
   return { error, progress };
 }
 
-describe('interrupting minimize and shear', () => {
+describe('interrupting minimize, shear and quench', () => {
   it('minimize stops, writes the configuration reached and says it was interrupted', async () => {
     const { error } = await runInterrupted(['minimize', 'liquid.data', '--model', 'ipl2d', '--out', 'min.data']);
     expect(error.message).toMatch(/^stopped after \d+ iterations \(max force .* > ftol 1e-10\); the configuration reached was written to min.data$/);
     expect(existsSync(join(dir, 'min.data'))).toBe(true);
+  });
+
+  it('quench stops between MD steps, keeps the history up to there and writes no glass', async () => {
+    const { error, progress } = await runInterrupted(['quench', '--n', '256', '--skin', '0.5', '--out', 'quenched.data', '--thermo-csv', 'quench.csv', '--history-every', '1']);
+    expect(error.message).toMatch(/^stopped after \d+ MD steps; the history up to there is in quench.csv; no glass written$/);
+    const steps = Number(/after (\d+) MD/.exec(error.message)![1]);
+    expect(steps).toBeLessThan(10000 + 99950); // 20 ps at 2000 K, then 1999 K at 1e13 K/s, in 2 fs steps
+    const rows = readFileSync(join(dir, 'quench.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toMatch(/^stage,step,/);
+    expect(rows.at(-1)!.split(',')[1]).toBe(String(steps));
+    expect(existsSync(join(dir, 'quenched.data'))).toBe(false);
+    expect(progress.every((p) => p < 100)).toBe(true);
   });
 
   it('shear stops after a strain step and writes the steps and events up to there', async () => {
