@@ -92,7 +92,8 @@ async function runQuench(args: QuenchArgs, ctx: RunContext): Promise<QuenchResul
   const csv = files.path('--thermo-csv');
   const sys = await startingSystem(args, model, ctx);
   const provider = createForceProvider(model.potential, args.skin === undefined ? {} : { skin: args.skin });
-  const progress = ctx.progress('quench (MD steps)', 100, '%');
+  // the bar starts with the first step, so that an option the protocol refuses is not preceded by one
+  let progress: ReturnType<RunContext['progress']> | undefined;
   let result: QuenchResult;
   try {
     result = await quenchGlass(sys, provider, {
@@ -100,10 +101,10 @@ async function runQuench(args: QuenchArgs, ctx: RunContext): Promise<QuenchResul
       ...(anneal ? { anneal } : {}), pressure: args.pressure, barostat: args.barostat, dt: args.dt,
       ...(args.tdamp !== undefined ? { tdamp: args.tdamp } : {}), ...(args.pdamp !== undefined ? { pdamp: args.pdamp } : {}),
       seed: args.seed, sampleEvery: args.historyEvery, ftol: args.ftol, signal: ctx.signal,
-      onProgress: (p) => progress.update(Math.floor(100 * p.fraction)),
+      onProgress: (p) => (progress ??= ctx.progress('quench (MD steps)', 100, '%')).update(Math.floor(100 * p.fraction)),
     });
   } finally {
-    progress.finish();
+    progress?.finish();
   }
   if (csv !== undefined) await writeTextAtomic(csv, tableCsv(result.table(), (v) => (typeof v === 'number' ? num(v) : String(v))));
   if (result.aborted) {
