@@ -63,7 +63,7 @@ export const mdOptions = {
   pdamp: { type: 'number', min: 0, exclusiveMin: true, unit: 'time', summary: 'barostat damping time; default 1000 dt' },
   barostat: {
     type: 'enum', choices: ['iso', 'aniso', 'tri'],
-    summary: 'cell components the barostat drives (LAMMPS fix npt iso|aniso|tri): iso the volume; aniso each edge by its diagonal pressure; tri also the tilts (with flips); default iso',
+    summary: 'cell components the barostat drives (LAMMPS fix npt iso|aniso|tri): iso the volume; aniso each edge by its diagonal pressure; tri also the tilts (with flips); md default iso',
   },
   dt: frameOptions.dt,
   steps: { ...runOptions.steps, default: 10000 },

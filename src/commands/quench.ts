@@ -43,7 +43,7 @@ const quenchOptions = {
   meltTime: { type: 'number', min: 0, default: 20, unit: 'ps', summary: 'time at --temp before the quench' },
   anneal: { type: 'string', metavar: 'TEMP:TIME', summary: 'hold at TEMP (K) for TIME (ps) on the way down, e.g. 700:100 (Wei et al.: 700 K for 60 ns)' },
   pressure: { ...mdOptions.pressure, default: 0 },
-  barostat: { type: 'enum', choices: ['iso', 'aniso', 'tri'], default: 'iso', summary: 'cell control of NPT: iso (one length), aniso (three lengths), tri (lengths and tilts)' },
+  barostat: { ...mdOptions.barostat, default: 'tri' },
   tdamp: mdOptions.tdamp,
   pdamp: mdOptions.pdamp,
   dt: { ...frameOptions.dt, default: 0.002 },

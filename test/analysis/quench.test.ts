@@ -79,6 +79,14 @@ describe('quenchGlass', () => {
     expect(r.summary()).toMatch(/total g\(r\) troughs: 3\.\d\d/);
   });
 
+  it("drives every cell component in the quench by default (the paper's 'tri'; the melt stays iso)", () => {
+    expect(r.barostat).toBe('tri');
+    const b = r.system.box;
+    // a cubic start keeps equal edges and no tilt under iso; tri lets the stress tensor shape the cell
+    expect(Math.max(...b.lengths) - Math.min(...b.lengths)).toBeGreaterThan(1e-6);
+    expect(Math.abs(b.xy) + Math.abs(b.xz) + Math.abs(b.yz)).toBeGreaterThan(1e-6);
+  });
+
   it('stops cleanly on an AbortSignal, with the history up to there and no minimisation', async () => {
     const ctl = new AbortController();
     let seen = 0;
