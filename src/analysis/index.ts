@@ -22,6 +22,8 @@ export { loadVdosAnalysis, makeVdosAnalysis, vdosAnalysis, type VdosAnalysis, ty
   type VdosAnalysisOptions, type VdosScale } from './vdos/analysis.ts';
 export { loadNormalModeAnalysis, normalModeAnalysis, type NormalModeAnalysis,
   type NormalModeAnalysisData, type NormalModeAnalysisOptions } from './vdos/normal-modes.ts';
+export { participationFraction, type ParticipationFractionOptions,
+  participationModeCount } from './vdos/participation.ts';
 export { fieldRanks, maskField, pearsonCorrelation, spearmanCorrelation } from '../numeric/correlation.ts';
 export { localThermalEnergy, lteBonds, type LteBonds, lteFromInverse, lteInverse, type LteOptions,
   type LteResult } from './lte/lte.ts';
