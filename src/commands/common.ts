@@ -217,10 +217,14 @@ export function parseVoronoiOptions(args: { radical?: boolean; radii?: string; '
   return { radii, faceAreaFraction: args['face-threshold'] };
 }
 
-/** Checks that the configuration read from `file` can be tessellated with `opts`: 3D, periodic, a radius for each of its atom types. */
-export function checkVoronoiInput(sys: System, opts: VoronoiOptions, file: string, command: string): void {
-  if (sys.dim !== 3) throw new UsageError(`${file}: ${command} needs a 3D configuration`);
-  if (!sys.box.periodic.every((p) => p)) throw new UsageError(`${file}: ${command} needs a box periodic in x, y and z`);
+/**
+ * Checks that the configuration read from `file` can be tessellated with
+ * `opts`: a radius for each of its atom types and, unless `anyBox` (the
+ * tessellation itself takes 2D and walls), 3D and periodic.
+ */
+export function checkVoronoiInput(sys: System, opts: VoronoiOptions, file: string, command: string, anyBox = false): void {
+  if (!anyBox && sys.dim !== 3) throw new UsageError(`${file}: ${command} needs a 3D configuration`);
+  if (!anyBox && !sys.box.periodic.every((p) => p)) throw new UsageError(`${file}: ${command} needs a box periodic in x, y and z`);
   if (opts.radii) {
     let maxType = 0;
     for (const t of sys.types) maxType = Math.max(maxType, t);

@@ -197,6 +197,123 @@ describe('voronoiTessellation', () => {
   });
 });
 
+describe('voronoiTessellation with walls (non-periodic directions)', () => {
+  it('cells are clipped at the box faces: the volumes sum to the box volume, walled in any direction, also tilted', () => {
+    for (const periodic of [[false, true, true], [true, false, false], [false, false, false]]) {
+      for (const tilt of [undefined, { xy: 1.1, xz: -0.6, yz: 0.8 }]) {
+        const box = new Box({ dim: 3, lo: [0.5, -1, 2], lengths: [5, 6, 7], tilt, periodic });
+        const sys = randomSystem(200, box, 17, 2);
+        for (const radii of [undefined, [0.4, 0.55]]) {
+          const r = voronoiTessellation(sys, { radii });
+          expect(Math.abs(sum(r.volumes) / box.volume - 1)).toBeLessThan(1e-10);
+          // wall faces carry the wall's tag (-1 x lo, -2 x hi, ... as voro++), and only walled directions have them
+          const walls = new Set(r.faces.flat().filter((f) => f.neighbor < 0).map((f) => f.neighbor));
+          const expected = new Set(periodic.flatMap((p, k) => (p ? [] : [-(2 * k + 1), -(2 * k + 2)])));
+          expect(walls).toEqual(expected);
+          // a wall face's distance is that to the atom's mirror image in the wall
+          if (!tilt) {
+            for (let i = 0; i < sys.n; i++) for (const f of r.faces[i]) {
+              if (f.neighbor >= 0) continue;
+              const k = (-f.neighbor - 1) >> 1, x = sys.positions[3 * i + k];
+              const toWall = f.neighbor % 2 === 0 ? box.lo[k] + box.lengths[k] - x : x - box.lo[k];
+              expect(f.distance).toBeCloseTo(2 * toWall, 10);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('an atom outside a walled direction is refused', () => {
+    const box = new Box({ dim: 3, lo: [0, 0, 0], lengths: [4, 4, 4], periodic: [true, true, false] });
+    const sys = createSystem({ box, positions: [1, 1, 1, 2, 2, 4.5] });
+    expect(() => voronoiTessellation(sys)).toThrow(/atom id 2 lies outside the box along z/);
+  });
+});
+
+/** Random points in a 2D box (tilt xy allowed), types 1..ntypes in turn. */
+function randomSystem2d(n: number, box: Box, seed: number, ntypes = 1): System {
+  const rng = new Rng(seed);
+  const pos = new Float64Array(2 * n), types = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const fx = rng.uniform(), fy = rng.uniform();
+    pos[2 * i] = box.lo[0] + box.lengths[0] * fx + box.xy * fy;
+    pos[2 * i + 1] = box.lo[1] + box.lengths[1] * fy;
+    types[i] = 1 + (i % ntypes);
+  }
+  return createSystem({ box, positions: pos, types });
+}
+
+describe('voronoiTessellation in 2D', () => {
+  it('cell areas sum to the box area (periodic, tilted, walled; Voronoi and radical)', () => {
+    for (const [tilt, periodic] of [[0, [true, true]], [2.3, [true, true]], [-1.7, [true, true]], [1.2, [false, true]], [0, [false, false]]] as const) {
+      const box = new Box({ dim: 2, lo: [-1, 0.5], lengths: [9, 7], tilt: { xy: tilt }, periodic });
+      const sys = randomSystem2d(300, box, 31, 2);
+      for (const radii of [undefined, [0.25, 0.4]]) {
+        const r = voronoiTessellation(sys, { radii });
+        expect(Math.abs(sum(r.volumes) / box.volume - 1)).toBeLessThan(1e-10);
+        for (let i = 0; i < r.n; i++) {
+          expect(r.surfaces[i]).toBeCloseTo(r.faces[i].reduce((t, f) => t + f.area, 0), 12);
+          expect(r.coordination[i]).toBe(r.faces[i].filter((f) => f.counted).length);
+        }
+      }
+    }
+  });
+
+  it('square lattice: 4 neighbours and area a^2; triangular lattice: 6 neighbours and area sqrt(3)/2 a^2', () => {
+    const a = 1.3, m = 6;
+    const sq: number[] = [];
+    for (let x = 0; x < m; x++) for (let y = 0; y < m; y++) sq.push((x + 0.3) * a, (y + 0.3) * a);
+    const rs = voronoiTessellation(createSystem({ box: Box.cube(2, m * a), positions: sq }));
+    const tri: number[] = [];
+    for (let y = 0; y < m; y++) for (let x = 0; x < m; x++) tri.push((x + 0.5 * (y % 2) + 0.1) * a, (y + 0.2) * a * Math.sqrt(3) / 2);
+    const boxT = new Box({ dim: 2, lo: [0, 0], lengths: [m * a, m * a * Math.sqrt(3) / 2] });
+    const rt = voronoiTessellation(createSystem({ box: boxT, positions: tri }));
+    for (let i = 0; i < m * m; i++) {
+      expect(Math.abs(rs.volumes[i] / a ** 2 - 1)).toBeLessThan(1e-12);
+      expect(rs.coordination[i]).toBe(4);
+      expect(rs.faces[i].length).toBe(4);
+      for (const f of rs.faces[i]) expect(f.area).toBeCloseTo(a, 12);
+      expect(Math.abs(rt.volumes[i] / (Math.sqrt(3) / 2 * a ** 2) - 1)).toBeLessThan(1e-12);
+      expect(rt.coordination[i]).toBe(6);
+      for (const f of rt.faces[i]) expect(f.area).toBeCloseTo(a / Math.sqrt(3), 12);
+    }
+    expect(rt.table().columns).toEqual(['id', 'type', 'area', 'perimeter', 'coordination']);
+    expect(rt.index.every((x) => x === 0)).toBe(true);
+  });
+
+  it('equals libvoro++ on the same points as a thin periodic 3D slab: volume = area * lz, face area = edge length * lz (Voronoi and radical, tilted)', () => {
+    const exe = voroExact();
+    if (!exe) return;
+    const box = new Box({ dim: 2, lo: [0, 0], lengths: [12, 10], tilt: { xy: 3.1 } });
+    const sys = randomSystem2d(150, box, 41, 2);
+    const lz = 0.4, radii = [0.3, 0.45];
+    const pos3 = new Float64Array(3 * sys.n);
+    for (let i = 0; i < sys.n; i++) { pos3[3 * i] = sys.positions[2 * i]; pos3[3 * i + 1] = sys.positions[2 * i + 1]; pos3[3 * i + 2] = lz / 2; }
+    for (const radical of [false, true]) {
+      const r = voronoiTessellation(sys, radical ? { radii } : {});
+      const ref = runVoroExact(exe, {
+        lo: [0, 0, 0], hi: [12, 10, lz], tilt: { xy: 3.1 }, ids: sys.ids, positions: pos3,
+        radius: radical ? Float64Array.from(sys.types, (t) => radii[t - 1]) : undefined,
+      }).cells;
+      for (let i = 0; i < sys.n; i++) {
+        const c = ref[i];
+        // an empty radical cell (volume 0) in both, else the same volume to 1e-8
+        expect(Math.abs(r.volumes[i] * lz - c.volume)).toBeLessThanOrEqual(1e-8 * c.volume);
+        // the side faces (not the two caps against the atom's own z images)
+        const side = c.faces.filter((f) => f.neighbor !== c.id || Math.abs(f.area - c.volume / lz) > 1e-9 * f.area);
+        const mine = r.faces[i].map((f) => ({ neighbor: sys.ids[f.neighbor], area: f.area * lz }));
+        const key = (f: { neighbor: number; area: number }) => f.neighbor + f.area / 1e6;
+        mine.sort((x, y) => key(x) - key(y));
+        side.sort((x, y) => key(x) - key(y));
+        expect(mine.map((f) => f.neighbor)).toEqual(side.map((f) => f.neighbor));
+        for (let f = 0; f < mine.length; f++) expect(Math.abs(mine[f].area - side[f].area)).toBeLessThan(1e-8 * c.surface);
+        expect(side.every((f) => f.edges === 4)).toBe(true);
+      }
+    }
+  });
+});
+
 /**
  * A CuZr glass-like configuration: Cu64Zr36, N = 500 at 0.06 atoms/A^3,
  * random start relaxed by 150 steps of energy minimisation under Mendelev's
@@ -264,4 +381,26 @@ describe('voronoiTessellation against libvoro++ at full precision', () => {
       expect(worst).toBeLessThan(1e-8);
     });
   }
+  it('walls: random points in a box walled along x and z, equal to libvoro++ without -p there (faces against walls included)', () => {
+    const exe = voroExact();
+    if (!exe) return;
+    const periodic = [false, true, false];
+    const box = new Box({ dim: 3, lo: [0, -2, 1], lengths: [7, 8, 6.5], periodic });
+    const sys = randomSystem(400, box, 23, 2);
+    const radii = [0.45, 0.6];
+    for (const radical of [false, true]) {
+      const r = voronoiTessellation(sys, radical ? { radii } : {});
+      const ref = runVoroExact(exe, { lo: box.lo, hi: box.hi, periodic, ids: sys.ids, positions: sys.positions,
+        radius: radical ? Float64Array.from(sys.types, (t) => radii[t - 1]) : undefined }).cells;
+      for (let i = 0; i < sys.n; i++) {
+        const c = ref[i];
+        expect(Math.abs(r.volumes[i] - c.volume)).toBeLessThanOrEqual(1e-8 * c.volume);
+        const mine = r.faces[i].map((f) => ({ neighbor: f.neighbor < 0 ? f.neighbor : sys.ids[f.neighbor], edges: f.edges, area: f.area }));
+        const key = (f: { neighbor: number; area: number }) => f.neighbor + f.area / 1e6;
+        mine.sort((x, y) => key(x) - key(y));
+        const theirs = [...c.faces].sort((x, y) => key(x) - key(y));
+        expect(mine.map((f) => [f.neighbor, f.edges])).toEqual(theirs.map((f) => [f.neighbor, f.edges]));
+      }
+    }
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * `glasslab voronoi` through the CLI front end: the CSV of a small bcc
  * crystal (every cell <0,6,0,8>, volume a^3/2) and of a radical tessellation
- * (volumes sum to the box volume), its help, and each usage mistake with its
+ * (volumes sum to the box volume), of a 2D square lattice, its help, and each usage mistake with its
  * one-line message and exit code 2.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,6 +24,9 @@ beforeAll(async () => {
     types.push(1, 2);
   }
   await writeLammpsData(join(dir, 'bcc.data'), createSystem({ box: Box.cube(3, m * a), positions: pos, types, typeMasses: [0, 1, 1] }));
+  const sq: number[] = [];
+  for (let x = 0; x < 4; x++) for (let y = 0; y < 4; y++) sq.push((x + 0.5) * a, (y + 0.5) * a);
+  await writeLammpsData(join(dir, 'square.data'), createSystem({ box: Box.cube(2, 4 * a), positions: sq, typeMasses: [0, 1] }));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -53,6 +56,28 @@ describe('glasslab voronoi', () => {
     }
   });
 
+  it('2D: the per-atom areas of a square lattice', async () => {
+    const r = await cli('voronoi', 'square.data', '--dim', '2', '--out', 'sq.csv');
+    expect(r.code).toBe(0);
+    const t = csv('sq.csv');
+    expect(t.header).toBe('id,type,area,perimeter,coordination');
+    expect(t.rows.length).toBe(16);
+    for (const row of t.rows) {
+      expect(Math.abs(row[2] / a ** 2 - 1)).toBeLessThan(1e-12);
+      expect(Math.abs(row[3] / (4 * a) - 1)).toBeLessThan(1e-12);
+      expect(row[4]).toBe(4);
+    }
+  });
+
+  it('walls along z: cells clipped at the box faces still fill the box, the ones at the walls are smaller', async () => {
+    const r = await cli('voronoi', 'bcc.data', '--walls', 'z', '--out', 'walls.csv');
+    expect(r.code).toBe(0);
+    const t = csv('walls.csv');
+    const total = t.rows.reduce((sum, row) => sum + row[2], 0);
+    expect(Math.abs(total / (m * a) ** 3 - 1)).toBeLessThan(1e-12);
+    expect(t.rows.some((row) => Math.abs(row[2] / (a ** 3 / 2) - 1) > 0.1)).toBe(true);
+  });
+
   it('radical tessellation: the volumes still fill the box', async () => {
     const r = await cli('voronoi', 'bcc.data', '--radical', '--radii', '0.5,0.6', '--out', 'rad.csv');
     expect(r.code).toBe(0);
@@ -69,6 +94,7 @@ describe('glasslab voronoi', () => {
       [['--radical', '--radii', '1,x'], /--radii 1,x: expected non-negative numbers/],
       [['--radical', '--radii', '1'], /--radii gives 1 radii but bcc\.data has atom type 2/],
       [['--face-threshold', '2'], /--face-threshold/],
+      [['--walls', 'w'], /--walls w: expected directions among x, y, z/],
     ];
     for (const [extra, msg] of cases) {
       const r = await cli('voronoi', 'bcc.data', ...extra);

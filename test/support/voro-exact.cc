@@ -13,9 +13,10 @@
 //   id volume surface nfaces  then per face: neighbour edges area
 // Neighbours are atom ids; walls are negative (voro++: -1 x lo ... -6 z hi).
 // Times the tessellation alone (no I/O) and prints it on stderr as
-// "seconds <t>".
+// "seconds <wall> cpu <process CPU time>".
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <cstdio>
 #include <iostream>
 #include <vector>
@@ -57,13 +58,14 @@ int main() {
   std::vector<int> slot(maxId + 1, -1);
   for (int k = 0; k < n; k++) slot[ids[k]] = k;
   const double L[3] = {hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]};
-  // about 5 atoms per computational block, as voro++'s own guess
-  const double blk = std::cbrt(L[0] * L[1] * L[2] / 5.0 / (n > 0 ? n : 1));
+  // about 5.6 atoms per computational block, as the voro++ command line
+  const double blk = std::cbrt(5.6 * L[0] * L[1] * L[2] / (n > 0 ? n : 1));
   int nb[3];
-  for (int k = 0; k < 3; k++) { nb[k] = int(L[k] / blk); if (nb[k] < 1) nb[k] = 1; }
+  for (int k = 0; k < 3; k++) { nb[k] = int(L[k] / blk) + 1; }
   std::vector<std::vector<double>> row(n);
   const bool tilted = xy != 0 || xz != 0 || yz != 0;
   auto t0 = std::chrono::steady_clock::now();
+  const std::clock_t c0 = std::clock();
   if (tilted) {
     if (!(per[0] && per[1] && per[2])) { std::fprintf(stderr, "voro-exact: a tilted box must be periodic\n"); return 2; }
     // voro++'s periodic cell: a = (bx, 0, 0), b = (bxy, by, 0), c = (bxz, byz, bz), origin 0
@@ -86,7 +88,8 @@ int main() {
     c_loop_all loop(con); collect(con, loop, row, slot);
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::fprintf(stderr, "seconds %.6f\n", secs);
+  const double cpu = double(std::clock() - c0) / CLOCKS_PER_SEC;
+  std::fprintf(stderr, "seconds %.6f cpu %.6f\n", secs, cpu);
   for (int k = 0; k < n; k++) {
     if (row[k].empty()) { std::printf("%d 0 0 0\n", ids[k]); continue; }
     std::printf("%d", ids[k]);

@@ -59,9 +59,10 @@ export function voroExact(): string | null {
 
 /**
  * Run libvoro++ on a configuration; cells in input order, and the seconds
- * libvoro++ spent on the tessellation alone (no parsing, no printing).
+ * libvoro++ spent on the tessellation alone (no parsing, no printing): wall
+ * clock and process CPU time.
  */
-export function runVoroExact(exe: string, inp: VoroInput): { cells: VoroCell[]; seconds: number } {
+export function runVoroExact(exe: string, inp: VoroInput): { cells: VoroCell[]; seconds: number; cpuSeconds: number } {
   const per = Array.from({ length: 3 }, (_, k) => (inp.periodic?.[k] ?? true) ? 1 : 0);
   const head = [inp.lo[0], inp.hi[0], inp.lo[1], inp.hi[1], inp.lo[2], inp.hi[2],
     inp.tilt?.xy ?? 0, inp.tilt?.xz ?? 0, inp.tilt?.yz ?? 0, ...per, inp.radius ? 1 : 0].join(' ');
@@ -73,11 +74,12 @@ export function runVoroExact(exe: string, inp: VoroInput): { cells: VoroCell[]; 
   const out = spawnSync(exe, [], { input: lines.join('\n') + '\n', encoding: 'utf8', maxBuffer: 1 << 30 });
   if (out.status !== 0) throw new Error(`voro-exact failed: ${out.stderr}`);
   const seconds = Number(/seconds (\S+)/.exec(out.stderr)?.[1]);
+  const cpuSeconds = Number(/cpu (\S+)/.exec(out.stderr)?.[1]);
   const cells = out.stdout.trim().split('\n').map((l) => {
     const w = l.trim().split(/\s+/).map(Number);
     const faces = [];
     for (let f = 0; f < w[3]; f++) faces.push({ neighbor: w[4 + 3 * f], edges: w[5 + 3 * f], area: w[6 + 3 * f] });
     return { id: w[0], volume: w[1], surface: w[2], faces };
   });
-  return { cells, seconds };
+  return { cells, seconds, cpuSeconds };
 }
