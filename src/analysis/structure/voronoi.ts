@@ -654,9 +654,14 @@ class Candidates {
 /** The planes that cut one cell (see voronoiTessellation). */
 interface Planes { j: number[]; d: number[]; wall: Float64Array }
 
-/** Neighbour and distance across a face with tag t. */
-function across(planes: Planes, t: number): { neighbor: number; distance: number } {
-  return t >= 0 ? { neighbor: planes.j[t], distance: planes.d[t] } : { neighbor: t, distance: t >= -6 ? planes.wall[-t - 1] : Infinity };
+/** The face with tag t (its neighbour and distance from `planes`), not yet counted. */
+function face(planes: Planes, t: number, area: number, edges: number, countedEdges: number): VoronoiFace {
+  const atom = t >= 0;
+  return {
+    neighbor: atom ? planes.j[t] : t,
+    distance: atom ? planes.d[t] : t >= -6 ? planes.wall[-t - 1] : Infinity,
+    area, edges, countedEdges, counted: false,
+  };
 }
 
 /** Volume, surface and faces of a polyhedron (faces not yet counted). */
@@ -685,7 +690,7 @@ function measurePoly(p: Poly, planes: Planes, minEdgeLength: number): { volume: 
       const ex = v[3 * c] - v[3 * b], ey = v[3 * c + 1] - v[3 * b + 1], ez = v[3 * c + 2] - v[3 * b + 2];
       if (ex * ex + ey * ey + ez * ez > min2) ce++;
     }
-    faces.push({ ...across(planes, p.tags[f]), area, edges: m, countedEdges: ce, counted: false });
+    faces.push(face(planes, p.tags[f], area, m, ce));
   }
   return { volume: vol / 6, surface: surf, faces };
 }
@@ -700,7 +705,7 @@ function measurePolygon(p: Polygon, planes: Planes, minEdgeLength: number): { vo
     area += v[2 * k] * v[2 * k2 + 1] - v[2 * k2] * v[2 * k + 1];
     const len = Math.hypot(v[2 * k2] - v[2 * k], v[2 * k2 + 1] - v[2 * k + 1]);
     perim += len;
-    faces.push({ ...across(planes, p.tags[k]), area: len, edges: 1, countedEdges: len > minEdgeLength ? 1 : 0, counted: false });
+    faces.push(face(planes, p.tags[k], len, 1, len > minEdgeLength ? 1 : 0));
   }
   return { volume: area / 2, surface: perim, faces };
 }
