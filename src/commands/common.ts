@@ -185,6 +185,12 @@ export const ftolOption = {
   summary: 'minimise until the largest per-atom force is below this',
 } satisfies NumberOption;
 
+/** `--dim`: the dimension, of a random start (md) or of the input read (voronoi, which has no model to say it). */
+export const dimensionOption = {
+  type: 'integer', min: 2, max: 3,
+  summary: "dimension: md, of a random start (default: the model's); voronoi, of the input (2 reads x and y only; default 3)",
+} satisfies IntegerOption;
+
 /** `--dr`: the width of radial bins (softness: the local r integral; correlate: the shells of C(r)). */
 export const radialBinOption = {
   type: 'number', min: 0, exclusiveMin: true, unit: 'length',

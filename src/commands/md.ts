@@ -43,7 +43,7 @@ import { initVelocities } from '../md/velocities.ts';
 import { cloneSystem, type System } from '../system/system.ts';
 import { randomConfiguration } from '../system/random-config.ts';
 import { defineCommand, onRunEnd, UsageError, type ParsedArgs, type RunContext } from './registry.ts';
-import { frameOptions, inputFile, loadModel, modelOptions, num, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
+import { dimensionOption, frameOptions, inputFile, loadModel, modelOptions, num, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
 import { Outputs, staleOutputs } from './outputs.ts';
 
 export const mdOptions = {
@@ -52,7 +52,7 @@ export const mdOptions = {
   resume: { type: 'string', metavar: 'FILE', summary: 'continue the run saved in this checkpoint (pass the same model and ensemble options); --steps then counts the steps still to run from it; --dump continues the earlier dump' },
   n: runOptions.n, // default 4000 (in startingSystem): absent means not given, refused with --init/--resume
   density: { type: 'number', min: 0, exclusiveMin: true, unit: 'length^-dim', summary: "number density of a random start; default: the model's usual (1.2 for ka)" },
-  dim: { type: 'integer', min: 2, max: 3, summary: "dimension of a random start; default: the model's" },
+  dim: dimensionOption,
   seed: runOptions.seed,
   ensemble: { type: 'enum', choices: ['nve', 'nvt', 'npt'], default: 'nvt', summary: 'ensemble' },
   temp: temperatureOption,

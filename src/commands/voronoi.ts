@@ -11,7 +11,7 @@ import { voronoiTessellation, type VoronoiResult } from '../analysis/structure/v
 import { tableCsv } from '../plot/result.ts';
 import { createSystem } from '../system/system.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { checkVoronoiInput, inputFile, outputOption, parseVoronoiOptions, voronoiOptions } from './common.ts';
+import { checkVoronoiInput, dimensionOption, inputFile, outputOption, parseVoronoiOptions, voronoiOptions } from './common.ts';
 import { Outputs } from './outputs.ts';
 
 export const voronoiCommand = defineCommand({
@@ -24,7 +24,7 @@ export const voronoiCommand = defineCommand({
   positionals: [{ name: 'file', summary: 'configuration: LAMMPS data, dump (first frame) or extended XYZ' }],
   options: {
     ...voronoiOptions,
-    dim: { type: 'integer', min: 2, max: 3, default: 3, summary: 'dimension: 2 reads x and y only (a 2D LAMMPS file still has z columns)' },
+    dim: { ...dimensionOption, default: 3 },
     walls: { type: 'string', summary: "directions with walls instead of periodic images, e.g. 'z' or 'x,y' (default: the file's boundaries)" },
     out: { ...outputOption('per-atom CSV'), required: false },
   },
