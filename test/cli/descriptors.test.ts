@@ -5,7 +5,8 @@
  * vib dump, and the descriptors CSV equals the library's
  * structuralDescriptors on the same files, row by row in the input's order
  * (the order the input is read in: by id for LAMMPS files, whatever the
- * order in the file). Also: the
+ * order in the file); s2 and pfrac equal pairExcessEntropy and
+ * participationFraction, --skip leaves them out. Also: the
  * neighbour spacing of the flexibility volume, the warning for an input that
  * is not a minimum, each usage mistake with its one-line message, and the
  * %descriptors magic that the registry gives the kernel.
@@ -18,6 +19,9 @@ import { runCli } from './run-cli.ts';
 import { readSystem, writeLammpsData } from '../../src/io/index.ts';
 import { Trajectory } from '../../src/io/trajectory.ts';
 import { structuralDescriptors } from '../../src/analysis/descriptors/descriptors.ts';
+import { pairExcessEntropy } from '../../src/analysis/structure/excess-entropy.ts';
+import { participationFraction } from '../../src/analysis/vdos/participation.ts';
+import { getPotential } from '../../src/potential/registry.ts';
 import { createRegistry } from '../../src/app/registry.ts';
 import { buildMagicTable } from '../../kernel/magics/table.ts';
 import { planCell } from '../../kernel/magics/parse.ts';
@@ -72,17 +76,27 @@ describe.skipIf(!existsSync(CUZR))('glasslab descriptors (CuZr)', () => {
     expect(plan.source).toContain('import("glasslab/analysis").DescriptorsResult');
   });
 
-  it('writes id,type,vmsd,vflex,l5fs,volume equal to the library values, in the input order', async () => {
-    const r = await cli('descriptors', 'is.data', '--model', 'cuzr', '--vib', 'vib.dump', '--start', '5', '--out', 'desc.csv');
+  // the 17.5 A box of 320 atoms holds rc + 3 sigma below half its width only for rc = 6.4 A (not Wei's 11.2)
+  const S2 = ['--s2-cutoff', '6.4', '--s2-sigma', '0.2'];
+
+  it('writes id,type,vmsd,vflex,s2,pfrac,l5fs,volume equal to the library values, in the input order', async () => {
+    const r = await cli('descriptors', 'is.data', '--model', 'cuzr', '--vib', 'vib.dump', '--start', '5', ...S2, '--out', 'desc.csv');
     expect(r.code, r.err).toBe(0);
     expect(r.err).not.toMatch(/warning/);
+    expect(r.err).toMatch(/pfrac from the lowest 2 modes of the dynamical matrix \(960 degrees of freedom\)/);
     expect(r.out).toMatch(/^frames 11$/m); // frames 5..15 of the 16 (steps 0, 20, ..., 300)
     const t = csv('desc.csv');
-    expect(t.header).toBe('id,type,vmsd,vflex,l5fs,volume');
-    const lib = await structuralDescriptors(is, new Trajectory(join(dir, 'vib.dump'), { start: 5 }));
+    expect(t.header).toBe('id,type,vmsd,vflex,s2,pfrac,l5fs,volume');
+    const pot = getPotential('cuzr');
+    const lib = await structuralDescriptors(is, new Trajectory(join(dir, 'vib.dump'), { start: 5 }), {
+      s2: (sys) => pairExcessEntropy(sys, { cutoff: 6.4, sigma: 0.2 }),
+      pfrac: (sys) => participationFraction(sys, pot, { modeFraction: 0.0025 }),
+    });
     expect(t.rows).toEqual(lib.table().rows);
-    let volume = 0;
-    t.rows.forEach(([id, type, vmsd, vflex, , vol], i) => {
+    let volume = 0, pfrac = 0;
+    t.rows.forEach(([id, type, vmsd, vflex, s2, pf, , vol], i) => {
+      expect(s2).toBeLessThanOrEqual(0);
+      pfrac += pf;
       expect(id).toBe(is.ids[i]);
       expect(type).toBe(is.types[i]);
       // 300 K in a CuZr glass: a few hundredths of A^2 (Wei et al. Fig. 4 spans ~0.005-0.05)
@@ -92,28 +106,35 @@ describe.skipIf(!existsSync(CUZR))('glasslab descriptors (CuZr)', () => {
       volume += vol;
     });
     expect(volume / is.box.volume).toBeCloseTo(1, 9);
+    expect(pfrac).toBeCloseTo(2, 6); // each of the 2 modes is normalised: the p_i sum to the mode count
     expect(lib.maxDisplacement).toBeLessThan(1); // no atom left its basin
 
     // the same structure stored in another order in the file: the reader orders LAMMPS files by id, the values stay
-    const s = await cli('descriptors', 'shuffled.data', '--model', 'cuzr', '--vib', 'vib.dump', '--start', '5', '--out', 'shuffled.csv');
+    const s = await cli('descriptors', 'shuffled.data', '--model', 'cuzr', '--vib', 'vib.dump', '--start', '5', ...S2, '--out', 'shuffled.csv');
     expect(s.code, s.err).toBe(0);
     expect(readFileSync(join(dir, 'shuffled.csv'), 'utf8')).toBe(readFileSync(join(dir, 'desc.csv'), 'utf8'));
   });
 
-  it('--flex-length neighbour and a radical tessellation give the library values', async () => {
+  it('--flex-length neighbour and a radical tessellation give the library values; --skip leaves s2 and pfrac out', async () => {
     const r = await cli('descriptors', 'is.data', '--model', 'cuzr', '--vib', 'vib.dump', '--start', '5', '--flex-length', 'neighbour',
-      '--radical', '--radii', '1.28,1.60', '--face-threshold', '0.02', '--out', 'nb.csv');
+      '--radical', '--radii', '1.28,1.60', '--face-threshold', '0.02', '--skip', 's2,pfrac', '--out', 'nb.csv');
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/flex_length neighbour/);
+    expect(csv('nb.csv').header).toBe('id,type,vmsd,vflex,l5fs,volume');
     const lib = await structuralDescriptors(is, new Trajectory(join(dir, 'vib.dump'), { start: 5 }),
       { flexLength: 'neighbour', voronoi: { radii: [1.28, 1.60], faceAreaFraction: 0.02 } });
     expect(csv('nb.csv').rows).toEqual(lib.table().rows);
     // Voronoi-neighbour distances (~2.5-3.2 A) differ from Omega^(1/3) (~2.5-2.7 A): another column
     expect(csv('nb.csv').rows.map((row) => row[3])).not.toEqual(csv('desc.csv').rows.map((row) => row[3]));
+    // --s2-form total: the total-density form is >= the species-resolved one for every atom (convexity)
+    const tot = await cli('descriptors', 'is.data', '--model', 'cuzr', '--vib', 'vib.dump', '--start', '5', ...S2, '--s2-form', 'total', '--skip', 'pfrac', '--out', 'tot.csv');
+    expect(tot.code, tot.err).toBe(0);
+    const species = csv('desc.csv').rows.map((row) => row[4]);
+    csv('tot.csv').rows.forEach((row, i) => expect(row[4]).toBeGreaterThanOrEqual(species[i] - 1e-12));
   });
 
   it('warns when the input is not a minimum', async () => {
-    const r = await cli('descriptors', 'start.data', '--model', 'cuzr', '--vib', 'vib.dump', '--out', 'start.csv');
+    const r = await cli('descriptors', 'start.data', '--model', 'cuzr', '--vib', 'vib.dump', '--skip', 's2,pfrac', '--out', 'start.csv');
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/descriptors: warning: start\.data is not at a minimum .*vmsd is measured about it/);
   });
@@ -129,6 +150,8 @@ describe.skipIf(!existsSync(CUZR))('glasslab descriptors (CuZr)', () => {
       [['is.data', '--vib', 'vib.dump', '--flex-length', 'cell', '--out', 'x.csv'], /--flex-length/],
       [['is.data', '--vib', 'vib.dump', '--out', 'vib.dump'], /--out vib\.dump is the input file/],
       [['is.data', '--vib', 'vib.dump', '--out', 'x.data'], /--out/],
+      [['is.data', '--vib', 'vib.dump', '--skip', 'vmsd', '--out', 'x.csv'], /--skip takes s2, pfrac \(comma separated\), got 'vmsd'/],
+      [['is.data', '--vib', 'vib.dump', '--mode-fraction', '2', '--out', 'x.csv'], /--mode-fraction/],
     ];
     for (const [argv, msg] of cases) {
       const r = await cli('descriptors', '--model', 'cuzr', ...argv);
@@ -137,5 +160,9 @@ describe.skipIf(!existsSync(CUZR))('glasslab descriptors (CuZr)', () => {
       expect(r.err.trim().split('\n'), r.err).toHaveLength(1);
       expect(existsSync(join(dir, 'x.csv'))).toBe(false);
     }
+    // S2 has defaults in metal units only
+    const lj = await cli('descriptors', 'is.data', '--model', 'ka', '--vib', 'vib.dump', '--out', 'x.csv');
+    expect(lj.err).toMatch(/--model ka is in lj units, where S2 has no default cutoff and width: give --s2-cutoff and --s2-sigma/);
+    expect(lj.err.trim().split('\n')).toHaveLength(1);
   });
 });
