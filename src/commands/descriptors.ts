@@ -32,7 +32,7 @@ import { writeTextAtomic } from '../io/files.ts';
 import { Trajectory } from '../io/trajectory.ts';
 import { structuralDescriptors, type DescriptorsResult } from '../analysis/descriptors/descriptors.ts';
 import { FLEX_LENGTHS } from '../analysis/descriptors/flexibility.ts';
-import { pairExcessEntropy } from '../analysis/structure/excess-entropy.ts';
+import { excessEntropyRangeProblem, pairExcessEntropy } from '../analysis/structure/excess-entropy.ts';
 import { participationFraction, participationModeCount } from '../analysis/vdos/participation.ts';
 import { tableCsv } from '../plot/result.ts';
 import type { FrameSource } from '../system/frame-source.ts';
@@ -94,25 +94,28 @@ export const descriptorsCommand = defineCommand({
     const voronoi = parseVoronoiOptions(args);
     const skip = new Set(args.skip === undefined ? [] : args.skip.split(',').map((w) => w.trim()));
     for (const w of skip) {
-      if (!(SKIPPABLE as readonly string[]).includes(w)) throw new UsageError(`--skip takes ${SKIPPABLE.join(', ')} (comma separated), got '${w}'`, 'descriptors');
+      if (!(SKIPPABLE as readonly string[]).includes(w)) throw new UsageError(`descriptors: --skip takes ${SKIPPABLE.join(', ')} (comma separated), got '${w}'`, 'descriptors');
     }
     const metal = model.potential.units === 'metal';
     const s2Cutoff = args.s2Cutoff ?? (metal ? S2_METAL_DEFAULTS.cutoff : undefined);
     const s2Sigma = args.s2Sigma ?? (metal ? S2_METAL_DEFAULTS.sigma : undefined);
     if (!skip.has('s2') && (s2Cutoff === undefined || s2Sigma === undefined)) {
-      throw new UsageError(`--model ${args.model} is in lj units, where S2 has no default cutoff and width: give --s2-cutoff and --s2-sigma (e.g. 3.5 and 0.05), or --skip s2`, 'descriptors');
+      throw new UsageError(`descriptors: --model ${args.model} is in lj units, where S2 has no default cutoff and width: give --s2-cutoff and --s2-sigma (e.g. 3.5 and 0.05), or --skip s2`, 'descriptors');
     }
     const outs = Outputs.plan(ctx, 'descriptors', [args.file, args.vib], { '--out': { path: args.out, kind: 'csv' } });
     const out = outs.path('--out')!;
     const is = await readInput(args.file, model, ctx.cwd);
     checkVoronoiInput(is, voronoi, args.file, 'descriptors');
+    const s2Problem = skip.has('s2') ? null : excessEntropyRangeProblem(is.box, s2Cutoff!, s2Sigma!);
+    // a cutoff too long for the box is the choice of --s2-cutoff (or its metal default): refused before any work
+    if (s2Problem) throw new UsageError(`descriptors: --s2-cutoff ${s2Cutoff} with --s2-sigma ${s2Sigma} in ${args.file}: ${s2Problem}`, 'descriptors');
     maxForceWithWarning(is, model.potential, IS_FORCE_TOLERANCE, {
       command: 'descriptors', file: args.file, note: (m) => ctx.note(m),
       consequence: 'vmsd is measured about it, not about an inherent structure.',
     });
     const traj = new Trajectory(inputFile(args.vib, ctx.cwd, '--vib'), { start: args.start, stop: args.stop, step: args.stride, typeMasses: readerMasses(model) });
     const total = await traj.count();
-    if (total === 0) throw new UsageError(`--vib ${args.vib}: no frames in the selected range (--start, --stop, --stride)`, 'descriptors');
+    if (total === 0) throw new UsageError(`descriptors: --vib ${args.vib}: no frames in the selected range (--start, --stop, --stride)`, 'descriptors');
     const checked = checkedFrames(traj, args.vib, model);
     const frames: FrameSource = { ...checked, label: `--vib ${args.vib}`, [Symbol.asyncIterator]: () => checked[Symbol.asyncIterator]() };
     // the bar starts once the first frame has matched the input, so that a dump of other atoms fails in one line
@@ -133,7 +136,7 @@ export const descriptorsCommand = defineCommand({
       });
     } catch (e) {
       // a frame that does not hold the atoms of the input is a usage mistake: one line naming --vib and the input
-      if (e instanceof Error && e.message.startsWith(`--vib ${args.vib}: frame`)) throw new UsageError(e.message, 'descriptors');
+      if (e instanceof Error && e.message.startsWith(`--vib ${args.vib}: frame`)) throw new UsageError(`descriptors: ${e.message}`, 'descriptors');
       throw e;
     } finally {
       progress?.finish();

@@ -37,7 +37,7 @@ export const voronoiCommand = defineCommand({
     const dim = args.dim === 2 ? 2 : 3;
     const walls = args.walls === undefined ? [] : args.walls.split(',').map((w) => w.trim());
     const bad = walls.find((w) => !'xyz'.slice(0, dim).split('').includes(w));
-    if (bad !== undefined) throw new UsageError(`--walls ${args.walls}: expected directions among ${'xyz'.slice(0, dim).split('').join(', ')}, comma separated`);
+    if (bad !== undefined) throw new UsageError(`voronoi: --walls ${args.walls}: expected directions among ${'xyz'.slice(0, dim).split('').join(', ')}, comma separated`, 'voronoi');
     let sys = await readSystem(inputFile(args.file, ctx.cwd), { dim });
     if (walls.length > 0) {
       const periodic = sys.box.periodic.map((p, k) => p && !walls.includes('xyz'[k]));

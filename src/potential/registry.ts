@@ -35,7 +35,7 @@ export const CUZR_FILE = 'CuZr_mm.eam.fs';
 const CUZR_DEFAULTS: ModelDefaults = {
   dim: 3, numberDensity: 0.0573, composition: [0, 0.5, 0.5], temperatureUnit: 'K',
   referenceTemperatures: { liquid: 2000 },
-  source: 'Wei et al., Phys. Rev. B (2019); potential: Mendelev et al., Philos. Mag. 89, 109 (2009)',
+  source: 'Wei et al., Phys. Rev. B (2019), who cite Mendelev et al., Philos. Mag. 89, 109 (2009); the file shipped with LAMMPS is Mendelev 2007 (its header)',
   inferred: 'number density from the approximate box size (~70 A) quoted by Wei et al.',
 };
 
@@ -61,7 +61,7 @@ const REGISTRY: Readonly<Record<string, RegistryEntry>> = {
     create: () => createIpl({ dim: 3 }),
   },
   cuzr: {
-    description: `Cu-Zr Finnis-Sinclair EAM (Mendelev 2009, ${CUZR_FILE}; types 1=Cu 2=Zr; metal units)`,
+    description: `Cu-Zr Finnis-Sinclair EAM (Mendelev 2007, ${CUZR_FILE}; types 1=Cu 2=Zr; metal units)`,
     defaults: CUZR_DEFAULTS,
     create: (opts) => loadEamFs(findPotentialFile(CUZR_FILE, opts), { name: 'cuzr' }),
   },

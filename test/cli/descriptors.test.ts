@@ -154,12 +154,16 @@ describe.skipIf(!existsSync(CUZR))('glasslab descriptors (CuZr)', () => {
       [['is.data', '--vib', 'vib.dump', '--mode-fraction', '2', '--out', 'x.csv'], /--mode-fraction/],
     ];
     for (const [argv, msg] of cases) {
-      const r = await cli('descriptors', '--model', 'cuzr', ...argv);
+      const r = await cli('descriptors', '--model', 'cuzr', ...S2, ...argv);
       expect(r.code, argv.join(' ')).not.toBe(0);
       expect(r.err).toMatch(msg);
       expect(r.err.trim().split('\n'), r.err).toHaveLength(1);
       expect(existsSync(join(dir, 'x.csv'))).toBe(false);
     }
+    // Wei's default cutoff 11.2 A does not fit the 17.5 A box: refused before the frames are read
+    const wide = await cli('descriptors', 'is.data', '--model', 'cuzr', '--vib', 'vib.dump', '--out', 'x.csv');
+    expect(wide.err).toMatch(/--s2-cutoff 11\.2 with --s2-sigma 0\.2 in is\.data: cutoff \+ 3 sigma = 11\.8 must be below half the smallest cell width/);
+    expect(wide.err.trim().split('\n')).toHaveLength(1);
     // S2 has defaults in metal units only
     const lj = await cli('descriptors', 'is.data', '--model', 'ka', '--vib', 'vib.dump', '--out', 'x.csv');
     expect(lj.err).toMatch(/--model ka is in lj units, where S2 has no default cutoff and width: give --s2-cutoff and --s2-sigma/);

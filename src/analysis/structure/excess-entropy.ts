@@ -74,6 +74,7 @@
  */
 import { buildNeighborList } from '../../neighbor/neighbor-list.ts';
 import { cellGeometry, maxListRadius, pairDelta, wrappedFractional } from '../../neighbor/cell-geometry.ts';
+import type { Box } from '../../system/box.ts';
 import type { System } from '../../system/system.ts';
 import { typeCount } from '../../system/system.ts';
 import { speciesCounts } from './structure.ts';
@@ -100,6 +101,18 @@ export function excessEntropyGrid(cutoff: number, dr: number): { K: number; h: n
   return { K, h: cutoff / K };
 }
 
+/**
+ * Why a cutoff and width do not fit a box (the neighbours within
+ * cutoff + 3 sigma need it below half the smallest cell width), or null if
+ * they do; for callers that check their options before any work.
+ */
+export function excessEntropyRangeProblem(box: Box, cutoff: number, sigma: number): string | null {
+  const rlist = cutoff + EXCESS_ENTROPY_KERNEL_SIGMAS * sigma;
+  const limit = maxListRadius(cellGeometry(box));
+  if (rlist < limit) return null;
+  return `cutoff + 3 sigma = ${+rlist.toPrecision(12)} must be below half the smallest cell width (${limit.toFixed(4)}); choose a smaller cutoff or a bigger system`;
+}
+
 /** S2_i per atom (k_B per atom), in the order of the System's atoms (module doc for the definitions). */
 export function pairExcessEntropy(sys: System, opts: PairExcessEntropyOptions): Float64Array {
   const { cutoff, sigma } = opts;
@@ -115,9 +128,8 @@ export function pairExcessEntropy(sys: System, opts: PairExcessEntropyOptions): 
   const reach = EXCESS_ENTROPY_KERNEL_SIGMAS * sigma;
   const rlist = cutoff + reach;
   const geom = cellGeometry(sys.box);
-  if (rlist >= maxListRadius(geom)) {
-    throw new Error(`pairExcessEntropy: cutoff + 3 sigma = ${rlist} must be below half the smallest cell width (${maxListRadius(geom).toFixed(4)}); choose a smaller cutoff or a bigger system`);
-  }
+  const tooLong = excessEntropyRangeProblem(sys.box, cutoff, sigma);
+  if (tooLong) throw new Error(`pairExcessEntropy: ${tooLong}`);
   // channels: one per species ('species') or one for all ('total'); channel of a neighbour by its type
   const nch = form === 'species' ? ntypes : 1;
   const rho = new Float64Array(nch);
