@@ -26,6 +26,7 @@ import type { Potential } from '../potential/types.ts';
 import { computeForcesF64, F64Workspace, ljCoefficientsOf, type LjCoefficients } from './forces-f64.ts';
 import type { ForceOptions, ForceProvider, ForceResult } from './types.ts';
 import { checkConfiguration } from './check-configuration.ts';
+import { LocalForces, type LocalUpdateStats } from './forces-local.ts';
 import type { BackendRequest } from './backend.ts';
 import { defaultThreads, sharedLjThreadPool, startSharedLjThreadPool, threadPoolError, type LjThreadPool } from './lj-thread-pool.ts';
 
@@ -70,6 +71,12 @@ export interface ForceProviderOptions {
    * the provider runs serially and says so through `log`.
    */
   threads?: number;
+  /**
+   * `computeLocal` runs a full evaluation when more than this share of the
+   * atoms would be recomputed (default LOCAL_MAX_FRACTION = 0.25 of
+   * ./forces-local.ts; 0 makes every call full).
+   */
+  localMaxFraction?: number;
 }
 
 /** Smallest system that the threaded LJ loop is used for. */
@@ -90,6 +97,9 @@ export class PotentialForceProvider implements ForceProvider {
   private readonly log: ((message: string) => void) | undefined;
   /** the thread fallback was logged */
   private warned = false;
+  /** state of `computeLocal` (made on first use) */
+  private local: LocalForces | null = null;
+  private readonly localMaxFraction: number | undefined;
 
   constructor(potential: Potential, opts: ForceProviderOptions = {}) {
     this.potential = potential;
@@ -111,6 +121,7 @@ export class PotentialForceProvider implements ForceProvider {
     this.threads = opts.threads ?? (this.lj && !this.kernel ? defaultThreads() : 1);
     if (!Number.isInteger(this.threads) || this.threads < 1) throw new Error(`createForceProvider: option threads must be an integer >= 1, got ${opts.threads}`);
     this.log = opts.log;
+    this.localMaxFraction = opts.localMaxFraction;
     this.neighbors = new NeighborListManager({
       cutoff: potential.maxCutoff, skin: this.skin, kind,
       // pair potentials: list each pair within its own cutoff + skin (fewer entries, as LAMMPS);
@@ -149,7 +160,35 @@ export class PotentialForceProvider implements ForceProvider {
     return computeForcesF64(sys, this.potential, nl, opts, this.ws, this.lj, this.threadPool(sys.n));
   }
 
-  /** The shared worker pool when this system is threaded, else null (serial). */
+  /**
+   * Forces for `sys` when only some atoms moved since this method's previous
+   * call: recomputes only the pair terms (and, for EAM, the densities and
+   * embedding terms) those atoms touch, and gives the same result as
+   * `compute` up to round-off (./forces-local.ts has the reasoning). The
+   * moved atoms are found by comparing positions with the kept ones, so any
+   * change of positions is allowed between calls; mixing with `compute` is
+   * fine. It runs a full evaluation (and keeps its per-atom terms) on the
+   * first call, after a neighbour-list rebuild, when the box or the types
+   * changed, or when more than `localMaxFraction` of the atoms would be
+   * recomputed; `localStats` says what the last call did. The total energy
+   * and virial are sums of per-atom terms; per-atom energies and virials are
+   * returned when `opts.peratom`. For precision 'f32' it is `compute`.
+   * Intended for ARTn pushes, local relaxation near a defect and finite
+   * differences along localised vectors.
+   */
+  computeLocal(sys: System, opts: ForceOptions = {}): ForceResult {
+    const nl = this.neighborList(sys);
+    if (this.kernel) return this.kernel.compute(sys, nl, opts);
+    this.local ??= new LocalForces(this.localMaxFraction !== undefined ? { maxFraction: this.localMaxFraction } : {});
+    return this.local.compute(sys, this.potential, nl, opts,
+      (ws) => computeForcesF64(sys, this.potential, nl, { peratom: true }, ws, this.lj, this.threadPool(sys.n)));
+  }
+
+  /** What the last `computeLocal` did (full or local, atoms moved, atoms recomputed), or null before the first. */
+  get localStats(): LocalUpdateStats | null {
+    return this.local?.stats ?? null;
+  }
+
   /**
    * Start the force loop's worker threads now, without blocking (they
    * otherwise start, blocking, on the first threaded force call).
@@ -158,6 +197,7 @@ export class PotentialForceProvider implements ForceProvider {
     if (this.threads >= 2 && this.lj) await startSharedLjThreadPool(this.threads);
   }
 
+  /** The shared worker pool when this system is threaded, else null (serial). */
   private threadPool(n: number): LjThreadPool | null {
     if (this.threads < 2 || !this.lj || n < THREADED_MIN_ATOMS) return null;
     const pool = sharedLjThreadPool(this.threads);

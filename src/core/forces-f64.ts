@@ -369,8 +369,8 @@ export function accumulateDensities(
   }
 }
 
-/** Copy the stride-3 accumulators into a ForceResult with the System's dimension. */
-function packResult(sys: System, energy: number, vir: Float64Array, ws: F64Workspace, peratom: boolean): ForceResult {
+/** Copy the stride-3 accumulators into a ForceResult with the System's dimension (also used by ./forces-local.ts). */
+export function packResult(sys: System, energy: number, vir: Float64Array, ws: F64Workspace, peratom: boolean): ForceResult {
   const n = sys.n, d = sys.dim;
   const forces = new Float64Array(n * d);
   const f3 = ws.f3;

@@ -34,6 +34,12 @@ export interface ForceOptions {
  */
 export interface ForceProvider {
   compute(sys: System, opts?: ForceOptions): ForceResult;
+  /**
+   * Optional: the same forces, recomputing only the terms touched by the
+   * atoms that moved since the previous call (src/core/forces-local.ts);
+   * callers use `provider.computeLocal?.(sys) ?? provider.compute(sys)`.
+   */
+  computeLocal?(sys: System, opts?: ForceOptions): ForceResult;
   /** Verlet skin of its neighbour list (length units), when it keeps one: MD takes a step longer than it as a blow-up */
   readonly skin?: number;
 }
