@@ -12,8 +12,7 @@
  *   npx tsx bench/forces-f64.ts [--md-steps 1000]
  */
 import { existsSync } from 'node:fs';
-import { Box } from '../src/system/box.ts';
-import { createSystem, type System } from '../src/system/system.ts';
+import type { System } from '../src/system/system.ts';
 import { buildNeighborList } from '../src/neighbor/neighbor-list.ts';
 import { computeForcesF64, F64Workspace } from '../src/core/forces-f64.ts';
 import { createForceProvider } from '../src/core/force-provider.ts';
@@ -22,30 +21,12 @@ import { nvt } from '../src/md/nose-hoover-integrator.ts';
 import { runMd } from '../src/md/run.ts';
 import { initVelocities } from '../src/md/velocities.ts';
 import { cloneSystem } from '../src/system/system.ts';
+import { fccSystem } from './lattice.ts';
 import { assembleHessian } from '../src/core/hessian.ts';
 import { createKobAndersen, KA_DEFAULTS } from '../src/potential/ka.ts';
 import { randomConfiguration } from '../src/system/random-config.ts';
 import { loadEamFs } from '../src/potential/eam-fs.ts';
 
-function fccSystem(cells: number, density: number, jitter: number, typeB: number): System {
-  const a = Math.cbrt(4 / density);
-  const n = 4 * cells ** 3;
-  const pos = new Float64Array(3 * n);
-  const basis = [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]];
-  let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  let p = 0;
-  for (let x = 0; x < cells; x++) for (let y = 0; y < cells; y++) for (let z = 0; z < cells; z++) {
-    for (const b of basis) {
-      pos[3 * p] = (x + b[0]) * a + jitter * (rnd() - 0.5);
-      pos[3 * p + 1] = (y + b[1]) * a + jitter * (rnd() - 0.5);
-      pos[3 * p + 2] = (z + b[2]) * a + jitter * (rnd() - 0.5);
-      p++;
-    }
-  }
-  const types = Int32Array.from({ length: n }, () => (rnd() < typeB ? 2 : 1));
-  return createSystem({ box: Box.cube(3, cells * a), positions: pos, types });
-}
 
 /**
  * Wall-clock median and minimum per call, plus CPU time per call (process
