@@ -35,7 +35,7 @@ import { cellGeometry, pairDelta, wrappedFractional } from '../neighbor/cell-geo
 import type { EamPotential, Potential } from '../potential/types.ts';
 import { accumulateDensities } from './forces-f64.ts';
 import { checkConfiguration } from './check-configuration.ts';
-import { blockIndex, type SparseHessian } from '../linalg/block-sparse.ts';
+import type { SparseHessian } from '../linalg/block-sparse.ts';
 
 export { blockIndex, hessianMatVec, hessianPairs, toDense, type HessianBlock, type SparseHessian } from '../linalg/block-sparse.ts';
 
@@ -75,12 +75,8 @@ export function assembleHessian(sys: System, pot: Potential, opts: HessianOption
     n: sys.n, dim, rowPtr: pattern.rowPtr, colIdx: pattern.colIdx,
     values: new Float64Array(pattern.colIdx.length * dim * dim), massWeighted: opts.massWeighted === true,
   };
-  if (eam) addEamTerms(sys, pot, nl, pairs, adj, H);
-  else {
-    const types = sys.types;
-    addPairTerms(pairs, H, (i, j, r, out) => pot.radial(types[i], types[j], r, out));
-  }
-  if (H.massWeighted) applyMassWeights(sys, H);
+  const radial = eam ? eamRadial(sys, pot, nl, pairs) : pairRadial(sys, pot, pairs);
+  assembleRows(sys, pairs, adj, radial, eam ? embeddingCurvature(sys, pot, pairs, adj, radial.fpp) : null, H);
   return H;
 }
 
@@ -146,65 +142,58 @@ function firstNeighbourPattern(n: number, adj: Adjacency): Pattern {
   return { rowPtr, colIdx };
 }
 
-/** Row a: {a} + neighbours(a) + neighbours of neighbours(a), sorted, unique. */
+/**
+ * Row a: {a} + neighbours(a) + neighbours of neighbours(a), sorted, unique.
+ * One marker array and one growing column buffer (no per-row allocations).
+ */
 function secondNeighbourPattern(n: number, adj: Adjacency): Pattern {
   const mark = new Int32Array(n).fill(-1);
-  const rows: Int32Array[] = [];
-  const buf: number[] = [];
-  let total = 0;
-  for (let a = 0; a < n; a++) {
-    buf.length = 0;
-    const add = (c: number) => { if (mark[c] !== a) { mark[c] = a; buf.push(c); } };
-    add(a);
-    for (let e = adj.ptr[a]; e < adj.ptr[a + 1]; e++) {
-      const b = adj.nb[e];
-      add(b);
-      for (let f = adj.ptr[b]; f < adj.ptr[b + 1]; f++) add(adj.nb[f]);
-    }
-    const row = Int32Array.from(buf).sort();
-    rows.push(row);
-    total += row.length;
-  }
+  const { ptr, nb } = adj;
   const rowPtr = new Int32Array(n + 1);
-  const colIdx = new Int32Array(total);
+  let colIdx = new Int32Array(Math.max(16, 8 * nb.length));
+  let o = 0;
   for (let a = 0; a < n; a++) {
-    colIdx.set(rows[a], rowPtr[a]);
-    rowPtr[a + 1] = rowPtr[a] + rows[a].length;
+    const start = o;
+    if (o + n > colIdx.length) {
+      const grown = new Int32Array(Math.max(2 * colIdx.length, o + n));
+      grown.set(colIdx.subarray(0, o));
+      colIdx = grown;
+    }
+    mark[a] = a;
+    colIdx[o++] = a;
+    for (let e = ptr[a]; e < ptr[a + 1]; e++) {
+      const b = nb[e];
+      if (mark[b] !== a) { mark[b] = a; colIdx[o++] = b; }
+      for (let f = ptr[b]; f < ptr[b + 1]; f++) {
+        const c = nb[f];
+        if (mark[c] !== a) { mark[c] = a; colIdx[o++] = c; }
+      }
+    }
+    colIdx.subarray(start, o).sort();
+    rowPtr[a + 1] = o;
   }
-  return { rowPtr, colIdx };
+  return { rowPtr, colIdx: colIdx.slice(0, o) };
 }
 
+/**
+ * Per interacting pair p, the pair-shaped block K_p = kA[p] I + kB[p] e e^T
+ * (module doc: kA = psi'/r, kB = psi'' - psi'/r), and for EAM F''_i per atom.
+ */
+interface PairRadial { kA: Float64Array; kB: Float64Array; fpp: Float64Array | null }
 
-/** Radial function of the pair term of atoms i, j at distance r: out[1] = psi', out[2] = psi''. */
-type PairRadial = (ti: number, tj: number, r: number, out: Float64Array) => void;
-
-/** Add the pair-shaped blocks K_ij (see the module doc) for every interacting pair. */
-function addPairTerms(ps: PairSet, H: SparseHessian, radial: PairRadial): void {
-  const dim = H.dim, dd = dim * dim, val = H.values;
-  const out = new Float64Array(4);
-  const K = new Float64Array(9);
+function pairRadial(sys: System, pot: Potential & { kind: 'pair' }, ps: PairSet): PairRadial {
+  const kA = new Float64Array(ps.count), kB = new Float64Array(ps.count), out = new Float64Array(4), types = sys.types;
   for (let p = 0; p < ps.count; p++) {
-    const i = ps.i[p], j = ps.j[p], r = ps.r[p];
-    radial(i, j, r, out);
-    const d1 = out[1], d2 = out[2];
-    if (d1 === 0 && d2 === 0) continue;
-    const a = d1 / r, b = d2 - a; // K = a I + (phi'' - phi'/r) e e^T
-    for (let x = 0; x < dim; x++) {
-      const ex = ps.d[3 * p + x] / r;
-      for (let y = 0; y < dim; y++) K[x * dim + y] = b * ex * (ps.d[3 * p + y] / r) + (x === y ? a : 0);
-    }
-    const oii = blockIndex(H, i, i) * dd, ojj = blockIndex(H, j, j) * dd;
-    const oij = blockIndex(H, i, j) * dd, oji = blockIndex(H, j, i) * dd;
-    for (let q = 0; q < dd; q++) {
-      val[oii + q] += K[q];
-      val[ojj + q] += K[q];
-      val[oij + q] -= K[q];
-      val[oji + q] -= K[q]; // K is symmetric
-    }
+    const r = ps.r[p];
+    pot.radial(types[ps.i[p]], types[ps.j[p]], r, out);
+    kA[p] = out[1] / r;
+    kB[p] = out[2] - kA[p];
   }
+  return { kA, kB, fpp: null };
 }
 
-function addEamTerms(sys: System, pot: EamPotential, nl: NeighborList, ps: PairSet, adj: Adjacency, H: SparseHessian): void {
+/** EAM: densities, F' and F'', and the effective pair function psi_ij = phi_ij + F'_i f_{j->i} + F'_j f_{i->j} per pair. */
+function eamRadial(sys: System, pot: EamPotential, nl: NeighborList, ps: PairSet): PairRadial {
   const n = sys.n, types = sys.types;
   const tmp = new Float64Array(4);
   const rho = new Float64Array(n);
@@ -215,29 +204,30 @@ function addEamTerms(sys: System, pot: EamPotential, nl: NeighborList, ps: PairS
     fp[i] = tmp[1];
     fpp[i] = tmp[2];
   }
-  // F' Hess(rho) + pair: effective pair function psi
   const a = new Float64Array(4), b = new Float64Array(4), c = new Float64Array(4);
-  addPairTerms(ps, H, (i, j, r, out) => {
-    const ti = types[i], tj = types[j];
+  const kA = new Float64Array(ps.count), kB = new Float64Array(ps.count);
+  for (let p = 0; p < ps.count; p++) {
+    const i = ps.i[p], j = ps.j[p], r = ps.r[p], ti = types[i], tj = types[j];
     pot.pair(ti, tj, r, a);
     pot.density(ti, tj, r, b); // f_{j->i}
     pot.density(tj, ti, r, c); // f_{i->j}
-    out[1] = a[1] + fp[i] * b[1] + fp[j] * c[1];
-    out[2] = a[2] + fp[i] * b[2] + fp[j] * c[2];
-  });
-  addEmbeddingCurvature(sys, pot, ps, adj, fpp, H);
+    const d1 = a[1] + fp[i] * b[1] + fp[j] * c[1];
+    const d2 = a[2] + fp[i] * b[2] + fp[j] * c[2];
+    kA[p] = d1 / r;
+    kB[p] = d2 - kA[p];
+  }
+  return { kA, kB, fpp };
 }
 
 /**
- * Add sum_i F''_i u_ia u_ib^T for a, b in {i} + neighbours(i) (module doc).
- * Row by row: block row a receives terms from i = a and from every
- * neighbour i of a; a scatter map col -> block index of row a makes each
- * update O(1) (no searches in the ~second-shell-sized rows).
+ * The gradients of the densities (module doc): U[e] = u_{a, nb[e]} =
+ * d rho_a / d x_nb for entry e of atom a, uSelf[a] = u_aa = -sum_e U[e]
+ * (stride 3), and F''_a.
  */
-function addEmbeddingCurvature(sys: System, pot: EamPotential, ps: PairSet, adj: Adjacency, fpp: Float64Array, H: SparseHessian): void {
-  const n = sys.n, types = sys.types, dim = H.dim, dd = dim * dim, val = H.values;
-  const tmp = new Float64Array(4);
-  // U[e] = u_{a, nb[e]} = d rho_a / d x_nb for entry e of atom a; uSelf[a] = u_aa = -sum_e U[e]
+interface Curvature { U: Float64Array; uSelf: Float64Array; fpp: Float64Array }
+
+function embeddingCurvature(sys: System, pot: EamPotential, ps: PairSet, adj: Adjacency, fpp: Float64Array | null): Curvature {
+  const n = sys.n, types = sys.types, tmp = new Float64Array(4);
   const U = new Float64Array(3 * adj.nb.length);
   const uSelf = new Float64Array(3 * n);
   for (let a = 0; a < n; a++) {
@@ -252,21 +242,67 @@ function addEmbeddingCurvature(sys: System, pot: EamPotential, ps: PairSet, adj:
       }
     }
   }
+  return { U, uSelf, fpp: fpp! };
+}
+
+/**
+ * Fill H block row by block row, each row through a scatter map col -> block
+ * index (no searches, each row written while it is in cache):
+ * - pair-shaped terms: for every neighbour j of a, K_aj to (a, a) and -K_aj to (a, j);
+ * - EAM embedding curvature, sum_i F''_i u_ia u_ib^T over i in {a} + nb(a)
+ *   and b in {i} + nb(i) (module doc);
+ * - mass weights 1/sqrt(m_a m_b) when asked.
+ */
+function assembleRows(sys: System, ps: PairSet, adj: Adjacency, rad: PairRadial, cur: Curvature | null, H: SparseHessian): void {
+  const n = sys.n, dim = H.dim, dd = dim * dim, val = H.values, { rowPtr, colIdx } = H;
+  const { ptr, nb, pair, mirror } = adj, { kA, kB } = rad, d = ps.d, r = ps.r;
   const where = new Int32Array(n).fill(-1);
-  // add f2 * w u_ib^T to row a (scatter map `where`) for b = i and every neighbour b of i; w = u_ia at wv[wo]
-  const addFrom = (i: number, f2: number, wv: Float64Array, wo: number) => {
-    const w0 = f2 * wv[wo], w1 = f2 * wv[wo + 1], w2 = f2 * wv[wo + 2];
-    addOuterBlock(val, where[i] * dd, dim, w0, w1, w2, uSelf, 3 * i);
-    for (let e = adj.ptr[i]; e < adj.ptr[i + 1]; e++) addOuterBlock(val, where[adj.nb[e]] * dd, dim, w0, w1, w2, U, 3 * e);
-  };
+  const isq = H.massWeighted ? sys.masses.map((m) => 1 / Math.sqrt(m)) : null;
   for (let a = 0; a < n; a++) {
-    for (let bk = H.rowPtr[a]; bk < H.rowPtr[a + 1]; bk++) where[H.colIdx[bk]] = bk;
-    if (fpp[a] !== 0) addFrom(a, fpp[a], uSelf, 3 * a);
-    for (let e = adj.ptr[a]; e < adj.ptr[a + 1]; e++) {
-      const i = adj.nb[e];
-      if (fpp[i] !== 0) addFrom(i, fpp[i], U, 3 * adj.mirror[e]); // u_ia
+    for (let bk = rowPtr[a]; bk < rowPtr[a + 1]; bk++) where[colIdx[bk]] = bk;
+    const oaa = where[a] * dd;
+    for (let e = ptr[a]; e < ptr[a + 1]; e++) {
+      const p = pair[e], A = kA[p], B = kB[p];
+      if (A === 0 && B === 0) continue;
+      const ir = 1 / r[p];
+      const ex = d[3 * p] * ir, ey = d[3 * p + 1] * ir, ez = d[3 * p + 2] * ir;
+      const oaj = where[nb[e]] * dd;
+      if (dim === 3) {
+        const kxx = B * ex * ex + A, kyy = B * ey * ey + A, kzz = B * ez * ez + A;
+        const kxy = B * ex * ey, kxz = B * ex * ez, kyz = B * ey * ez;
+        val[oaa] += kxx; val[oaa + 1] += kxy; val[oaa + 2] += kxz;
+        val[oaa + 3] += kxy; val[oaa + 4] += kyy; val[oaa + 5] += kyz;
+        val[oaa + 6] += kxz; val[oaa + 7] += kyz; val[oaa + 8] += kzz;
+        val[oaj] -= kxx; val[oaj + 1] -= kxy; val[oaj + 2] -= kxz;
+        val[oaj + 3] -= kxy; val[oaj + 4] -= kyy; val[oaj + 5] -= kyz;
+        val[oaj + 6] -= kxz; val[oaj + 7] -= kyz; val[oaj + 8] -= kzz;
+      } else {
+        const kxx = B * ex * ex + A, kyy = B * ey * ey + A, kxy = B * ex * ey;
+        val[oaa] += kxx; val[oaa + 1] += kxy; val[oaa + 2] += kxy; val[oaa + 3] += kyy;
+        val[oaj] -= kxx; val[oaj + 1] -= kxy; val[oaj + 2] -= kxy; val[oaj + 3] -= kyy;
+      }
     }
-    for (let bk = H.rowPtr[a]; bk < H.rowPtr[a + 1]; bk++) where[H.colIdx[bk]] = -1;
+    if (cur) {
+      const { U, uSelf, fpp } = cur;
+      // i = a (w = u_aa), then every neighbour i of a (w = u_ia = U[mirror[e]])
+      for (let e = ptr[a] - 1; e < ptr[a + 1]; e++) {
+        const i = e < ptr[a] ? a : nb[e];
+        const f2 = fpp[i];
+        if (f2 === 0) continue;
+        const wv = e < ptr[a] ? uSelf : U, wo = e < ptr[a] ? 3 * a : 3 * mirror[e];
+        const w0 = f2 * wv[wo], w1 = f2 * wv[wo + 1], w2 = f2 * wv[wo + 2];
+        addOuterBlock(val, where[i] * dd, dim, w0, w1, w2, uSelf, 3 * i);
+        for (let g = ptr[i]; g < ptr[i + 1]; g++) addOuterBlock(val, where[nb[g]] * dd, dim, w0, w1, w2, U, 3 * g);
+      }
+    }
+    for (let bk = rowPtr[a]; bk < rowPtr[a + 1]; bk++) {
+      const c = colIdx[bk];
+      where[c] = -1;
+      if (isq) {
+        const w = isq[a] * isq[c];
+        for (let q = bk * dd; q < (bk + 1) * dd; q++) val[q] *= w;
+      }
+    }
   }
 }
 
@@ -280,16 +316,5 @@ function addOuterBlock(val: Float64Array, o: number, dim: number, w0: number, w1
   } else {
     val[o] += w0 * u0; val[o + 1] += w0 * u1;
     val[o + 2] += w1 * u0; val[o + 3] += w1 * u1;
-  }
-}
-
-function applyMassWeights(sys: System, H: SparseHessian): void {
-  const dd = H.dim * H.dim;
-  const isq = sys.masses.map((m) => 1 / Math.sqrt(m));
-  for (let i = 0; i < H.n; i++) {
-    for (let bk = H.rowPtr[i]; bk < H.rowPtr[i + 1]; bk++) {
-      const w = isq[i] * isq[H.colIdx[bk]];
-      for (let q = 0; q < dd; q++) H.values[bk * dd + q] *= w;
-    }
   }
 }
