@@ -48,6 +48,14 @@ export interface HessianOptions {
    * these positions); default: built here with zero skin.
    */
   neighborList?: NeighborList;
+  /**
+   * A Hessian from an earlier call that the caller no longer needs (AQS
+   * steps, repeated analyses): its value storage is reused when it is large
+   * enough, and overwritten. Saves the first touch of fresh memory, which
+   * dominates an EAM assembly on these VMs (~0.55 s CPU for the 186 MB of
+   * CuZr N = 4000, measured; bench/eam-hessian.ts).
+   */
+  reuse?: SparseHessian;
 }
 
 /** Interacting pairs (r < maxCutoff) with their displacement r_i - r_j and distance. */
@@ -73,11 +81,18 @@ export function assembleHessian(sys: System, pot: Potential, opts: HessianOption
   const dim = sys.dim;
   const H: SparseHessian = {
     n: sys.n, dim, rowPtr: pattern.rowPtr, colIdx: pattern.colIdx,
-    values: new Float64Array(pattern.colIdx.length * dim * dim), massWeighted: opts.massWeighted === true,
+    values: valueStorage(pattern.colIdx.length * dim * dim, opts.reuse), massWeighted: opts.massWeighted === true,
   };
   const radial = eam ? eamRadial(sys, pot, nl, pairs) : pairRadial(sys, pot, pairs);
   assembleRows(sys, pairs, adj, radial, eam ? embeddingCurvature(sys, pot, pairs, adj, radial.fpp) : null, H);
   return H;
+}
+
+/** Zeroed storage for `len` values: a view of `reuse`'s buffer when it is large enough, else fresh. */
+function valueStorage(len: number, reuse: SparseHessian | undefined): Float64Array {
+  const buf = reuse?.values.buffer;
+  if (!buf || buf.byteLength < 8 * len) return new Float64Array(len);
+  return new Float64Array(buf, 0, len).fill(0);
 }
 
 function interactingPairs(sys: System, nl: NeighborList, cutoff: number): PairSet {
@@ -104,9 +119,10 @@ function interactingPairs(sys: System, nl: NeighborList, cutoff: number): PairSe
 }
 
 /**
- * Full adjacency in CSR form. Entry e of atom a: neighbour nb[e], pair index
- * pair[e], sign +1 if a is the pair's i (so e_a,nb = sign d_p / r_p), and
- * mirror[e] = the entry of nb that points back to a.
+ * Full adjacency in CSR form, rows sorted by neighbour index. Entry e of
+ * atom a: neighbour nb[e], pair index pair[e], sign +1 if a is the pair's i
+ * (so e_a,nb = sign d_p / r_p), and mirror[e] = the entry of nb that points
+ * back to a.
  */
 interface Adjacency { ptr: Int32Array; nb: Int32Array; pair: Int32Array; sign: Int8Array; mirror: Int32Array }
 
@@ -114,15 +130,27 @@ function adjacency(n: number, ps: PairSet): Adjacency {
   const ptr = new Int32Array(n + 1);
   for (let p = 0; p < ps.count; p++) { ptr[ps.i[p] + 1]++; ptr[ps.j[p] + 1]++; }
   for (let a = 0; a < n; a++) ptr[a + 1] += ptr[a];
-  const fill = ptr.slice(0, n);
+  let fill = ptr.slice(0, n);
   const m = 2 * ps.count;
-  const nb = new Int32Array(m), pair = new Int32Array(m), sign = new Int8Array(m), mirror = new Int32Array(m);
+  const nb0 = new Int32Array(m), pair0 = new Int32Array(m), sign0 = new Int8Array(m), mirror0 = new Int32Array(m);
   for (let p = 0; p < ps.count; p++) {
     const i = ps.i[p], j = ps.j[p];
     const e = fill[i]++, f = fill[j]++;
-    nb[e] = j; pair[e] = p; sign[e] = 1; mirror[e] = f;
-    nb[f] = i; pair[f] = p; sign[f] = -1; mirror[f] = e;
+    nb0[e] = j; pair0[e] = p; sign0[e] = 1; mirror0[e] = f;
+    nb0[f] = i; pair0[f] = p; sign0[f] = -1; mirror0[f] = e;
   }
+  // sort every row by neighbour index, for any list: visiting rows x in
+  // ascending order, entry e (x -> y) is placed in row y as the entry y -> x
+  // (it stands for the old entry mirror0[e]); rows fill in ascending x
+  fill = ptr.slice(0, n);
+  const nb = new Int32Array(m), pair = new Int32Array(m), sign = new Int8Array(m), mirror = new Int32Array(m), T = new Int32Array(m);
+  for (let x = 0; x < n; x++) {
+    for (let e = ptr[x]; e < ptr[x + 1]; e++) {
+      const q = fill[nb0[e]]++;
+      nb[q] = x; pair[q] = pair0[e]; sign[q] = -sign0[e]; T[e] = q;
+    }
+  }
+  for (let e = 0; e < m; e++) mirror[T[e]] = T[mirror0[e]];
   return { ptr, nb, pair, sign, mirror };
 }
 
@@ -247,11 +275,16 @@ function embeddingCurvature(sys: System, pot: EamPotential, ps: PairSet, adj: Ad
 
 /**
  * Fill H block row by block row, each row through a scatter map col -> block
- * index (no searches, each row written while it is in cache):
- * - pair-shaped terms: for every neighbour j of a, K_aj to (a, a) and -K_aj to (a, j);
+ * index (no searches, each row written while it is in cache), the blocks
+ * (a, b >= a) only:
+ * - pair-shaped terms: for every neighbour j of a, K_aj to (a, a) and, for
+ *   j > a, -K_aj to (a, j);
  * - EAM embedding curvature, sum_i F''_i u_ia u_ib^T over i in {a} + nb(a)
- *   and b in {i} + nb(i) (module doc);
+ *   and b >= a in {i} + nb(i) (module doc). The rows of the adjacency are
+ *   sorted, so the b >= a of nb(i) are the entries from mirror (the entry
+ *   i -> a) on: half the work of the full rows;
  * - mass weights 1/sqrt(m_a m_b) when asked.
+ * Then every block (b, a), a < b, is the transpose of (a, b) (`mirrorLower`).
  */
 function assembleRows(sys: System, ps: PairSet, adj: Adjacency, rad: PairRadial, cur: Curvature | null, H: SparseHessian): void {
   const n = sys.n, dim = H.dim, dd = dim * dim, val = H.values, { rowPtr, colIdx } = H;
@@ -259,49 +292,87 @@ function assembleRows(sys: System, ps: PairSet, adj: Adjacency, rad: PairRadial,
   const where = new Int32Array(n).fill(-1);
   const isq = H.massWeighted ? sys.masses.map((m) => 1 / Math.sqrt(m)) : null;
   for (let a = 0; a < n; a++) {
-    for (let bk = rowPtr[a]; bk < rowPtr[a + 1]; bk++) where[colIdx[bk]] = bk;
+    const first = upperStart(H, a);
+    for (let bk = first; bk < rowPtr[a + 1]; bk++) where[colIdx[bk]] = bk;
     const oaa = where[a] * dd;
     for (let e = ptr[a]; e < ptr[a + 1]; e++) {
       const p = pair[e], A = kA[p], B = kB[p];
       if (A === 0 && B === 0) continue;
       const ir = 1 / r[p];
       const ex = d[3 * p] * ir, ey = d[3 * p + 1] * ir, ez = d[3 * p + 2] * ir;
-      const oaj = where[nb[e]] * dd;
+      const j = nb[e], oaj = j > a ? where[j] * dd : -1;
       if (dim === 3) {
         const kxx = B * ex * ex + A, kyy = B * ey * ey + A, kzz = B * ez * ez + A;
         const kxy = B * ex * ey, kxz = B * ex * ez, kyz = B * ey * ez;
         val[oaa] += kxx; val[oaa + 1] += kxy; val[oaa + 2] += kxz;
         val[oaa + 3] += kxy; val[oaa + 4] += kyy; val[oaa + 5] += kyz;
         val[oaa + 6] += kxz; val[oaa + 7] += kyz; val[oaa + 8] += kzz;
+        if (oaj < 0) continue;
         val[oaj] -= kxx; val[oaj + 1] -= kxy; val[oaj + 2] -= kxz;
         val[oaj + 3] -= kxy; val[oaj + 4] -= kyy; val[oaj + 5] -= kyz;
         val[oaj + 6] -= kxz; val[oaj + 7] -= kyz; val[oaj + 8] -= kzz;
       } else {
         const kxx = B * ex * ex + A, kyy = B * ey * ey + A, kxy = B * ex * ey;
         val[oaa] += kxx; val[oaa + 1] += kxy; val[oaa + 2] += kxy; val[oaa + 3] += kyy;
+        if (oaj < 0) continue;
         val[oaj] -= kxx; val[oaj + 1] -= kxy; val[oaj + 2] -= kxy; val[oaj + 3] -= kyy;
       }
     }
     if (cur) {
       const { U, uSelf, fpp } = cur;
-      // i = a (w = u_aa), then every neighbour i of a (w = u_ia = U[mirror[e]])
-      for (let e = ptr[a] - 1; e < ptr[a + 1]; e++) {
-        const i = e < ptr[a] ? a : nb[e];
-        const f2 = fpp[i];
+      // i = a: w = u_aa, b in {a} + (nb(a) beyond a)
+      let f2 = fpp[a];
+      if (f2 !== 0) {
+        const w0 = f2 * uSelf[3 * a], w1 = f2 * uSelf[3 * a + 1], w2 = f2 * uSelf[3 * a + 2];
+        addOuterBlock(val, oaa, dim, w0, w1, w2, uSelf, 3 * a);
+        for (let g = ptr[a + 1] - 1; g >= ptr[a] && nb[g] > a; g--) addOuterBlock(val, where[nb[g]] * dd, dim, w0, w1, w2, U, 3 * g);
+      }
+      // every neighbour i of a: w = u_ia = U[mirror[e]], b in ({i} if i > a) + (nb(i) from a on)
+      for (let e = ptr[a]; e < ptr[a + 1]; e++) {
+        const i = nb[e], m = mirror[e];
+        f2 = fpp[i];
         if (f2 === 0) continue;
-        const wv = e < ptr[a] ? uSelf : U, wo = e < ptr[a] ? 3 * a : 3 * mirror[e];
-        const w0 = f2 * wv[wo], w1 = f2 * wv[wo + 1], w2 = f2 * wv[wo + 2];
-        addOuterBlock(val, where[i] * dd, dim, w0, w1, w2, uSelf, 3 * i);
-        for (let g = ptr[i]; g < ptr[i + 1]; g++) addOuterBlock(val, where[nb[g]] * dd, dim, w0, w1, w2, U, 3 * g);
+        const w0 = f2 * U[3 * m], w1 = f2 * U[3 * m + 1], w2 = f2 * U[3 * m + 2];
+        if (i > a) addOuterBlock(val, where[i] * dd, dim, w0, w1, w2, uSelf, 3 * i);
+        for (let g = m; g < ptr[i + 1]; g++) addOuterBlock(val, where[nb[g]] * dd, dim, w0, w1, w2, U, 3 * g);
       }
     }
-    for (let bk = rowPtr[a]; bk < rowPtr[a + 1]; bk++) {
+    for (let bk = first; bk < rowPtr[a + 1]; bk++) {
       const c = colIdx[bk];
       where[c] = -1;
       if (isq) {
         const w = isq[a] * isq[c];
         for (let q = bk * dd; q < (bk + 1) * dd; q++) val[q] *= w;
       }
+    }
+  }
+  mirrorLower(H);
+}
+
+/** First block of row a with column >= a (the diagonal; columns are sorted). */
+function upperStart(H: SparseHessian, a: number): number {
+  let lo = H.rowPtr[a], hi = H.rowPtr[a + 1];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (H.colIdx[mid] < a) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Blocks below the diagonal from those above: H_(b,a) = H_(a,b)^T. Rows a are
+ * visited in ascending order, so the blocks (b, a) of each row b are met in
+ * ascending column order: a cursor per row finds them without searching.
+ */
+function mirrorLower(H: SparseHessian): void {
+  const { n, dim, rowPtr, colIdx, values: val } = H, dd = dim * dim;
+  const cursor = rowPtr.slice(0, n);
+  for (let a = 0; a < n; a++) {
+    for (let bk = upperStart(H, a) + 1; bk < rowPtr[a + 1]; bk++) {
+      const b = colIdx[bk], t = cursor[b]++;
+      if (colIdx[t] !== a) throw new Error(`assembleHessian: the sparsity pattern is not symmetric (block (${b}, ${a}) missing)`);
+      const src = bk * dd, dst = t * dd;
+      for (let x = 0; x < dim; x++) for (let y = 0; y < dim; y++) val[dst + x * dim + y] = val[src + y * dim + x];
     }
   }
 }
