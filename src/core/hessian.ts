@@ -172,35 +172,46 @@ function firstNeighbourPattern(n: number, adj: Adjacency): Pattern {
 
 /**
  * Row a: {a} + neighbours(a) + neighbours of neighbours(a), sorted, unique.
- * One marker array and one growing column buffer (no per-row allocations).
+ * The columns of a row are set as bits of an n-bit set, then read back in
+ * ascending order (no sort), into one growing column buffer (no per-row
+ * allocations).
  */
 function secondNeighbourPattern(n: number, adj: Adjacency): Pattern {
-  const mark = new Int32Array(n).fill(-1);
+  const bits = new Int32Array((n + 31) >> 5);
   const { ptr, nb } = adj;
   const rowPtr = new Int32Array(n + 1);
-  let colIdx = new Int32Array(Math.max(16, 8 * nb.length));
+  let colIdx = new Int32Array(Math.max(16, 8 * nb.length)); // pages past the end are never touched
   let o = 0;
   for (let a = 0; a < n; a++) {
-    const start = o;
     if (o + n > colIdx.length) {
       const grown = new Int32Array(Math.max(2 * colIdx.length, o + n));
       grown.set(colIdx.subarray(0, o));
       colIdx = grown;
     }
-    mark[a] = a;
-    colIdx[o++] = a;
+    let lo = a >> 5, hi = lo;
+    bits[lo] |= 1 << (a & 31);
     for (let e = ptr[a]; e < ptr[a + 1]; e++) {
       const b = nb[e];
-      if (mark[b] !== a) { mark[b] = a; colIdx[o++] = b; }
-      for (let f = ptr[b]; f < ptr[b + 1]; f++) {
-        const c = nb[f];
-        if (mark[c] !== a) { mark[c] = a; colIdx[o++] = c; }
+      for (let f = ptr[b] - 1; f < ptr[b + 1]; f++) {
+        const c = f < ptr[b] ? b : nb[f], w = c >> 5;
+        bits[w] |= 1 << (c & 31);
+        if (w < lo) lo = w; else if (w > hi) hi = w;
       }
     }
-    colIdx.subarray(start, o).sort();
+    for (let w = lo; w <= hi; w++) {
+      let word = bits[w];
+      if (word === 0) continue;
+      bits[w] = 0;
+      const base = w << 5;
+      while (word !== 0) {
+        const low = word & -word;
+        colIdx[o++] = base + 31 - Math.clz32(low);
+        word ^= low;
+      }
+    }
     rowPtr[a + 1] = o;
   }
-  return { rowPtr, colIdx: colIdx.slice(0, o) };
+  return { rowPtr, colIdx: colIdx.subarray(0, o) };
 }
 
 /**
@@ -325,7 +336,9 @@ function assembleRows(sys: System, ps: PairSet, adj: Adjacency, rad: PairRadial,
       if (f2 !== 0) {
         const w0 = f2 * uSelf[3 * a], w1 = f2 * uSelf[3 * a + 1], w2 = f2 * uSelf[3 * a + 2];
         addOuterBlock(val, oaa, dim, w0, w1, w2, uSelf, 3 * a);
-        for (let g = ptr[a + 1] - 1; g >= ptr[a] && nb[g] > a; g--) addOuterBlock(val, where[nb[g]] * dd, dim, w0, w1, w2, U, 3 * g);
+        let g0 = ptr[a + 1];
+        while (g0 > ptr[a] && nb[g0 - 1] > a) g0--;
+        addOuterRun(val, where, nb, U, g0, ptr[a + 1], dim, w0, w1, w2);
       }
       // every neighbour i of a: w = u_ia = U[mirror[e]], b in ({i} if i > a) + (nb(i) from a on)
       for (let e = ptr[a]; e < ptr[a + 1]; e++) {
@@ -334,7 +347,7 @@ function assembleRows(sys: System, ps: PairSet, adj: Adjacency, rad: PairRadial,
         if (f2 === 0) continue;
         const w0 = f2 * U[3 * m], w1 = f2 * U[3 * m + 1], w2 = f2 * U[3 * m + 2];
         if (i > a) addOuterBlock(val, where[i] * dd, dim, w0, w1, w2, uSelf, 3 * i);
-        for (let g = m; g < ptr[i + 1]; g++) addOuterBlock(val, where[nb[g]] * dd, dim, w0, w1, w2, U, 3 * g);
+        addOuterRun(val, where, nb, U, m, ptr[i + 1], dim, w0, w1, w2);
       }
     }
     for (let bk = first; bk < rowPtr[a + 1]; bk++) {
@@ -374,6 +387,24 @@ function mirrorLower(H: SparseHessian): void {
       const src = bk * dd, dst = t * dd;
       for (let x = 0; x < dim; x++) for (let y = 0; y < dim; y++) val[dst + x * dim + y] = val[src + y * dim + x];
     }
+  }
+}
+
+/**
+ * For the adjacency entries g0 .. g1-1 (neighbour nb[g], gradient U[3g ..]):
+ * block where[nb[g]] += w U_g^T (the inner loop of the embedding curvature,
+ * written out for 3D).
+ */
+function addOuterRun(val: Float64Array, where: Int32Array, nb: Int32Array, U: Float64Array, g0: number, g1: number, dim: number, w0: number, w1: number, w2: number): void {
+  if (dim !== 3) {
+    for (let g = g0; g < g1; g++) addOuterBlock(val, where[nb[g]] * dim * dim, dim, w0, w1, w2, U, 3 * g);
+    return;
+  }
+  for (let g = g0; g < g1; g++) {
+    const o = 9 * where[nb[g]], u0 = U[3 * g], u1 = U[3 * g + 1], u2 = U[3 * g + 2];
+    val[o] += w0 * u0; val[o + 1] += w0 * u1; val[o + 2] += w0 * u2;
+    val[o + 3] += w1 * u0; val[o + 4] += w1 * u1; val[o + 5] += w1 * u2;
+    val[o + 6] += w2 * u0; val[o + 7] += w2 * u1; val[o + 8] += w2 * u2;
   }
 }
 
