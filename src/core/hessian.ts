@@ -172,30 +172,32 @@ function firstNeighbourPattern(n: number, adj: Adjacency): Pattern {
 
 /**
  * Row a: {a} + neighbours(a) + neighbours of neighbours(a), sorted, unique.
- * The columns of a row are set as bits of an n-bit set, then read back in
- * ascending order (no sort), into one growing column buffer (no per-row
- * allocations).
+ * The pattern is symmetric: first the columns c >= a of every row (the
+ * adjacency rows are sorted and the entry b -> a is mirror[e], so the
+ * c >= a of nb(b) are those from it on), set as bits of an n-bit set and
+ * read back in ascending order (no sort); then the columns below the
+ * diagonal by transposition.
  */
 function secondNeighbourPattern(n: number, adj: Adjacency): Pattern {
   const bits = new Int32Array((n + 31) >> 5);
-  const { ptr, nb } = adj;
-  const rowPtr = new Int32Array(n + 1);
-  let colIdx = new Int32Array(Math.max(16, 8 * nb.length)); // pages past the end are never touched
+  const { ptr, nb, mirror } = adj;
+  const upPtr = new Int32Array(n + 1);
+  let up = new Int32Array(Math.max(16, 4 * nb.length)); // pages past the end are never touched
   let o = 0;
   for (let a = 0; a < n; a++) {
-    if (o + n > colIdx.length) {
-      const grown = new Int32Array(Math.max(2 * colIdx.length, o + n));
-      grown.set(colIdx.subarray(0, o));
-      colIdx = grown;
+    if (o + n > up.length) {
+      const grown = new Int32Array(Math.max(2 * up.length, o + n));
+      grown.set(up.subarray(0, o));
+      up = grown;
     }
     let lo = a >> 5, hi = lo;
     bits[lo] |= 1 << (a & 31);
     for (let e = ptr[a]; e < ptr[a + 1]; e++) {
       const b = nb[e];
-      for (let f = ptr[b] - 1; f < ptr[b + 1]; f++) {
-        const c = f < ptr[b] ? b : nb[f], w = c >> 5;
+      for (let f = b > a ? mirror[e] : mirror[e] + 1; f < ptr[b + 1]; f++) {
+        const c = f === mirror[e] ? b : nb[f], w = c >> 5; // f === mirror[e] stands for b itself
         bits[w] |= 1 << (c & 31);
-        if (w < lo) lo = w; else if (w > hi) hi = w;
+        if (w > hi) hi = w;
       }
     }
     for (let w = lo; w <= hi; w++) {
@@ -205,13 +207,32 @@ function secondNeighbourPattern(n: number, adj: Adjacency): Pattern {
       const base = w << 5;
       while (word !== 0) {
         const low = word & -word;
-        colIdx[o++] = base + 31 - Math.clz32(low);
+        up[o++] = base + 31 - Math.clz32(low);
         word ^= low;
       }
     }
-    rowPtr[a + 1] = o;
+    upPtr[a + 1] = o;
   }
-  return { rowPtr, colIdx: colIdx.subarray(0, o) };
+  return withLowerHalf(n, upPtr, up);
+}
+
+/**
+ * The symmetric pattern from its upper part (row a: sorted columns >= a,
+ * diagonal included): row a = the rows b < a whose upper part holds a (met
+ * in ascending b) followed by its own upper part.
+ */
+function withLowerHalf(n: number, upPtr: Int32Array, up: Int32Array): Pattern {
+  const low = new Int32Array(n);
+  for (let a = 0; a < n; a++) for (let k = upPtr[a] + 1; k < upPtr[a + 1]; k++) low[up[k]]++;
+  const rowPtr = new Int32Array(n + 1);
+  for (let a = 0; a < n; a++) rowPtr[a + 1] = rowPtr[a] + low[a] + upPtr[a + 1] - upPtr[a];
+  const colIdx = new Int32Array(rowPtr[n]);
+  const cursor = rowPtr.slice(0, n);
+  for (let a = 0; a < n; a++) {
+    for (let k = upPtr[a] + 1; k < upPtr[a + 1]; k++) colIdx[cursor[up[k]]++] = a;
+    colIdx.set(up.subarray(upPtr[a], upPtr[a + 1]), rowPtr[a] + low[a]);
+  }
+  return { rowPtr, colIdx };
 }
 
 /**
