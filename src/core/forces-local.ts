@@ -258,15 +258,13 @@ export class LocalForces {
 
   /** EAM pass 1 on A1: rho_i and F'_i from scratch. */
   private eamDensities(sys: System, pot: EamPotential, g: CellGeometry, rows: Int32Array, count: number): void {
-    const types = sys.types, { rho, fp, s } = this.ws, { ptr, nb } = this.adj!, t = this.a, v = this.v;
+    const types = sys.types, { rho, fp } = this.ws, { ptr, nb } = this.adj!, t = this.a;
     const cut2 = pot.maxCutoff * pot.maxCutoff;
     for (let k = 0; k < count; k++) {
       const i = rows[k], ti = types[i];
       let sum = 0;
       for (let e = ptr[i]; e < ptr[i + 1]; e++) {
-        const j = nb[e];
-        pairDelta(g, s, i, j, v);
-        const r2 = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
+        const j = nb[e], r2 = this.delta(g, i, j);
         if (r2 >= cut2) continue;
         pot.density(ti, types[j], Math.sqrt(r2), t); // f_{j->i}
         sum += t[0];
@@ -284,31 +282,32 @@ export class LocalForces {
    * from `pairDelta`, the same minimum image).
    */
   private pairRows(sys: System, pot: PairPotential, g: CellGeometry, rows: Int32Array, count: number): void {
-    const { s, f3, pe, pv6 } = this.ws, { ptr, nb } = this.adj!, types = sys.types, a = this.a, v = this.v;
+    const { f3, pe, pv6 } = this.ws, { ptr, nb } = this.adj!, types = sys.types, a = this.a, v = this.v;
     const cut2 = pot.maxCutoff * pot.maxCutoff;
+    const S = new Float64Array(9); // force x, y, z, virial xx, yy, zz, xy, xz, yz
     for (let k = 0; k < count; k++) {
       const i = rows[k], ti = types[i];
-      let fx = 0, fy = 0, fz = 0, en = 0, wxx = 0, wyy = 0, wzz = 0, wxy = 0, wxz = 0, wyz = 0;
+      S.fill(0);
+      let en = 0;
       for (let e = ptr[i]; e < ptr[i + 1]; e++) {
-        const j = nb[e];
-        pairDelta(g, s, i, j, v);
-        const dx = v[0], dy = v[1], dz = v[2];
-        const r2 = dx * dx + dy * dy + dz * dz;
+        const j = nb[e], r2 = this.delta(g, i, j);
         if (r2 >= cut2) continue;
         const r = Math.sqrt(r2);
         pot.radial(ti, types[j], r, a);
         en += a[0];
-        const fpair = -a[1] / r;
-        const qx = dx * fpair, qy = dy * fpair, qz = dz * fpair;
-        fx += qx; fy += qy; fz += qz;
-        wxx += dx * qx; wyy += dy * qy; wzz += dz * qz; wxy += dx * qy; wxz += dx * qz; wyz += dy * qz;
+        addPairTerm(S, v[0], v[1], v[2], -a[1] / r);
       }
-      f3[3 * i] = fx; f3[3 * i + 1] = fy; f3[3 * i + 2] = fz;
+      for (let x = 0; x < 3; x++) f3[3 * i + x] = S[x];
+      for (let x = 0; x < 6; x++) pv6[6 * i + x] = 0.5 * S[3 + x];
       pe[i] = 0.5 * en;
-      const o = 6 * i;
-      pv6[o] = 0.5 * wxx; pv6[o + 1] = 0.5 * wyy; pv6[o + 2] = 0.5 * wzz;
-      pv6[o + 3] = 0.5 * wxy; pv6[o + 4] = 0.5 * wxz; pv6[o + 5] = 0.5 * wyz;
     }
+  }
+
+  /** Minimum-image r_i - r_j into this.v (`pairDelta`, as the force loops); returns |r_ij|^2. */
+  private delta(g: CellGeometry, i: number, j: number): number {
+    const v = this.v;
+    pairDelta(g, this.ws.s, i, j, v);
+    return v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
   }
 
   /**
@@ -323,7 +322,7 @@ export class LocalForces {
    * whole row is recomputed, and e_i = F_i(rho_i) + 1/2 sum_j phi_ij.
    */
   private eamRows(sys: System, pot: EamPotential, g: CellGeometry, rows: Int32Array, count: number, n1: number): void {
-    const { s, f3, pe, pv6, rho, fp } = this.ws, { ptr, nb } = this.adj!, types = sys.types;
+    const { f3, pe, pv6, rho, fp } = this.ws, { ptr, nb } = this.adj!, types = sys.types;
     const { p3, q3, p6, q6, split } = this;
     const a = this.a, b = this.b, c = this.c, v = this.v;
     const cut2 = pot.maxCutoff * pot.maxCutoff;
@@ -334,12 +333,9 @@ export class LocalForces {
       P.fill(0); Q.fill(0);
       let en = 0;
       for (let e = ptr[i]; e < ptr[i + 1]; e++) {
-        const j = nb[e];
-        pairDelta(g, s, i, j, v);
-        const dx = v[0], dy = v[1], dz = v[2];
-        const r2 = dx * dx + dy * dy + dz * dz;
+        const j = nb[e], r2 = this.delta(g, i, j);
         if (r2 >= cut2) continue;
-        const r = Math.sqrt(r2), tj = types[j];
+        const r = Math.sqrt(r2), tj = types[j], dx = v[0], dy = v[1], dz = v[2];
         pot.density(tj, ti, r, c); // f_{i->j}
         addPairTerm(Q, dx, dy, dz, -fp[j] * c[1] / r);
         if (!whole) continue;
