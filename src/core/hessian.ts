@@ -51,9 +51,10 @@ export interface HessianOptions {
   /**
    * A Hessian from an earlier call that the caller no longer needs (AQS
    * steps, repeated analyses): its value storage is reused when it is large
-   * enough, and overwritten. Saves the first touch of fresh memory, which
-   * dominates an EAM assembly on these VMs (~0.55 s CPU for the 186 MB of
-   * CuZr N = 4000, measured; bench/eam-hessian.ts).
+   * enough, and overwritten, and its sparsity pattern (shared with the new
+   * Hessian) when the interacting pairs are the same. Saves the first touch
+   * of fresh memory, which dominates an EAM assembly on these VMs (~0.55 s
+   * CPU for the 186 MB of CuZr N = 4000, measured; bench/eam-hessian.ts).
    */
   reuse?: SparseHessian;
 }
@@ -77,7 +78,8 @@ export function assembleHessian(sys: System, pot: Potential, opts: HessianOption
   const pairs = interactingPairs(sys, nl, pot.maxCutoff);
   const adj = adjacency(sys.n, pairs);
   const eam = pot.kind === 'eam';
-  const pattern = eam ? secondNeighbourPattern(sys.n, adj) : firstNeighbourPattern(sys.n, adj);
+  const pattern = reusablePattern(opts.reuse, adj, eam) ?? (eam ? secondNeighbourPattern(sys.n, adj) : firstNeighbourPattern(sys.n, adj));
+  builtFrom.set(pattern.colIdx, { adj, eam });
   const dim = sys.dim;
   const H: SparseHessian = {
     n: sys.n, dim, rowPtr: pattern.rowPtr, colIdx: pattern.colIdx,
@@ -86,6 +88,25 @@ export function assembleHessian(sys: System, pot: Potential, opts: HessianOption
   const radial = eam ? eamRadial(sys, pot, nl, pairs) : pairRadial(sys, pot, pairs);
   assembleRows(sys, pairs, adj, radial, eam ? embeddingCurvature(sys, pot, pairs, adj, radial.fpp) : null, H);
   return H;
+}
+
+/** The adjacency (interacting pairs) each pattern was built from, by its colIdx array. */
+const builtFrom = new WeakMap<Int32Array, { adj: Adjacency; eam: boolean }>();
+
+/**
+ * The pattern of `reuse` when it was built here from the same interacting
+ * pairs (same sorted adjacency) and kind of potential, else null.
+ */
+function reusablePattern(reuse: SparseHessian | undefined, adj: Adjacency, eam: boolean): Pattern | null {
+  const from = reuse ? builtFrom.get(reuse.colIdx) : undefined;
+  if (!reuse || !from || from.eam !== eam || !sameInts(from.adj.ptr, adj.ptr) || !sameInts(from.adj.nb, adj.nb)) return null;
+  return { rowPtr: reuse.rowPtr, colIdx: reuse.colIdx };
+}
+
+function sameInts(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** Zeroed storage for `len` values: a view of `reuse`'s buffer when it is large enough, else fresh. */

@@ -72,7 +72,9 @@ describe('sparse EAM Hessian equals the dense formula to round-off', () => {
       for (const massWeighted of [false, true]) {
         const previous = assembleHessian(sys, pot, { massWeighted: !massWeighted });
         previous.values.fill(Math.PI); // reused storage must be zeroed
-        const A = toDense(assembleHessian(sys, pot, { massWeighted, reuse: previous }));
+        const H = assembleHessian(sys, pot, { massWeighted, reuse: previous });
+        expect(H.colIdx).toBe(previous.colIdx); // same pairs: the pattern is shared
+        const A = toDense(H);
         const R = denseEamHessian(sys, pot, massWeighted);
         let diff = 0, scale = 0;
         for (let k = 0; k < R.length; k++) { diff = Math.max(diff, Math.abs(A[k] - R[k])); scale = Math.max(scale, Math.abs(R[k])); }
@@ -82,10 +84,14 @@ describe('sparse EAM Hessian equals the dense formula to round-off', () => {
     });
   }
 
-  it('analytic polynomial EAM, triclinic', () => {
+  it('analytic polynomial EAM, triclinic; reusing the storage of a Hessian with other pairs', () => {
     const pot = polyEam();
     const sys = randomSystem(makeBox({ dim: 3, lengths: [4.4, 4.6, 4.5], tilt: { xy: 0.6, yz: -0.4 } }), 60, 13, { minDist: 0.55 });
-    const A = toDense(assembleHessian(sys, pot));
+    const other = randomSystem(makeBox({ dim: 3, lengths: [4.4, 4.6, 4.5], tilt: { xy: 0.6, yz: -0.4 } }), 60, 14, { minDist: 0.55 });
+    const previous = assembleHessian(other, pot);
+    const H = assembleHessian(sys, pot, { reuse: previous });
+    expect(H.colIdx).not.toBe(previous.colIdx);
+    const A = toDense(H);
     const R = denseEamHessian(sys, pot, false);
     let diff = 0, scale = 0;
     for (let k = 0; k < R.length; k++) { diff = Math.max(diff, Math.abs(A[k] - R[k])); scale = Math.max(scale, Math.abs(R[k])); }
