@@ -4,6 +4,10 @@
  * terms those atoms touch (issue [9] item 4: ARTn pushes, relaxation near a
  * defect, finite differences along a localised vector).
  *
+ * Units and conventions are those of ./forces-f64.ts and ./types.ts (forces
+ * energy/length, energies and virials energy; r_ij = r_i - r_j, the virial
+ * W_ab = sum_pairs r_ij,a F_ij,b, per-atom terms split half/half).
+ *
  * State. `LocalForces` keeps the configuration of its previous evaluation
  * (positions, wrapped fractional coordinates, the box and the types) and, per
  * atom, the force F_i, the energy e_i (LAMMPS pe/atom) and the virial w_i

@@ -7,6 +7,9 @@ import { loadEamFs } from '../../src/potential/eam-fs.ts';
 import type { Potential } from '../../src/potential/types.ts';
 import { Box } from '../../src/system/box.ts';
 import { cloneSystem, type System } from '../../src/system/system.ts';
+import { createIpl } from '../../src/potential/ipl.ts';
+import { KA_DEFAULTS } from '../../src/potential/ka.ts';
+import { randomConfiguration } from '../../src/system/random-config.ts';
 import { makeBox, maxDiff, polyEam, randomSystem, rng, type BoxSpec } from './forces-fixtures.ts';
 
 /** Largest relative difference of computeLocal's result from a full evaluation (forces, energy, virial, per-atom terms). */
@@ -102,6 +105,25 @@ describe('computeLocal equals a full evaluation after local moves', () => {
       });
     }
   }
+
+  it('2D (IPL, triclinic) and the threaded LJ provider (balanced half rows, N = 1000)', () => {
+    const ipl = createIpl({ dim: 2 });
+    const flat = randomSystem(makeBox({ dim: 2, lengths: [9.5, 9.1], tilt: { xy: 1.7 } }), 70, 21, { minDist: 0.8, unwrapped: true });
+    const ka = createKobAndersen();
+    const liquid = randomConfiguration({ n: 1000, density: 1.2, dim: 3, composition: KA_DEFAULTS.composition, typeMasses: [0, 1, 1], seed: 4 });
+    for (const [pot, sys, threads, skin] of [[ipl, flat, 1, 0.3], [ka, liquid, 2, 0.3]] as const) {
+      const provider = createForceProvider(pot, { skin, threads, localMaxFraction: 1 }); // 70 atoms in 2D: A1 is a large share
+      provider.computeLocal(sys);
+      const r = rng(5);
+      let local = 0;
+      for (let step = 0; step < 8; step++) {
+        displace(sys, step % 2 ? cluster(sys, Math.floor(r() * sys.n), 1.2) : [Math.floor(r() * sys.n)], 0.03, r);
+        expectEqualToFull(provider, pot, sys, skin);
+        if (!provider.localStats!.full) local++;
+      }
+      expect(local).toBeGreaterThan(5);
+    }
+  });
 
   it('falls back to a full evaluation: list rebuild, box change, type change, too many atoms moved', () => {
     const pot = createKobAndersen();
