@@ -337,15 +337,18 @@ function embeddingCurvature(sys: System, pot: EamPotential, ps: PairSet, adj: Ad
  *   sorted, so the b >= a of nb(i) are the entries from mirror (the entry
  *   i -> a) on: half the work of the full rows;
  * - mass weights 1/sqrt(m_a m_b) when asked.
- * Then every block (b, a), a < b, is the transpose of (a, b) (`mirrorLower`).
+ * The blocks (a, b < a) are the transposes of the final (b, a) (`mirrorInto`).
  */
 function assembleRows(sys: System, ps: PairSet, adj: Adjacency, rad: PairRadial, cur: Curvature | null, H: SparseHessian): void {
   const n = sys.n, dim = H.dim, dd = dim * dim, val = H.values, { rowPtr, colIdx } = H;
   const { ptr, nb, pair, mirror } = adj, { kA, kB } = rad, d = ps.d, r = ps.r;
   const where = new Int32Array(n).fill(-1);
   const isq = H.massWeighted ? sys.masses.map((m) => 1 / Math.sqrt(m)) : null;
+  const cursor = new Int32Array(n); // next block of row b above the diagonal to mirror into its row
   for (let a = 0; a < n; a++) {
     const first = upperStart(H, a);
+    cursor[a] = first + 1;
+    mirrorInto(H, a, first, cursor);
     for (let bk = first; bk < rowPtr[a + 1]; bk++) where[colIdx[bk]] = bk;
     const oaa = where[a] * dd;
     for (let e = ptr[a]; e < ptr[a + 1]; e++) {
@@ -401,7 +404,6 @@ function assembleRows(sys: System, ps: PairSet, adj: Adjacency, rad: PairRadial,
       }
     }
   }
-  mirrorLower(H);
 }
 
 /** First block of row a with column >= a (the diagonal; columns are sorted). */
@@ -415,20 +417,18 @@ function upperStart(H: SparseHessian, a: number): number {
 }
 
 /**
- * Blocks below the diagonal from those above: H_(b,a) = H_(a,b)^T. Rows a are
- * visited in ascending order, so the blocks (b, a) of each row b are met in
- * ascending column order: a cursor per row finds them without searching.
+ * Blocks (a, b < a) of row a: H_(a,b) = H_(b,a)^T, from rows b < a, already
+ * final. Row a meets its columns b in ascending order and every row b is met
+ * by its columns a in ascending order, so a cursor per row b (its next block
+ * above the diagonal) finds them without searching.
  */
-function mirrorLower(H: SparseHessian): void {
-  const { n, dim, rowPtr, colIdx, values: val } = H, dd = dim * dim;
-  const cursor = rowPtr.slice(0, n);
-  for (let a = 0; a < n; a++) {
-    for (let bk = upperStart(H, a) + 1; bk < rowPtr[a + 1]; bk++) {
-      const b = colIdx[bk], t = cursor[b]++;
-      if (colIdx[t] !== a) throw new Error(`assembleHessian: the sparsity pattern is not symmetric (block (${b}, ${a}) missing)`);
-      const src = bk * dd, dst = t * dd;
-      for (let x = 0; x < dim; x++) for (let y = 0; y < dim; y++) val[dst + x * dim + y] = val[src + y * dim + x];
-    }
+function mirrorInto(H: SparseHessian, a: number, first: number, cursor: Int32Array): void {
+  const { dim, rowPtr, colIdx, values: val } = H, dd = dim * dim;
+  for (let bk = rowPtr[a]; bk < first; bk++) {
+    const b = colIdx[bk], t = cursor[b]++;
+    if (colIdx[t] !== a) throw new Error(`assembleHessian: the sparsity pattern is not symmetric (block (${b}, ${a}) missing)`);
+    const src = t * dd, dst = bk * dd;
+    for (let x = 0; x < dim; x++) for (let y = 0; y < dim; y++) val[dst + x * dim + y] = val[src + y * dim + x];
   }
 }
 
