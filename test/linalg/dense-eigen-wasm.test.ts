@@ -122,8 +122,8 @@ describe('symmetricEigen with the WebAssembly SIMD kernels', () => {
 
   it('the checked-in .wasm binaries equal a fresh build of eigen-kernels.as.ts (npm run build:wasm)', async () => {
     const built = await buildKernels();
-    for (const b of KERNEL_BUILDS) {
-      const checkedIn = readFileSync(new URL(`../../src/linalg/wasm/${b.file}`, import.meta.url));
+    for (const b of KERNEL_BUILDS.filter((k) => k.file.startsWith('linalg/'))) {
+      const checkedIn = readFileSync(new URL(`../../src/${b.file}`, import.meta.url));
       expect(Buffer.from(built.get(b.file)!).equals(checkedIn), `${b.file} is stale: run npm run build:wasm`).toBe(true);
     }
   }, 120_000);

@@ -1,27 +1,42 @@
 /**
- * Builds the WebAssembly kernels of the dense eigensolver from
- * eigen-kernels.as.ts (AssemblyScript) with the AssemblyScript compiler's
- * API: two binaries, the plain f64x2 SIMD build (eigen-kernels.wasm) and
- * the relaxed-SIMD build whose multiply-adds are fused (eigen-kernels-fma.wasm).
- * Both import a shared memory (env.memory, maximum 4 GiB) and keep no state.
+ * Builds the project's WebAssembly kernels from AssemblyScript with the
+ * AssemblyScript compiler's API:
+ * - the dense eigensolver's (eigen-kernels.as.ts): the plain f64x2 SIMD
+ *   build (eigen-kernels.wasm) and the relaxed-SIMD build whose
+ *   multiply-adds are fused (eigen-kernels-fma.wasm). Both import a shared
+ *   memory (env.memory, maximum 4 GiB) and keep no state.
+ * - the force kernels (src/core/wasm/force-kernels.as.ts ->
+ *   force-kernels.wasm): f64x2 SIMD, their own exported memory (one instance
+ *   per force workspace).
  *
- * `npm run build:wasm` writes them next to the source; the test
- * test/linalg/dense-eigen-wasm.test.ts calls buildKernels() and checks the
- * result equals the checked-in binaries byte for byte.
+ * `npm run build:wasm` writes each next to its source; the tests
+ * test/linalg/dense-eigen-wasm.test.ts and test/core/forces-wasm.test.ts call
+ * buildKernels() and check the result equals the checked-in binaries byte
+ * for byte.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const SOURCE = fileURLToPath(new URL('./eigen-kernels.as.ts', import.meta.url));
-const COMMON = ['-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--sharedMemory', '--initialMemory', '32', '--maximumMemory', '65536', '--enable', 'simd', '--enable', 'threads'];
+const COMMON = ['-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd'];
+const EIGEN = ['--importMemory', '--sharedMemory', '--initialMemory', '32', '--maximumMemory', '65536', '--enable', 'threads'];
+const FORCES = ['--initialMemory', '1', '--maximumMemory', '65536'];
 
-/** The two variants: file name and extra compiler flags. */
-export const KERNEL_BUILDS: readonly { readonly file: string; readonly flags: readonly string[] }[] = [
-  { file: 'eigen-kernels.wasm', flags: [] },
-  { file: 'eigen-kernels-fma.wasm', flags: ['--enable', 'relaxed-simd'] },
+/** One binary: its path relative to src/, its AssemblyScript source (relative to src/) and extra compiler flags. */
+export interface KernelBuild { readonly file: string; readonly source: string; readonly flags: readonly string[] }
+
+/** Every binary the build writes. */
+export const KERNEL_BUILDS: readonly KernelBuild[] = [
+  { file: 'linalg/wasm/eigen-kernels.wasm', source: 'linalg/wasm/eigen-kernels.as.ts', flags: EIGEN },
+  { file: 'linalg/wasm/eigen-kernels-fma.wasm', source: 'linalg/wasm/eigen-kernels.as.ts', flags: [...EIGEN, '--enable', 'relaxed-simd'] },
+  { file: 'core/wasm/force-kernels.wasm', source: 'core/wasm/force-kernels.as.ts', flags: FORCES },
 ];
 
-/** Compile both variants in memory; returns file name -> bytes. */
+/** The absolute path of a file given relative to src/. */
+export function srcPath(rel: string): string {
+  return fileURLToPath(new URL(`../../${rel}`, import.meta.url));
+}
+
+/** Compile every binary in memory; returns file (relative to src/) -> bytes. */
 export async function buildKernels(): Promise<Map<string, Uint8Array>> {
   const { default: asc } = await import('assemblyscript/asc');
   const out = new Map<string, Uint8Array>();
@@ -29,11 +44,12 @@ export async function buildKernels(): Promise<Map<string, Uint8Array>> {
     let binary: Uint8Array | undefined;
     let log = '';
     const sink = { write(chunk: Uint8Array | string) { log += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk); return true; } };
-    const { error } = await asc.main([SOURCE, '-o', b.file, ...COMMON, ...b.flags], {
+    const source = srcPath(b.source);
+    const { error } = await asc.main([source, '-o', b.file, ...COMMON, ...b.flags], {
       stdout: sink, stderr: sink,
       writeFile: (name: string, contents: Uint8Array | string) => { if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents; },
     });
-    if (error || !binary) throw new Error(`buildKernels: asc failed on ${SOURCE} (${b.file}): ${error?.message ?? 'no output'}\n${log}`);
+    if (error || !binary) throw new Error(`buildKernels: asc failed on ${source} (${b.file}): ${error?.message ?? 'no output'}\n${log}`);
     out.set(b.file, binary);
   }
   return out;
@@ -41,7 +57,7 @@ export async function buildKernels(): Promise<Map<string, Uint8Array>> {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const [file, bytes] of await buildKernels()) {
-    const path = fileURLToPath(new URL(`./${file}`, import.meta.url));
+    const path = srcPath(file);
     writeFileSync(path, bytes);
     console.log(`wrote ${path} (${bytes.length} bytes)`);
   }

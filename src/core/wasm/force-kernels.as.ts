@@ -1,0 +1,379 @@
+// AssemblyScript source of the WebAssembly force kernels over a HALF
+// neighbour list (src/core/forces-f64.ts is the TypeScript reference and
+// fallback; ./force-runtime.ts loads and drives these). Built by
+// `npm run build:wasm` (src/linalg/wasm/build-kernels.ts) into
+// force-kernels.wasm next to this file (checked in; test/core/forces-wasm.test.ts
+// rebuilds it and compares bytes). Not type-checked by the project's tsc.
+//
+// Conventions (src/core/types.ts, src/core/forces-f64.ts): pointers are BYTE
+// addresses in this module's own linear memory; atom arrays are stride 3
+// (f64: wrapped fractional coordinates s, forces f) or stride 1 (i32 types,
+// 1-based; i32 counts); the half list is neighbors[i*stride + k], k < counts[i].
+// geometry block (9 f64): lx, ly, lz, xy, xz, yz, wrap_x, wrap_y, wrap_z
+// (LAMMPS cell matrix H; wrap 1 periodic, 0 not). Pair displacement
+// d = H (ds - wrap round(ds)), ds = s_i - s_j; force on i from a pair term
+// phi(r) is F = fpair d with fpair = -phi'(r)/r; virial W_ab = sum d_a F_b
+// (xx, yy, zz, xy, xz, yz); per-atom energy and virial split half/half.
+//
+// Every per-pair expression is written in the same order as in the
+// TypeScript loops and every accumulator is summed pair by pair in list
+// order (SIMD lanes are folded into the scalar sums one after the other),
+// so for the LJ table and EAM the results are the TypeScript path's bits.
+// The kernels keep no state except the module globals of the pair
+// accumulators below.
+
+// @ts-ignore: decorator
+@inline function ld(p: usize): f64 { return load<f64>(p); }
+// @ts-ignore: decorator
+@inline function ldi(p: usize): i32 { return load<i32>(p); }
+// @ts-ignore: decorator
+@inline function st(p: usize, x: f64): void { store<f64>(p, x); }
+
+// ---------------------------------------------------------------------------
+// Cell geometry of the current call (set by loadGeometry)
+
+let lx: f64 = 0, ly: f64 = 0, lz: f64 = 0, xy: f64 = 0, xz: f64 = 0, yz: f64 = 0;
+let px: f64 = 0, py: f64 = 0, pz: f64 = 0;
+let tilted: bool = false;
+
+function loadGeometry(pG: usize): void {
+  lx = ld(pG); ly = ld(pG + 8); lz = ld(pG + 16); xy = ld(pG + 24); xz = ld(pG + 32); yz = ld(pG + 40);
+  px = ld(pG + 48); py = ld(pG + 56); pz = ld(pG + 64);
+  tilted = xy != 0 || xz != 0 || yz != 0;
+}
+
+// displacement of the last pair (pairDisplacement), in Cartesian units
+let dx: f64 = 0, dy: f64 = 0, dz: f64 = 0;
+
+/**
+ * r_ij^2 for atoms i (fractional sxi, syi, szi) and j, minimum image; sets
+ * dx, dy, dz. Order of src/core/forces-f64.ts `pairLoop` (tilt terms
+ * always added left to right), or of src/core/lj-kernel.ts when `ljOrder`.
+ */
+// @ts-ignore: decorator
+@inline function pairDisplacement(sxi: f64, syi: f64, szi: f64, pj: usize, ljOrder: bool): f64 {
+  let dsx = sxi - ld(pj), dsy = syi - ld(pj + 8), dsz = szi - ld(pj + 16);
+  dsx -= px * Math.floor(dsx + 0.5);
+  dsy -= py * Math.floor(dsy + 0.5);
+  dsz -= pz * Math.floor(dsz + 0.5);
+  if (ljOrder) {
+    dx = lx * dsx; dy = ly * dsy;
+    if (tilted) { dx += xy * dsy + xz * dsz; dy += yz * dsz; }
+  } else {
+    dx = lx * dsx + xy * dsy + xz * dsz;
+    dy = ly * dsy + yz * dsz;
+  }
+  dz = lz * dsz;
+  return dx * dx + dy * dy + dz * dz;
+}
+
+// ---------------------------------------------------------------------------
+// Pair accumulation with virial and per-atom terms (EAM pass 2, IPL)
+
+let wxx: f64 = 0, wyy: f64 = 0, wzz: f64 = 0, wxy: f64 = 0, wxz: f64 = 0, wyz: f64 = 0;
+let fxi: f64 = 0, fyi: f64 = 0, fzi: f64 = 0;
+let epair: f64 = 0;
+
+/**
+ * Adds one pair term (energy e, fpair = -psi'(r)/r, displacement dx, dy, dz)
+ * to the row sums fxi.., the force of j, the energy, the virial and, when
+ * pPe != 0, the per-atom energies (pPe, n f64) and virials (pPv, 6n f64).
+ */
+// @ts-ignore: decorator
+@inline function addPair(i: i32, j: i32, e: f64, fpair: f64, pF: usize, pPe: usize, pPv: usize): void {
+  const fx = dx * fpair, fy = dy * fpair, fz = dz * fpair;
+  fxi += fx; fyi += fy; fzi += fz;
+  const pj = pF + <usize>(3 * j) * 8;
+  st(pj, ld(pj) - fx); st(pj + 8, ld(pj + 8) - fy); st(pj + 16, ld(pj + 16) - fz);
+  epair += e;
+  const vxx = dx * fx, vyy = dy * fy, vzz = dz * fz, vxy = dx * fy, vxz = dx * fz, vyz = dy * fz;
+  wxx += vxx; wyy += vyy; wzz += vzz; wxy += vxy; wxz += vxz; wyz += vyz;
+  if (pPe != 0) {
+    const eh = 0.5 * e;
+    const ei = pPe + <usize>i * 8, ej = pPe + <usize>j * 8;
+    st(ei, ld(ei) + eh); st(ej, ld(ej) + eh);
+    addHalfVirial(pPv + <usize>(6 * i) * 8, vxx, vyy, vzz, vxy, vxz, vyz);
+    addHalfVirial(pPv + <usize>(6 * j) * 8, vxx, vyy, vzz, vxy, vxz, vyz);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function addHalfVirial(p: usize, vxx: f64, vyy: f64, vzz: f64, vxy: f64, vxz: f64, vyz: f64): void {
+  st(p, ld(p) + 0.5 * vxx); st(p + 8, ld(p + 8) + 0.5 * vyy); st(p + 16, ld(p + 16) + 0.5 * vzz);
+  st(p + 24, ld(p + 24) + 0.5 * vxy); st(p + 32, ld(p + 32) + 0.5 * vxz); st(p + 40, ld(p + 40) + 0.5 * vyz);
+}
+
+/** Start of a row: zero the row sums. */
+// @ts-ignore: decorator
+@inline function rowStart(): void { fxi = 0; fyi = 0; fzi = 0; }
+
+/** End of row i: add the row sums to f_i. */
+// @ts-ignore: decorator
+@inline function rowEnd(i: i32, pF: usize): void {
+  const p = pF + <usize>(3 * i) * 8;
+  st(p, ld(p) + fxi); st(p + 8, ld(p + 8) + fyi); st(p + 16, ld(p + 16) + fzi);
+}
+
+/** Start of a pass: zero the energy and virial sums. */
+function passStart(): void { epair = 0; wxx = 0; wyy = 0; wzz = 0; wxy = 0; wxz = 0; wyz = 0; }
+
+/** End of a pass: add the virial sums to pVir (6 f64) and return the pair energy. */
+function passEnd(pVir: usize): f64 {
+  st(pVir, ld(pVir) + wxx); st(pVir + 8, ld(pVir + 8) + wyy); st(pVir + 16, ld(pVir + 16) + wzz);
+  st(pVir + 24, ld(pVir + 24) + wxy); st(pVir + 32, ld(pVir + 32) + wxz); st(pVir + 40, ld(pVir + 40) + wyz);
+  return epair;
+}
+
+// ---------------------------------------------------------------------------
+// LJ family (lj/cut with shift, lj/sf): src/core/lj-kernel.ts `ljForceRows`
+// Packed table per type pair kk = ti*tstride + tj, 8 f64:
+// [cutsq, 12 lj1, 6 lj2, lj1, lj2, eshift, fshift, rc]
+//   phi(r) = r^-6 (lj1 r^-6 - lj2) - eshift - fshift (r - rc)     (r < rc)
+//   -phi'(r)/r = r^-8 (12 lj1 r^-6 - 6 lj2) + fshift / r
+// Forces only (the virial and per-atom terms stay in TypeScript, computed
+// on first read). Two list entries per step in f64x2 lanes; the cutoff test
+// is a multiplication by 0 or 1, as in the TypeScript kernel.
+
+// @ts-ignore: decorator
+@inline function gather2(p0: usize, p1: usize): v128 {
+  return f64x2.replace_lane(f64x2.splat(ld(p0)), 1, ld(p1));
+}
+
+/** LJ forces of rows i0 <= i < i1 added to f; returns the pair energy (same bits as ljForceRows). */
+export function ljForces(i0: i32, i1: i32, pT: usize, pN: usize, pC: usize, stride: i32, pG: usize,
+  tstride: i32, pK: usize, shiftedForce: i32, pS: usize, pF: usize): f64 {
+  loadGeometry(pG);
+  const half = f64x2.splat(0.5), one = f64x2.splat(1.0);
+  const vlx = f64x2.splat(lx), vly = f64x2.splat(ly), vlz = f64x2.splat(lz);
+  const vxy = f64x2.splat(xy), vxz = f64x2.splat(xz), vyz = f64x2.splat(yz);
+  const vpx = f64x2.splat(px), vpy = f64x2.splat(py), vpz = f64x2.splat(pz);
+  const sf = shiftedForce != 0;
+  let energy: f64 = 0;
+  for (let i = i0; i < i1; i++) {
+    const cnt = ldi(pC + (<usize>i << 2));
+    if (cnt == 0) continue;
+    const row = ldi(pT + (<usize>i << 2)) * tstride;
+    const psi = pS + <usize>(3 * i) * 8;
+    const sxi = ld(psi), syi = ld(psi + 8), szi = ld(psi + 16);
+    const vsx = f64x2.splat(sxi), vsy = f64x2.splat(syi), vsz = f64x2.splat(szi);
+    let fx_i: f64 = 0, fy_i: f64 = 0, fz_i: f64 = 0;
+    let k = i * stride;
+    const kend = k + cnt;
+    for (; k + 1 < kend; k += 2) {
+      const j0 = ldi(pN + (<usize>k << 2)), j1 = ldi(pN + (<usize>(k + 1) << 2));
+      const a0 = pS + <usize>(3 * j0) * 8, a1 = pS + <usize>(3 * j1) * 8;
+      let dsx = f64x2.sub(vsx, gather2(a0, a1));
+      let dsy = f64x2.sub(vsy, gather2(a0 + 8, a1 + 8));
+      let dsz = f64x2.sub(vsz, gather2(a0 + 16, a1 + 16));
+      dsx = f64x2.sub(dsx, f64x2.mul(vpx, f64x2.floor(f64x2.add(dsx, half))));
+      dsy = f64x2.sub(dsy, f64x2.mul(vpy, f64x2.floor(f64x2.add(dsy, half))));
+      dsz = f64x2.sub(dsz, f64x2.mul(vpz, f64x2.floor(f64x2.add(dsz, half))));
+      let vdx = f64x2.mul(vlx, dsx), vdy = f64x2.mul(vly, dsy);
+      if (tilted) {
+        vdx = f64x2.add(vdx, f64x2.add(f64x2.mul(vxy, dsy), f64x2.mul(vxz, dsz)));
+        vdy = f64x2.add(vdy, f64x2.mul(vyz, dsz));
+      }
+      const vdz = f64x2.mul(vlz, dsz);
+      const r2 = f64x2.add(f64x2.add(f64x2.mul(vdx, vdx), f64x2.mul(vdy, vdy)), f64x2.mul(vdz, vdz));
+      const c0 = pK + <usize>(8 * (row + ldi(pT + (<usize>j0 << 2)))) * 8;
+      const c1 = pK + <usize>(8 * (row + ldi(pT + (<usize>j1 << 2)))) * 8;
+      const inside = v128.and(f64x2.lt(r2, gather2(c0, c1)), one);
+      const ir2 = f64x2.div(one, r2);
+      const ir6 = f64x2.mul(f64x2.mul(ir2, ir2), ir2);
+      let fpair = f64x2.mul(f64x2.mul(f64x2.mul(inside, ir6),
+        f64x2.sub(f64x2.mul(gather2(c0 + 8, c1 + 8), ir6), gather2(c0 + 16, c1 + 16))), ir2);
+      let e = f64x2.mul(inside, f64x2.sub(f64x2.mul(ir6,
+        f64x2.sub(f64x2.mul(gather2(c0 + 24, c1 + 24), ir6), gather2(c0 + 32, c1 + 32))), gather2(c0 + 40, c1 + 40)));
+      if (sf) {
+        const r = f64x2.sqrt(r2);
+        const g = f64x2.mul(inside, gather2(c0 + 48, c1 + 48));
+        fpair = f64x2.add(fpair, f64x2.div(g, r));
+        e = f64x2.sub(e, f64x2.mul(g, f64x2.sub(r, gather2(c0 + 56, c1 + 56))));
+      }
+      const fx = f64x2.mul(vdx, fpair), fy = f64x2.mul(vdy, fpair), fz = f64x2.mul(vdz, fpair);
+      const fx0 = f64x2.extract_lane(fx, 0), fy0 = f64x2.extract_lane(fy, 0), fz0 = f64x2.extract_lane(fz, 0);
+      const fx1 = f64x2.extract_lane(fx, 1), fy1 = f64x2.extract_lane(fy, 1), fz1 = f64x2.extract_lane(fz, 1);
+      fx_i += fx0; fy_i += fy0; fz_i += fz0;
+      const pf0 = pF + <usize>(3 * j0) * 8;
+      st(pf0, ld(pf0) - fx0); st(pf0 + 8, ld(pf0 + 8) - fy0); st(pf0 + 16, ld(pf0 + 16) - fz0);
+      energy += f64x2.extract_lane(e, 0);
+      fx_i += fx1; fy_i += fy1; fz_i += fz1;
+      const pf1 = pF + <usize>(3 * j1) * 8;
+      st(pf1, ld(pf1) - fx1); st(pf1 + 8, ld(pf1 + 8) - fy1); st(pf1 + 16, ld(pf1 + 16) - fz1);
+      energy += f64x2.extract_lane(e, 1);
+    }
+    if (k < kend) { // odd count: the last entry alone
+      const j = ldi(pN + (<usize>k << 2));
+      const r2 = pairDisplacement(sxi, syi, szi, pS + <usize>(3 * j) * 8, true);
+      const c = pK + <usize>(8 * (row + ldi(pT + (<usize>j << 2)))) * 8;
+      const inside: f64 = r2 < ld(c) ? 1.0 : 0.0;
+      const ir2 = 1.0 / r2;
+      const ir6 = ir2 * ir2 * ir2;
+      let fpair = inside * ir6 * (ld(c + 8) * ir6 - ld(c + 16)) * ir2;
+      let e = inside * (ir6 * (ld(c + 24) * ir6 - ld(c + 32)) - ld(c + 40));
+      if (sf) {
+        const r = Math.sqrt(r2);
+        fpair += inside * ld(c + 48) / r;
+        e -= inside * ld(c + 48) * (r - ld(c + 56));
+      }
+      const fx = dx * fpair, fy = dy * fpair, fz = dz * fpair;
+      fx_i += fx; fy_i += fy; fz_i += fz;
+      const pf = pF + <usize>(3 * j) * 8;
+      st(pf, ld(pf) - fx); st(pf + 8, ld(pf + 8) - fy); st(pf + 16, ld(pf + 16) - fz);
+      energy += e;
+    }
+    const pfi = pF + <usize>(3 * i) * 8;
+    st(pfi, ld(pfi) + fx_i); st(pfi + 8, ld(pfi + 8) + fy_i); st(pfi + 16, ld(pfi + 16) + fz_i);
+  }
+  return energy;
+}
+
+// ---------------------------------------------------------------------------
+// Smoothed inverse power law (src/potential/ipl.ts `IplPairTable`), with
+// s = r^2 / lambda_ij^2 and an even exponent n = 2 h:
+//   phi(r)       = eps [ s^-h + sum_l c_l s^l ]
+//   -phi'(r)/r   = eps / lambda_ij^2 [ n s^-h / s - sum_{l>=1} 2 l c_l s^(l-1) ]
+// Per type pair kk = ti*tstride + tj, 2 f64: [cutsq, 1/lambda^2]; pCoef holds
+// c_0..c_q. s^-h = 1 / s^h by repeated squaring (the TypeScript evaluator
+// uses x ** -n: the two agree to round-off, not to the bit).
+
+// @ts-ignore: decorator
+@inline function powInt(x: f64, h: i32): f64 {
+  let r: f64 = 1, b = x;
+  while (h > 0) { if (h & 1) r *= b; b *= b; h >>= 1; }
+  return r;
+}
+
+/** IPL forces, energy (returned), virial (added to pVir) and per-atom terms (pPe != 0) over all rows. */
+export function iplForces(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, pG: usize,
+  tstride: i32, pK: usize, eps: f64, h: i32, pCoef: usize, q: i32,
+  pS: usize, pF: usize, pVir: usize, pPe: usize, pPv: usize): f64 {
+  loadGeometry(pG);
+  passStart();
+  const nexp = <f64>(2 * h);
+  for (let i = 0; i < n; i++) {
+    const cnt = ldi(pC + (<usize>i << 2));
+    if (cnt == 0) continue;
+    const row = ldi(pT + (<usize>i << 2)) * tstride;
+    const psi = pS + <usize>(3 * i) * 8;
+    const sxi = ld(psi), syi = ld(psi + 8), szi = ld(psi + 16);
+    rowStart();
+    for (let k = i * stride, kend = k + cnt; k < kend; k++) {
+      const j = ldi(pN + (<usize>k << 2));
+      const r2 = pairDisplacement(sxi, syi, szi, pS + <usize>(3 * j) * 8, false);
+      const c = pK + <usize>(2 * (row + ldi(pT + (<usize>j << 2)))) * 8;
+      if (!(r2 < ld(c))) continue;
+      const il2 = ld(c + 8);
+      const s = r2 * il2;
+      const u = 1.0 / powInt(s, h);
+      let p0: f64 = ld(pCoef), p1: f64 = 0, sl: f64 = 1;
+      for (let l = 1; l <= q; l++) {
+        p1 += <f64>(2 * l) * ld(pCoef + <usize>l * 8) * sl;
+        sl *= s;
+        p0 += ld(pCoef + <usize>l * 8) * sl;
+      }
+      const e = eps * (u + p0);
+      const fpair = eps * il2 * (nexp * u / s - p1);
+      addPair(i, j, e, fpair, pF, pPe, pPv);
+    }
+    rowEnd(i, pF);
+  }
+  return passEnd(pVir);
+}
+
+// ---------------------------------------------------------------------------
+// EAM (LAMMPS eam/fs, eam/alloy: src/potential/eam-fs.ts), two passes.
+// Splines: LAMMPS's 7 coefficients per grid interval (src/potential/lammps-spline.ts),
+// coefficient arrays of 7 (nr + 1) f64 each; pointer tables (i32 byte
+// addresses) per type pair kk = a*tstride + b (1-based types):
+//   pRho[kk]: density at an `a` atom contributed by a `b` atom; pZ2r[kk]: r phi_ab(r).
+// Evaluation as evalLammpsSpline with m clamped to [0, nr-1] (r-functions).
+
+let sv: f64 = 0; // value of the last spline evaluation
+let sd: f64 = 0; // derivative of the last spline evaluation
+
+// @ts-ignore: decorator
+@inline function spline(pc: usize, nr: i32, rdr: f64, r: f64): void {
+  let p = r * rdr + 1.0;
+  let m = <i32>p; // trunc (p >= 1)
+  if (m > nr - 1) m = nr - 1;
+  p -= <f64>m;
+  const c = pc + <usize>(7 * m) * 8;
+  if (p > 1.0) {
+    sv = ((ld(c + 24) + ld(c + 32)) + ld(c + 40)) + ld(c + 48);
+    sd = (ld(c) + ld(c + 8)) + ld(c + 16);
+    return;
+  }
+  sv = ((ld(c + 24) * p + ld(c + 32)) * p + ld(c + 40)) * p + ld(c + 48);
+  sd = (ld(c) * p + ld(c + 8)) * p + ld(c + 16);
+}
+
+/** EAM pass 1: host densities into pRhoOut (n f64, zeroed here): rho_i = sum_j rho_{t_j -> t_i}(r_ij). */
+export function eamDensities(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, pG: usize,
+  tstride: i32, pRho: usize, nr: i32, rdr: f64, cutoff: f64, pS: usize, pRhoOut: usize): void {
+  loadGeometry(pG);
+  memory.fill(pRhoOut, 0, <usize>n << 3);
+  const cut2 = cutoff * cutoff;
+  for (let i = 0; i < n; i++) {
+    const cnt = ldi(pC + (<usize>i << 2));
+    const ti = ldi(pT + (<usize>i << 2));
+    const psi = pS + <usize>(3 * i) * 8;
+    const sxi = ld(psi), syi = ld(psi + 8), szi = ld(psi + 16);
+    const ri = pRhoOut + <usize>i * 8;
+    for (let k = i * stride, kend = k + cnt; k < kend; k++) {
+      const j = ldi(pN + (<usize>k << 2));
+      const r2 = pairDisplacement(sxi, syi, szi, pS + <usize>(3 * j) * 8, false);
+      if (r2 >= cut2) continue;
+      const r = Math.sqrt(r2);
+      if (r >= cutoff) continue; // the evaluators return 0 there
+      const tj = ldi(pT + (<usize>j << 2));
+      spline(<usize>ldi(pRho + (<usize>(ti * tstride + tj) << 2)), nr, rdr, r);
+      st(ri, ld(ri) + sv);
+      spline(<usize>ldi(pRho + (<usize>(tj * tstride + ti) << 2)), nr, rdr, r);
+      const rj = pRhoOut + <usize>j * 8;
+      st(rj, ld(rj) + sv);
+    }
+  }
+}
+
+/**
+ * EAM pass 2: forces with the effective pair derivative
+ *   psi'_ij = phi'_ij + F'_i rho'_{j->i} + F'_j rho'_{i->j},  phi = z2r / r,
+ * with F' in pFp (n f64, from pass 1). Returns the pair energy; adds the
+ * virial to pVir and the per-atom pair terms when pPe != 0.
+ */
+export function eamForces(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, pG: usize,
+  tstride: i32, pRho: usize, pZ2r: usize, nr: i32, rdr: f64, cutoff: f64, pFp: usize,
+  pS: usize, pF: usize, pVir: usize, pPe: usize, pPv: usize): f64 {
+  loadGeometry(pG);
+  passStart();
+  const cut2 = cutoff * cutoff;
+  for (let i = 0; i < n; i++) {
+    const cnt = ldi(pC + (<usize>i << 2));
+    if (cnt == 0) continue;
+    const ti = ldi(pT + (<usize>i << 2));
+    const psi = pS + <usize>(3 * i) * 8;
+    const sxi = ld(psi), syi = ld(psi + 8), szi = ld(psi + 16);
+    const fpi = ld(pFp + <usize>i * 8);
+    rowStart();
+    for (let k = i * stride, kend = k + cnt; k < kend; k++) {
+      const j = ldi(pN + (<usize>k << 2));
+      const r2 = pairDisplacement(sxi, syi, szi, pS + <usize>(3 * j) * 8, false);
+      if (r2 >= cut2) continue;
+      const r = Math.sqrt(r2);
+      if (r >= cutoff) continue; // the evaluators return 0 there: a zero pair term
+      const tj = ldi(pT + (<usize>j << 2));
+      spline(<usize>ldi(pZ2r + (<usize>(ti * tstride + tj) << 2)), nr, rdr, r);
+      const recip = 1.0 / r;
+      const phi = sv * recip;
+      const phip = sd * recip - phi * recip;
+      spline(<usize>ldi(pRho + (<usize>(ti * tstride + tj) << 2)), nr, rdr, r);
+      const b1 = sd;
+      spline(<usize>ldi(pRho + (<usize>(tj * tstride + ti) << 2)), nr, rdr, r);
+      const fpair = -(phip + fpi * b1 + ld(pFp + <usize>j * 8) * sd) / r;
+      addPair(i, j, phi, fpair, pF, pPe, pPv);
+    }
+    rowEnd(i, pF);
+  }
+  return passEnd(pVir);
+}

@@ -1,0 +1,268 @@
+/**
+ * Loader and memory layout of the WebAssembly force kernels
+ * (force-kernels.as.ts, AssemblyScript; binary force-kernels.wasm, rebuilt
+ * by `npm run build:wasm`). src/core/forces-f64.ts drives them through a
+ * `WasmForceWorkspace` and keeps its TypeScript loops as the reference and
+ * the fallback.
+ *
+ * Each workspace owns one instance with its own (non-shared) linear memory,
+ * laid out as
+ *   [geometry 9 f64 | virial 6 f64 | potential table | types n i32 |
+ *    counts n i32 | s 3n f64 | f 3n f64 | rho n | F' n | pe n | pv 6n | neighbours n*stride i32]
+ * (byte offsets 16-aligned). The potential table is written when the
+ * potential changes, the half neighbour list (counts and rows) only when
+ * the list object changes, that is after a rebuild. Per force call the
+ * host writes the wrapped fractional coordinates straight into `s`
+ * (src/neighbor/cell-geometry.ts `wrappedFractional`, as the TypeScript path
+ * does into its own buffer), copies the atom types (4n bytes) and the cell
+ * geometry, and reads the forces back from `f` (the copy into the
+ * ForceResult that the TypeScript path also makes). Nothing else crosses.
+ *
+ * Loading fails soft: `wasmForcesAvailable()` is false (and
+ * `wasmForceLoadError()` says why) where WebAssembly SIMD is missing; the
+ * force loops then run in TypeScript.
+ */
+import { readBytes, setEngineFlags } from '../../platform/index.ts';
+import type { NeighborList } from '../../neighbor/types.ts';
+
+/** The part of the WebAssembly JS API used here (the project's lib setting has no WebAssembly types). */
+interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: object };
+}
+const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+interface ForceExports {
+  readonly memory: WasmMemory;
+  ljForces(i0: number, i1: number, pT: number, pN: number, pC: number, stride: number, pG: number,
+    tstride: number, pK: number, shiftedForce: number, pS: number, pF: number): number;
+  iplForces(n: number, pT: number, pN: number, pC: number, stride: number, pG: number,
+    tstride: number, pK: number, eps: number, h: number, pCoef: number, q: number,
+    pS: number, pF: number, pVir: number, pPe: number, pPv: number): number;
+  eamDensities(n: number, pT: number, pN: number, pC: number, stride: number, pG: number,
+    tstride: number, pRho: number, nr: number, rdr: number, cutoff: number, pS: number, pRhoOut: number): void;
+  eamForces(n: number, pT: number, pN: number, pC: number, stride: number, pG: number,
+    tstride: number, pRho: number, pZ2r: number, nr: number, rdr: number, cutoff: number, pFp: number,
+    pS: number, pF: number, pVir: number, pPe: number, pPv: number): number;
+}
+
+/**
+ * A potential in the form the kernels read, written into linear memory as
+ * `data` (bytes) at the table offset; pointers inside it are relative to
+ * that offset and rebased by the workspace.
+ * - 'lj': packed LJ table (src/core/lj-kernel.ts `packLjTable`), tstride.
+ * - 'ipl': [cutsq, 1/lambda^2] per type pair, then c_0..c_q; exponent n = 2 h.
+ * - 'eam': i32 pointer tables rho[kk], z2r[kk] (kk = a*tstride + b), then the
+ *   spline coefficient arrays (7 (nr+1) f64 each).
+ */
+export type WasmPotentialTable =
+  | { readonly kind: 'lj'; readonly tstride: number; readonly coef: Float64Array; readonly shiftedForce: boolean }
+  | { readonly kind: 'ipl'; readonly tstride: number; readonly pairs: Float64Array; readonly c: Float64Array; readonly epsilon: number; readonly h: number }
+  | { readonly kind: 'eam'; readonly tstride: number; readonly nr: number; readonly rdr: number; readonly cutoff: number;
+      readonly rhor: readonly Float64Array[]; readonly z2r: readonly Float64Array[] };
+
+const PAGE = 65536;
+const MAX_PAGES = 65536; // 4 GiB, the wasm32 limit
+const BASE = 4096; // below: left to the module (no static data with --runtime stub)
+const GEOM = BASE;
+const VIR = BASE + 128;
+const TABLE = BASE + 256;
+
+let module: object | null | undefined;
+let loadError = '';
+
+function compile(): object | null {
+  if (module !== undefined) return module;
+  try {
+    if (!WA) throw new Error('no WebAssembly in this engine');
+    // optimizing tier at once (no on-stack replacement for wasm: a first long call would stay in the baseline tier)
+    setEngineFlags('--no-liftoff');
+    module = new WA.Module(readBytes(new URL('./force-kernels.wasm', import.meta.url)));
+  } catch (err) {
+    loadError = `WebAssembly force kernels src/core/wasm/force-kernels.wasm failed to load (${(err as Error).message}); using the TypeScript loops`;
+    module = null;
+  }
+  return module;
+}
+
+/** True when the force kernels load here (WebAssembly with SIMD). */
+export function wasmForcesAvailable(): boolean { return compile() !== null; }
+
+/** Why the kernels did not load ('' if they did or were never tried). */
+export function wasmForceLoadError(): string { return loadError; }
+
+function align16(b: number): number { return (b + 15) & ~15; }
+
+/** Views of one workspace's atom arrays in linear memory (valid until the next `bind`). */
+export interface WasmAtomViews {
+  /** wrapped fractional coordinates, stride 3 */
+  readonly s: Float64Array;
+  /** forces, stride 3 (zeroed by bind) */
+  readonly f3: Float64Array;
+  /** EAM host densities and F'(rho) */
+  readonly rho: Float64Array;
+  readonly fp: Float64Array;
+  /** per-atom energies and virials (6 per atom), zeroed by bind when per-atom terms are asked for */
+  readonly pe: Float64Array;
+  readonly pv6: Float64Array;
+}
+
+/** One instance of the force kernels with its memory; keep one per force provider. */
+export class WasmForceWorkspace {
+  private readonly exp: ForceExports;
+  private table: WasmPotentialTable | null = null;
+  private tableBytes = 0;
+  private nl: NeighborList | null = null;
+  private n = -1;
+  private stride = -1;
+  // byte offsets
+  private pT = 0; private pC = 0; private pS = 0; private pF = 0; private pRho = 0; private pFp = 0;
+  private pPe = 0; private pPv = 0; private pN = 0;
+  /** neighbour-list copies into linear memory so far (one per rebuild) */
+  listCopies = 0;
+
+  /** A workspace, or null when the kernels do not load here. */
+  static create(): WasmForceWorkspace | null {
+    const m = compile();
+    if (!m) return null;
+    try {
+      return new WasmForceWorkspace(new WA!.Instance(m, {}).exports as unknown as ForceExports);
+    } catch (err) {
+      loadError = `WebAssembly force kernels failed to instantiate (${(err as Error).message}); using the TypeScript loops`;
+      return null;
+    }
+  }
+
+  private constructor(exp: ForceExports) { this.exp = exp; }
+
+  /**
+   * Make the memory hold `table`, the atom arrays of `n` atoms, the half
+   * list `nl` (copied when it is a different list than last time) and the
+   * atom types; write the cell geometry `geom` (9 f64, see the module doc
+   * of force-kernels.as.ts); zero the forces, the virial and, if `peratom`,
+   * the per-atom sums. Returns the atom-array views.
+   */
+  bind(table: WasmPotentialTable, nl: NeighborList, types: Int32Array, geom: Float64Array, peratom: boolean): WasmAtomViews {
+    const n = nl.n;
+    let relaid = false;
+    if (table !== this.table || n !== this.n || nl.stride !== this.stride) {
+      this.layout(table, n, nl.stride);
+      relaid = true;
+    }
+    const buf = this.exp.memory.buffer;
+    if (relaid || nl !== this.nl) {
+      new Int32Array(buf, this.pC, n).set(nl.counts.subarray(0, n));
+      new Int32Array(buf, this.pN, n * nl.stride).set(nl.neighbors.subarray(0, n * nl.stride));
+      this.nl = nl;
+      this.listCopies++;
+    }
+    new Int32Array(buf, this.pT, n).set(types.subarray(0, n));
+    new Float64Array(buf, GEOM, 9).set(geom);
+    new Float64Array(buf, VIR, 6).fill(0);
+    const f3 = new Float64Array(buf, this.pF, 3 * n);
+    f3.fill(0);
+    const pe = new Float64Array(buf, this.pPe, n), pv6 = new Float64Array(buf, this.pPv, 6 * n);
+    if (peratom) { pe.fill(0); pv6.fill(0); }
+    return {
+      s: new Float64Array(buf, this.pS, 3 * n), f3,
+      rho: new Float64Array(buf, this.pRho, n), fp: new Float64Array(buf, this.pFp, n), pe, pv6,
+    };
+  }
+
+  private layout(table: WasmPotentialTable, n: number, stride: number): void {
+    const tb = tableSize(table);
+    let p = align16(TABLE + tb);
+    const take = (bytes: number) => { const o = p; p = align16(p + bytes); return o; };
+    this.pT = take(4 * n); this.pC = take(4 * n); this.pS = take(24 * n); this.pF = take(24 * n);
+    this.pRho = take(8 * n); this.pFp = take(8 * n); this.pPe = take(8 * n); this.pPv = take(48 * n);
+    this.pN = take(4 * n * stride);
+    const mem = this.exp.memory, have = mem.buffer.byteLength;
+    if (p > have) {
+      const pages = Math.ceil((p - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES) throw new Error(`wasm force kernels: ${(p / 2 ** 30).toFixed(2)} GiB of linear memory needed for ${n} atoms, the wasm32 limit is 4 GiB; use kernels 'js'`);
+      mem.grow(pages);
+    }
+    writeTable(table, new DataView(mem.buffer), TABLE);
+    this.table = table;
+    this.tableBytes = tb;
+    this.n = n;
+    this.stride = stride;
+    this.nl = null;
+  }
+
+  /** LJ-table forces into the bound f; returns the pair energy. */
+  ljForces(): number {
+    const t = this.table;
+    if (t?.kind !== 'lj') throw new Error('WasmForceWorkspace.ljForces: bound table is not an LJ table');
+    return this.exp.ljForces(0, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE, t.shiftedForce ? 1 : 0, this.pS, this.pF);
+  }
+
+  /** IPL forces, virial into `vir` (6), per-atom terms if `peratom`; returns the pair energy. */
+  iplForces(vir: Float64Array, peratom: boolean): number {
+    const t = this.table;
+    if (t?.kind !== 'ipl') throw new Error('WasmForceWorkspace.iplForces: bound table is not an IPL table');
+    const pCoef = TABLE + 8 * t.pairs.length;
+    const e = this.exp.iplForces(this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE, t.epsilon, t.h, pCoef, t.c.length - 1,
+      this.pS, this.pF, VIR, peratom ? this.pPe : 0, this.pPv);
+    this.addVirial(vir);
+    return e;
+  }
+
+  /** EAM pass 1: host densities into the bound rho. */
+  eamDensities(): void {
+    const t = this.table;
+    if (t?.kind !== 'eam') throw new Error('WasmForceWorkspace.eamDensities: bound table is not an EAM table');
+    this.exp.eamDensities(this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE, t.nr, t.rdr, t.cutoff, this.pS, this.pRho);
+  }
+
+  /** EAM pass 2 with F' in the bound fp: forces, virial into `vir` (6), per-atom pair terms if `peratom`; returns the pair energy. */
+  eamForces(vir: Float64Array, peratom: boolean): number {
+    const t = this.table;
+    if (t?.kind !== 'eam') throw new Error('WasmForceWorkspace.eamForces: bound table is not an EAM table');
+    const m = t.tstride * t.tstride;
+    const e = this.exp.eamForces(this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE, TABLE + 4 * m, t.nr, t.rdr, t.cutoff,
+      this.pFp, this.pS, this.pF, VIR, peratom ? this.pPe : 0, this.pPv);
+    this.addVirial(vir);
+    return e;
+  }
+
+  private addVirial(vir: Float64Array): void {
+    const w = new Float64Array(this.exp.memory.buffer, VIR, 6);
+    for (let k = 0; k < 6; k++) vir[k] += w[k];
+  }
+
+  /** Bytes of linear memory this workspace holds. */
+  get memoryBytes(): number { return this.exp.memory.buffer.byteLength; }
+  /** Bytes of the bound potential table. */
+  get tableByteLength(): number { return this.tableBytes; }
+}
+
+/** Bytes `writeTable` writes for `t`. */
+function tableSize(t: WasmPotentialTable): number {
+  if (t.kind === 'lj') return 8 * t.coef.length;
+  if (t.kind === 'ipl') return 8 * (t.pairs.length + t.c.length);
+  let b = align16(8 * t.tstride * t.tstride);
+  for (const a of distinctArrays(t)) b += align16(8 * a.length);
+  return b;
+}
+
+/** The spline arrays of an EAM table, each once (types mapped to one element share them). */
+function distinctArrays(t: { rhor: readonly Float64Array[]; z2r: readonly Float64Array[] }): Float64Array[] {
+  return [...new Set([...t.rhor, ...t.z2r].filter((a) => a.length > 0))];
+}
+
+/** Write `t` at byte offset `at` (layout in WasmPotentialTable's doc). */
+function writeTable(t: WasmPotentialTable, view: DataView, at: number): void {
+  const f64 = (o: number, a: Float64Array) => new Float64Array(view.buffer, o, a.length).set(a);
+  if (t.kind === 'lj') { f64(at, t.coef); return; }
+  if (t.kind === 'ipl') { f64(at, t.pairs); f64(at + 8 * t.pairs.length, t.c); return; }
+  const m = t.tstride * t.tstride;
+  const where = new Map<Float64Array, number>();
+  let p = at + align16(8 * m);
+  for (const a of distinctArrays(t)) { f64(p, a); where.set(a, p); p += align16(8 * a.length); }
+  for (let kk = 0; kk < m; kk++) {
+    view.setInt32(at + 4 * kk, where.get(t.rhor[kk]) ?? 0, true);
+    view.setInt32(at + 4 * m + 4 * kk, where.get(t.z2r[kk]) ?? 0, true);
+  }
+}
