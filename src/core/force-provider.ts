@@ -14,6 +14,13 @@
  *   ./gpu-pair-forces.ts), or built by `createForceProviderAsync` from the
  *   potential's LJ table on the requested gpu.js `backend`.
  *
+ * f64 loops (`kernels`, ./forces-f64.ts `ForceKernels`): 'wasm' (default),
+ * the WebAssembly f64x2 SIMD kernels of ./wasm/ for LJ-family tables, IPL
+ * and EAM, one thread; 'js', the TypeScript loops, the reference (and the
+ * fallback where WebAssembly SIMD is missing or the potential has no wasm
+ * loop). With `threads` >= 2 the LJ-table loop runs in TypeScript on the
+ * thread pool instead.
+ *
  * Speed (bench/forces-f64.ts): per-type-pair list radii as LAMMPS (16% fewer
  * pairs for KA), rows sorted by index (force sums fixed by the positions:
  * bit-identical checkpoint resumes), the virial computed on first read, and
@@ -23,7 +30,7 @@ import type { System } from '../system/system.ts';
 import { NeighborListManager } from '../neighbor/neighbor-list.ts';
 import type { NeighborList } from '../neighbor/types.ts';
 import type { Potential } from '../potential/types.ts';
-import { computeForcesF64, F64Workspace, ljCoefficientsOf, type LjCoefficients } from './forces-f64.ts';
+import { computeForcesF64, F64Workspace, ljCoefficientsOf, wasmTableOf, type ForceKernels, type LjCoefficients } from './forces-f64.ts';
 import type { ForceOptions, ForceProvider, ForceResult } from './types.ts';
 import { checkConfiguration } from './check-configuration.ts';
 import { LocalForces, type LocalUpdateStats } from './forces-local.ts';
@@ -62,7 +69,13 @@ export interface ForceProviderOptions {
   /** receives neighbour-list messages (stride growth) and the thread fallback notice */
   log?: (message: string) => void;
   /**
-   * Threads for the f64 LJ-table force loop (./lj-thread-pool.ts): default
+   * The f64 force loops: 'wasm' (default) or 'js' (see the module doc).
+   * For LJ and EAM both give the same bits; for IPL they agree to round-off.
+   */
+  kernels?: ForceKernels;
+  /**
+   * Threads for the f64 LJ-table force loop (./lj-thread-pool.ts, TypeScript):
+   * default 1 with kernels 'wasm' where the potential has a wasm loop, else
    * the number of cores this process may use; 1 runs serially. Used from
    * THREADED_MIN_ATOMS atoms on (below, waking the workers costs more than
    * they save). Results equal the serial loop up to summation order and
@@ -90,7 +103,9 @@ export class PotentialForceProvider implements ForceProvider {
   readonly neighbors: NeighborListManager;
   private readonly kernel: ListForceKernel | null;
   private readonly lj: LjCoefficients | null;
-  private readonly ws = new F64Workspace();
+  private readonly ws: F64Workspace;
+  /** the f64 loops asked for (see ForceProviderOptions.kernels) */
+  readonly kernels: ForceKernels;
   private checkedAtBuild = -1;
   /** threads asked for the LJ-table loop (1: serial) */
   readonly threads: number;
@@ -118,7 +133,11 @@ export class PotentialForceProvider implements ForceProvider {
     if (!(this.skin >= 0) || !Number.isFinite(this.skin)) throw new Error(`createForceProvider: option skin must be a non-negative number, got ${opts.skin}`);
     const kind = this.precision === 'f32' ? (this.kernel?.listKind ?? 'full') : 'half';
     this.lj = potential.kind === 'pair' ? ljCoefficientsOf(potential) : null;
-    this.threads = opts.threads ?? (this.lj && !this.kernel ? defaultThreads() : 1);
+    this.kernels = opts.kernels ?? 'wasm';
+    if (this.kernels !== 'wasm' && this.kernels !== 'js') throw new Error(`createForceProvider: option kernels must be 'wasm' or 'js', got '${String(this.kernels)}'`);
+    this.ws = new F64Workspace(this.kernels);
+    const wasmLoop = this.kernels === 'wasm' && wasmTableOf(potential, this.lj) !== null && this.ws.wasmWorkspace() !== null;
+    this.threads = opts.threads ?? (this.lj && !this.kernel && !wasmLoop ? defaultThreads() : 1);
     if (!Number.isInteger(this.threads) || this.threads < 1) throw new Error(`createForceProvider: option threads must be an integer >= 1, got ${opts.threads}`);
     this.log = opts.log;
     this.localMaxFraction = opts.localMaxFraction;
@@ -137,6 +156,11 @@ export class PotentialForceProvider implements ForceProvider {
   /** Number of neighbour-list builds so far. */
   get rebuildCount(): number {
     return this.neighbors.rebuildCount;
+  }
+
+  /** Copies of the neighbour list into the wasm kernels' memory so far (one per rebuild; 0 on the TypeScript loops). */
+  get wasmListCopies(): number {
+    return this.ws.wasmWorkspace()?.listCopies ?? 0;
   }
 
   /**

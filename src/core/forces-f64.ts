@@ -32,6 +32,20 @@ import type { ForceOptions, ForceResult } from './types.ts';
 import { checkConfiguration } from './check-configuration.ts';
 import { kernelGeometry, ljForceRows, packLjTable } from './lj-kernel.ts';
 import type { LjThreadPool } from './lj-thread-pool.ts';
+import { WasmForceWorkspace, type WasmAtomViews, type WasmPotentialTable } from './wasm/force-runtime.ts';
+import type { IplPairTable } from '../potential/ipl.ts';
+import type { EamTable } from '../potential/eam-fs.ts';
+
+/**
+ * Which loops evaluate f64 forces: 'wasm', the WebAssembly f64x2 SIMD
+ * kernels (./wasm/force-kernels.as.ts) for the LJ family (table), the
+ * smoothed IPL with an even exponent and tabulated EAM, or 'js', the
+ * TypeScript loops of this file (the reference; every other potential runs
+ * here whatever is asked). For LJ and EAM the two give the same bits (same
+ * arithmetic in the same order); for IPL they agree to round-off (x^-n by
+ * repeated multiplication in wasm, by Math.pow in TypeScript).
+ */
+export type ForceKernels = 'wasm' | 'js';
 
 /**
  * Plain-data coefficient table of an LJ-family potential with shift or
@@ -54,6 +68,16 @@ export function ljCoefficientsOf(pot: Potential): LjCoefficients | null {
  * stride-3 force accumulators, EAM densities). Keep one per force provider.
  */
 export class F64Workspace {
+  /** the loops asked for (see ForceKernels); 'js' unless given */
+  readonly kernels: ForceKernels;
+  private wasm: WasmForceWorkspace | null | undefined;
+  constructor(kernels: ForceKernels = 'js') { this.kernels = kernels; }
+  /** the WebAssembly workspace when kernels is 'wasm' and it loads here, else null */
+  wasmWorkspace(): WasmForceWorkspace | null {
+    if (this.wasm === undefined) this.wasm = this.kernels === 'wasm' ? WasmForceWorkspace.create() : null;
+    return this.wasm;
+  }
+  readonly geom = new Float64Array(9);
   s = new Float64Array(0);
   f3 = new Float64Array(0);
   pe = new Float64Array(0);
@@ -113,8 +137,11 @@ export function computeForcesF64(
   checkConfiguration(sys, pot);
   const peratom = opts.peratom === true;
   const n = sys.n;
-  ws.prepare(n, peratom);
   const g = cellGeometry(sys.box);
+  const table = ws.kernels === 'wasm' && !pool ? wasmTableOf(pot, lj) : null;
+  const wasm = table ? ws.wasmWorkspace() : null;
+  if (wasm && table) return wasmForces(sys, pot, lj, nl, g, wasm.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom), wasm, peratom);
+  ws.prepare(n, peratom);
   wrappedFractional(sys, ws.s, 'computeForcesF64');
   let energy = 0;
   const vir = new Float64Array(6);
@@ -128,31 +155,98 @@ export function computeForcesF64(
         tstride: lj.stride, coef: packedTable(lj), shiftedForce: hasForceShift(lj),
       }, ws.s, ws.f3)
       : ljForces(sys, lj, nl, g, ws.s, ws.f3);
-    if (peratom) {
-      ljVirial(sys.types, n, lj, nl, g, ws.s, vir, ws.pe, ws.pv6);
-    } else {
-      // the virial on first read, from a copy of this configuration (ws is reused by the next call)
-      const types = sys.types.slice(), s = ws.s.slice(0, 3 * n);
-      const res = packResult(sys, energy, vir, ws, false);
-      let virial: Float64Array | null = null;
-      Object.defineProperty(res, 'virial', {
-        enumerable: true,
-        configurable: true,
-        get(): Float64Array {
-          if (virial === null) {
-            ljVirial(types, n, lj, nl, g, s, vir, null, null);
-            virial = sys.dim === 3 ? vir : Float64Array.of(vir[0], vir[1], vir[3]);
-          }
-          return virial;
-        },
-        set(v: Float64Array) { virial = v; },
-      });
-      return res;
-    }
+    return ljResult(sys, lj, nl, g, energy, ws, peratom);
   } else {
     energy += pairLoop(sys, Mode.Radial, pot, null, nl, g, ws, peratom, vir);
   }
   return packResult(sys, energy, vir, ws, peratom);
+}
+
+/**
+ * The result of the LJ-table path once forces and energy are in b.f3:
+ * per-atom terms (and the virial) now when asked for, else the virial on
+ * first read from a copy of this configuration (the buffers are reused by
+ * the next call).
+ */
+function ljResult(sys: System, lj: LjCoefficients, nl: NeighborList, g: CellGeometry, energy: number, b: AtomBuffers, peratom: boolean): ForceResult {
+  const n = sys.n;
+  const vir = new Float64Array(6);
+  if (peratom) {
+    ljVirial(sys.types, n, lj, nl, g, b.s, vir, b.pe, b.pv6);
+    return packResult(sys, energy, vir, b, true);
+  }
+  const types = sys.types.slice(), s = b.s.slice(0, 3 * n);
+  const res = packResult(sys, energy, vir, b, false);
+  let virial: Float64Array | null = null;
+  Object.defineProperty(res, 'virial', {
+    enumerable: true,
+    configurable: true,
+    get(): Float64Array {
+      if (virial === null) {
+        ljVirial(types, n, lj, nl, g, s, vir, null, null);
+        virial = sys.dim === 3 ? vir : Float64Array.of(vir[0], vir[1], vir[3]);
+      }
+      return virial;
+    },
+    set(v: Float64Array) { virial = v; },
+  });
+  return res;
+}
+
+/** The atom arrays a force evaluation fills: an F64Workspace's own, or views of wasm memory. */
+type AtomBuffers = Pick<F64Workspace, 's' | 'f3' | 'rho' | 'fp' | 'pe' | 'pv6'>;
+
+/**
+ * The 'wasm' path (see ForceKernels): the same steps as the TypeScript path
+ * with the pair loops in ./wasm/force-kernels.as.ts over the bound views v.
+ * The EAM embedding F(rho), F'(rho) (O(N)) stays in TypeScript (`embed`).
+ */
+function wasmForces(
+  sys: System, pot: Potential, lj: LjCoefficients | null, nl: NeighborList, g: CellGeometry,
+  v: WasmAtomViews, wasm: WasmForceWorkspace, peratom: boolean,
+): ForceResult {
+  wrappedFractional(sys, v.s, 'computeForcesF64');
+  const vir = new Float64Array(6);
+  if (pot.kind === 'eam') {
+    wasm.eamDensities();
+    let energy = embedding(sys, pot, v, peratom);
+    energy += wasm.eamForces(vir, peratom);
+    return packResult(sys, energy, vir, v, peratom);
+  }
+  if (lj) return ljResult(sys, lj, nl, g, wasm.ljForces(), v, peratom);
+  const energy = wasm.iplForces(vir, peratom);
+  return packResult(sys, energy, vir, v, peratom);
+}
+
+const wasmTables = new WeakMap<Potential, WasmPotentialTable | null>();
+
+/**
+ * The table the wasm kernels read for `pot` (made once per potential), or
+ * null when they have no loop for it: LJ-family tables, the smoothed IPL
+ * (`pairTable()` of kind 'ipl') with an even integer exponent, and EAM with
+ * spline tables (`eamTable()`, src/potential/eam-fs.ts).
+ */
+export function wasmTableOf(pot: Potential, lj: LjCoefficients | null): WasmPotentialTable | null {
+  let t = wasmTables.get(pot);
+  if (t !== undefined) return t;
+  t = null;
+  const p = pot as Potential & { pairTable?: () => unknown; eamTable?: () => EamTable };
+  if (lj) {
+    t = { kind: 'lj', tstride: lj.stride, coef: packedTable(lj), shiftedForce: hasForceShift(lj) };
+  } else if (pot.kind === 'pair' && typeof p.pairTable === 'function') {
+    const ipl = p.pairTable() as Partial<IplPairTable> | null;
+    if (ipl && ipl.kind === 'ipl' && Number.isInteger(ipl.n! / 2) && ipl.n! > 0 && ipl.invLambda2 && ipl.cutsq && ipl.c) {
+      const m = ipl.stride! * ipl.stride!;
+      const pairs = new Float64Array(2 * m);
+      for (let k = 0; k < m; k++) { pairs[2 * k] = ipl.cutsq[k]; pairs[2 * k + 1] = ipl.invLambda2[k]; }
+      t = { kind: 'ipl', tstride: ipl.stride!, pairs, c: ipl.c, epsilon: ipl.epsilon!, h: ipl.n! / 2 };
+    }
+  } else if (pot.kind === 'eam' && typeof p.eamTable === 'function') {
+    const e = p.eamTable();
+    t = { kind: 'eam', tstride: e.stride, nr: e.nr, rdr: e.rdr, cutoff: e.cutoff, rhor: e.rhor, z2r: e.z2r };
+  }
+  wasmTables.set(pot, t);
+  return t;
 }
 
 /**
@@ -322,16 +416,22 @@ function ljVirial(
  */
 function eamEmbedding(sys: System, pot: EamPotential, nl: NeighborList, g: CellGeometry, ws: F64Workspace, peratom: boolean): number {
   accumulateDensities(sys, pot, nl, g, ws.s, ws.rho, ws.radial);
-  const out = ws.radial;
+  return embedding(sys, pot, ws, peratom);
+}
+
+/** F_i(rho_i) summed (returned) and added to b.pe, F'_i into b.fp, from the densities in b.rho. */
+function embedding(sys: System, pot: EamPotential, b: AtomBuffers, peratom: boolean): number {
+  const out = embedOut;
   let energy = 0;
   for (let i = 0; i < sys.n; i++) {
-    pot.embed(sys.types[i], ws.rho[i], out);
+    pot.embed(sys.types[i], b.rho[i], out);
     energy += out[0];
-    ws.fp[i] = out[1];
-    if (peratom) ws.pe[i] += out[0];
+    b.fp[i] = out[1];
+    if (peratom) b.pe[i] += out[0];
   }
   return energy;
 }
+const embedOut = new Float64Array(4);
 
 /**
  * Host electron densities rho_i = sum_j rho_{t_j -> t_i}(r_ij) over the half
@@ -370,7 +470,7 @@ export function accumulateDensities(
 }
 
 /** Copy the stride-3 accumulators into a ForceResult with the System's dimension (also used by ./forces-local.ts). */
-export function packResult(sys: System, energy: number, vir: Float64Array, ws: F64Workspace, peratom: boolean): ForceResult {
+export function packResult(sys: System, energy: number, vir: Float64Array, ws: AtomBuffers, peratom: boolean): ForceResult {
   const n = sys.n, d = sys.dim;
   const forces = new Float64Array(n * d);
   const f3 = ws.f3;

@@ -1,0 +1,131 @@
+/**
+ * The WebAssembly force kernels (src/core/wasm/) against the TypeScript
+ * loops of src/core/forces-f64.ts, the reference: forces, energy, virial and
+ * per-atom terms on random KA (both cutoff schemes), IPL 2D/3D and CuZr EAM
+ * configurations in tilted cells; the provider's default and fallback; and
+ * the checked-in binary against a fresh build.
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { computeForcesF64, F64Workspace, wasmTableOf, type ForceKernels } from '../../src/core/forces-f64.ts';
+import { createForceProvider } from '../../src/core/force-provider.ts';
+import { wasmForcesAvailable, wasmForceLoadError } from '../../src/core/wasm/force-runtime.ts';
+import { buildKernels, KERNEL_BUILDS } from '../../src/linalg/wasm/build-kernels.ts';
+import { buildNeighborList } from '../../src/neighbor/neighbor-list.ts';
+import { createKobAndersen } from '../../src/potential/ka.ts';
+import { createIpl } from '../../src/potential/ipl.ts';
+import { loadEamFs } from '../../src/potential/eam-fs.ts';
+import type { Potential } from '../../src/potential/types.ts';
+import type { ForceResult } from '../../src/core/types.ts';
+import type { System } from '../../src/system/system.ts';
+import { makeBox, maxDiff, polyPair, randomSystem, type BoxSpec } from './forces-fixtures.ts';
+
+const CUZR = '/usr/share/lammps/potentials/CuZr_mm.eam.fs';
+
+function both(sys: System, pot: Potential, skin: number, peratom: boolean): { js: ForceResult; wasm: ForceResult } {
+  const nl = buildNeighborList(sys, { cutoff: pot.maxCutoff, skin, kind: 'half' });
+  const run = (k: ForceKernels) => computeForcesF64(sys, pot, nl, { peratom }, new F64Workspace(k));
+  return { js: run('js'), wasm: run('wasm') };
+}
+
+/** max |a - b| / max |b| over all entries (0 for equal arrays) */
+function rel(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const d = maxDiff(a, b);
+  return d.scale === 0 ? d.diff : d.diff / d.scale;
+}
+
+function expectClose(w: ForceResult, j: ForceResult, tol: number): void {
+  expect(w.forces.length).toBe(j.forces.length);
+  expect(rel(w.forces, j.forces)).toBeLessThanOrEqual(tol);
+  expect(Math.abs(w.energy - j.energy)).toBeLessThanOrEqual(tol * Math.abs(j.energy));
+  expect(rel(w.virial, j.virial)).toBeLessThanOrEqual(tol);
+  if (j.peratomEnergy) {
+    expect(rel(w.peratomEnergy!, j.peratomEnergy)).toBeLessThanOrEqual(tol);
+    expect(rel(w.peratomVirial!, j.peratomVirial!)).toBeLessThanOrEqual(tol);
+  }
+}
+
+function expectSameBits(w: ForceResult, j: ForceResult): void {
+  expect(Array.from(w.forces)).toEqual(Array.from(j.forces));
+  expect(w.energy).toBe(j.energy);
+  expect(Array.from(w.virial)).toEqual(Array.from(j.virial));
+  if (j.peratomEnergy) {
+    expect(Array.from(w.peratomEnergy!)).toEqual(Array.from(j.peratomEnergy));
+    expect(Array.from(w.peratomVirial!)).toEqual(Array.from(j.peratomVirial!));
+  }
+}
+
+const tilted3: BoxSpec = { dim: 3, lengths: [9.2, 9.0, 9.4], tilt: { xy: 1.1, xz: 0.4, yz: -0.9 } };
+
+describe.skipIf(!wasmForcesAvailable())(`WebAssembly force kernels ${wasmForceLoadError()}`, () => {
+  it('KA (shift and shifted-force), 3D tilted, 3D orthorhombic and 2D: the same bits as the TypeScript loops', () => {
+    for (const scheme of ['shift', 'shifted-force'] as const) {
+      const pot = createKobAndersen(scheme);
+      for (const spec of [tilted3, { dim: 3, lengths: [8.1, 8.3, 7.9] }, { dim: 2, lengths: [13.5, 13.1], tilt: { xy: 1.3 } }] as BoxSpec[]) {
+        const sys = randomSystem(makeBox(spec), spec.dim === 3 ? 300 : 150, 11, { minDist: 0.75, unwrapped: true });
+        for (const peratom of [false, true]) {
+          const { js, wasm } = both(sys, pot, 0.3, peratom);
+          expect(js.energy).not.toBe(0);
+          expectSameBits(wasm, js);
+        }
+      }
+    }
+  });
+
+  it('IPL 2D and 3D: equal to the TypeScript loops to round-off (x^-10 by products vs Math.pow)', () => {
+    for (const dim of [2, 3] as const) {
+      const pot = createIpl({ dim });
+      expect(wasmTableOf(pot, null)?.kind).toBe('ipl');
+      const spec: BoxSpec = dim === 3 ? { dim, lengths: [8.0, 8.2, 8.4], tilt: { xz: 0.8, yz: 0.3 } } : { dim, lengths: [14.5, 14.1], tilt: { xy: 1.2 } };
+      const sys = randomSystem(makeBox(spec), dim === 3 ? 300 : 150, 17, { minDist: 0.8 });
+      for (const peratom of [false, true]) {
+        const { js, wasm } = both(sys, pot, 0.3, peratom);
+        expectClose(wasm, js, 1e-13);
+        expect(rel(wasm.forces, js.forces)).toBeGreaterThan(0); // a real second evaluation, not the same loop
+      }
+    }
+  });
+
+  it.skipIf(!existsSync(CUZR))('CuZr EAM/FS, tilted cell: the same bits as the TypeScript loops (splines included)', () => {
+    const pot = loadEamFs(CUZR);
+    const L = 2.6 * pot.maxCutoff;
+    const sys = randomSystem(makeBox({ dim: 3, lengths: [L, L + 0.3, L + 0.5], tilt: { xy: 1.0, yz: -0.6 } }), 400, 23, { minDist: 2.1, unwrapped: true });
+    for (const peratom of [false, true]) {
+      const { js, wasm } = both(sys, pot, 1.0, peratom);
+      expect(js.energy).toBeLessThan(0);
+      expectSameBits(wasm, js);
+    }
+  });
+
+  it('potentials without a wasm loop run in TypeScript under kernels "wasm"', () => {
+    const pot = polyPair(3);
+    expect(wasmTableOf(pot, null)).toBeNull();
+    const sys = randomSystem(makeBox(tilted3), 200, 5, { minDist: 0.8 });
+    const { js, wasm } = both(sys, pot, 0.3, true);
+    expectSameBits(wasm, js);
+  });
+
+  it('the provider defaults to wasm, copies the neighbour list once per rebuild, and equals kernels "js" along a trajectory', () => {
+    const pot = createKobAndersen('shift');
+    const sys = randomSystem(makeBox(tilted3), 300, 3, { minDist: 0.8 });
+    const a = createForceProvider(pot, { threads: 1 });
+    const b = createForceProvider(pot, { threads: 1, kernels: 'js' });
+    expect(a.kernels).toBe('wasm');
+    for (let step = 0; step < 12; step++) {
+      const fa = a.compute(sys), fb = b.compute(sys);
+      expectSameBits(fa, fb);
+      for (let k = 0; k < sys.positions.length; k++) sys.positions[k] += 0.004 * fa.forces[k] / (1 + Math.abs(fa.forces[k]));
+      for (let k = 0; k < sys.positions.length; k++) sys.positions[k] += 0.03 * Math.sin(7 * k + step);
+    }
+    expect(a.rebuildCount).toBeGreaterThan(1);
+    expect(a.wasmListCopies).toBe(a.rebuildCount);
+    expect(() => createForceProvider(pot, { kernels: 'gpu' as ForceKernels })).toThrow(/kernels must be 'wasm' or 'js'/);
+  });
+
+  it('the checked-in force-kernels.wasm equals a fresh build of force-kernels.as.ts (npm run build:wasm)', async () => {
+    const built = await buildKernels();
+    const b = KERNEL_BUILDS.find((k) => k.file === 'core/wasm/force-kernels.wasm')!;
+    const checkedIn = readFileSync(new URL(`../../src/${b.file}`, import.meta.url));
+    expect(Buffer.from(built.get(b.file)!).equals(checkedIn), `${b.file} is stale: run npm run build:wasm`).toBe(true);
+  }, 120_000);
+});
