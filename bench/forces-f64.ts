@@ -4,6 +4,8 @@
  * half-list build (cutoff 2.5 + skin 0.3), force+energy+virial through the
  * inlined LJ-table path and the generic radial() path, per-atom output,
  * Hessian assembly; and CuZr EAM/FS at its density when the file is present.
+ * Force calls on the TypeScript loops ('js') and, in the rows marked wasm,
+ * on the WebAssembly kernels (src/core/wasm/).
  * Then full MD steps (runMd + Nose-Hoover NVT, T = 0.8, dt = 0.005, skin 0.3,
  * the default provider) on 1 and 2 threads, in the liquid (random start of
  * src/system/random-config.ts, 1000 steps to equilibrate), in alternating rounds (best of 3): the per-step number to compare
@@ -73,14 +75,17 @@ for (const m of [1, 2, 3] as const) {
 }
 time('half list build, per-type radii (default provider list)', 40, () => buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'half', typeCutoffs: ka }));
 time('full list build', 40, () => buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'full' }));
-const ws = new F64Workspace();
+const ws = new F64Workspace(); // the TypeScript loops ('js')
+const wsW = new F64Workspace('wasm'); // the WebAssembly SIMD kernels
 time('KA force+energy, LJ table, one radius list', 200, () => computeForcesF64(sys, ka, half, {}, ws));
 time('KA force+energy, LJ table, per-type list', 200, () => computeForcesF64(sys, ka, typed, {}, ws));
+time('KA force+energy, per-type list, wasm', 200, () => computeForcesF64(sys, ka, typed, {}, wsW));
 time('KA force+energy+virial (virial read), per-type list', 200, () => computeForcesF64(sys, ka, typed, {}, ws).virial);
 const pool = sharedLjThreadPool(2);
 if (pool) time('KA force+energy, 2 threads, balanced per-type list', 200, () => computeForcesF64(sys, ka, balanced, {}, ws, undefined, pool));
 time('KA force+energy+virial + per-atom energy/virial', 100, () => computeForcesF64(sys, ka, typed, { peratom: true }, ws));
 time('KA-sf (shifted force: one sqrt per pair)', 200, () => computeForcesF64(sys, kaSf, typed, {}, ws));
+time('KA-sf, wasm', 200, () => computeForcesF64(sys, kaSf, typed, {}, wsW));
 time('KA force+energy+virial, generic radial() path', 60, () => computeForcesF64(sys, ka, typed, {}, ws, null));
 time('KA Hessian assembly (block CSR)', 5, () => assembleHessian(sys, ka, { neighborList: half }));
 
@@ -92,12 +97,14 @@ if (existsSync(cuzrFile)) {
   console.log(`CuZr N=${cu.n}, L=${cu.box.lengths[0].toFixed(2)} A, cutoff ${eam.maxCutoff}, half-list entries ${nl.entries}`);
   time('CuZr half list build (skin 1.0 A)', 20, () => buildNeighborList(cu, { cutoff: eam.maxCutoff, skin: 1.0, kind: 'half' }));
   time('CuZr EAM force+energy+virial (generic interface)', 20, () => computeForcesF64(cu, eam, nl, {}, ws));
+  time('CuZr EAM force+energy+virial, wasm', 40, () => computeForcesF64(cu, eam, nl, {}, wsW));
   time('CuZr EAM Hessian assembly', 2, () => assembleHessian(cu, eam, { neighborList: nl }));
 }
 
 /** ms per MD step of runMd + NVT with the default provider on `threads` threads. */
 async function mdStep(start: System, threads: number, steps: number): Promise<{ ms: number; rebuilds: number }> {
-  const provider = createForceProvider(ka, { skin: 0.3, threads });
+  // 1 thread: the default (wasm) loops; 2 threads: the TypeScript loop on the thread pool
+  const provider = createForceProvider(ka, { skin: 0.3, threads, kernels: threads > 1 ? 'js' : 'wasm' });
   const r = await runMd(cloneSystem(start), provider, { integrator: nvt({ Tstart: 0.8, Tdamp: 0.5 }), dt: 0.005, steps });
   return { ms: (1000 * r.wallSeconds) / steps, rebuilds: provider.rebuildCount };
 }

@@ -5,9 +5,10 @@
  *
  * For each N: one random start (src/system/random-config.ts) with velocities
  * at T (seeded), written as a LAMMPS data file; then
- *   - glasslab, f64 force loop on 1 thread and (with mpirun present) on 2
- *     worker threads against LAMMPS on 2 MPI ranks; with --f32 also
- *     the gpu.js f32 kernel,
+ *   - glasslab, f64 force loops on 1 thread: 'wasm' (the default, WebAssembly
+ *     SIMD) and 'js' (the TypeScript reference); with mpirun present also the
+ *     TypeScript loop on 2 worker threads against LAMMPS on 2 MPI ranks;
+ *     with --f32 also the gpu.js f32 kernel,
  *   - LAMMPS on 1 core (`lmp -in bench/lammps/in.ka-nvt.lmp`),
  *   - LAMMPS on 2 cores (`mpirun -np 2 lmp ...`) when mpirun exists,
  * timing the integration loop only (LAMMPS "Loop time"; glasslab runMd
@@ -20,19 +21,18 @@
  * With fewer steps than 10000 the printed "10k-step time" is extrapolated
  * linearly from the measured rate (stated in the output).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomConfiguration } from '../src/system/random-config.ts';
-import { createForceProvider } from '../src/core/force-provider.ts';
+import type { ForceProviderOptions } from '../src/core/force-provider.ts';
 import { GpuLjForces } from '../src/core/gpu-pair-forces.ts';
+import { wasmForcesAvailable } from '../src/core/wasm/force-runtime.ts';
 import { writeLammpsData } from '../src/io/index.ts';
-import { nvt } from '../src/md/nose-hoover-integrator.ts';
-import { runMd } from '../src/md/run.ts';
 import { initVelocities } from '../src/md/velocities.ts';
 import { createKobAndersen, KA_DEFAULTS } from '../src/potential/ka.ts';
-import { cloneSystem } from '../src/system/system.ts';
+import type { System } from '../src/system/system.ts';
+import { exponent, haveCommand, runLammps, runOurs, type Timing } from './md-common.ts';
 
 const T = 0.8, DT = 0.005, TDAMP = 100 * DT, DENSITY = 1.2, SKIN = 0.3;
 const TEMPLATE = resolve(import.meta.dirname, 'lammps/in.ka-nvt.lmp');
@@ -54,59 +54,8 @@ function parseCli(argv: string[]): Options {
   return o;
 }
 
-function haveCommand(cmd: string, args: string[]): boolean {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  return r.status === 0;
-}
-
-/** Rates per wall second and per CPU second (the second is robust to a loaded machine). */
-interface Timing { stepsPerSecond: number; stepsPerCpuSecond: number; pePerAtom: number; temp: number }
-
-/** Run the template; rate from "Loop time of X on P procs for S steps". */
-function runLammps(dir: string, data: string, steps: number, np: number): Timing {
-  const lmpArgs = ['-in', TEMPLATE, '-log', `log.np${np}`, '-screen', 'none',
-    '-var', 'data', data, '-var', 'steps', String(steps), '-var', 'temp', String(T),
-    '-var', 'tdamp', String(TDAMP), '-var', 'dt', String(DT)];
-  const [cmd, args] = np === 1 ? ['lmp', lmpArgs] : ['mpirun', ['--allow-run-as-root', '-np', String(np), 'lmp', ...lmpArgs]];
-  const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
-  if (r.status !== 0) throw new Error(`LAMMPS (np=${np}) failed: ${(r.stderr || r.stdout).slice(-2000)}`);
-  const log = spawnSync('cat', [join(dir, `log.np${np}`)], { encoding: 'utf8' }).stdout;
-  const m = /Loop time of ([\d.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms/.exec(log);
-  if (!m) throw new Error(`LAMMPS (np=${np}): no "Loop time" line in the log`);
-  // last thermo row: step temp pe ke etotal press (norm no)
-  const rows = log.split('\n').filter((l) => /^\s*\d+\s+[-\d.eE+]+\s+[-\d.eE+]+/.test(l));
-  const last = rows.at(-1)!.trim().split(/\s+/).map(Number);
-  // "97.9% CPU use with 1 MPI tasks": CPU time per task = loop time x fraction
-  const cpu = /([\d.]+)% CPU use with/.exec(log);
-  const loop = Number(m[1]);
-  const cpuSeconds = loop * (cpu ? Number(cpu[1]) / 100 : 1);
-  return { stepsPerSecond: Number(m[3]) / loop, stepsPerCpuSecond: Number(m[3]) / cpuSeconds, pePerAtom: last[2] / Number(m[4]), temp: last[1] };
-}
-
-async function runOurs(start: ReturnType<typeof randomConfiguration>, steps: number, f32: boolean, threads = 1): Promise<Timing> {
-  const pot = createKobAndersen('shift');
-  const provider = f32
-    ? createForceProvider(pot, { skin: SKIN, precision: 'f32', kernel: await GpuLjForces.create(pot.pairTable(), { backend: 'auto' }) })
-    : createForceProvider(pot, { skin: SKIN, threads });
-  const sys = cloneSystem(start);
-  // CPU time of this process over the run (includes the initial force call, 1 of `steps` + 1)
-  const c0 = process.cpuUsage();
-  const r = await runMd(sys, provider, { integrator: nvt({ Tstart: T, Tdamp: TDAMP }), dt: DT, steps, thermoEvery: 0 });
-  const c = process.cpuUsage(c0);
-  const last = r.thermo.at(-1)!;
-  return {
-    stepsPerSecond: r.stepsDone / r.wallSeconds, stepsPerCpuSecond: r.stepsDone / ((c.user + c.system) / 1e6),
-    pePerAtom: last.PE / sys.n, temp: last.T,
-  };
-}
-
-/** Least-squares slope of log y against log x. */
-function exponent(xs: number[], ys: number[]): number {
-  const lx = xs.map(Math.log), ly = ys.map(Math.log);
-  const mx = lx.reduce((a, b) => a + b) / lx.length, my = ly.reduce((a, b) => a + b) / ly.length;
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < lx.length; i++) { sxy += (lx[i] - mx) * (ly[i] - my); sxx += (lx[i] - mx) ** 2; }
-  return sxy / sxx;
+async function runKa(start: System, steps: number, provider: ForceProviderOptions): Promise<Timing> {
+  return runOurs(start, createKobAndersen('shift'), { skin: SKIN, ...provider }, { T, Tdamp: TDAMP, dt: DT, steps, units: 'lj' });
 }
 
 async function main(): Promise<void> {
@@ -122,15 +71,20 @@ async function main(): Promise<void> {
       const data = join(dir, `ka-${n}.data`);
       await writeLammpsData(data, start);
       const row: Record<string, number> = { n };
-      const f64 = await runOurs(start, o.steps, false, 1);
+      const f64 = await runKa(start, o.steps, { kernels: 'wasm', threads: 1 });
       row.ours = f64.stepsPerSecond; row.oursCpu = f64.stepsPerCpuSecond; row.oursPe = f64.pePerAtom;
-      if (mpi) row.ours2 = (await runOurs(start, o.steps, false, 2)).stepsPerSecond;
-      if (o.f32) { const f = await runOurs(start, o.steps, true); row.ours32 = f.stepsPerSecond; }
-      const l1 = runLammps(dir, data, o.steps, 1);
+      row.js = (await runKa(start, o.steps, { kernels: 'js', threads: 1 })).stepsPerSecond;
+      if (mpi) row.ours2 = (await runKa(start, o.steps, { kernels: 'js', threads: 2 })).stepsPerSecond;
+      if (o.f32) {
+        const kernel = await GpuLjForces.create(createKobAndersen('shift').pairTable(), { backend: 'auto' });
+        row.ours32 = (await runKa(start, o.steps, { precision: 'f32', kernel })).stepsPerSecond;
+      }
+      const vars = { data, steps: o.steps, temp: T, tdamp: TDAMP, dt: DT };
+      const l1 = runLammps(dir, TEMPLATE, vars, 1);
       row.lmp1 = l1.stepsPerSecond; row.lmp1Cpu = l1.stepsPerCpuSecond; row.lmpPe = l1.pePerAtom;
-      if (mpi) row.lmp2 = runLammps(dir, data, o.steps, 2).stepsPerSecond;
+      if (mpi) row.lmp2 = runLammps(dir, TEMPLATE, vars, 2).stepsPerSecond;
       rows.push(row);
-      console.error(`N=${n}: glasslab ${row.ours.toFixed(1)}${mpi ? ` (2 threads ${row.ours2.toFixed(1)})` : ''} steps/s, LAMMPS 1 core ${row.lmp1.toFixed(1)}${mpi ? `, 2 cores ${row.lmp2.toFixed(1)}` : ''} steps/s`);
+      console.error(`N=${n}: glasslab wasm ${row.ours.toFixed(1)}, js ${row.js.toFixed(1)}${mpi ? ` (js 2 threads ${row.ours2.toFixed(1)})` : ''} steps/s, LAMMPS 1 core ${row.lmp1.toFixed(1)}${mpi ? `, 2 cores ${row.lmp2.toFixed(1)}` : ''} steps/s (load ${loadavg()[0].toFixed(2)})`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -140,23 +94,24 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   lines.push(`KA 80:20, rho ${DENSITY}, T ${T}, NVT (Nose-Hoover, Tdamp ${TDAMP}), dt ${DT}, skin ${SKIN}; ${o.steps} steps per run, same start for both codes.`);
   if (o.steps < 10000) lines.push(`Times for 10000 steps are extrapolated linearly from ${o.steps}-step runs.`);
+  lines.push(`Force loops: ${wasmForcesAvailable() ? 'wasm kernels loaded' : 'wasm kernels NOT loaded (the wasm column ran TypeScript)'}.`);
   lines.push(`Rates are per wall-clock second of the integration loop; the "per CPU s" ratio divides by process CPU time instead (robust to other load on the machine; load average at the end: ${loadavg()[0].toFixed(2)} on ${cpus().length} cores).`);
   lines.push('');
-  const head = ['N', 'glasslab f64, 1 thread (steps/s)', ...(mpi ? ['glasslab f64, 2 threads'] : []), ...(o.f32 ? ['glasslab f32 (steps/s)'] : []),
+  const head = ['N', 'glasslab f64 wasm, 1 thread (steps/s)', 'glasslab f64 js, 1 thread', ...(mpi ? ['glasslab f64 js, 2 threads'] : []), ...(o.f32 ? ['glasslab f32 (steps/s)'] : []),
     'LAMMPS 1 core', ...(mpi ? ['LAMMPS 2 cores'] : []),
-    'ratio 1 core: glasslab / LAMMPS', ...(mpi ? ['ratio 2 cores: glasslab / LAMMPS'] : []), '1 core, per CPU s: glasslab / LAMMPS',
+    'ratio 1 core: wasm / LAMMPS', ...(mpi ? ['ratio 2 cores: wasm 1 thread / LAMMPS', 'ratio 2 cores: js 2 threads / LAMMPS'] : []), 'ratio wasm / js', '1 core, per CPU s: wasm / LAMMPS',
     '10k steps, glasslab (s)', 'PE/N at end, glasslab', 'PE/N at end, LAMMPS'];
   lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
   for (const r of rows) {
-    const cells = [String(r.n), f(r.ours), ...(mpi ? [f(r.ours2)] : []), ...(o.f32 ? [f(r.ours32)] : []), f(r.lmp1), ...(mpi ? [f(r.lmp2)] : []),
-      f(r.ours / r.lmp1, 3), ...(mpi ? [f(r.ours2 / r.lmp2, 3)] : []), f(r.oursCpu / r.lmp1Cpu, 3),
+    const cells = [String(r.n), f(r.ours), f(r.js), ...(mpi ? [f(r.ours2)] : []), ...(o.f32 ? [f(r.ours32)] : []), f(r.lmp1), ...(mpi ? [f(r.lmp2)] : []),
+      f(r.ours / r.lmp1, 3), ...(mpi ? [f(r.ours / r.lmp2, 3), f(r.ours2 / r.lmp2, 3)] : []), f(r.ours / r.js, 2), f(r.oursCpu / r.lmp1Cpu, 3),
       f(10000 / r.ours, 1), f(r.oursPe, 4), f(r.lmpPe, 4)];
     lines.push(`| ${cells.join(' | ')} |`);
   }
   if (rows.length >= 2) {
     const ns = rows.map((r) => r.n);
     const b = (key: string) => exponent(ns, rows.map((r) => 1 / r[key])).toFixed(2);
-    lines.push('', `Cost exponent b in t_step ~ N^b (least squares over N = ${ns.join(', ')}): glasslab f64 ${b('ours')}${mpi ? `, glasslab f64 2 threads ${b('ours2')}` : ''}` +
+    lines.push('', `Cost exponent b in t_step ~ N^b (least squares over N = ${ns.join(', ')}): glasslab wasm ${b('ours')}, glasslab js ${b('js')}${mpi ? `, glasslab js 2 threads ${b('ours2')}` : ''}` +
       `${o.f32 ? `, glasslab f32 ${b('ours32')}` : ''}, LAMMPS 1 core ${b('lmp1')}${mpi ? `, LAMMPS 2 cores ${b('lmp2')}` : ''}.`);
   }
   console.log(lines.join('\n'));
