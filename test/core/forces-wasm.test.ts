@@ -14,13 +14,14 @@ import { buildKernels, KERNEL_BUILDS } from '../../src/linalg/wasm/build-kernels
 import { buildNeighborList } from '../../src/neighbor/neighbor-list.ts';
 import { createKobAndersen } from '../../src/potential/ka.ts';
 import { createIpl } from '../../src/potential/ipl.ts';
-import { loadEamFs } from '../../src/potential/eam-fs.ts';
+import { loadEam, loadEamFs } from '../../src/potential/eam-fs.ts';
 import type { Potential } from '../../src/potential/types.ts';
 import type { ForceResult } from '../../src/core/types.ts';
 import type { System } from '../../src/system/system.ts';
 import { makeBox, maxDiff, polyPair, randomSystem, type BoxSpec } from './forces-fixtures.ts';
 
 const CUZR = '/usr/share/lammps/potentials/CuZr_mm.eam.fs';
+const CU_ALLOY = '/usr/share/lammps/potentials/Cu_mishin1.eam.alloy';
 
 function both(sys: System, pot: Potential, skin: number, peratom: boolean): { js: ForceResult; wasm: ForceResult } {
   const nl = buildNeighborList(sys, { cutoff: pot.maxCutoff, skin, kind: 'half' });
@@ -95,6 +96,15 @@ describe.skipIf(!wasmForcesAvailable())(`WebAssembly force kernels ${wasmForceLo
       expect(js.energy).toBeLessThan(0);
       expectSameBits(wasm, js);
     }
+  });
+
+  it.skipIf(!existsSync(CU_ALLOY))('Mishin Cu (eam/alloy layout, one element): the same bits as the TypeScript loops', () => {
+    const pot = loadEam(CU_ALLOY);
+    const L = 2.4 * pot.maxCutoff;
+    const sys = randomSystem(makeBox({ dim: 3, lengths: [L, L, L + 0.4], tilt: { xz: 0.7 } }), 150, 29, { minDist: 1.9, ntypes: 1 });
+    const { js, wasm } = both(sys, pot, 1.0, true);
+    expect(js.energy).toBeLessThan(0);
+    expectSameBits(wasm, js);
   });
 
   it('potentials without a wasm loop run in TypeScript under kernels "wasm"', () => {

@@ -283,40 +283,54 @@ export function iplForces(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, 
 
 // ---------------------------------------------------------------------------
 // EAM (LAMMPS eam/fs, eam/alloy: src/potential/eam-fs.ts), two passes.
-// Splines: LAMMPS's 7 coefficients per grid interval (src/potential/lammps-spline.ts),
-// coefficient arrays of 7 (nr + 1) f64 each; pointer tables (i32 byte
-// addresses) per type pair kk = a*tstride + b (1-based types):
-//   pRho[kk]: density at an `a` atom contributed by a `b` atom; pZ2r[kk]: r phi_ab(r).
+// Splines: LAMMPS's 7 coefficients c0..c6 per grid interval m
+// (src/potential/lammps-spline.ts). All r-functions share one grid (nr, dr),
+// so one pair needs one interval m of each of its splines; the host
+// (force-runtime.ts) interleaves them per ordered type pair kk = a*tstride + b
+// (1-based types) and interval, so that a pair reads one or two cache lines
+// instead of one per spline:
+//   pass 1 block (8 f64) at pD + (kk (nr+1) + m) * 64:
+//     rho_ab c3..c6, rho_ba c3..c6          (values)
+//   pass 2 block (16 f64) at pP + (kk (nr+1) + m) * 128:
+//     z2r_ab c0..c6, rho_ab c0..c2, rho_ba c0..c2, 3 unused
+// rho_ab(r): density at an `a` atom contributed by a `b` atom; z2r_ab = r phi_ab.
 // Evaluation as evalLammpsSpline with m clamped to [0, nr-1] (r-functions).
 
-let sv: f64 = 0; // value of the last spline evaluation
-let sd: f64 = 0; // derivative of the last spline evaluation
-
+/** Spline interval of r: m (returned) and the fractional position splineP (not clamped: > 1 past the table). */
+let splineP: f64 = 0;
 // @ts-ignore: decorator
-@inline function spline(pc: usize, nr: i32, rdr: f64, r: f64): void {
+@inline function interval(r: f64, nr: i32, rdr: f64): i32 {
   let p = r * rdr + 1.0;
   let m = <i32>p; // trunc (p >= 1)
   if (m > nr - 1) m = nr - 1;
-  p -= <f64>m;
-  const c = pc + <usize>(7 * m) * 8;
-  if (p > 1.0) {
-    sv = ((ld(c + 24) + ld(c + 32)) + ld(c + 40)) + ld(c + 48);
-    sd = (ld(c) + ld(c + 8)) + ld(c + 16);
-    return;
-  }
-  sv = ((ld(c + 24) * p + ld(c + 32)) * p + ld(c + 40)) * p + ld(c + 48);
-  sd = (ld(c) * p + ld(c + 8)) * p + ld(c + 16);
+  splineP = p - <f64>m;
+  return m;
+}
+
+/** Value of the spline whose c3..c6 start at c, at fractional position p (evalLammpsSpline's f). */
+// @ts-ignore: decorator
+@inline function splineValue(c: usize, p: f64): f64 {
+  if (p > 1.0) return ((ld(c) + ld(c + 8)) + ld(c + 16)) + ld(c + 24);
+  return ((ld(c) * p + ld(c + 8)) * p + ld(c + 16)) * p + ld(c + 24);
+}
+
+/** Derivative of the spline whose c0..c2 start at c, at p (evalLammpsSpline's f'). */
+// @ts-ignore: decorator
+@inline function splineSlope(c: usize, p: f64): f64 {
+  if (p > 1.0) return (ld(c) + ld(c + 8)) + ld(c + 16);
+  return (ld(c) * p + ld(c + 8)) * p + ld(c + 16);
 }
 
 /** EAM pass 1: host densities into pRhoOut (n f64, zeroed here): rho_i = sum_j rho_{t_j -> t_i}(r_ij). */
 export function eamDensities(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, pG: usize,
-  tstride: i32, pRho: usize, nr: i32, rdr: f64, cutoff: f64, pS: usize, pRhoOut: usize): void {
+  tstride: i32, pD: usize, nr: i32, rdr: f64, cutoff: f64, pS: usize, pRhoOut: usize): void {
   loadGeometry(pG);
   memory.fill(pRhoOut, 0, <usize>n << 3);
   const cut2 = cutoff * cutoff;
+  const blocks = nr + 1;
   for (let i = 0; i < n; i++) {
     const cnt = ldi(pC + (<usize>i << 2));
-    const ti = ldi(pT + (<usize>i << 2));
+    const row = ldi(pT + (<usize>i << 2)) * tstride;
     const psi = pS + <usize>(3 * i) * 8;
     const sxi = ld(psi), syi = ld(psi + 8), szi = ld(psi + 16);
     const ri = pRhoOut + <usize>i * 8;
@@ -326,12 +340,11 @@ export function eamDensities(n: i32, pT: usize, pN: usize, pC: usize, stride: i3
       if (r2 >= cut2) continue;
       const r = Math.sqrt(r2);
       if (r >= cutoff) continue; // the evaluators return 0 there
-      const tj = ldi(pT + (<usize>j << 2));
-      spline(<usize>ldi(pRho + (<usize>(ti * tstride + tj) << 2)), nr, rdr, r);
-      st(ri, ld(ri) + sv);
-      spline(<usize>ldi(pRho + (<usize>(tj * tstride + ti) << 2)), nr, rdr, r);
+      const m = interval(r, nr, rdr);
+      const c = pD + (<usize>((row + ldi(pT + (<usize>j << 2))) * blocks + m) << 6);
+      st(ri, ld(ri) + splineValue(c, splineP));
       const rj = pRhoOut + <usize>j * 8;
-      st(rj, ld(rj) + sv);
+      st(rj, ld(rj) + splineValue(c + 32, splineP));
     }
   }
 }
@@ -343,15 +356,16 @@ export function eamDensities(n: i32, pT: usize, pN: usize, pC: usize, stride: i3
  * virial to pVir and the per-atom pair terms when pPe != 0.
  */
 export function eamForces(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, pG: usize,
-  tstride: i32, pRho: usize, pZ2r: usize, nr: i32, rdr: f64, cutoff: f64, pFp: usize,
+  tstride: i32, pP: usize, nr: i32, rdr: f64, cutoff: f64, pFp: usize,
   pS: usize, pF: usize, pVir: usize, pPe: usize, pPv: usize): f64 {
   loadGeometry(pG);
   passStart();
   const cut2 = cutoff * cutoff;
+  const blocks = nr + 1;
   for (let i = 0; i < n; i++) {
     const cnt = ldi(pC + (<usize>i << 2));
     if (cnt == 0) continue;
-    const ti = ldi(pT + (<usize>i << 2));
+    const row = ldi(pT + (<usize>i << 2)) * tstride;
     const psi = pS + <usize>(3 * i) * 8;
     const sxi = ld(psi), syi = ld(psi + 8), szi = ld(psi + 16);
     const fpi = ld(pFp + <usize>i * 8);
@@ -362,15 +376,13 @@ export function eamForces(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, 
       if (r2 >= cut2) continue;
       const r = Math.sqrt(r2);
       if (r >= cutoff) continue; // the evaluators return 0 there: a zero pair term
-      const tj = ldi(pT + (<usize>j << 2));
-      spline(<usize>ldi(pZ2r + (<usize>(ti * tstride + tj) << 2)), nr, rdr, r);
+      const m = interval(r, nr, rdr);
+      const p = splineP;
+      const c = pP + (<usize>((row + ldi(pT + (<usize>j << 2))) * blocks + m) << 7);
       const recip = 1.0 / r;
-      const phi = sv * recip;
-      const phip = sd * recip - phi * recip;
-      spline(<usize>ldi(pRho + (<usize>(ti * tstride + tj) << 2)), nr, rdr, r);
-      const b1 = sd;
-      spline(<usize>ldi(pRho + (<usize>(tj * tstride + ti) << 2)), nr, rdr, r);
-      const fpair = -(phip + fpi * b1 + ld(pFp + <usize>j * 8) * sd) / r;
+      const phi = splineValue(c + 24, p) * recip;
+      const phip = splineSlope(c, p) * recip - phi * recip;
+      const fpair = -(phip + fpi * splineSlope(c + 56, p) + ld(pFp + <usize>j * 8) * splineSlope(c + 80, p)) / r;
       addPair(i, j, phi, fpair, pF, pPe, pPv);
     }
     rowEnd(i, pF);

@@ -41,9 +41,9 @@ interface ForceExports {
     tstride: number, pK: number, eps: number, h: number, pCoef: number, q: number,
     pS: number, pF: number, pVir: number, pPe: number, pPv: number): number;
   eamDensities(n: number, pT: number, pN: number, pC: number, stride: number, pG: number,
-    tstride: number, pRho: number, nr: number, rdr: number, cutoff: number, pS: number, pRhoOut: number): void;
+    tstride: number, pD: number, nr: number, rdr: number, cutoff: number, pS: number, pRhoOut: number): void;
   eamForces(n: number, pT: number, pN: number, pC: number, stride: number, pG: number,
-    tstride: number, pRho: number, pZ2r: number, nr: number, rdr: number, cutoff: number, pFp: number,
+    tstride: number, pP: number, nr: number, rdr: number, cutoff: number, pFp: number,
     pS: number, pF: number, pVir: number, pPe: number, pPv: number): number;
 }
 
@@ -53,8 +53,10 @@ interface ForceExports {
  * that offset and rebased by the workspace.
  * - 'lj': packed LJ table (src/core/lj-kernel.ts `packLjTable`), tstride.
  * - 'ipl': [cutsq, 1/lambda^2] per type pair, then c_0..c_q; exponent n = 2 h.
- * - 'eam': i32 pointer tables rho[kk], z2r[kk] (kk = a*tstride + b), then the
- *   spline coefficient arrays (7 (nr+1) f64 each).
+ * - 'eam': the spline coefficients (7 per interval, src/potential/lammps-spline.ts)
+ *   of rho[kk] and z2r[kk] (kk = a*tstride + b) interleaved per type pair and
+ *   interval: pass-1 blocks of 8 f64, then (64-byte aligned) pass-2 blocks
+ *   of 16 f64 (the layout in force-kernels.as.ts, EAM section).
  */
 export type WasmPotentialTable =
   | { readonly kind: 'lj'; readonly tstride: number; readonly coef: Float64Array; readonly shiftedForce: boolean }
@@ -220,8 +222,7 @@ export class WasmForceWorkspace {
   eamForces(vir: Float64Array, peratom: boolean): number {
     const t = this.table;
     if (t?.kind !== 'eam') throw new Error('WasmForceWorkspace.eamForces: bound table is not an EAM table');
-    const m = t.tstride * t.tstride;
-    const e = this.exp.eamForces(this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE, TABLE + 4 * m, t.nr, t.rdr, t.cutoff,
+    const e = this.exp.eamForces(this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE + eamPass1Bytes(t), t.nr, t.rdr, t.cutoff,
       this.pFp, this.pS, this.pF, VIR, peratom ? this.pPe : 0, this.pPv);
     this.addVirial(vir);
     return e;
@@ -242,14 +243,12 @@ export class WasmForceWorkspace {
 function tableSize(t: WasmPotentialTable): number {
   if (t.kind === 'lj') return 8 * t.coef.length;
   if (t.kind === 'ipl') return 8 * (t.pairs.length + t.c.length);
-  let b = align16(8 * t.tstride * t.tstride);
-  for (const a of distinctArrays(t)) b += align16(8 * a.length);
-  return b;
+  return eamPass1Bytes(t) + 128 * t.tstride * t.tstride * (t.nr + 1);
 }
 
-/** The spline arrays of an EAM table, each once (types mapped to one element share them). */
-function distinctArrays(t: { rhor: readonly Float64Array[]; z2r: readonly Float64Array[] }): Float64Array[] {
-  return [...new Set([...t.rhor, ...t.z2r].filter((a) => a.length > 0))];
+/** Bytes of the pass-1 blocks of an EAM table (64 per type pair and interval; a multiple of 64). */
+function eamPass1Bytes(t: { tstride: number; nr: number }): number {
+  return 64 * t.tstride * t.tstride * (t.nr + 1);
 }
 
 /** Write `t` at byte offset `at` (layout in WasmPotentialTable's doc). */
@@ -257,12 +256,19 @@ function writeTable(t: WasmPotentialTable, view: DataView, at: number): void {
   const f64 = (o: number, a: Float64Array) => new Float64Array(view.buffer, o, a.length).set(a);
   if (t.kind === 'lj') { f64(at, t.coef); return; }
   if (t.kind === 'ipl') { f64(at, t.pairs); f64(at + 8 * t.pairs.length, t.c); return; }
-  const m = t.tstride * t.tstride;
-  const where = new Map<Float64Array, number>();
-  let p = at + align16(8 * m);
-  for (const a of distinctArrays(t)) { f64(p, a); where.set(a, p); p += align16(8 * a.length); }
-  for (let kk = 0; kk < m; kk++) {
-    view.setInt32(at + 4 * kk, where.get(t.rhor[kk]) ?? 0, true);
-    view.setInt32(at + 4 * m + 4 * kk, where.get(t.z2r[kk]) ?? 0, true);
+  const ts = t.tstride, blocks = t.nr + 1;
+  const d = new Float64Array(view.buffer, at, 8 * ts * ts * blocks);
+  const q = new Float64Array(view.buffer, at + eamPass1Bytes(t), 16 * ts * ts * blocks);
+  for (let a = 0; a < ts; a++) {
+    for (let b = 0; b < ts; b++) {
+      const ab = t.rhor[a * ts + b], ba = t.rhor[b * ts + a], z = t.z2r[a * ts + b];
+      if (ab.length === 0 || ba.length === 0 || z.length === 0) continue; // type 0: unused
+      for (let m = 0; m < blocks; m++) {
+        const kb = (a * ts + b) * blocks + m, c = 7 * m;
+        for (let u = 0; u < 4; u++) { d[8 * kb + u] = ab[c + 3 + u]; d[8 * kb + 4 + u] = ba[c + 3 + u]; }
+        for (let u = 0; u < 7; u++) q[16 * kb + u] = z[c + u];
+        for (let u = 0; u < 3; u++) { q[16 * kb + 7 + u] = ab[c + u]; q[16 * kb + 10 + u] = ba[c + u]; }
+      }
+    }
   }
 }
