@@ -288,37 +288,36 @@ export function iplForces(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, 
 // so one pair needs one interval m of each of its splines; the host
 // (force-runtime.ts) interleaves them per ordered type pair kk = a*tstride + b
 // (1-based types) and interval, so that a pair reads one or two cache lines
-// instead of one per spline:
-//   pass 1 block (8 f64) at pD + (kk (nr+1) + m) * 64:
-//     rho_ab c3..c6, rho_ba c3..c6          (values)
-//   pass 2 block (16 f64) at pP + (kk (nr+1) + m) * 128:
-//     z2r_ab c0..c6, rho_ab c0..c2, rho_ba c0..c2, 3 unused
+// instead of one per spline, and evaluates two splines per f64x2 cubic
+// ((c3 p + c4) p + c5) p + c6. A value f takes (c3, c4, c5, c6), a slope f'
+// = (c0 p + c1) p + c2 takes (0, c0, c1, c2) (0 p + c0 = c0 exactly, so
+// the same bits as the quadratic). Blocks, as f64x2 lane pairs [lane 0, lane 1]:
+//   pass 1 (8 f64) at pD + (kk (nr+1) + m) * 64: the values of rho_ab, rho_ba
+//     [ab c3, ba c3] [ab c4, ba c4] [ab c5, ba c5] [ab c6, ba c6]
+//   pass 2 (16 f64) at pP + (kk (nr+1) + m) * 128: z2r_ab value and slope, then
+//   the slopes of rho_ab, rho_ba
+//     [z c3, 0] [z c4, z c0] [z c5, z c1] [z c6, z c2]  [0, 0] [ab c0, ba c0] [ab c1, ba c1] [ab c2, ba c2]
 // rho_ab(r): density at an `a` atom contributed by a `b` atom; z2r_ab = r phi_ab.
-// Evaluation as evalLammpsSpline with m clamped to [0, nr-1] (r-functions).
+// Evaluation as evalLammpsSpline with m clamped to [0, nr-1] (r-functions)
+// and p clamped to 1 past the table (LAMMPS's p = MIN(p, 1.0): the same bits
+// as evalLammpsSpline's end branch, since x * 1 = x).
 
-/** Spline interval of r: m (returned) and the fractional position splineP (not clamped: > 1 past the table). */
+/** Spline interval of r: m (returned) and the fractional position splineP (at most 1). */
 let splineP: f64 = 0;
 // @ts-ignore: decorator
 @inline function interval(r: f64, nr: i32, rdr: f64): i32 {
   let p = r * rdr + 1.0;
   let m = <i32>p; // trunc (p >= 1)
   if (m > nr - 1) m = nr - 1;
-  splineP = p - <f64>m;
+  splineP = min(p - <f64>m, 1.0);
   return m;
 }
 
-/** Value of the spline whose c3..c6 start at c, at fractional position p (evalLammpsSpline's f). */
+/** Two splines at once: the f64x2 cubic of the 4 lane pairs at c (see above), at fractional position p. */
 // @ts-ignore: decorator
-@inline function splineValue(c: usize, p: f64): f64 {
-  if (p > 1.0) return ((ld(c) + ld(c + 8)) + ld(c + 16)) + ld(c + 24);
-  return ((ld(c) * p + ld(c + 8)) * p + ld(c + 16)) * p + ld(c + 24);
-}
-
-/** Derivative of the spline whose c0..c2 start at c, at p (evalLammpsSpline's f'). */
-// @ts-ignore: decorator
-@inline function splineSlope(c: usize, p: f64): f64 {
-  if (p > 1.0) return (ld(c) + ld(c + 8)) + ld(c + 16);
-  return (ld(c) * p + ld(c + 8)) * p + ld(c + 16);
+@inline function cubic2(c: usize, p: v128): v128 {
+  return f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(v128.load(c), p), v128.load(c, 16)), p),
+    v128.load(c, 32)), p), v128.load(c, 48));
 }
 
 /** EAM pass 1: host densities into pRhoOut (n f64, zeroed here): rho_i = sum_j rho_{t_j -> t_i}(r_ij). */
@@ -341,10 +340,10 @@ export function eamDensities(n: i32, pT: usize, pN: usize, pC: usize, stride: i3
       const r = Math.sqrt(r2);
       if (r >= cutoff) continue; // the evaluators return 0 there
       const m = interval(r, nr, rdr);
-      const c = pD + (<usize>((row + ldi(pT + (<usize>j << 2))) * blocks + m) << 6);
-      st(ri, ld(ri) + splineValue(c, splineP));
+      const rho = cubic2(pD + (<usize>((row + ldi(pT + (<usize>j << 2))) * blocks + m) << 6), f64x2.splat(splineP));
+      st(ri, ld(ri) + f64x2.extract_lane(rho, 0));
       const rj = pRhoOut + <usize>j * 8;
-      st(rj, ld(rj) + splineValue(c + 32, splineP));
+      st(rj, ld(rj) + f64x2.extract_lane(rho, 1));
     }
   }
 }
@@ -377,12 +376,13 @@ export function eamForces(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, 
       const r = Math.sqrt(r2);
       if (r >= cutoff) continue; // the evaluators return 0 there: a zero pair term
       const m = interval(r, nr, rdr);
-      const p = splineP;
+      const p = f64x2.splat(splineP);
       const c = pP + (<usize>((row + ldi(pT + (<usize>j << 2))) * blocks + m) << 7);
+      const z = cubic2(c, p), rho = cubic2(c + 64, p);
       const recip = 1.0 / r;
-      const phi = splineValue(c + 24, p) * recip;
-      const phip = splineSlope(c, p) * recip - phi * recip;
-      const fpair = -(phip + fpi * splineSlope(c + 56, p) + ld(pFp + <usize>j * 8) * splineSlope(c + 80, p)) / r;
+      const phi = f64x2.extract_lane(z, 0) * recip;
+      const phip = f64x2.extract_lane(z, 1) * recip - phi * recip;
+      const fpair = -(phip + fpi * f64x2.extract_lane(rho, 0) + ld(pFp + <usize>j * 8) * f64x2.extract_lane(rho, 1)) / r;
       addPair(i, j, phi, fpair, pF, pPe, pPv);
     }
     rowEnd(i, pF);

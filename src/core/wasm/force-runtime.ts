@@ -55,8 +55,8 @@ interface ForceExports {
  * - 'ipl': [cutsq, 1/lambda^2] per type pair, then c_0..c_q; exponent n = 2 h.
  * - 'eam': the spline coefficients (7 per interval, src/potential/lammps-spline.ts)
  *   of rho[kk] and z2r[kk] (kk = a*tstride + b) interleaved per type pair and
- *   interval: pass-1 blocks of 8 f64, then (64-byte aligned) pass-2 blocks
- *   of 16 f64 (the layout in force-kernels.as.ts, EAM section).
+ *   interval, as f64x2 lane pairs: pass-1 blocks of 8 f64, then pass-2 blocks
+ *   of 16 f64 (64-byte aligned; the layout in force-kernels.as.ts, EAM section).
  */
 export type WasmPotentialTable =
   | { readonly kind: 'lj'; readonly tstride: number; readonly coef: Float64Array; readonly shiftedForce: boolean }
@@ -265,9 +265,11 @@ function writeTable(t: WasmPotentialTable, view: DataView, at: number): void {
       if (ab.length === 0 || ba.length === 0 || z.length === 0) continue; // type 0: unused
       for (let m = 0; m < blocks; m++) {
         const kb = (a * ts + b) * blocks + m, c = 7 * m;
-        for (let u = 0; u < 4; u++) { d[8 * kb + u] = ab[c + 3 + u]; d[8 * kb + 4 + u] = ba[c + 3 + u]; }
-        for (let u = 0; u < 7; u++) q[16 * kb + u] = z[c + u];
-        for (let u = 0; u < 3; u++) { q[16 * kb + 7 + u] = ab[c + u]; q[16 * kb + 10 + u] = ba[c + u]; }
+        for (let u = 0; u < 4; u++) {
+          d[8 * kb + 2 * u] = ab[c + 3 + u]; d[8 * kb + 2 * u + 1] = ba[c + 3 + u]; // values of rho_ab, rho_ba
+          q[16 * kb + 2 * u] = z[c + 3 + u]; q[16 * kb + 2 * u + 1] = u === 0 ? 0 : z[c + u - 1]; // z2r value, slope
+          q[16 * kb + 8 + 2 * u] = u === 0 ? 0 : ab[c + u - 1]; q[16 * kb + 9 + 2 * u] = u === 0 ? 0 : ba[c + u - 1]; // slopes of rho_ab, rho_ba
+        }
       }
     }
   }
