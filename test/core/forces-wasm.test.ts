@@ -107,6 +107,24 @@ describe.skipIf(!wasmForcesAvailable())(`WebAssembly force kernels ${wasmForceLo
     expectSameBits(wasm, js);
   });
 
+  it('one workspace across sizes, potentials and a non-periodic direction: relaid out, still the same bits', () => {
+    const ws = new F64Workspace('wasm');
+    const ka = createKobAndersen('shift'), ipl = createIpl({ dim: 3 });
+    const cases: [Potential, BoxSpec, number][] = [
+      [ka, tilted3, 300], [ka, { dim: 3, lengths: [7.0, 7.2, 7.4], periodic: [true, false, true] }, 180],
+      [ipl, { dim: 3, lengths: [8.0, 8.2, 8.4] }, 250], [ka, tilted3, 120],
+    ];
+    for (const [pot, spec, n] of cases) {
+      const sys = randomSystem(makeBox(spec), n, n, { minDist: 0.8 });
+      const nl = buildNeighborList(sys, { cutoff: pot.maxCutoff, skin: 0.3, kind: 'half' });
+      const w = computeForcesF64(sys, pot, nl, { peratom: true }, ws);
+      const j = computeForcesF64(sys, pot, nl, { peratom: true }, new F64Workspace('js'));
+      if (pot === ka) expectSameBits(w, j);
+      else expectClose(w, j, 1e-13);
+    }
+    expect(ws.wasmWorkspace()!.listCopies).toBe(cases.length);
+  });
+
   it('potentials without a wasm loop run in TypeScript under kernels "wasm"', () => {
     const pot = polyPair(3);
     expect(wasmTableOf(pot, null)).toBeNull();
