@@ -56,3 +56,52 @@ export function joinPath(...parts: string[]): string {
 export function setEngineFlags(flags: string): void {
   setFlagsFromString(flags);
 }
+
+/** The part of the WebAssembly JS API that a module with its own (non-shared) memory needs. */
+interface WasmOwnMemoryApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: object };
+}
+
+/**
+ * A WebAssembly file next to a module (`new URL('./x.wasm', import.meta.url)`)
+ * whose instances have their own memory and no imports. It is compiled on
+ * first use with the optimizing tier at once (V8 has no on-stack replacement
+ * for wasm: a first long call would stay in the baseline tier). Loading fails
+ * soft: `instantiate()` gives null and `error` says why (with `fallback`,
+ * what the caller does instead) where the host has no WebAssembly or rejects
+ * the file.
+ */
+export class WasmFile {
+  private module: object | null | undefined;
+  error = '';
+  constructor(readonly file: URL, private readonly fallback: string) {}
+
+  /** True when the file compiles here. */
+  get available(): boolean {
+    if (this.module === undefined) {
+      try {
+        const WA = (globalThis as unknown as { WebAssembly?: WasmOwnMemoryApi }).WebAssembly;
+        if (!WA) throw new Error('no WebAssembly in this engine');
+        setEngineFlags('--no-liftoff');
+        this.module = new WA.Module(readBytes(this.file));
+      } catch (err) {
+        this.error = `WebAssembly ${this.file.pathname.split('/').slice(-3).join('/')} failed to load (${(err as Error).message}); ${this.fallback}`;
+        this.module = null;
+      }
+    }
+    return this.module !== null;
+  }
+
+  /** The exports of a new instance, or null where the file does not load (see `error`). */
+  instantiate(): object | null {
+    if (!this.available) return null;
+    try {
+      const WA = (globalThis as unknown as { WebAssembly: WasmOwnMemoryApi }).WebAssembly;
+      return new WA.Instance(this.module!, {}).exports;
+    } catch (err) {
+      this.error = `WebAssembly ${this.file.pathname} failed to instantiate (${(err as Error).message}); ${this.fallback}`;
+      return null;
+    }
+  }
+}

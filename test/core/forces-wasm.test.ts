@@ -6,11 +6,10 @@
  * the checked-in binary against a fresh build.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { computeForcesF64, F64Workspace, wasmTableOf, type ForceKernels } from '../../src/core/forces-f64.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { wasmForcesAvailable, wasmForceLoadError } from '../../src/core/wasm/force-runtime.ts';
-import { buildKernels, KERNEL_BUILDS } from '../../src/linalg/wasm/build-kernels.ts';
 import { buildNeighborList } from '../../src/neighbor/neighbor-list.ts';
 import { createKobAndersen } from '../../src/potential/ka.ts';
 import { createIpl } from '../../src/potential/ipl.ts';
@@ -18,6 +17,7 @@ import { loadEam, loadEamFs } from '../../src/potential/eam-fs.ts';
 import type { Potential } from '../../src/potential/types.ts';
 import type { ForceResult } from '../../src/core/types.ts';
 import type { System } from '../../src/system/system.ts';
+import { expectFreshBuild } from '../support/wasm-build.ts';
 import { makeBox, maxDiff, polyPair, randomSystem, type BoxSpec } from './forces-fixtures.ts';
 
 const CUZR = '/usr/share/lammps/potentials/CuZr_mm.eam.fs';
@@ -151,9 +151,6 @@ describe.skipIf(!wasmForcesAvailable())(`WebAssembly force kernels ${wasmForceLo
   });
 
   it('the checked-in force-kernels.wasm equals a fresh build of force-kernels.as.ts (npm run build:wasm)', async () => {
-    const built = await buildKernels();
-    const b = KERNEL_BUILDS.find((k) => k.file === 'core/wasm/force-kernels.wasm')!;
-    const checkedIn = readFileSync(new URL(`../../src/${b.file}`, import.meta.url));
-    expect(Buffer.from(built.get(b.file)!).equals(checkedIn), `${b.file} is stale: run npm run build:wasm`).toBe(true);
+    await expectFreshBuild('core/wasm/force-kernels.wasm');
   }, 120_000);
 });

@@ -22,16 +22,11 @@
  * `wasmForceLoadError()` says why) where WebAssembly SIMD is missing; the
  * force loops then run in TypeScript.
  */
-import { readBytes, setEngineFlags } from '../../platform/index.ts';
+import { WasmFile } from '../../platform/index.ts';
 import type { NeighborList } from '../../neighbor/types.ts';
 
 /** The part of the WebAssembly JS API used here (the project's lib setting has no WebAssembly types). */
 interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: object };
-}
-const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 interface ForceExports {
   readonly memory: WasmMemory;
@@ -71,28 +66,13 @@ const GEOM = BASE;
 const VIR = BASE + 128;
 const TABLE = BASE + 256;
 
-let module: object | null | undefined;
-let loadError = '';
-
-function compile(): object | null {
-  if (module !== undefined) return module;
-  try {
-    if (!WA) throw new Error('no WebAssembly in this engine');
-    // optimizing tier at once (no on-stack replacement for wasm: a first long call would stay in the baseline tier)
-    setEngineFlags('--no-liftoff');
-    module = new WA.Module(readBytes(new URL('./force-kernels.wasm', import.meta.url)));
-  } catch (err) {
-    loadError = `WebAssembly force kernels src/core/wasm/force-kernels.wasm failed to load (${(err as Error).message}); using the TypeScript loops`;
-    module = null;
-  }
-  return module;
-}
+const FILE = new WasmFile(new URL('./force-kernels.wasm', import.meta.url), 'using the TypeScript loops');
 
 /** True when the force kernels load here (WebAssembly with SIMD). */
-export function wasmForcesAvailable(): boolean { return compile() !== null; }
+export function wasmForcesAvailable(): boolean { return FILE.available; }
 
 /** Why the kernels did not load ('' if they did or were never tried). */
-export function wasmForceLoadError(): string { return loadError; }
+export function wasmForceLoadError(): string { return FILE.error; }
 
 function align16(b: number): number { return (b + 15) & ~15; }
 
@@ -126,14 +106,8 @@ export class WasmForceWorkspace {
 
   /** A workspace, or null when the kernels do not load here. */
   static create(): WasmForceWorkspace | null {
-    const m = compile();
-    if (!m) return null;
-    try {
-      return new WasmForceWorkspace(new WA!.Instance(m, {}).exports as unknown as ForceExports);
-    } catch (err) {
-      loadError = `WebAssembly force kernels failed to instantiate (${(err as Error).message}); using the TypeScript loops`;
-      return null;
-    }
+    const exp = FILE.instantiate();
+    return exp ? new WasmForceWorkspace(exp as unknown as ForceExports) : null;
   }
 
   private constructor(exp: ForceExports) { this.exp = exp; }
