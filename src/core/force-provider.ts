@@ -16,7 +16,8 @@
  *
  * f64 loops (`kernels`, ./forces-f64.ts `ForceKernels`): 'wasm' (default),
  * the WebAssembly f64x2 SIMD kernels of ./wasm/ for LJ-family tables, IPL
- * and EAM, one thread; 'js', the TypeScript loops, the reference (and the
+ * and EAM, one thread, and the wasm cell search of the neighbour-list build
+ * (src/neighbor/wasm/); 'js', the TypeScript loops, the reference (and the
  * fallback where WebAssembly SIMD is missing or the potential has no wasm
  * loop). With `threads` >= 2 the LJ-table loop runs in TypeScript on the
  * thread pool instead.
@@ -149,6 +150,7 @@ export class PotentialForceProvider implements ForceProvider {
       // equal index ranges of rows carry equal work for the threaded loop
       ...(this.threads > 1 ? { halfRows: 'balanced' as const } : {}),
       ...(opts.maxNeighbors !== undefined ? { maxNeighbors: opts.maxNeighbors } : {}),
+      kernels: this.kernels, // the cell search of the list build in wasm too, or all TypeScript
       ...(opts.log ? { log: opts.log } : {}),
     });
   }

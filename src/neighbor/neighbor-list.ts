@@ -32,6 +32,7 @@ import type { Box } from '../system/box.ts';
 import type { System } from '../system/system.ts';
 import type { NeighborList } from './types.ts';
 import { cellGeometry, maxListRadius, wrappedFractional, type CellGeometry } from './cell-geometry.ts';
+import { wasmFindPairs } from './wasm/pair-search.ts';
 
 export interface NeighborListOptions {
   /** interaction cutoff (largest over type pairs), length units */
@@ -70,6 +71,12 @@ export interface NeighborListOptions {
   halfRows?: 'lower' | 'balanced';
   /** called with a message when the stride grows after an overflow */
   log?: (message: string) => void;
+  /**
+   * The cell search: 'wasm' (default; ./wasm/pair-search.as.ts, where
+   * WebAssembly loads) or 'js' (`findPairs` here, the reference). Both
+   * find the same pairs in the same order, so the list is the same.
+   */
+  kernels?: 'wasm' | 'js';
 }
 
 /** Per-type-pair cutoffs for option `typeCutoffs` (structurally any pair potential). */
@@ -125,7 +132,7 @@ export function buildNeighborList(sys: System, opts: NeighborListOptions): Verle
   const n = sys.n;
   const s = wrappedFractional(sys, undefined, 'buildNeighborList');
   const bins = binAtoms(s, sys.types, n, g, rlist, m);
-  const pairs = findPairs(sys, g, bins, radii, overlap, m, estimatePairs(sys, rlist));
+  const pairs = findPairs(sys, g, bins, radii, overlap, m, estimatePairs(sys, rlist), opts.kernels !== 'js');
   if (kind === 'half' && opts.halfRows === 'balanced') balanceRows(pairs);
   const rowsOf = kind === 'half' ? 1 : 2;
   const { counts, deg, maxCount } = rowAndColumnCounts(pairs, n, kind);
@@ -400,12 +407,16 @@ interface PairBuffer {
  * the smallest perpendicular width, so each pair is found exactly once even
  * when a direction has fewer than 2m+1 cells.
  */
-function findPairs(sys: System, g: CellGeometry, bins: PaddedBins, radii: ListRadii, overlap: number, m: number, guess: number): PairBuffer {
+function findPairs(sys: System, g: CellGeometry, bins: PaddedBins, radii: ListRadii, overlap: number, m: number, guess: number, wasm: boolean): PairBuffer {
   const { nc, pad, ext, start, atom, xyz, type } = bins;
   const { r2: rl2, tstride } = radii;
   const ov2 = overlap * overlap;
   const nx = ext[0], ny = ext[1], nz = ext[2];
   const rows = stencilRows(bins, g, m, Math.sqrt(radii.r2max));
+  // the wasm search (./wasm/pair-search.as.ts) finds the same pairs in the same order; on an
+  // overlap the TypeScript search below runs and reports it
+  const w = wasm ? wasmFindPairs({ ...bins, r2: rl2, tstride, rows, ov2 }, guess) : null;
+  if (w && !('overlap' in w)) return w;
   // row ranges of the half stencil for the current home cell: [lo, hi) slots
   const rlo = new Int32Array(rows.count), rhi = new Int32Array(rows.count);
   let pa = new Int32Array(guess), pb = new Int32Array(guess);

@@ -8,6 +8,8 @@
  * - the force kernels (src/core/wasm/force-kernels.as.ts ->
  *   force-kernels.wasm): f64x2 SIMD, their own exported memory (one instance
  *   per force workspace).
+ * - the cell search of the neighbour-list build
+ *   (src/neighbor/wasm/pair-search.as.ts -> pair-search.wasm), likewise.
  *
  * `npm run build:wasm` writes each next to its source; the tests
  * test/linalg/dense-eigen-wasm.test.ts and test/core/forces-wasm.test.ts call
@@ -29,6 +31,7 @@ export const KERNEL_BUILDS: readonly KernelBuild[] = [
   { file: 'linalg/wasm/eigen-kernels.wasm', source: 'linalg/wasm/eigen-kernels.as.ts', flags: EIGEN },
   { file: 'linalg/wasm/eigen-kernels-fma.wasm', source: 'linalg/wasm/eigen-kernels.as.ts', flags: [...EIGEN, '--enable', 'relaxed-simd'] },
   { file: 'core/wasm/force-kernels.wasm', source: 'core/wasm/force-kernels.as.ts', flags: FORCES },
+  { file: 'neighbor/wasm/pair-search.wasm', source: 'neighbor/wasm/pair-search.as.ts', flags: FORCES },
 ];
 
 /** The absolute path of a file given relative to src/. */

@@ -1,0 +1,55 @@
+/**
+ * The WebAssembly cell search (src/neighbor/wasm/) against the TypeScript
+ * findPairs of src/neighbor/neighbor-list.ts: the same lists, entry for
+ * entry, over cell shapes, list kinds, per-type radii and cells per cutoff;
+ * the same overlap error; and the checked-in binary against a fresh build.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildNeighborList, type NeighborListOptions } from '../../src/neighbor/neighbor-list.ts';
+import { wasmPairSearchAvailable, wasmPairSearchLoadError } from '../../src/neighbor/wasm/pair-search.ts';
+import { createKobAndersen } from '../../src/potential/ka.ts';
+import { createSystem } from '../../src/system/system.ts';
+import { expectFreshBuild } from '../support/wasm-build.ts';
+import { makeBox, randomSystem, type BoxSpec } from '../core/forces-fixtures.ts';
+
+const ka = createKobAndersen('shift');
+
+describe.skipIf(!wasmPairSearchAvailable())(`WebAssembly pair search ${wasmPairSearchLoadError()}`, () => {
+  it('builds the same lists as the TypeScript search (tilted, orthorhombic, 2D, small and non-periodic cells; half, balanced, full; per-type radii; 1-3 cells per cutoff)', () => {
+    const specs: [BoxSpec, number][] = [
+      [{ dim: 3, lengths: [9.2, 9.0, 9.4], tilt: { xy: 1.1, xz: 0.4, yz: -0.9 } }, 400],
+      [{ dim: 3, lengths: [6.0, 6.2, 6.4] }, 150],
+      [{ dim: 3, lengths: [8.0, 7.5, 8.2], periodic: [true, false, true] }, 250],
+      [{ dim: 2, lengths: [13.5, 13.1], tilt: { xy: 1.3 } }, 150],
+    ];
+    const variants: Partial<NeighborListOptions>[] = [
+      { kind: 'half' }, { kind: 'half', typeCutoffs: ka }, { kind: 'half', typeCutoffs: ka, halfRows: 'balanced' },
+      { kind: 'full' }, { kind: 'half', cellsPerCutoff: 1 }, { kind: 'full', cellsPerCutoff: 2, typeCutoffs: ka },
+    ];
+    let entries = 0;
+    for (const [spec, n] of specs) {
+      const sys = randomSystem(makeBox(spec), n, n, { minDist: 0.75, unwrapped: true });
+      for (const v of variants) {
+        const opts = { cutoff: 2.5, skin: 0.3, kind: 'half', ...v } as NeighborListOptions;
+        const w = buildNeighborList(sys, { ...opts, kernels: 'wasm' }), j = buildNeighborList(sys, { ...opts, kernels: 'js' });
+        expect(w.stride).toBe(j.stride);
+        expect(Array.from(w.counts)).toEqual(Array.from(j.counts));
+        expect(Array.from(w.neighbors)).toEqual(Array.from(j.neighbors));
+        entries += j.entries;
+      }
+    }
+    expect(entries).toBeGreaterThan(10000);
+  });
+
+  it('reports an overlap as the TypeScript search does', () => {
+    const box = makeBox({ dim: 3, lengths: [6, 6, 6] });
+    const sys = createSystem({ box, positions: Float64Array.of(1, 1, 1, 3, 3, 3, 3, 3, 3 + 1e-9), types: Int32Array.of(1, 1, 2) });
+    const msg = (k: 'wasm' | 'js') => { try { buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'half', kernels: k }); return ''; } catch (e) { return (e as Error).message; } };
+    expect(msg('wasm')).toMatch(/overlap/);
+    expect(msg('wasm')).toBe(msg('js'));
+  });
+
+  it('the checked-in pair-search.wasm equals a fresh build of pair-search.as.ts (npm run build:wasm)', async () => {
+    await expectFreshBuild('neighbor/wasm/pair-search.wasm');
+  }, 120_000);
+});
