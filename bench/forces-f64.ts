@@ -5,7 +5,8 @@
  * inlined LJ-table path and the generic radial() path, per-atom output,
  * Hessian assembly; and CuZr EAM/FS at its density when the file is present.
  * Force calls on the TypeScript loops ('js') and, in the rows marked wasm,
- * on the WebAssembly kernels (src/core/wasm/).
+ * on the WebAssembly kernels (src/core/wasm/); list builds with the wasm
+ * cell search (src/neighbor/wasm/, the default) unless marked js.
  * Then full MD steps (runMd + Nose-Hoover NVT, T = 0.8, dt = 0.005, skin 0.3,
  * the default provider) on 1 and 2 threads, in the liquid (random start of
  * src/system/random-config.ts, 1000 steps to equilibrate), in alternating rounds (best of 3): the per-step number to compare
@@ -74,6 +75,7 @@ for (const m of [1, 2, 3] as const) {
   time(`half list build, cutoff 2.5 + skin 0.3, ${m} cell(s)/cutoff`, 40, () => buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'half', cellsPerCutoff: m }));
 }
 time('half list build, per-type radii (default provider list)', 40, () => buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'half', typeCutoffs: ka }));
+time('the same, cell search in TypeScript (kernels js)', 40, () => buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'half', typeCutoffs: ka, kernels: 'js' }));
 time('full list build', 40, () => buildNeighborList(sys, { cutoff: 2.5, skin: 0.3, kind: 'full' }));
 const ws = new F64Workspace(); // the TypeScript loops ('js')
 const wsW = new F64Workspace('wasm'); // the WebAssembly SIMD kernels
