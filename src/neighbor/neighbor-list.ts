@@ -32,7 +32,7 @@ import type { Box } from '../system/box.ts';
 import type { System } from '../system/system.ts';
 import type { NeighborList } from './types.ts';
 import { cellGeometry, maxListRadius, wrappedFractional, type CellGeometry } from './cell-geometry.ts';
-import { wasmFindPairs } from './wasm/pair-search.ts';
+import { wasmNeighborRows } from './wasm/pair-search.ts';
 
 export interface NeighborListOptions {
   /** interaction cutoff (largest over type pairs), length units */
@@ -132,24 +132,34 @@ export function buildNeighborList(sys: System, opts: NeighborListOptions): Verle
   const n = sys.n;
   const s = wrappedFractional(sys, undefined, 'buildNeighborList');
   const bins = binAtoms(s, sys.types, n, g, rlist, m);
-  const pairs = findPairs(sys, g, bins, radii, overlap, m, estimatePairs(sys, rlist), opts.kernels !== 'js');
-  if (kind === 'half' && opts.halfRows === 'balanced') balanceRows(pairs);
-  const rowsOf = kind === 'half' ? 1 : 2;
-  const { counts, deg, maxCount } = rowAndColumnCounts(pairs, n, kind);
-  let stride = Math.max(1, Math.floor(opts.maxNeighbors ?? maxCount));
+  const balanced = kind === 'half' && opts.halfRows === 'balanced';
   let growths = 0;
-  if (maxCount > stride) {
+  /** the row stride for a longest row of maxCount (grown past maxNeighbors when needed) */
+  const strideFor = (maxCount: number): number => {
+    const stride = Math.max(1, Math.floor(opts.maxNeighbors ?? maxCount));
+    if (maxCount <= stride) return stride;
     const grown = Math.ceil(maxCount * 1.25) + 4;
     opts.log?.(`neighbor list: a row holds ${maxCount} neighbours, more than maxNeighbors = ${stride}; growing the stride to ${grown}`);
-    stride = grown;
     growths++;
-  }
-  const neighbors = sortedRows(pairs, n, kind, stride, counts, deg);
-  return {
+    return grown;
+  };
+  const list = (stride: number, neighbors: Int32Array, counts: Int32Array, pairCount: number): VerletList => ({
     kind, n, stride, neighbors, counts, cutoff, skin,
     ...(radii.perType ? { listRadiiSquared: radii.r2 } : {}),
-    refPositions: sys.positions.slice(), refFractional: s, box: sys.box, overflowGrowths: growths, entries: pairs.count * rowsOf,
-  };
+    refPositions: sys.positions.slice(), refFractional: s, box: sys.box, overflowGrowths: growths, entries: pairCount * (kind === 'half' ? 1 : 2),
+  });
+  // the wasm search and row sort (./wasm/pair-search.as.ts) give the same list; on an overlap the
+  // TypeScript search below runs and reports it
+  if (opts.kernels !== 'js') {
+    const rows = stencilRows(bins, g, m, Math.sqrt(radii.r2max));
+    const w = wasmNeighborRows({ ...bins, r2: radii.r2, tstride: radii.tstride, rows, ov2: overlap * overlap }, estimatePairs(sys, rlist), n, kind === 'full', balanced, strideFor);
+    if (w && !('overlap' in w)) return list(w.stride, w.neighbors, w.counts, w.pairs);
+  }
+  const pairs = findPairs(sys, g, bins, radii, overlap, m, estimatePairs(sys, rlist));
+  if (balanced) balanceRows(pairs);
+  const { counts, deg, maxCount } = rowAndColumnCounts(pairs, n, kind);
+  const stride = strideFor(maxCount);
+  return list(stride, sortedRows(pairs, n, kind, stride, counts, deg), counts, pairs.count);
 }
 
 /**
@@ -407,16 +417,12 @@ interface PairBuffer {
  * the smallest perpendicular width, so each pair is found exactly once even
  * when a direction has fewer than 2m+1 cells.
  */
-function findPairs(sys: System, g: CellGeometry, bins: PaddedBins, radii: ListRadii, overlap: number, m: number, guess: number, wasm: boolean): PairBuffer {
+function findPairs(sys: System, g: CellGeometry, bins: PaddedBins, radii: ListRadii, overlap: number, m: number, guess: number): PairBuffer {
   const { nc, pad, ext, start, atom, xyz, type } = bins;
   const { r2: rl2, tstride } = radii;
   const ov2 = overlap * overlap;
   const nx = ext[0], ny = ext[1], nz = ext[2];
   const rows = stencilRows(bins, g, m, Math.sqrt(radii.r2max));
-  // the wasm search (./wasm/pair-search.as.ts) finds the same pairs in the same order; on an
-  // overlap the TypeScript search below runs and reports it
-  const w = wasm ? wasmFindPairs({ ...bins, r2: rl2, tstride, rows, ov2 }, guess) : null;
-  if (w && !('overlap' in w)) return w;
   // row ranges of the half stencil for the current home cell: [lo, hi) slots
   const rlo = new Int32Array(rows.count), rhi = new Int32Array(rows.count);
   let pa = new Int32Array(guess), pb = new Int32Array(guess);

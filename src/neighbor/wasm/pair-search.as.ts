@@ -74,3 +74,69 @@ export function findPairs(ncx: i32, ncy: i32, ncz: i32, padx: i32, pady: i32, pa
   }
   return np;
 }
+
+/**
+ * Row lengths into pCounts (n i32) and column offsets into pDeg (n + 1 i32)
+ * of the np pairs (a < b) at pA, pB, as `rowAndColumnCounts` of
+ * neighbor-list.ts: a pair sits in row a (full lists: also in row b);
+ * with `balanced` (half lists, option halfRows 'balanced') first moved to
+ * row b when a + b is odd. Returns the longest row.
+ */
+export function rowCounts(n: i32, full: i32, balanced: i32, pA: usize, pB: usize, np: i32, pCounts: usize, pDeg: usize): i32 {
+  memory.fill(pCounts, 0, <usize>n << 2);
+  memory.fill(pDeg, 0, <usize>(n + 1) << 2);
+  for (let p = 0; p < np; p++) {
+    const qa = pA + (<usize>p << 2), qb = pB + (<usize>p << 2);
+    let a = ldi(qa), b = ldi(qb);
+    if (balanced && ((a + b) & 1)) { store<i32>(qa, b); store<i32>(qb, a); const t = a; a = b; b = t; }
+    const ca = pCounts + (<usize>a << 2);
+    store<i32>(ca, ldi(ca) + 1);
+    if (full) { const cb = pCounts + (<usize>b << 2); store<i32>(cb, ldi(cb) + 1); }
+    else { const d = pDeg + (<usize>(b + 1) << 2); store<i32>(d, ldi(d) + 1); }
+  }
+  let maxCount = 0;
+  for (let i = 0; i < n; i++) {
+    const c = ldi(pCounts + (<usize>i << 2));
+    if (c > maxCount) maxCount = c;
+    if (full) store<i32>(pDeg + (<usize>(i + 1) << 2), c);
+  }
+  for (let c = 0; c < n; c++) {
+    const d = pDeg + (<usize>(c + 1) << 2);
+    store<i32>(d, ldi(d) + ldi(pDeg + (<usize>c << 2)));
+  }
+  return maxCount;
+}
+
+/**
+ * Dense rows sorted by neighbour index into pNbr (n * stride i32), as
+ * `sortedRows` of neighbor-list.ts: bucket the pairs by column (counting
+ * sort with offsets pDeg, scratch pFill n i32, pPartner deg[n] i32), then
+ * append each column to its rows in increasing order (row lengths in pLen,
+ * n i32). Returns the first row whose length differs from pCounts, or -1.
+ */
+export function sortRows(n: i32, full: i32, stride: i32, pA: usize, pB: usize, np: i32, pCounts: usize, pDeg: usize,
+  pFill: usize, pPartner: usize, pLen: usize, pNbr: usize): i32 {
+  memory.fill(pNbr, 0, <usize>(n * stride) << 2);
+  memory.copy(pFill, pDeg, <usize>n << 2);
+  for (let p = 0; p < np; p++) {
+    const a = ldi(pA + (<usize>p << 2)), b = ldi(pB + (<usize>p << 2));
+    const fb = pFill + (<usize>b << 2);
+    store<i32>(pPartner + (<usize>ldi(fb) << 2), a); store<i32>(fb, ldi(fb) + 1);
+    if (full) {
+      const fa = pFill + (<usize>a << 2);
+      store<i32>(pPartner + (<usize>ldi(fa) << 2), b); store<i32>(fa, ldi(fa) + 1);
+    }
+  }
+  memory.fill(pLen, 0, <usize>n << 2);
+  for (let c = 0; c < n; c++) {
+    for (let q = ldi(pDeg + (<usize>c << 2)), qe = ldi(pDeg + (<usize>(c + 1) << 2)); q < qe; q++) {
+      const r = ldi(pPartner + (<usize>q << 2));
+      const lr = pLen + (<usize>r << 2);
+      const l = ldi(lr);
+      store<i32>(pNbr + (<usize>(r * stride + l) << 2), c);
+      store<i32>(lr, l + 1);
+    }
+  }
+  for (let i = 0; i < n; i++) if (ldi(pLen + (<usize>i << 2)) != ldi(pCounts + (<usize>i << 2))) return i;
+  return -1;
+}
