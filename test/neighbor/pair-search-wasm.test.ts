@@ -15,7 +15,7 @@ import { makeBox, randomSystem, type BoxSpec } from '../core/forces-fixtures.ts'
 const ka = createKobAndersen('shift');
 
 describe.skipIf(!wasmPairSearchAvailable())(`WebAssembly pair search ${wasmPairSearchLoadError()}`, () => {
-  it('builds the same lists as the TypeScript search (tilted, orthorhombic, 2D, small and non-periodic cells; half, balanced, full; per-type radii; 1-3 cells per cutoff)', () => {
+  it('search and row sort build the same lists as the TypeScript ones (tilted, orthorhombic, 2D, small and non-periodic cells; half, balanced, full; per-type radii; 1-3 cells per cutoff; stride growth)', () => {
     const specs: [BoxSpec, number][] = [
       [{ dim: 3, lengths: [9.2, 9.0, 9.4], tilt: { xy: 1.1, xz: 0.4, yz: -0.9 } }, 400],
       [{ dim: 3, lengths: [6.0, 6.2, 6.4] }, 150],
@@ -25,14 +25,20 @@ describe.skipIf(!wasmPairSearchAvailable())(`WebAssembly pair search ${wasmPairS
     const variants: Partial<NeighborListOptions>[] = [
       { kind: 'half' }, { kind: 'half', typeCutoffs: ka }, { kind: 'half', typeCutoffs: ka, halfRows: 'balanced' },
       { kind: 'full' }, { kind: 'half', cellsPerCutoff: 1 }, { kind: 'full', cellsPerCutoff: 2, typeCutoffs: ka },
+      { kind: 'half', maxNeighbors: 4 }, { kind: 'full', maxNeighbors: 150 }, // stride grown past maxNeighbors; a wider stride than needed
     ];
     let entries = 0;
     for (const [spec, n] of specs) {
       const sys = randomSystem(makeBox(spec), n, n, { minDist: 0.75, unwrapped: true });
       for (const v of variants) {
         const opts = { cutoff: 2.5, skin: 0.3, kind: 'half', ...v } as NeighborListOptions;
-        const w = buildNeighborList(sys, { ...opts, kernels: 'wasm' }), j = buildNeighborList(sys, { ...opts, kernels: 'js' });
+        const logs: string[] = [];
+        const w = buildNeighborList(sys, { ...opts, kernels: 'wasm', log: (m) => logs.push(m) }), j = buildNeighborList(sys, { ...opts, kernels: 'js' });
         expect(w.stride).toBe(j.stride);
+        expect(w.overflowGrowths).toBe(j.overflowGrowths);
+        expect(w.entries).toBe(j.entries);
+        expect(logs.length).toBe(w.overflowGrowths);
+        if (v.maxNeighbors === 4) expect(w.overflowGrowths).toBe(1);
         expect(Array.from(w.counts)).toEqual(Array.from(j.counts));
         expect(Array.from(w.neighbors)).toEqual(Array.from(j.neighbors));
         entries += j.entries;
