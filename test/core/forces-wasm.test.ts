@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { computeForcesF64, F64Workspace, wasmTableOf, type ForceKernels } from '../../src/core/forces-f64.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { wasmForcesAvailable, wasmForceLoadError } from '../../src/core/wasm/force-runtime.ts';
+import { WasmFile } from '../../src/platform/index.ts';
 import { buildNeighborList } from '../../src/neighbor/neighbor-list.ts';
 import { createKobAndersen } from '../../src/potential/ka.ts';
 import { createIpl } from '../../src/potential/ipl.ts';
@@ -57,6 +58,18 @@ function expectSameBits(w: ForceResult, j: ForceResult): void {
 }
 
 const tilted3: BoxSpec = { dim: 3, lengths: [9.2, 9.0, 9.4], tilt: { xy: 1.1, xz: 0.4, yz: -0.9 } };
+
+describe('WasmFile (src/platform)', () => {
+  it('fails soft on a missing or invalid file, with the reason and the fallback', () => {
+    const missing = new WasmFile(new URL('./no-such-kernels.wasm', import.meta.url), 'using the TypeScript loops');
+    expect(missing.available).toBe(false);
+    expect(missing.instantiate()).toBeNull();
+    expect(missing.error).toMatch(/no-such-kernels\.wasm failed to load \(.*\); using the TypeScript loops/);
+    const notWasm = new WasmFile(new URL(import.meta.url), 'using X');
+    expect(notWasm.available).toBe(false);
+    expect(notWasm.error).toMatch(/failed to load.*using X/);
+  });
+});
 
 describe.skipIf(!wasmForcesAvailable())(`WebAssembly force kernels ${wasmForceLoadError()}`, () => {
   it('KA (shift and shifted-force), 3D tilted, 3D orthorhombic and 2D: the same bits as the TypeScript loops', () => {
