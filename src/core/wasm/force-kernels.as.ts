@@ -103,9 +103,19 @@ let epair: f64 = 0;
   st(p + 24, ld(p + 24) + 0.5 * vxy); st(p + 32, ld(p + 32) + 0.5 * vxz); st(p + 40, ld(p + 40) + 0.5 * vyz);
 }
 
-/** Start of a row: zero the row sums. */
+// the row being accumulated (rowStart): fractional coordinates of atom i, type row offset ti * tstride
+let sxi: f64 = 0, syi: f64 = 0, szi: f64 = 0;
+let rowOff: i32 = 0;
+
+/** Start of row i: load s_i and its type row offset, zero the row sums; returns the row's count. */
 // @ts-ignore: decorator
-@inline function rowStart(): void { fxi = 0; fyi = 0; fzi = 0; }
+@inline function rowStart(i: i32, pC: usize, pT: usize, tstride: i32, pS: usize): i32 {
+  rowOff = ldi(pT + (<usize>i << 2)) * tstride;
+  const psi = pS + <usize>(3 * i) * 8;
+  sxi = ld(psi); syi = ld(psi + 8); szi = ld(psi + 16);
+  fxi = 0; fyi = 0; fzi = 0;
+  return ldi(pC + (<usize>i << 2));
+}
 
 /** End of row i: add the row sums to f_i. */
 // @ts-ignore: decorator
@@ -252,16 +262,12 @@ export function iplForces(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, 
   passStart();
   const nexp = <f64>(2 * h);
   for (let i = 0; i < n; i++) {
-    const cnt = ldi(pC + (<usize>i << 2));
+    const cnt = rowStart(i, pC, pT, tstride, pS);
     if (cnt == 0) continue;
-    const row = ldi(pT + (<usize>i << 2)) * tstride;
-    const psi = pS + <usize>(3 * i) * 8;
-    const sxi = ld(psi), syi = ld(psi + 8), szi = ld(psi + 16);
-    rowStart();
     for (let k = i * stride, kend = k + cnt; k < kend; k++) {
       const j = ldi(pN + (<usize>k << 2));
       const r2 = pairDisplacement(sxi, syi, szi, pS + <usize>(3 * j) * 8, false);
-      const c = pK + <usize>(2 * (row + ldi(pT + (<usize>j << 2)))) * 8;
+      const c = pK + <usize>(2 * (rowOff + ldi(pT + (<usize>j << 2)))) * 8;
       if (!(r2 < ld(c))) continue;
       const il2 = ld(c + 8);
       const s = r2 * il2;
@@ -328,10 +334,7 @@ export function eamDensities(n: i32, pT: usize, pN: usize, pC: usize, stride: i3
   const cut2 = cutoff * cutoff;
   const blocks = nr + 1;
   for (let i = 0; i < n; i++) {
-    const cnt = ldi(pC + (<usize>i << 2));
-    const row = ldi(pT + (<usize>i << 2)) * tstride;
-    const psi = pS + <usize>(3 * i) * 8;
-    const sxi = ld(psi), syi = ld(psi + 8), szi = ld(psi + 16);
+    const cnt = rowStart(i, pC, pT, tstride, pS);
     const ri = pRhoOut + <usize>i * 8;
     for (let k = i * stride, kend = k + cnt; k < kend; k++) {
       const j = ldi(pN + (<usize>k << 2));
@@ -340,7 +343,7 @@ export function eamDensities(n: i32, pT: usize, pN: usize, pC: usize, stride: i3
       const r = Math.sqrt(r2);
       if (r >= cutoff) continue; // the evaluators return 0 there
       const m = interval(r, nr, rdr);
-      const rho = cubic2(pD + (<usize>((row + ldi(pT + (<usize>j << 2))) * blocks + m) << 6), f64x2.splat(splineP));
+      const rho = cubic2(pD + (<usize>((rowOff + ldi(pT + (<usize>j << 2))) * blocks + m) << 6), f64x2.splat(splineP));
       st(ri, ld(ri) + f64x2.extract_lane(rho, 0));
       const rj = pRhoOut + <usize>j * 8;
       st(rj, ld(rj) + f64x2.extract_lane(rho, 1));
@@ -362,13 +365,9 @@ export function eamForces(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, 
   const cut2 = cutoff * cutoff;
   const blocks = nr + 1;
   for (let i = 0; i < n; i++) {
-    const cnt = ldi(pC + (<usize>i << 2));
+    const cnt = rowStart(i, pC, pT, tstride, pS);
     if (cnt == 0) continue;
-    const row = ldi(pT + (<usize>i << 2)) * tstride;
-    const psi = pS + <usize>(3 * i) * 8;
-    const sxi = ld(psi), syi = ld(psi + 8), szi = ld(psi + 16);
     const fpi = ld(pFp + <usize>i * 8);
-    rowStart();
     for (let k = i * stride, kend = k + cnt; k < kend; k++) {
       const j = ldi(pN + (<usize>k << 2));
       const r2 = pairDisplacement(sxi, syi, szi, pS + <usize>(3 * j) * 8, false);
@@ -377,7 +376,7 @@ export function eamForces(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, 
       if (r >= cutoff) continue; // the evaluators return 0 there: a zero pair term
       const m = interval(r, nr, rdr);
       const p = f64x2.splat(splineP);
-      const c = pP + (<usize>((row + ldi(pT + (<usize>j << 2))) * blocks + m) << 7);
+      const c = pP + (<usize>((rowOff + ldi(pT + (<usize>j << 2))) * blocks + m) << 7);
       const z = cubic2(c, p), rho = cubic2(c + 64, p);
       const recip = 1.0 / r;
       const phi = f64x2.extract_lane(z, 0) * recip;
