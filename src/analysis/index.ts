@@ -91,7 +91,7 @@ export { type DescriptorsData, type DescriptorsOptions, type DescriptorsResult, 
   makeDescriptorsResult, type PerAtomColumn, structuralDescriptors } from './descriptors/descriptors.ts';
 export { FLEX_LENGTHS, type FlexLength, flexibilityVolume, meanNeighbourDistance } from './descriptors/flexibility.ts';
 export { matchAtomsById, type VibrationalMsd, vibrationalMsd, type VibrationalMsdOptions } from './descriptors/vibrational-msd.ts';
-export { loadVoronoiResult, voronoiTessellation, VORONOI_INDEX_LENGTH, type VoronoiData, type VoronoiFace, type VoronoiOptions, type VoronoiResult } from './structure/voronoi.ts';
+export { loadVoronoiResult, voronoiNeighborList, voronoiTessellation, VORONOI_INDEX_LENGTH, type VoronoiData, type VoronoiNeighborList, type VoronoiFace, type VoronoiOptions, type VoronoiResult } from './structure/voronoi.ts';
 export { cagingDepthQ, cagingDepthR, type CagingDepthROptions, type CagingOptions, cagingPotentialQ,
   fitSoftnessCalibration, type HarmonicFit, harmonicSoftnessFit, hncDirectCorrelation, hncProduct,
   type IntegrationLimits, inverseSoftnessFromCurvature, type LinearFit, linearLeastSquares,

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { Box } from '../../src/system/box.ts';
 import { createSystem, type System } from '../../src/system/system.ts';
 import { Rng } from '../../src/util/random.ts';
-import { voronoiTessellation, VORONOI_INDEX_LENGTH } from '../../src/analysis/index.ts';
+import { voronoiNeighborList, voronoiTessellation, VORONOI_INDEX_LENGTH } from '../../src/analysis/index.ts';
 import { randomConfiguration } from '../../src/system/random-config.ts';
 import { getPotential } from '../../src/potential/index.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
@@ -123,6 +123,61 @@ describe('voronoiTessellation', () => {
     }
     const r = voronoiTessellation(createSystem({ box, positions: pos }));
     for (let i = 0; i < r.n; i++) expect(Math.abs(r.volumes[i] / a ** 3 - 1)).toBeLessThan(1e-10);
+  });
+
+  it('gives the same cells after a tilt flip (xy -> xy - lx, xz -> xz - lx: the same periodic lattice) and for an unreduced tilt', () => {
+    // one point set, three descriptions of its periodic cell: the images (and so the cells) are the same
+    const lengths = [6, 5.5, 6.5];
+    const base = randomSystem(300, new Box({ dim: 3, lo: [0, 0, 0], lengths, tilt: { xy: 0.4 * 6, xz: -0.3 * 6, yz: 0.2 * 5.5 } }), 11, 2);
+    const flipped = [
+      { xy: 0.4 * 6 - 6, xz: -0.3 * 6, yz: 0.2 * 5.5 }, // LAMMPS flip of xy
+      { xy: 0.4 * 6, xz: -0.3 * 6 + 6, yz: 0.2 * 5.5 }, // flip of xz
+      { xy: 0.4 * 6 + 2 * 6, xz: -0.3 * 6, yz: 0.2 * 5.5 }, // unreduced: xy = 2.4 lx
+    ];
+    const ref = voronoiTessellation(base, { radii: [0.9, 1.1] });
+    const nbRef = voronoiNeighborList(ref);
+    for (const tilt of flipped) {
+      const sys = createSystem({ box: new Box({ dim: 3, lo: [0, 0, 0], lengths, tilt }), positions: base.positions, types: base.types });
+      const r = voronoiTessellation(sys, { radii: [0.9, 1.1] });
+      for (let i = 0; i < r.n; i++) {
+        expect(Math.abs(r.volumes[i] - ref.volumes[i])).toBeLessThan(1e-10);
+        expect(indexOf(r, i)).toEqual(indexOf(ref, i));
+      }
+      const nb = voronoiNeighborList(r);
+      expect(nb.offsets).toEqual(nbRef.offsets);
+      for (let i = 0; i < r.n; i++) {
+        const key = (l: typeof nb, k: number) => `${l.neighbors[k]}:${l.distances[k].toFixed(9)}`;
+        const a = [], b = [];
+        for (let k = nb.offsets[i]; k < nb.offsets[i + 1]; k++) a.push(key(nb, k));
+        for (let k = nbRef.offsets[i]; k < nbRef.offsets[i + 1]; k++) b.push(key(nbRef, k));
+        expect(a.sort()).toEqual(b.sort());
+      }
+    }
+  });
+
+  it('its neighbour list is symmetric with equal face areas, and its counted rows are the coordination', () => {
+    const sys = randomSystem(400, new Box({ dim: 3, lo: [0, 0, 0], lengths: [7, 7.5, 6.5], tilt: { xy: 1.2, yz: -0.8 } }), 5, 2);
+    const r = voronoiTessellation(sys, { radii: [1, 1.3] });
+    const all = voronoiNeighborList(r, { counted: false });
+    const counted = voronoiNeighborList(r);
+    const faces = new Map<string, number[]>();
+    for (let i = 0; i < r.n; i++) {
+      expect(counted.offsets[i + 1] - counted.offsets[i]).toBe(r.coordination[i]);
+      for (let k = all.offsets[i]; k < all.offsets[i + 1]; k++) {
+        const j = all.neighbors[k], d = all.distances[k].toFixed(9);
+        const key = `${Math.min(i, j)}-${Math.max(i, j)}-${d}`;
+        faces.set(key, [...(faces.get(key) ?? []), all.areas[k]]);
+      }
+    }
+    for (const [key, areas] of faces) {
+      // every face is seen from both sides (an atom's face with its own image is seen twice from the same side)
+      expect(areas.length % 2, key).toBe(0);
+      const sorted = areas.sort((x, y) => x - y);
+      for (let k = 0; k < sorted.length; k += 2) expect(Math.abs(sorted[k] - sorted[k + 1])).toBeLessThan(1e-10);
+    }
+    let area = 0;
+    for (let k = 0; k < all.areas.length; k++) area += all.areas[k];
+    expect(area).toBeCloseTo(sum(r.surfaces), 9);
   });
 
   it('two atoms with radii: the radical planes split the box', () => {

@@ -655,6 +655,45 @@ class Candidates {
 interface Planes { j: number[]; d: number[]; wall: Float64Array }
 
 /** The face with tag t (its neighbour and distance from `planes`), not yet counted. */
+/**
+ * The Voronoi neighbour list in compressed rows (CSR), for indicators that
+ * weight neighbours by their shared face (e.g. face-area-weighted averages,
+ * Voronoi coordination shells): the neighbours of atom i (storage order) are
+ * neighbors[offsets[i] .. offsets[i + 1]), each with the face area (length^2;
+ * 2D: the edge length) and the centre-to-centre distance across it (length).
+ * `counted` (default true) keeps the faces that pass the area threshold of
+ * the tessellation; false keeps every face. Walls are left out. In a small
+ * periodic box an atom can meet the same neighbour across several faces
+ * (different images): each face is its own entry.
+ */
+export interface VoronoiNeighborList {
+  readonly offsets: Int32Array;
+  readonly neighbors: Int32Array;
+  readonly areas: Float64Array;
+  readonly distances: Float64Array;
+}
+
+export function voronoiNeighborList(vor: Pick<VoronoiData, 'n' | 'faces'>, opts: { counted?: boolean } = {}): VoronoiNeighborList {
+  const countedOnly = opts.counted ?? true;
+  const keep = (f: VoronoiFace) => f.neighbor >= 0 && (!countedOnly || f.counted);
+  const offsets = new Int32Array(vor.n + 1);
+  for (let i = 0; i < vor.n; i++) {
+    let c = 0;
+    for (const f of vor.faces[i]) if (keep(f)) c++;
+    offsets[i + 1] = offsets[i] + c;
+  }
+  const m = offsets[vor.n];
+  const neighbors = new Int32Array(m), areas = new Float64Array(m), distances = new Float64Array(m);
+  for (let i = 0; i < vor.n; i++) {
+    let k = offsets[i];
+    for (const f of vor.faces[i]) {
+      if (!keep(f)) continue;
+      neighbors[k] = f.neighbor; areas[k] = f.area; distances[k] = f.distance; k++;
+    }
+  }
+  return { offsets, neighbors, areas, distances };
+}
+
 function face(planes: Planes, t: number, area: number, edges: number, countedEdges: number): VoronoiFace {
   const atom = t >= 0;
   return {
