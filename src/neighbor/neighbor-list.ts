@@ -102,6 +102,8 @@ export interface VerletList extends NeighborList {
    * per type pair, flat [ti * (ntypes + 1) + tj]; pairs beyond it are not listed.
    */
   readonly listRadiiSquared?: Float64Array;
+  /** with `listRadiiSquared`: the atom types at build time (copy), since the listed pairs depend on them */
+  readonly refTypes?: Int32Array;
 }
 
 /**
@@ -145,7 +147,7 @@ export function buildNeighborList(sys: System, opts: NeighborListOptions): Verle
   };
   const list = (stride: number, neighbors: Int32Array, counts: Int32Array, pairCount: number): VerletList => ({
     kind, n, stride, neighbors, counts, cutoff, skin,
-    ...(radii.perType ? { listRadiiSquared: radii.r2 } : {}),
+    ...(radii.perType ? { listRadiiSquared: radii.r2, refTypes: Int32Array.from(sys.types) } : {}),
     refPositions: sys.positions.slice(), refFractional: s, box: sys.box, overflowGrowths: growths, entries: pairCount * (kind === 'half' ? 1 : 2),
   });
   // the wasm search and row sort (./wasm/pair-search.as.ts) give the same list; on an overlap the
@@ -596,14 +598,18 @@ export class NeighborListManager {
  *   (1 - ||F - I||_F) r_list - 2 max_i |Delta_i| >= cutoff
  * (1 - ||F - I||_F bounds the smallest singular value of F). For a fixed
  * cell this is the usual "no atom moved more than skin/2". The list is also
- * stale when the atom count or periodicity changed, or the cutoff no longer
- * fits the (deformed) cell.
+ * stale when the atom count or periodicity changed, the cutoff no longer
+ * fits the (deformed) cell, or (a list with per-type radii) a type changed.
  */
 export function needsRebuild(nl: VerletList, sys: System): boolean {
   if (sys.n !== nl.n || sys.positions.length !== nl.refPositions.length) return true;
   const box = sys.box, ref = nl.box;
   if (box.dim !== ref.dim) return true;
   for (let k = 0; k < box.dim; k++) if (box.periodic[k] !== ref.periodic[k]) return true;
+  if (nl.refTypes) {
+    const t = sys.types, rt = nl.refTypes;
+    for (let i = 0; i < rt.length; i++) if (t[i] !== rt[i]) return true;
+  }
   const g = cellGeometry(box);
   if (nl.cutoff >= maxListRadius(g)) return true; // the rebuild reports the too-small cell
   const strain = box === ref ? 0 : deformationNorm(ref, box);

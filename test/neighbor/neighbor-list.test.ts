@@ -146,6 +146,22 @@ describe('per-type-pair list radii (option typeCutoffs)', () => {
     }
   }
 
+  it('is stale when an atom changes type (its pairs have other radii); the manager rebuilds to the right pairs', () => {
+    const sys = randomSystem(makeBox({ dim: 3, lengths: [6, 6, 6] }), 300, 11, { ntypes: 2 });
+    const mgr = new NeighborListManager({ cutoff: 1.5, skin: 0.25, kind: 'half', typeCutoffs });
+    const nl = mgr.update(sys);
+    expect(needsRebuild(nl, sys)).toBe(false);
+    const i = sys.types.indexOf(2);
+    sys.types[i] = 1; // a swap, as in a Monte Carlo move: type 1 pairs reach further
+    expect(needsRebuild(nl, sys)).toBe(true);
+    const rebuilt = mgr.update(sys);
+    expect(new Set(listPairs(rebuilt))).toEqual(new Set(listPairs(buildNeighborList(sys, { cutoff: 1.5, skin: 0.25, kind: 'half', typeCutoffs }))));
+    // a list with one radius does not depend on the types
+    const plain = buildNeighborList(sys, { cutoff: 1.5, skin: 0.25, kind: 'half' });
+    sys.types[i] = 2;
+    expect(needsRebuild(plain, sys)).toBe(false);
+  });
+
   it('rejects a type without a cutoff, and a type cutoff above the list cutoff', () => {
     const sys = randomSystem(makeBox({ dim: 3, lengths: [6, 6, 6] }), 40, 2, { ntypes: 3 });
     expect(() => buildNeighborList(sys, { cutoff: 1.5, skin: 0.3, kind: 'half', typeCutoffs })).toThrow(/has type 3, but option typeCutoffs defines types 1\.\.2/);
