@@ -140,17 +140,28 @@ describe('computeLocal equals a full evaluation after local moves', () => {
     strained.box = new Box({ dim: 3, lo: [0, 0, 0], lengths: [6.11, 6.3, 6.2] });
     expectEqualToFull(provider, pot, strained, 0.3);
     expect(provider.localStats).toMatchObject({ full: true, reason: 'box changed' });
-    // a type change is full; compared with compute() on the same list (the
-    // per-type list radii are not rebuilt on a type change)
+    // a type change is full: KA's per-type list radii make the list stale, so it is rebuilt
+    // first; the result equals a fresh provider's (a type swap changes which pairs are listed)
     strained.types[4] = strained.types[4] === 1 ? 2 : 1;
     const swapped = provider.computeLocal(strained, { peratom: true });
-    expect(provider.localStats).toMatchObject({ full: true, reason: 'types changed' });
+    expect(provider.localStats).toMatchObject({ full: true, reason: 'neighbour list rebuilt' });
     expect(relErrors(swapped, provider.compute(strained, { peratom: true })).forces).toBe(0);
+    expect(relErrors(swapped, createForceProvider(pot, { skin: 0.3, threads: 1 }).compute(strained, { peratom: true })).forces).toBeLessThan(1e-12);
     strained.types[4] = strained.types[4] === 1 ? 2 : 1;
     provider.computeLocal(strained);
     displace(strained, Array.from({ length: 60 }, (_, k) => 5 * k), 0.01, rng(1));
     expectEqualToFull(provider, pot, strained, 0.3);
     expect(provider.localStats!.full).toBe(true);
     expect(provider.localStats!.reason).toMatch(/more than 125 atoms/);
+  });
+
+  it('falls back on a type change with a list of one radius (EAM): the list stays, the evaluation is full', () => {
+    const pot = polyEam();
+    const sys = randomSystem(makeBox({ dim: 3, lengths: [7.1, 7.3, 7.2] }), 300, 8, { minDist: 0.75, ntypes: 2 });
+    const provider = createForceProvider(pot, { skin: 0.3, threads: 1, localMaxFraction: 1 });
+    provider.computeLocal(sys);
+    sys.types[7] = sys.types[7] === 1 ? 2 : 1;
+    expectEqualToFull(provider, pot, sys, 0.3);
+    expect(provider.localStats).toMatchObject({ full: true, reason: 'types changed' });
   });
 });
