@@ -326,14 +326,19 @@ let splineP: f64 = 0;
     v128.load(c, 32)), p), v128.load(c, 48));
 }
 
-/** EAM pass 1: host densities into pRhoOut (n f64, zeroed here): rho_i = sum_j rho_{t_j -> t_i}(r_ij). */
-export function eamDensities(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, pG: usize,
+/**
+ * EAM pass 1: the density terms of rows i0 <= i < i1 into pRhoOut (n f64,
+ * zeroed here): rho_i = sum_j rho_{t_j -> t_i}(r_ij) when the rows are all
+ * of [0, n); a share of the rows gives a partial sum (threads:
+ * ./force-threads.ts adds the shares in thread order).
+ */
+export function eamDensities(i0: i32, i1: i32, n: i32, pT: usize, pN: usize, pC: usize, stride: i32, pG: usize,
   tstride: i32, pD: usize, nr: i32, rdr: f64, cutoff: f64, pS: usize, pRhoOut: usize): void {
   loadGeometry(pG);
   memory.fill(pRhoOut, 0, <usize>n << 3);
   const cut2 = cutoff * cutoff;
   const blocks = nr + 1;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const cnt = rowStart(i, pC, pT, tstride, pS);
     const ri = pRhoOut + <usize>i * 8;
     for (let k = i * stride, kend = k + cnt; k < kend; k++) {
@@ -352,19 +357,19 @@ export function eamDensities(n: i32, pT: usize, pN: usize, pC: usize, stride: i3
 }
 
 /**
- * EAM pass 2: forces with the effective pair derivative
+ * EAM pass 2 over rows i0 <= i < i1: forces with the effective pair derivative
  *   psi'_ij = phi'_ij + F'_i rho'_{j->i} + F'_j rho'_{i->j},  phi = z2r / r,
  * with F' in pFp (n f64, from pass 1). Returns the pair energy; adds the
  * virial to pVir and the per-atom pair terms when pPe != 0.
  */
-export function eamForces(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, pG: usize,
+export function eamForces(i0: i32, i1: i32, pT: usize, pN: usize, pC: usize, stride: i32, pG: usize,
   tstride: i32, pP: usize, nr: i32, rdr: f64, cutoff: f64, pFp: usize,
   pS: usize, pF: usize, pVir: usize, pPe: usize, pPv: usize): f64 {
   loadGeometry(pG);
   passStart();
   const cut2 = cutoff * cutoff;
   const blocks = nr + 1;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const cnt = rowStart(i, pC, pT, tstride, pS);
     if (cnt == 0) continue;
     const fpi = ld(pFp + <usize>i * 8);

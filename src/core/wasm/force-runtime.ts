@@ -35,9 +35,9 @@ interface ForceExports {
   iplForces(n: number, pT: number, pN: number, pC: number, stride: number, pG: number,
     tstride: number, pK: number, eps: number, h: number, pCoef: number, q: number,
     pS: number, pF: number, pVir: number, pPe: number, pPv: number): number;
-  eamDensities(n: number, pT: number, pN: number, pC: number, stride: number, pG: number,
+  eamDensities(i0: number, i1: number, n: number, pT: number, pN: number, pC: number, stride: number, pG: number,
     tstride: number, pD: number, nr: number, rdr: number, cutoff: number, pS: number, pRhoOut: number): void;
-  eamForces(n: number, pT: number, pN: number, pC: number, stride: number, pG: number,
+  eamForces(i0: number, i1: number, pT: number, pN: number, pC: number, stride: number, pG: number,
     tstride: number, pP: number, nr: number, rdr: number, cutoff: number, pFp: number,
     pS: number, pF: number, pVir: number, pPe: number, pPv: number): number;
 }
@@ -189,14 +189,14 @@ export class WasmForceWorkspace {
   eamDensities(): void {
     const t = this.table;
     if (t?.kind !== 'eam') throw new Error('WasmForceWorkspace.eamDensities: bound table is not an EAM table');
-    this.exp.eamDensities(this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE, t.nr, t.rdr, t.cutoff, this.pS, this.pRho);
+    this.exp.eamDensities(0, this.n, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE, t.nr, t.rdr, t.cutoff, this.pS, this.pRho);
   }
 
   /** EAM pass 2 with F' in the bound fp: forces, virial into `vir` (6), per-atom pair terms if `peratom`; returns the pair energy. */
   eamForces(vir: Float64Array, peratom: boolean): number {
     const t = this.table;
     if (t?.kind !== 'eam') throw new Error('WasmForceWorkspace.eamForces: bound table is not an EAM table');
-    const e = this.exp.eamForces(this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE + eamPass1Bytes(t), t.nr, t.rdr, t.cutoff,
+    const e = this.exp.eamForces(0, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE + eamPass1Bytes(t), t.nr, t.rdr, t.cutoff,
       this.pFp, this.pS, this.pF, VIR, peratom ? this.pPe : 0, this.pPv);
     this.addVirial(vir);
     return e;
@@ -214,19 +214,19 @@ export class WasmForceWorkspace {
 }
 
 /** Bytes `writeTable` writes for `t`. */
-function tableSize(t: WasmPotentialTable): number {
+export function tableSize(t: WasmPotentialTable): number {
   if (t.kind === 'lj') return 8 * t.coef.length;
   if (t.kind === 'ipl') return 8 * (t.pairs.length + t.c.length);
   return eamPass1Bytes(t) + 128 * t.tstride * t.tstride * (t.nr + 1);
 }
 
 /** Bytes of the pass-1 blocks of an EAM table (64 per type pair and interval; a multiple of 64). */
-function eamPass1Bytes(t: { tstride: number; nr: number }): number {
+export function eamPass1Bytes(t: { tstride: number; nr: number }): number {
   return 64 * t.tstride * t.tstride * (t.nr + 1);
 }
 
 /** Write `t` at byte offset `at` (layout in WasmPotentialTable's doc). */
-function writeTable(t: WasmPotentialTable, view: DataView, at: number): void {
+export function writeTable(t: WasmPotentialTable, view: DataView, at: number): void {
   const f64 = (o: number, a: Float64Array) => new Float64Array(view.buffer, o, a.length).set(a);
   if (t.kind === 'lj') { f64(at, t.coef); return; }
   if (t.kind === 'ipl') { f64(at, t.pairs); f64(at + 8 * t.pairs.length, t.c); return; }

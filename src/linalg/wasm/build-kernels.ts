@@ -7,7 +7,9 @@
  *   memory (env.memory, maximum 4 GiB) and keep no state.
  * - the force kernels (src/core/wasm/force-kernels.as.ts ->
  *   force-kernels.wasm): f64x2 SIMD, their own exported memory (one instance
- *   per force workspace).
+ *   per force workspace), and the same source on an imported shared
+ *   memory (force-kernels-shared.wasm) for the worker threads of
+ *   src/core/wasm/force-threads.ts.
  * - the cell search of the neighbour-list build
  *   (src/neighbor/wasm/pair-search.as.ts -> pair-search.wasm), likewise.
  *
@@ -22,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 const COMMON = ['-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd'];
 const EIGEN = ['--importMemory', '--sharedMemory', '--initialMemory', '32', '--maximumMemory', '65536', '--enable', 'threads'];
 const FORCES = ['--initialMemory', '1', '--maximumMemory', '65536'];
+const FORCES_SHARED = ['--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536', '--enable', 'threads'];
 
 /** One binary: its path relative to src/, its AssemblyScript source (relative to src/) and extra compiler flags. */
 export interface KernelBuild { readonly file: string; readonly source: string; readonly flags: readonly string[] }
@@ -31,6 +34,7 @@ export const KERNEL_BUILDS: readonly KernelBuild[] = [
   { file: 'linalg/wasm/eigen-kernels.wasm', source: 'linalg/wasm/eigen-kernels.as.ts', flags: EIGEN },
   { file: 'linalg/wasm/eigen-kernels-fma.wasm', source: 'linalg/wasm/eigen-kernels.as.ts', flags: [...EIGEN, '--enable', 'relaxed-simd'] },
   { file: 'core/wasm/force-kernels.wasm', source: 'core/wasm/force-kernels.as.ts', flags: FORCES },
+  { file: 'core/wasm/force-kernels-shared.wasm', source: 'core/wasm/force-kernels.as.ts', flags: FORCES_SHARED },
   { file: 'neighbor/wasm/pair-search.wasm', source: 'neighbor/wasm/pair-search.as.ts', flags: FORCES },
 ];
 
