@@ -16,11 +16,14 @@
  *
  * f64 loops (`kernels`, ./forces-f64.ts `ForceKernels`): 'wasm' (default),
  * the WebAssembly f64x2 SIMD kernels of ./wasm/ for LJ-family tables, IPL
- * and EAM, one thread, and the wasm cell search of the neighbour-list build
+ * and EAM, and the wasm cell search of the neighbour-list build
  * (src/neighbor/wasm/); 'js', the TypeScript loops, the reference (and the
  * fallback where WebAssembly SIMD is missing or the potential has no wasm
- * loop). With `threads` >= 2 the LJ-table loop runs in TypeScript on the
- * thread pool instead.
+ * loop). With `threads` >= 2 the wasm LJ-table and EAM loops run on the
+ * wasm thread pool (./wasm/force-threads.ts: shared memory, equal row
+ * ranges of a balanced half list, shares added in thread order); with kernels 'js' (or a
+ * potential without a wasm loop) the LJ-table loop runs in TypeScript on
+ * ./lj-thread-pool.ts; IPL stays on one thread.
  *
  * Speed (bench/forces-f64.ts): per-type-pair list radii as LAMMPS (16% fewer
  * pairs for KA), rows sorted by index (force sums fixed by the positions:
@@ -37,6 +40,7 @@ import { checkConfiguration } from './check-configuration.ts';
 import { LocalForces, type LocalUpdateStats } from './forces-local.ts';
 import type { BackendRequest } from './backend.ts';
 import { defaultThreads, sharedLjThreadPool, startSharedLjThreadPool, threadPoolError, type LjThreadPool } from './lj-thread-pool.ts';
+import { sharedWasmForcePool, startWasmForcePool, wasmForcePoolError, type WasmForcePool } from './wasm/force-threads.ts';
 
 export { checkConfiguration };
 
@@ -75,14 +79,16 @@ export interface ForceProviderOptions {
    */
   kernels?: ForceKernels;
   /**
-   * Threads for the f64 LJ-table force loop (./lj-thread-pool.ts, TypeScript):
-   * default 1 with kernels 'wasm' where the potential has a wasm loop, else
-   * the number of cores this process may use; 1 runs serially. Used from
-   * THREADED_MIN_ATOMS atoms on (below, waking the workers costs more than
-   * they save). Results equal the serial loop up to summation order and
-   * depend only on the positions and the thread count (bit-identical
-   * checkpoint resumes with the same count). If workers cannot be started
-   * the provider runs serially and says so through `log`.
+   * Threads for the f64 force loops: the wasm LJ-table and EAM kernels
+   * (./wasm/force-threads.ts) with kernels 'wasm', else the TypeScript
+   * LJ-table loop (./lj-thread-pool.ts). Default 1 with kernels 'wasm'
+   * where the potential has a wasm loop, else the number of cores this
+   * process may use; 1 runs serially. Used from THREADED_MIN_ATOMS atoms on
+   * (below, waking the workers costs more than they save). Results equal
+   * the serial loop up to summation order and depend only on the positions
+   * and the thread count (bit-identical checkpoint resumes with the same
+   * count). If workers cannot be started the provider runs serially and
+   * says so through `log`.
    */
   threads?: number;
   /**
@@ -111,6 +117,8 @@ export class PotentialForceProvider implements ForceProvider {
   /** threads asked for the LJ-table loop (1: serial) */
   readonly threads: number;
   private readonly log: ((message: string) => void) | undefined;
+  /** threads >= 2 run the wasm kernels on the wasm pool (LJ table or EAM with kernels 'wasm') */
+  private readonly wasmThreaded: boolean;
   /** the thread fallback was logged */
   private warned = false;
   /** state of `computeLocal` (made on first use) */
@@ -137,9 +145,11 @@ export class PotentialForceProvider implements ForceProvider {
     this.kernels = opts.kernels ?? 'wasm';
     if (this.kernels !== 'wasm' && this.kernels !== 'js') throw new Error(`createForceProvider: option kernels must be 'wasm' or 'js', got '${String(this.kernels)}'`);
     this.ws = new F64Workspace(this.kernels);
-    const wasmLoop = this.kernels === 'wasm' && wasmTableOf(potential, this.lj) !== null && this.ws.wasmWorkspace() !== null;
+    const wasmTable = this.kernels === 'wasm' ? wasmTableOf(potential, this.lj) : null;
+    const wasmLoop = wasmTable !== null && this.ws.wasmWorkspace() !== null;
     this.threads = opts.threads ?? (this.lj && !this.kernel && !wasmLoop ? defaultThreads() : 1);
     if (!Number.isInteger(this.threads) || this.threads < 1) throw new Error(`createForceProvider: option threads must be an integer >= 1, got ${opts.threads}`);
+    this.wasmThreaded = this.threads >= 2 && !this.kernel && wasmLoop && wasmTable.kind !== 'ipl';
     this.log = opts.log;
     this.localMaxFraction = opts.localMaxFraction;
     this.neighbors = new NeighborListManager({
@@ -147,7 +157,7 @@ export class PotentialForceProvider implements ForceProvider {
       // pair potentials: list each pair within its own cutoff + skin (fewer entries, as LAMMPS);
       // EAM keeps one radius (its density and pair cutoffs need not agree per type pair)
       ...(potential.kind === 'pair' ? { typeCutoffs: potential } : {}),
-      // equal index ranges of rows carry equal work for the threaded loop
+      // equal index ranges of rows carry equal work for the threaded loops
       ...(this.threads > 1 ? { halfRows: 'balanced' as const } : {}),
       ...(opts.maxNeighbors !== undefined ? { maxNeighbors: opts.maxNeighbors } : {}),
       kernels: this.kernels, // the cell search of the list build in wasm too, or all TypeScript
@@ -220,16 +230,19 @@ export class PotentialForceProvider implements ForceProvider {
    * otherwise start, blocking, on the first threaded force call).
    */
   async startWorkers(): Promise<void> {
-    if (this.threads >= 2 && this.lj) await startSharedLjThreadPool(this.threads);
+    if (this.wasmThreaded) await startWasmForcePool(this.threads);
+    else if (this.threads >= 2 && this.lj) await startSharedLjThreadPool(this.threads);
   }
 
   /** The shared worker pool when this system is threaded, else null (serial). */
-  private threadPool(n: number): LjThreadPool | null {
-    if (this.threads < 2 || !this.lj || n < THREADED_MIN_ATOMS) return null;
-    const pool = sharedLjThreadPool(this.threads);
+  private threadPool(n: number): LjThreadPool | WasmForcePool | null {
+    if (this.threads < 2 || n < THREADED_MIN_ATOMS) return null;
+    if (!this.wasmThreaded && !this.lj) return null;
+    const pool = this.wasmThreaded ? sharedWasmForcePool(this.threads) : sharedLjThreadPool(this.threads);
     if (!pool && !this.warned) {
       this.warned = true;
-      this.log?.(`createForceProvider: worker threads could not be started (${threadPoolError()?.message}); running the force loop on one thread`);
+      const why = this.wasmThreaded ? wasmForcePoolError() : threadPoolError();
+      this.log?.(`createForceProvider: worker threads could not be started (${why?.message}); running the force loop on one thread`);
     }
     return pool;
   }

@@ -33,6 +33,7 @@ import { checkConfiguration } from './check-configuration.ts';
 import { kernelGeometry, ljForceRows, packLjTable } from './lj-kernel.ts';
 import type { LjThreadPool } from './lj-thread-pool.ts';
 import { WasmForceWorkspace, type WasmAtomViews, type WasmPotentialTable } from './wasm/force-runtime.ts';
+import { WasmForcePool } from './wasm/force-threads.ts';
 import type { IplPairTable } from '../potential/ipl.ts';
 import type { EamTable } from '../potential/eam-fs.ts';
 
@@ -121,13 +122,16 @@ type Mode = (typeof Mode)[keyof typeof Mode];
  * `nl` must still be valid for the current positions (no atom moved more
  * than skin/2 since it was built): `createForceProvider` takes care of that.
  * Atom types are checked against the potential (O(N), negligible).
- * With `pool` (./lj-thread-pool.ts) the LJ-table path runs on its threads
- * (same results up to summation order); other potentials ignore it.
+ * With `pool` the loops run on its threads (same results up to summation
+ * order): an `LjThreadPool` (./lj-thread-pool.ts) runs the TypeScript
+ * LJ-table loop; a `WasmForcePool` (./wasm/force-threads.ts) runs the wasm
+ * kernels of the LJ table and EAM when ws.kernels is 'wasm' (IPL stays on
+ * one thread). Other potentials ignore it.
  */
 export function computeForcesF64(
   sys: System, pot: Potential, nl: NeighborList, opts: ForceOptions = {}, ws: F64Workspace = new F64Workspace(),
   lj: LjCoefficients | null = pot.kind === 'pair' ? ljCoefficientsOf(pot) : null,
-  pool: LjThreadPool | null = null,
+  pool: LjThreadPool | WasmForcePool | null = null,
 ): ForceResult {
   if (nl.kind !== 'half') throw new Error(`computeForcesF64: needs a 'half' neighbour list, got '${nl.kind}' (build it with kind: 'half')`);
   if (nl.n !== sys.n) throw new Error(`computeForcesF64: neighbour list is for ${nl.n} atoms, the system has ${sys.n}; rebuild the list`);
@@ -138,7 +142,12 @@ export function computeForcesF64(
   const peratom = opts.peratom === true;
   const n = sys.n;
   const g = cellGeometry(sys.box);
-  const table = ws.kernels === 'wasm' && !pool ? wasmTableOf(pot, lj) : null;
+  const wasmPool = pool instanceof WasmForcePool ? pool : null;
+  const ljPool = pool instanceof WasmForcePool ? null : pool;
+  const table = ws.kernels === 'wasm' && !ljPool ? wasmTableOf(pot, lj) : null;
+  if (wasmPool && table && table.kind !== 'ipl') {
+    return wasmForces(sys, pot, lj, nl, g, wasmPool.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom), wasmPool, peratom);
+  }
   const wasm = table ? ws.wasmWorkspace() : null;
   if (wasm && table) return wasmForces(sys, pot, lj, nl, g, wasm.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom), wasm, peratom);
   ws.prepare(n, peratom);
@@ -149,8 +158,8 @@ export function computeForcesF64(
     energy += eamEmbedding(sys, pot, nl, g, ws, peratom);
     energy += pairLoop(sys, Mode.Eam, null, pot, nl, g, ws, peratom, vir);
   } else if (lj) {
-    energy += pool
-      ? pool.compute({
+    energy += ljPool
+      ? ljPool.compute({
         n, types: sys.types, neighbors: nl.neighbors, counts: nl.counts, stride: nl.stride, geom: kernelGeometry(g),
         tstride: lj.stride, coef: packedTable(lj), shiftedForce: hasForceShift(lj),
       }, ws.s, ws.f3)
@@ -196,6 +205,9 @@ function ljResult(sys: System, lj: LjCoefficients, nl: NeighborList, g: CellGeom
 /** The atom arrays a force evaluation fills: an F64Workspace's own, or views of wasm memory. */
 type AtomBuffers = Pick<F64Workspace, 's' | 'f3' | 'rho' | 'fp' | 'pe' | 'pv6'>;
 
+/** The wasm kernels as `wasmForces` drives them: one instance (WasmForceWorkspace) or the threads of a WasmForcePool. */
+type WasmLoops = Pick<WasmForceWorkspace, 'ljForces' | 'eamDensities' | 'eamForces'> & Partial<Pick<WasmForceWorkspace, 'iplForces'>>;
+
 /**
  * The 'wasm' path (see ForceKernels): the same steps as the TypeScript path
  * with the pair loops in ./wasm/force-kernels.as.ts over the bound views v.
@@ -203,7 +215,7 @@ type AtomBuffers = Pick<F64Workspace, 's' | 'f3' | 'rho' | 'fp' | 'pe' | 'pv6'>;
  */
 function wasmForces(
   sys: System, pot: Potential, lj: LjCoefficients | null, nl: NeighborList, g: CellGeometry,
-  v: WasmAtomViews, wasm: WasmForceWorkspace, peratom: boolean,
+  v: WasmAtomViews, wasm: WasmLoops, peratom: boolean,
 ): ForceResult {
   wrappedFractional(sys, v.s, 'computeForcesF64');
   const vir = new Float64Array(6);
@@ -214,6 +226,7 @@ function wasmForces(
     return packResult(sys, energy, vir, v, peratom);
   }
   if (lj) return ljResult(sys, lj, nl, g, wasm.ljForces(), v, peratom);
+  if (!wasm.iplForces) throw new Error('computeForcesF64: the wasm thread pool has no IPL loop');
   const energy = wasm.iplForces(vir, peratom);
   return packResult(sys, energy, vir, v, peratom);
 }

@@ -1,0 +1,430 @@
+/**
+ * Worker threads for the WebAssembly force kernels (force-kernels.as.ts,
+ * built on an imported shared memory as force-kernels-shared.wasm): the
+ * calling thread and `threads - 1` workers each run the kernels on their
+ * own instance of the module over ONE shared WebAssembly.Memory, so the
+ * positions, the list and the potential table are written once and nothing
+ * is copied per step but the positions (as on one thread).
+ *
+ * Work split, as ../lj-thread-pool.ts: thread t takes the equal index
+ * range of rows [floor(n t / T), floor(n (t+1) / T)) of a half list built
+ * with `halfRows: 'balanced'` (every row holds about half of its atom's
+ * partners whatever the atom order, so equal ranges carry equal numbers of
+ * list entries; any half list gives correct results). Each thread scatters
+ * into its own force (and, for EAM, density, per-atom energy and virial)
+ * arrays; the calling thread then adds the arrays in thread order 0, 1,
+ * ..., T-1, and the energies and virials likewise. The split depends only
+ * on n and T and the kernels add nothing for the list's skin pairs, so the
+ * results are a function of the positions and the thread count
+ * (bit-identical checkpoint resumes for a given count), and equal the
+ * one-thread kernels up to the order of summation.
+ *
+ * EAM (two passes, Daw & Baskes, Phys. Rev. B 29, 6443 (1984)): the threads
+ * compute partial host densities; the caller adds them in thread order,
+ * evaluates F(rho) and F'(rho) (O(N), TypeScript), then the threads compute
+ * the forces with F'. That is two fork-join rounds per call.
+ *
+ * Memory layout (byte offsets, 64-aligned):
+ *   [control 64 i32 | job args | geometry 9 f64 | virials T x 8 f64 |
+ *    energies T f64 | table | types n i32 | counts n i32 | s 3n | F' n |
+ *    per thread t: f 3n, rho n, pe n, pv 6n | neighbours n*stride i32]
+ *
+ * Synchronisation is by Atomics on the control words (a postMessage round
+ * trip per step costs more than the work at N ~ 10^3): the caller writes the
+ * job and bumps a generation word, each worker runs its rows, stores its
+ * done-generation and notifies. Workers are `unref`ed and shared by every
+ * force provider of the process (`sharedWasmForcePool`). `startWasmForcePool`
+ * starts them without blocking (await a ready flag with Atomics.waitAsync):
+ * in a browser a worker never starts while its parent blocks in
+ * Atomics.wait, so a browser build must use it before the first force call.
+ */
+import { readBytes, setEngineFlags, Worker } from '../../platform/index.ts';
+import type { NeighborList } from '../../neighbor/types.ts';
+import { tableSize, writeTable, eamPass1Bytes, type WasmPotentialTable } from './force-runtime.ts';
+
+interface SharedMemory { readonly buffer: SharedArrayBuffer; grow(pages: number): number }
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: object };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => SharedMemory;
+}
+
+interface SharedForceExports {
+  ljForces(i0: number, i1: number, pT: number, pN: number, pC: number, stride: number, pG: number,
+    tstride: number, pK: number, shiftedForce: number, pS: number, pF: number): number;
+  eamDensities(i0: number, i1: number, n: number, pT: number, pN: number, pC: number, stride: number, pG: number,
+    tstride: number, pD: number, nr: number, rdr: number, cutoff: number, pS: number, pRhoOut: number): void;
+  eamForces(i0: number, i1: number, pT: number, pN: number, pC: number, stride: number, pG: number,
+    tstride: number, pP: number, nr: number, rdr: number, cutoff: number, pFp: number,
+    pS: number, pF: number, pVir: number, pPe: number, pPv: number): number;
+}
+
+const PAGE = 65536;
+const MAX_PAGES = 65536;
+/** most threads a pool takes */
+export const MAX_FORCE_THREADS = 16;
+/** below: left to the module (no static data with --runtime stub), as in ./force-runtime.ts */
+const BASE = 4096;
+/** control words (Int32): [0] generation, [2] exit flag, [4 + w] done-generation of worker w (negative: failed), [32 + w] ready flag */
+const CTRL = BASE;
+const GEN = 0, EXIT = 2, DONE = 4, READY = 32;
+/** row bounds of the threads (Int32, MAX_FORCE_THREADS + 1 words) */
+const ROWS = BASE + 512;
+/** job arguments (f64, NARGS): see `runJob` */
+const ARGS = BASE + 1024;
+const NARGS = 24;
+const GEOM = ARGS + 256;
+const VIRS = GEOM + 128; // T x 8 f64
+const ENERGIES = VIRS + 64 * MAX_FORCE_THREADS;
+const TABLE = ENERGIES + 8 * MAX_FORCE_THREADS + 64;
+
+const JOB_LJ = 1, JOB_EAM_RHO = 2, JOB_EAM_F = 3;
+
+/**
+ * The job thread t runs on its rows, from the shared arguments a (written
+ * by `WasmForcePool.fork`: a[0] the job, then byte offsets and sizes, the
+ * same for all threads); its row range comes from the bounds at rowsAt and
+ * its own arrays from its index. One function, run by the caller and (from
+ * its source, `toString`) by the workers.
+ */
+function runJob(ex: SharedForceExports, mem: { buffer: ArrayBufferLike }, a: Float64Array, rowsAt: number, t: number): void {
+  const job = a[0];
+  const rows = new Int32Array(mem.buffer, rowsAt, t + 2);
+  const i0 = rows[t], i1 = rows[t + 1];
+  const n = a[1], pT = a[2], pN = a[3], pC = a[4], stride = a[5], pG = a[6], tstride = a[7], pK = a[8];
+  const pS = a[9], pFp = a[10], pBase = a[11], perThread = a[12], nr = a[13], rdr = a[14], cutoff = a[15], pVirs = a[16], pEn = a[17];
+  const peratom = a[18], shifted = a[19];
+  const pF = pBase + t * perThread, pRho = pF + 24 * n, pPe = pRho + 8 * n, pPv = pPe + 8 * n;
+  const energies = new Float64Array(mem.buffer, pEn, t + 1);
+  if (job === 1) {
+    new Float64Array(mem.buffer, pF, 3 * n).fill(0);
+    energies[t] = ex.ljForces(i0, i1, pT, pN, pC, stride, pG, tstride, pK, shifted, pS, pF);
+  } else if (job === 2) {
+    ex.eamDensities(i0, i1, n, pT, pN, pC, stride, pG, tstride, pK, nr, rdr, cutoff, pS, pRho);
+  } else if (job === 3) {
+    new Float64Array(mem.buffer, pF, 3 * n).fill(0);
+    new Float64Array(mem.buffer, pVirs + 64 * t, 6).fill(0);
+    if (peratom && t > 0) { new Float64Array(mem.buffer, pPe, n).fill(0); new Float64Array(mem.buffer, pPv, 6 * n).fill(0); }
+    energies[t] = ex.eamForces(i0, i1, pT, pN, pC, stride, pG, tstride, pK, nr, rdr, cutoff, pFp, pS, pF, pVirs + 64 * t, peratom ? pPe : 0, pPv);
+  }
+}
+
+function workerSource(): string {
+  return `
+const { workerData } = require('node:worker_threads');
+const { module, memory, index: w } = workerData;
+const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const runJob = ${runJob.toString()};
+const ctrl = new Int32Array(memory.buffer, ${CTRL}, 64);
+Atomics.store(ctrl, ${READY} + w, 1);
+Atomics.notify(ctrl, ${READY} + w);
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctrl, ${GEN}, seen);
+  seen = Atomics.load(ctrl, ${GEN});
+  if (Atomics.load(ctrl, ${EXIT}) !== 0) break;
+  try {
+    runJob(ex, memory, new Float64Array(memory.buffer, ${ARGS}, ${NARGS}), ${ROWS}, w);
+  } catch (e) {
+    Atomics.store(ctrl, ${DONE} + w, -seen);
+    Atomics.notify(ctrl, ${DONE} + w);
+    throw e;
+  }
+  Atomics.store(ctrl, ${DONE} + w, seen);
+  Atomics.notify(ctrl, ${DONE} + w);
+}
+`;
+}
+
+function align64(b: number): number { return (b + 63) & ~63; }
+
+let wasmModule: object | null | undefined;
+let moduleError = '';
+
+/** The shared-memory build of the force kernels, compiled once (null where it does not load: no SIMD, threads or SharedArrayBuffer). */
+function sharedModule(): object | null {
+  if (wasmModule !== undefined) return wasmModule;
+  try {
+    const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+    if (!WA) throw new Error('no WebAssembly in this engine');
+    setEngineFlags('--no-liftoff'); // the optimizing tier at once (no on-stack replacement for wasm)
+    wasmModule = new WA.Module(readBytes(new URL('./force-kernels-shared.wasm', import.meta.url)));
+  } catch (err) {
+    moduleError = `WebAssembly core/wasm/force-kernels-shared.wasm failed to load (${(err as Error).message})`;
+    wasmModule = null;
+  }
+  return wasmModule;
+}
+
+/** Result arrays of one threaded evaluation: views of the shared memory, valid until the next call. */
+export interface PoolViews {
+  /** wrapped fractional coordinates (stride 3): write before `lj`/`eamDensities` */
+  readonly s: Float64Array;
+  /** forces (stride 3), the threads' shares added in thread order */
+  readonly f3: Float64Array;
+  /** EAM host densities (after `eamDensities`) and F'(rho) (write before `eamForces`) */
+  readonly rho: Float64Array;
+  readonly fp: Float64Array;
+  /** per-atom energies and virials (6 per atom), zeroed by `bind` when per-atom terms are asked for */
+  readonly pe: Float64Array;
+  readonly pv6: Float64Array;
+}
+
+/** A pool of `threads` threads running the wasm force kernels over one shared memory (see the module doc). */
+export class WasmForcePool {
+  /** total threads including the calling one */
+  readonly threads: number;
+  private readonly memory: SharedMemory;
+  private readonly ex: SharedForceExports;
+  private readonly workers: Worker[] = [];
+  private readonly ctrl: Int32Array;
+  private closed = false;
+  // what the memory holds
+  private table: WasmPotentialTable | null = null;
+  private nl: NeighborList | null = null;
+  private n = -1;
+  private stride = -1;
+  private pT = 0; private pC = 0; private pS = 0; private pFp = 0; private pBase = 0; private perThread = 0; private pN = 0;
+  /** neighbour-list copies into the shared memory so far */
+  listCopies = 0;
+
+  private constructor(threads: number, module: object) {
+    this.threads = threads;
+    const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    this.memory = new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    this.ex = new WA.Instance(module, { env: { memory: this.memory } }).exports as unknown as SharedForceExports;
+    this.ctrl = new Int32Array(this.memory.buffer, CTRL, 64);
+    const src = workerSource();
+    for (let w = 1; w < threads; w++) {
+      const worker = new Worker(src, { eval: true, workerData: { module, memory: this.memory, index: w } });
+      worker.unref();
+      worker.on('error', () => { /* its done word says so (negative), see `join` */ });
+      this.workers.push(worker);
+    }
+  }
+
+  private static make(threads: number): WasmForcePool {
+    if (!Number.isInteger(threads) || threads < 2 || threads > MAX_FORCE_THREADS) {
+      throw new Error(`WasmForcePool: threads must be an integer in [2, ${MAX_FORCE_THREADS}], got ${threads}`);
+    }
+    const module = sharedModule();
+    if (!module) throw new Error(moduleError);
+    return new WasmForcePool(threads, module);
+  }
+
+  /** A pool whose workers are started but not waited for: the first call blocks (Atomics.wait) until they run. Node only. */
+  static create(threads: number): WasmForcePool {
+    const pool = WasmForcePool.make(threads);
+    for (let w = 1; w < threads; w++) {
+      if (Atomics.wait(pool.ctrl, READY + w, 0, 10_000) === 'timed-out' && Atomics.load(pool.ctrl, READY + w) !== 1) {
+        pool.close();
+        throw new Error(`WasmForcePool: worker ${w} did not start within 10 s`);
+      }
+    }
+    return pool;
+  }
+
+  /** A pool whose workers have all said they are ready, awaited without blocking (Atomics.waitAsync): use this in a browser. */
+  static async start(threads: number): Promise<WasmForcePool> {
+    const pool = WasmForcePool.make(threads);
+    const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
+    for (let w = 1; w < threads; w++) {
+      const r = waitAsync(pool.ctrl, READY + w, 0, 10_000);
+      const outcome = r.async ? await r.value : r.value;
+      if (outcome === 'timed-out' && Atomics.load(pool.ctrl, READY + w) !== 1) {
+        pool.close();
+        throw new Error(`WasmForcePool: worker ${w} did not start within 10 s`);
+      }
+    }
+    return pool;
+  }
+
+  /**
+   * Make the shared memory hold `table`, the arrays of `nl.n` atoms, the
+   * list `nl` (copied, and its rows split, when it is another list than
+   * last time) and the atom types; write the cell geometry `geom` (9 f64);
+   * zero the per-atom sums of thread 0 when `peratom`. Returns the views.
+   */
+  bind(table: WasmPotentialTable, nl: NeighborList, types: Int32Array, geom: Float64Array, peratom: boolean): PoolViews {
+    if (this.closed) throw new Error('WasmForcePool: the pool was closed');
+    const n = nl.n;
+    if (table !== this.table || n !== this.n || nl.stride !== this.stride) this.layout(table, n, nl.stride);
+    const buf = this.memory.buffer;
+    if (nl !== this.nl) {
+      new Int32Array(buf, this.pC, n).set(nl.counts.subarray(0, n));
+      new Int32Array(buf, this.pN, n * nl.stride).set(nl.neighbors.subarray(0, n * nl.stride));
+      this.nl = nl;
+      this.listCopies++;
+    }
+    new Int32Array(buf, this.pT, n).set(types.subarray(0, n));
+    new Float64Array(buf, GEOM, 9).set(geom);
+    const v = this.views();
+    if (peratom) { v.pe.fill(0); v.pv6.fill(0); }
+    return v;
+  }
+
+  private views(): PoolViews {
+    const buf = this.memory.buffer, n = this.n, p0 = this.pBase;
+    return {
+      s: new Float64Array(buf, this.pS, 3 * n), f3: new Float64Array(buf, p0, 3 * n),
+      rho: new Float64Array(buf, p0 + 24 * n, n), fp: new Float64Array(buf, this.pFp, n),
+      pe: new Float64Array(buf, p0 + 32 * n, n), pv6: new Float64Array(buf, p0 + 40 * n, 6 * n),
+    };
+  }
+
+  private layout(table: WasmPotentialTable, n: number, stride: number): void {
+    let p = align64(TABLE + tableSize(table));
+    const take = (bytes: number) => { const o = p; p = align64(p + bytes); return o; };
+    this.pT = take(4 * n); this.pC = take(4 * n); this.pS = take(24 * n); this.pFp = take(8 * n);
+    this.perThread = align64(88 * n); // f 3n, rho n, pe n, pv 6n
+    this.pBase = take(this.perThread * this.threads);
+    this.pN = take(4 * n * stride);
+    const have = this.memory.buffer.byteLength;
+    if (p > have) {
+      const pages = Math.ceil((p - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES) throw new Error(`wasm force threads: ${(p / 2 ** 30).toFixed(2)} GiB of shared memory needed for ${n} atoms, the wasm32 limit is 4 GiB; use threads: 1`);
+      this.memory.grow(pages);
+    }
+    const rows = new Int32Array(this.memory.buffer, ROWS, this.threads + 1);
+    for (let t = 0; t <= this.threads; t++) rows[t] = Math.floor((n * t) / this.threads);
+    writeTable(table, new DataView(this.memory.buffer), TABLE);
+    this.table = table;
+    this.n = n;
+    this.stride = stride;
+    this.nl = null;
+  }
+
+  /** Run job `job` on every thread (the caller takes thread 0's rows) and wait for the workers. */
+  private fork(job: number, peratom: boolean): void {
+    const t = this.table!, buf = this.memory.buffer;
+    const lj = t.kind === 'lj';
+    const eam = t.kind === 'eam' ? t : null;
+    const pK = job === JOB_EAM_F && eam ? TABLE + eamPass1Bytes(eam) : TABLE;
+    const a = new Float64Array(buf, ARGS, NARGS);
+    a.set([job, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, pK,
+      this.pS, this.pFp, this.pBase, this.perThread, eam?.nr ?? 0, eam?.rdr ?? 0, eam?.cutoff ?? 0, VIRS, ENERGIES,
+      peratom ? 1 : 0, lj && t.shiftedForce ? 1 : 0]);
+    const c = this.ctrl;
+    const gen = Atomics.add(c, GEN, 1) + 1;
+    Atomics.notify(c, GEN);
+    runJob(this.ex, this.memory, a, ROWS, 0);
+    for (let w = 1; w < this.threads; w++) {
+      for (;;) {
+        const v = Atomics.load(c, DONE + w);
+        if (v === gen) break;
+        if (v === -gen) { this.close(); throw new Error(`WasmForcePool: worker ${w} failed; the pool is closed (use threads: 1)`); }
+        if (Atomics.wait(c, DONE + w, v, 10_000) === 'timed-out' && Math.abs(Atomics.load(c, DONE + w)) !== gen) {
+          this.close();
+          throw new Error(`WasmForcePool: worker ${w} did not answer within 10 s; the pool is closed (use threads: 1)`);
+        }
+      }
+    }
+  }
+
+  /** Add `len` values at byte offset `off` of every thread's block into thread 0's, in thread order. */
+  private reduce(off: number, len: number): void {
+    const buf = this.memory.buffer;
+    const dst = new Float64Array(buf, this.pBase + off, len);
+    for (let w = 1; w < this.threads; w++) {
+      const src = new Float64Array(buf, this.pBase + w * this.perThread + off, len);
+      for (let k = 0; k < len; k++) dst[k] += src[k];
+    }
+  }
+
+  /** Energies of the last job, added in thread order. */
+  private energy(): number {
+    const e = new Float64Array(this.memory.buffer, ENERGIES, this.threads);
+    let sum = 0;
+    for (let w = 0; w < this.threads; w++) sum += e[w];
+    return sum;
+  }
+
+  /** LJ-table forces into the bound f3 (the threads' shares added in order); returns the pair energy. */
+  ljForces(): number {
+    if (this.table?.kind !== 'lj') throw new Error('WasmForcePool.ljForces: bound table is not an LJ table');
+    this.fork(JOB_LJ, false);
+    this.reduce(0, 3 * this.n);
+    return this.energy();
+  }
+
+  /** EAM pass 1: host densities into the bound rho (the threads' partial sums added in order). */
+  eamDensities(): void {
+    if (this.table?.kind !== 'eam') throw new Error('WasmForcePool.eamDensities: bound table is not an EAM table');
+    this.fork(JOB_EAM_RHO, false);
+    this.reduce(24 * this.n, this.n);
+  }
+
+  /**
+   * EAM pass 2 with F' in the bound fp: forces into f3, the virial added to
+   * `vir` (6), per-atom pair terms added to pe, pv6 if `peratom` (each
+   * summed in thread order); returns the pair energy.
+   */
+  eamForces(vir: Float64Array, peratom: boolean): number {
+    if (this.table?.kind !== 'eam') throw new Error('WasmForcePool.eamForces: bound table is not an EAM table');
+    this.fork(JOB_EAM_F, peratom);
+    const n = this.n;
+    this.reduce(0, 3 * n);
+    if (peratom) this.reduce(32 * n, 7 * n);
+    const w = new Float64Array(this.memory.buffer, VIRS, 8 * this.threads);
+    const sum = new Float64Array(6);
+    for (let t = 0; t < this.threads; t++) for (let k = 0; k < 6; k++) sum[k] += w[8 * t + k];
+    for (let k = 0; k < 6; k++) vir[k] += sum[k];
+    return this.energy();
+  }
+
+  /** Bytes of shared memory this pool holds. */
+  get memoryBytes(): number { return this.memory.buffer.byteLength; }
+
+  /** Stop the workers. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [k, p] of pools) if (p === this) pools.delete(k);
+    Atomics.store(this.ctrl, EXIT, 1);
+    Atomics.add(this.ctrl, GEN, 1);
+    Atomics.notify(this.ctrl, GEN);
+    for (const w of this.workers) void w.terminate();
+  }
+}
+
+const pools = new Map<number, WasmForcePool>();
+let poolError: Error | null = null;
+
+/**
+ * The process-wide pool of `threads` threads (one per thread count), made
+ * on first use (blocking while its workers start: Node only), or null when
+ * it cannot be made here (the reason in `wasmForcePoolError()`).
+ */
+export function sharedWasmForcePool(threads: number): WasmForcePool | null {
+  const have = pools.get(threads);
+  if (have) return have;
+  if (poolError) return null;
+  try {
+    const pool = WasmForcePool.create(threads);
+    pools.set(threads, pool);
+    return pool;
+  } catch (e) {
+    poolError = e instanceof Error ? e : new Error(String(e));
+    return null;
+  }
+}
+
+/** `sharedWasmForcePool` without blocking while the workers start (see `WasmForcePool.start`). */
+export async function startWasmForcePool(threads: number): Promise<WasmForcePool | null> {
+  const have = pools.get(threads);
+  if (have) return have;
+  if (poolError) return null;
+  try {
+    const pool = await WasmForcePool.start(threads);
+    pools.set(threads, pool);
+    return pool;
+  } catch (e) {
+    poolError = e instanceof Error ? e : new Error(String(e));
+    return null;
+  }
+}
+
+/** Why the wasm force pool could not be made, or null. */
+export function wasmForcePoolError(): Error | null {
+  return poolError;
+}
