@@ -8,7 +8,9 @@
  * For each N: one lattice start (src/system/random-config.ts) with velocities
  * at T (seeded), written as a LAMMPS data file; then
  *   - glasslab, f64 force loops 'wasm' (the default) and 'js' (the
- *     TypeScript reference), 1 thread (the EAM loops are not threaded),
+ *     TypeScript reference), 1 thread; with mpirun present also the wasm
+ *     kernels on 2 threads (src/core/wasm/force-threads.ts) against LAMMPS
+ *     on 2 MPI ranks,
  *   - LAMMPS on 1 core (`lmp -in bench/lammps/in.cuzr-nvt.lmp`),
  *   - LAMMPS on 2 cores (`mpirun -np 2 lmp ...`) when mpirun exists,
  * timing the integration loop only (LAMMPS "Loop time"; glasslab runMd
@@ -68,12 +70,13 @@ async function main(): Promise<void> {
       const row: Record<string, number> = { n };
       const w = await runOurs(start, pot, { skin: SKIN, kernels: 'wasm' }, md);
       row.wasm = w.stepsPerSecond; row.wasmCpu = w.stepsPerCpuSecond; row.oursPe = w.pePerAtom;
+      if (mpi) row.wasm2 = (await runOurs(start, pot, { skin: SKIN, kernels: 'wasm', threads: 2 }, md)).stepsPerSecond;
       if (o.js) { const j = await runOurs(start, pot, { skin: SKIN, kernels: 'js' }, md); row.js = j.stepsPerSecond; row.jsCpu = j.stepsPerCpuSecond; }
       const l1 = runLammps(dir, TEMPLATE, { data, ...vars }, 1);
       row.lmp1 = l1.stepsPerSecond; row.lmp1Cpu = l1.stepsPerCpuSecond; row.lmpPe = l1.pePerAtom;
       if (mpi) row.lmp2 = runLammps(dir, TEMPLATE, { data, ...vars }, 2).stepsPerSecond;
       rows.push(row);
-      console.error(`N=${n}: glasslab wasm ${row.wasm.toFixed(1)}${o.js ? `, js ${row.js.toFixed(1)}` : ''} steps/s; LAMMPS 1 core ${row.lmp1.toFixed(1)}${mpi ? `, 2 cores ${row.lmp2.toFixed(1)}` : ''} steps/s (load ${loadavg()[0].toFixed(2)})`);
+      console.error(`N=${n}: glasslab wasm ${row.wasm.toFixed(1)}${mpi ? ` (2 threads ${row.wasm2.toFixed(1)})` : ''}${o.js ? `, js ${row.js.toFixed(1)}` : ''} steps/s; LAMMPS 1 core ${row.lmp1.toFixed(1)}${mpi ? `, 2 cores ${row.lmp2.toFixed(1)}` : ''} steps/s (load ${loadavg()[0].toFixed(2)})`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -85,19 +88,19 @@ async function main(): Promise<void> {
   out.push(`Force loops: ${wasmForcesAvailable() ? 'wasm kernels loaded' : 'wasm kernels NOT loaded (both glasslab columns ran TypeScript)'}.`);
   out.push(`Rates are per wall-clock second of the integration loop; the "per CPU s" ratio divides by process CPU time instead (load average at the end: ${loadavg()[0].toFixed(2)} on ${cpus().length} cores).`);
   out.push('');
-  const head = ['N', 'glasslab wasm, 1 thread (steps/s)', ...(o.js ? ['glasslab js, 1 thread'] : []), 'LAMMPS 1 core', ...(mpi ? ['LAMMPS 2 cores'] : []),
-    'ratio: wasm / LAMMPS 1 core', ...(mpi ? ['ratio: wasm / LAMMPS 2 cores'] : []), ...(o.js ? ['ratio: wasm / js'] : []),
+  const head = ['N', 'glasslab wasm, 1 thread (steps/s)', ...(mpi ? ['glasslab wasm, 2 threads'] : []), ...(o.js ? ['glasslab js, 1 thread'] : []), 'LAMMPS 1 core', ...(mpi ? ['LAMMPS 2 cores'] : []),
+    'ratio: wasm / LAMMPS 1 core', ...(mpi ? ['ratio: wasm 2 threads / LAMMPS 2 cores', 'ratio: wasm 2 threads / 1 thread'] : []), ...(o.js ? ['ratio: wasm / js'] : []),
     'per CPU s: wasm / LAMMPS 1 core', 'PE/N at end (eV), glasslab', 'PE/N at end, LAMMPS'];
   out.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
   for (const r of rows) {
-    out.push(`| ${[String(r.n), f(r.wasm), ...(o.js ? [f(r.js)] : []), f(r.lmp1), ...(mpi ? [f(r.lmp2)] : []),
-      f(r.wasm / r.lmp1, 3), ...(mpi ? [f(r.wasm / r.lmp2, 3)] : []), ...(o.js ? [f(r.wasm / r.js, 2)] : []),
+    out.push(`| ${[String(r.n), f(r.wasm), ...(mpi ? [f(r.wasm2)] : []), ...(o.js ? [f(r.js)] : []), f(r.lmp1), ...(mpi ? [f(r.lmp2)] : []),
+      f(r.wasm / r.lmp1, 3), ...(mpi ? [f(r.wasm2 / r.lmp2, 3), f(r.wasm2 / r.wasm, 2)] : []), ...(o.js ? [f(r.wasm / r.js, 2)] : []),
       f(r.wasmCpu / r.lmp1Cpu, 3), f(r.oursPe, 4), f(r.lmpPe, 4)].join(' | ')} |`);
   }
   if (rows.length >= 2) {
     const ns = rows.map((r) => r.n);
     const b = (key: string) => exponent(ns, rows.map((r) => 1 / r[key])).toFixed(2);
-    out.push('', `Cost exponent b in t_step ~ N^b (N = ${ns.join(', ')}): glasslab wasm ${b('wasm')}${o.js ? `, glasslab js ${b('js')}` : ''}, LAMMPS 1 core ${b('lmp1')}${mpi ? `, LAMMPS 2 cores ${b('lmp2')}` : ''}.`);
+    out.push('', `Cost exponent b in t_step ~ N^b (N = ${ns.join(', ')}): glasslab wasm ${b('wasm')}${mpi ? `, glasslab wasm 2 threads ${b('wasm2')}` : ''}${o.js ? `, glasslab js ${b('js')}` : ''}, LAMMPS 1 core ${b('lmp1')}${mpi ? `, LAMMPS 2 cores ${b('lmp2')}` : ''}.`);
   }
   console.log(out.join('\n'));
 }

@@ -7,7 +7,8 @@
  * at T (seeded), written as a LAMMPS data file; then
  *   - glasslab, f64 force loops on 1 thread: 'wasm' (the default, WebAssembly
  *     SIMD) and 'js' (the TypeScript reference); with mpirun present also the
- *     TypeScript loop on 2 worker threads against LAMMPS on 2 MPI ranks;
+ *     wasm kernels and the TypeScript loop on 2 worker threads against
+ *     LAMMPS on 2 MPI ranks;
  *     with --f32 also the gpu.js f32 kernel,
  *   - LAMMPS on 1 core (`lmp -in bench/lammps/in.ka-nvt.lmp`),
  *   - LAMMPS on 2 cores (`mpirun -np 2 lmp ...`) when mpirun exists,
@@ -74,7 +75,10 @@ async function main(): Promise<void> {
       const f64 = await runKa(start, o.steps, { kernels: 'wasm', threads: 1 });
       row.ours = f64.stepsPerSecond; row.oursCpu = f64.stepsPerCpuSecond; row.oursPe = f64.pePerAtom;
       row.js = (await runKa(start, o.steps, { kernels: 'js', threads: 1 })).stepsPerSecond;
-      if (mpi) row.ours2 = (await runKa(start, o.steps, { kernels: 'js', threads: 2 })).stepsPerSecond;
+      if (mpi) {
+        row.wasm2 = (await runKa(start, o.steps, { kernels: 'wasm', threads: 2 })).stepsPerSecond;
+        row.ours2 = (await runKa(start, o.steps, { kernels: 'js', threads: 2 })).stepsPerSecond;
+      }
       if (o.f32) {
         const kernel = await GpuLjForces.create(createKobAndersen('shift').pairTable(), { backend: 'auto' });
         row.ours32 = (await runKa(start, o.steps, { precision: 'f32', kernel })).stepsPerSecond;
@@ -84,7 +88,7 @@ async function main(): Promise<void> {
       row.lmp1 = l1.stepsPerSecond; row.lmp1Cpu = l1.stepsPerCpuSecond; row.lmpPe = l1.pePerAtom;
       if (mpi) row.lmp2 = runLammps(dir, TEMPLATE, vars, 2).stepsPerSecond;
       rows.push(row);
-      console.error(`N=${n}: glasslab wasm ${row.ours.toFixed(1)}, js ${row.js.toFixed(1)}${mpi ? ` (js 2 threads ${row.ours2.toFixed(1)})` : ''} steps/s, LAMMPS 1 core ${row.lmp1.toFixed(1)}${mpi ? `, 2 cores ${row.lmp2.toFixed(1)}` : ''} steps/s (load ${loadavg()[0].toFixed(2)})`);
+      console.error(`N=${n}: glasslab wasm ${row.ours.toFixed(1)}, js ${row.js.toFixed(1)}${mpi ? ` (2 threads: wasm ${row.wasm2.toFixed(1)}, js ${row.ours2.toFixed(1)})` : ''} steps/s, LAMMPS 1 core ${row.lmp1.toFixed(1)}${mpi ? `, 2 cores ${row.lmp2.toFixed(1)}` : ''} steps/s (load ${loadavg()[0].toFixed(2)})`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -97,21 +101,21 @@ async function main(): Promise<void> {
   lines.push(`Force loops: ${wasmForcesAvailable() ? 'wasm kernels loaded' : 'wasm kernels NOT loaded (the wasm column ran TypeScript)'}.`);
   lines.push(`Rates are per wall-clock second of the integration loop; the "per CPU s" ratio divides by process CPU time instead (robust to other load on the machine; load average at the end: ${loadavg()[0].toFixed(2)} on ${cpus().length} cores).`);
   lines.push('');
-  const head = ['N', 'glasslab f64 wasm, 1 thread (steps/s)', 'glasslab f64 js, 1 thread', ...(mpi ? ['glasslab f64 js, 2 threads'] : []), ...(o.f32 ? ['glasslab f32 (steps/s)'] : []),
+  const head = ['N', 'glasslab f64 wasm, 1 thread (steps/s)', 'glasslab f64 js, 1 thread', ...(mpi ? ['glasslab f64 wasm, 2 threads', 'glasslab f64 js, 2 threads'] : []), ...(o.f32 ? ['glasslab f32 (steps/s)'] : []),
     'LAMMPS 1 core', ...(mpi ? ['LAMMPS 2 cores'] : []),
-    'ratio 1 core: wasm / LAMMPS', ...(mpi ? ['ratio 2 cores: wasm 1 thread / LAMMPS', 'ratio 2 cores: js 2 threads / LAMMPS'] : []), 'ratio wasm / js', '1 core, per CPU s: wasm / LAMMPS',
+    'ratio 1 core: wasm / LAMMPS', ...(mpi ? ['ratio 2 cores: wasm 2 threads / LAMMPS', 'ratio 2 cores: js 2 threads / LAMMPS', 'ratio wasm 2 threads / 1 thread'] : []), 'ratio wasm / js', '1 core, per CPU s: wasm / LAMMPS',
     '10k steps, glasslab (s)', 'PE/N at end, glasslab', 'PE/N at end, LAMMPS'];
   lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
   for (const r of rows) {
-    const cells = [String(r.n), f(r.ours), f(r.js), ...(mpi ? [f(r.ours2)] : []), ...(o.f32 ? [f(r.ours32)] : []), f(r.lmp1), ...(mpi ? [f(r.lmp2)] : []),
-      f(r.ours / r.lmp1, 3), ...(mpi ? [f(r.ours / r.lmp2, 3), f(r.ours2 / r.lmp2, 3)] : []), f(r.ours / r.js, 2), f(r.oursCpu / r.lmp1Cpu, 3),
+    const cells = [String(r.n), f(r.ours), f(r.js), ...(mpi ? [f(r.wasm2), f(r.ours2)] : []), ...(o.f32 ? [f(r.ours32)] : []), f(r.lmp1), ...(mpi ? [f(r.lmp2)] : []),
+      f(r.ours / r.lmp1, 3), ...(mpi ? [f(r.wasm2 / r.lmp2, 3), f(r.ours2 / r.lmp2, 3), f(r.wasm2 / r.ours, 2)] : []), f(r.ours / r.js, 2), f(r.oursCpu / r.lmp1Cpu, 3),
       f(10000 / r.ours, 1), f(r.oursPe, 4), f(r.lmpPe, 4)];
     lines.push(`| ${cells.join(' | ')} |`);
   }
   if (rows.length >= 2) {
     const ns = rows.map((r) => r.n);
     const b = (key: string) => exponent(ns, rows.map((r) => 1 / r[key])).toFixed(2);
-    lines.push('', `Cost exponent b in t_step ~ N^b (least squares over N = ${ns.join(', ')}): glasslab wasm ${b('ours')}, glasslab js ${b('js')}${mpi ? `, glasslab js 2 threads ${b('ours2')}` : ''}` +
+    lines.push('', `Cost exponent b in t_step ~ N^b (least squares over N = ${ns.join(', ')}): glasslab wasm ${b('ours')}, glasslab js ${b('js')}${mpi ? `, glasslab wasm 2 threads ${b('wasm2')}, glasslab js 2 threads ${b('ours2')}` : ''}` +
       `${o.f32 ? `, glasslab f32 ${b('ours32')}` : ''}, LAMMPS 1 core ${b('lmp1')}${mpi ? `, LAMMPS 2 cores ${b('lmp2')}` : ''}.`);
   }
   console.log(lines.join('\n'));
