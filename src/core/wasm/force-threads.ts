@@ -40,7 +40,7 @@
  */
 import { readBytes, setEngineFlags, Worker } from '../../platform/index.ts';
 import type { NeighborList } from '../../neighbor/types.ts';
-import { tableSize, writeTable, eamPass1Bytes, type WasmPotentialTable } from './force-runtime.ts';
+import { tableSize, writeTable, eamPass1Bytes, type WasmAtomViews, type WasmPotentialTable } from './force-runtime.ts';
 
 interface SharedMemory { readonly buffer: SharedArrayBuffer; grow(pages: number): number }
 interface WasmApi {
@@ -156,20 +156,6 @@ function sharedModule(): object | null {
   return wasmModule;
 }
 
-/** Result arrays of one threaded evaluation: views of the shared memory, valid until the next call. */
-export interface PoolViews {
-  /** wrapped fractional coordinates (stride 3): write before `lj`/`eamDensities` */
-  readonly s: Float64Array;
-  /** forces (stride 3), the threads' shares added in thread order */
-  readonly f3: Float64Array;
-  /** EAM host densities (after `eamDensities`) and F'(rho) (write before `eamForces`) */
-  readonly rho: Float64Array;
-  readonly fp: Float64Array;
-  /** per-atom energies and virials (6 per atom), zeroed by `bind` when per-atom terms are asked for */
-  readonly pe: Float64Array;
-  readonly pv6: Float64Array;
-}
-
 /** A pool of `threads` threads running the wasm force kernels over one shared memory (see the module doc). */
 export class WasmForcePool {
   /** total threads including the calling one */
@@ -243,9 +229,11 @@ export class WasmForcePool {
    * Make the shared memory hold `table`, the arrays of `nl.n` atoms, the
    * list `nl` (copied, and its rows split, when it is another list than
    * last time) and the atom types; write the cell geometry `geom` (9 f64);
-   * zero the per-atom sums of thread 0 when `peratom`. Returns the views.
+   * zero the per-atom sums of thread 0 when `peratom`. Returns the views
+   * (of thread 0's arrays, where the threads' shares are added; valid
+   * until the next call).
    */
-  bind(table: WasmPotentialTable, nl: NeighborList, types: Int32Array, geom: Float64Array, peratom: boolean): PoolViews {
+  bind(table: WasmPotentialTable, nl: NeighborList, types: Int32Array, geom: Float64Array, peratom: boolean): WasmAtomViews {
     if (this.closed) throw new Error('WasmForcePool: the pool was closed');
     const n = nl.n;
     if (table !== this.table || n !== this.n || nl.stride !== this.stride) this.layout(table, n, nl.stride);
@@ -263,7 +251,7 @@ export class WasmForcePool {
     return v;
   }
 
-  private views(): PoolViews {
+  private views(): WasmAtomViews {
     const buf = this.memory.buffer, n = this.n, p0 = this.pBase;
     return {
       s: new Float64Array(buf, this.pS, 3 * n), f3: new Float64Array(buf, p0, 3 * n),
