@@ -28,7 +28,7 @@ import type { NeighborList } from '../../neighbor/types.ts';
 /** The part of the WebAssembly JS API used here (the project's lib setting has no WebAssembly types). */
 interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
 
-interface ForceExports {
+export interface ForceExports {
   readonly memory: WasmMemory;
   ljForces(i0: number, i1: number, pT: number, pN: number, pC: number, stride: number, pG: number,
     tstride: number, pK: number, shiftedForce: number, pS: number, pF: number): number;
@@ -99,8 +99,9 @@ export class WasmForceWorkspace {
   private n = -1;
   private stride = -1;
   // byte offsets
-  private pT = 0; private pC = 0; private pS = 0; private pF = 0; private pRho = 0; private pFp = 0;
-  private pPe = 0; private pPv = 0; private pN = 0;
+  /** byte offsets of the types, counts and rows (read by writeListAndTypes) */
+  pT = 0; pC = 0; private pS = 0; private pF = 0; private pRho = 0; private pFp = 0;
+  private pPe = 0; private pPv = 0; pN = 0;
   /** neighbour-list copies into linear memory so far (one per rebuild) */
   listCopies = 0;
 
@@ -127,13 +128,10 @@ export class WasmForceWorkspace {
       relaid = true;
     }
     const buf = this.exp.memory.buffer;
-    if (relaid || nl !== this.nl) {
-      new Int32Array(buf, this.pC, n).set(nl.counts.subarray(0, n));
-      new Int32Array(buf, this.pN, n * nl.stride).set(nl.neighbors.subarray(0, n * nl.stride));
+    if (writeListAndTypes(buf, this, relaid || nl !== this.nl ? nl : null, types, n)) {
       this.nl = nl;
       this.listCopies++;
     }
-    new Int32Array(buf, this.pT, n).set(types.subarray(0, n));
     new Float64Array(buf, GEOM, 9).set(geom);
     new Float64Array(buf, VIR, 6).fill(0);
     const f3 = new Float64Array(buf, this.pF, 3 * n);
@@ -211,6 +209,20 @@ export class WasmForceWorkspace {
   get memoryBytes(): number { return this.exp.memory.buffer.byteLength; }
   /** Bytes of the bound potential table. */
   get tableByteLength(): number { return this.tableBytes; }
+}
+
+/**
+ * Copy the atom types (n i32) to byte offset at.pT and, when `nl` is given,
+ * its counts and rows to at.pC and at.pN; true when the list was copied.
+ */
+export function writeListAndTypes(buf: ArrayBufferLike, at: { readonly pT: number; readonly pC: number; readonly pN: number },
+  nl: NeighborList | null, types: Int32Array, n: number): boolean {
+  if (nl) {
+    new Int32Array(buf, at.pC, n).set(nl.counts.subarray(0, n));
+    new Int32Array(buf, at.pN, n * nl.stride).set(nl.neighbors.subarray(0, n * nl.stride));
+  }
+  new Int32Array(buf, at.pT, n).set(types.subarray(0, n));
+  return nl !== null;
 }
 
 /** Bytes `writeTable` writes for `t`. */

@@ -40,7 +40,7 @@
  */
 import { readBytes, setEngineFlags, Worker } from '../../platform/index.ts';
 import type { NeighborList } from '../../neighbor/types.ts';
-import { tableSize, writeTable, eamPass1Bytes, type WasmAtomViews, type WasmPotentialTable } from './force-runtime.ts';
+import { tableSize, writeListAndTypes, writeTable, eamPass1Bytes, type ForceExports, type WasmAtomViews, type WasmPotentialTable } from './force-runtime.ts';
 
 interface SharedMemory { readonly buffer: SharedArrayBuffer; grow(pages: number): number }
 interface WasmApi {
@@ -49,15 +49,8 @@ interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => SharedMemory;
 }
 
-interface SharedForceExports {
-  ljForces(i0: number, i1: number, pT: number, pN: number, pC: number, stride: number, pG: number,
-    tstride: number, pK: number, shiftedForce: number, pS: number, pF: number): number;
-  eamDensities(i0: number, i1: number, n: number, pT: number, pN: number, pC: number, stride: number, pG: number,
-    tstride: number, pD: number, nr: number, rdr: number, cutoff: number, pS: number, pRhoOut: number): void;
-  eamForces(i0: number, i1: number, pT: number, pN: number, pC: number, stride: number, pG: number,
-    tstride: number, pP: number, nr: number, rdr: number, cutoff: number, pFp: number,
-    pS: number, pF: number, pVir: number, pPe: number, pPv: number): number;
-}
+/** The kernels a thread runs (the shared build's memory is imported, not exported). */
+type SharedForceExports = Pick<ForceExports, 'ljForces' | 'eamDensities' | 'eamForces'>;
 
 const PAGE = 65536;
 const MAX_PAGES = 65536;
@@ -170,7 +163,9 @@ export class WasmForcePool {
   private nl: NeighborList | null = null;
   private n = -1;
   private stride = -1;
-  private pT = 0; private pC = 0; private pS = 0; private pFp = 0; private pBase = 0; private perThread = 0; private pN = 0;
+  /** byte offsets of the types, counts and rows (read by writeListAndTypes) */
+  pT = 0; pC = 0; pN = 0;
+  private pS = 0; private pFp = 0; private pBase = 0; private perThread = 0;
   /** neighbour-list copies into the shared memory so far */
   listCopies = 0;
 
@@ -238,13 +233,10 @@ export class WasmForcePool {
     const n = nl.n;
     if (table !== this.table || n !== this.n || nl.stride !== this.stride) this.layout(table, n, nl.stride);
     const buf = this.memory.buffer;
-    if (nl !== this.nl) {
-      new Int32Array(buf, this.pC, n).set(nl.counts.subarray(0, n));
-      new Int32Array(buf, this.pN, n * nl.stride).set(nl.neighbors.subarray(0, n * nl.stride));
+    if (writeListAndTypes(buf, this, nl !== this.nl ? nl : null, types, n)) {
       this.nl = nl;
       this.listCopies++;
     }
-    new Int32Array(buf, this.pT, n).set(types.subarray(0, n));
     new Float64Array(buf, GEOM, 9).set(geom);
     const v = this.views();
     if (peratom) { v.pe.fill(0); v.pv6.fill(0); }
