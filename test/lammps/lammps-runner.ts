@@ -6,7 +6,7 @@
  * warning on a developer machine, and FAIL when process.env.CI is set (the CI
  * script installs LAMMPS, so a missing binary there is a broken setup).
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -15,22 +15,51 @@ export const LMP = 'lmp';
 /** Skip-or-fail policy, shared with the potential tests (one implementation). */
 export { lammpsOrSkip } from '../potential/helpers.ts';
 
-/** Run `lmp -in in.lmp` in `dir` with the given input text; returns the log text. */
-export function runLammps(dir: string, input: string, opts: { np?: number; timeoutMs?: number } = {}): string {
-  const inFile = join(dir, 'in.lmp');
-  writeFileSync(inFile, input);
+/** Options of a LAMMPS run: MPI ranks (default 1: plain `lmp`) and a wall-clock limit (default 120 s). */
+export interface LammpsRunOptions { np?: number; timeoutMs?: number }
+
+/** Writes `in.lmp` into `dir` and returns the command line that runs it there. */
+function lammpsCommand(dir: string, input: string, opts: LammpsRunOptions): { cmd: string; args: string[]; timeout: number; env: NodeJS.ProcessEnv } {
+  writeFileSync(join(dir, 'in.lmp'), input);
   const np = opts.np ?? 1;
   const [cmd, args] = np > 1
     ? ['mpirun', ['--allow-run-as-root', '--oversubscribe', '-np', String(np), LMP, '-in', 'in.lmp', '-log', 'log.lammps']]
     : [LMP, ['-in', 'in.lmp', '-log', 'log.lammps']];
-  const r = spawnSync(cmd, args as string[], {
-    cwd: dir, encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000, env: { ...process.env, OMP_NUM_THREADS: '1' },
-  });
-  if (r.status !== 0) {
-    const tail = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
-    throw new Error(`LAMMPS failed in ${dir} (exit ${r.status}${r.error ? `, ${r.error.message}` : ''}):\n${tail}`);
+  return { cmd, args, timeout: opts.timeoutMs ?? 120_000, env: { ...process.env, OMP_NUM_THREADS: '1' } };
+}
+
+/** The log text of a finished run, or an error naming the directory with the tail of its output. */
+function lammpsResult(dir: string, status: number | null, stdout: string, stderr: string, error?: Error): string {
+  if (status !== 0) {
+    const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-15).join('\n');
+    throw new Error(`LAMMPS failed in ${dir} (exit ${status}${error ? `, ${error.message}` : ''}):\n${tail}`);
   }
   return readFileSync(join(dir, 'log.lammps'), 'utf8');
+}
+
+/** Run `lmp -in in.lmp` in `dir` with the given input text; returns the log text. */
+export function runLammps(dir: string, input: string, opts: LammpsRunOptions = {}): string {
+  const c = lammpsCommand(dir, input, opts);
+  const r = spawnSync(c.cmd, c.args, { cwd: dir, encoding: 'utf8', timeout: c.timeout, env: c.env });
+  return lammpsResult(dir, r.status, r.stdout ?? '', r.stderr ?? '', r.error);
+}
+
+/**
+ * `runLammps` in the background: resolves with the log text when `lmp`
+ * exits, so the test can run the embedded engine on the other core meanwhile.
+ */
+export function runLammpsAsync(dir: string, input: string, opts: LammpsRunOptions = {}): Promise<string> {
+  const c = lammpsCommand(dir, input, opts);
+  return new Promise((resolve, reject) => {
+    execFile(c.cmd, c.args, { cwd: dir, encoding: 'utf8', timeout: c.timeout, env: c.env, maxBuffer: 64 * 2 ** 20 }, (error, stdout, stderr) => {
+      const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      try {
+        resolve(lammpsResult(dir, status, stdout, stderr, error ?? undefined));
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
 }
 
 /**
