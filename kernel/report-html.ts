@@ -1,16 +1,21 @@
 /**
- * A standalone HTML page of an executed notebook: markdown, code and
- * outputs, interactive Plotly figures with plotly.js inlined once in the
- * page head (it opens offline, from a file, with no network).
+ * A standalone HTML page of an executed notebook, as nbconvert's: Markdown
+ * with tables, lists, links and math typeset at export time (KaTeX), code
+ * highlighted at export time (highlight.js), a table of contents from the
+ * headings, long code cells folded, errors as their name and message with
+ * the traceback folded, and interactive Plotly figures. No script runs but
+ * plotly.js and the figures' own calls: text outputs are escaped, Markdown's
+ * raw HTML is shown as text. Opens offline, from a file: KaTeX's fonts and
+ * plotly.js are inlined or read from a shared assets folder next to the page
+ * (see report-assets.ts).
  */
-import { figureHtml, PLOTLY_MIME, plotlyScriptTag } from '../src/display/mime.ts';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { figureHtml, PLOTLY_MIME } from '../src/display/mime.ts';
 import type { PlotlyFigure } from '../src/plot/figure.ts';
 import { cellSource, type Notebook, type NotebookCell } from './notebook.ts';
-
-/** Escape text for HTML element content and (double- or single-quoted) attribute values. */
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+import { katexHeadTags, plotlyHeadTags, type ReportAssets } from './report-assets.ts';
+import { escapeHtml as esc, highlightCode, markdownToHtml, newMarkdownEnv, type Heading, type MarkdownEnv } from './report-markdown.ts';
 
 function stripAnsi(s: string): string {
   // eslint-disable-next-line no-control-regex
@@ -21,105 +26,39 @@ function text(v: unknown): string {
   return Array.isArray(v) ? v.join('') : String(v ?? '');
 }
 
-/** Inline markdown without links: code, bold, italic (after HTML escaping). */
-function spans(s: string): string {
-  return esc(s)
-    .replace(/`([^`]+)`/g, '<code>$1</code>')
-    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-    .replace(/(^|[^*])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>');
+/** Code cells longer than this many lines are folded (a `<details>` showing the first line). */
+export const FOLD_LINES = 25;
+
+/** The source of a code cell, highlighted as TypeScript (a `%%` cell magic stays plain), folded when long. */
+function codeHtml(src: string): string {
+  const code = `<pre class="input"><code class="hljs">${src.startsWith('%%') ? esc(src) : highlightCode(src, 'typescript')}</code></pre>`;
+  const lines = src.split('\n').length;
+  if (lines <= FOLD_LINES) return code;
+  return `<details class="fold"><summary><code>${esc(src.split('\n')[0])}</code> <span class="fold-note">(${lines} lines: show)</span></summary>${code}</details>`;
 }
 
-/** Schemes a link may have; anything else with a scheme (javascript:, data:, vbscript:, ...) is refused. */
-const LINK_SCHEMES = new Set(['http', 'https', 'mailto']);
-
-/**
- * A link target made safe for an href: percent-encodes every character
- * outside the URL syntax characters (quotes, spaces, control characters,
- * `<>`, non-ASCII), so the value cannot leave its attribute and a browser
- * cannot strip its way to another scheme; null when it names a scheme
- * other than http, https or mailto (a colon before the first / ? #).
- */
-export function safeHref(url: string): string | null {
-  const encoded = url.replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&()*+,;=%]/gu, (c) => encodeURIComponent(c).replace(/'/g, '%27'));
-  const scheme = /^([^/?#]*):/.exec(encoded);
-  if (scheme && !LINK_SCHEMES.has(scheme[1].toLowerCase())) return null;
-  return encoded;
+/** An error output: its name and message in one line, the traceback folded below. */
+function errorHtml(o: Record<string, unknown>): string {
+  const trace = stripAnsi(((o.traceback as string[] | undefined) ?? []).join('\n')).trim();
+  const head = `<div class="ename"><strong>${esc(String(o.ename ?? 'Error'))}</strong>: ${esc(stripAnsi(String(o.evalue ?? '')))}</div>`;
+  return `<div class="output error">${head}${trace ? `<details><summary>traceback (${trace.split('\n').length} lines)</summary><pre>${esc(trace)}</pre></details>` : ''}</div>`;
 }
 
-/**
- * Inline markdown: links `[text](url)`, then code, bold, italic. A link
- * whose target is refused stays as its text, written as given.
- */
-function inline(s: string): string {
-  let out = '';
-  let last = 0;
-  for (const m of s.matchAll(/\[([^\]]+)\]\(([^)\s]+)\)/g)) {
-    const href = safeHref(m[2]);
-    out += spans(s.slice(last, m.index)) + (href === null ? spans(m[0]) : `<a href="${esc(href)}">${spans(m[1])}</a>`);
-    last = m.index! + m[0].length;
-  }
-  return out + spans(s.slice(last));
-}
-
-/**
- * The subset of Markdown notebooks use: ATX headings, paragraphs, fenced
- * code, bullet and numbered lists, inline code/bold/italic/links. Math stays
- * as written ($...$).
- */
-export function markdownToHtml(md: string): string {
-  const out: string[] = [];
-  const lines = md.replace(/\r\n/g, '\n').split('\n');
-  let para: string[] = [];
-  let list: { tag: 'ul' | 'ol'; items: string[] } | null = null;
-  const flush = () => {
-    if (para.length) out.push(`<p>${inline(para.join(' '))}</p>`);
-    para = [];
-    if (list) out.push(`<${list.tag}>${list.items.map((i) => `<li>${inline(i)}</li>`).join('')}</${list.tag}>`);
-    list = null;
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    const fence = /^```/.exec(l);
-    if (fence) {
-      flush();
-      const code: string[] = [];
-      for (i++; i < lines.length && !/^```/.test(lines[i]); i++) code.push(lines[i]);
-      out.push(`<pre><code>${esc(code.join('\n'))}</code></pre>`);
-      continue;
-    }
-    const h = /^(#{1,6})\s+(.*)$/.exec(l);
-    if (h) { flush(); out.push(`<h${h[1].length}>${inline(h[2])}</h${h[1].length}>`); continue; }
-    const li = /^\s*([-*]|\d+\.)\s+(.*)$/.exec(l);
-    if (li) {
-      const tag = /\d/.test(li[1]) ? 'ol' : 'ul';
-      if (para.length || (list && list.tag !== tag)) flush();
-      list ??= { tag, items: [] };
-      list.items.push(li[2]);
-      continue;
-    }
-    if (l.trim() === '') { flush(); continue; }
-    if (list) flush();
-    para.push(l.trim());
-  }
-  flush();
-  return out.join('\n');
-}
-
-function outputHtml(o: Record<string, unknown>): string {
+function outputHtml(o: Record<string, unknown>, env: MarkdownEnv): string {
   switch (o.output_type) {
     case 'stream':
-      return `<pre class="stream ${o.name === 'stderr' ? 'stderr' : ''}">${esc(stripAnsi(text(o.text)))}</pre>`;
+      return `<pre class="output stream${o.name === 'stderr' ? ' stderr' : ''}">${esc(stripAnsi(text(o.text)))}</pre>`;
     case 'error':
-      return `<pre class="error">${esc(stripAnsi((o.traceback as string[] | undefined)?.join('\n') || `${o.ename}: ${o.evalue}`))}</pre>`;
+      return errorHtml(o);
     case 'display_data':
     case 'execute_result': {
       const data = (o.data ?? {}) as Record<string, unknown>;
       if (data[PLOTLY_MIME]) return figureHtml(data[PLOTLY_MIME] as PlotlyFigure, { includePlotly: false });
-      if (data['image/svg+xml']) return `<div class="svg">${text(data['image/svg+xml'])}</div>`;
-      if (data['image/png']) return `<img src="data:image/png;base64,${esc(text(data['image/png']).trim())}">`;
-      if (data['text/html']) return `<div class="html">${text(data['text/html'])}</div>`;
-      if (data['text/markdown']) return markdownToHtml(text(data['text/markdown']));
-      if (data['text/plain'] !== undefined) return `<pre>${esc(stripAnsi(text(data['text/plain'])))}</pre>`;
+      if (data['image/svg+xml']) return `<div class="output svg">${text(data['image/svg+xml'])}</div>`;
+      if (data['image/png']) return `<img class="output" src="data:image/png;base64,${esc(text(data['image/png']).trim())}">`;
+      if (data['text/html']) return `<div class="output html">${text(data['text/html'])}</div>`;
+      if (data['text/markdown']) return `<div class="output markdown">${markdownToHtml(text(data['text/markdown']), env)}</div>`;
+      if (data['text/plain'] !== undefined) return `<pre class="output">${esc(stripAnsi(text(data['text/plain'])))}</pre>`;
       return '';
     }
     default:
@@ -127,11 +66,46 @@ function outputHtml(o: Record<string, unknown>): string {
   }
 }
 
-const STYLE = `body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}
-.cell{margin:1em 0}.input{background:#f6f8fa;border-left:3px solid #9ab;padding:.4em .8em;overflow-x:auto}
-.prompt{color:#789;font:12px monospace}pre{margin:.3em 0;white-space:pre-wrap}.stderr{background:#fdd}
-.error{background:#fee;border-left:3px solid #c33;padding:.4em}table.dataframe{border-collapse:collapse;font-size:13px}
-table.dataframe td,table.dataframe th{border:1px solid #ddd;padding:2px 6px;text-align:right}`;
+/** Nested lists of links to the headings of level 1 to 3; empty with fewer than two. */
+function tocHtml(headings: readonly Heading[]): string {
+  const shown = headings.filter((h) => h.level <= 3);
+  if (shown.length < 2) return '';
+  let html = '';
+  const open: number[] = [];
+  for (const h of shown) {
+    while (open.length && open[open.length - 1] > h.level) { html += '</li></ul>'; open.pop(); }
+    if (open.length && open[open.length - 1] === h.level) html += '</li>';
+    else { html += '<ul>'; open.push(h.level); }
+    html += `<li><a href="#${esc(h.id)}">${esc(h.text)}</a>`;
+  }
+  html += '</li></ul>'.repeat(open.length);
+  return `<nav class="toc"><details open><summary>Contents</summary>${html}</details></nav>`;
+}
+
+const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
+.cell{margin:1em 0}.markdown table{border-collapse:collapse;margin:.6em 0;font-size:14px}
+.markdown th,.markdown td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}.markdown th{background:#f0f3f6}
+.markdown tr:nth-child(2n) td{background:#fafbfc}code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:90%}
+.markdown :not(pre)>code{background:#f2f4f6;padding:0 .25em;border-radius:3px}.katex-display{overflow-x:auto;overflow-y:hidden}
+.anchor-link{visibility:hidden;margin-left:.3em;text-decoration:none;color:#9ab}h1:hover .anchor-link,h2:hover .anchor-link,h3:hover .anchor-link,h4:hover .anchor-link,h5:hover .anchor-link,h6:hover .anchor-link{visibility:visible}
+pre{margin:.3em 0;white-space:pre-wrap;word-break:break-word}pre.input{background:#f6f8fa;border-left:3px solid #9ab;padding:.4em .8em;overflow-x:auto;white-space:pre}
+.prompt{color:#789;font:12px monospace}.fold summary{cursor:pointer;background:#f6f8fa;border-left:3px solid #9ab;padding:.3em .8em}.fold-note{color:#789;font-size:12px}
+.stderr{background:#fdd}.error{background:#fee;border-left:3px solid #c33;padding:.4em .8em}.error summary{cursor:pointer;color:#844;font-size:13px}
+.toc{background:#f6f8fa;border:1px solid #dde;padding:.4em 1em;margin-bottom:1.5em;font-size:14px}.toc summary{font-weight:600;cursor:pointer}.toc ul{margin:.2em 0;padding-left:1.3em}
+table.dataframe{border-collapse:collapse;font-size:13px}table.dataframe td,table.dataframe th{border:1px solid #ddd;padding:2px 6px;text-align:right}
+pre code.hljs{display:block}`;
+
+let hljsCss: string | undefined;
+
+/** highlight.js's GitHub theme (1.3 kB), without the block padding and background (the cell has its own). */
+function highlightCss(): string {
+  if (hljsCss === undefined) {
+    const require = createRequire(import.meta.url);
+    hljsCss = readFileSync(require.resolve('highlight.js/styles/github.min.css'), 'utf8')
+      .replace(/pre code\.hljs\{[^}]*\}/, '').replace(/code\.hljs\{[^}]*\}/, '').replace(/\.hljs\{[^}]*\}/, '');
+  }
+  return hljsCss;
+}
 
 export interface NotebookHtmlOptions {
   /**
@@ -140,21 +114,30 @@ export interface NotebookHtmlOptions {
    * the page). Default: every cell's outputs.
    */
   executed?: ReadonlySet<NotebookCell>;
+  /** KaTeX's stylesheet and fonts and plotly.js: inside the page (default) or from a shared folder. */
+  assets?: ReportAssets;
 }
 
-/** The page: plotly.js once in the head (only when a figure is present), then the cells. */
+/**
+ * The page: a table of contents, then the cells; KaTeX's stylesheet only
+ * when the page has math, plotly.js only when it has a figure, both in the head.
+ */
 export function notebookHtml(nb: Notebook, title: string, opts: NotebookHtmlOptions = {}): string {
+  const assets = opts.assets ?? { mode: 'inline' };
+  const env = newMarkdownEnv();
   const outputsOf = (c: NotebookCell) => (!opts.executed || opts.executed.has(c) ? c.outputs ?? [] : []);
   const hasFigure = nb.cells.some((c) => outputsOf(c).some((o) => (o.data as Record<string, unknown> | undefined)?.[PLOTLY_MIME]));
   const body = nb.cells.map((c) => {
     const src = cellSource(c);
-    if (c.cell_type === 'markdown') return `<div class="cell markdown">${markdownToHtml(src)}</div>`;
+    if (c.cell_type === 'markdown') return `<div class="cell markdown">${markdownToHtml(src, env)}</div>`;
     if (c.cell_type !== 'code') return `<div class="cell raw"><pre>${esc(src)}</pre></div>`;
     const run = !opts.executed || opts.executed.has(c);
     const count = run && typeof c.execution_count === 'number' ? c.execution_count : ' ';
-    return `<div class="cell code"><div class="prompt">In [${count}]:</div><pre class="input"><code>${esc(src)}</code></pre>`
-      + `<div class="outputs">${outputsOf(c).map(outputHtml).join('\n')}</div></div>`;
+    return `<div class="cell code"><div class="prompt">In [${count}]:</div>${codeHtml(src)}`
+      + `<div class="outputs">${outputsOf(c).map((o) => outputHtml(o, env)).join('\n')}</div></div>`;
   }).join('\n');
-  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${esc(title)}</title>\n<style>${STYLE}</style>\n`
-    + `${hasFigure ? plotlyScriptTag() : ''}\n</head><body>\n${body}\n</body></html>\n`;
+  const hasMath = body.includes('class="katex');
+  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
+    + `<title>${esc(title)}</title>\n<style>${STYLE}\n${highlightCss()}</style>\n`
+    + `${hasMath ? katexHeadTags(assets) : ''}\n${hasFigure ? plotlyHeadTags(assets) : ''}\n</head><body>\n${tocHtml(env.headings)}\n${body}\n</body></html>\n`;
 }

@@ -54,7 +54,7 @@ describe('glasslab run-notebooks', () => {
     expect(nb.cells[4].outputs[0].data[PLOTLY_MIME].layout.title.text).toBe('squares');
     expect(nb.cells[5].outputs[0].text).toMatch(/^CPU times/);
     const html = readFileSync(run.html, 'utf8');
-    expect(html).toContain('<h1>Demo</h1>');
+    expect(html).toContain('<h1 id="demo">Demo<a class="anchor-link" href="#demo"');
     expect(html.split('/* plotly.js ').length - 1).toBe(1);
   });
 

@@ -3,7 +3,8 @@ import { isPlotlyFigure, lineFigure, msdFigure, rdfFigure, thermoFigure } from '
 import {
   figureBundle, newDisplayState, PLOTLY_MIME, plotlyJs, progressBundle, scriptSafeJson, tableHtml, tableText, toMimeBundle,
 } from '../../src/display/mime.ts';
-import { markdownToHtml, notebookHtml } from '../../kernel/report-html.ts';
+import { notebookHtml } from '../../kernel/report-html.ts';
+import { markdownToHtml } from '../../kernel/report-markdown.ts';
 import { withExportsTypes } from '../../kernel/library.ts';
 
 describe('figure builders', () => {
@@ -134,7 +135,8 @@ describe('MIME bundles', () => {
 describe('HTML report', () => {
   it('renders the markdown subset notebooks use', () => {
     expect(markdownToHtml('# Title\nsome *it* and **bold** `x<y`\n\n- a\n- b')).toBe(
-      '<h1>Title</h1>\n<p>some <em>it</em> and <strong>bold</strong> <code>x&lt;y</code></p>\n<ul><li>a</li><li>b</li></ul>');
+      '<h1 id="title">Title<a class="anchor-link" href="#title" aria-label="link to this section">¶</a></h1>\n'
+      + '<p>some <em>it</em> and <strong>bold</strong> <code>x&lt;y</code></p>\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>');
   });
 
   it('puts plotly.js once in the head and draws each figure from its JSON', () => {

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { markdownToHtml, notebookHtml, safeHref } from '../../kernel/report-html.ts';
+import { notebookHtml } from '../../kernel/report-html.ts';
+import { markdownToHtml, safeHref } from '../../kernel/report-markdown.ts';
 import { requireTool } from './tools.ts';
 
 /** Every tag of the page with its attributes, as a browser would split them (enough for our output). */
@@ -24,7 +25,8 @@ describe('HTML report: Markdown links', () => {
     const html = markdownToHtml('see [z](x"/onmouseover="alert(1)") here');
     expect(html).not.toMatch(/onmouseover="/);
     expect(tags(html)).toEqual([{ name: 'p', attrs: [] }, { name: 'a', attrs: ['href'] }]);
-    expect(html).toBe('<p>see <a href="x%22/onmouseover=%22alert(1">z</a>&quot;) here</p>');
+    // CommonMark: the parentheses of alert(1) balance, so the target runs to the last quote
+    expect(html).toBe('<p>see <a href="x%22/onmouseover=%22alert(1)%22">z</a> here</p>');
   });
 
   it('escapes quotes and angle brackets in link text and single quotes in targets', () => {
@@ -70,7 +72,10 @@ describe('HTML report: hostile Markdown in a browser', () => {
         const r = spawnSync('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--proxy-server=127.0.0.1:9', `--user-data-dir=${join(dir, 'profile')}`,
           '--dump-dom', `file://${page}`], { encoding: 'utf8', timeout: 90_000 });
         expect(r.status).toBe(0);
-        const anchors = [...r.stdout.matchAll(/<a\b([^>]*)>/g)].map((m) => m[1].trim());
+        // the heading's own anchor link aside, every <a> comes from a Markdown link
+        const all = [...r.stdout.matchAll(/<a\b([^>]*)>/g)].map((m) => m[1].trim());
+        expect(all.filter((a) => a.startsWith('class="anchor-link" href="#links"'))).toHaveLength(1);
+        const anchors = all.filter((a) => !a.startsWith('class="anchor-link"'));
         expect(anchors).toHaveLength(3);
         for (const a of anchors) expect(a, a).toMatch(/^href="[^"]*"$/); // one attribute, the href
         expect(r.stdout).not.toMatch(/\son[a-z]+=/i);

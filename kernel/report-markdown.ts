@@ -1,0 +1,139 @@
+/**
+ * Markdown and code of the HTML report, rendered at export time (no script
+ * runs in the page to typeset or highlight):
+ *  - Markdown by markdown-it (CommonMark + GFM tables and strikethrough),
+ *    raw HTML off (`html: false`: a `<script>` in a cell is shown as text),
+ *    links only to http, https, mailto and relative targets (`safeHref`);
+ *  - math by KaTeX (`katex.renderToString`) through `@vscode/markdown-it-katex`
+ *    (VS Code's Markdown math): `$...$` inline, `$$...$$` display (also
+ *    inline in a paragraph, as Jupyter allows), bare `\begin{align}...`
+ *    blocks, `\$` for a dollar sign. A formula KaTeX cannot parse becomes a
+ *    red `katex-error` span with its source, never an exception.
+ *    Difference from JupyterLab, which pairs any two `$` of a cell: here a
+ *    `$` right after a letter or digit does not open math and one right
+ *    before a letter or digit does not close it (pandoc's rule), so prices
+ *    such as "$5 and $6" stay text;
+ *  - headings get unique ids (slugs of their text) and an anchor link, and
+ *    are collected for the table of contents;
+ *  - code by highlight.js (TypeScript for code cells; fenced blocks by their
+ *    language when it is one of those registered here).
+ */
+import hljs from 'highlight.js/lib/core';
+import bash from 'highlight.js/lib/languages/bash';
+import javascript from 'highlight.js/lib/languages/javascript';
+import json from 'highlight.js/lib/languages/json';
+import python from 'highlight.js/lib/languages/python';
+import typescript from 'highlight.js/lib/languages/typescript';
+import * as katexPluginModule from '@vscode/markdown-it-katex';
+import MarkdownIt, { type MarkdownIt as Markdown } from 'markdown-it';
+
+for (const [name, lang] of Object.entries({ bash, javascript, json, python, typescript })) hljs.registerLanguage(name, lang);
+
+/** Escape text for HTML element content and (double- or single-quoted) attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** Schemes a link may have; anything else with a scheme (javascript:, data:, vbscript:, ...) is refused. */
+const LINK_SCHEMES = new Set(['http', 'https', 'mailto']);
+
+/**
+ * A link target made safe for an href: percent-encodes every character
+ * outside the URL syntax characters (quotes, spaces, control characters,
+ * `<>`, non-ASCII), so the value cannot leave its attribute and a browser
+ * cannot strip its way to another scheme; null when it names a scheme
+ * other than http, https or mailto (a colon before the first / ? #).
+ */
+export function safeHref(url: string): string | null {
+  const encoded = url.replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&()*+,;=%]/gu, (c) => encodeURIComponent(c).replace(/'/g, '%27'));
+  const scheme = /^([^/?#]*):/.exec(encoded);
+  if (scheme && !LINK_SCHEMES.has(scheme[1].toLowerCase())) return null;
+  return encoded;
+}
+
+/**
+ * Code highlighted by highlight.js as HTML (spans with `hljs-*` classes,
+ * text escaped); plain escaped text for a language not registered here.
+ * Registered: typescript (ts), javascript (js), json, bash (sh), python (py).
+ */
+export function highlightCode(code: string, language = 'typescript'): string {
+  if (!language || !hljs.getLanguage(language)) return escapeHtml(code);
+  return hljs.highlight(code, { language, ignoreIllegals: true }).value;
+}
+
+/** A heading of the page, for the table of contents. */
+export interface Heading {
+  /** 1 to 6 */
+  level: number;
+  /** the element id (unique in the page) */
+  id: string;
+  /** the heading's plain text (no markup; inline math as `$source$`) */
+  text: string;
+}
+
+/** State shared by every Markdown piece of one page: headings in order, ids given out. */
+export interface MarkdownEnv {
+  headings: Heading[];
+  ids: Set<string>;
+}
+
+export function newMarkdownEnv(): MarkdownEnv {
+  return { headings: [], ids: new Set() };
+}
+
+/** A slug of a heading's text as GitHub makes it (lower case, letters, digits, - and _), unique in `ids`. */
+export function headingId(text: string, ids: Set<string>): string {
+  const base = text.toLowerCase().trim().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s+/g, '-') || 'section';
+  let id = base;
+  for (let k = 1; ids.has(id); k++) id = `${base}-${k}`;
+  ids.add(id);
+  return id;
+}
+
+// the plugin is CommonJS with `exports.default`: Node's ESM import gives the exports object
+const katexPlugin = ((katexPluginModule as unknown as { default: { default?: unknown } }).default.default
+  ?? (katexPluginModule as unknown as { default: unknown }).default) as (md: Markdown, opts: Record<string, unknown>) => void;
+
+function createRenderer(): Markdown {
+  const md = new MarkdownIt({ html: false, linkify: false, typographer: false, highlight: (code, lang) => (hljs.getLanguage(lang) ? highlightCode(code, lang) : '') });
+  // strict 'ignore': KaTeX would otherwise warn on stderr about, e.g., Unicode letters in math
+  katexPlugin(md, { throwOnError: false, enableBareBlocks: true, strict: 'ignore', trust: false });
+  // markdown-it normalizes a target, then validates the result: a refused
+  // target keeps its scheme through normalizeLink so that validateLink refuses it
+  const normalize = md.normalizeLink.bind(md);
+  md.normalizeLink = (url) => {
+    const n = normalize(url);
+    return safeHref(n) ?? n;
+  };
+  md.validateLink = (url) => safeHref(url) !== null;
+  md.core.ruler.push('heading_ids', (state) => {
+    const env = state.env as Partial<MarkdownEnv>;
+    env.headings ??= [];
+    env.ids ??= new Set();
+    const tokens = state.tokens;
+    for (let i = 0; i < tokens.length; i++) {
+      if (tokens[i].type !== 'heading_open') continue;
+      const text = (tokens[i + 1]?.children ?? []).map((t) => (t.type === 'math_inline' ? `$${t.content}$` : t.type === 'text' || t.type === 'code_inline' ? t.content : '')).join('');
+      const id = headingId(text, env.ids);
+      tokens[i].attrSet('id', id);
+      env.headings.push({ level: Number(tokens[i].tag.slice(1)), id, text });
+    }
+    return true;
+  });
+  md.renderer.rules.heading_close = (tokens, idx) => {
+    const id = tokens[idx - 2]?.attrGet('id');
+    return `${id ? `<a class="anchor-link" href="#${escapeHtml(String(id))}" aria-label="link to this section">¶</a>` : ''}</${tokens[idx].tag}>\n`;
+  };
+  return md;
+}
+
+let renderer: Markdown | undefined;
+
+/**
+ * Markdown as HTML. Pass one `env` for every piece of a page, so heading ids
+ * stay unique and `env.headings` lists them all for the table of contents.
+ */
+export function markdownToHtml(source: string, env: MarkdownEnv = newMarkdownEnv()): string {
+  renderer ??= createRenderer();
+  return renderer.render(source, env as unknown as Record<string, unknown>).trimEnd();
+}
