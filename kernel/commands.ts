@@ -2,7 +2,7 @@
  * The kernel's CLI commands, for the shared command registry:
  *   glasslab kernel install [--user | --sys-prefix | --prefix DIR]
  *   glasslab kernel start CONNECTION_FILE
- *   glasslab run-notebooks [PATH] [--scale quick|paper] [--out DIR]
+ *   glasslab run-notebooks [PATH] [--scale quick|paper] [--out DIR] [--single-file]
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -72,6 +72,7 @@ export const runNotebooksCommand = defineCommand({
     scale: { type: 'enum', choices: SCALES, default: 'quick', summary: 'problem size: quick (minutes) or paper (the published sizes)' },
     out: { type: 'string', short: 'o', default: 'out', metavar: 'DIR', summary: 'output directory' },
     cellTimeout: { type: 'number', min: 1, default: 1800, unit: 's', summary: 'time limit of one cell' },
+    singleFile: { type: 'boolean', summary: 'put KaTeX fonts and plotly.js inside each HTML report (larger) instead of the shared DIR/assets/' },
   },
   examples: ['', 'notebooks/00-quickstart.ipynb --out out/', '--scale paper'],
   async run(args, ctx) {
@@ -79,7 +80,7 @@ export const runNotebooksCommand = defineCommand({
     const { runNotebooks } = await import('./runner.ts');
     const runs = await runNotebooks(files, {
       scale: args.scale, outDir: resolve(ctx.cwd, args.out), cellTimeoutMs: args.cellTimeout * 1000,
-      log: (l) => ctx.note(l), signal: ctx.signal,
+      log: (l) => ctx.note(l), signal: ctx.signal, singleFile: args.singleFile,
     });
     for (const r of runs) ctx.print(`${r.notebook}: ${r.cells} cells in ${r.seconds.toFixed(1)} s -> ${r.ipynb}, ${r.html}`);
     return runs;

@@ -14,6 +14,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { describeExit, KernelClient, KernelDiedError } from './protocol/client.ts';
 import { toNbformat } from './protocol/outputs.ts';
 import { cellSource, injectParameters, readNotebook, SCALES, type Notebook, type NotebookCell, type Scale } from './notebook.ts';
+import { ASSETS_DIR, writeReportAssets } from './report-assets.ts';
 import { notebookHtml } from './report-html.ts';
 import { kernelInfo, DISPLAY_NAME, KERNEL_NAME } from './server.ts';
 import { LAUNCHER } from './install.ts';
@@ -60,6 +61,12 @@ export interface RunOptions {
   /** one line per event (cell started, notebook written) */
   log?: (line: string) => void;
   signal?: AbortSignal;
+  /**
+   * Put KaTeX's fonts and plotly.js inside each HTML report (one file that
+   * can be mailed, about 5 MB with figures) instead of the shared folder
+   * <outDir>/assets/ that the reports load them from (default).
+   */
+  singleFile?: boolean;
 }
 
 export interface NotebookRun {
@@ -88,7 +95,9 @@ function writeAtomic(path: string, text: string): void {
 }
 
 /**
- * Execute one notebook; writes <outDir>/<name>.ipynb and .html.
+ * Execute one notebook; writes <outDir>/<name>.ipynb and .html (and the
+ * shared <outDir>/assets/ the report reads KaTeX and plotly.js from, unless
+ * `singleFile`).
  * Throws NotebookCellError or NotebookKernelDiedError. Every code cell starts
  * without outputs and execution count: the written notebook and report show
  * only what this run produced, never outputs saved in the input (a cell after
@@ -118,6 +127,8 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<Noteb
   const ipynb = join(resolve(opts.outDir), `${name}.ipynb`);
   const html = join(resolve(opts.outDir), `${name}.html`);
   if (ipynb === file) throw new Error(`${file}: run-notebooks would overwrite this input notebook with its executed copy; choose another --out directory than ${opts.outDir}`);
+  if (!opts.singleFile) writeReportAssets(resolve(opts.outDir));
+  const assets = opts.singleFile ? { mode: 'inline' as const } : { mode: 'shared' as const, href: ASSETS_DIR };
   const write = () => {
     nb.metadata = {
       ...nb.metadata,
@@ -125,7 +136,7 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<Noteb
       language_info: (kernelInfo().language_info as Record<string, unknown>),
     };
     writeAtomic(ipynb, `${JSON.stringify(nb, null, 1)}\n`);
-    writeAtomic(html, notebookHtml(nb, name, { executed: ran }));
+    writeAtomic(html, notebookHtml(nb, name, { executed: ran, assets }));
   };
   // like nbclient, the kernel runs in the notebook's directory
   const kernel = await KernelClient.start({ argv: kernelArgv(), cwd: dirname(file) });

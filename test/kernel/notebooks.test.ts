@@ -55,7 +55,11 @@ describe('glasslab run-notebooks', () => {
     expect(nb.cells[5].outputs[0].text).toMatch(/^CPU times/);
     const html = readFileSync(run.html, 'utf8');
     expect(html).toContain('<h1 id="demo">Demo<a class="anchor-link" href="#demo"');
-    expect(html.split('/* plotly.js ').length - 1).toBe(1);
+    // plotly.js from the shared assets folder next to the report, not inlined
+    expect(html).not.toContain('/* plotly.js ');
+    const src = /<script src="(assets\/plotly\.js-[^"]+\/plotly\.min\.js)"><\/script>/.exec(html);
+    expect(src).not.toBeNull();
+    expect(existsSync(join(tmp, 'out', src![1]))).toBe(true);
   });
 
   it('stops at a failing cell with the notebook, its cell number in the input notebook and traceback', async () => {
