@@ -100,6 +100,13 @@ function createRenderer(): Markdown {
   katexPlugin(md, { throwOnError: false, enableBareBlocks: true, strict: 'ignore', trust: false });
   // markdown-it normalizes a target, then validates the result: a refused
   // target keeps its scheme through normalizeLink so that validateLink refuses it
+  // `$$...$$` inside a paragraph (a math_block token with no source line map):
+  // the plugin wraps it in a <p>, which may not sit in the paragraph's <p>
+  const display = md.renderer.rules.math_block!;
+  md.renderer.rules.math_block = (tokens, idx, ...rest) => {
+    const html = display(tokens, idx, ...rest);
+    return tokens[idx].map ? html : html.replace(/^<p class="katex-block/, '<span class="katex-block').replace(/<\/p>\n$/, '</span>');
+  };
   const normalize = md.normalizeLink.bind(md);
   md.normalizeLink = (url) => {
     const n = normalize(url);

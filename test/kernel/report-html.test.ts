@@ -1,15 +1,19 @@
 /**
- * The HTML report's Markdown against hostile input: a link target never
- * leaves its href attribute, and only http, https, mailto and relative
- * targets become links.
+ * The HTML report: Markdown (tables, lists, links, math by KaTeX), headings
+ * and the table of contents, code and outputs, the assets it needs offline;
+ * and against hostile input: a link target never leaves its href
+ * attribute, only http, https, mailto and relative targets become links, no
+ * script from Markdown or an output runs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { notebookHtml } from '../../kernel/report-html.ts';
-import { markdownToHtml, safeHref } from '../../kernel/report-markdown.ts';
+import type { Notebook, NotebookCell } from '../../kernel/notebook.ts';
+import { writeReportAssets } from '../../kernel/report-assets.ts';
+import { FOLD_LINES, notebookHtml } from '../../kernel/report-html.ts';
+import { markdownToHtml, newMarkdownEnv, safeHref } from '../../kernel/report-markdown.ts';
 import { requireTool } from './tools.ts';
 
 /** Every tag of the page with its attributes, as a browser would split them (enough for our output). */
@@ -19,6 +23,152 @@ function tags(html: string): { name: string; attrs: string[] }[] {
     attrs: [...m[2].matchAll(/\s+([^\s=>]+)/g)].map((a) => a[1]),
   }));
 }
+
+const nb = (...cells: NotebookCell[]): Notebook => ({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
+const md = (source: string): NotebookCell => ({ cell_type: 'markdown', source, metadata: {} });
+const code = (source: string, outputs: Record<string, unknown>[] = []): NotebookCell => ({ cell_type: 'code', source, metadata: {}, execution_count: 1, outputs });
+
+describe('HTML report: Markdown as JupyterLab shows it', () => {
+  it('renders GFM tables, nested lists and links', () => {
+    const html = markdownToHtml('| paper | here |\n|---|---|\n| Fig. 1a | `%vdos` |\n| Fig. 2 | [msd](https://example.org) |\n\n'
+      + '1. first\n2. second\n   - inner *a*\n   - inner **b**');
+    expect(html).not.toContain('|---|');
+    expect(html).not.toMatch(/\|\s*paper/);
+    expect(html).toContain('<table>\n<thead>\n<tr>\n<th>paper</th>\n<th>here</th>');
+    expect(html).toContain('<td><code>%vdos</code></td>');
+    expect(html).toContain('<td><a href="https://example.org">msd</a></td>');
+    expect(html).toMatch(/<ol>\s*<li>first<\/li>\s*<li>second\s*<ul>\s*<li>inner <em>a<\/em><\/li>\s*<li>inner <strong>b<\/strong><\/li>\s*<\/ul>/);
+  });
+
+  it('typesets inline and display math with KaTeX, and leaves no raw $ or $$', () => {
+    const html = markdownToHtml('a softness\n\n$$S(i) = \\sum_{\\omega < \\omega_c} \\frac{D_i(\\omega)}{\\sum_j D_j(\\omega)}$$\n\n'
+      + 'with $\\omega_c = 0.6$ and a block\n$$\na^2 + b^2\n$$\n\nand $$x_1$$ inside a line.');
+    expect(html).not.toContain('$');
+    expect(html.match(/class="katex-display"/g)).toHaveLength(3);
+    expect(html.match(/class="katex"/g)).toHaveLength(4);
+    expect(html).toContain('<annotation encoding="application/x-tex">\\omega_c = 0.6</annotation>');
+    expect(html).toContain('class="mord mathnormal"'); // KaTeX's HTML, not only MathML
+    expect(html).not.toContain('<em>'); // underscores in math are not emphasis
+    expect(html).toMatch(/<p>and <span class="katex-block"><span class="katex-display">[\s\S]*<\/span> inside a line\.<\/p>$/); // no <p> in the <p>
+  });
+
+  it('keeps prices and escaped dollars as text (pandoc rule) and renders bare \\begin{align}', () => {
+    expect(markdownToHtml('costs $5 and $6 today, or \\$7')).toBe('<p>costs $5 and $6 today, or $7</p>');
+    expect(markdownToHtml('\\begin{align}\na &= 1\\\\\nb &= 2\n\\end{align}')).toContain('class="katex-display"');
+  });
+
+  it('shows a formula KaTeX cannot parse as an error span with its source, without throwing', () => {
+    const html = markdownToHtml('bad $\\frac{1$ and $$\\left( x$$ then $y$');
+    expect(html.match(/class="katex-error"/g)).toHaveLength(2);
+    expect(html).toContain('\\frac{1</span>');
+    expect(html).toContain('\\left( x</span>');
+    expect(html).toContain('<annotation encoding="application/x-tex">y</annotation>');
+  });
+
+  it('gives math no link or HTML of its own (KaTeX trust off) and escapes raw HTML', () => {
+    const html = markdownToHtml('$\\href{javascript:alert(1)}{x}$ $\\htmlClass{a}{b}$ <script>alert(1)</script> <img src=x onerror=alert(1)>');
+    expect(html).not.toMatch(/href="javascript/i);
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('gives headings unique ids and an anchor link, and lists them for the table of contents', () => {
+    const env = newMarkdownEnv();
+    const a = markdownToHtml('# Fig. 2(c): maps of $S$\n\n## Setup\n\n## Setup', env);
+    const b = markdownToHtml('### Setup `code`', env);
+    expect(a).toContain('<h1 id="fig-2c-maps-of-s">');
+    expect(a).toContain('<h2 id="setup">');
+    expect(a).toContain('<h2 id="setup-1">');
+    expect(b).toContain('<h3 id="setup-code">Setup <code>code</code><a class="anchor-link" href="#setup-code"');
+    expect(env.headings.map((h) => [h.level, h.id, h.text])).toEqual([
+      [1, 'fig-2c-maps-of-s', 'Fig. 2(c): maps of $S$'], [2, 'setup', 'Setup'], [2, 'setup-1', 'Setup'], [3, 'setup-code', 'Setup code']]);
+  });
+});
+
+describe('HTML report: the page', () => {
+  it('puts a nested table of contents first, linking every heading of level 1 to 3', () => {
+    const html = notebookHtml(nb(md('# Title\n\nintro'), md('## A\n\n### A.1\n\n#### deep'), code('1'), md('## B')), 't');
+    const toc = /<nav class="toc">([\s\S]*?)<\/nav>/.exec(html)![1];
+    expect(toc).toBe('<details open><summary>Contents</summary><ul><li><a href="#title">Title</a><ul><li><a href="#a">A</a><ul><li><a href="#a1">A.1</a>'
+      + '</li></ul></li><li><a href="#b">B</a></li></ul></li></ul></details>');
+    for (const id of ['title', 'a', 'a1', 'b']) expect(html).toContain(`id="${id}"`);
+    expect(html.indexOf('<nav class="toc">')).toBeLessThan(html.indexOf('<div class="cell'));
+    expect(notebookHtml(nb(md('# only one')), 't')).not.toContain('class="toc"');
+  });
+
+  it('highlights code cells as TypeScript, escaped, and folds cells longer than FOLD_LINES', () => {
+    const short = 'const a: number = 1; // "</script>"';
+    const long = ['// panel (a): the long helper', ...Array.from({ length: FOLD_LINES }, (_, i) => `let x${i} = ${i};`)].join('\n');
+    const html = notebookHtml(nb(code(short), code(long)), 't');
+    expect(html).toMatch(/<span class="hljs-keyword">const<\/span> .*<span class="hljs-built_in">number<\/span> = <span class="hljs-number">1<\/span>;/);
+    expect(html).toContain('<span class="hljs-comment">// &quot;&lt;/script&gt;&quot;</span>');
+    expect(html).toContain('&quot;&lt;/script&gt;&quot;');
+    const folded = html.match(/<details class="fold"><summary>(.*?)<\/summary>/g)!;
+    expect(folded).toEqual([`<details class="fold"><summary><code>// panel (a): the long helper</code> <span class="fold-note">(${FOLD_LINES + 1} lines: show)</span></summary>`]);
+    expect(html.indexOf('hljs-keyword">const</span>')).toBeLessThan(html.indexOf('<details class="fold">'));
+  });
+
+  it('styles an error as its name and message with the traceback folded, ANSI codes removed', () => {
+    const err = { output_type: 'error', ename: 'RangeError', evalue: 'n must be < 3', traceback: ['\u001b[31mRangeError\u001b[0m: n must be < 3', '    at <anonymous>:1:7'] };
+    const html = notebookHtml(nb(code('f(3)', [err])), 't');
+    expect(html).toContain('<div class="output error"><div class="ename"><strong>RangeError</strong>: n must be &lt; 3</div>'
+      + '<details><summary>traceback (2 lines)</summary><pre>RangeError: n must be &lt; 3\n    at &lt;anonymous&gt;:1:7</pre></details></div>');
+  });
+
+  it('escapes stream and text outputs and renders text/markdown outputs with the same renderer', () => {
+    const outs = [
+      { output_type: 'stream', name: 'stdout', text: ['<script>window.hacked = 1</script>\n', '<img src=x onerror=alert(1)>'] },
+      { output_type: 'execute_result', execution_count: 1, metadata: {}, data: { 'text/plain': '<b>bold?</b>' } },
+      { output_type: 'display_data', metadata: {}, data: { 'text/markdown': '## Result\n\n| k | v |\n|---|---|\n| $T$ | 0.3 |', 'text/plain': 'x' } },
+    ];
+    const html = notebookHtml(nb(md('# Run'), code('run()', outs)), 't');
+    expect(html).toContain('<pre class="output stream">&lt;script&gt;window.hacked = 1&lt;/script&gt;\n&lt;img src=x onerror=alert(1)&gt;</pre>');
+    expect(html).toContain('<pre class="output">&lt;b&gt;bold?&lt;/b&gt;</pre>');
+    expect(html).toContain('<div class="output markdown"><h2 id="result">');
+    expect(html).toContain('<a href="#result">Result</a>'); // in the table of contents too
+    expect(html).toMatch(/<td><span class="katex">/);
+  });
+
+  it('loads KaTeX only with math: inline as woff2 data: URLs, or from the shared assets folder', () => {
+    expect(notebookHtml(nb(md('no math')), 't')).not.toMatch(/KaTeX_|katex-[0-9]/);
+    const page = nb(md('$x$'));
+    const inline = notebookHtml(page, 't');
+    expect(inline).toMatch(/@font-face\{[^}]*src:url\(data:font\/woff2;base64,[A-Za-z0-9+/=]+\) format\("woff2"\)\}/);
+    expect(inline).not.toMatch(/url\(fonts\//);
+    expect(inline).not.toMatch(/\.woff\)|\.ttf\)/);
+    const shared = notebookHtml(page, 't', { assets: { mode: 'shared', href: 'assets' } });
+    expect(shared).toMatch(/<link rel="stylesheet" href="assets\/katex-[0-9.]+\/katex\.min\.css">/);
+    expect(shared).not.toContain('base64');
+    expect(shared.length).toBeLessThan(inline.length - 200_000);
+  });
+
+  it('writes the shared assets once per version, complete, and repairs an incomplete folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glasslab-assets-'));
+    try {
+      const root = writeReportAssets(dir);
+      const folders = readdirSync(root).sort();
+      expect(folders).toHaveLength(2);
+      expect(folders[0]).toMatch(/^katex-[0-9.]+$/);
+      expect(folders[1]).toMatch(/^plotly\.js-[0-9.]+$/);
+      const css = readFileSync(join(root, folders[0], 'katex.min.css'), 'utf8');
+      const fonts = [...css.matchAll(/url\((fonts\/[^)]+)\)/g)].map((m) => m[1]);
+      expect(fonts.length).toBeGreaterThan(15);
+      for (const f of fonts) expect(existsSync(join(root, folders[0], f)), f).toBe(true);
+      const plotly = join(root, folders[1], 'plotly.min.js');
+      expect(statSync(plotly).size).toBeGreaterThan(1e6);
+      const mtime = statSync(plotly).mtimeMs;
+      writeReportAssets(dir); // complete: left alone
+      expect(statSync(plotly).mtimeMs).toBe(mtime);
+      rmSync(join(root, folders[0], fonts[0]));
+      writeReportAssets(dir);
+      expect(existsSync(join(root, folders[0], fonts[0]))).toBe(true);
+      expect(readdirSync(root).sort()).toEqual(folders); // no temporary folder left
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('HTML report: Markdown links', () => {
   it('keeps a quote in a link target inside the href (issue 7: onmouseover injection)', () => {
