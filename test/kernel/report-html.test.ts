@@ -210,6 +210,70 @@ describe('HTML report: Markdown links', () => {
   });
 });
 
+/** Headless chromium on a page file with no network (every request goes to a closed local port); the DOM after scripts ran. */
+function browse(page: string, profile: string): string {
+  const r = spawnSync('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--proxy-server=127.0.0.1:9', '--proxy-bypass-list=<-loopback>', `--user-data-dir=${profile}`, '--virtual-time-budget=5000',
+    '--dump-dom', `file://${page}`], { encoding: 'utf8', timeout: 90_000, maxBuffer: 64 << 20 });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+/** A test-only script appended to a page: once fonts settle, writes each font face's family:status into body[data-fonts]. */
+const FONT_PROBE = '<script>document.fonts.ready.then(() => { document.body.setAttribute("data-fonts", '
+  + '[...document.fonts].map((f) => f.family.replace(/"/g, "") + ":" + f.status).join(" ")); '
+  + 'document.body.setAttribute("data-hacked", String(window.hacked)); });</script>';
+
+describe('HTML report offline in a browser', () => {
+  const page = nb(md('# Math\n\n| a | b |\n|---|---|\n| $\\alpha$ | 2 |\n\n$$S(i) = \\sum_{\\omega < \\omega_c} \\frac{D_i(\\omega)}{\\sum_j D_j(\\omega)}$$'));
+  for (const mode of ['inline', 'shared'] as const) {
+    it.runIf(requireTool('chromium', 'the headless-browser test of the HTML report'))(
+      `typesets math with KaTeX's own fonts, loaded with no network (${mode} assets)`, () => {
+        const dir = mkdtempSync(join(tmpdir(), 'glasslab-offline-'));
+        try {
+          if (mode === 'shared') writeReportAssets(dir);
+          const file = join(dir, 'math.html');
+          const html = notebookHtml(page, 'math', mode === 'shared' ? { assets: { mode, href: 'assets' } } : {});
+          writeFileSync(file, html.replace('</body>', `${FONT_PROBE}</body>`));
+          const dom = browse(file, join(dir, 'profile'));
+          expect(dom).not.toContain('$$');
+          expect(dom).not.toContain('|---|');
+          expect(dom).toContain('class="katex-display"');
+          const fonts = Object.fromEntries(/data-fonts="([^"]*)"/.exec(dom)![1].split(' ').map((f) => f.split(':')));
+          expect(fonts.KaTeX_Main).toBe('loaded');
+          expect(fonts.KaTeX_Math).toBe('loaded');
+          expect(Object.values(fonts)).not.toContain('error');
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }, 120_000);
+  }
+
+  it.runIf(requireTool('chromium', 'the headless-browser test of the HTML report'))(
+    'runs no script from Markdown or from a text, stream, error or Markdown output', () => {
+      const hostile = '<script>window.hacked = 1</script><img src=x onerror="window.hacked = 2">';
+      const outs = [
+        { output_type: 'stream', name: 'stderr', text: hostile },
+        { output_type: 'execute_result', execution_count: 1, metadata: {}, data: { 'text/plain': hostile } },
+        { output_type: 'display_data', metadata: {}, data: { 'text/markdown': `**out** ${hostile}`, 'text/plain': 'x' } },
+        { output_type: 'error', ename: hostile, evalue: hostile, traceback: [hostile] },
+      ];
+      const dir = mkdtempSync(join(tmpdir(), 'glasslab-hostile-'));
+      try {
+        const file = join(dir, 'hostile.html');
+        writeFileSync(file, notebookHtml(nb(md(`# x ${hostile}\n\n${hostile}`), code(hostile, outs)), 'hostile').replace('</body>', `${FONT_PROBE}</body>`));
+        const dom = browse(file, join(dir, 'profile'));
+        expect(dom).toContain('data-hacked="undefined"');
+        expect(dom).not.toMatch(/<img/);
+        expect(dom).not.toMatch(/<[a-z][^>]*\son[a-z]+=/i); // no element has a handler (the text shows them, escaped)
+        expect(dom).toContain('&lt;img src=x onerror=');
+        expect(dom.match(/<script/g)).toHaveLength(1); // the probe
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
+});
+
 describe('HTML report: hostile Markdown in a browser', () => {
   it.runIf(requireTool('chromium', 'the headless-browser test of hostile Markdown in the HTML report'))(
     'gives no element an event handler or a javascript: link', () => {
