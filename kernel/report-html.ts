@@ -76,7 +76,7 @@ function tocHtml(headings: readonly Heading[]): string {
     while (open.length && open[open.length - 1] > h.level) { html += '</li></ul>'; open.pop(); }
     if (open.length && open[open.length - 1] === h.level) html += '</li>';
     else { html += '<ul>'; open.push(h.level); }
-    html += `<li><a href="#${esc(h.id)}">${esc(h.text)}</a>`;
+    html += `<li><a href="#${esc(h.id)}">${h.html}</a>`;
   }
   html += '</li></ul>'.repeat(open.length);
   return `<nav class="toc"><details open><summary>Contents</summary>${html}</details></nav>`;

@@ -69,6 +69,8 @@ export interface Heading {
   id: string;
   /** the heading's plain text (no markup; inline math as `$source$`) */
   text: string;
+  /** the heading's content as HTML, links removed (math typeset), for the table of contents */
+  html: string;
 }
 
 /** State shared by every Markdown piece of one page: headings in order, ids given out. */
@@ -123,7 +125,8 @@ function createRenderer(): Markdown {
       const text = (tokens[i + 1]?.children ?? []).map((t) => (t.type === 'math_inline' ? `$${t.content}$` : t.type === 'text' || t.type === 'code_inline' ? t.content : '')).join('');
       const id = headingId(text, env.ids);
       tokens[i].attrSet('id', id);
-      env.headings.push({ level: Number(tokens[i].tag.slice(1)), id, text });
+      const html = md.renderInline(tokens[i + 1]?.content ?? '', {}).replace(/<\/?a\b[^>]*>/g, '');
+      env.headings.push({ level: Number(tokens[i].tag.slice(1)), id, text, html });
     }
     return true;
   });

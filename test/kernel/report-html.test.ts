@@ -95,6 +95,10 @@ describe('HTML report: the page', () => {
     for (const id of ['title', 'a', 'a1', 'b']) expect(html).toContain(`id="${id}"`);
     expect(html.indexOf('<nav class="toc">')).toBeLessThan(html.indexOf('<div class="cell'));
     expect(notebookHtml(nb(md('# only one')), 't')).not.toContain('class="toc"');
+    const math = /<nav class="toc">[\s\S]*?<\/nav>/.exec(notebookHtml(nb(md('# Maps of $S_i$ by [Fan](https://example.org)\n\n## `msd` *fits*')), 't'))![0];
+    expect(math).toMatch(/<li><a href="#maps-of-s_i-by-fan">Maps of <span class="katex">[\s\S]*<\/span> by Fan<\/a>/); // math typeset, no link in the link
+    expect(math).toContain('<li><a href="#msd-fits"><code>msd</code> <em>fits</em></a>');
+    expect(math).not.toContain('$');
   });
 
   it('highlights code cells as TypeScript, escaped, and folds cells longer than FOLD_LINES', () => {
