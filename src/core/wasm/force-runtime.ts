@@ -8,8 +8,9 @@
  * Each workspace owns one instance with its own (non-shared) linear memory,
  * laid out as
  *   [geometry 9 f64 | virial 6 f64 | potential table | types n i32 |
- *    counts n i32 | s 3n f64 | f 3n f64 | rho n | F' n | pe n | pv 6n | neighbours n*stride i32]
- * (byte offsets 16-aligned). The potential table is written when the
+ *    counts n i32 | s 3n f64 | f 3n f64 | rho n | F' n | pe n | pv 6n | neighbours n*stride i32 |
+ *    EAM only: compacted rows n*stride i32 | their counts n i32 | row scratch]
+ * (byte offsets 16-aligned; see force-kernels.as.ts, EAM section). The potential table is written when the
  * potential changes, the half neighbour list (counts and rows) only when
  * the list object changes, that is after a rebuild. Per force call the
  * host writes the wrapped fractional coordinates straight into `s`
@@ -36,10 +37,11 @@ export interface ForceExports {
     tstride: number, pK: number, eps: number, h: number, pCoef: number, q: number,
     pS: number, pF: number, pVir: number, pPe: number, pPv: number): number;
   eamDensities(i0: number, i1: number, n: number, pT: number, pN: number, pC: number, stride: number, pG: number,
-    tstride: number, pD: number, nr: number, rdr: number, cutoff: number, pS: number, pRhoOut: number): void;
+    tstride: number, pD: number, nr: number, rdr: number, cutoff: number, pS: number, pRhoOut: number,
+    pE: number, pEC: number, pW: number): void;
   eamForces(i0: number, i1: number, pT: number, pN: number, pC: number, stride: number, pG: number,
     tstride: number, pP: number, nr: number, rdr: number, cutoff: number, pFp: number,
-    pS: number, pF: number, pVir: number, pPe: number, pPv: number): number;
+    pS: number, pF: number, pVir: number, pPe: number, pPv: number, pE: number, pEC: number, pW: number): number;
 }
 
 /**
@@ -102,6 +104,8 @@ export class WasmForceWorkspace {
   /** byte offsets of the types, counts and rows (read by writeListAndTypes) */
   pT = 0; pC = 0; private pS = 0; private pF = 0; private pRho = 0; private pFp = 0;
   private pPe = 0; private pPv = 0; pN = 0;
+  /** EAM: compacted rows, their counts, the row scratch (0 for other tables) */
+  private pE = 0; private pEC = 0; private pW = 0;
   /** neighbour-list copies into linear memory so far (one per rebuild) */
   listCopies = 0;
 
@@ -151,6 +155,7 @@ export class WasmForceWorkspace {
     this.pT = take(4 * n); this.pC = take(4 * n); this.pS = take(24 * n); this.pF = take(24 * n);
     this.pRho = take(8 * n); this.pFp = take(8 * n); this.pPe = take(8 * n); this.pPv = take(48 * n);
     this.pN = take(4 * n * stride);
+    if (table.kind === 'eam') { this.pE = take(4 * n * stride); this.pEC = take(4 * n); this.pW = take(eamScratchBytes(stride)); }
     const mem = this.exp.memory, have = mem.buffer.byteLength;
     if (p > have) {
       const pages = Math.ceil((p - have) / PAGE);
@@ -187,15 +192,19 @@ export class WasmForceWorkspace {
   eamDensities(): void {
     const t = this.table;
     if (t?.kind !== 'eam') throw new Error('WasmForceWorkspace.eamDensities: bound table is not an EAM table');
-    this.exp.eamDensities(0, this.n, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE, t.nr, t.rdr, t.cutoff, this.pS, this.pRho);
+    this.exp.eamDensities(0, this.n, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE, t.nr, t.rdr, t.cutoff, this.pS, this.pRho,
+      this.pE, this.pEC, this.pW);
   }
 
-  /** EAM pass 2 with F' in the bound fp: forces, virial into `vir` (6), per-atom pair terms if `peratom`; returns the pair energy. */
+  /**
+   * EAM pass 2 with F' in the bound fp: forces, virial into `vir` (6), per-atom pair terms if `peratom`;
+   * returns the pair energy. Walks the in-cutoff entries that the last `eamDensities` kept: call it right after.
+   */
   eamForces(vir: Float64Array, peratom: boolean): number {
     const t = this.table;
     if (t?.kind !== 'eam') throw new Error('WasmForceWorkspace.eamForces: bound table is not an EAM table');
     const e = this.exp.eamForces(0, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE + eamPass1Bytes(t), t.nr, t.rdr, t.cutoff,
-      this.pFp, this.pS, this.pF, VIR, peratom ? this.pPe : 0, this.pPv);
+      this.pFp, this.pS, this.pF, VIR, peratom ? this.pPe : 0, this.pPv, this.pE, this.pEC, this.pW);
     this.addVirial(vir);
     return e;
   }
@@ -230,6 +239,16 @@ export function tableSize(t: WasmPotentialTable): number {
   if (t.kind === 'lj') return 8 * t.coef.length;
   if (t.kind === 'ipl') return 8 * (t.pairs.length + t.c.length);
   return eamPass1Bytes(t) + 128 * t.tstride * t.tstride * (t.nr + 1);
+}
+
+/**
+ * Bytes of the EAM kernels' row scratch for a list of row stride `stride`
+ * (one per thread; force-kernels.as.ts: 144 bytes of geometry splats, then
+ * five f64 columns and one i32 column of stride + 1 entries rounded up to even).
+ */
+export function eamScratchBytes(stride: number): number {
+  const sw = 8 * ((stride + 2) & ~1);
+  return 144 + 5 * sw + sw / 2;
 }
 
 /** Bytes of the pass-1 blocks of an EAM table (64 per type pair and interval; a multiple of 64). */

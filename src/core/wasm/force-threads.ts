@@ -27,7 +27,10 @@
  * Memory layout (byte offsets, 64-aligned):
  *   [control 64 i32 | job args | geometry 9 f64 | virials T x 8 f64 |
  *    energies T f64 | table | types n i32 | counts n i32 | s 3n | F' n |
- *    per thread t: f 3n, rho n, pe n, pv 6n | neighbours n*stride i32]
+ *    EAM only: compacted rows n*stride i32, their counts n i32 |
+ *    per thread t: f 3n, rho n, pe n, pv 6n (EAM: and a row scratch) | neighbours n*stride i32]
+ * (EAM pass 1 writes the compacted rows of its own row range, which pass 2
+ * of the same thread reads: force-kernels.as.ts, EAM section.)
  *
  * Synchronisation is by Atomics on the control words (a postMessage round
  * trip per step costs more than the work at N ~ 10^3): the caller writes the
@@ -40,7 +43,7 @@
  */
 import { readBytes, setEngineFlags, Worker } from '../../platform/index.ts';
 import type { NeighborList } from '../../neighbor/types.ts';
-import { tableSize, writeListAndTypes, writeTable, eamPass1Bytes, type ForceExports, type WasmAtomViews, type WasmPotentialTable } from './force-runtime.ts';
+import { tableSize, writeListAndTypes, writeTable, eamPass1Bytes, eamScratchBytes, type ForceExports, type WasmAtomViews, type WasmPotentialTable } from './force-runtime.ts';
 
 interface SharedMemory { readonly buffer: SharedArrayBuffer; grow(pages: number): number }
 interface WasmApi {
@@ -86,19 +89,20 @@ function runJob(ex: SharedForceExports, mem: { buffer: ArrayBufferLike }, a: Flo
   const i0 = rows[t], i1 = rows[t + 1];
   const n = a[1], pT = a[2], pN = a[3], pC = a[4], stride = a[5], pG = a[6], tstride = a[7], pK = a[8];
   const pS = a[9], pFp = a[10], pBase = a[11], perThread = a[12], nr = a[13], rdr = a[14], cutoff = a[15], pVirs = a[16], pEn = a[17];
-  const peratom = a[18], shifted = a[19];
-  const pF = pBase + t * perThread, pRho = pF + 24 * n, pPe = pRho + 8 * n, pPv = pPe + 8 * n;
+  const peratom = a[18], shifted = a[19], pE = a[20], pEC = a[21], scratchAt = a[22];
+  const pF = pBase + t * perThread, pRho = pF + 24 * n, pPe = pRho + 8 * n, pPv = pPe + 8 * n, pW = pF + scratchAt;
   const energies = new Float64Array(mem.buffer, pEn, t + 1);
   if (job === 1) {
     new Float64Array(mem.buffer, pF, 3 * n).fill(0);
     energies[t] = ex.ljForces(i0, i1, pT, pN, pC, stride, pG, tstride, pK, shifted, pS, pF);
   } else if (job === 2) {
-    ex.eamDensities(i0, i1, n, pT, pN, pC, stride, pG, tstride, pK, nr, rdr, cutoff, pS, pRho);
+    ex.eamDensities(i0, i1, n, pT, pN, pC, stride, pG, tstride, pK, nr, rdr, cutoff, pS, pRho, pE, pEC, pW);
   } else if (job === 3) {
     new Float64Array(mem.buffer, pF, 3 * n).fill(0);
     new Float64Array(mem.buffer, pVirs + 64 * t, 6).fill(0);
     if (peratom && t > 0) { new Float64Array(mem.buffer, pPe, n).fill(0); new Float64Array(mem.buffer, pPv, 6 * n).fill(0); }
-    energies[t] = ex.eamForces(i0, i1, pT, pN, pC, stride, pG, tstride, pK, nr, rdr, cutoff, pFp, pS, pF, pVirs + 64 * t, peratom ? pPe : 0, pPv);
+    energies[t] = ex.eamForces(i0, i1, pT, pN, pC, stride, pG, tstride, pK, nr, rdr, cutoff, pFp, pS, pF, pVirs + 64 * t, peratom ? pPe : 0, pPv,
+      pE, pEC, pW);
   }
 }
 
@@ -166,6 +170,8 @@ export class WasmForcePool {
   /** byte offsets of the types, counts and rows (read by writeListAndTypes) */
   pT = 0; pC = 0; pN = 0;
   private pS = 0; private pFp = 0; private pBase = 0; private perThread = 0;
+  /** EAM: compacted rows, their counts, the row scratch's offset in a thread's block (0 for other tables) */
+  private pE = 0; private pEC = 0; private scratchAt = 0;
   /** neighbour-list copies into the shared memory so far */
   listCopies = 0;
 
@@ -256,7 +262,11 @@ export class WasmForcePool {
     let p = align64(TABLE + tableSize(table));
     const take = (bytes: number) => { const o = p; p = align64(p + bytes); return o; };
     this.pT = take(4 * n); this.pC = take(4 * n); this.pS = take(24 * n); this.pFp = take(8 * n);
-    this.perThread = align64(88 * n); // f 3n, rho n, pe n, pv 6n
+    const eam = table.kind === 'eam';
+    this.pE = eam ? take(4 * n * stride) : 0;
+    this.pEC = eam ? take(4 * n) : 0;
+    this.scratchAt = align64(88 * n); // f 3n, rho n, pe n, pv 6n, then the EAM row scratch
+    this.perThread = this.scratchAt + (eam ? align64(eamScratchBytes(stride)) : 0);
     this.pBase = take(this.perThread * this.threads);
     this.pN = take(4 * n * stride);
     const have = this.memory.buffer.byteLength;
@@ -283,7 +293,7 @@ export class WasmForcePool {
     const a = new Float64Array(buf, ARGS, NARGS);
     a.set([job, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, pK,
       this.pS, this.pFp, this.pBase, this.perThread, eam?.nr ?? 0, eam?.rdr ?? 0, eam?.cutoff ?? 0, VIRS, ENERGIES,
-      peratom ? 1 : 0, lj && t.shiftedForce ? 1 : 0]);
+      peratom ? 1 : 0, lj && t.shiftedForce ? 1 : 0, this.pE, this.pEC, this.scratchAt]);
     const c = this.ctrl;
     const gen = Atomics.add(c, GEN, 1) + 1;
     Atomics.notify(c, GEN);
