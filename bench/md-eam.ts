@@ -3,7 +3,8 @@
  * Cu50Zr50 with Mendelev et al.'s Finnis-Sinclair potential
  * (/usr/share/lammps/potentials/CuZr_mm.eam.fs, LAMMPS `pair_style eam/fs`),
  * number density 0.0573 A^-3 (the `cuzr` model default), liquid at
- * T = 2000 K, NVT (Nose-Hoover, Tdamp = 100 dt), dt = 1 fs, Verlet skin 1.0 A.
+ * T = 2000 K, NVT (Nose-Hoover, Tdamp = 100 dt), dt = 1 fs, Verlet skin 1.0 A
+ * (`--skin`: the same for both codes; LAMMPS's metal default is 2.0 A).
  *
  * For each N: one lattice start (src/system/random-config.ts) with velocities
  * at T (seeded), written as a LAMMPS data file; then
@@ -18,7 +19,7 @@
  * CPU-time rates (robust to other load). The cost exponent b in
  * t_step ~ N^b is a least-squares fit of log t_step against log N.
  *
- *   node --import tsx bench/md-eam.ts [--steps 2000] [--sizes 1000,2000,4000,8000,16000] [--no-js]
+ *   node --import tsx bench/md-eam.ts [--steps 2000] [--sizes 1000,2000,4000,8000,16000] [--no-js] [--skin 1.0]
  */
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -31,23 +32,25 @@ import { wasmForcesAvailable } from '../src/core/wasm/force-runtime.ts';
 import { exponent, haveCommand, runLammps, runOurs } from './md-common.ts';
 
 const POTFILE = '/usr/share/lammps/potentials/CuZr_mm.eam.fs';
-const T = 2000, DT = 0.001, TDAMP = 100 * DT, DENSITY = 0.0573, SKIN = 1.0;
+const T = 2000, DT = 0.001, TDAMP = 100 * DT, DENSITY = 0.0573;
 const TEMPLATE = resolve(import.meta.dirname, 'lammps/in.cuzr-nvt.lmp');
 
-interface Options { steps: number; sizes: number[]; js: boolean; seed: number }
+interface Options { steps: number; sizes: number[]; js: boolean; seed: number; skin: number }
 
 function parseCli(argv: string[]): Options {
-  const o: Options = { steps: 2000, sizes: [1000, 2000, 4000, 8000, 16000], js: true, seed: 1 };
+  const o: Options = { steps: 2000, sizes: [1000, 2000, 4000, 8000, 16000], js: true, seed: 1, skin: 1.0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--steps') o.steps = Number(argv[++i]);
     else if (a === '--sizes') o.sizes = argv[++i].split(',').map(Number);
     else if (a === '--no-js') o.js = false;
     else if (a === '--seed') o.seed = Number(argv[++i]);
-    else throw new Error(`bench/md-eam: unknown argument ${a}; use --steps N, --sizes 1000,2000, --no-js, --seed S`);
+    else if (a === '--skin') o.skin = Number(argv[++i]);
+    else throw new Error(`bench/md-eam: unknown argument ${a}; use --steps N, --sizes 1000,2000, --no-js, --seed S, --skin A`);
   }
   if (!Number.isInteger(o.steps) || o.steps < 1) throw new Error('bench/md-eam: --steps must be a positive integer');
   if (o.sizes.some((n) => !Number.isInteger(n) || n < 100)) throw new Error('bench/md-eam: --sizes must be integers >= 100');
+  if (!(o.skin > 0) || o.skin > 3) throw new Error('bench/md-eam: --skin must be in (0, 3] Angstrom');
   return o;
 }
 
@@ -58,7 +61,8 @@ async function main(): Promise<void> {
   const mpi = haveCommand('mpirun', ['--version']);
   const pot = loadEamFs(POTFILE, { name: 'cuzr' });
   const md = { T, Tdamp: TDAMP, dt: DT, steps: o.steps, units: 'metal' as const };
-  const vars = { steps: o.steps, temp: T, tdamp: TDAMP, dt: DT, potfile: POTFILE };
+  const SKIN = o.skin;
+  const vars = { steps: o.steps, temp: T, tdamp: TDAMP, dt: DT, potfile: POTFILE, skin: SKIN };
   const dir = mkdtempSync(join(tmpdir(), 'glasslab-bench-eam-'));
   const rows: Record<string, number>[] = [];
   try {
