@@ -292,17 +292,24 @@ export function iplForces(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, 
 // Splines: LAMMPS's 7 coefficients c0..c6 per grid interval m
 // (src/potential/lammps-spline.ts). All r-functions share one grid (nr, dr),
 // so one pair needs one interval m of each of its splines; the host
-// (force-runtime.ts) interleaves them per ordered type pair kk = a*tstride + b
-// (1-based types) and interval, so that a pair reads one or two cache lines
-// instead of one per spline, and evaluates two splines per f64x2 cubic
-// ((c3 p + c4) p + c5) p + c6. A value f takes (c3, c4, c5, c6), a slope f'
-// = (c0 p + c1) p + c2 takes (0, c0, c1, c2) (0 p + c0 = c0 exactly, so
-// the same bits as the quadratic). Blocks, as f64x2 lane pairs [lane 0, lane 1]:
-//   pass 1 (8 f64) at pD + (kk (nr+1) + m) * 64: the values of rho_ab, rho_ba
-//     [ab c3, ba c3] [ab c4, ba c4] [ab c5, ba c5] [ab c6, ba c6]
-//   pass 2 (16 f64) at pP + (kk (nr+1) + m) * 128: z2r_ab value and slope, then
-//   the slopes of rho_ab, rho_ba
-//     [z c3, 0] [z c4, z c0] [z c5, z c1] [z c6, z c2]  [0, 0] [ab c0, ba c0] [ab c1, ba c1] [ab c2, ba c2]
+// (force-runtime.ts `eamLayout`, `writeEamTable`) stores two splines per
+// 64-byte line as 4 f64x2 lane pairs and evaluates them with one f64x2
+// cubic ((c3 p + c4) p + c5) p + c6. A value f takes (c3, c4, c5, c6), a
+// slope f' = (c0 p + c1) p + c2 takes (0, c0, c1, c2) (0 p + c0 = c0
+// exactly, so the same bits as the quadratic). Lines, [lane 0, lane 1]:
+//   density values  [x c3, y c3] [x c4, y c4] [x c5, y c5] [x c6, y c6]
+//   density slopes  [0, 0] [x c0, y c0] [x c1, y c1] [x c2, y c2]
+//   z2r             [z c3, 0] [z c4, z c0] [z c5, z c1] [z c6, z c2]  (value, slope)
+// where (x, y) is a "density slot": (rho_ab, rho_ba) for types a < b, or
+// (rho_aa, rho_a'a') for two like pairs (so no spline is stored twice:
+// CuZr keeps 7 lines per interval, LAMMPS's 7 splines, where one block per
+// ordered type pair took 12). Per interval m, a pass-1 row of n1 density
+// value lines at pD + off1 + m n1 64 and a pass-2 row of n2 lines (z2r per
+// a <= b, then the density slopes) at pD + off2 + m n2 64. The table
+// starts with [n1, n2, off1, off2] (i32) and, at pD + 64 + 32 kk for the
+// ordered pair kk = a*tstride + b (1-based types), [slot offset in a pass-1
+// row, z2r and slope offsets in a pass-2 row (i32), pad, an i8x16.swizzle
+// pattern that moves rho_ab to lane 0 and rho_ba to lane 1].
 // rho_ab(r): density at an `a` atom contributed by a `b` atom; z2r_ab = r phi_ab.
 // Evaluation as evalLammpsSpline with m clamped to [0, nr-1] (r-functions)
 // and p clamped to 1 past the table (LAMMPS's p = MIN(p, 1.0): the same bits
@@ -320,6 +327,9 @@ export function iplForces(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, 
 // walks instead of the list, so it neither recomputes nor branches on the
 // ~30% of skin entries (measured, CuZr N = 4000, skin 1 A: pass 1 6.4 -> 4.3
 // ms, pass 2 11.5 -> 5.7 ms, bit-identical results).
+// Row scratch stage A -> B per kept entry: pass 1 the line address and the
+// pair's descriptor address (u32) and p (f64); pass 2 dx, dy, dz, r, p (f64)
+// and the two line addresses and the descriptor (u32).
 
 /** Sum of the table words stage A loads ahead of stage B (kept so the loads are not dropped). */
 let touched: f64 = 0;
@@ -394,12 +404,13 @@ export function eamDensities(i0: i32, i1: i32, n: i32, pT: usize, pN: usize, pC:
   tstride: i32, pD: usize, nr: i32, rdr: f64, cutoff: f64, pS: usize, pRhoOut: usize, pE: usize, pEC: usize, pW: usize): void {
   loadGeometry(pG);
   memory.fill(pRhoOut, 0, <usize>n << 3);
-  // scratch: geometry splats (144 B), dx dy dz of the current step (48 B), then p (f64) and block addresses (i32) per kept entry
-  const vg = pW, pWd = pW + 144, pWp = pWd + 48, pWa = pWp + scratchStride(stride);
+  // scratch: geometry splats (144 B), dx dy dz of the current step (48 B), then columns p (f64), line and descriptor (u32)
+  const sw = scratchStride(stride);
+  const vg = pW, pWd = pW + 144, pWp = pWd + 48, pWa = pWp + sw, pWk = pWa + (sw >> 1);
+  const desc = pD + 64, line1 = <usize>load<i32>(pD) << 6, rows1 = pD + <usize>load<i32>(pD, 8);
   geometrySplats(vg);
   const vcut2 = f64x2.splat(cutoff * cutoff), vcut = f64x2.splat(cutoff);
   const vrdr = f64x2.splat(rdr), one = f64x2.splat(1.0), mmax = i32x4.splat(nr - 1);
-  const blocks = nr + 1;
   let sink: f64 = 0;
   for (let i = i0; i < i1; i++) {
     const cnt = ldi(pC + (<usize>i << 2));
@@ -419,18 +430,21 @@ export function eamDensities(i0: i32, i1: i32, n: i32, pT: usize, pN: usize, pC:
       const x = f64x2.add(f64x2.mul(r, vrdr), one);
       const m = intervals2(x, mmax);
       const p = fractions2(x, m);
-      const b0 = pD + (<usize>((row + ldi(pT + (<usize>j0 << 2))) * blocks + i32x4.extract_lane(m, 0)) << 6);
-      const b1 = pD + (<usize>((row + ldi(pT + (<usize>j1 << 2))) * blocks + i32x4.extract_lane(m, 1)) << 6);
+      const d0 = desc + (<usize>(row + ldi(pT + (<usize>j0 << 2))) << 5), d1 = desc + (<usize>(row + ldi(pT + (<usize>j1 << 2))) << 5);
+      const b0 = rows1 + <usize>i32x4.extract_lane(m, 0) * line1 + <usize>load<i32>(d0);
+      const b1 = rows1 + <usize>i32x4.extract_lane(m, 1) * line1 + <usize>load<i32>(d1);
       // every slot is written, the count advances only for kept entries
       store<i32>(pe + (<usize>q << 2), j0);
       st(pWp + (<usize>q << 3), f64x2.extract_lane(p, 0));
       store<u32>(pWa + (<usize>q << 2), <u32>b0);
+      store<u32>(pWk + (<usize>q << 2), <u32>d0);
       sink += ld(b0);
       q += <i32>(i64x2.extract_lane(keep, 0) & 1);
       if (two) {
         store<i32>(pe + (<usize>q << 2), j1);
         st(pWp + (<usize>q << 3), f64x2.extract_lane(p, 1));
         store<u32>(pWa + (<usize>q << 2), <u32>b1);
+        store<u32>(pWk + (<usize>q << 2), <u32>d1);
         sink += ld(b1);
         q += <i32>(i64x2.extract_lane(keep, 1) & 1);
       }
@@ -440,7 +454,8 @@ export function eamDensities(i0: i32, i1: i32, n: i32, pT: usize, pN: usize, pC:
     const ri = pRhoOut + <usize>i * 8;
     let rhoi = ld(ri);
     for (let e = 0; e < q; e++) {
-      const rho = cubic2(<usize>load<u32>(pWa + (<usize>e << 2)), f64x2.splat(ld(pWp + (<usize>e << 3))));
+      const v = cubic2(<usize>load<u32>(pWa + (<usize>e << 2)), f64x2.splat(ld(pWp + (<usize>e << 3))));
+      const rho = i8x16.swizzle(v, v128.load(<usize>load<u32>(pWk + (<usize>e << 2)), 16)); // [rho_{j->i}, rho_{i->j}]
       rhoi += f64x2.extract_lane(rho, 0);
       const rj = pRhoOut + <usize>ldi(pe + (<usize>e << 2)) * 8;
       st(rj, ld(rj) + f64x2.extract_lane(rho, 1));
@@ -459,15 +474,15 @@ export function eamDensities(i0: i32, i1: i32, n: i32, pT: usize, pN: usize, pC:
  * the per-atom pair terms when pPe != 0. pW: the row scratch.
  */
 export function eamForces(i0: i32, i1: i32, pT: usize, pN: usize, pC: usize, stride: i32, pG: usize,
-  tstride: i32, pP: usize, nr: i32, rdr: f64, cutoff: f64, pFp: usize,
+  tstride: i32, pD: usize, nr: i32, rdr: f64, cutoff: f64, pFp: usize,
   pS: usize, pF: usize, pVir: usize, pPe: usize, pPv: usize, pE: usize, pEC: usize, pW: usize): f64 {
   loadGeometry(pG);
-  // scratch: geometry splats, then dx, dy, dz, r, p (f64) and block addresses (i32), sw bytes each
-  const sw = scratchStride(stride);
-  const vg = pW, wdx = pW + 144, wdy = wdx + sw, wdz = wdy + sw, wr = wdz + sw, wp = wr + sw, wa = wp + sw;
+  // scratch: geometry splats, then columns dx, dy, dz, r, p (f64), z2r line, slope line, descriptor (u32)
+  const sw = scratchStride(stride), sw4 = sw >> 1;
+  const vg = pW, wdx = pW + 144, wdy = wdx + sw, wdz = wdy + sw, wr = wdz + sw, wp = wr + sw, wz = wp + sw, wq = wz + sw4, wk = wq + sw4;
   geometrySplats(vg);
   const vrdr = f64x2.splat(rdr), one = f64x2.splat(1.0), mmax = i32x4.splat(nr - 1);
-  const blocks = nr + 1;
+  const desc = pD + 64, line2 = <usize>load<i32>(pD, 4) << 6, rows2 = pD + <usize>load<i32>(pD, 12);
   let sink: f64 = 0;
   let energy: f64 = 0, axx: f64 = 0, ayy: f64 = 0, azz: f64 = 0, axy: f64 = 0, axz: f64 = 0, ayz: f64 = 0;
   for (let i = i0; i < i1; i++) {
@@ -485,11 +500,16 @@ export function eamForces(i0: i32, i1: i32, pT: usize, pN: usize, pC: usize, str
       const r = f64x2.sqrt(r2);
       const x = f64x2.add(f64x2.mul(r, vrdr), one);
       const m = intervals2(x, mmax);
-      const c0 = pP + (<usize>((row + ldi(pT + (<usize>j0 << 2))) * blocks + i32x4.extract_lane(m, 0)) << 7);
-      const c1 = pP + (<usize>((row + ldi(pT + (<usize>j1 << 2))) * blocks + i32x4.extract_lane(m, 1)) << 7);
+      const d0 = desc + (<usize>(row + ldi(pT + (<usize>j0 << 2))) << 5), d1 = desc + (<usize>(row + ldi(pT + (<usize>j1 << 2))) << 5);
+      const m0 = rows2 + <usize>i32x4.extract_lane(m, 0) * line2, m1 = rows2 + <usize>i32x4.extract_lane(m, 1) * line2;
+      const z0 = m0 + <usize>load<i32>(d0, 4), q0 = m0 + <usize>load<i32>(d0, 8);
+      const z1 = m1 + <usize>load<i32>(d1, 4), q1 = m1 + <usize>load<i32>(d1, 8);
       v128.store(wr + o8, r); v128.store(wp + o8, fractions2(x, m));
-      store<u32>(wa + (<usize>e << 2), <u32>c0); store<u32>(wa + (<usize>e << 2), <u32>c1, 4);
-      sink += ld(c0) + ld(c0 + 64) + ld(c1) + ld(c1 + 64);
+      const o4 = <usize>e << 2;
+      store<u32>(wz + o4, <u32>z0); store<u32>(wz + o4, <u32>z1, 4);
+      store<u32>(wq + o4, <u32>q0); store<u32>(wq + o4, <u32>q1, 4);
+      store<u32>(wk + o4, <u32>d0); store<u32>(wk + o4, <u32>d1, 4);
+      sink += ld(z0) + ld(q0) + ld(z1) + ld(q1);
     }
     // stage B
     const fpi = ld(pFp + <usize>i * 8);
@@ -498,9 +518,10 @@ export function eamForces(i0: i32, i1: i32, pT: usize, pN: usize, pC: usize, str
       const j = ldi(pe + (<usize>e << 2));
       const o8 = <usize>e << 3;
       const r = ld(wr + o8);
-      const c = <usize>load<u32>(wa + (<usize>e << 2));
+      const o4 = <usize>e << 2;
       const p = f64x2.splat(ld(wp + o8));
-      const z = cubic2(c, p), rho = cubic2(c + 64, p);
+      const z = cubic2(<usize>load<u32>(wz + o4), p);
+      const rho = i8x16.swizzle(cubic2(<usize>load<u32>(wq + o4), p), v128.load(<usize>load<u32>(wk + o4), 16)); // [rho'_{j->i}, rho'_{i->j}]
       const recip = 1.0 / r;
       const phi = f64x2.extract_lane(z, 0) * recip;
       const phip = f64x2.extract_lane(z, 1) * recip - phi * recip;

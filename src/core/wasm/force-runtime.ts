@@ -51,9 +51,9 @@ export interface ForceExports {
  * - 'lj': packed LJ table (src/core/lj-kernel.ts `packLjTable`), tstride.
  * - 'ipl': [cutsq, 1/lambda^2] per type pair, then c_0..c_q; exponent n = 2 h.
  * - 'eam': the spline coefficients (7 per interval, src/potential/lammps-spline.ts)
- *   of rho[kk] and z2r[kk] (kk = a*tstride + b) interleaved per type pair and
- *   interval, as f64x2 lane pairs: pass-1 blocks of 8 f64, then pass-2 blocks
- *   of 16 f64 (64-byte aligned; the layout in force-kernels.as.ts, EAM section).
+ *   of rho[kk] and z2r[kk] (kk = a*tstride + b) as f64x2 lane pairs, one
+ *   64-byte line per pair of splines and interval, each spline stored once
+ *   (`eamLayout`; the layout in force-kernels.as.ts, EAM section).
  */
 export type WasmPotentialTable =
   | { readonly kind: 'lj'; readonly tstride: number; readonly coef: Float64Array; readonly shiftedForce: boolean }
@@ -203,7 +203,7 @@ export class WasmForceWorkspace {
   eamForces(vir: Float64Array, peratom: boolean): number {
     const t = this.table;
     if (t?.kind !== 'eam') throw new Error('WasmForceWorkspace.eamForces: bound table is not an EAM table');
-    const e = this.exp.eamForces(0, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE + eamPass1Bytes(t), t.nr, t.rdr, t.cutoff,
+    const e = this.exp.eamForces(0, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE, t.nr, t.rdr, t.cutoff,
       this.pFp, this.pS, this.pF, VIR, peratom ? this.pPe : 0, this.pPv, this.pE, this.pEC, this.pW);
     this.addVirial(vir);
     return e;
@@ -238,22 +238,79 @@ export function writeListAndTypes(buf: ArrayBufferLike, at: { readonly pT: numbe
 export function tableSize(t: WasmPotentialTable): number {
   if (t.kind === 'lj') return 8 * t.coef.length;
   if (t.kind === 'ipl') return 8 * (t.pairs.length + t.c.length);
-  return eamPass1Bytes(t) + 128 * t.tstride * t.tstride * (t.nr + 1);
+  const l = eamLayout(t.tstride);
+  return l.headerBytes + 64 * (l.n1 + l.n2) * (t.nr + 1);
 }
 
 /**
  * Bytes of the EAM kernels' row scratch for a list of row stride `stride`
  * (one per thread; force-kernels.as.ts: 144 bytes of geometry splats, then
- * five f64 columns and one i32 column of stride + 1 entries rounded up to even).
+ * f64 and i32 columns of stride + 1 entries rounded up to even, 7 f64 columns' worth).
  */
 export function eamScratchBytes(stride: number): number {
-  const sw = 8 * ((stride + 2) & ~1);
-  return 144 + 5 * sw + sw / 2;
+  return 144 + 7 * 8 * ((stride + 2) & ~1);
 }
 
-/** Bytes of the pass-1 blocks of an EAM table (64 per type pair and interval; a multiple of 64). */
-export function eamPass1Bytes(t: { tstride: number; nr: number }): number {
-  return 64 * t.tstride * t.tstride * (t.nr + 1);
+/**
+ * Where each spline of an EAM table goes (types 1..T, tstride = T + 1; the
+ * kernels' view in force-kernels.as.ts, EAM section). Lines of 64 bytes
+ * (4 f64x2 lane pairs), per interval m a pass-1 row of n1 lines and a
+ * pass-2 row of n2 lines:
+ * - pass-1 "density slots": for each a < b the values of [rho_ab, rho_ba];
+ *   for the like pairs, two types per line, [rho_aa, rho_a'a'] (a' = a + 1;
+ *   an odd last type alone);
+ * - pass 2: for each a <= b the value and slope of z2r_ab (symmetric), then
+ *   the slopes of the density slots, in the same order.
+ * Per ordered pair kk = a*tstride + b: the byte offsets of its density slot
+ * in a pass-1 row (slot1), of its z2r and density-slope lines in a pass-2
+ * row (z2, rho2), and the lanes holding rho_ab (at the `a` atom) and
+ * rho_ba (at the `b` atom): laneI, laneJ.
+ */
+export interface EamLayout {
+  readonly n1: number;
+  readonly n2: number;
+  /** bytes of the header (counts, offsets and the per-pair descriptors, a multiple of 64) */
+  readonly headerBytes: number;
+  readonly slot1: Int32Array; readonly z2: Int32Array; readonly rho2: Int32Array;
+  readonly laneI: Int32Array; readonly laneJ: Int32Array;
+  /** the two splines of density slot s: [target, source] types of lane 0 and lane 1 (rho_ab: at a from b) */
+  readonly slots: readonly (readonly [readonly [number, number], readonly [number, number]])[];
+  /** z2r line of each a <= b: [a, b] */
+  readonly zPairs: readonly (readonly [number, number])[];
+}
+
+/** The EAM table layout for `tstride` (types 1..tstride-1); see EamLayout. */
+export function eamLayout(tstride: number): EamLayout {
+  const T = tstride - 1, kk = tstride * tstride;
+  const slot1 = new Int32Array(kk), z2 = new Int32Array(kk), rho2 = new Int32Array(kk);
+  const laneI = new Int32Array(kk), laneJ = new Int32Array(kk);
+  const slots: [[number, number], [number, number]][] = [];
+  const zPairs: [number, number][] = [];
+  for (let a = 1; a <= T; a++) {
+    for (let b = a; b <= T; b++) {
+      zPairs.push([a, b]);
+      z2[a * tstride + b] = z2[b * tstride + a] = 64 * (zPairs.length - 1);
+    }
+  }
+  const slot = (a: number, b: number, s: number, li: number, lj: number) => {
+    slot1[a * tstride + b] = 64 * s; rho2[a * tstride + b] = 64 * (zPairs.length + s);
+    laneI[a * tstride + b] = li; laneJ[a * tstride + b] = lj;
+  };
+  for (let a = 1; a <= T; a++) {
+    for (let b = a + 1; b <= T; b++) {
+      slot(a, b, slots.length, 0, 1);
+      slot(b, a, slots.length, 1, 0);
+      slots.push([[a, b], [b, a]]);
+    }
+  }
+  for (let a = 1; a <= T; a += 2) {
+    const a2 = a + 1 <= T ? a + 1 : a;
+    slot(a, a, slots.length, 0, 0);
+    if (a2 !== a) slot(a2, a2, slots.length, 1, 1);
+    slots.push([[a, a], [a2, a2]]);
+  }
+  const n1 = slots.length, n2 = zPairs.length + slots.length;
+  return { n1, n2, headerBytes: (64 + 32 * kk + 63) & ~63, slot1, z2, rho2, laneI, laneJ, slots, zPairs };
 }
 
 /** Write `t` at byte offset `at` (layout in WasmPotentialTable's doc). */
@@ -261,21 +318,45 @@ export function writeTable(t: WasmPotentialTable, view: DataView, at: number): v
   const f64 = (o: number, a: Float64Array) => new Float64Array(view.buffer, o, a.length).set(a);
   if (t.kind === 'lj') { f64(at, t.coef); return; }
   if (t.kind === 'ipl') { f64(at, t.pairs); f64(at + 8 * t.pairs.length, t.c); return; }
-  const ts = t.tstride, blocks = t.nr + 1;
-  const d = new Float64Array(view.buffer, at, 8 * ts * ts * blocks);
-  const q = new Float64Array(view.buffer, at + eamPass1Bytes(t), 16 * ts * ts * blocks);
-  for (let a = 0; a < ts; a++) {
-    for (let b = 0; b < ts; b++) {
-      const ab = t.rhor[a * ts + b], ba = t.rhor[b * ts + a], z = t.z2r[a * ts + b];
-      if (ab.length === 0 || ba.length === 0 || z.length === 0) continue; // type 0: unused
-      for (let m = 0; m < blocks; m++) {
-        const kb = (a * ts + b) * blocks + m, c = 7 * m;
-        for (let u = 0; u < 4; u++) {
-          d[8 * kb + 2 * u] = ab[c + 3 + u]; d[8 * kb + 2 * u + 1] = ba[c + 3 + u]; // values of rho_ab, rho_ba
-          q[16 * kb + 2 * u] = z[c + 3 + u]; q[16 * kb + 2 * u + 1] = u === 0 ? 0 : z[c + u - 1]; // z2r value, slope
-          q[16 * kb + 8 + 2 * u] = u === 0 ? 0 : ab[c + u - 1]; q[16 * kb + 9 + 2 * u] = u === 0 ? 0 : ba[c + u - 1]; // slopes of rho_ab, rho_ba
-        }
+  writeEamTable(t, view, at);
+}
+
+/**
+ * The EAM table at byte offset `at` (64-aligned), as force-kernels.as.ts
+ * reads it: header [n1, n2, pass-1 offset, pass-2 offset (i32)], at +64 one
+ * 32-byte descriptor per ordered type pair kk [slot1, z2, rho2 (i32), pad,
+ * then the i8x16.swizzle pattern that puts rho_ab in lane 0 and rho_ba in
+ * lane 1]; then the pass-1 rows, then the pass-2 rows (EamLayout).
+ */
+function writeEamTable(t: Extract<WasmPotentialTable, { kind: 'eam' }>, view: DataView, at: number): void {
+  const ts = t.tstride, blocks = t.nr + 1, l = eamLayout(ts);
+  const off1 = l.headerBytes, off2 = off1 + 64 * l.n1 * blocks;
+  const hdr = new Int32Array(view.buffer, at, l.headerBytes / 4);
+  hdr.fill(0);
+  hdr.set([l.n1, l.n2, off1, off2]);
+  const pattern = new Uint8Array(view.buffer, at, l.headerBytes);
+  for (let kk = 0; kk < ts * ts; kk++) {
+    const d = 16 + 8 * kk; // i32 index of the descriptor
+    hdr[d] = l.slot1[kk]; hdr[d + 1] = l.z2[kk]; hdr[d + 2] = l.rho2[kk];
+    for (let u = 0; u < 8; u++) { pattern[4 * (d + 4) + u] = 8 * l.laneI[kk] + u; pattern[4 * (d + 4) + 8 + u] = 8 * l.laneJ[kk] + u; }
+  }
+  const d1 = new Float64Array(view.buffer, at + off1, 8 * l.n1 * blocks);
+  const d2 = new Float64Array(view.buffer, at + off2, 8 * l.n2 * blocks);
+  const none = new Float64Array(7 * blocks); // unused types (no splines): zeros
+  const rho = (a: number, b: number) => (t.rhor[a * ts + b].length ? t.rhor[a * ts + b] : none);
+  const nz = l.zPairs.length;
+  for (let m = 0; m < blocks; m++) {
+    const c = 7 * m;
+    l.zPairs.forEach(([a, b], s) => {
+      const z = t.z2r[a * ts + b].length ? t.z2r[a * ts + b] : none, o = 8 * (m * l.n2 + s);
+      for (let u = 0; u < 4; u++) { d2[o + 2 * u] = z[c + 3 + u]; d2[o + 2 * u + 1] = u === 0 ? 0 : z[c + u - 1]; } // value, slope
+    });
+    l.slots.forEach(([[a0, b0], [a1, b1]], s) => {
+      const f0 = rho(a0, b0), f1 = rho(a1, b1), o = 8 * (m * l.n1 + s), q = 8 * (m * l.n2 + nz + s);
+      for (let u = 0; u < 4; u++) {
+        d1[o + 2 * u] = f0[c + 3 + u]; d1[o + 2 * u + 1] = f1[c + 3 + u]; // values
+        d2[q + 2 * u] = u === 0 ? 0 : f0[c + u - 1]; d2[q + 2 * u + 1] = u === 0 ? 0 : f1[c + u - 1]; // slopes
       }
-    }
+    });
   }
 }

@@ -43,7 +43,7 @@
  */
 import { readBytes, setEngineFlags, Worker } from '../../platform/index.ts';
 import type { NeighborList } from '../../neighbor/types.ts';
-import { tableSize, writeListAndTypes, writeTable, eamPass1Bytes, eamScratchBytes, type ForceExports, type WasmAtomViews, type WasmPotentialTable } from './force-runtime.ts';
+import { tableSize, writeListAndTypes, writeTable, eamScratchBytes, type ForceExports, type WasmAtomViews, type WasmPotentialTable } from './force-runtime.ts';
 
 interface SharedMemory { readonly buffer: SharedArrayBuffer; grow(pages: number): number }
 interface WasmApi {
@@ -289,9 +289,8 @@ export class WasmForcePool {
     const t = this.table!, buf = this.memory.buffer;
     const lj = t.kind === 'lj';
     const eam = t.kind === 'eam' ? t : null;
-    const pK = job === JOB_EAM_F && eam ? TABLE + eamPass1Bytes(eam) : TABLE;
     const a = new Float64Array(buf, ARGS, NARGS);
-    a.set([job, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, pK,
+    a.set([job, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE,
       this.pS, this.pFp, this.pBase, this.perThread, eam?.nr ?? 0, eam?.rdr ?? 0, eam?.cutoff ?? 0, VIRS, ENERGIES,
       peratom ? 1 : 0, lj && t.shiftedForce ? 1 : 0, this.pE, this.pEC, this.scratchAt]);
     const c = this.ctrl;
