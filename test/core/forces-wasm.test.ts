@@ -23,6 +23,7 @@ import { makeBox, maxDiff, polyPair, randomSystem, type BoxSpec } from './forces
 
 const CUZR = '/usr/share/lammps/potentials/CuZr_mm.eam.fs';
 const CU_ALLOY = '/usr/share/lammps/potentials/Cu_mishin1.eam.alloy';
+const NIALH = '/usr/share/lammps/potentials/NiAlH_jea.eam.fs';
 
 function both(sys: System, pot: Potential, skin: number, peratom: boolean): { js: ForceResult; wasm: ForceResult } {
   const nl = buildNeighborList(sys, { cutoff: pot.maxCutoff, skin, kind: 'half' });
@@ -117,6 +118,15 @@ describe.skipIf(!wasmForcesAvailable())(`WebAssembly force kernels ${wasmForceLo
     const sys = randomSystem(makeBox({ dim: 3, lengths: [L, L, L + 0.4], tilt: { xz: 0.7 } }), 150, 29, { minDist: 1.9, ntypes: 1 });
     const { js, wasm } = both(sys, pot, 1.0, true);
     expect(js.energy).toBeLessThan(0);
+    expectSameBits(wasm, js);
+  });
+
+  it.skipIf(!existsSync(NIALH))('NiAlH (eam/fs, three elements: every density slot and z2r line of the wasm table): the same bits as the TypeScript loops', () => {
+    const pot = loadEamFs(NIALH);
+    const L = 2.4 * pot.maxCutoff;
+    const sys = randomSystem(makeBox({ dim: 3, lengths: [L, L + 0.3, L + 0.6], tilt: { xy: 0.5 } }), 150, 31, { minDist: 1.8, ntypes: 3 });
+    expect(new Set(sys.types).size).toBe(3);
+    const { js, wasm } = both(sys, pot, 1.0, true);
     expectSameBits(wasm, js);
   });
 
