@@ -20,7 +20,7 @@
 // order (SIMD lanes are folded into the scalar sums one after the other),
 // so for the LJ table and EAM the results are the TypeScript path's bits.
 // The kernels keep no state except the module globals of the pair
-// accumulators below.
+// accumulators below and the EAM kernels' `touched` sink.
 
 // @ts-ignore: decorator
 @inline function ld(p: usize): f64 { return load<f64>(p); }
@@ -317,9 +317,10 @@ export function iplForces(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, 
 //
 // Each pass runs a row in two stages. Stage A takes two list entries per
 // f64x2 step (displacement, r = sqrt(r^2), interval m and position p) and
-// writes them to the row scratch pW; it also loads one word of every block
-// the row will read, so that the cache misses on the table (~6 MB for
-// CuZr_mm, far beyond L2) overlap instead of stalling stage B one by one.
+// writes them to the row scratch pW; it also loads one word of every line
+// the row will read, so that the cache misses on the table (~3.4 MB of
+// lines in use for CuZr_mm, beyond L2) overlap instead of stalling stage B
+// one by one.
 // Stage B evaluates the splines and adds the terms entry by entry, in list
 // order. Pass 1 keeps only the entries inside the cutoff (r^2 < cutoff^2
 // and r < cutoff, as the TypeScript loops skip the others): their j go to
