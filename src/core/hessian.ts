@@ -27,6 +27,13 @@
  * With `massWeighted` the blocks are divided by sqrt(m_i m_j) (dynamical
  * matrix D; its eigenvalues are omega^2 with omega the angular frequency).
  * Units: energy / length^2 (mass weighted: energy / (length^2 mass)).
+ *
+ * `factoredHessian` returns the same matrix unassembled, as its per-pair
+ * terms K_ij and per-atom terms F''_i (grad rho_i)(grad rho_i)^T
+ * (linalg/factored-hessian.ts): no second-neighbour blocks, for products
+ * only (Lanczos, KPM). CuZr_mm, N = 4000: 12 MB and ~40 ms against 186 MB
+ * and ~1.3 s assembled, whose fresh cost is mostly the first touch of the
+ * block values (bench/eam-hessian.ts, bench/RESULTS.md).
  */
 import type { System } from '../system/system.ts';
 import { buildNeighborList } from '../neighbor/neighbor-list.ts';
@@ -36,8 +43,10 @@ import type { EamPotential, Potential } from '../potential/types.ts';
 import { accumulateDensities } from './forces-f64.ts';
 import { checkConfiguration } from './check-configuration.ts';
 import type { SparseHessian } from '../linalg/block-sparse.ts';
+import type { FactoredHessian } from '../linalg/factored-hessian.ts';
 
-export { blockIndex, hessianMatVec, hessianPairs, toDense, type HessianBlock, type SparseHessian } from '../linalg/block-sparse.ts';
+export { blockIndex, hessianMatVec, hessianPairs, toDense, type HessianBlock, type HessianOperator, type SparseHessian } from '../linalg/block-sparse.ts';
+export type { FactoredHessian } from '../linalg/factored-hessian.ts';
 
 
 export interface HessianOptions {
@@ -72,9 +81,7 @@ interface PairSet {
 /** Assemble the sparse Hessian of `pot` at the configuration `sys` (see the module doc). */
 export function assembleHessian(sys: System, pot: Potential, opts: HessianOptions = {}): SparseHessian {
   checkConfiguration(sys, pot);
-  const nl = opts.neighborList ?? buildNeighborList(sys, { cutoff: pot.maxCutoff, skin: 0, kind: 'half' });
-  if (nl.kind !== 'half') throw new Error(`assembleHessian: option neighborList must be a 'half' list, got '${nl.kind}'`);
-  if (nl.cutoff + nl.skin < pot.maxCutoff) throw new Error(`assembleHessian: neighbour list radius ${nl.cutoff + nl.skin} is below the potential cutoff ${pot.maxCutoff}`);
+  const nl = halfList(sys, pot, opts.neighborList, 'assembleHessian');
   const pairs = interactingPairs(sys, nl, pot.maxCutoff);
   const adj = adjacency(sys.n, pairs);
   const eam = pot.kind === 'eam';
@@ -86,8 +93,45 @@ export function assembleHessian(sys: System, pot: Potential, opts: HessianOption
     values: valueStorage(pattern.colIdx.length * dim * dim, opts.reuse), massWeighted: opts.massWeighted === true,
   };
   const radial = eam ? eamRadial(sys, pot, nl, pairs) : pairRadial(sys, pot, pairs);
-  assembleRows(sys, pairs, adj, radial, eam ? embeddingCurvature(sys, pot, pairs, adj, radial.fpp) : null, H);
+  assembleRows(sys, pairs, adj, radial, eam ? embeddingCurvature(sys.n, pairs, adj, radial) : null, H);
   return H;
+}
+
+export interface FactoredHessianOptions {
+  /** the dynamical matrix M^-1/2 H M^-1/2; default false */
+  massWeighted?: boolean;
+  /** half neighbour list, as for assembleHessian */
+  neighborList?: NeighborList;
+}
+
+/**
+ * The Hessian of `pot` at `sys` as its pair and embedding terms
+ * (linalg/factored-hessian.ts), not assembled: the same matrix as
+ * assembleHessian for everything that needs only products H x (Lanczos,
+ * KPM). No sparsity pattern and no second-neighbour blocks: CuZr_mm at
+ * N = 4000 takes 12 MB instead of 186 MB (bench/eam-hessian.ts).
+ */
+export function factoredHessian(sys: System, pot: Potential, opts: FactoredHessianOptions = {}): FactoredHessian {
+  checkConfiguration(sys, pot);
+  const nl = halfList(sys, pot, opts.neighborList, 'factoredHessian');
+  const ps = interactingPairs(sys, nl, pot.maxCutoff);
+  const rad = pot.kind === 'eam' ? eamRadial(sys, pot, nl, ps) : pairRadial(sys, pot, ps);
+  const kB = rad.kB;
+  for (let p = 0; p < ps.count; p++) kB[p] /= ps.r[p] * ps.r[p]; // kB e e^T = (kB / r^2) d d^T
+  const massWeighted = opts.massWeighted === true;
+  return {
+    kind: 'factored', n: sys.n, dim: sys.dim, massWeighted, count: ps.count, i: ps.i, j: ps.j, d: ps.d, kA: rad.kA, kB,
+    embedding: rad.fpp ? { fi: rad.fi!, fj: rad.fj!, curvature: rad.fpp } : null,
+    invSqrtMass: massWeighted ? sys.masses.map((m) => 1 / Math.sqrt(m)) : null,
+  };
+}
+
+/** The caller's half list after checks, or one built here with zero skin. */
+function halfList(sys: System, pot: Potential, given: NeighborList | undefined, where: string): NeighborList {
+  const nl = given ?? buildNeighborList(sys, { cutoff: pot.maxCutoff, skin: 0, kind: 'half' });
+  if (nl.kind !== 'half') throw new Error(`${where}: option neighborList must be a 'half' list, got '${nl.kind}'`);
+  if (nl.cutoff + nl.skin < pot.maxCutoff) throw new Error(`${where}: neighbour list radius ${nl.cutoff + nl.skin} is below the potential cutoff ${pot.maxCutoff}`);
+  return nl;
 }
 
 /** The adjacency (interacting pairs) each pattern was built from, by its colIdx array. */
@@ -260,7 +304,14 @@ function withLowerHalf(n: number, upPtr: Int32Array, up: Int32Array): Pattern {
  * Per interacting pair p, the pair-shaped block K_p = kA[p] I + kB[p] e e^T
  * (module doc: kA = psi'/r, kB = psi'' - psi'/r), and for EAM F''_i per atom.
  */
-interface PairRadial { kA: Float64Array; kB: Float64Array; fpp: Float64Array | null }
+interface PairRadial {
+  kA: Float64Array;
+  kB: Float64Array;
+  /** EAM: F''_i per atom, and per pair fi = f'_{j->i}(r)/r, fj = f'_{i->j}(r)/r (so d rho_i / d x_j = -fi d_p) */
+  fpp: Float64Array | null;
+  fi: Float64Array | null;
+  fj: Float64Array | null;
+}
 
 function pairRadial(sys: System, pot: Potential & { kind: 'pair' }, ps: PairSet): PairRadial {
   const kA = new Float64Array(ps.count), kB = new Float64Array(ps.count), out = new Float64Array(4), types = sys.types;
@@ -270,7 +321,7 @@ function pairRadial(sys: System, pot: Potential & { kind: 'pair' }, ps: PairSet)
     kA[p] = out[1] / r;
     kB[p] = out[2] - kA[p];
   }
-  return { kA, kB, fpp: null };
+  return { kA, kB, fpp: null, fi: null, fj: null };
 }
 
 /** EAM: densities, F' and F'', and the effective pair function psi_ij = phi_ij + F'_i f_{j->i} + F'_j f_{i->j} per pair. */
@@ -286,7 +337,7 @@ function eamRadial(sys: System, pot: EamPotential, nl: NeighborList, ps: PairSet
     fpp[i] = tmp[2];
   }
   const a = new Float64Array(4), b = new Float64Array(4), c = new Float64Array(4);
-  const kA = new Float64Array(ps.count), kB = new Float64Array(ps.count);
+  const kA = new Float64Array(ps.count), kB = new Float64Array(ps.count), fi = new Float64Array(ps.count), fj = new Float64Array(ps.count);
   for (let p = 0; p < ps.count; p++) {
     const i = ps.i[p], j = ps.j[p], r = ps.r[p], ti = types[i], tj = types[j];
     pot.pair(ti, tj, r, a);
@@ -296,8 +347,10 @@ function eamRadial(sys: System, pot: EamPotential, nl: NeighborList, ps: PairSet
     const d2 = a[2] + fp[i] * b[2] + fp[j] * c[2];
     kA[p] = d1 / r;
     kB[p] = d2 - kA[p];
+    fi[p] = b[1] / r;
+    fj[p] = c[1] / r;
   }
-  return { kA, kB, fpp };
+  return { kA, kB, fpp, fi, fj };
 }
 
 /**
@@ -307,15 +360,14 @@ function eamRadial(sys: System, pot: EamPotential, nl: NeighborList, ps: PairSet
  */
 interface Curvature { U: Float64Array; uSelf: Float64Array; fpp: Float64Array }
 
-function embeddingCurvature(sys: System, pot: EamPotential, ps: PairSet, adj: Adjacency, fpp: Float64Array | null): Curvature {
-  const n = sys.n, types = sys.types, tmp = new Float64Array(4);
+function embeddingCurvature(n: number, ps: PairSet, adj: Adjacency, rad: PairRadial): Curvature {
+  const fi = rad.fi!, fj = rad.fj!;
   const U = new Float64Array(3 * adj.nb.length);
   const uSelf = new Float64Array(3 * n);
   for (let a = 0; a < n; a++) {
     for (let e = adj.ptr[a]; e < adj.ptr[a + 1]; e++) {
-      const p = adj.pair[e], r = ps.r[p];
-      pot.density(types[a], types[adj.nb[e]], r, tmp); // f_{nb -> a}
-      const s = (-tmp[1] * adj.sign[e]) / r;
+      const p = adj.pair[e];
+      const s = adj.sign[e] > 0 ? -fi[p] : fj[p]; // -f'_{nb -> a}(r) sign / r
       for (let x = 0; x < 3; x++) {
         const v = s * ps.d[3 * p + x];
         U[3 * e + x] = v;
@@ -323,7 +375,7 @@ function embeddingCurvature(sys: System, pot: EamPotential, ps: PairSet, adj: Ad
       }
     }
   }
-  return { U, uSelf, fpp: fpp! };
+  return { U, uSelf, fpp: rad.fpp! };
 }
 
 /**

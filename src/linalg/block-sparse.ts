@@ -4,6 +4,8 @@
  * block-CSR structure, products, a dense copy for small systems, and
  * iteration over the stored blocks. Pure numerics: no System, no potential.
  */
+import { factoredMatVec, type FactoredHessian } from './factored-hessian.ts';
+
 /** Block-CSR symmetric matrix (both triangles stored), e.g. a Hessian. */
 export interface SparseHessian {
   readonly n: number;
@@ -30,8 +32,15 @@ export function blockIndex(H: SparseHessian, row: number, col: number): number {
   throw new Error(`hessian: block (${row}, ${col}) missing from the sparsity pattern`);
 }
 
+/**
+ * A Hessian that products can be taken with: assembled (block CSR) or kept
+ * as its pair and embedding terms (factored-hessian.ts).
+ */
+export type HessianOperator = SparseHessian | FactoredHessian;
+
 /** y = H x for vectors of length n*dim (y allocated if not given). */
-export function hessianMatVec(H: SparseHessian, x: Float64Array, y?: Float64Array): Float64Array {
+export function hessianMatVec(H: HessianOperator, x: Float64Array, y?: Float64Array): Float64Array {
+  if (!('rowPtr' in H)) return factoredMatVec(H, x, y);
   const dim = H.dim, dd = dim * dim, nd = H.n * dim;
   if (x.length !== nd) throw new Error(`hessianMatVec: x has length ${x.length}, expected n*dim = ${nd}`);
   const out = y ?? new Float64Array(nd);

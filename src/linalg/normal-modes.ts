@@ -15,7 +15,7 @@
  * sqrt(m_i) e_alpha for D. Both solvers here remove them and return the
  * non-trivial modes only (count = n*dim - dim for `allModes`).
  */
-import { hessianMatVec, toDense, type SparseHessian } from './block-sparse.ts';
+import { hessianMatVec, toDense, type HessianOperator, type SparseHessian } from './block-sparse.ts';
 import { symmetricEigen } from './dense-eigen.ts';
 import { kpmCumulative, kpmMoments, type KpmMoments, type KpmOptions } from './kpm.ts';
 import { filteredLanczosLowest, type FilteredLanczosOptions } from './filtered-lanczos.ts';
@@ -63,7 +63,7 @@ export function translationModes(nAtoms: number, dim: 2 | 3, masses?: Float64Arr
   return out;
 }
 
-function translationsFor(H: SparseHessian, masses: Float64Array | undefined, where: string): Float64Array[] {
+function translationsFor(H: HessianOperator, masses: Float64Array | undefined, where: string): Float64Array[] {
   if (H.massWeighted && !masses) {
     throw new Error(`${where}: the Hessian is mass weighted, so its zero modes are sqrt(m_i) e_alpha; pass option masses (sys.masses, length ${H.n})`);
   }
@@ -93,7 +93,7 @@ export interface LowestModesOptions extends Omit<FilteredLanczosOptions, 'k' | '
  * spectrum (filtered-lanczos.ts), the d translations projected out.
  * Memory: Krylov basis of `iterations` x n*dim doubles.
  */
-export function lowestModes(H: SparseHessian, opts: LowestModesOptions): LowestModes {
+export function lowestModes(H: HessianOperator, opts: LowestModesOptions): LowestModes {
   const nd = H.n * H.dim;
   const method = opts.method ?? 'filtered';
   if (method !== 'filtered' && method !== 'plain') throw new Error(`lowestModes: option method must be 'filtered' or 'plain', got '${String(method)}'`);
@@ -184,7 +184,7 @@ export interface KpmVdosOptions extends Omit<KpmOptions, 'deflate'> {
  * `counts` are the expected mode numbers (fraction * (n*dim - dim)).
  * Resolution in lambda ~ pi * halfWidth / moments (Jackson kernel).
  */
-export function kpmVdos(H: SparseHessian, opts: KpmVdosOptions = {}): Histogram & { moments: KpmMoments } {
+export function kpmVdos(H: HessianOperator, opts: KpmVdosOptions = {}): Histogram & { moments: KpmMoments } {
   const nd = H.n * H.dim;
   const km = kpmMoments(nd, (x, y) => { hessianMatVec(H, x, y); }, { ...opts, deflate: translationsFor(H, opts.masses, 'kpmVdos') });
   const bins = opts.bins ?? 100;
@@ -216,18 +216,25 @@ export interface LowModeParticipationOptions {
   method?: 'lanczos' | 'dense' | 'auto';
 }
 
+/** Whether lowModeParticipation diagonalises densely: method 'dense', or 'auto' and n*dim <= 1500. */
+export function denseModes(nd: number, method: LowModeParticipationOptions['method'] = 'auto'): boolean {
+  return method === 'dense' || (method === 'auto' && nd <= 1500);
+}
+
 /**
  * Per-atom participation fraction p_i = sum over the lowest modes of |e_i|^2
  * (Wei et al., PRB 99, 014115 (2019), Eq. 4; mode-analysis.ts) straight from
  * the Hessian, with the modes used.
  */
-export function lowModeParticipation(H: SparseHessian, opts: LowModeParticipationOptions = {}): { participation: Float64Array; count: number; modes: NormalModes } {
+export function lowModeParticipation(H: HessianOperator, opts: LowModeParticipationOptions = {}): { participation: Float64Array; count: number; modes: NormalModes } {
   const nd = H.n * H.dim, total = nd - H.dim;
   const count = opts.count ?? modeCountForFraction(total, opts.fraction ?? 0.0025);
   if (!Number.isInteger(count) || count < 1 || count > total) throw new Error(`lowModeParticipation: option count must be an integer in [1, ${total}], got ${count}`);
   const method = opts.method ?? 'auto';
   if (method !== 'lanczos' && method !== 'dense' && method !== 'auto') throw new Error(`lowModeParticipation: option method must be 'lanczos', 'dense' or 'auto', got '${String(method)}'`);
-  const dense = method === 'dense' || (method === 'auto' && nd <= 1500);
-  const modes = dense ? allModes(H, { masses: opts.masses }) : lowestModes(H, { k: count, masses: opts.masses });
+  let modes: NormalModes;
+  if (!denseModes(nd, method)) modes = lowestModes(H, { k: count, masses: opts.masses });
+  else if ('rowPtr' in H) modes = allModes(H, { masses: opts.masses });
+  else throw new Error(`lowModeParticipation: the dense method needs the assembled Hessian (assembleHessian), not the factored one`);
   return { participation: participationFraction(modes, count), count, modes };
 }
