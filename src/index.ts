@@ -16,7 +16,7 @@ export type { ForceResult, ForceOptions, ForceProvider } from './core/types.ts';
 export { createForceProvider, createForceProviderAsync } from './core/force-provider.ts';
 export { computeForcesF64 } from './core/forces-f64.ts';
 export { checkConfiguration, checkInputAgainstModel, modelDimension } from './core/check-configuration.ts';
-export { assembleHessian, hessianMatVec, hessianPairs, toDense, type SparseHessian } from './core/hessian.ts';
+export { assembleHessian, factoredHessian, hessianMatVec, hessianPairs, toDense, type FactoredHessian, type FactoredHessianOptions, type HessianOperator, type SparseHessian } from './core/hessian.ts';
 export { factorHessian, greenBlock, hessianInverseBlocks, pinnedSolve, projectTranslations, pseudoInverseSolve, relativeCompliance, type GreenBlocks, type HessianFactorOptions, type PinnedHessianFactor } from './core/hessian-inverse.ts';
 export { resolveBackend, availableBackends } from './core/backend.ts';
 export * from './md/index.ts';

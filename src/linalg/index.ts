@@ -2,7 +2,8 @@
 export { symmetricEigen, tridiagonalize, type SymmetricEigenOptions, type SymmetricEigenResult } from './dense-eigen.ts';
 export { tridiagonalQL } from './tridiagonal-ql.ts';
 export { lanczosLowest, type LanczosOptions, type LanczosResult, type MatVec } from './lanczos.ts';
-export { allModes, lowestModes, lowModeParticipation, translationModes, type AllModesOptions, type LowestModes, type LowestModesOptions, type LowModeParticipationOptions, type NormalModes } from './normal-modes.ts';
+export { factoredMatVec, type FactoredHessian } from './factored-hessian.ts';
+export { allModes, denseModes, lowestModes, lowModeParticipation, translationModes, type AllModesOptions, type LowestModes, type LowestModesOptions, type LowModeParticipationOptions, type NormalModes } from './normal-modes.ts';
 export { modeCountForFraction, participationFraction, participationRatio, vdosHistogram, type Histogram, type ModeSet, type VdosOptions } from './mode-analysis.ts';
 export { kpmMoments, kpmCumulative, kpmDensity, jackson, type KpmMoments, type KpmOptions } from './kpm.ts';
 export { kpmVdos, type KpmVdosOptions } from './normal-modes.ts';

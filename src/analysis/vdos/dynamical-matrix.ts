@@ -15,7 +15,7 @@
  * two coincide after `spectrumUnitArea` (or after scaling both to unit maximum, as the
  * paper plots them).
  */
-import { assembleHessian } from '../../core/hessian.ts';
+import { assembleHessian, factoredHessian } from '../../core/hessian.ts';
 import { allModes, kpmVdos, vdosHistogram, type NormalModes } from '../../linalg/index.ts';
 import { getUnits } from '../../util/units.ts';
 import type { Potential } from '../../potential/types.ts';
@@ -49,17 +49,17 @@ export interface DmVdos {
 
 /** DM-VDOS of a configuration at a minimum (module doc). */
 export function dmVdos(sys: System, potential: Potential, opts: DmVdosOptions = {}): DmVdos {
-  const H = assembleHessian(sys, potential, { massWeighted: true });
   const toAngular = 1 / Math.sqrt(getUnits(potential.units).mvv2e);
   const dof = sys.n * sys.dim;
   const method = opts.method === undefined || opts.method === 'auto' ? (dof <= 3000 ? 'dense' : 'kpm') : opts.method;
   if (method === 'dense') {
-    const modes = allModes(H, { masses: sys.masses });
+    const modes = allModes(assembleHessian(sys, potential, { massWeighted: true }), { masses: sys.masses });
     const frequencies = modes.frequencies.map((w) => w * toAngular);
     const hist = vdosHistogram(frequencies, { bins: opts.bins, min: 0, max: opts.omegaMax });
     return { method, omega: hist.centers, density: hist.density, frequencies, modes };
   }
-  const hist = kpmVdos(H, {
+  // KPM needs products only: the unassembled Hessian (core/hessian.ts factoredHessian)
+  const hist = kpmVdos(factoredHessian(sys, potential, { massWeighted: true }), {
     masses: sys.masses, bins: opts.bins, moments: opts.moments, vectors: opts.vectors, seed: opts.seed,
     maxFrequency: opts.omegaMax === undefined ? undefined : opts.omegaMax / toAngular,
   });

@@ -10,8 +10,8 @@
  *   r.participation; r.frequencies; r.table() // id,type,participation
  */
 import { createForceProvider } from '../../core/force-provider.ts';
-import { assembleHessian } from '../../core/hessian.ts';
-import { lowModeParticipation, participationRatio } from '../../linalg/index.ts';
+import { assembleHessian, factoredHessian } from '../../core/hessian.ts';
+import { denseModes, lowModeParticipation, participationRatio } from '../../linalg/index.ts';
 import { maxAtomForce } from '../../minimize/common.ts';
 import { lineFigure, type PlotlyFigure } from '../../plot/figure.ts';
 import { resultData, resultJSON, type AnalysisResult, type TableData } from '../../plot/result.ts';
@@ -82,9 +82,11 @@ export function normalModeAnalysis(sys: System, pot: Potential, opts: NormalMode
   const stage = opts.onStage ?? (() => {});
   const maxForce = maxAtomForce(createForceProvider(pot, { skin: 0 }).compute(sys).forces, sys.dim);
   stage(1);
-  const H = assembleHessian(sys, pot, { massWeighted });
+  const method = opts.method ?? 'auto';
+  // Lanczos needs products only: the unassembled Hessian (no second-neighbour blocks for EAM)
+  const H = denseModes(sys.n * sys.dim, method) ? assembleHessian(sys, pot, { massWeighted }) : factoredHessian(sys, pot, { massWeighted });
   stage(2);
-  const { modes, participation } = lowModeParticipation(H, { count, masses: sys.masses, method: opts.method ?? 'auto' });
+  const { modes, participation } = lowModeParticipation(H, { count, masses: sys.masses, method });
   stage(3);
   if ('converged' in modes && modes.converged === false) {
     throw new Error(`modes: Lanczos did not converge for the ${count} lowest modes of ${src}; use method 'dense' (up to ~4000 atoms in 3D)`);
