@@ -29,8 +29,12 @@
  * O(iterations (N M + N n_S)) with M neighbours per atom, the iterations
  * growing with n_S and the crowding of the low spectrum. Measured on
  * Cu64Zr36 EAM glasses (2-core machine under load, bench/RESULTS.md):
- * N = 2048 171 s, 4000 432 s, 8788 1387 s, ~N^1.45, so N = 20000 ~ 77 min;
- * an EAM Hessian row holds ~740 3x3 blocks, which makes each product slow.
+ * N = 2048 171 s, 4000 432 s, 8788 1387 s, ~N^1.45, so N = 20000 ~ 77 min,
+ * with products on the assembled EAM Hessian (~740 3x3 blocks a row). The
+ * Lanczos path now takes the factored Hessian (core/hessian.ts
+ * factoredHessian: ~4x cheaper products at N = 20000, no 913 MB matrix):
+ * the 147 lowest modes of a CuZr N = 19652 lattice took 251 s CPU under
+ * load 12 (bench/eam-lowest-modes.ts).
  */
 import { modeCountForFraction } from '../../linalg/index.ts';
 import type { Potential } from '../../potential/types.ts';
