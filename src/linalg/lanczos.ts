@@ -20,6 +20,11 @@
  * ||A||). On a breakdown (beta_j tiny: an invariant subspace was found) it
  * continues from a fresh random vector orthogonal to all previous ones.
  *
+ * Options for saddle searches (ARTn): `start` gives the first Krylov vector
+ * (the previous eigenvector), `valueTol` stops when the lowest Ritz values
+ * change by less than a relative amount between checks, and `residuals:
+ * false` skips the final products.
+ *
  * The `deflate` vectors (orthonormal, e.g. the rigid translations of a
  * Hessian) are projected out of every Krylov vector, so the method works in
  * their orthogonal complement and returns the lowest eigenpairs there.
@@ -49,6 +54,21 @@ export interface LanczosOptions {
   checkEvery?: number;
   /** seed of the random start vector (default 1) */
   seed?: number;
+  /**
+   * start vector (length n, any norm; projected off `deflate` and normalised)
+   * instead of a random one: e.g. the previous eigenvector when the operator
+   * changed little (ARTn, src/protocols/artn.ts)
+   */
+  start?: Float64Array;
+  /**
+   * Stop instead when the k lowest Ritz values changed by at most
+   * valueTol * |theta| between two checks (the rule of the ARTn codes, which
+   * need the lowest eigenvalue, not a small residual); `tol` is then unused.
+   * Use checkEvery 1 so that each check costs one more product only.
+   */
+  valueTol?: number;
+  /** recompute |A x_i - theta_i x_i| with one more product per pair (default true; false gives NaN residuals) */
+  residuals?: boolean;
 }
 
 export interface LanczosResult {
@@ -57,7 +77,7 @@ export interface LanczosResult {
   readonly values: Float64Array;
   /** Ritz vectors as rows (k x n), orthonormal: vectors[i*n + c] */
   readonly vectors: Float64Array;
-  /** |A x_i - theta_i x_i|, recomputed with one product each */
+  /** |A x_i - theta_i x_i|, recomputed with one product each (NaN with option residuals: false) */
   readonly residuals: Float64Array;
   /** Krylov dimension used */
   readonly iterations: number;
@@ -77,6 +97,9 @@ export function lanczosLowest(n: number, matvec: MatVec, opts: LanczosOptions): 
   if (maxIter < k) throw new Error(`lanczosLowest: maxIter = ${maxIter} is below k = ${k}`);
   const checkEvery = Math.max(1, opts.checkEvery ?? 10);
   const rng = new Rng(opts.seed ?? 1);
+  const valueTol = opts.valueTol;
+  if (valueTol !== undefined && !(valueTol >= 0)) throw new Error(`lanczosLowest: option valueTol must be >= 0, got ${valueTol}`);
+  if (opts.start && opts.start.length !== n) throw new Error(`lanczosLowest: option start has length ${opts.start.length}, expected n = ${n}`);
 
   // Krylov basis, rows q_0, q_1, ...; grown by doubling up to maxIter rows
   let capacity = Math.min(maxIter, Math.max(2 * k + 20, 64));
@@ -88,7 +111,10 @@ export function lanczosLowest(n: number, matvec: MatVec, opts: LanczosOptions): 
   let converged = false;
   const work = new TridiagonalWork(maxIter);
 
-  if (!startVector(Q, 0, n, deflate, rng, w, coef)) throw new Error('lanczosLowest: could not build a start vector outside the deflated space');
+  if (!givenStart(Q, n, deflate, opts.start, w, coef) && !startVector(Q, 0, n, deflate, rng, w, coef)) {
+    throw new Error('lanczosLowest: could not build a start vector outside the deflated space');
+  }
+  let previous: Float64Array | null = null; // the k lowest Ritz values at the last check (valueTol)
   let j = 0;
   let nextCheck = Math.max(k, checkEvery);
   for (;;) {
@@ -118,7 +144,13 @@ export function lanczosLowest(n: number, matvec: MatVec, opts: LanczosOptions): 
     const last = j === maxIter;
     if (j >= k && (j >= nextCheck || last)) {
       nextCheck = j + Math.max(checkEvery, Math.floor(j / 8));
-      converged = lowestConverged(alpha, beta, j, b, k, tol * Math.max(scale, Number.MIN_VALUE), work);
+      if (valueTol === undefined) {
+        converged = lowestConverged(alpha, beta, j, b, k, tol * Math.max(scale, Number.MIN_VALUE), work);
+      } else {
+        const now = lowestRitzValues(alpha, beta, j, k, work);
+        converged = previous !== null && now.every((t, i) => Math.abs(t - previous![i]) <= valueTol * Math.abs(t));
+        previous = now;
+      }
       if (converged || last) break;
     }
     if (j === capacity) {
@@ -139,7 +171,28 @@ export function lanczosLowest(n: number, matvec: MatVec, opts: LanczosOptions): 
     const inv = 1 / b, qo = j * n;
     for (let c = 0; c < n; c++) Q[qo + c] = w[c] * inv;
   }
-  return assemble(n, k, Q, ritzPairs(alpha, beta, j), matvec, converged);
+  return assemble(n, k, Q, ritzPairs(alpha, beta, j), opts.residuals === false ? null : matvec, converged);
+}
+
+/** The start vector `start` projected off the deflate vectors and normalised, as Q row 0; false when absent or (nearly) in the deflated space. */
+function givenStart(Q: Float64Array, n: number, deflate: readonly Float64Array[], start: Float64Array | undefined, w: Float64Array, coef: Float64Array): boolean {
+  if (!start) return false;
+  w.set(start);
+  const before = Math.sqrt(dot(w, w, n));
+  orthogonalize(w, Q, 0, n, deflate, coef);
+  const nrm = Math.sqrt(dot(w, w, n));
+  if (!(nrm > 1e-8 * before)) return false;
+  for (let c = 0; c < n; c++) Q[c] = w[c] / nrm;
+  return true;
+}
+
+/** The k lowest eigenvalues of the m x m Lanczos tridiagonal (implicit QL, values only), ascending. */
+function lowestRitzValues(alpha: Float64Array, beta: Float64Array, m: number, k: number, w: TridiagonalWork): Float64Array {
+  const theta = w.theta;
+  theta.set(alpha.subarray(0, m));
+  w.e.set(beta.subarray(0, m - 1));
+  tridiagonalQL(theta, w.e, m);
+  return theta.slice(0, Math.min(k, m)).sort();
 }
 
 function dot(x: Float64Array, y: Float64Array, n: number): number {
@@ -285,7 +338,7 @@ function lastComponent(alpha: Float64Array, beta: Float64Array, m: number, sigma
 }
 
 /** Ritz vectors x_i = sum_j S[i][j] q_j for the k lowest, with recomputed residuals. */
-function assemble(n: number, k: number, Q: Float64Array, ritz: { values: Float64Array; S: Float64Array; m: number }, matvec: MatVec, converged: boolean): LanczosResult {
+function assemble(n: number, k: number, Q: Float64Array, ritz: { values: Float64Array; S: Float64Array; m: number }, matvec: MatVec | null, converged: boolean): LanczosResult {
   const m = ritz.m, kk = Math.min(k, m);
   const vectors = new Float64Array(kk * n);
   for (let i = 0; i < kk; i++) {
@@ -296,9 +349,9 @@ function assemble(n: number, k: number, Q: Float64Array, ritz: { values: Float64
       for (let c = 0; c < n; c++) vectors[xo + c] += s * Q[qo + c];
     }
   }
-  const residuals = new Float64Array(kk);
+  const residuals = new Float64Array(kk).fill(NaN);
   const y = new Float64Array(n);
-  for (let i = 0; i < kk; i++) {
+  for (let i = 0; matvec && i < kk; i++) {
     const x = vectors.subarray(i * n, (i + 1) * n);
     matvec(x, y);
     const th = ritz.values[i];

@@ -152,6 +152,28 @@ describe('lanczosLowest on explicit matrices', () => {
     expect(() => filteredLanczosLowest(n, () => {}, { k: 1, degree: 0 })).toThrow(/option degree must be a positive integer/);
   });
 
+  it('start vector and the eigenvalue-change rule: a start near the lowest eigenvector converges in a few products', () => {
+    const n = 120;
+    const A = randomSymmetric(n, 22);
+    const ref = symmetricEigen(A, n);
+    const mv = (x: Float64Array, y: Float64Array) => { for (let i = 0; i < n; i++) { let s = 0; for (let j = 0; j < n; j++) s += A[i * n + j] * x[j]; y[i] = s; } };
+    const exact = ref.vectors!.subarray(0, n);
+    const start = Float64Array.from(exact, (v, i) => v + 1e-3 * Math.sin(i));
+    let products = 0;
+    const r = lanczosLowest(n, (x, y) => { products++; mv(x, y); }, { k: 1, start, valueTol: 1e-10, checkEvery: 1, residuals: false });
+    expect(r.converged).toBe(true);
+    expect(Math.abs(r.values[0] - ref.values[0])).toBeLessThan(1e-9 * Math.abs(ref.values[0]));
+    expect(Number.isNaN(r.residuals[0])).toBe(true);
+    expect(products).toBe(r.iterations);
+    const cold = lanczosLowest(n, mv, { k: 1, valueTol: 1e-10, checkEvery: 1 });
+    expect(r.iterations).toBeLessThan(cold.iterations);
+    let overlap = 0;
+    for (let i = 0; i < n; i++) overlap += r.vectors[i] * exact[i];
+    expect(Math.abs(overlap)).toBeGreaterThan(1 - 1e-6);
+    expect(() => lanczosLowest(n, mv, { k: 1, start: new Float64Array(3) })).toThrow(/option start has length 3/);
+    expect(() => lanczosLowest(n, mv, { k: 1, valueTol: -1 })).toThrow(/option valueTol must be >= 0/);
+  });
+
   it('option errors name the option', () => {
     expect(() => lanczosLowest(10, () => {}, { k: 0 })).toThrow(/option k must be a positive integer/);
     expect(() => lanczosLowest(3, () => {}, { k: 3, deflate: [new Float64Array(3)] })).toThrow(/k = 3 exceeds the 2 dimensions/);
