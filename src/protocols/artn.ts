@@ -339,13 +339,11 @@ class Search {
   /** steepest-descent step (length^2/energy), adapted over the event; NaN until the first perpendicular step */
   sdStep = NaN;
   private readonly deflate: Float64Array[];
-  private readonly xc: Float64Array;
   private readonly trial: Float64Array;
 
   constructor(readonly sys: System, readonly forces: CountingForces, readonly p: ArtnParams) {
     this.x = sys.positions;
     this.force = forces.compute(sys);
-    this.xc = new Float64Array(this.x.length);
     this.trial = new Float64Array(this.x.length);
     this.deflate = sys.box.periodic.every(Boolean) && sys.n > 1 ? translations(sys) : [];
   }
@@ -405,26 +403,56 @@ class Search {
 
   /** The lowest eigenpair at x (module doc), started from `start`; v keeps the sign of the previous v. */
   lowest(start: Float64Array, maxVectors: number): void {
-    const { x, sys, p, xc } = this;
-    const nd = x.length, dstep = p.lanczosStep;
-    xc.set(x);
-    const r = lanczosLowest(nd, (u, y) => {
-      for (let i = 0; i < nd; i++) x[i] = xc[i] + dstep * u[i];
-      const fp = this.forces.compute(sys).forces;
-      for (let i = 0; i < nd; i++) x[i] = xc[i] - dstep * u[i];
-      const fm = this.forces.compute(sys).forces;
-      for (let i = 0; i < nd; i++) y[i] = -(fp[i] - fm[i]) / (2 * dstep);
-      this.lanczosProducts++;
-    }, {
-      k: 1, start, deflate: this.deflate, maxIter: Math.min(maxVectors, nd - this.deflate.length),
-      valueTol: p.lanczosTol, checkEvery: 1, residuals: false,
-    });
-    x.set(xc);
+    const r = hessianLowest(this.sys, this.forces, { start, maxVectors, tol: this.p.lanczosTol, step: this.p.lanczosStep, deflate: this.deflate });
     this.lanczosRuns++;
-    const v = r.vectors.slice(0, nd);
-    if (this.v && dot(v, this.v) < 0) for (let i = 0; i < nd; i++) v[i] = -v[i];
+    this.lanczosProducts += r.products;
+    const v = r.vector;
+    if (this.v && dot(v, this.v) < 0) for (let i = 0; i < v.length; i++) v[i] = -v[i];
     this.v = v;
-    this.lambda = r.values[0];
+    this.lambda = r.value;
+  }
+}
+
+export interface HessianLowestOptions {
+  /** start vector (default: random) */
+  start?: Float64Array;
+  /** largest Krylov dimension (default 25) */
+  maxVectors?: number;
+  /** relative change of the lowest Ritz value that ends the iteration (default 1e-3) */
+  tol?: number;
+  /** finite-difference displacement (length, default 1e-4) */
+  step?: number;
+  /** orthonormal vectors to project out (default: the rigid translations in a fully periodic box) */
+  deflate?: Float64Array[];
+}
+
+/**
+ * The lowest eigenpair of the Hessian at the configuration `sys` without
+ * the Hessian: Lanczos (src/linalg/lanczos.ts, stopped on the relative
+ * change of the lowest Ritz value) on central-difference products
+ * H u = -(F(x + d u) - F(x - d u)) / (2 d), two force calls each (module
+ * doc). `sys.positions` is restored exactly. Units: energy/length^2.
+ */
+export function hessianLowest(sys: System, provider: ForceProvider, opts: HessianLowestOptions = {}): { value: number; vector: Float64Array; products: number; converged: boolean } {
+  const x = sys.positions, nd = x.length, xc = x.slice();
+  const d = opts.step ?? ARTN_DEFAULTS.lanczosStep;
+  const deflate = opts.deflate ?? (sys.box.periodic.every(Boolean) && sys.n > 1 ? translations(sys) : []);
+  let products = 0;
+  try {
+    const r = lanczosLowest(nd, (u, y) => {
+      for (let i = 0; i < nd; i++) x[i] = xc[i] + d * u[i];
+      const fp = provider.compute(sys).forces;
+      for (let i = 0; i < nd; i++) x[i] = xc[i] - d * u[i];
+      const fm = provider.compute(sys).forces;
+      for (let i = 0; i < nd; i++) y[i] = -(fp[i] - fm[i]) / (2 * d);
+      products++;
+    }, {
+      k: 1, ...(opts.start ? { start: opts.start } : {}), deflate, maxIter: Math.min(opts.maxVectors ?? 25, nd - deflate.length),
+      valueTol: opts.tol ?? ARTN_DEFAULTS.lanczosTol, checkEvery: 1, residuals: false,
+    });
+    return { value: r.values[0], vector: r.vectors.slice(0, nd), products, converged: r.converged };
+  } finally {
+    x.set(xc);
   }
 }
 

@@ -6,6 +6,10 @@
 import type { ForceOptions, ForceProvider, ForceResult } from '../../src/core/types.ts';
 import { Box } from '../../src/system/box.ts';
 import { createSystem, type System } from '../../src/system/system.ts';
+import { createForceProvider } from '../../src/core/force-provider.ts';
+import { minimize } from '../../src/minimize/minimize.ts';
+import { getPotential } from '../../src/potential/index.ts';
+import { randomConfiguration } from '../../src/system/random-config.ts';
 
 /**
  * Mueller & Brown, Theor. Chim. Acta 53, 75 (1979):
@@ -55,3 +59,33 @@ export const muellerBrownForces: ForceProvider = {
     return r;
   },
 };
+
+export const CUZR_FILE = '/usr/share/lammps/potentials/CuZr_mm.eam.fs';
+export const CU_MISHIN_FILE = '/usr/share/lammps/potentials/Cu_mishin1.eam.alloy';
+
+/**
+ * A small Cu64Zr36 configuration at 0.06 atoms/A^3 (Mendelev eam/fs): a
+ * random start relaxed by `steps` iterations of FIRE + CG (many steps: an
+ * inherent structure; few: a configuration with negative curvatures).
+ */
+export function cuzrConfiguration(n: number, seed: number, steps: number): System {
+  const pot = getPotential('cuzr');
+  const sys = randomConfiguration({ n, density: 0.06, dim: 3, composition: [0, 0.64, 0.36], seed, typeMasses: pot.typeMasses! });
+  return minimize(sys, createForceProvider(pot, { threads: 1 }), { maxIter: steps, ftol: 1e-8 }).system;
+}
+
+/**
+ * fcc Cu, `cells`^3 cubic cells at a0 = 3.6149 A (Mishin's lattice
+ * constant), with the atom at the origin removed: the vacancy at (0, 0, 0).
+ * Atom 0 is then at (a0/2, a0/2, 0), a nearest neighbour of the vacancy.
+ */
+export function cuVacancy(cells: number): { sys: System; vacancy: [number, number, number] } {
+  const a0 = 3.6149, pos: number[] = [];
+  const basis = [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]];
+  for (let i = 0; i < cells; i++) for (let j = 0; j < cells; j++) for (let k = 0; k < cells; k++) {
+    for (const b of basis) pos.push((i + b[0]) * a0, (j + b[1]) * a0, (k + b[2]) * a0);
+  }
+  pos.splice(0, 3);
+  const L = cells * a0;
+  return { sys: createSystem({ box: new Box({ dim: 3, lo: [0, 0, 0], lengths: [L, L, L] }), positions: pos, typeMasses: [0, 63.546] }), vacancy: [0, 0, 0] };
+}
