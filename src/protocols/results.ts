@@ -30,6 +30,7 @@ import { loadIsoconfigurationalResult } from './isoconfigurational.ts';
 import { loadLteDynamicsResult } from './lte-validation.ts';
 import { loadInherentStructureTrack } from './inherent-structures.ts';
 import { loadQuenchResult } from './quench.ts';
+import { loadArtnCampaignResult } from './artn-campaign.ts';
 
 const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   vdos: loadVdosAnalysis,
@@ -57,6 +58,7 @@ const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   'lte-dynamics': loadLteDynamicsResult,
   'predictive-power': loadPredictivePowerResult,
   quench: loadQuenchResult,
+  artn: loadArtnCampaignResult,
 };
 
 /** The kinds of result loadResult rebuilds. */

@@ -29,6 +29,8 @@ import { predictivePower } from '../../src/analysis/plastic/predictive-power.ts'
 import { isoconfigurationalEnsemble } from '../../src/protocols/isoconfigurational.ts';
 import { lteByDynamics } from '../../src/protocols/lte-validation.ts';
 import { quenchGlass } from '../../src/protocols/quench.ts';
+import { artnCampaign } from '../../src/protocols/artn-campaign.ts';
+import { muellerBrownForces, muellerBrownSystem, stationaryPoint } from '../protocols/artn-fixtures.ts';
 import { getPotential, modelDefaults } from '../../src/potential/registry.ts';
 import { randomConfiguration } from '../../src/system/random-config.ts';
 import { localThermalEnergy } from '../../src/analysis/lte/lte.ts';
@@ -127,6 +129,13 @@ const FACTORIES: Record<string, () => AnalysisResult | Promise<AnalysisResult>> 
     const pot = getPotential('cuzr'), d = modelDefaults.cuzr;
     const sys = randomConfiguration({ n: 256, density: d.numberDensity, dim: 3, composition: d.composition, typeMasses: pot.typeMasses, seed: 2 });
     return quenchGlass(sys, createForceProvider(pot, { skin: 0.5 }), { rate: 10000, equilibrateTime: 0.1, sampleEvery: 20, maxIter: 100 });
+  },
+  artn: () => {
+    const m = stationaryPoint(-0.05, 0.467); // a Mueller-Brown minimum, three searches
+    return artnCampaign(muellerBrownSystem(m.x, m.y), muellerBrownForces, {
+      eventsPerAtom: 3, clusterRadius: 0, initStepSize: 0.01, incrementSize: 0.02, eigenThWell: -1, forceThSaddle: 1e-6, minNumKsteps: 0,
+      minEigenStep: 1, maxParallelStep: 0.05, perpStepInit: 1e-3, maxPerpMove: 0.02, pushOverSaddle: 0.05, minimizeFtol: 1e-6, sameTol: 0.02,
+    });
   },
   aqs: () => aqsShear(ipl2dGlass(64, 3), createForceProvider(ipl('ipl2d')), { strainStep: 1e-3, maxEvents: 1, maxStrain: 0.05 }),
 };

@@ -68,10 +68,10 @@ export const CU_MISHIN_FILE = '/usr/share/lammps/potentials/Cu_mishin1.eam.alloy
  * random start relaxed by `steps` iterations of FIRE + CG (many steps: an
  * inherent structure; few: a configuration with negative curvatures).
  */
-export function cuzrConfiguration(n: number, seed: number, steps: number): System {
+export function cuzrConfiguration(n: number, seed: number, steps: number, ftol = 1e-8): System {
   const pot = getPotential('cuzr');
   const sys = randomConfiguration({ n, density: 0.06, dim: 3, composition: [0, 0.64, 0.36], seed, typeMasses: pot.typeMasses! });
-  return minimize(sys, createForceProvider(pot, { threads: 1 }), { maxIter: steps, ftol: 1e-8 }).system;
+  return minimize(sys, createForceProvider(pot, { threads: 1 }), { maxIter: steps, ftol }).system;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { artnEvent, ARTN_OUTCOMES, hessianLowest, type ArtnEvent } from '../../src/protocols/artn.ts';
+import { artnEvent, ARTN_OUTCOMES, hessianLowest, maxAtomDisplacement, type ArtnEvent } from '../../src/protocols/artn.ts';
+import { artnCampaign } from '../../src/protocols/artn-campaign.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { assembleHessian, toDense } from '../../src/core/hessian.ts';
 import { symmetricEigen } from '../../src/linalg/dense-eigen.ts';
@@ -125,5 +126,38 @@ describe.skipIf(!existsSync(CU_MISHIN_FILE))('the vacancy hop in fcc Cu (Mishin 
     }
     expect(Math.abs(tight.barrier - 0.6885)).toBeLessThan(1e-3);
     expect(Math.abs(paper.barrier - tight.barrier)).toBeLessThan(5e-3);
+  });
+});
+
+describe.skipIf(!existsSync(CUZR_FILE))('an ARTn campaign on a small CuZr inherent structure (Wei et al.\'s parameters)', () => {
+  it('outcome counts add up, accepted events are saddles above the start, per-atom barriers are their means, and a resumed run gives the same events', async () => {
+    const pot = getPotential('cuzr');
+    const is = cuzrConfiguration(320, 4, 5000, 1e-4);
+    const provider = createForceProvider(pot, { threads: 1 });
+    const opts = { atoms: [0, 1], eventsPerAtom: 2, seed: 1 };
+    const r = await artnCampaign(is, provider, opts);
+    console.log(r.summary());
+    expect(r.events.length).toBe(4);
+    expect(Object.values(r.outcomes).reduce((s, c) => s + c, 0)).toBe(4);
+    expect(r.table().rows.length).toBe(4);
+    for (const ev of r.events) {
+      expect(ev.forceCalls).toBeGreaterThan(0);
+      if (ev.outcome !== 'accepted') continue;
+      expect(ev.barrier).toBeGreaterThan(0);
+      expect(ev.saddleForce).toBeLessThan(0.05);
+      expect(ev.saddleEigenvalue).toBeLessThan(0);
+      expect(ev.finalDisplacement).toBeGreaterThan(0.1);
+    }
+    for (const [k, atom] of opts.atoms.entries()) {
+      const dq = r.events.filter((e) => e.atom === atom && e.outcome === 'accepted').map((e) => e.barrier);
+      expect(r.barriers.count[k]).toBe(dq.length);
+      if (dq.length) expect(r.barriers.mean[k]).toBeCloseTo(dq.reduce((s, v) => s + v, 0) / dq.length, 12);
+      else expect(Number.isNaN(r.barriers.mean[k])).toBe(true);
+    }
+    // resume from the first three events: only the fourth is searched, and it is the same
+    let searched = 0;
+    const again = await artnCampaign(is, provider, { ...opts, resume: r.events.slice(0, 3), onEvent: () => { searched++; } });
+    expect(searched).toBe(1);
+    expect(JSON.parse(JSON.stringify(again.events))).toEqual(JSON.parse(JSON.stringify(r.events)));
   });
 });
