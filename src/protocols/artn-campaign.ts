@@ -40,8 +40,8 @@ export interface ArtnCampaignOptions extends Partial<ArtnParams> {
   duplicateTol?: number;
   /** events of an earlier run of the same campaign: those (atom, attempt) are not searched again */
   resume?: readonly ArtnEvent[];
-  /** called after each new event (e.g. to write a checkpoint) with all events so far */
-  onEvent?: (ev: ArtnEvent, events: readonly ArtnEvent[]) => void;
+  /** called after each new event with all events so far (e.g. to write a checkpoint; awaited) */
+  onEvent?: (ev: ArtnEvent & { attempt: number }, events: readonly (ArtnEvent & { attempt: number })[]) => void | Promise<void>;
   /** called after each event */
   onProgress?: (p: ArtnCampaignProgress) => void;
   signal?: AbortSignal;
@@ -138,7 +138,7 @@ export async function artnCampaign(minimum: System, provider: ForceProvider, opt
       if (ev.outcome === 'accepted') accepted.push(ev);
       const full = { ...ev, attempt };
       events.push(full);
-      if (!old) opts.onEvent?.(full, events);
+      if (!old) await opts.onEvent?.(full, events);
       if (opts.onProgress) {
         const left = total - events.length;
         opts.onProgress({
@@ -180,7 +180,7 @@ function atomBarriers(d: ArtnCampaignData): ArtnAtomBarriers {
 }
 
 const EVENT_COLUMNS = ['id', 'attempt', 'outcome', 'e_initial', 'e_saddle', 'e_final', 'dq', 'eigenvalue_saddle', 'force_saddle',
-  'max_disp_saddle', 'max_disp_final', 'moved_atoms', 'basin_steps', 'saddle_steps', 'lanczos_runs', 'lanczos_products', 'force_calls'] as const;
+  'max_disp_saddle', 'max_disp_final', 'moved_atoms', 'basin_steps', 'saddle_steps', 'lanczos_runs', 'lanczos_products', 'saddle_force_calls', 'force_calls'] as const;
 
 /** The campaign result from its fields (and loadResult). */
 export function makeArtnCampaignResult(d: ArtnCampaignData): ArtnCampaignResult {
@@ -197,7 +197,7 @@ export function makeArtnCampaignResult(d: ArtnCampaignData): ArtnCampaignResult 
     return [
       `ARTn: ${d.events.length} searches on ${d.atoms.length} atoms (${d.eventsPerAtom} per atom, seed ${d.seed})${d.aborted ? ' (stopped)' : ''}, ${d.seconds.toFixed(1)} s`,
       `outcomes: ${ARTN_OUTCOMES.filter((o) => outcomes[o] > 0).map((o) => `${o} ${outcomes[o]}`).join(', ') || 'none'}`,
-      `force calls: ${calls} (${accepted.length ? (calls / accepted.length).toFixed(0) : 'n/a'} per accepted event)`,
+      `force calls: ${calls} (${accepted.length ? (calls / accepted.length).toFixed(0) : 'n/a'} per accepted event; ${d.events.length ? (d.events.reduce((s, e) => s + e.saddleForceCalls, 0) / calls * 100).toFixed(0) : 0}% before the saddle)`,
       `Delta-Q over ${dq.length} accepted events: mean ${mean.toFixed(4)}, min ${Math.min(...dq).toFixed(4)}, max ${Math.max(...dq).toFixed(4)}; ${withEvents} of ${d.atoms.length} atoms have a barrier`,
       `parameters: kick radius ${p.clusterRadius}, size ${p.initStepSize}, increment ${p.incrementSize}, eigenvalue threshold ${p.eigenThWell}, force threshold ${p.forceThSaddle} (${p.forceNorm})`,
     ].join('\n');
@@ -208,7 +208,7 @@ export function makeArtnCampaignResult(d: ArtnCampaignData): ArtnCampaignResult 
     table: () => ({
       columns: EVENT_COLUMNS,
       rows: d.events.map((e) => [e.id, e.attempt, e.outcome, e.initialEnergy, e.saddleEnergy, e.finalEnergy, e.barrier, e.saddleEigenvalue, e.saddleForce,
-        e.saddleDisplacement, e.finalDisplacement, e.movedAtoms, e.basinSteps, e.saddleSteps, e.lanczosRuns, e.lanczosProducts, e.forceCalls]),
+        e.saddleDisplacement, e.finalDisplacement, e.movedAtoms, e.basinSteps, e.saddleSteps, e.lanczosRuns, e.lanczosProducts, e.saddleForceCalls, e.forceCalls]),
     }),
     barriersTable: () => ({
       columns: ['id', 'type', 'dq_mean', 'dq_min', 'dq_std', 'n_events'],

@@ -217,6 +217,8 @@ export interface ArtnEvent {
   lanczosProducts: number;
   /** force evaluations of the whole event (search and both relaxations) */
   forceCalls: number;
+  /** of which up to the saddle (kick, basin, convergence, Lanczos) */
+  saddleForceCalls: number;
   /** saddle and final positions (same atom order as the input), when asked for with keepConfigurations */
   saddle?: Float64Array;
   final?: Float64Array;
@@ -509,13 +511,14 @@ export function artnEvent(minimum: System, provider: ForceProvider, atom: number
   const ev: ArtnEvent = {
     atom, id: minimum.ids[atom], outcome: 'basin', initialEnergy: e0, saddleEnergy: NaN, finalEnergy: NaN, barrier: NaN,
     saddleEigenvalue: NaN, saddleForce: NaN, saddleDisplacement: NaN, finalDisplacement: NaN, movedAtoms: 0,
-    basinSteps: 0, saddleSteps: 0, lanczosRuns: 0, lanczosProducts: 0, forceCalls: 0,
+    basinSteps: 0, saddleSteps: 0, lanczosRuns: 0, lanczosProducts: 0, forceCalls: 0, saddleForceCalls: 0,
   };
   const done = (outcome: ArtnOutcome): ArtnEvent => {
     ev.outcome = outcome;
     ev.lanczosRuns = search.lanczosRuns;
     ev.lanczosProducts = search.lanczosProducts;
     ev.forceCalls = forces.calls;
+    if (!(ev.saddleForceCalls > 0)) ev.saddleForceCalls = forces.calls;
     return ev;
   };
 
@@ -561,6 +564,7 @@ export function artnEvent(minimum: System, provider: ForceProvider, atom: number
   }
   ev.saddleEigenvalue = search.lambda;
   ev.saddleForce = search.measure(search.force.forces);
+  ev.saddleForceCalls = forces.calls;
   if (!converged) return done('saddle');
   const xs = sys.positions.slice();
   ev.saddleEnergy = search.force.energy;
