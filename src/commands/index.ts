@@ -11,6 +11,7 @@ import { descriptorsCommand } from './descriptors.ts';
 import { mdCommand } from './md.ts';
 import { minimizeCommand } from './minimize.ts';
 import { quenchCommand } from './quench.ts';
+import { artnCommand } from './artn.ts';
 import { modesCommand } from './modes.ts';
 import { dynamicsCommand } from './dynamics.ts';
 import { phopCommand } from './phop.ts';
@@ -26,6 +27,7 @@ export function addLibraryCommands(registry: Registry): Registry {
     .add(mdCommand)
     .add(minimizeCommand)
     .add(quenchCommand)
+    .add(artnCommand)
     .add(energyCommand)
     .add(voronoiCommand)
     .add(descriptorsCommand)

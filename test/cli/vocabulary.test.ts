@@ -25,6 +25,7 @@ const EXCEPTIONS: Record<string, string> = {
   out: "each command's main output: what the file (or, for demo and run-notebooks, the directory) holds is the command's own",
   method: "the algorithm of the command's own computation (minimiser, eigensolver, inverse); the choices name it",
   memory: "the memory budget (MiB) of the command's trajectory data; what happens beyond it is the command's (dynamics, phop: refused before reading; vdos: a temporary file)",
+  checkpoint: "the command's own saved state: md writes the integrator's state at intervals (continued with --resume); artn keeps the searches done after each one and continues from the same file",
   normalization: "the normalisation convention of the command's own quantity (vdos: the VACF; softness: the density of the local g(r)); the choices name it",
 };
 
