@@ -20,14 +20,15 @@
  * Every event has its own random stream (eventSeed(seed, atom, attempt)),
  * so a campaign resumed from the events of an interrupted run (`resume`)
  * gives the same events as an uninterrupted one. An AbortSignal stops it
- * between two events (`aborted: true`, the events done so far).
+ * within the running event, which is dropped (`aborted: true`, the events
+ * finished so far).
  */
 import type { ForceProvider } from '../core/types.ts';
 import { lineFigure } from '../plot/figure.ts';
 import { resultData, resultJSON, type AnalysisResult, type TableData } from '../plot/result.ts';
 import { minimize } from '../minimize/minimize.ts';
 import type { System } from '../system/system.ts';
-import { ARTN_OUTCOMES, artnEvent, eventSeed, resolveArtnParams, type ArtnEvent, type ArtnOutcome, type ArtnParams } from './artn.ts';
+import { ArtnAbortedError, ARTN_OUTCOMES, artnEvent, eventSeed, resolveArtnParams, type ArtnEvent, type ArtnOutcome, type ArtnParams } from './artn.ts';
 
 export interface ArtnCampaignOptions extends Partial<ArtnParams> {
   /** atom indices (storage order) to activate; default all */
@@ -130,7 +131,12 @@ export async function artnCampaign(minimum: System, provider: ForceProvider, opt
         ev = { ...old };
       } else {
         const t = performance.now();
-        ev = artnEvent(is, provider, atom, { ...params, seed: eventSeed(seed, atom, attempt), initialEnergy: start.energy });
+        try {
+          ev = await artnEvent(is, provider, atom, { ...params, seed: eventSeed(seed, atom, attempt), initialEnergy: start.energy, ...(opts.signal ? { signal: opts.signal } : {}) });
+        } catch (e) {
+          if (e instanceof ArtnAbortedError) { aborted = true; break; } // the unfinished event is not kept
+          throw e;
+        }
         searchSeconds += (performance.now() - t) / 1000;
         searched++;
         if (ev.outcome === 'accepted' && accepted.some((a) => isDuplicate(a, ev, duplicateTol, params.sameTol))) ev.outcome = 'duplicate';

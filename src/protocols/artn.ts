@@ -87,7 +87,7 @@
 import type { ForceOptions, ForceProvider, ForceResult } from '../core/types.ts';
 import { lanczosLowest } from '../linalg/lanczos.ts';
 import { maxAtomForce } from '../minimize/common.ts';
-import { minimize, type MinimizeResult } from '../minimize/minimize.ts';
+import { minimizeAsync, type MinimizeResult } from '../minimize/minimize.ts';
 import { cloneSystem, type System } from '../system/system.ts';
 import { Rng } from '../util/random.ts';
 
@@ -235,6 +235,16 @@ export interface ArtnEventOptions extends Partial<ArtnParams> {
   keepConfigurations?: boolean;
   /** called after every push (phase 'basin') and every iteration near the saddle (phase 'saddle'): a log of the search */
   onStep?: (s: ArtnStep) => void;
+  /** checked at every push, iteration and relaxation step: when aborted, the event throws ArtnAbortedError */
+  signal?: AbortSignal;
+}
+
+/** Thrown by artnEvent when its AbortSignal fires: the event is unfinished and has no outcome. */
+export class ArtnAbortedError extends Error {
+  constructor() {
+    super('artn: the search was stopped (AbortSignal)');
+    this.name = 'ArtnAbortedError';
+  }
 }
 
 /** One line of the search's log (onStep). */
@@ -497,9 +507,11 @@ function kick(sys: System, atom: number, p: ArtnParams, rng: Rng, direction?: Fl
 /**
  * One ARTn event from the minimum `minimum` (not modified), kicking around
  * atom index `atom` (module doc). Failures are outcomes, not errors; errors
- * are bad options and non-finite energies.
+ * are bad options and non-finite energies. Async so that an AbortSignal
+ * (`signal`) can stop it: it yields to the event loop about every 50 ms,
+ * between iterations, and then throws ArtnAbortedError.
  */
-export function artnEvent(minimum: System, provider: ForceProvider, atom: number, opts: ArtnEventOptions = {}): ArtnEvent {
+export async function artnEvent(minimum: System, provider: ForceProvider, atom: number, opts: ArtnEventOptions = {}): Promise<ArtnEvent> {
   const p = resolveArtnParams(opts);
   if (!Number.isInteger(atom) || atom < 0 || atom >= minimum.n) throw new Error(`artn: atom index ${atom} is outside 0..${minimum.n - 1}`);
   const forces = new CountingForces(provider, p.localForces);
@@ -522,11 +534,18 @@ export function artnEvent(minimum: System, provider: ForceProvider, atom: number
     return ev;
   };
 
-  const report = (phase: 'basin' | 'saddle', iteration: number, u: Float64Array, perpSteps: number): void => {
+  let lastYield = performance.now();
+  const report = async (phase: 'basin' | 'saddle', iteration: number, u: Float64Array, perpSteps: number): Promise<void> => {
     opts.onStep?.({
       phase, iteration, energy: search.force.energy - e0, force: search.measure(search.force.forces),
       parallelForce: dot(search.force.forces, u), eigenvalue: search.lambda, perpSteps, forceCalls: forces.calls,
     });
+    // let an interrupt in (the signal fires from the event loop) every 50 ms or so
+    if (opts.signal && performance.now() - lastYield > 50) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastYield = performance.now();
+    }
+    if (opts.signal?.aborted) throw new ArtnAbortedError();
   };
 
   // 1. kick
@@ -542,7 +561,7 @@ export function artnEvent(minimum: System, provider: ForceProvider, atom: number
       search.lowest(search.v ?? h, p.lanczosVectorsWell);
       if (search.lambda < p.eigenThWell) left = true;
     }
-    report('basin', it, h, perp);
+    await report('basin', it, h, perp);
     if (left) break;
     search.move(h, p.incrementSize);
   }
@@ -554,9 +573,9 @@ export function artnEvent(minimum: System, provider: ForceProvider, atom: number
     ev.saddleSteps = it + 1;
     if (it > 0) search.lowest(search.v!, p.lanczosVectorsSaddle);
     const v = search.v!;
-    if (search.lambda > p.eigenThFail) { report('saddle', it, v, 0); return done('curvature'); }
+    if (search.lambda > p.eigenThFail) { await report('saddle', it, v, 0); return done('curvature'); }
     const perp = search.relaxPerpendicular(v, Math.min(p.maxPerpMovesC, it + p.convPerpInc), p.forceThPerpSad);
-    report('saddle', it, v, perp);
+    await report('saddle', it, v, perp);
     if (search.measure(search.force.forces) < p.forceThSaddle) { converged = true; break; }
     const fv = dot(search.force.forces, v);
     const step = -Math.sign(fv) * Math.min(p.maxParallelStep, Math.abs(fv) / Math.max(Math.abs(search.lambda), p.minEigenStep));
@@ -576,12 +595,14 @@ export function artnEvent(minimum: System, provider: ForceProvider, atom: number
   // 4. both sides of the saddle
   const v = search.v!.slice();
   if (dot(v, displacement(sys, xs, x0)) < 0) for (let i = 0; i < v.length; i++) v[i] = -v[i];
-  const side = (sign: number): MinimizeResult => {
+  const side = async (sign: number): Promise<MinimizeResult> => {
     const start = cloneSystem(sys);
     for (let i = 0; i < xs.length; i++) start.positions[i] = xs[i] + sign * p.pushOverSaddle * v[i];
-    return minimize(start, forces, { ftol: p.minimizeFtol, maxIter: p.minimizeMaxIter });
+    const r = await minimizeAsync(start, forces, { ftol: p.minimizeFtol, maxIter: p.minimizeMaxIter, ...(opts.signal ? { signal: opts.signal } : {}) });
+    if (r.aborted) throw new ArtnAbortedError();
+    return r;
   };
-  const forward = side(1), backward = side(-1);
+  const forward = await side(1), backward = await side(-1);
   if (!forward.converged || !backward.converged) return done('minimize');
   const fwdHome = maxAtomDisplacement(sys, forward.system.positions, x0) <= p.sameTol;
   const bwdHome = maxAtomDisplacement(sys, backward.system.positions, x0) <= p.sameTol;

@@ -15,7 +15,7 @@ export { loadLteDynamicsResult, lteByDynamics, type LteDynamicsOptions, type Lte
   makeLteDynamicsResult } from './lte-validation.ts';
 export { GRAMS_PER_CM3, loadQuenchResult, makeQuenchResult, quenchGlass, type QuenchBarostat, type QuenchData, type QuenchOptions,
   type QuenchProgress, type QuenchResult, type QuenchStage } from './quench.ts';
-export { ARTN_DEFAULTS, ARTN_OUTCOMES, artnEvent, eventSeed, hessianLowest, maxAtomDisplacement, resolveArtnParams,
+export { ArtnAbortedError, ARTN_DEFAULTS, ARTN_OUTCOMES, artnEvent, eventSeed, hessianLowest, maxAtomDisplacement, resolveArtnParams,
   type ArtnEvent, type ArtnEventOptions, type ArtnForceNorm, type ArtnOutcome, type ArtnParams, type ArtnStep, type HessianLowestOptions } from './artn.ts';
 export { artnCampaign, loadArtnCampaignResult, makeArtnCampaignResult, type ArtnAtomBarriers, type ArtnCampaignData,
   type ArtnCampaignOptions, type ArtnCampaignProgress, type ArtnCampaignResult } from './artn-campaign.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { artnEvent, ARTN_OUTCOMES, hessianLowest, maxAtomDisplacement, type ArtnEvent } from '../../src/protocols/artn.ts';
+import { ArtnAbortedError, artnEvent, ARTN_OUTCOMES, hessianLowest, maxAtomDisplacement, type ArtnEvent } from '../../src/protocols/artn.ts';
 import { artnCampaign } from '../../src/protocols/artn-campaign.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { assembleHessian, toDense } from '../../src/core/hessian.ts';
@@ -31,12 +31,12 @@ describe('ARTn on the Mueller-Brown surface', () => {
     expect(saddles[1].e).toBeCloseTo(-72.25, 1);
   });
 
-  it('from each minimum, every accepted event is one of the two saddles (position and energy to 1e-6) and ends in a neighbouring minimum', () => {
+  it('from each minimum, every accepted event is one of the two saddles (position and energy to 1e-6) and ends in a neighbouring minimum', async () => {
     const found = new Set<number>();
     const counts = new Map<string, number>();
     for (const [mi, m] of minima.entries()) {
       for (let seed = 1; seed <= 12; seed++) {
-        const ev: ArtnEvent = artnEvent(muellerBrownSystem(m.x, m.y), muellerBrownForces, 0, { ...MB, seed, keepConfigurations: true });
+        const ev: ArtnEvent = await artnEvent(muellerBrownSystem(m.x, m.y), muellerBrownForces, 0, { ...MB, seed, keepConfigurations: true });
         counts.set(ev.outcome, (counts.get(ev.outcome) ?? 0) + 1);
         if (ev.outcome !== 'accepted') continue;
         const [sx, sy] = ev.saddle!;
@@ -58,6 +58,21 @@ describe('ARTn on the Mueller-Brown surface', () => {
     console.log('Mueller-Brown outcomes', Object.fromEntries(counts));
     expect(found.size).toBe(2);
     for (const k of counts.keys()) expect(ARTN_OUTCOMES).toContain(k);
+  });
+
+  it('the same seed gives the same event; an AbortSignal stops an event (ArtnAbortedError) and a campaign (aborted, finished events kept)', async () => {
+    const m = minima[2];
+    const a = await artnEvent(muellerBrownSystem(m.x, m.y), muellerBrownForces, 0, { ...MB, seed: 5 });
+    const b = await artnEvent(muellerBrownSystem(m.x, m.y), muellerBrownForces, 0, { ...MB, seed: 5 });
+    expect(b).toEqual(a);
+    const ac = new AbortController();
+    await expect(artnEvent(muellerBrownSystem(m.x, m.y), muellerBrownForces, 0, { ...MB, seed: 5, signal: ac.signal, onStep: (s) => { if (s.iteration === 2) ac.abort(); } }))
+      .rejects.toThrow(ArtnAbortedError);
+    const stop = new AbortController();
+    const r = await artnCampaign(muellerBrownSystem(m.x, m.y), muellerBrownForces, { ...MB, eventsPerAtom: 4, signal: stop.signal, onEvent: () => stop.abort() });
+    expect(r.aborted).toBe(true);
+    expect(r.events).toHaveLength(1);
+    expect(r.summary()).toMatch(/\(stopped\)/);
   });
 });
 
@@ -103,7 +118,7 @@ describe('the lowest Hessian eigenpair by Lanczos on finite-difference products 
 });
 
 describe.skipIf(!existsSync(CU_MISHIN_FILE))('the vacancy hop in fcc Cu (Mishin eam/alloy, 499 atoms)', () => {
-  it('ARTn from a neighbour of the vacancy pushed towards it: Delta-Q = 0.6885 eV (LAMMPS NEB, FIELD-NOTES) within 1e-3 eV; the hop moves one atom to an equivalent state; the paper\'s 0.05 eV/A threshold is within 5 meV', () => {
+  it('ARTn from a neighbour of the vacancy pushed towards it: Delta-Q = 0.6885 eV (LAMMPS NEB, FIELD-NOTES) within 1e-3 eV; the hop moves one atom to an equivalent state; the paper\'s 0.05 eV/A threshold is within 5 meV', async () => {
     const pot = loadEam(CU_MISHIN_FILE);
     const provider = createForceProvider(pot, { threads: 1 });
     const { sys, vacancy } = cuVacancy(5);
@@ -114,8 +129,8 @@ describe.skipIf(!existsSync(CU_MISHIN_FILE))('the vacancy hop in fcc Cu (Mishin 
     const d = [vacancy[0] - x[0], vacancy[1] - x[1], vacancy[2] - x[2]];
     is.system.box.minimumImage(d);
     direction.set(d, 0);
-    const tight = artnEvent(is.system, provider, 0, { direction, forceThSaddle: 2e-3, forceNorm: 'norm', minimizeFtol: 1e-5 });
-    const paper = artnEvent(is.system, provider, 0, { direction, minimizeFtol: 1e-5 });
+    const tight = await artnEvent(is.system, provider, 0, { direction, forceThSaddle: 2e-3, forceNorm: 'norm', minimizeFtol: 1e-5 });
+    const paper = await artnEvent(is.system, provider, 0, { direction, minimizeFtol: 1e-5 });
     console.log(`vacancy hop: Delta-Q = ${tight.barrier.toFixed(5)} eV (|F| < 2e-3 eV/A, ${tight.forceCalls} force calls), ${paper.barrier.toFixed(5)} eV (max |F_i| < 0.05 eV/A, ${paper.forceCalls} calls); lambda_saddle = ${tight.saddleEigenvalue.toFixed(4)} eV/A^2`);
     for (const ev of [tight, paper]) {
       expect(ev.outcome).toBe('accepted');
