@@ -15,15 +15,19 @@ export const LMP = 'lmp';
 /** Skip-or-fail policy, shared with the potential tests (one implementation). */
 export { lammpsOrSkip } from '../potential/helpers.ts';
 
-/** Options of a LAMMPS run: MPI ranks (default 1: plain `lmp`) and a wall-clock limit (default 120 s). */
-export interface LammpsRunOptions { np?: number; timeoutMs?: number }
+/**
+ * Options of a LAMMPS run: MPI ranks (default 1: plain `lmp`), a wall-clock
+ * limit (default 120 s), and `partitions` (NEB replicas): `-partition Px1`
+ * on P = np ranks.
+ */
+export interface LammpsRunOptions { np?: number; timeoutMs?: number; partitions?: boolean }
 
 /** Writes `in.lmp` into `dir` and returns the command line that runs it there. */
 function lammpsCommand(dir: string, input: string, opts: LammpsRunOptions): { cmd: string; args: string[]; timeout: number; env: NodeJS.ProcessEnv } {
   writeFileSync(join(dir, 'in.lmp'), input);
   const np = opts.np ?? 1;
   const [cmd, args] = np > 1
-    ? ['mpirun', ['--allow-run-as-root', '--oversubscribe', '-np', String(np), LMP, '-in', 'in.lmp', '-log', 'log.lammps']]
+    ? ['mpirun', ['--allow-run-as-root', '--oversubscribe', '-np', String(np), LMP, '-in', 'in.lmp', '-log', 'log.lammps', ...(opts.partitions ? ['-partition', `${np}x1`] : [])]]
     : [LMP, ['-in', 'in.lmp', '-log', 'log.lammps']];
   return { cmd, args, timeout: opts.timeoutMs ?? 120_000, env: { ...process.env, OMP_NUM_THREADS: '1' } };
 }

@@ -10,6 +10,7 @@ import { createForceProvider } from '../../src/core/force-provider.ts';
 import { minimize } from '../../src/minimize/minimize.ts';
 import { getPotential } from '../../src/potential/index.ts';
 import { randomConfiguration } from '../../src/system/random-config.ts';
+import { cuFcc } from '../lammps/configs.ts';
 
 /**
  * Mueller & Brown, Theor. Chim. Acta 53, 75 (1979):
@@ -61,7 +62,7 @@ export const muellerBrownForces: ForceProvider = {
 };
 
 export const CUZR_FILE = '/usr/share/lammps/potentials/CuZr_mm.eam.fs';
-export const CU_MISHIN_FILE = '/usr/share/lammps/potentials/Cu_mishin1.eam.alloy';
+export { CU_MISHIN as CU_MISHIN_FILE } from '../lammps/configs.ts';
 
 /**
  * A small Cu64Zr36 configuration at 0.06 atoms/A^3 (Mendelev eam/fs): a
@@ -75,17 +76,10 @@ export function cuzrConfiguration(n: number, seed: number, steps: number, ftol =
 }
 
 /**
- * fcc Cu, `cells`^3 cubic cells at a0 = 3.6149 A (Mishin's lattice
- * constant), with the atom at the origin removed: the vacancy at (0, 0, 0).
- * Atom 0 is then at (a0/2, a0/2, 0), a nearest neighbour of the vacancy.
+ * fcc Cu with a vacancy (test/lammps/configs.ts cuFcc: `cells`^3 cubic cells
+ * at a0 = 3.6149 A, the atom at the origin removed): the vacancy at (0, 0, 0),
+ * and atom 0, at (a0/2, a0/2, 0), one of its nearest neighbours.
  */
 export function cuVacancy(cells: number): { sys: System; vacancy: [number, number, number] } {
-  const a0 = 3.6149, pos: number[] = [];
-  const basis = [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]];
-  for (let i = 0; i < cells; i++) for (let j = 0; j < cells; j++) for (let k = 0; k < cells; k++) {
-    for (const b of basis) pos.push((i + b[0]) * a0, (j + b[1]) * a0, (k + b[2]) * a0);
-  }
-  pos.splice(0, 3);
-  const L = cells * a0;
-  return { sys: createSystem({ box: new Box({ dim: 3, lo: [0, 0, 0], lengths: [L, L, L] }), positions: pos, typeMasses: [0, 63.546] }), vacancy: [0, 0, 0] };
+  return { sys: cuFcc(cells, { vacancy: true }), vacancy: [0, 0, 0] };
 }
