@@ -65,6 +65,20 @@ describe('ARTn on the Mueller-Brown surface', () => {
     for (const k of counts.keys()) expect(ARTN_OUTCOMES).toContain(k);
   });
 
+  it('a campaign from the middle minimum: each of its two saddles is accepted once, the repeats are duplicates', async () => {
+    const m = minima[2];
+    const r = await artnCampaign(muellerBrownSystem(m.x, m.y), muellerBrownForces, { ...MB, eventsPerAtom: 8, seed: 3 });
+    console.log('Mueller-Brown campaign', r.outcomes);
+    expect(r.outcomes.accepted).toBe(2);
+    expect(r.outcomes.duplicate).toBeGreaterThan(0);
+    const dq = r.events.filter((e) => e.outcome === 'accepted').map((e) => e.barrier).sort((a, b) => a - b);
+    expect(dq[0]).toBeCloseTo(saddles[1].e - m.e, 6);
+    expect(dq[1]).toBeCloseTo(saddles[0].e - m.e, 6);
+    expect(r.barriers.count[0]).toBe(2);
+    expect(r.barriers.min[0]).toBeCloseTo(dq[0], 12);
+    expect(Object.values(r.outcomes).reduce((a, b) => a + b, 0)).toBe(8);
+  });
+
   it('the same seed gives the same event; an AbortSignal stops an event (ArtnAbortedError) and a campaign (aborted, finished events kept)', async () => {
     const m = minima[2];
     const a = await artnEvent(muellerBrownSystem(m.x, m.y), muellerBrownForces, 0, { ...MB, seed: 5 });
