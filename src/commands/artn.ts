@@ -49,6 +49,7 @@ export const artnCommand = defineCommand({
     eigenThreshold: { type: 'number', default: -0.3, unit: 'energy/length^2', summary: 'the basin is left when the lowest eigenvalue falls below this (Wei: -0.30 eV/A^2)' },
     forceThreshold: { type: 'number', min: 0, exclusiveMin: true, default: 0.05, unit: 'energy/length', summary: 'saddle convergence (Wei: 0.05 eV/A)' },
     forceNorm: { type: 'enum', choices: ['max-atom', 'norm'], default: 'max-atom', summary: "force measured at the saddle: largest atomic force (Wei's text) or 3N norm (the ARTn codes)" },
+    lanczosDifference: { type: 'enum', choices: ['central', 'forward'], default: 'central', summary: 'finite differences of the Hessian products: central (2 force calls, O(d^2)) or forward from the known forces (1 call, O(d); ~30% fewer calls per search)' },
     maxBasinSteps: { type: 'integer', min: 1, default: 100, summary: 'pushes before a search that found no negative curvature fails' },
     maxSaddleSteps: { type: 'integer', min: 1, default: 300, summary: 'iterations towards the saddle before a search fails' },
     ftol: { ...ftolOption, default: 1e-4 },
@@ -74,7 +75,7 @@ export const artnCommand = defineCommand({
     const params = {
       clusterRadius: args.clusterRadius, initStepSize: args.initStep, incrementSize: args.increment, eigenThWell: args.eigenThreshold,
       forceThSaddle: args.forceThreshold, forceNorm: args.forceNorm, maxIterBasin: args.maxBasinSteps, maxActivatIter: args.maxSaddleSteps,
-      minimizeFtol: args.ftol,
+      minimizeFtol: args.ftol, lanczosDifference: args.lanczosDifference,
     };
     try {
       resolveArtnParams(params);

@@ -65,8 +65,9 @@
  * two steps, at most `lanczosVectorsWell` / `lanczosVectorsSaddle`
  * vectors) on Hessian-vector products by central differences of the
  * forces, H u = -(F(x + d u) - F(x - d u)) / (2 d), d = `lanczosStep`
- * (Kong uses the one-sided difference with d = 1e-3 A; the central one has
- * an O(d^2) error and costs one more force call). In a fully periodic box
+ * (`lanczosDifference` 'forward': the one-sided difference from the known
+ * F(x), as Kong with d = 1e-3 A: one force call instead of two, an O(d)
+ * error instead of O(d^2)). In a fully periodic box
  * the rigid translations (zero modes) are projected out.
  *
  * Forces: `provider.compute`, or with `localForces` `provider.computeLocal`
@@ -141,6 +142,12 @@ export interface ArtnParams {
   lanczosTol: number;
   /** displacement of the finite differences of the Hessian-vector products (length) */
   lanczosStep: number;
+  /**
+   * 'central' (default): H u = -(F(x + d u) - F(x - d u)) / (2 d), two force
+   * calls, error O(d^2); 'forward': -(F(x + d u) - F(x)) / d with the forces
+   * at x already known, one call, error O(d) (Kong's choice)
+   */
+  lanczosDifference: 'central' | 'forward';
   /** first step of the perpendicular steepest descent: the largest atomic move (length; then adapted) */
   perpStepInit: number;
   /** largest move of any atom in one perpendicular step (length) */
@@ -163,7 +170,7 @@ export const ARTN_DEFAULTS: Readonly<ArtnParams> = Object.freeze({
   maxIterBasin: 100, minNumKsteps: 2, maxPerpMovesH: 5, forceThPerpH: 0.2,
   maxActivatIter: 300, maxPerpMovesC: 20, convPerpInc: 3, forceThPerpSad: NaN, eigenThFail: 0,
   maxParallelStep: NaN, minEigenStep: 0.5,
-  lanczosVectorsWell: 25, lanczosVectorsSaddle: 15, lanczosTol: 1e-3, lanczosStep: 1e-4,
+  lanczosVectorsWell: 25, lanczosVectorsSaddle: 15, lanczosTol: 1e-3, lanczosStep: 1e-4, lanczosDifference: 'central',
   perpStepInit: 0.02, maxPerpMove: 0.1, pushOverSaddle: 0.2, minimizeFtol: 1e-4, minimizeMaxIter: 20000,
   sameTol: 0.1, localForces: false,
 } satisfies ArtnParams);
@@ -283,6 +290,7 @@ export function resolveArtnParams(opts: Partial<ArtnParams> = {}): ArtnParams {
   for (const k of ['lanczosVectorsWell', 'lanczosVectorsSaddle'] as const) {
     if (!Number.isInteger(p[k]) || p[k] < 2) throw new Error(`artn: option ${k} must be an integer >= 2, got ${p[k]}`);
   }
+  if (p.lanczosDifference !== 'central' && p.lanczosDifference !== 'forward') throw new Error(`artn: option lanczosDifference must be 'central' or 'forward', got '${String(p.lanczosDifference)}'`);
   if (p.forceNorm !== 'max-atom' && p.forceNorm !== 'norm') throw new Error(`artn: option forceNorm must be 'max-atom' or 'norm', got '${String(p.forceNorm)}'`);
   return p;
 }
@@ -418,7 +426,10 @@ class Search {
 
   /** The lowest eigenpair at x (module doc), started from `start`; v keeps the sign of the previous v. */
   lowest(start: Float64Array, maxVectors: number): void {
-    const r = hessianLowest(this.sys, this.forces, { start, maxVectors, tol: this.p.lanczosTol, step: this.p.lanczosStep, deflate: this.deflate });
+    const r = hessianLowest(this.sys, this.forces, {
+      start, maxVectors, tol: this.p.lanczosTol, step: this.p.lanczosStep, deflate: this.deflate,
+      ...(this.p.lanczosDifference === 'forward' ? { forward: this.force.forces } : {}),
+    });
     this.lanczosRuns++;
     this.lanczosProducts += r.products;
     const v = r.vector;
@@ -439,6 +450,8 @@ export interface HessianLowestOptions {
   step?: number;
   /** orthonormal vectors to project out (default: the rigid translations in a fully periodic box) */
   deflate?: Float64Array[];
+  /** the forces at sys.positions: one-sided differences -(F(x + d u) - F(x)) / d, one force call per product, error O(d) */
+  forward?: Float64Array;
 }
 
 /**
@@ -446,20 +459,26 @@ export interface HessianLowestOptions {
  * the Hessian: Lanczos (src/linalg/lanczos.ts, stopped on the relative
  * change of the lowest Ritz value) on central-difference products
  * H u = -(F(x + d u) - F(x - d u)) / (2 d), two force calls each (module
- * doc). `sys.positions` is restored exactly. Units: energy/length^2.
+ * doc), or one-sided ones with `forward`. `sys.positions` is restored
+ * exactly. Units: energy/length^2.
  */
 export function hessianLowest(sys: System, provider: ForceProvider, opts: HessianLowestOptions = {}): { value: number; vector: Float64Array; products: number; converged: boolean } {
   const x = sys.positions, nd = x.length, xc = x.slice();
   const d = opts.step ?? ARTN_DEFAULTS.lanczosStep;
   const deflate = opts.deflate ?? (sys.box.periodic.every(Boolean) && sys.n > 1 ? translations(sys) : []);
+  if (opts.forward && opts.forward.length !== nd) throw new Error(`hessianLowest: option forward has length ${opts.forward.length}, expected n*dim = ${nd}`);
   let products = 0;
   try {
     const r = lanczosLowest(nd, (u, y) => {
       for (let i = 0; i < nd; i++) x[i] = xc[i] + d * u[i];
       const fp = provider.compute(sys).forces;
-      for (let i = 0; i < nd; i++) x[i] = xc[i] - d * u[i];
-      const fm = provider.compute(sys).forces;
-      for (let i = 0; i < nd; i++) y[i] = -(fp[i] - fm[i]) / (2 * d);
+      if (opts.forward) {
+        for (let i = 0; i < nd; i++) y[i] = -(fp[i] - opts.forward[i]) / d;
+      } else {
+        for (let i = 0; i < nd; i++) x[i] = xc[i] - d * u[i];
+        const fm = provider.compute(sys).forces;
+        for (let i = 0; i < nd; i++) y[i] = -(fp[i] - fm[i]) / (2 * d);
+      }
       products++;
     }, {
       k: 1, ...(opts.start ? { start: opts.start } : {}), deflate, maxIter: Math.min(opts.maxVectors ?? 25, nd - deflate.length),

@@ -163,6 +163,11 @@ describe.skipIf(!existsSync(CU_MISHIN_FILE))('the vacancy hop in fcc Cu (Mishin 
     }
     expect(Math.abs(tight.barrier - 0.6885)).toBeLessThan(1e-3);
     expect(Math.abs(paper.barrier - tight.barrier)).toBeLessThan(5e-3);
+    // one-sided Hessian products: the same saddle with fewer force calls
+    const forward = await artnEvent(is.system, provider, 0, { direction, forceThSaddle: 2e-3, forceNorm: 'norm', minimizeFtol: 1e-5, lanczosDifference: 'forward' });
+    expect(forward.outcome).toBe('accepted');
+    expect(Math.abs(forward.barrier - tight.barrier)).toBeLessThan(1e-5);
+    expect(forward.saddleForceCalls).toBeLessThan(tight.saddleForceCalls);
   });
 
   it('equals the barrier of LAMMPS NEB (climbing image, 5 replicas) on the same configuration within 1e-5 eV', async () => {
