@@ -23,5 +23,6 @@ export * from './md/index.ts';
 export * from './minimize/index.ts';
 export * from './plot/index.ts';
 export * from './display/index.ts';
+export * from './engine/index.ts';
 export * from './analysis/index.ts';
 export * from './protocols/index.ts';
