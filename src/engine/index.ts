@@ -1,5 +1,9 @@
 /**
- * Engines that run an MD job described once: the model lines LAMMPS needs
- * for each glasslab model.
+ * Engines that run an MD job described once (`MdJob`): the LAMMPS engine
+ * (input deck, `lmp` / `mpirun` / a launcher, thermo streamed, results read
+ * back) and the model lines LAMMPS needs for each glasslab model.
  */
+export type { MdEngine, MdEngineHooks, MdEngineResult, MdJob } from './engine.ts';
 export { lammpsModel, pairTable, TABLE_INNER_ENERGY, type DeckFile, type LammpsModel, type LammpsModelOptions } from './lammps-model.ts';
+export { runLammpsDeck, lammpsArgv, lastErrorLine, splitCommandLine, KILL_GRACE_MS, type LammpsLaunch, type LammpsRunHooks, type LammpsRunResult } from './lammps-process.ts';
+export { LammpsEngine, LammpsThermoReader, lammpsMdDeck, writeLammpsMd, lammpsPath, DECK, START_DATA, FINAL_DUMP } from './lammps-md.ts';

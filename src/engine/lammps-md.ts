@@ -1,0 +1,198 @@
+/**
+ * The LAMMPS engine for MD: one input deck from an `MdJob`, run with
+ * `runLammpsDeck`, results read back as the embedded engine gives them.
+ *
+ * The deck (LAMMPS manual, commands named):
+ *   units / dimension / atom_style atomic / boundary, read_data start.data
+ *   (our data writer: positions, velocities, masses, ids);
+ *   the model's pair lines (lammps-model.ts);
+ *   neighbor SKIN bin, neigh_modify every 1 delay 0 check yes (as our list);
+ *   fix nve | nvt temp Tstart Tstop Tdamp tchain tloop |
+ *       npt temp ... iso|aniso|tri Pstart Pstop Pdamp pchain ploop
+ *   (the Nose-Hoover chains our integrators reproduce step by step,
+ *   test/lammps/md.test.ts), fix enforce2d in 2D;
+ *   thermo_style custom step time temp pe ke etotal press vol econserve
+ *   [pxx .. lx .. xy ..] with norm no and %.17g: the columns of our thermo
+ *   rows, totals not per atom, at full precision;
+ *   dump custom id type xu yu zu [vx vy vz], sort id, %.17g, time yes (the
+ *   columns and ITEM: TIME of our dump writer);
+ *   restart EVERY FILE and write_restart FILE (the checkpoint is a LAMMPS
+ *   restart file, read with read_restart);
+ *   write_dump of the final state (%.17g), which we read back and write in
+ *   the format the caller asks, as the embedded engine does.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatLammpsData, readDumpFrame } from '../io/index.ts';
+import type { ThermoRow } from '../md/observers.ts';
+import { DEFAULT_SKIN_LJ, DEFAULT_SKIN_METAL } from '../core/force-provider.ts';
+import type { MdEngine, MdEngineHooks, MdEngineResult, MdJob } from './engine.ts';
+import { lammpsModel, type DeckFile } from './lammps-model.ts';
+import { runLammpsDeck, type LammpsLaunch } from './lammps-process.ts';
+
+/** File names inside the run folder. */
+export const DECK = 'in.md.lmp';
+export const START_DATA = 'start.data';
+export const FINAL_DUMP = 'final.dump';
+
+/** A path as a LAMMPS argument; refused when LAMMPS would misread it. */
+export function lammpsPath(path: string, what: string): string {
+  if (/[\s"'$#&]/.test(path)) {
+    throw new Error(`${what} ${path}: LAMMPS cannot take a path with spaces, quotes, '$', '&' or '#'; choose a plain path`);
+  }
+  return path;
+}
+
+/** The thermo keywords of the deck and the ThermoRow fields they fill, in our column order. */
+function thermoKeywords(dim: 2 | 3, barostat: string | undefined): string[] {
+  const base = ['step', 'time', 'temp', 'pe', 'ke', 'etotal', 'press', 'vol', 'econserve'];
+  if (barostat !== 'aniso' && barostat !== 'tri') return base;
+  const three = dim === 3;
+  return [
+    ...base,
+    ...(three ? ['pxx', 'pyy', 'pzz', 'pxy', 'pxz', 'pyz'] : ['pxx', 'pyy', 'pxy']),
+    ...(three ? ['lx', 'ly', 'lz'] : ['lx', 'ly']),
+    ...(three ? ['xy', 'xz', 'yz'] : ['xy']),
+  ];
+}
+
+const num = (x: number | string): string => String(x);
+
+/** The `fix` line(s) of the job's integrator. */
+function fixLines(job: MdJob): string[] {
+  const p = job.integrator.params;
+  const name = job.integrator.name;
+  const lines: string[] = [];
+  if (name === 'nve') lines.push('fix md all nve');
+  else if (name === 'nvt' || name === 'npt') {
+    let fix = `fix md all ${name} temp ${num(p.Tstart)} ${num(p.Tstop)} ${num(p.Tdamp)} tchain ${num(p.tchain)} tloop ${num(p.tloop)}`;
+    if (name === 'npt') {
+      fix += ` ${p.barostat ?? 'iso'} ${num(p.Pstart)} ${num(p.Pstop)} ${num(p.Pdamp)} pchain ${num(p.pchain)} ploop ${num(p.ploop)}`;
+    }
+    lines.push(fix);
+  } else {
+    throw new Error(`the LAMMPS engine runs nve, nvt and npt; integrator '${name}' has no LAMMPS fix here`);
+  }
+  if (job.start.dim === 2) lines.push('fix plane all enforce2d');
+  return lines;
+}
+
+/** The deck text and the files it reads (start data, pair tables), for a run in one folder. */
+export function lammpsMdDeck(job: MdJob, opts: { title?: string } = {}): { deck: string; files: DeckFile[] } {
+  const sys = job.start;
+  if (!sys.velocities) throw new Error('the LAMMPS engine needs a start with velocities (draw them with initVelocities)');
+  if (job.potential.units !== job.units.name) throw new Error(`model '${job.potential.name}' uses ${job.potential.units} units, the job ${job.units.name}`);
+  const model = lammpsModel(job.potential);
+  const skin = job.skin ?? (job.units.name === 'metal' ? DEFAULT_SKIN_METAL : DEFAULT_SKIN_LJ);
+  const dim = sys.dim;
+  const boundary = [0, 1, 2].map((k) => (k < dim ? (sys.box.periodic[k] ? 'p' : 'f') : 'p')).join(' ');
+  const keywords = thermoKeywords(dim, job.integrator.params.barostat as string | undefined);
+  const lines: string[] = [
+    `# ${opts.title ?? 'glasslab md --engine lammps'}`,
+    `units ${job.units.name}`,
+    `dimension ${dim}`,
+    'atom_style atomic',
+    `boundary ${boundary}`,
+    ...(sys.box.triclinic ? ['box tilt large'] : []),
+    `read_data ${START_DATA}`,
+    ...(sys.timestep ? [`reset_timestep ${sys.timestep}`] : []),
+    ...model.pairLines,
+    `neighbor ${num(skin)} bin`,
+    'neigh_modify every 1 delay 0 check yes',
+    `timestep ${num(job.dt)}`,
+    ...fixLines(job),
+    `thermo_style custom ${keywords.join(' ')}`,
+    'thermo_modify norm no format float %.17g flush yes',
+    `thermo ${job.thermoEvery}`,
+  ];
+  if (job.dump) {
+    const cols = ['id', 'type', 'xu', 'yu', ...(dim === 3 ? ['zu'] : [])];
+    if (job.dump.velocities) cols.push('vx', 'vy', ...(dim === 3 ? ['vz'] : []));
+    lines.push(
+      `dump traj all custom ${job.dump.every} ${lammpsPath(job.dump.path, 'dump')} ${cols.join(' ')}`,
+      'dump_modify traj sort id time yes format float %.17g',
+    );
+  }
+  if (job.checkpoint) lines.push(`restart ${job.checkpoint.every} ${lammpsPath(job.checkpoint.path, 'checkpoint')}`);
+  lines.push(`run ${job.steps}`);
+  if (job.checkpoint) lines.push(`write_restart ${job.checkpoint.path}`);
+  const finalCols = ['id', 'type', 'xu', 'yu', ...(dim === 3 ? ['zu'] : []), 'vx', 'vy', ...(dim === 3 ? ['vz'] : [])];
+  lines.push(`write_dump all custom ${FINAL_DUMP} ${finalCols.join(' ')} modify sort id format float %.17g`);
+  const data = formatLammpsData(sys, { title: 'start of a glasslab md run (LAMMPS engine)', velocities: true });
+  return { deck: lines.join('\n') + '\n', files: [{ name: START_DATA, text: data }, ...model.files] };
+}
+
+/** Write the deck and its files into `dir` (created); returns the deck's path. */
+export function writeLammpsMd(job: MdJob, dir: string, opts: { title?: string } = {}): string {
+  const { deck, files } = lammpsMdDeck(job, opts);
+  mkdirSync(dir, { recursive: true });
+  for (const f of files) writeFileSync(join(dir, f.name), f.text);
+  writeFileSync(join(dir, DECK), deck);
+  return join(dir, DECK);
+}
+
+/**
+ * Reads thermo rows out of LAMMPS screen lines: a header line starting with
+ * `Step` opens a block; a line of as many numbers is a row; `Loop time`
+ * closes the block. Other lines (warnings) are skipped.
+ */
+export class LammpsThermoReader {
+  private header: string[] | undefined;
+  constructor(private readonly dim: 2 | 3) {}
+
+  /** The row of this line, or undefined when the line is not a thermo row. */
+  feed(line: string): ThermoRow | undefined {
+    const f = line.trim().split(/\s+/);
+    if (f[0] === 'Step') { this.header = f; return undefined; }
+    if (f[0] === 'Loop') { this.header = undefined; return undefined; }
+    const h = this.header;
+    if (!h || f.length !== h.length) return undefined;
+    const v = f.map(Number);
+    if (!v.every(Number.isFinite)) return undefined;
+    const at = (name: string) => { const k = h.indexOf(name); return k < 0 ? NaN : v[k]; };
+    const pick = (names: string[]) => names.filter((n) => h.includes(n)).map(at);
+    const three = this.dim === 3;
+    return {
+      step: at('Step'), time: at('Time'), T: at('Temp'), PE: at('PotEng'), KE: at('KinEng'), Etot: at('TotEng'),
+      P: at('Press'), volume: at('Volume'), conserved: at('Econserve'),
+      pressureTensor: pick(three ? ['Pxx', 'Pyy', 'Pzz', 'Pxy', 'Pxz', 'Pyz'] : ['Pxx', 'Pyy', 'Pxy']),
+      lengths: pick(three ? ['Lx', 'Ly', 'Lz'] : ['Lx', 'Ly']),
+      tilts: pick(three ? ['Xy', 'Xz', 'Yz'] : ['Xy']),
+    };
+  }
+}
+
+/**
+ * LAMMPS as an `MdEngine`: writes the deck into `dir` (kept: the deck, its
+ * log and the start data document the run), runs it with `launch`, streams
+ * thermo rows, reads the final state back.
+ */
+export class LammpsEngine implements MdEngine {
+  readonly name = 'lammps';
+  constructor(readonly launch: LammpsLaunch, readonly dir: string) {}
+
+  async md(job: MdJob, hooks: MdEngineHooks = {}): Promise<MdEngineResult> {
+    writeLammpsMd(job, this.dir);
+    const reader = new LammpsThermoReader(job.start.dim);
+    const thermo: ThermoRow[] = [];
+    const first = job.start.timestep ?? 0;
+    const run = await runLammpsDeck(this.dir, DECK, this.launch, {
+      signal: hooks.signal,
+      onLine: (line) => {
+        const row = reader.feed(line);
+        if (!row) return;
+        // rows are unique by step (a repeated step would come from a second block of the same run)
+        if (thermo.length > 0 && thermo[thermo.length - 1].step === row.step) return;
+        thermo.push(row);
+        hooks.onThermo?.(row);
+        hooks.onProgress?.(row.step - first, job.steps);
+      },
+    });
+    const step = thermo.length > 0 ? thermo[thermo.length - 1].step : first;
+    if (run.aborted) return { thermo, step, aborted: true, wallSeconds: run.wallSeconds };
+    const masses: number[] = [...job.potential.typeMasses];
+    for (let i = 0; i < job.start.n; i++) masses[job.start.types[i]] = job.start.masses[i];
+    const final = await readDumpFrame(join(this.dir, FINAL_DUMP), 0, { dim: job.start.dim, typeMasses: masses });
+    return { thermo, final, step, aborted: false, wallSeconds: run.wallSeconds };
+  }
+}
