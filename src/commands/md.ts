@@ -24,8 +24,11 @@ import { totalmem } from 'node:os';
 import { createForceProvider, DEFAULT_SKIN_LJ, DEFAULT_SKIN_METAL } from '../core/force-provider.ts';
 import { estimateMdMemory } from '../md/memory.ts';
 import { formatBytes } from '../analysis/dynamics/frames.ts';
-import { existsSync, rmdirSync, rmSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import type { MdEngineResult, MdJob } from '../engine/engine.ts';
+import { DECK, LammpsEngine, lammpsMdDeck, writeLammpsMd } from '../engine/lammps-md.ts';
+import { lammpsArgv, splitCommandLine } from '../engine/lammps-process.ts';
 import { DumpWriter } from '../io/lammps-dump.ts';
 import { Trajectory } from '../io/trajectory.ts';
 import { writeTextAtomic } from '../io/files.ts';
@@ -76,6 +79,14 @@ export const mdOptions = {
   thermoCsv: { type: 'string', metavar: 'FILE', summary: 'also write the thermo rows to this CSV' },
   checkpoint: { type: 'string', metavar: 'FILE', summary: 'write a checkpoint here (every --checkpoint-every steps, on interrupt and at the end)' },
   checkpointEvery: { type: 'integer', min: 1, default: 10000, summary: 'steps between checkpoints' },
+  engine: {
+    type: 'enum', choices: ['glasslab', 'lammps'], default: 'glasslab',
+    summary: 'who integrates: glasslab (embedded) or lammps (writes one input deck from these options, runs lmp, streams its thermo; same output files, the checkpoint is a LAMMPS restart file)',
+  },
+  mpi: { type: 'integer', min: 1, summary: 'lammps engine: MPI ranks (mpirun -np N, which is allowed to run as root when glasslab does)' },
+  launcher: { type: 'string', metavar: 'CMD', summary: 'lammps engine: command line put before lmp, e.g. "srun -n 128" (instead of --mpi)' },
+  lmp: { type: 'string', metavar: 'PATH', summary: 'lammps engine: the LAMMPS binary; default $GLASSLAB_LMP, then lmp on the PATH' },
+  writeOnly: { type: 'string', metavar: 'DIR', summary: 'lammps engine: write the input deck (in.md.lmp), the start data and any pair table into DIR (new or empty) and stop; run it there with lmp -in in.md.lmp' },
 } as const;
 
 const mdPositionals = [] as const;
@@ -90,8 +101,14 @@ export interface MdResult {
   wallSeconds: number;
   stepsPerSecond: number;
   thermo: ThermoRow[];
-  /** the final state (positions, velocities, forces, thermostat chains) */
-  state: MdState;
+  /** which engine ran */
+  engine: 'glasslab' | 'lammps';
+  /** the final state of the embedded engine (positions, velocities, forces, thermostat chains); undefined for LAMMPS */
+  state?: MdState;
+  /** the final configuration with velocities (either engine) */
+  final: System;
+  /** --write-only: the deck written, nothing run */
+  deck?: string;
 }
 
 export const mdCommand = defineCommand({
@@ -100,13 +117,18 @@ export const mdCommand = defineCommand({
   description: 'Velocity Verlet with Nose-Hoover chains (LAMMPS fix nve/nvt/npt conventions). Without --init,\n' +
     "starts from a random non-overlapping configuration of the model's composition (ka 80:20, ipl 50:50) of --n atoms\n" +
     '(default 4000). With --resume, --steps counts the steps still to run from the checkpoint.\n' +
-    'Thermo lines go to stdout, progress to stderr. Output files appear only when complete.',
+    'Thermo lines go to stdout, progress to stderr. Output files appear only when complete.\n' +
+    'With --engine lammps the same options become one LAMMPS input deck (the model by its LAMMPS pair style, ipl\n' +
+    'through a pair table), run by lmp, under --mpi N or a --launcher; its thermo streams to the same columns and the\n' +
+    'same files are written. --write-only DIR writes the deck and its data without running.',
   positionals: mdPositionals,
   options: mdOptions,
   examples: [
     '--model ka --n 4000 --density 1.2 --temp 0.8 --steps 10000 --dump traj.dump --every 100',
     '--init liquid.data --ensemble nvt --temp 0.8 --temp-final 0.3 --steps 100000 --final glass.data',
     '--init glass.data --ensemble npt --temp 0.3 --pressure 0 --barostat aniso --steps 100000 --thermo-csv cell.csv',
+    '--model ka --n 32000 --temp 0.8 --steps 100000 --dump traj.dump.gz --engine lammps --mpi 2',
+    '--init glass.data --temp 0.45 --steps 1000000 --dump traj.dump --engine lammps --write-only job/',
   ],
   interruptible: true,
   run: runMdCommand,
@@ -161,7 +183,9 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
       if (v !== undefined) throw new UsageError(`md: ${o} applies to a random start; it cannot be combined with --resume`, 'md');
     }
   }
-  const files = Outputs.plan(ctx, 'md', [args.init, args.resume], {
+  checkEngineOptions(args);
+  // --write-only writes a folder of LAMMPS input; the outputs are then LAMMPS's to write
+  const files = Outputs.plan(ctx, 'md', [args.init, args.resume], args.writeOnly !== undefined ? {} : {
     '--dump': { path: args.dump, kind: 'dump' },
     '--final': { path: args.final, kind: 'configuration' },
     '--thermo-csv': { path: args.thermoCsv, kind: 'csv' },
@@ -195,6 +219,7 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   await new Promise<void>((r) => setTimeout(r, 0));
   await new Promise<void>((r) => setImmediate(r));
   if (ctx.signal.aborted) throw new Error('stopped during setup, before the first step; no file written');
+  if (args.engine === 'lammps') return runWithLammps(args, ctx, { model, units, dt, integrator, sys, files });
   const start: System | MdState = resumed ?? sys;
   const provider = createForceProvider(model.potential, args.skin === undefined ? {} : { skin: args.skin });
 
@@ -256,25 +281,138 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   }
   progress.finish();
 
-  if (outs.thermoCsv !== undefined) {
-    const lines = [columns.join(','), ...result.thermo.map((r) => thermoValues(r, columns).map(num).join(','))];
-    await writeTextAtomic(outs.thermoCsv, lines.join('\n') + '\n');
-  }
-  if (outs.final !== undefined && !result.aborted) {
-    const fin = result.state.sys;
-    fin.timestep = result.state.step;
-    await writeSystem(outs.final, fin, { velocities: true });
-  }
-  const sps = result.wallSeconds > 0 ? result.stepsDone / result.wallSeconds : 0;
-  ctx.note(`md: ${result.stepsDone} steps in ${result.wallSeconds.toFixed(2)} s (${sps.toFixed(1)} steps/s)`);
-  if (result.aborted) {
-    await files.commit(); // the frames and thermo rows up to the stop are kept
-    throw new Error(`stopped at step ${result.state.step}${outs.dump ? `; the dump holds the frames up to there` : ''}${outs.checkpoint ? `; checkpoint written to ${args.checkpoint} (continue with --resume)` : ''}`);
-  }
+  const fin = result.state.sys;
+  fin.timestep = result.state.step;
+  const sps = await finishRun(args, ctx, files, columns, {
+    thermo: result.thermo, final: fin, step: result.state.step, stepsDone: result.stepsDone, aborted: result.aborted, wallSeconds: result.wallSeconds,
+  }, ' (continue with --resume)');
   return {
     step: result.state.step, stepsDone: result.stepsDone, aborted: result.aborted, wallSeconds: result.wallSeconds,
-    stepsPerSecond: sps, thermo: result.thermo, state: result.state,
+    stepsPerSecond: sps, thermo: result.thermo, engine: 'glasslab', state: result.state, final: fin,
   };
+}
+
+/**
+ * The end of a run, either engine: the thermo CSV (the rows up to a stop
+ * included), the final configuration (a completed run only), the speed
+ * note; a stopped run keeps its outputs and fails with where it stopped.
+ * Returns steps per second.
+ */
+async function finishRun(
+  args: MdArgs, ctx: RunContext, files: Outputs, columns: readonly string[],
+  r: { thermo: ThermoRow[]; final?: System; step: number; stepsDone: number; aborted: boolean; wallSeconds: number },
+  checkpointHint: string,
+): Promise<number> {
+  const thermoCsv = files.path('--thermo-csv'), final = files.path('--final');
+  if (thermoCsv !== undefined) {
+    const lines = [columns.join(','), ...r.thermo.map((row) => thermoValues(row, columns).map(num).join(','))];
+    await writeTextAtomic(thermoCsv, lines.join('\n') + '\n');
+  }
+  if (final !== undefined && !r.aborted && r.final) await writeSystem(final, r.final, { velocities: true });
+  const sps = r.wallSeconds > 0 ? r.stepsDone / r.wallSeconds : 0;
+  ctx.note(`md: ${r.stepsDone} steps in ${r.wallSeconds.toFixed(2)} s (${sps.toFixed(1)} steps/s)`);
+  if (r.aborted) {
+    await files.commit(); // the frames and thermo rows up to the stop are kept
+    throw new Error(`stopped at step ${r.step}${args.dump ? `; the dump holds the frames up to there` : ''}${args.checkpoint ? `; checkpoint written to ${args.checkpoint}${checkpointHint}` : ''}`);
+  }
+  return sps;
+}
+
+/** Options of the LAMMPS engine are refused without it, and what it cannot do is said at once. */
+function checkEngineOptions(args: MdArgs): void {
+  if (args.engine !== 'lammps') {
+    for (const [v, o] of [[args.mpi, '--mpi'], [args.launcher, '--launcher'], [args.lmp, '--lmp'], [args.writeOnly, '--write-only']] as const) {
+      if (v !== undefined) throw new UsageError(`md: ${o} applies to --engine lammps`, 'md');
+    }
+    return;
+  }
+  if (args.resume !== undefined) {
+    throw new UsageError('md: --resume continues a glasslab checkpoint; with --engine lammps start from --init (a LAMMPS restart continues in LAMMPS: read_restart)', 'md');
+  }
+  if (args.mpi !== undefined && args.launcher !== undefined) {
+    throw new UsageError('md: give either --mpi N or --launcher CMD (e.g. --launcher "mpirun -np 4"), not both', 'md');
+  }
+  if (args.launcher !== undefined) {
+    try {
+      if (splitCommandLine(args.launcher).length === 0) throw new Error('it is empty');
+    } catch (e) {
+      throw new UsageError(`md: --launcher ${JSON.stringify(args.launcher)}: ${(e as Error).message.replace(/^launcher '.*': /, '')}; give a command line such as "srun -n 128"`, 'md');
+    }
+  }
+  if (args.writeOnly !== undefined) {
+    for (const [v, o] of [[args.final, '--final'], [args.thermoCsv, '--thermo-csv']] as const) {
+      if (v !== undefined) {
+        throw new UsageError(`md: ${o} is written by a run; with --write-only the deck writes the final state to final.dump and the thermo to log.lammps in ${args.writeOnly}`, 'md');
+      }
+    }
+  }
+}
+
+/**
+ * `--engine lammps`: the same job through LAMMPS (src/engine). The run
+ * folder (deck, start data, pair tables, log) is made next to the working
+ * directory's files (`.glasslab-lammps-*`, on the same file system as the
+ * outputs, as a cluster job needs); it is removed after a completed or
+ * stopped run and kept after a failure, whose message names its deck.
+ */
+async function runWithLammps(
+  args: MdArgs, ctx: RunContext,
+  p: { model: LoadedModel; units: Units; dt: number; integrator: Integrator; sys: System; files: Outputs },
+): Promise<MdResult> {
+  const { model, units, dt, integrator, sys, files } = p;
+  const launch = { lmp: args.lmp, mpi: args.mpi, launcher: args.launcher };
+  const job: MdJob = {
+    potential: model.potential, units, start: sys, integrator, dt, steps: args.steps, thermoEvery: args.thermo, skin: args.skin,
+  };
+  const what = `${sys.n} atoms, model ${model.name} (${units.name} units), ${integrator.name}, dt ${num(dt)}, ${args.steps} steps`;
+  if (args.writeOnly !== undefined) {
+    const dir = resolve(ctx.cwd, args.writeOnly);
+    if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).length > 0)) {
+      throw new UsageError(`md: --write-only ${args.writeOnly} exists and is not an empty folder; give a new or empty folder`, 'md');
+    }
+    if (args.dump !== undefined) job.dump = { path: basename(args.dump), every: args.every, velocities: args.velocities };
+    if (args.checkpoint !== undefined) job.checkpoint = { path: basename(args.checkpoint), every: args.checkpointEvery };
+    const deck = lammpsPathsOrUsage(() => writeLammpsMd(job, dir, { title: `glasslab md --engine lammps: ${what}` }));
+    const shown = relative(ctx.cwd, deck) || deck;
+    ctx.print(`# glasslab md --engine lammps: wrote ${shown} (${what}); run it in ${relative(ctx.cwd, dir) || '.'} with: ${lammpsArgv(launch, DECK).join(' ')}`);
+    return { step: sys.timestep ?? 0, stepsDone: 0, aborted: false, wallSeconds: 0, stepsPerSecond: 0, thermo: [], engine: 'lammps', final: sys, deck };
+  }
+  const dump = files.path('--dump'), checkpoint = files.path('--checkpoint');
+  if (dump !== undefined) job.dump = { path: dump, every: args.every, velocities: args.velocities };
+  if (checkpoint !== undefined) job.checkpoint = { path: checkpoint, every: args.checkpointEvery };
+  lammpsPathsOrUsage(() => lammpsMdDeck(job));
+  const dir = mkdtempSync(join(ctx.cwd, '.glasslab-lammps-'));
+  ctx.print(`# glasslab md --engine lammps: ${what}${args.mpi ? `, ${args.mpi} MPI ranks` : ''}${args.launcher ? `, launcher ${args.launcher}` : ''}`);
+  const columns = thermoColumns(args.barostat, sys.dim);
+  ctx.print(thermoLine(columns));
+  const progress = ctx.progress('md (lammps)', args.steps, 'steps');
+  let r: MdEngineResult;
+  try {
+    r = await new LammpsEngine(launch, dir).md(job, {
+      signal: ctx.signal,
+      onThermo: (row) => ctx.print(thermoLine(thermoValues(row, columns))),
+      onProgress: (done, total) => progress.update(done, total),
+    });
+  } finally {
+    progress.finish();
+  }
+  rmSync(dir, { recursive: true, force: true });
+  if (r.final) r.final.timestep = r.step;
+  const stepsDone = r.step - (sys.timestep ?? 0);
+  const sps = await finishRun(args, ctx, files, columns, { ...r, stepsDone }, ' (a LAMMPS restart file: continue in LAMMPS with read_restart)');
+  return {
+    step: r.step, stepsDone, aborted: r.aborted, wallSeconds: r.wallSeconds, stepsPerSecond: sps, thermo: r.thermo, engine: 'lammps', final: r.final!,
+  };
+}
+
+/** A path LAMMPS cannot take (lammpsPath) is the user's option to change: a one-line usage error. */
+function lammpsPathsOrUsage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof Error && e.message.includes('LAMMPS cannot take a path')) throw new UsageError(`md: ${e.message}`, 'md');
+    throw e;
+  }
 }
 
 /**
