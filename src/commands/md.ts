@@ -21,13 +21,14 @@
  * stdout: thermo lines (full double precision); stderr: progress.
  */
 import { totalmem } from 'node:os';
-import { createForceProvider, DEFAULT_SKIN_LJ, DEFAULT_SKIN_METAL } from '../core/force-provider.ts';
+import { DEFAULT_SKIN_LJ, DEFAULT_SKIN_METAL } from '../core/force-provider.ts';
 import { estimateMdMemory } from '../md/memory.ts';
 import { formatBytes } from '../analysis/dynamics/frames.ts';
 import { existsSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { MdEngineResult, MdJob } from '../engine/engine.ts';
 import { DECK, LammpsEngine, lammpsMdDeck, writeLammpsMd } from '../engine/lammps-md.ts';
+import { GlasslabEngine, type GlasslabMdJob, type GlasslabMdResult } from '../engine/glasslab-engine.ts';
 import { lammpsArgv, splitCommandLine } from '../engine/lammps-process.ts';
 import { DumpWriter } from '../io/lammps-dump.ts';
 import { Trajectory } from '../io/trajectory.ts';
@@ -37,13 +38,13 @@ import { loadCheckpoint } from '../md/checkpoint.ts';
 import type { Integrator } from '../md/integrator.ts';
 import { npt, nvt } from '../md/nose-hoover-integrator.ts';
 import { nve } from '../md/nve.ts';
-import { dumpObserver, type Observer, type ThermoRow } from '../md/observers.ts';
-import { MdBlowUpError, runMd, type RunResult } from '../md/run.ts';
+import type { ThermoRow } from '../md/observers.ts';
+import { MdBlowUpError } from '../md/run.ts';
 import type { MdState, ModelIdentity } from '../md/state.ts';
 import { potentialFingerprint } from '../potential/fingerprint.ts';
 import { getUnits, type Units } from '../util/units.ts';
 import { initVelocities } from '../md/velocities.ts';
-import { cloneSystem, type System } from '../system/system.ts';
+import type { System } from '../system/system.ts';
 import { randomConfiguration } from '../system/random-config.ts';
 import { defineCommand, onRunEnd, UsageError, type ParsedArgs, type RunContext } from './registry.ts';
 import { dimensionOption, frameOptions, inputFile, loadModel, modelOptions, num, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
@@ -220,75 +221,37 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   await new Promise<void>((r) => setImmediate(r));
   if (ctx.signal.aborted) throw new Error('stopped during setup, before the first step; no file written');
   if (args.engine === 'lammps') return runWithLammps(args, ctx, { model, units, dt, integrator, sys, files });
-  const start: System | MdState = resumed ?? sys;
-  const provider = createForceProvider(model.potential, args.skin === undefined ? {} : { skin: args.skin });
-
-  const observers: Observer[] = [];
-  let dump: DumpWriter | undefined;
-  let pending: Promise<void> = Promise.resolve();
-  let dumpError: unknown;
-  if (outs.dump !== undefined) {
-    const writer = new DumpWriter(outs.dump, { velocities: args.velocities, time: true });
-    dump = writer;
-    if (resumed) {
-      try {
-        await continueDump(writer, files.final('--dump')!, resumed, args.velocities === true, ctx);
-      } catch (e) {
-        await writer.abort();
-        throw e;
-      }
-    }
-    // frames are live views of the running state: copy, then write in order
-    observers.push(dumpObserver(args.every, (frame) => {
-      if (dumpError !== undefined) throw dumpError;
-      const snap = cloneSystem(frame.system);
-      snap.timestep = frame.step;
-      snap.time = frame.time;
-      pending = pending.then(() => writer.write(snap)).catch((e: unknown) => { dumpError = e; });
-    }));
-  }
-
-  ctx.print(`# glasslab md: ${sys.n} atoms, model ${model.name} (${units.name} units), ${integrator.name}, dt ${num(dt)}, ${args.steps} steps`);
   const columns = thermoColumns(args.barostat, sys.dim);
+  const job: GlasslabMdJob = {
+    potential: model.potential, units, start: sys, integrator, dt, steps: args.steps, thermoEvery: args.thermo, skin: args.skin,
+    resume: resumed, model: identity,
+    dump: outs.dump === undefined ? undefined : { path: outs.dump, every: args.every, velocities: args.velocities },
+    checkpoint: outs.checkpoint === undefined ? undefined : { path: outs.checkpoint, every: args.checkpointEvery },
+    beforeDump: resumed && ((writer) => continueDump(writer, files.final('--dump')!, resumed, args.velocities === true, ctx)),
+  };
+  ctx.print(`# glasslab md: ${sys.n} atoms, model ${model.name} (${units.name} units), ${integrator.name}, dt ${num(dt)}, ${args.steps} steps`);
   ctx.print(thermoLine(columns));
   const progress = ctx.progress('md', args.steps, 'steps');
-  let result: RunResult;
+  let result: GlasslabMdResult;
   try {
-    result = await runMd(start, provider, {
-      integrator, dt, steps: args.steps, units,
-      thermoEvery: args.thermo,
-      onThermo: (row) => ctx.print(thermoLine(thermoValues(row, columns))),
-      observers,
+    result = await new GlasslabEngine().md(job, {
       signal: ctx.signal,
-      onProgress: (p) => progress.update(p.done, p.total),
-      checkpoint: outs.checkpoint === undefined ? undefined : { path: outs.checkpoint, every: args.checkpointEvery },
-      model: identity,
-      // the dump keeps up with the run: bounded backlog, and every frame up to a checkpoint is on disk before it
-      flush: () => pending,
+      onThermo: (row) => ctx.print(thermoLine(thermoValues(row, columns))),
+      onProgress: (done, total) => progress.update(done, total),
     });
-    await pending;
-    if (dumpError !== undefined) throw dumpError;
-    await dump?.close();
   } catch (e) {
-    progress.finish();
-    await pending.catch(() => {});
-    await dump?.abort();
     if (e instanceof MdBlowUpError) {
       throw new Error(`the run blew up at step ${e.step}: reduce --dt (now ${num(dt)}) or check --temp` +
         `${args.temp === undefined ? '' : ` (${num(args.temp)})`}; ${e.reason}`);
     }
     throw e;
+  } finally {
+    progress.finish();
   }
-  progress.finish();
-
-  const fin = result.state.sys;
-  fin.timestep = result.state.step;
-  const sps = await finishRun(args, ctx, files, columns, {
-    thermo: result.thermo, final: fin, step: result.state.step, stepsDone: result.stepsDone, aborted: result.aborted, wallSeconds: result.wallSeconds,
-  }, ' (continue with --resume)');
+  const sps = await finishRun(args, ctx, files, columns, result, ' (continue with --resume)');
   return {
-    step: result.state.step, stepsDone: result.stepsDone, aborted: result.aborted, wallSeconds: result.wallSeconds,
-    stepsPerSecond: sps, thermo: result.thermo, engine: 'glasslab', state: result.state, final: fin,
+    step: result.step, stepsDone: result.stepsDone, aborted: result.aborted, wallSeconds: result.wallSeconds,
+    stepsPerSecond: sps, thermo: result.thermo, engine: 'glasslab', state: result.state, final: result.state.sys,
   };
 }
 
