@@ -6,5 +6,6 @@
 export type { MdEngine, MdEngineHooks, MdEngineResult, MdJob } from './engine.ts';
 export { lammpsModel, pairTable, TABLE_INNER_ENERGY, type DeckFile, type LammpsModel, type LammpsModelOptions } from './lammps-model.ts';
 export { runLammpsDeck, lammpsArgv, lastErrorLine, splitCommandLine, KILL_GRACE_MS, type LammpsLaunch, type LammpsRunHooks, type LammpsRunResult } from './lammps-process.ts';
-export { LammpsEngine, LammpsThermoReader, lammpsMdDeck, writeLammpsMd, lammpsPath, DECK, START_DATA, FINAL_DUMP } from './lammps-md.ts';
+export { LammpsEngine, LammpsThermoReader, lammpsMdDeck, writeLammpsMd, DECK, FINAL_DUMP } from './lammps-md.ts';
+export { deckSetup, lammpsPath, writeDeck, ThermoBlockReader, START_DATA, type DeckSetup } from './lammps-deck.ts';
 export { GlasslabEngine, type GlasslabMdJob, type GlasslabMdResult } from './glasslab-engine.ts';

@@ -21,27 +21,17 @@
  *   write_dump of the final state (%.17g), which we read back and write in
  *   the format the caller asks, as the embedded engine does.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatLammpsData, readDumpFrame } from '../io/index.ts';
+import { readDumpFrame } from '../io/index.ts';
 import type { ThermoRow } from '../md/observers.ts';
-import { DEFAULT_SKIN_LJ, DEFAULT_SKIN_METAL } from '../core/force-provider.ts';
 import type { MdEngine, MdEngineHooks, MdEngineResult, MdJob } from './engine.ts';
-import { lammpsModel, type DeckFile } from './lammps-model.ts';
+import { deckSetup, lammpsPath, lmpNum, ThermoBlockReader, writeDeck } from './lammps-deck.ts';
+import type { DeckFile } from './lammps-model.ts';
 import { runLammpsDeck, type LammpsLaunch } from './lammps-process.ts';
 
 /** File names inside the run folder. */
 export const DECK = 'in.md.lmp';
-export const START_DATA = 'start.data';
 export const FINAL_DUMP = 'final.dump';
-
-/** A path as a LAMMPS argument; refused when LAMMPS would misread it. */
-export function lammpsPath(path: string, what: string): string {
-  if (/[\s"'$#&]/.test(path)) {
-    throw new Error(`${what} ${path}: LAMMPS cannot take a path with spaces, quotes, '$', '&' or '#'; choose a plain path`);
-  }
-  return path;
-}
 
 /** The thermo keywords of the deck and the ThermoRow fields they fill, in our column order. */
 function thermoKeywords(dim: 2 | 3, barostat: string | undefined): string[] {
@@ -56,7 +46,7 @@ function thermoKeywords(dim: 2 | 3, barostat: string | undefined): string[] {
   ];
 }
 
-const num = (x: number | string): string => String(x);
+const num = lmpNum;
 
 /** The `fix` line(s) of the job's integrator. */
 function fixLines(job: MdJob): string[] {
@@ -81,24 +71,11 @@ function fixLines(job: MdJob): string[] {
 export function lammpsMdDeck(job: MdJob, opts: { title?: string } = {}): { deck: string; files: DeckFile[] } {
   const sys = job.start;
   if (!sys.velocities) throw new Error('the LAMMPS engine needs a start with velocities (draw them with initVelocities)');
-  if (job.potential.units !== job.units.name) throw new Error(`model '${job.potential.name}' uses ${job.potential.units} units, the job ${job.units.name}`);
-  const model = lammpsModel(job.potential);
-  const skin = job.skin ?? (job.units.name === 'metal' ? DEFAULT_SKIN_METAL : DEFAULT_SKIN_LJ);
+  const setup = deckSetup({ ...job, title: opts.title ?? 'glasslab md --engine lammps' });
   const dim = sys.dim;
-  const boundary = [0, 1, 2].map((k) => (k < dim ? (sys.box.periodic[k] ? 'p' : 'f') : 'p')).join(' ');
   const keywords = thermoKeywords(dim, job.integrator.params.barostat as string | undefined);
   const lines: string[] = [
-    `# ${opts.title ?? 'glasslab md --engine lammps'}`,
-    `units ${job.units.name}`,
-    `dimension ${dim}`,
-    'atom_style atomic',
-    `boundary ${boundary}`,
-    ...(sys.box.triclinic ? ['box tilt large'] : []),
-    `read_data ${START_DATA}`,
-    ...(sys.timestep ? [`reset_timestep ${sys.timestep}`] : []),
-    ...model.pairLines,
-    `neighbor ${num(skin)} bin`,
-    'neigh_modify every 1 delay 0 check yes',
+    ...setup.lines,
     `timestep ${num(job.dt)}`,
     ...fixLines(job),
     `thermo_style custom ${keywords.join(' ')}`,
@@ -118,39 +95,26 @@ export function lammpsMdDeck(job: MdJob, opts: { title?: string } = {}): { deck:
   if (job.checkpoint) lines.push(`write_restart ${job.checkpoint.path}`);
   const finalCols = ['id', 'type', 'xu', 'yu', ...(dim === 3 ? ['zu'] : []), 'vx', 'vy', ...(dim === 3 ? ['vz'] : [])];
   lines.push(`write_dump all custom ${FINAL_DUMP} ${finalCols.join(' ')} modify sort id format float %.17g`);
-  const data = formatLammpsData(sys, { title: 'start of a glasslab md run (LAMMPS engine)', velocities: true });
-  return { deck: lines.join('\n') + '\n', files: [{ name: START_DATA, text: data }, ...model.files] };
+  return { deck: lines.join('\n') + '\n', files: setup.files };
 }
 
 /** Write the deck and its files into `dir` (created); returns the deck's path. */
 export function writeLammpsMd(job: MdJob, dir: string, opts: { title?: string } = {}): string {
   const { deck, files } = lammpsMdDeck(job, opts);
-  mkdirSync(dir, { recursive: true });
-  for (const f of files) writeFileSync(join(dir, f.name), f.text);
-  writeFileSync(join(dir, DECK), deck);
-  return join(dir, DECK);
+  return writeDeck(dir, DECK, deck, files);
 }
 
-/**
- * Reads thermo rows out of LAMMPS screen lines: a header line starting with
- * `Step` opens a block; a line of as many numbers is a row; `Loop time`
- * closes the block. Other lines (warnings) are skipped.
- */
+/** Our thermo rows (`ThermoRow`) out of LAMMPS screen lines (the deck's thermo keywords). */
 export class LammpsThermoReader {
-  private header: string[] | undefined;
+  private readonly block = new ThermoBlockReader();
   constructor(private readonly dim: 2 | 3) {}
 
   /** The row of this line, or undefined when the line is not a thermo row. */
   feed(line: string): ThermoRow | undefined {
-    const f = line.trim().split(/\s+/);
-    if (f[0] === 'Step') { this.header = f; return undefined; }
-    if (f[0] === 'Loop') { this.header = undefined; return undefined; }
-    const h = this.header;
-    if (!h || f.length !== h.length) return undefined;
-    const v = f.map(Number);
-    if (!v.every(Number.isFinite)) return undefined;
-    const at = (name: string) => { const k = h.indexOf(name); return k < 0 ? NaN : v[k]; };
-    const pick = (names: string[]) => names.filter((n) => h.includes(n)).map(at);
+    const r = this.block.feed(line);
+    if (!r) return undefined;
+    const at = (name: string) => r[name] ?? NaN;
+    const pick = (names: string[]) => names.filter((n) => n in r).map(at);
     const three = this.dim === 3;
     return {
       step: at('Step'), time: at('Time'), T: at('Temp'), PE: at('PotEng'), KE: at('KinEng'), Etot: at('TotEng'),
