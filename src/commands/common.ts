@@ -14,6 +14,7 @@ import type { Potential } from '../potential/types.ts';
 import type { System } from '../system/system.ts';
 import type { FrameSource } from '../system/frame-source.ts';
 import type { VoronoiOptions } from '../analysis/structure/voronoi.ts';
+import { splitCommandLine, type LammpsLaunch } from '../engine/lammps-process.ts';
 import { UsageError, type BooleanOption, type EnumOption, type IntegerOption, type NumberOption, type StringOption } from './registry.ts';
 
 /** `--model` and `--potential`, the same for every command that computes forces. */
@@ -31,6 +32,41 @@ export const modelOptions = {
     summary: 'comma-separated element names of atom types 1, 2, ... for --model eam',
   } satisfies StringOption,
 };
+
+/** `--engine` and how LAMMPS is started, the same for md and minimize (src/engine). */
+export const engineOptions = {
+  engine: {
+    type: 'enum', choices: ['glasslab', 'lammps'], default: 'glasslab',
+    summary: 'who computes: glasslab (embedded) or lammps (one input deck written from these options, run by lmp; the same output files)',
+  } satisfies EnumOption,
+  mpi: { type: 'integer', min: 1, summary: 'lammps engine: MPI ranks (mpirun -np N, which is allowed to run as root when glasslab does)' } satisfies IntegerOption,
+  launcher: { type: 'string', metavar: 'CMD', summary: 'lammps engine: command line put before lmp, e.g. "srun -n 128" (instead of --mpi)' } satisfies StringOption,
+  lmp: { type: 'string', metavar: 'PATH', summary: 'lammps engine: the LAMMPS binary; default $GLASSLAB_LMP, then lmp on the PATH' } satisfies StringOption,
+};
+
+/**
+ * How to start LAMMPS from `engineOptions`, checked: the options need
+ * --engine lammps, --mpi and --launcher exclude each other, the launcher
+ * splits into words.
+ */
+export function lammpsLaunch(args: { engine: string; mpi?: number; launcher?: string; lmp?: string }, command: string): LammpsLaunch {
+  if (args.engine !== 'lammps') {
+    for (const [v, o] of [[args.mpi, '--mpi'], [args.launcher, '--launcher'], [args.lmp, '--lmp']] as const) {
+      if (v !== undefined) throw new UsageError(`${command}: ${o} applies to --engine lammps`, command);
+    }
+  }
+  if (args.mpi !== undefined && args.launcher !== undefined) {
+    throw new UsageError(`${command}: give either --mpi N or --launcher CMD (e.g. --launcher "mpirun -np 4"), not both`, command);
+  }
+  if (args.launcher !== undefined) {
+    try {
+      if (splitCommandLine(args.launcher).length === 0) throw new Error('it is empty');
+    } catch (e) {
+      throw new UsageError(`${command}: --launcher ${JSON.stringify(args.launcher)}: ${(e as Error).message.replace(/^launcher '.*': /, '')}; give a command line such as "srun -n 128"`, command);
+    }
+  }
+  return { lmp: args.lmp, mpi: args.mpi, launcher: args.launcher };
+}
 
 export interface LoadedModel {
   name: string;

@@ -29,7 +29,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { MdEngineResult, MdJob } from '../engine/engine.ts';
 import { DECK, LammpsEngine, lammpsMdDeck, writeLammpsMd } from '../engine/lammps-md.ts';
 import { GlasslabEngine, type GlasslabMdJob, type GlasslabMdResult } from '../engine/glasslab-engine.ts';
-import { lammpsArgv, splitCommandLine } from '../engine/lammps-process.ts';
+import { lammpsArgv } from '../engine/lammps-process.ts';
 import { DumpWriter } from '../io/lammps-dump.ts';
 import { Trajectory } from '../io/trajectory.ts';
 import { writeTextAtomic } from '../io/files.ts';
@@ -47,7 +47,7 @@ import { initVelocities } from '../md/velocities.ts';
 import type { System } from '../system/system.ts';
 import { randomConfiguration } from '../system/random-config.ts';
 import { defineCommand, onRunEnd, UsageError, type ParsedArgs, type RunContext } from './registry.ts';
-import { dimensionOption, frameOptions, inputFile, loadModel, modelOptions, num, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
+import { dimensionOption, engineOptions, frameOptions, inputFile, lammpsLaunch, loadModel, modelOptions, num, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
 import { Outputs, staleOutputs } from './outputs.ts';
 
 export const mdOptions = {
@@ -80,13 +80,7 @@ export const mdOptions = {
   thermoCsv: { type: 'string', metavar: 'FILE', summary: 'also write the thermo rows to this CSV' },
   checkpoint: { type: 'string', metavar: 'FILE', summary: 'write a checkpoint here (every --checkpoint-every steps, on interrupt and at the end)' },
   checkpointEvery: { type: 'integer', min: 1, default: 10000, summary: 'steps between checkpoints' },
-  engine: {
-    type: 'enum', choices: ['glasslab', 'lammps'], default: 'glasslab',
-    summary: 'who integrates: glasslab (embedded) or lammps (writes one input deck from these options, runs lmp, streams its thermo; same output files, the checkpoint is a LAMMPS restart file)',
-  },
-  mpi: { type: 'integer', min: 1, summary: 'lammps engine: MPI ranks (mpirun -np N, which is allowed to run as root when glasslab does)' },
-  launcher: { type: 'string', metavar: 'CMD', summary: 'lammps engine: command line put before lmp, e.g. "srun -n 128" (instead of --mpi)' },
-  lmp: { type: 'string', metavar: 'PATH', summary: 'lammps engine: the LAMMPS binary; default $GLASSLAB_LMP, then lmp on the PATH' },
+  ...engineOptions,
   writeOnly: { type: 'string', metavar: 'DIR', summary: 'lammps engine: write the input deck (in.md.lmp), the start data and any pair table into DIR (new or empty) and stop; run it there with lmp -in in.md.lmp' },
 } as const;
 
@@ -283,24 +277,11 @@ async function finishRun(
 
 /** Options of the LAMMPS engine are refused without it, and what it cannot do is said at once. */
 function checkEngineOptions(args: MdArgs): void {
-  if (args.engine !== 'lammps') {
-    for (const [v, o] of [[args.mpi, '--mpi'], [args.launcher, '--launcher'], [args.lmp, '--lmp'], [args.writeOnly, '--write-only']] as const) {
-      if (v !== undefined) throw new UsageError(`md: ${o} applies to --engine lammps`, 'md');
-    }
-    return;
-  }
+  if (args.engine !== 'lammps' && args.writeOnly !== undefined) throw new UsageError('md: --write-only applies to --engine lammps', 'md');
+  lammpsLaunch(args, 'md');
+  if (args.engine !== 'lammps') return;
   if (args.resume !== undefined) {
     throw new UsageError('md: --resume continues a glasslab checkpoint; with --engine lammps start from --init (a LAMMPS restart continues in LAMMPS: read_restart)', 'md');
-  }
-  if (args.mpi !== undefined && args.launcher !== undefined) {
-    throw new UsageError('md: give either --mpi N or --launcher CMD (e.g. --launcher "mpirun -np 4"), not both', 'md');
-  }
-  if (args.launcher !== undefined) {
-    try {
-      if (splitCommandLine(args.launcher).length === 0) throw new Error('it is empty');
-    } catch (e) {
-      throw new UsageError(`md: --launcher ${JSON.stringify(args.launcher)}: ${(e as Error).message.replace(/^launcher '.*': /, '')}; give a command line such as "srun -n 128"`, 'md');
-    }
   }
   if (args.writeOnly !== undefined) {
     for (const [v, o] of [[args.final, '--final'], [args.thermoCsv, '--thermo-csv']] as const) {
@@ -323,7 +304,7 @@ async function runWithLammps(
   p: { model: LoadedModel; units: Units; dt: number; integrator: Integrator; sys: System; files: Outputs },
 ): Promise<MdResult> {
   const { model, units, dt, integrator, sys, files } = p;
-  const launch = { lmp: args.lmp, mpi: args.mpi, launcher: args.launcher };
+  const launch = lammpsLaunch(args, 'md');
   const job: MdJob = {
     potential: model.potential, units, start: sys, integrator, dt, steps: args.steps, thermoEvery: args.thermo, skin: args.skin,
   };
