@@ -9,8 +9,11 @@ import { createForceProvider } from '../core/force-provider.ts';
 import { writeSystem } from '../io/index.ts';
 import { minimizeAsync, type MinimizeResult } from '../minimize/minimize.ts';
 import { getUnits } from '../util/units.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { lammpsMinimize } from '../engine/lammps-minimize.ts';
 import { defineCommand } from './registry.ts';
-import { ftolOption, loadModel, modelOptions, num, outputOption, readInput } from './common.ts';
+import { engineOptions, ftolOption, lammpsLaunch, loadModel, modelOptions, num, outputOption, readInput } from './common.ts';
 import { Outputs } from './outputs.ts';
 
 export const minimizeCommand = defineCommand({
@@ -18,7 +21,9 @@ export const minimizeCommand = defineCommand({
   summary: 'relax a configuration to its inherent structure (FIRE / conjugate gradient)',
   description: 'Writes the relaxed configuration (format by extension: .data, .dump, .xyz) and prints the\n' +
     'energy, the largest remaining force and the iteration count. Exit code 1 when not converged\n' +
-    '(the last configuration is still written), also when interrupted (Ctrl-C, kernel interrupt).',
+    '(the last configuration is still written), also when interrupted (Ctrl-C, kernel interrupt).\n' +
+    'With --engine lammps, LAMMPS minimises (min_style fire and/or cg, min_modify norm max: the same\n' +
+    'max-force tolerance); an interrupted LAMMPS run writes nothing.',
   positionals: [{ name: 'file', summary: 'configuration: LAMMPS data, dump (first frame) or extended XYZ' }],
   options: {
     ...modelOptions,
@@ -26,30 +31,41 @@ export const minimizeCommand = defineCommand({
     ftol: ftolOption,
     maxIter: { type: 'integer', min: 1, default: 100000, summary: 'iteration budget (FIRE steps + CG line searches)' },
     out: outputOption('relaxed configuration'),
+    ...engineOptions,
   },
-  examples: ['liquid.data --model ka --ftol 1e-10 --out min.data'],
+  examples: ['liquid.data --model ka --ftol 1e-10 --out min.data', 'liquid.data --model cuzr --ftol 1e-8 --out min.data --engine lammps --mpi 2'],
   interruptible: true,
   result: { from: 'minimize', name: 'MinimizeResult' },
   async run(args, ctx): Promise<MinimizeResult> {
     const model = loadModel(args.model, args.potential, ctx.cwd, args.elements);
+    const launch = lammpsLaunch(args, 'minimize');
     const outs = Outputs.plan(ctx, 'minimize', [args.file], { '--out': { path: args.out, kind: 'configuration' } });
     const out = outs.path('--out')!;
     const sys = await readInput(args.file, model, ctx.cwd);
-    const provider = createForceProvider(model.potential);
     // done = percentage of the way from log10 F0 down to log10 ftol
     const progress = ctx.progress('minimize (max force, log scale)', 100, '%');
     let f0: number | undefined;
     const span = (f: number) => Math.log10(f0! / args.ftol);
     let result: MinimizeResult;
     try {
-      result = await minimizeAsync(sys, provider, {
-        method: args.method, ftol: args.ftol, maxIter: args.maxIter, signal: ctx.signal,
-        onProgress: (p) => {
-          f0 ??= p.maxForce;
-          const frac = f0 > args.ftol ? 1 - Math.log10(p.maxForce / args.ftol) / span(f0) : 1;
-          progress.update(Math.floor(100 * Math.min(1, Math.max(0, frac))));
-        },
-      });
+      const onProgress = (p: { maxForce: number }) => {
+        f0 ??= p.maxForce;
+        const frac = f0 > args.ftol ? 1 - Math.log10(p.maxForce / args.ftol) / span(f0) : 1;
+        progress.update(Math.floor(100 * Math.min(1, Math.max(0, frac))));
+      };
+      if (args.engine === 'lammps') {
+        // the run folder (deck, data, log) sits in the working directory; kept when LAMMPS fails (its message names the deck)
+        const dir = mkdtempSync(join(ctx.cwd, '.glasslab-lammps-'));
+        result = await lammpsMinimize({
+          potential: model.potential, units: getUnits(model.potential.units), start: sys, method: args.method, ftol: args.ftol, maxIter: args.maxIter,
+        }, launch, dir, { signal: ctx.signal, onProgress });
+        rmSync(dir, { recursive: true, force: true });
+        if (result.aborted) throw new Error(`stopped after ${result.iterations} iterations (LAMMPS was stopped); nothing written`);
+      } else {
+        result = await minimizeAsync(sys, createForceProvider(model.potential), {
+          method: args.method, ftol: args.ftol, maxIter: args.maxIter, signal: ctx.signal, onProgress,
+        });
+      }
       // the minimiser reports progress every few iterations, not at the one
       // that converged: the bar would end below 100% and read as stopped
       if (result.converged) progress.update(100);

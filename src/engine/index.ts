@@ -9,3 +9,4 @@ export { runLammpsDeck, lammpsArgv, lastErrorLine, splitCommandLine, KILL_GRACE_
 export { LammpsEngine, LammpsThermoReader, lammpsMdDeck, writeLammpsMd, DECK, FINAL_DUMP } from './lammps-md.ts';
 export { deckSetup, lammpsPath, writeDeck, ThermoBlockReader, START_DATA, type DeckSetup } from './lammps-deck.ts';
 export { GlasslabEngine, type GlasslabMdJob, type GlasslabMdResult } from './glasslab-engine.ts';
+export { lammpsMinimize, lammpsMinimizeDeck, MIN_DECK, MIN_FINAL, type MinimizeJob, type MinimizeHooks } from './lammps-minimize.ts';
