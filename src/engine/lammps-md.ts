@@ -76,6 +76,8 @@ export function lammpsMdDeck(job: MdJob, opts: { title?: string } = {}): { deck:
   const keywords = thermoKeywords(dim, job.integrator.params.barostat as string | undefined);
   const lines: string[] = [
     ...setup.lines,
+    // a tri barostat moves the tilts: LAMMPS needs a triclinic cell, the embedded engine takes an orthogonal one as tilt 0
+    ...(job.integrator.params.barostat === 'tri' && !sys.box.triclinic ? ['change_box all triclinic'] : []),
     `timestep ${num(job.dt)}`,
     ...fixLines(job),
     `thermo_style custom ${keywords.join(' ')}`,
@@ -127,6 +129,21 @@ export class LammpsThermoReader {
 }
 
 /**
+ * Our conserved quantity minus LAMMPS's `econserve` at `done` steps into the
+ * run. They differ only under a barostat: ours adds P0(t) V(t) (P0 the
+ * ramped target in energy/volume), fix npt's energy adds P0(t) (V(t) - V0)
+ * with V0 the volume at the start of the run (fix_nh.cpp, compute_scalar);
+ * the difference is P0(t) V0.
+ */
+function conservedOffset(job: MdJob, done: number): number {
+  const p = job.integrator.params;
+  if (job.integrator.name !== 'npt') return 0;
+  const frac = job.steps > 0 ? done / job.steps : 0;
+  const P = Number(p.Pstart) + frac * (Number(p.Pstop) - Number(p.Pstart));
+  return (P / job.units.nktv2p) * job.start.box.volume;
+}
+
+/**
  * LAMMPS as an `MdEngine`: writes the deck into `dir` (kept: the deck, its
  * log and the start data document the run), runs it with `launch`, streams
  * thermo rows, reads the final state back.
@@ -145,6 +162,7 @@ export class LammpsEngine implements MdEngine {
       onLine: (line) => {
         const row = reader.feed(line);
         if (!row) return;
+        row.conserved += conservedOffset(job, row.step - first);
         // rows are unique by step (a repeated step would come from a second block of the same run)
         if (thermo.length > 0 && thermo[thermo.length - 1].step === row.step) return;
         thermo.push(row);

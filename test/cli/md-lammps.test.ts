@@ -107,6 +107,25 @@ describe.skipIf(!haveLmp)('md --engine lammps', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('.glasslab-lammps-'))).toEqual([]);
   }, 60_000);
 
+  it('npt with a pressure ramp and a tri barostat from an orthogonal box: the same rows over 10 steps, Conserved included', async () => {
+    const line = ['--init', 'start.data', '--temp', '1.0', '--seed', '3', '--ensemble', 'npt', '--pressure', '1', '--pressure-final', '3', '--barostat', 'tri', '--pdamp', '0.1', '--steps', '10', '--thermo', '5'];
+    const run = async (e: string) => {
+      const r = await runCli(dir, 'md', ...line, '--thermo-csv', `npt-${e}.csv`, '--engine', e);
+      expect(r.code, r.err).toBe(0);
+      return csv(join(dir, `npt-${e}.csv`));
+    };
+    const [a, b] = [await run('glasslab'), await run('lammps')];
+    expect(b.header).toEqual(a.header);
+    expect(a.header).toContain('Xy');
+    expect(b.rows.length).toBe(3);
+    for (let r = 0; r < 3; r++) {
+      for (let k = 0; k < a.header.length; k++) {
+        const x = a.rows[r][k], y = b.rows[r][k];
+        expect(Math.abs(x - y), `${a.header[k]} at step ${a.rows[r][0]}: ${x} vs ${y}`).toBeLessThanOrEqual(1e-8 * Math.max(1, Math.abs(x)));
+      }
+    }
+  });
+
   it('--write-only writes the deck, the start data and a pair table, runs nothing', async () => {
     const r = await runCli(dir, 'md', '--model', 'ipl2d', '--n', '64', '--temp', '0.5', '--steps', '10', '--dump', 'x.dump', '--engine', 'lammps', '--write-only', 'job');
     expect(r.code, r.err).toBe(0);
