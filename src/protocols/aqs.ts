@@ -448,16 +448,7 @@ export function aqsStep(st: AqsState, provider: ForceProvider): boolean {
       return back.system;
     });
     if (irreversible) {
-      const loc = locatePlasticEvent(prevSys, r.system, opts.d2minCutoff !== undefined ? { cutoff: opts.d2minCutoff } : {});
-      const d = start.dim, a = loc.atom;
-      st.events.push({
-        ordinal: st.events.length + 1, step: k,
-        strainBefore: prev.strain, strainAfter: cur.strain, stressBefore: prev.stress, stressAfter: cur.stress,
-        energyDrop: prev.energy - cur.energy,
-        atom: a, atomId: start.ids[a], maxNonAffine: loc.maxNonAffine,
-        position: start.positions.slice(a * d, a * d + d), positionAtEvent: prevSys.positions.slice(a * d, a * d + d),
-        d2min: loc.d2min, d2minAtom: loc.d2minAtom,
-      });
+      st.events.push(plasticEventAt(st.events.length + 1, prev, cur, prevSys, r.system, start, opts.d2minCutoff));
     } else {
       st.reversibleDrops.push({ step: k, strainAfter: cur.strain, stressBefore: prev.stress, stressAfter: cur.stress });
     }
@@ -466,6 +457,26 @@ export function aqsStep(st: AqsState, provider: ForceProvider): boolean {
   st.prevSys = r.system;
   if (st.events.length >= st.maxEvents) { st.stopReason = 'events'; return true; }
   return false;
+}
+
+/**
+ * The plastic event between the minima `before` (step `prev`) and `after`
+ * (step `cur`): located at the particle with the largest non-affine
+ * displacement (locatePlasticEvent), its position taken in the relaxed
+ * `start` (the frame of the soft-spot maps). `d2minCutoff`: the D2min
+ * neighbourhood radius (default of d2minField).
+ */
+export function plasticEventAt(ordinal: number, prev: AqsStep, cur: AqsStep, before: System, after: System, start: System, d2minCutoff?: number): PlasticEvent {
+  const loc = locatePlasticEvent(before, after, d2minCutoff !== undefined ? { cutoff: d2minCutoff } : {});
+  const d = start.dim, a = loc.atom;
+  return {
+    ordinal, step: cur.step,
+    strainBefore: prev.strain, strainAfter: cur.strain, stressBefore: prev.stress, stressAfter: cur.stress,
+    energyDrop: prev.energy - cur.energy,
+    atom: a, atomId: start.ids[a], maxNonAffine: loc.maxNonAffine,
+    position: start.positions.slice(a * d, a * d + d), positionAtEvent: before.positions.slice(a * d, a * d + d),
+    d2min: loc.d2min, d2minAtom: loc.d2minAtom,
+  };
 }
 
 /** The result of a finished (or interrupted) run. */

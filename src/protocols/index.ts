@@ -3,7 +3,7 @@
  * and call indicators on what it produces (importable as 'glasslab/protocols').
  */
 export {
-  aqsShear, aqsShearAsync, aqsInit, aqsStep, aqsResult, applyShear, shearStress, stressStrainFigure, makeAqsResult, loadAqsResult,
+  aqsShear, aqsShearAsync, aqsInit, aqsStep, aqsResult, applyShear, shearStress, stressStrainFigure, makeAqsResult, loadAqsResult, plasticEventAt,
   type AqsData, type AqsOptions, type AqsAsyncOptions, type AqsState, type AqsResult, type AqsStep, type PlasticEvent, type ReversibleDrop,
 } from './aqs.ts';
 export { inherentEnergyHops, inherentStructureFigures, type InherentStructureOptions,
