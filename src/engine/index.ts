@@ -10,4 +10,4 @@ export { LammpsEngine, LammpsThermoReader, lammpsMdDeck, writeLammpsMd, DECK, FI
 export { deckSetup, lammpsPath, writeDeck, ThermoBlockReader, START_DATA, type DeckSetup } from './lammps-deck.ts';
 export { GlasslabEngine, type GlasslabMdJob, type GlasslabMdResult } from './glasslab-engine.ts';
 export { lammpsMinimize, lammpsMinimizeDeck, MIN_DECK, MIN_FINAL, type MinimizeJob, type MinimizeHooks } from './lammps-minimize.ts';
-export { lammpsShearCurve, lammpsShearDeck, SHEAR_DECK, SHEAR_MINIMA, type ShearJob, type ShearCurveStep } from './lammps-shear.ts';
+export { lammpsAqs, lammpsShearCurve, lammpsShearDeck, SHEAR_DECK, SHEAR_MINIMA, type AqsJob, type ShearJob, type ShearCurveStep } from './lammps-shear.ts';

@@ -14,8 +14,11 @@
  * The cell must not need a tilt flip within the run (|xy| <= lx/2).
  */
 import { join } from 'node:path';
+import { isPlasticStep, largestDisplacement, nonAffineDisplacement, resolveDetection, type PlasticDetectionOptions } from '../analysis/plastic/plastic-events.ts';
+import { readDumpFrames } from '../io/index.ts';
+import { makeAqsResult, plasticEventAt, type AqsResult, type AqsStep, type PlasticEvent } from '../protocols/aqs.ts';
 import type { Potential } from '../potential/types.ts';
-import type { System } from '../system/system.ts';
+import { createSystem, type System } from '../system/system.ts';
 import type { Units } from '../util/units.ts';
 import { deckSetup, lmpNum, writeDeck } from './lammps-deck.ts';
 import type { DeckFile } from './lammps-model.ts';
@@ -61,6 +64,8 @@ export function lammpsShearDeck(job: ShearJob): { deck: string; files: DeckFile[
   const lines = [
     ...setup.lines,
     ...(job.start.box.triclinic ? [] : ['change_box all triclinic']),
+    // at T = 0 pxy is the virial alone: no kinetic part from velocities the start may carry
+    'velocity all set 0.0 0.0 0.0',
     ...(d === 2 ? ['fix plane all enforce2d'] : []),
     'thermo_style custom step pe pxy',
     'thermo_modify norm no format float %.17g',
@@ -107,4 +112,78 @@ export async function lammpsShearCurve(job: ShearJob, launch: LammpsLaunch, dir:
     },
   });
   return { steps, minima: join(dir, SHEAR_MINIMA), aborted: run.aborted };
+}
+
+/** AQS until `maxEvents` plastic events or `maxStrain`, run by LAMMPS in batches of strain steps. */
+export interface AqsJob extends Omit<ShearJob, 'steps'> {
+  maxEvents: number;
+  maxStrain: number;
+  detection?: PlasticDetectionOptions;
+  /** strain steps per LAMMPS run, default 50 */
+  batch?: number;
+}
+
+/**
+ * The AQS protocol of aqs.ts with LAMMPS relaxing each step: LAMMPS runs
+ * `batch` strain steps at a time (lammpsShearCurve, one folder per batch in
+ * `dir`), continuing from the last minimum of the batch before; between
+ * batches we classify the steps with our detection (isPlasticStep: a stress
+ * drop with a non-affine rearrangement larger than minDisplacement) and
+ * record events with plasticEventAt, stopping at `maxEvents`. Drops are not
+ * sheared back: there is no reversibility check (every drop with a
+ * rearrangement counts). The result is our AqsResult, the steps after the
+ * last event dropped (as aqsShear stops there).
+ */
+export async function lammpsAqs(job: AqsJob, launch: LammpsLaunch, dir: string, hooks: { signal?: AbortSignal; onStep?: (s: AqsStep) => void } = {}): Promise<AqsResult> {
+  const t0 = performance.now();
+  const total = Math.round(job.maxStrain / job.strainStep);
+  const batch = job.batch ?? 50;
+  const det = resolveDetection(job.start, job.detection);
+  const typeMasses: number[] = [...job.potential.typeMasses];
+  for (let i = 0; i < job.start.n; i++) typeMasses[job.start.types[i]] = job.start.masses[i];
+  const steps: AqsStep[] = [];
+  const events: PlasticEvent[] = [];
+  let start: System | undefined, prevSys: System | undefined, cur = job.start;
+  let stopReason: AqsResult['stopReason'] = 'maxStrain';
+  let done = 0, b = 0, xyBase = 0;
+  const ly = job.start.box.lengths[1];
+  while (done < total && stopReason === 'maxStrain') {
+    const nb = Math.min(batch, total - done);
+    const r = await lammpsShearCurve({ ...job, start: cur, steps: nb }, launch, join(dir, `batch-${b++}`), { signal: hooks.signal });
+    if (r.aborted) { stopReason = 'aborted'; break; }
+    let j = 0;
+    for await (const f of readDumpFrames(r.minima, { dim: job.start.dim, typeMasses })) {
+      const sys = createSystem({ box: f.box, positions: f.positions, types: f.types, masses: f.masses, ids: f.ids });
+      const c = r.steps[j];
+      if (j === 0) {
+        if (steps.length === 0) {
+          start = sys;
+          xyBase = f.box.xy;
+          const s0: AqsStep = { step: 0, strain: 0, stress: c.stress, energy: c.energy, maxForce: NaN, iterations: 0 };
+          steps.push(s0);
+          hooks.onStep?.(s0);
+          prevSys = sys;
+        }
+        j++;
+        continue;
+      }
+      const step: AqsStep = { step: done + j, strain: (f.box.xy - xyBase) / ly, stress: c.stress, energy: c.energy, maxForce: NaN, iterations: 0 };
+      const prev = steps[steps.length - 1];
+      steps.push(step);
+      hooks.onStep?.(step);
+      const u = nonAffineDisplacement(prevSys!, sys);
+      if (isPlasticStep(prev.stress, step.stress, largestDisplacement(u, sys.dim).norm, det)) {
+        events.push(plasticEventAt(events.length + 1, prev, step, prevSys!, sys, start!));
+      }
+      prevSys = sys;
+      j++;
+      if (events.length >= job.maxEvents) { stopReason = 'events'; break; }
+    }
+    done += nb;
+    cur = prevSys!;
+  }
+  return makeAqsResult({
+    dim: job.start.dim, n: job.start.n, strainStep: job.strainStep, steps, events, reversibleDrops: [],
+    start: start ?? job.start, final: prevSys ?? job.start, stopReason, flips: 0, iterations: 0, elapsedMs: performance.now() - t0,
+  });
 }

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { locatePlasticEvent } from '../../src/analysis/plastic/plastic-events.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
-import { lammpsShearCurve } from '../../src/engine/lammps-shear.ts';
+import { lammpsAqs, lammpsShearCurve } from '../../src/engine/lammps-shear.ts';
 import { readDumpFrames } from '../../src/io/index.ts';
 import { minimize } from '../../src/minimize/minimize.ts';
 import { getPotential } from '../../src/potential/registry.ts';
@@ -55,5 +55,17 @@ describe.skipIf(!haveLmp)('lammpsShearCurve', () => {
     const minima: System[] = [];
     for await (const f of readDumpFrames(lmp.minima, { start: ev.step - 1, stop: ev.step + 1, typeMasses: [0, 1, 1] })) minima.push(f);
     expect(locatePlasticEvent(minima[0], minima[1]).atom).toBe(ev.atom);
+
+    // the whole protocol in batches of 16 steps (the event is in the third batch): the same event record
+    const aqs = await lammpsAqs({ potential: pot, units: getUnits('lj'), start: glass, strainStep: 1e-3, maxStrain: 0.045, maxEvents: 1, ftol: 1e-10, batch: 16 }, {}, join(dir, 'aqs'));
+    expect(aqs.stopReason).toBe('events');
+    expect(aqs.steps).toHaveLength(ev.step + 1);
+    expect(aqs.events).toHaveLength(1);
+    const e = aqs.events[0];
+    expect([e.step, e.atomId]).toEqual([ev.step, ev.atomId]);
+    expect(e.strainAfter).toBeCloseTo(ev.strainAfter, 12);
+    expect(Math.abs(e.stressBefore - ev.stressBefore)).toBeLessThan(1e-8);
+    expect(Math.abs(e.stressAfter - ev.stressAfter)).toBeLessThan(1e-8);
+    expect(Array.from(e.position)).toEqual(Array.from(ev.position).map((x, k) => expect.closeTo(x, 8) as unknown as number));
   }, 60_000);
 });
