@@ -19,8 +19,12 @@ import { createForceProvider } from '../core/force-provider.ts';
 import { writeTextAtomic } from '../io/files.ts';
 import { aqsShearAsync, type AqsResult } from '../protocols/aqs.ts';
 import { tableCsv } from '../plot/result.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { lammpsAqs } from '../engine/lammps-shear.ts';
+import { getUnits } from '../util/units.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { ftolOption, loadModel, modelOptions, num, outputOption, readInput } from './common.ts';
+import { engineOptions, ftolOption, lammpsLaunch, loadModel, modelOptions, num, outputOption, readInput } from './common.ts';
 import { Outputs } from './outputs.ts';
 
 export const shearCommand = defineCommand({
@@ -30,7 +34,9 @@ export const shearCommand = defineCommand({
     'until --max-events irreversible plastic events (stress drops with a non-affine rearrangement) or\n' +
     '--max-strain. Writes event,strain,stress_before,stress_after,energy_drop,x,y[,z],atom_id with the\n' +
     'position of the particle with the largest non-affine displacement in the unsheared input.\n' +
-    'An interrupt (Ctrl-C, kernel interrupt) stops it after the current strain step and writes the events up to there.',
+    'An interrupt (Ctrl-C, kernel interrupt) stops it after the current strain step and writes the events up to there.\n' +
+    'With --engine lammps, LAMMPS relaxes the steps (change_box xy delta + CG, in batches of 50 steps) and the events\n' +
+    'are found on its minima; drops are not sheared back (--no-reversibility-check is required).',
   positionals: [{ name: 'file', summary: 'configuration (ideally an inherent structure): LAMMPS data, dump (first frame) or extended XYZ' }],
   renamed: { events: 'max-events' },
   options: {
@@ -44,10 +50,12 @@ export const shearCommand = defineCommand({
     reversibilityCheck: { type: 'boolean', default: true, summary: 'shear each drop back one step and count it only if it does not return' },
     out: outputOption('events CSV'),
     stressStrain: { type: 'string', metavar: 'FILE', summary: 'also write step,strain,stress,energy,event per step to this CSV' },
+    ...engineOptions,
   },
   examples: [
     'glass.data --model ipl2d --strain-step 1e-4 --max-events 3 --out events.csv',
     'glass.data --model ipl2d --max-events 5 --out events.csv --stress-strain curve.csv',
+    'glass.data --model cuzr --strain-step 1e-4 --max-strain 0.1 --out events.csv --engine lammps --mpi 2 --no-reversibility-check',
   ],
   interruptible: true,
   result: { from: 'protocols', name: 'AqsResult' },
@@ -57,18 +65,31 @@ export const shearCommand = defineCommand({
     const out = outs.path('--out')!;
     const curveOut = outs.path('--stress-strain');
     if (args.strainStep >= args.maxStrain) throw new UsageError(`shear: --strain-step ${args.strainStep} must be below --max-strain ${args.maxStrain}`, 'shear');
+    const launch = lammpsLaunch(args, 'shear');
+    if (args.engine === 'lammps' && args.reversibilityCheck) {
+      throw new UsageError('shear: --engine lammps does not shear drops back; add --no-reversibility-check (every stress drop with a rearrangement then counts)', 'shear');
+    }
     const sys = await readInput(args.file, model, ctx.cwd);
-    const provider = createForceProvider(model.potential);
     const totalSteps = Math.round(args.maxStrain / args.strainStep);
     const progress = ctx.progress(`shear (up to ${args.maxEvents} events)`, totalSteps, 'steps');
     let result: AqsResult;
     try {
-      result = await aqsShearAsync(sys, provider, {
-        strainStep: args.strainStep, maxEvents: args.maxEvents, maxStrain: args.maxStrain, ftol: args.ftol,
-        checkReversibility: args.reversibilityCheck, solver: args.solver, signal: ctx.signal,
-        ...(args.minDisplacement !== undefined ? { minDisplacement: args.minDisplacement } : {}),
-        onStep: (s) => progress.update(s.step),
-      });
+      if (args.engine === 'lammps') {
+        // the run folders (decks, data, logs) sit in the working directory; kept when LAMMPS fails (its message names the deck)
+        const dir = mkdtempSync(join(ctx.cwd, '.glasslab-lammps-'));
+        result = await lammpsAqs({
+          potential: model.potential, units: getUnits(model.potential.units), start: sys, strainStep: args.strainStep, maxStrain: args.maxStrain,
+          maxEvents: args.maxEvents, ftol: args.ftol, ...(args.minDisplacement !== undefined ? { detection: { minDisplacement: args.minDisplacement } } : {}),
+        }, launch, dir, { signal: ctx.signal, onStep: (s) => progress.update(s.step) });
+        rmSync(dir, { recursive: true, force: true });
+      } else {
+        result = await aqsShearAsync(sys, createForceProvider(model.potential), {
+          strainStep: args.strainStep, maxEvents: args.maxEvents, maxStrain: args.maxStrain, ftol: args.ftol,
+          checkReversibility: args.reversibilityCheck, solver: args.solver, signal: ctx.signal,
+          ...(args.minDisplacement !== undefined ? { minDisplacement: args.minDisplacement } : {}),
+          onStep: (s) => progress.update(s.step),
+        });
+      }
     } finally {
       progress.finish();
     }
