@@ -81,11 +81,16 @@ export { EXCESS_ENTROPY_KERNEL_SIGMAS, excessEntropyGrid, pairExcessEntropy,
 export { energyAnalysis, type EnergyAnalysis, type EnergyAnalysisData, loadEnergyAnalysis } from './structure/energy.ts';
 export { binBounds, binnedCorrelation, type BinnedCorrelation, type BinnedCorrelationData,
   type BinnedCorrelationOptions, loadBinnedCorrelation } from './statistics/binned.ts';
-export { type CorrelationLengthFit, fitCorrelationLength, loadSpatialAutocorrelation, spatialAutocorrelation,
+export { type CorrelationLengthFit, fitCorrelationLength, loadSpatialAutocorrelation, neighbourMean, spatialAutocorrelation,
   type SpatialAutocorrelation, type SpatialAutocorrelationData, type SpatialAutocorrelationOptions } from './statistics/spatial.ts';
 /** What `glasslab correlate` returns: a binned correlation, a spatial autocorrelation or a slab map. */
 export type CorrelationResult = import('./statistics/binned.ts').BinnedCorrelation
   | import('./statistics/spatial.ts').SpatialAutocorrelation | import('./statistics/slab.ts').SlabMap;
+export { binCentres, binIndex, binnedMeans, type Binning, binsForValues, histogramCounts, histogramDensity, logBins,
+  uniformBins, unitMax } from './statistics/histogram.ts';
+export { binomialError, bootstrap, type Bootstrap, gather, mean, quantile, standardDeviation, standardError,
+  topIndices } from './statistics/descriptive.ts';
+export { type LinearFit, linearLeastSquares, logLogSlope, weightedLinearFit } from './statistics/fit.ts';
 export { loadSlabMap, SLAB_KERNEL_CUTOFF, slabMap, type SlabAxis, type SlabMap, type SlabMapData, type SlabMapOptions } from './statistics/slab.ts';
 export { type DescriptorsData, type DescriptorsOptions, type DescriptorsResult, loadDescriptorsResult,
   makeDescriptorsResult, type PerAtomColumn, structuralDescriptors } from './descriptors/descriptors.ts';
@@ -94,7 +99,7 @@ export { matchAtomsById, type VibrationalMsd, vibrationalMsd, type VibrationalMs
 export { loadVoronoiResult, voronoiNeighborList, voronoiTessellation, VORONOI_INDEX_LENGTH, type VoronoiData, type VoronoiNeighborList, type VoronoiFace, type VoronoiOptions, type VoronoiResult } from './structure/voronoi.ts';
 export { cagingDepthQ, cagingDepthR, type CagingDepthROptions, type CagingOptions, cagingPotentialQ,
   fitSoftnessCalibration, type HarmonicFit, harmonicSoftnessFit, hncDirectCorrelation, hncProduct,
-  type IntegrationLimits, inverseSoftnessFromCurvature, type LinearFit, linearLeastSquares,
+  type IntegrationLimits, inverseSoftnessFromCurvature,
   meanFieldSoftness, type MeanFieldSoftness, type MeanFieldSoftnessOptions,
   type SoftnessCalibration, softnessFromDepth } from './softness/caging-potential.ts';
 export { averageLocalRdf, DEFAULT_SOFTNESS_DELTA, type FirstMinimumRule,
@@ -107,8 +112,8 @@ export { averageLocalRdf, DEFAULT_SOFTNESS_DELTA, type FirstMinimumRule,
 export { cagingSoftnessAnalysis, type CagingSoftnessData, type CagingSoftnessOptions,
   type CagingSoftnessResult, loadCagingSoftnessResult, makeCagingSoftnessResult, type TimedFrame } from './softness/softness-analysis.ts';
 export { arrheniusAnalysis, type ArrheniusAnalysis, type ArrheniusLine, type ArrheniusOptions,
-  binCentres, type Binning, binsForValues, histogramCounts, histogramDensity, loadArrheniusAnalysis,
+  loadArrheniusAnalysis,
   loadRearrangementStatistics, makeArrheniusAnalysis, makeRearrangementStatistics,
   type ParticleFrameRows, type ParticleFrameValues, rearrangementFlagsForRows,
   rearrangementStatistics, type RearrangementStatistics, type RearrangementStatisticsOptions,
-  uniformBins } from './softness/statistics.ts';
+} from './softness/statistics.ts';

@@ -28,6 +28,7 @@
 import { lineFigure, type PlotlyFigure } from '../../plot/figure.ts';
 import { resultData, resultJSON, type AnalysisResult } from '../../plot/result.ts';
 import { isLinearSpacing, type TrajectoryFrames } from './frames.ts';
+import { binIndex } from '../statistics/histogram.ts';
 
 // ---------------------------------------------------------------------------
 // Atom selection
@@ -609,19 +610,6 @@ export function binEdges(spec: BinSpec): Float64Array {
   return Float64Array.from({ length: count + 1 }, (_, j) => min + ((max - min) * j) / count);
 }
 
-/** Bin index of x (edges ascending; the last bin includes its upper edge), -1 outside or non-finite. */
-function binOf(edges: Float64Array, x: number): number {
-  const B = edges.length - 1;
-  if (!(x >= edges[0] && x <= edges[B])) return -1;
-  let lo = 0, hi = B;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (x >= edges[mid]) lo = mid;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * q(S, t): the overlap q(t) (cutoff a) of particles grouped by their field
  * value S at the time origin (bins by `bins`), the grouping of Sharma et al.
@@ -635,7 +623,7 @@ export function overlapBySoftness(frames: TrajectoryFrames, field: ArrayLike<num
   const mask = selectionMask(frames, opts.select);
   const { n, nFrames } = frames;
   const perFrame = new Int32Array(nFrames * n);
-  for (let f = 0; f < nFrames; f++) for (let i = 0; i < n; i++) perFrame[f * n + i] = mask[i] ? binOf(edges, field[f * n + i]) : -1;
+  for (let f = 0; f < nFrames; f++) for (let i = 0; i < n; i++) perFrame[f * n + i] = mask[i] ? binIndex(edges, field[f * n + i]) : -1;
   const plan = lagPlan(frames.times, opts);
   const S = accumulateSelf(frames, plan, { perFrame }, B, a, 1, false);
   const L = plan.times.length;
@@ -690,7 +678,7 @@ export function softnessPropagator(frames: TrajectoryFrames, field: ArrayLike<nu
       }
       for (let i = 0; i < n; i++) {
         if (!stays[i]) continue;
-        const b0 = binOf(edges, field[fa * n + i]), b = binOf(edges, field[fb * n + i]);
+        const b0 = binIndex(edges, field[fa * n + i]), b = binIndex(edges, field[fb * n + i]);
         if (b0 >= 0 && b >= 0) h[b0 * B + b]++;
       }
     }

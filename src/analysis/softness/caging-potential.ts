@@ -54,6 +54,9 @@
 import type { PairPotential } from '../../potential/types.ts';
 import { PHI } from '../../potential/types.ts';
 import { directCorrelationMatrix, speciesPairIndex, type PartialRdf, type PartialStructureFactor } from '../structure/structure.ts';
+import { linearLeastSquares } from '../statistics/fit.ts';
+
+export { linearLeastSquares, type LinearFit } from '../statistics/fit.ts';
 
 export interface CagingOptions {
   /** divide the q integral by rho so beta Phi is dimensionless (default true; see module doc) */
@@ -237,41 +240,6 @@ export function cagingDepthR(rdf: PartialRdf, pot: PairPotential, opts: CagingDe
     }
   }
   return -rdf.density * total;
-}
-
-export interface LinearFit {
-  intercept: number;
-  slope: number;
-  /** standard errors (from the residual variance; 0 with 2 points) */
-  interceptError: number;
-  slopeError: number;
-  /** coefficient of determination */
-  r2: number;
-  points: number;
-}
-
-/** Ordinary least squares y = intercept + slope x, with standard errors. */
-export function linearLeastSquares(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit {
-  const n = x.length;
-  if (n !== y.length) throw new Error(`linearLeastSquares: ${n} x values but ${y.length} y values`);
-  if (n < 2) throw new Error(`linearLeastSquares: need at least 2 points, got ${n}`);
-  let mx = 0, my = 0;
-  for (let k = 0; k < n; k++) { mx += x[k]; my += y[k]; }
-  mx /= n; my /= n;
-  let sxx = 0, sxy = 0, syy = 0;
-  for (let k = 0; k < n; k++) { const dx = x[k] - mx, dy = y[k] - my; sxx += dx * dx; sxy += dx * dy; syy += dy * dy; }
-  if (!(sxx > 0)) throw new Error('linearLeastSquares: all x values are equal; a line needs at least two distinct x');
-  const slope = sxy / sxx, intercept = my - slope * mx;
-  let sse = 0;
-  for (let k = 0; k < n; k++) { const e = y[k] - intercept - slope * x[k]; sse += e * e; }
-  const s2 = n > 2 ? sse / (n - 2) : 0;
-  let sumx2 = 0;
-  for (let k = 0; k < n; k++) sumx2 += x[k] * x[k];
-  return {
-    intercept, slope,
-    slopeError: Math.sqrt(s2 / sxx), interceptError: Math.sqrt((s2 * sumx2) / (n * sxx)),
-    r2: syy > 0 ? 1 - sse / syy : 1, points: n,
-  };
 }
 
 /** The calibration of Eq. 7, 1/S = c0 + c1 beta Phi_r(0). */

@@ -23,59 +23,9 @@
 import { lineFigure, type PlotlyFigure } from '../../plot/figure.ts';
 import { resultData, resultJSON, type AnalysisResult, type TableData } from '../../plot/result.ts';
 import { linearLeastSquares } from './caging-potential.ts';
+import { binCentres, binsForValues, histogramCounts, histogramDensity, type Binning } from '../statistics/histogram.ts';
 
-export interface Binning {
-  /** bin edges, bins + 1 increasing values */
-  edges: Float64Array;
-}
-
-/** Uniform bins over [lo, hi]. */
-export function uniformBins(lo: number, hi: number, bins: number): Binning {
-  if (!(hi > lo) || !(bins >= 1)) throw new Error(`uniformBins: need lo < hi and bins >= 1, got [${lo}, ${hi}], ${bins}`);
-  return { edges: Float64Array.from({ length: bins + 1 }, (_, k) => lo + ((hi - lo) * k) / bins) };
-}
-
-/** Uniform bins over the finite range of the values (the common default). */
-export function binsForValues(values: ArrayLike<number>, bins = 40): Binning {
-  let lo = Infinity, hi = -Infinity;
-  for (let k = 0; k < values.length; k++) { const v = values[k]; if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; } }
-  if (!(hi > lo)) throw new Error('binsForValues: need at least two distinct finite values');
-  const pad = (hi - lo) * 1e-9;
-  return uniformBins(lo - pad, hi + pad, bins);
-}
-
-function binOf(edges: Float64Array, v: number): number {
-  const nb = edges.length - 1;
-  if (!(v >= edges[0] && v <= edges[nb])) return -1;
-  let lo = 0, hi = nb;
-  while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (v >= edges[mid]) lo = mid; else hi = mid; }
-  return lo;
-}
-
-/** Counts per bin (values outside the edges or not finite are dropped). */
-export function histogramCounts(values: ArrayLike<number>, binning: Binning, mask?: ArrayLike<number | boolean>): Float64Array {
-  const c = new Float64Array(binning.edges.length - 1);
-  for (let k = 0; k < values.length; k++) {
-    if (mask && !mask[k]) continue;
-    const b = binOf(binning.edges, values[k]);
-    if (b >= 0) c[b]++;
-  }
-  return c;
-}
-
-/** Probability density of the values on the bins (integrates to 1 over the binned ones). */
-export function histogramDensity(values: ArrayLike<number>, binning: Binning, mask?: ArrayLike<number | boolean>): { x: Float64Array; p: Float64Array; total: number } {
-  const c = histogramCounts(values, binning, mask);
-  const e = binning.edges;
-  let total = 0;
-  for (const v of c) total += v;
-  const p = Float64Array.from(c, (v, k) => (total > 0 ? v / (total * (e[k + 1] - e[k])) : 0));
-  return { x: binCentres(binning), p, total };
-}
-
-export function binCentres(b: Binning): Float64Array {
-  return Float64Array.from({ length: b.edges.length - 1 }, (_, k) => 0.5 * (b.edges[k] + b.edges[k + 1]));
-}
+export { binCentres, binsForValues, histogramCounts, histogramDensity, uniformBins, type Binning } from '../statistics/histogram.ts';
 
 export interface RearrangementStatistics extends AnalysisResult<'rearrangement-statistics'> {
   /** name of X (figure, table) */

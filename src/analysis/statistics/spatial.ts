@@ -215,3 +215,31 @@ function makeSpatialAutocorrelation(d: SpatialAutocorrelationData): SpatialAutoc
     toJSON: () => resultJSON('spatial-autocorrelation', VERSION, d),
   };
 }
+
+/**
+ * The mean of a per-atom field over each atom's neighbours within `cutoff`
+ * (minimum-image distances, the atom itself left out; NaN for an atom with
+ * none). Its Pearson correlation with the field says how much the field
+ * clusters in space (Fan et al. 2022, Fig. 2c: soft atoms sit next to soft atoms).
+ */
+export function neighbourMean(sys: System, field: ArrayLike<number>, cutoff: number): Float64Array {
+  if (field.length !== sys.n) throw new Error(`neighbourMean: the field has ${field.length} values for ${sys.n} atoms`);
+  if (!(cutoff > 0)) throw new Error(`neighbourMean: cutoff must be positive, got ${cutoff}`);
+  const nl = buildNeighborList(sys, { cutoff, skin: 0, kind: 'full' });
+  const out = new Float64Array(sys.n);
+  const d = new Float64Array(sys.dim);
+  const x = sys.positions, dim = sys.dim;
+  for (let i = 0; i < sys.n; i++) {
+    let s = 0, c = 0;
+    for (let k = 0; k < nl.counts[i]; k++) {
+      const j = nl.neighbors[i * nl.stride + k];
+      let r2 = 0;
+      for (let a = 0; a < dim; a++) d[a] = x[dim * j + a] - x[dim * i + a];
+      sys.box.minimumImage(d);
+      for (let a = 0; a < dim; a++) r2 += d[a] * d[a];
+      if (r2 < cutoff * cutoff) { s += field[j]; c++; }
+    }
+    out[i] = c > 0 ? s / c : NaN;
+  }
+  return out;
+}
