@@ -1,6 +1,7 @@
 /** Plotly figure builders: pure data -> figure JSON (importable as 'glasslab/plot'). */
-export { lineFigure, rdfFigure, msdFigure, thermoFigure, isPlotlyFigure } from './figure.ts';
-export type { PlotlyFigure, PlotlyTrace, Series, AxesOptions } from './figure.ts';
+export { lineFigure, rdfFigure, msdFigure, thermoFigure, stackedFigure, positivePoints, dashTraces, verticalLine, heatmapPanels, isPlotlyFigure } from './figure.ts';
+export type { PlotlyFigure, PlotlyTrace, Series, AxesOptions, Panel } from './figure.ts';
+export { view, type ViewAtoms, type ViewOptions } from './view.ts';
 export { fieldMapFigure, type FieldMapAtoms, type FieldMapInput } from './map.ts';
 export {
   isAnalysisResult, resultFigures, tableProblems, tableCsv, encodeResultData, decodeResultData, resultJSON, resultData, isFigureResult,
