@@ -9,7 +9,7 @@
 import { resolve } from 'node:path';
 import { defineCommand, UsageError } from '../../src/commands/registry.ts';
 import { readSystem, Trajectory } from '../../src/io/index.ts';
-import { frameOptions, trajectoryRenames } from '../../src/commands/common.ts';
+import { frameOption, frameOptions, trajectoryRenames } from '../../src/commands/common.ts';
 
 export const loadCommand = defineCommand({
   name: 'load',
@@ -18,7 +18,7 @@ export const loadCommand = defineCommand({
     + 'frames lazily (for await (const f of traj.frames()) ...). Bind it: const sys = %load glass.data',
   positionals: [{ name: 'file', summary: 'LAMMPS data, LAMMPS dump (.gz too) or extended XYZ file', metavar: 'FILE' }],
   options: {
-    frame: { type: 'integer', default: 0, summary: 'frame of a multi-frame file; negative counts from the end (dumps)' },
+    frame: frameOption,
     trajectory: { type: 'boolean', summary: 'open a dump as a lazy Trajectory instead of reading one frame' },
     start: frameOptions.start,
     stop: frameOptions.stop,

@@ -227,6 +227,17 @@ export const dimensionOption = {
   summary: "dimension: md, of a random start (default: the model's); voronoi, of the input (2 reads x and y only; default 3)",
 } satisfies IntegerOption;
 
+/** `--frame`: one configuration of a multi-frame file (%load, view). */
+export const frameOption = { type: 'integer', default: 0, summary: 'frame of a multi-frame file; negative counts from the end (dumps)' } satisfies IntegerOption;
+
+/** The slab of a per-atom map (correlate --slab, view): its normal, mid-plane and thickness, and the units of the mapped column. */
+export const slabOptions = {
+  axis: { type: 'enum', choices: ['x', 'y', 'z'], default: 'z', summary: 'normal of the slab (the cell faces spanned by the other two edges)' },
+  center: { type: 'number', unit: 'length', summary: "position of the slab's mid-plane along its normal; default the middle of the cell" },
+  thickness: { type: 'number', min: 0, exclusiveMin: true, unit: 'length', summary: 'slab thickness (3.9 A in Wei et al.)' },
+  fieldUnits: { type: 'string', metavar: 'UNITS', summary: 'units of the column, for the colour bar and summary (e.g. eV)' },
+} as const;
+
 /** `--dr`: the width of radial bins (softness: the local r integral; correlate: the shells of C(r)). */
 export const radialBinOption = {
   type: 'number', min: 0, exclusiveMin: true, unit: 'length',

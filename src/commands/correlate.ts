@@ -27,7 +27,7 @@ import { readSystem } from '../io/index.ts';
 import { tableCsv } from '../plot/result.ts';
 import type { System } from '../system/system.ts';
 import { defineCommand, kebab, UsageError } from './registry.ts';
-import { inputFile, outputOption, radialBinOption } from './common.ts';
+import { inputFile, outputOption, radialBinOption, slabOptions } from './common.ts';
 import { Outputs } from './outputs.ts';
 
 /** The library's option names in its messages -> this command's options. */
@@ -66,12 +66,9 @@ export const correlateCommand = defineCommand({
     rmax: { type: 'number', min: 0, exclusiveMin: true, unit: 'length', summary: 'largest r of C(r); default half the smallest width of the cell' },
     dr: { ...radialBinOption },
     ref: { type: 'number', min: 0, unit: 'length', summary: 'normalise C(r) to 1 in the shell holding this distance (3 A in Wei et al.); default Eq. 6 as is' },
-    axis: { type: 'enum', choices: ['x', 'y', 'z'], default: 'z', summary: 'normal of the slab (the cell faces spanned by the other two edges)' },
-    center: { type: 'number', unit: 'length', summary: "position of the slab's mid-plane along its normal; default the middle of the cell" },
-    thickness: { type: 'number', min: 0, exclusiveMin: true, unit: 'length', summary: 'slab thickness (3.9 A in Wei et al.)' },
+    ...slabOptions,
     smoothing: { type: 'number', min: 0, exclusiveMin: true, unit: 'length', summary: 'width (standard deviation) of the Gaussian of the slab map; default thickness / 2' },
     grid: { type: 'integer', min: 2, max: 4000, summary: 'grid points along each in-plane direction of the slab map; default spacing smoothing / 2' },
-    fieldUnits: { type: 'string', metavar: 'UNITS', summary: 'units of the column, for the colour bar and summary (e.g. eV)' },
     out: { ...outputOption('CSV of the table: bins, r,C,count, or the grid of the slab map'), required: false },
   },
   examples: [

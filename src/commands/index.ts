@@ -20,6 +20,7 @@ import { shearCommand } from './shear.ts';
 import { vdosCommand } from './vdos.ts';
 import { softnessCommand } from './softness.ts';
 import { correlateCommand } from './correlate.ts';
+import { viewCommand } from './view.ts';
 
 /** Adds the analysis and engine commands to `registry` (in `--help` order). */
 export function addLibraryCommands(registry: Registry): Registry {
@@ -39,5 +40,6 @@ export function addLibraryCommands(registry: Registry): Registry {
     .add(phopCommand)
     .add(softnessCommand)
     .add(correlateCommand)
+    .add(viewCommand)
     .add(demoCommand);
 }

@@ -22,7 +22,7 @@ import { formatFromName } from '../io/index.ts';
 import { onRunEnd, UsageError, type RunContext } from './registry.ts';
 
 /** What an output option writes; sets the file names it accepts. */
-export type OutputKind = 'csv' | 'configuration' | 'dump' | 'checkpoint' | 'any';
+export type OutputKind = 'csv' | 'configuration' | 'dump' | 'checkpoint' | 'html' | 'any';
 
 export interface OutputSpec {
   /** the path as given (relative to the working directory), or undefined when the option is absent */
@@ -43,6 +43,7 @@ export function acceptedNames(kind: OutputKind): string {
     case 'configuration': return '.data, .lmp, .lammps, .dump, .lammpstrj, .trj, .xyz, .extxyz (optionally .gz)';
     case 'dump': return '.dump, .lammpstrj, .trj (optionally .gz)';
     case 'checkpoint': return 'a name that is not a configuration or CSV name, e.g. run.ckpt';
+    case 'html': return '.html';
     case 'any': return 'any name';
   }
 }
@@ -54,6 +55,7 @@ function extensionFits(path: string, kind: OutputKind): boolean {
     case 'configuration': return formatFromName(path) !== null;
     case 'dump': return formatFromName(path) === 'lammps-dump';
     case 'checkpoint': return formatFromName(path) === null && !extensionFits(path, 'csv');
+    case 'html': return name.endsWith('.html') && name.length > 5;
     case 'any': return true;
   }
 }

@@ -88,6 +88,12 @@ export function figureHtml(fig: PlotlyFigure, opts: { includePlotly: boolean; di
     + `})();</script>`;
 }
 
+/** A standalone HTML page that draws `fig` offline (plotly.js inlined): what a command writes with --out page.html. */
+export function figurePage(fig: PlotlyFigure, title: string): string {
+  return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escapeHtml(title)}</title>\n</head>\n<body>\n`
+    + `${figureHtml(fig, { includePlotly: true })}\n</body>\n</html>\n`;
+}
+
 /** Short text for a figure (the text/plain part of its bundle). */
 export function figureText(fig: PlotlyFigure): string {
   const title = (fig.layout.title as { text?: string } | undefined)?.text;
