@@ -9,8 +9,8 @@
  *    loaded from a CDN, so the notebook renders with no network,
  *  - `text/plain`: a one-line description.
  * Tables (danfojs DataFrames, `{columns, rows}`) become HTML with a row limit.
- * An analysis result (the protocol of src/plot/result.ts) shows its summary
- * and its figures (its table when it has no figure): resultBundle.
+ * An analysis result (the protocol of src/plot/result.ts) shows its summary,
+ * its figures and its table (folded): resultBundle.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -188,10 +188,13 @@ export function tableBundle(t: TableData, maxRows = TABLE_MAX_ROWS): MimeBundle 
 // Any value
 
 /**
- * The bundle of an analysis result (src/plot/result.ts): its summary as
- * text/plain, its first figure as the Plotly MIME part, and in text/html
- * every figure it gives under the summary. A result whose figure() throws
- * (nothing to draw, e.g. a 3D field) shows its summary and table.
+ * The bundle of an analysis result (src/plot/result.ts), the one display of
+ * every result kind: text/plain is its summary; text/html is the summary,
+ * every figure it gives, and its table (folded under a `<details>` line
+ * when there are figures, open when there are none); the first figure is
+ * also the Plotly MIME part, which JupyterLab draws natively. A result
+ * whose figure() throws (nothing to draw, e.g. a 3D field) shows its
+ * summary and table. A table() that throws leaves the table out.
  */
 export function resultBundle(r: AnalysisResult, state: DisplayState): MimeBundle {
   const summary = r.summary();
@@ -201,13 +204,21 @@ export function resultBundle(r: AnalysisResult, state: DisplayState): MimeBundle
   } catch {
     figs = [];
   }
+  let table = '';
+  try {
+    const t = r.table();
+    table = figs.length === 0 ? tableHtml(t)
+      : `<details class="glasslab-result-table"><summary>table: ${t.rows.length} rows × ${t.columns.length} columns (${escapeHtml(t.columns.slice(0, 6).join(', '))}${t.columns.length > 6 ? ', …' : ''})</summary>\n${tableHtml(t)}\n</details>`;
+  } catch {
+    table = '';
+  }
   const pre = `<pre class="glasslab-summary">${escapeHtml(summary)}</pre>`;
-  if (figs.length === 0) return { 'text/html': pre + '\n' + tableHtml(r.table()), 'text/plain': summary };
+  if (figs.length === 0) return { 'text/html': [pre, table].filter(Boolean).join('\n'), 'text/plain': summary };
   const includePlotly = !state.plotlyIncluded;
   state.plotlyIncluded = true;
   return {
     [PLOTLY_MIME]: JSON.parse(JSON.stringify({ data: figs[0].data, layout: figs[0].layout })),
-    'text/html': [pre, ...figs.map((f, k) => figureHtml(f, { includePlotly: includePlotly && k === 0 }))].join('\n'),
+    'text/html': [pre, ...figs.map((f, k) => figureHtml(f, { includePlotly: includePlotly && k === 0 })), table].filter(Boolean).join('\n'),
     'text/plain': summary,
   };
 }

@@ -19,6 +19,7 @@ import { normalModeAnalysis } from '../../src/analysis/vdos/normal-modes.ts';
 import { vdosFromVelocities } from '../../src/analysis/vdos/vdos.ts';
 import { isFigureResult, isAnalysisResult, resultData, resultJSON, tableProblems, type AnalysisResult } from '../../src/plot/result.ts';
 import { loadResult, RESULT_KINDS } from '../../src/protocols/results.ts';
+import { newDisplayState, PLOTLY_MIME, tableHtml, toMimeBundle } from '../../src/display/mime.ts';
 import { aqsShear } from '../../src/protocols/aqs.ts';
 import { createForceProvider } from '../../src/core/force-provider.ts';
 import { ipl2dGlass } from './shear-fixtures.ts';
@@ -163,6 +164,18 @@ describe('the result protocol', () => {
       expect(again.table()).toEqual(table);
       expect(JSON.parse(JSON.stringify(again.figure()))).toEqual(JSON.parse(JSON.stringify(r.figure())));
       expect(JSON.parse(JSON.stringify(again))).toEqual(JSON.parse(JSON.stringify(r))); // and saves the same again
+
+      // displayed as a cell's value: summary, every figure and the table (folded)
+      const b = toMimeBundle(r, newDisplayState());
+      expect(b['text/plain']).toBe(summary);
+      const html = b['text/html'] as string;
+      const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+      expect(html.startsWith(`<pre class="glasslab-summary">${esc(summary)}</pre>`)).toBe(true);
+      const figs = [r.figure()].flat();
+      expect(html.match(/class="glasslab-plot plotly-graph-div"/g)).toHaveLength(figs.length);
+      expect(b[PLOTLY_MIME]).toEqual(JSON.parse(JSON.stringify({ data: figs[0].data, layout: figs[0].layout })));
+      expect(html).toContain('<details class="glasslab-result-table">');
+      expect(html).toContain(tableHtml(table));
     }, 60000);
   }
 });

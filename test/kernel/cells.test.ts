@@ -114,6 +114,38 @@ describe('%correlate in a cell', () => {
   }, 120_000);
 });
 
+describe('results and 3D views as cell values', () => {
+  it('a library result as the last expression renders its summary, figure and table; %view shows a scatter3d', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { writeLammpsData } = await import('../../src/io/index.ts');
+    const { randomConfiguration } = await import('../../src/system/random-config.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'glasslab-kernel-view-'));
+    try {
+      const sys = randomConfiguration({ n: 200, density: 1.2, dim: 3, composition: [0, 0.8, 0.2], typeMasses: [0, 1, 1], seed: 4 });
+      await writeLammpsData(join(dir, 'g.data'), sys);
+      writeFileSync(join(dir, 's.csv'), ['id,S', ...Array.from(sys.ids, (id, i) => `${id},${i}`)].join('\n') + '\n');
+      const shown = await kernel.execute(`import { partialRdf } from 'glasslab/analysis';\nconst g = %load ${join(dir, 'g.data')}\npartialRdf(g, { dr: 0.1 })`);
+      expect(shown.reply.status, JSON.stringify(shown.reply)).toBe('ok');
+      const result = shown.outputs.find((o) => o.output_type === 'execute_result') as { data: Record<string, unknown> } | undefined;
+      expect(result?.data['text/plain']).toMatch(/^g\(r\) of 2 species, 1 frame\(s\)/);
+      const html = result?.data['text/html'] as string;
+      expect(html).toContain('<pre class="glasslab-summary">g(r) of 2 species');
+      expect(html).toContain('Plotly.newPlot');
+      expect(html).toContain('<details class="glasslab-result-table">');
+      expect(html).toContain('<th>g_AB</th>');
+      const view = await kernel.execute(`%view ${join(dir, 'g.data')} --color S --table ${join(dir, 's.csv')} --field-units eps -q`);
+      expect(view.reply.status, JSON.stringify(view.reply)).toBe('ok');
+      const v = view.outputs.find((o) => o.output_type === 'execute_result') as { data: Record<string, unknown> } | undefined;
+      const fig = v?.data['application/vnd.plotly.v1+json'] as { data: { type: string; marker?: { colorbar?: { title: { text: string } } } }[] } | undefined;
+      expect(fig?.data.map((t) => t.type)).toEqual(['scatter3d', 'scatter3d']);
+      expect(fig?.data[0].marker?.colorbar?.title.text).toBe('S [eps]');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe('the library in cells', () => {
   it('imports and type-checks a function from each entry point', async () => {
     const code = [
