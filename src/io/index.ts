@@ -94,4 +94,5 @@ export type { DumpFrame, DumpReadOptions, DumpWriteOptions, FrameRange } from '.
 export { readLammpsData, writeLammpsData, parseLammpsData, formatLammpsData } from './lammps-data.ts';
 export { readXyz, readXyzFrames, writeXyz, formatXyzFrame } from './xyz.ts';
 export { writeTextAtomic, readTextWhole } from './files.ts';
+export { cached, cachePath, canonicalJson } from './cache.ts';
 export { parseCsvTable, readCsvTable, valuesById, type CsvTable } from './csv.ts';
