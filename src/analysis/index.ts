@@ -18,6 +18,7 @@ export { type LdwfReference, localDebyeWaller, LocalDebyeWallerAccumulator,
   localDebyeWallerFromDump, localDebyeWallerFromFrames, softnessCorrelationCurve } from './vdos/ldwf.ts';
 export { vacfFromSource, vacfFromVelocities, type VacfOptions, type VacfResult } from './vdos/vacf.ts';
 export { atomSpectraFigure, softnessMapFigure, vdosSpectrumFigure } from './vdos/figures.ts';
+export { dmVdosOnBins, spectrumOnBins, spectrumTop, type SpectrumTop, trapezoid } from './vdos/on-bins.ts';
 export { loadVdosAnalysis, makeVdosAnalysis, vdosAnalysis, type VdosAnalysis, type VdosAnalysisData,
   type VdosAnalysisOptions, type VdosScale } from './vdos/analysis.ts';
 export { loadNormalModeAnalysis, normalModeAnalysis, type NormalModeAnalysis,
