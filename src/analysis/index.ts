@@ -32,6 +32,7 @@ export { denseLteInverse, type DenseLteInverseOptions, type LteInverse, sparseLt
 export { lteStiffnessContraction, lteThirdContraction } from './lte/pair.ts';
 export { lteDistribution, type LteDistribution, lteLogHistogram, type LteLogHistogram, lteTailFit,
   type LteTailFitOptions, type LteTailFitResult } from './lte/stats.ts';
+export { normalModeBondMap } from './lte/normal-mode-map.ts';
 export { lteBinNeighbourhoods, type LteField, type LteFieldOptions, lteSoftnessField,
   type LteSoftSpot } from './lte/field.ts';
 export { lteBondMapFigure, lteDisplacementFigure, lteDistributionFigure, lteDynamicsFigure,
@@ -70,7 +71,7 @@ export { affineShearDisplacement, D2MIN_CUTOFF_FRACTION, d2minField, type D2minO
 export { closestSpot, type ClosestSpot, defaultDeltaEpsilonGrid, empiricalCdfAt, eventPositionsOf,
   loadPredictivePowerResult, makePredictivePowerResult, predictivePower, predictivePowerFigure,
   type PredictivePowerOptions, predictivePowerRatio, type PredictivePowerRatio,
-  predictivePowerRatioFigure, type PredictivePowerResult, type SpotEventRealization } from './plastic/predictive-power.ts';
+  predictivePowerRatioFigure, type PredictivePowerResult, randomPlacementBaseline, type SpotEventRealization } from './plastic/predictive-power.ts';
 export { directCorrelationMatrix, type DirectCorrelationMatrix, type DirectStructureFactorOptions,
   invertSmallMatrix, loadPartialRdf, loadPartialStructureFactor, makePartialRdf,
   makePartialStructureFactor, partialRdf, type PartialRdf, PartialRdfAccumulator,
@@ -90,7 +91,7 @@ export type CorrelationResult = import('./statistics/binned.ts').BinnedCorrelati
 export { binCentres, binIndex, binnedMeans, type Binning, binsForValues, histogramCounts, histogramDensity, logBins,
   uniformBins, unitMax } from './statistics/histogram.ts';
 export { binomialError, bootstrap, type Bootstrap, gather, mean, quantile, standardDeviation, standardError,
-  topIndices } from './statistics/descriptive.ts';
+  topIndices, valueAtNearest } from './statistics/descriptive.ts';
 export { type LinearFit, linearLeastSquares, logLogSlope, weightedLinearFit } from './statistics/fit.ts';
 export { loadSlabMap, SLAB_KERNEL_CUTOFF, slabMap, type SlabAxis, type SlabMap, type SlabMapData, type SlabMapOptions } from './statistics/slab.ts';
 export { type DescriptorsData, type DescriptorsOptions, type DescriptorsResult, loadDescriptorsResult,

@@ -24,6 +24,8 @@ export interface CsvTable {
   has(name: string): boolean;
   /** the column as numbers; throws naming the file, column and line of a cell that is not a finite number */
   column(name: string): Float64Array;
+  /** every row as an object of numbers keyed by column name (small tables: event lists, stress-strain curves) */
+  records(): Record<string, number>[];
 }
 
 /** Parse CSV text (see module doc); `file` names the source in messages. */
@@ -53,9 +55,13 @@ export function parseCsvTable(text: string, file: string): CsvTable {
   if (!header) throw new Error(`${file}: no header line (expected column names, e.g. id,type,...)`);
   const names = header;
   const index = new Map(names.map((n, j) => [n, j]));
-  return {
+  const table: CsvTable = {
     file, names, rows: cells.length,
     has: (name) => index.has(name),
+    records() {
+      const cols = names.map((n) => table.column(n));
+      return cells.map((_, r) => Object.fromEntries(names.map((n, j) => [n, cols[j][r]])));
+    },
     column(name) {
       const j = index.get(name);
       if (j === undefined) throw new Error(`${file}: no column '${name}' (columns: ${names.join(', ')})`);
@@ -66,6 +72,7 @@ export function parseCsvTable(text: string, file: string): CsvTable {
       });
     },
   };
+  return table;
 }
 
 /** Read a CSV table from a file (plain or gzipped); `label` names it in messages (default: the path). */

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   closestSpot, empiricalCdfAt, eventPositionsOf, predictivePower, predictivePowerFigure, predictivePowerRatio,
-  predictivePowerRatioFigure, type SpotEventRealization,
+  predictivePowerRatioFigure, randomPlacementBaseline, type SpotEventRealization,
 } from '../../src/analysis/plastic/predictive-power.ts';
 import { Box } from '../../src/system/box.ts';
 import { mulberry32 } from '../support/random.ts';
@@ -142,5 +142,17 @@ describe('delta F_n', () => {
 
   it('eventPositionsOf flattens AQS events', () => {
     expect(Array.from(eventPositionsOf([{ position: [1, 2] }, { position: [3, 4] }], 2))).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('randomPlacementBaseline', () => {
+  it('is the fraction of places whose closest spot is at most x, averaged over realizations', () => {
+    const box = new Box({ dim: 2, lo: [0, 0], lengths: [10, 10] });
+    // spots at (1, 1) (softest) and (6, 6) (Delta-eps 3); places next to each
+    const real = { box, spotPositions: [1, 1, 6, 6], spotDeltaEpsilon: [1, 3], eventPositions: [] };
+    const places = [Float64Array.of(1.2, 1, 5.8, 6, 6, 6.3, 9.5, 0.5)]; // the last is nearest (1, 1) across the boundary
+    const f = randomPlacementBaseline([...places, ...places], [real, real], [0.5, 1, 2, 3]);
+    expect(Array.from(f)).toEqual([0, 0.5, 0.5, 1]);
+    expect(() => randomPlacementBaseline(places, [real, real], [1])).toThrow(/1 sets of places for 2 realizations/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   binCentres, binnedMeans, bootstrap, gather, histogramCounts, histogramDensity, logBins, logLogSlope, mean, neighbourMean,
-  quantile, standardDeviation, standardError, topIndices, uniformBins, unitMax, weightedLinearFit, linearLeastSquares,
+  quantile, standardDeviation, standardError, topIndices, uniformBins, unitMax, valueAtNearest, weightedLinearFit, linearLeastSquares,
 } from '../../src/analysis/index.ts';
 import { randomConfiguration } from '../../src/system/random-config.ts';
 import { Rng } from '../../src/util/random.ts';
@@ -137,5 +137,14 @@ describe('neighbourMean', () => {
       if (c === 0) expect(got[i]).toBeNaN();
       else expect(got[i]).toBeCloseTo(s / c, 12);
     }
+  });
+});
+
+describe('valueAtNearest', () => {
+  it('reads a tabulated curve at the nearest grid point', () => {
+    expect(valueAtNearest([0, 1, 2, 3], [10, 11, 12, 13], 1.4)).toBe(11);
+    expect(valueAtNearest([0, 1, 2, 3], [10, 11, 12, 13], 1.5)).toBe(11); // a tie goes to the first
+    expect(valueAtNearest([0, 1], [5, 6], 99)).toBe(6);
+    expect(() => valueAtNearest([0, 1], [5], 0)).toThrow(/2 grid points and 1 values/);
   });
 });

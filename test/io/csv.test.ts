@@ -8,6 +8,8 @@ describe('per-atom CSV tables', () => {
     expect(Array.from(t.column('v'))).toEqual([0.5, -1e-3]);
     expect(() => t.column('name')).toThrow(/^a\.csv: line 4, column 'name': 'Cu' is not a finite number$/);
     expect(() => t.column('w')).toThrow(/^a\.csv: no column 'w' \(columns: id, type, name, v\)$/);
+    expect(() => t.records()).toThrow(/column 'name': 'Cu' is not a finite number/);
+    expect(parseCsvTable('event,strain\n1,0.5\n2,0.75\n', 'e.csv').records()).toEqual([{ event: 1, strain: 0.5 }, { event: 2, strain: 0.75 }]);
   });
 
   it('matches rows to ids in the order asked, naming missing and repeated ids', () => {

@@ -192,3 +192,25 @@ export function eventPositionsOf(events: readonly { position: ArrayLike<number> 
   events.forEach((e, k) => { for (let a = 0; a < dim; a++) out[k * dim + a] = e.position[a]; });
   return out;
 }
+
+/**
+ * The chance level of F_n: in each realization, the fraction of places
+ * (the centres of its softness field's bins, flat nBins*dim) whose closest
+ * soft spot has Delta-epsilon <= x, averaged over realizations, on the grid
+ * of x values. An indicator predicts better than chance where F_n lies
+ * above this curve (events at random places would follow it).
+ */
+export function randomPlacementBaseline(places: readonly ArrayLike<number>[], reals: readonly Pick<SpotEventRealization, 'box' | 'spotPositions' | 'spotDeltaEpsilon'>[], grid: ArrayLike<number>): Float64Array {
+  if (places.length !== reals.length) throw new Error(`randomPlacementBaseline: ${places.length} sets of places for ${reals.length} realizations; give one per realization`);
+  const out = new Float64Array(grid.length);
+  places.forEach((centres, k) => {
+    const d = reals[k].box.dim, nb = centres.length / d;
+    const de = Float64Array.from({ length: nb }, (_, b) => closestSpot(reals[k], centres, d * b).deltaEpsilon);
+    for (let g = 0; g < grid.length; g++) {
+      let c = 0;
+      for (const v of de) if (v <= grid[g]) c++;
+      out[g] += c / nb / places.length;
+    }
+  });
+  return out;
+}

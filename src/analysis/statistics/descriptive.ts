@@ -54,6 +54,14 @@ export function quantile(values: ArrayLike<number>, p: number): number {
   return k + 1 < v.length ? v[k] + (x - k) * (v[k + 1] - v[k]) : v[k];
 }
 
+/** The value of a tabulated curve y(grid) at the grid point nearest to x (the first of two equally near). */
+export function valueAtNearest(grid: ArrayLike<number>, y: ArrayLike<number>, x: number): number {
+  if (grid.length !== y.length || grid.length === 0) throw new Error(`valueAtNearest: ${grid.length} grid points and ${y.length} values; give one value per grid point`);
+  let b = 0;
+  for (let k = 0; k < grid.length; k++) if (Math.abs(grid[k] - x) < Math.abs(grid[b] - x)) b = k;
+  return y[b];
+}
+
 /** values[indices[k]] for each k (a group's values). */
 export function gather(values: ArrayLike<number>, indices: ArrayLike<number>): Float64Array {
   return Float64Array.from(indices as ArrayLike<number>, (i) => values[i]);
