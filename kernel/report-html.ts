@@ -44,6 +44,11 @@ function errorHtml(o: Record<string, unknown>): string {
   return `<div class="output error">${head}${trace ? `<details><summary>traceback (${trace.split('\n').length} lines)</summary><pre>${esc(trace)}</pre></details>` : ''}</div>`;
 }
 
+/** How the text/html of an analysis result's bundle begins (src/display/mime.ts: resultBundle). */
+const RESULT_MARK = '<pre class="glasslab-summary">';
+/** The plotly.js copy a result's HTML inlines for a notebook without it (the report loads it once in the head). */
+const INLINED_PLOTLY = /<script type="text\/javascript">\/\* plotly\.js [^\n]* \(inlined, offline\) \*\/\n[\s\S]*?<\/script>/g;
+
 function outputHtml(o: Record<string, unknown>, env: MarkdownEnv): string {
   switch (o.output_type) {
     case 'stream':
@@ -53,6 +58,9 @@ function outputHtml(o: Record<string, unknown>, env: MarkdownEnv): string {
     case 'display_data':
     case 'execute_result': {
       const data = (o.data ?? {}) as Record<string, unknown>;
+      // an analysis result (resultBundle): its summary, every figure and its table, with plotly.js from the head
+      const html = data['text/html'] === undefined ? '' : text(data['text/html']);
+      if (html.startsWith(RESULT_MARK)) return `<div class="output html result">${html.replace(INLINED_PLOTLY, '')}</div>`;
       if (data[PLOTLY_MIME]) return figureHtml(data[PLOTLY_MIME] as PlotlyFigure, { includePlotly: false });
       if (data['image/svg+xml']) return `<div class="output svg">${text(data['image/svg+xml'])}</div>`;
       if (data['image/png']) return `<img class="output" src="data:image/png;base64,${esc(text(data['image/png']).trim())}">`;

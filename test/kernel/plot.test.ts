@@ -149,6 +149,22 @@ describe('HTML report', () => {
     expect(html.indexOf('/* plotly.js ')).toBeLessThan(html.indexOf('</head>'));
     expect(html.split('Plotly.newPlot').length - 1).toBe(2);
   });
+
+  it('shows an analysis result with its summary, every figure and its table, plotly.js still once', () => {
+    const result = { kind: 'vdos', figure: () => [fig2(), fig2()], summary: () => 'VDOS <of> 10 frames', table: () => ({ columns: ['omega', 'D'], rows: [[1, 2]] }), toJSON: () => ({ kind: 'vdos', version: 1, data: {} }) };
+    const out = { output_type: 'execute_result', data: toMimeBundle(result, newDisplayState()), metadata: {}, execution_count: 1 };
+    expect((out.data['text/html'] as string)).toContain('/* plotly.js '); // the bundle inlines it for a bare notebook
+    const html = notebookHtml({
+      nbformat: 4, nbformat_minor: 5, metadata: {},
+      cells: [{ cell_type: 'code', source: 'r', metadata: {}, execution_count: 1, outputs: [out] }],
+    }, 'nb');
+    expect(html).toContain('<pre class="glasslab-summary">VDOS &lt;of&gt; 10 frames</pre>');
+    expect(html.split('Plotly.newPlot').length - 1).toBe(2);
+    expect(html).toContain('<details class="glasslab-result-table">');
+    expect(html).toContain('<th>omega</th>');
+    expect(html.split('/* plotly.js ').length - 1).toBe(1);
+    expect(html.indexOf('/* plotly.js ')).toBeLessThan(html.indexOf('</head>'));
+  });
 });
 
 function fig2() {
