@@ -39,7 +39,7 @@ export { lteBondMapFigure, lteDisplacementFigure, lteDistributionFigure, lteDyna
   lteFieldFigure, type LteMapInput } from './lte/figures.ts';
 export { loadLteAnalysis, lteAnalysis, type LteAnalysis, type LteAnalysisData,
   type LteAnalysisOptions } from './lte/analysis.ts';
-export { type CollectOptions, collectPositions, formatBytes, framesFromArrays, type FramesInit,
+export { type CollectOptions, collectPositions, formatBytes, framesFromArrays, type FramesInit, frameSystem, strideFrames,
   loadFrames, type LoadFramesOptions, positionsMatrixBytes, type TrajectoryFrames } from './dynamics/frames.ts';
 export { alpha2Peak, type Alpha2Peak, type AtomSelection, besselJ0, binEdges, type BinSpec,
   firstCrossing, type LagOptions, lagPlan, type LagPlan, loadSelfDynamicsResult, logFrameLags,
@@ -53,6 +53,7 @@ export { type AnalysisFrameSource, arrayFrames, type ArrayFramesOptions, AtomOrd
   type FrameSource, type FrameTimeOptions, frameTimes, isLinearSpacing, toFrameSource } from '../system/frame-source.ts';
 export { firstShellCutoff, firstShellCutoffs, type FirstShellCutoffs, nearestNeighbourDistance,
   rdfFirstPeak } from './structure/first-shell.ts';
+export { type CentredRdf, rdfAroundCentres } from './structure/centred-rdf.ts';
 export { atomicStress, type AtomicStressOptions, type AtomicStressResult } from './structure/atomic-stress.ts';
 export { AssignmentWorkspace, minCostAssignment } from '../numeric/hungarian.ts';
 export { alignClusters, alignToTemplates, CLUSTER_TEMPLATE_NAMES, type ClusterAlignment,

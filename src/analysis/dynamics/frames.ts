@@ -34,7 +34,7 @@
  */
 import type { Box, Dim } from '../../system/box.ts';
 import { Trajectory } from '../../io/trajectory.ts';
-import { unwrappedPositions, type System } from '../../system/system.ts';
+import { createSystem, unwrappedPositions, type System } from '../../system/system.ts';
 import { arrayFrames, checkTimes, toFrameSource, type AnalysisFrameSource } from '../../system/frame-source.ts';
 import type { FrameRange } from '../../io/lammps-dump.ts';
 
@@ -208,4 +208,23 @@ export function framesFromArrays(init: FramesInit): TrajectoryFrames {
   const ids = init.ids ? Int32Array.from(init.ids) : Int32Array.from({ length: n }, (_, i) => i + 1);
   if (types.length !== n || ids.length !== n) throw new Error(`${src}: types and ids need ${n} entries`);
   return { n, dim, nFrames, positions: init.positions, times, timesteps: new Float64Array(nFrames).fill(NaN), ids, types, box: init.box, source: src };
+}
+
+/**
+ * Frame f of a frames matrix as a System sharing its memory (unwrapped
+ * positions, the box of the first frame; a neighbour list wraps them).
+ */
+export function frameSystem(fr: TrajectoryFrames, f: number): System {
+  if (!(Number.isInteger(f) && f >= 0 && f < fr.nFrames)) throw new Error(`${fr.source}: frame ${f} of ${fr.nFrames} (give 0 to ${fr.nFrames - 1})`);
+  const m = fr.n * fr.dim;
+  return createSystem({ box: fr.box, positions: fr.positions.subarray(f * m, (f + 1) * m), types: fr.types, ids: fr.ids });
+}
+
+/** Every `stride`-th frame of a frames matrix, from the first, times kept (a copy). */
+export function strideFrames(fr: TrajectoryFrames, stride: number): TrajectoryFrames {
+  if (!(Number.isInteger(stride) && stride >= 1)) throw new Error(`strideFrames: stride must be a positive integer, got ${stride}`);
+  const keep = Array.from({ length: Math.floor((fr.nFrames - 1) / stride) + 1 }, (_, k) => k * stride);
+  const m = fr.n * fr.dim, pos = new Float64Array(keep.length * m);
+  keep.forEach((f, k) => pos.set(fr.positions.subarray(f * m, (f + 1) * m), k * m));
+  return framesFromArrays({ n: fr.n, dim: fr.dim, positions: pos, times: keep.map((f) => fr.times[f]), box: fr.box, types: fr.types, ids: fr.ids, source: `${fr.source} (every ${stride})` });
 }
