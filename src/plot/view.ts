@@ -2,7 +2,7 @@
  * A 3D view of a configuration: one Plotly `scatter3d` trace of the atoms,
  * coloured by a per-atom field with a colour bar (name and units), sized by
  * type (radius grows with the type number, or one size for all), hover
- * showing id, type and value, and the edges of the box. Optionally only a
+ * showing id, type and value, and the edges of the box (atoms wrapped into it). Optionally only a
  * slab |coordinate - centre| < thickness / 2 (the paper's 2D maps as a
  * slice you can turn). Pure data in, figure JSON out: plotly.js (bundled,
  * offline) draws it in the notebook and the HTML report.
@@ -37,7 +37,9 @@ export interface ViewOptions {
   slab?: { axis?: 'x' | 'y' | 'z'; center?: number; thickness: number };
   /** marker size in px: 'type' (default: 5 for type 1, +2 per further type) or one number for all */
   size?: number | 'type';
-  /** Plotly colour scale (default 'RdBu' reversed: low blue, high red) */
+  /** put the atoms back into the box (orthogonal wrap, default true when the box is known) */
+  wrap?: boolean;
+  /** Plotly colour scale (default 'RdBu': low blue, high red) */
   colorscale?: string;
   /** colour range (default: the finite range of the shown values) */
   cmin?: number;
@@ -56,7 +58,15 @@ export function view(atoms: ViewAtoms, opts: ViewOptions = {}): PlotlyFigure {
   if (dim !== 2 && dim !== 3) throw new Error(`view: dim must be 2 or 3, got ${dim}`);
   if (positions.length !== n * dim) throw new Error(`view: ${positions.length} coordinates for ${n} atoms in ${dim}D`);
   if (opts.color && opts.color.length !== n) throw new Error(`view: color has ${opts.color.length} values for ${n} atoms; give one per atom in the configuration's order`);
-  const coord = (i: number, a: number) => (a < dim ? positions[dim * i + a] : 0);
+  // unwrapped coordinates (a dump's xu) are put back into the box, so the view shows the cell
+  const box = opts.wrap === false ? undefined : atoms.box;
+  const coord = (i: number, a: number) => {
+    if (a >= dim) return 0;
+    const x = positions[dim * i + a];
+    if (!box) return x;
+    const lo = box.lo[a], L = box.lengths[a];
+    return x - L * Math.floor((x - lo) / L);
+  };
   let keep = Array.from({ length: n }, (_, i) => i);
   const slab = opts.slab;
   if (slab) {
@@ -89,7 +99,7 @@ export function view(atoms: ViewAtoms, opts: ViewOptions = {}): PlotlyFigure {
     marker: {
       size: keep.map((i) => size(types[i])),
       color: values.map((v) => (Number.isFinite(v) ? v : NaN)),
-      colorscale: opts.colorscale ?? 'RdBu', reversescale: opts.colorscale === undefined,
+      colorscale: opts.colorscale ?? 'RdBu',
       ...(Number.isFinite(lo) && Number.isFinite(hi) ? { cmin: lo, cmax: hi } : {}),
       colorbar: { title: { text: label } }, showscale: true, opacity: 1,
       line: { width: 0 },

@@ -57,6 +57,15 @@ describe('view: 3D scatter of a configuration', () => {
     expect(JSON.parse(JSON.stringify(f)).data[0].x).toHaveLength(sys.n);
   });
 
+  it('wraps unwrapped coordinates into the box, unless told not to', () => {
+    const moved = { ...sys, positions: Float64Array.from(sys.positions, (x, k) => x + (k % 3 === 0 ? 3 * sys.box.lengths[0] : 0)) };
+    const f = view(moved, {});
+    (f.data[0].x as number[]).forEach((x, i) => expect(x).toBeCloseTo(sys.positions[3 * i], 9));
+    expect((view(moved, { wrap: false }).data[0].x as number[])[0]).toBeCloseTo(sys.positions[0] + 3 * sys.box.lengths[0], 12);
+    expect((f.data[0].marker as { colorscale: string; reversescale?: boolean })).toMatchObject({ colorscale: 'RdBu' });
+    expect((f.data[0].marker as { reversescale?: boolean }).reversescale).toBeUndefined(); // Plotly's RdBu: low blue, high red
+  });
+
   it('keeps a slab and fixed sizes; refuses a field of the wrong length', () => {
     const c = sys.box.lo[2] + sys.box.lengths[2] / 2;
     const f = view(sys, { color: field, slab: { axis: 'z', center: c, thickness: 2 }, size: 4 });
