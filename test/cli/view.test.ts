@@ -28,6 +28,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cli = (...argv: string[]) => runCli(dir, ...argv);
 
 describe('glasslab view', () => {
+  it('--help names the options with their units', async () => {
+    const r = await cli('view', '--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Usage: glasslab view FILE [options]');
+    for (const o of ['--color COL', '--table FILE', '--thickness', '--field-units UNITS', '--out FILE']) expect(r.out).toContain(o);
+  });
+
   it('colours by a column of the dump and writes an offline HTML page', async () => {
     const r = await cli('view', 'g.dump', '--color', 'c_pe', '--field-units', 'eps', '--out', 'v.html');
     expect(r.err).toBe('');
