@@ -133,7 +133,7 @@ export function buildNeighborList(sys: System, opts: NeighborListOptions): Verle
 
   const n = sys.n;
   const s = wrappedFractional(sys, undefined, 'buildNeighborList');
-  const bins = binAtoms(s, sys.types, n, g, rlist, m);
+  const grid = cellGrid(s, n, g, rlist, m);
   const balanced = kind === 'half' && opts.halfRows === 'balanced';
   let growths = 0;
   /** the row stride for a longest row of maxCount (grown past maxNeighbors when needed) */
@@ -150,14 +150,20 @@ export function buildNeighborList(sys: System, opts: NeighborListOptions): Verle
     ...(radii.perType ? { listRadiiSquared: radii.r2, refTypes: Int32Array.from(sys.types) } : {}),
     refPositions: sys.positions.slice(), refFractional: s, box: sys.box, overflowGrowths: growths, entries: pairCount * (kind === 'half' ? 1 : 2),
   });
-  // the wasm search and row sort (./wasm/pair-search.as.ts) give the same list; on an overlap the
-  // TypeScript search below runs and reports it
+  // the wasm build (./wasm/pair-search.as.ts) gives the same list; on an overlap the TypeScript
+  // search below runs and reports it
   if (opts.kernels !== 'js') {
-    const rows = stencilRows(bins, g, m, Math.sqrt(radii.r2max));
-    const w = wasmNeighborRows({ ...bins, r2: radii.r2, tstride: radii.tstride, rows, ov2: overlap * overlap }, estimatePairs(sys, rlist), n, kind === 'full', balanced, strideFor);
+    const full = 2 * estimatePairs(sys, rlist) / Math.max(1, n); // partners per atom, with room
+    const longest = Math.ceil((balanced ? 0.65 : 1.3) * full) + 8; // a row or column of the lower triangle can hold them all
+    const w = wasmNeighborRows({
+      n, s, types: sys.types, cell: [g.lx, g.ly, g.lz, g.xy, g.xz, g.yz], dim: g.dim, grid, r2: radii.r2, tstride: radii.tstride,
+      rows: stencilRows(grid, g, m, Math.sqrt(radii.r2max)), ov2: overlap * overlap, mode: kind === 'full' ? 2 : balanced ? 1 : 0,
+      columns: longest, stride: opts.maxNeighbors !== undefined ? Math.max(1, Math.floor(opts.maxNeighbors)) : longest,
+    }, strideFor);
     if (w && !('overlap' in w)) return list(w.stride, w.neighbors, w.counts, w.pairs);
   }
-  const pairs = findPairs(sys, g, bins, radii, overlap, m, estimatePairs(sys, rlist));
+  const bins = binAtoms(s, sys.types, n, g, grid);
+  const pairs = findPairs(sys, g, grid, bins, radii, overlap, m, estimatePairs(sys, rlist));
   if (balanced) balanceRows(pairs);
   const { counts, deg, maxCount } = rowAndColumnCounts(pairs, n, kind);
   const stride = strideFor(maxCount);
@@ -253,10 +259,6 @@ function estimatePairs(sys: System, rlist: number): number {
  * with no per-cell wrapping and no copying.
  */
 interface PaddedBins {
-  /** real cells and padded extents per direction */
-  nc: Int32Array;
-  pad: Int32Array;
-  ext: Int32Array;
   /** start offsets into the sorted arrays per padded cell (ncell + 1) */
   start: Int32Array;
   /** per slot: atom index, Cartesian coordinates of the (shifted) copy, type */
@@ -265,7 +267,20 @@ interface PaddedBins {
   type: Int32Array;
 }
 
-function binAtoms(s: Float64Array, types: Int32Array, n: number, g: CellGeometry, rlist: number, m: number): PaddedBins {
+/**
+ * The cell grid of a build: real cells nc_k per direction (at least r_list/m
+ * thick; fewer for dilute systems), the padding and padded extents, and the
+ * map s -> cell index floor((s_k - lo_k) inv_k) (clamped to [0, nc_k)).
+ */
+interface CellGrid {
+  nc: Int32Array;
+  pad: Int32Array;
+  ext: Int32Array;
+  lo: Float64Array;
+  inv: Float64Array;
+}
+
+function cellGrid(s: Float64Array, n: number, g: CellGeometry, rlist: number, m: number): CellGrid {
   const periodic = [g.px, g.py, g.pz];
   const nc = new Int32Array(3);
   const lo = new Float64Array(3);
@@ -292,6 +307,11 @@ function binAtoms(s: Float64Array, types: Int32Array, n: number, g: CellGeometry
   for (let k = 0; k < 3; k++) if (span[k] > 0) inv[k] = nc[k] / span[k];
   const pad = Int32Array.of(g.px ? m : 0, g.py ? m : 0, g.pz ? m : 0);
   const ext = Int32Array.of(nc[0] + 2 * pad[0], nc[1] + 2 * pad[1], nc[2] + 2 * pad[2]);
+  return { nc, pad, ext, lo, inv };
+}
+
+function binAtoms(s: Float64Array, types: Int32Array, n: number, g: CellGeometry, grid: CellGrid): PaddedBins {
+  const { nc, pad, ext, lo, inv } = grid;
   const ncell = ext[0] * ext[1] * ext[2];
   // real cell of each atom, then the padded cells holding a copy of it
   const cell = new Int32Array(3 * n);
@@ -321,7 +341,7 @@ function binAtoms(s: Float64Array, types: Int32Array, n: number, g: CellGeometry
     xyz[3 * q + 1] = g.ly * sy + g.yz * sz;
     xyz[3 * q + 2] = g.dim === 3 ? g.lz * sz : 0;
   });
-  return { nc, pad, ext, start, atom, xyz, type };
+  return { start, atom, xyz, type };
 }
 
 /**
@@ -369,8 +389,8 @@ interface StencilRows {
   homeWx: number;
 }
 
-function stencilRows(bins: PaddedBins, g: CellGeometry, m: number, rlist: number): StencilRows {
-  const { nc } = bins;
+function stencilRows(grid: CellGrid, g: CellGeometry, m: number, rlist: number): StencilRows {
+  const { nc } = grid;
   const h = [g.widths[0] / nc[0], g.widths[1] / nc[1], g.dim === 3 ? g.widths[2] / nc[2] : 0];
   const orthogonal = g.xy === 0 && g.xz === 0 && g.yz === 0;
   const gap = (o: number, k: number) => Math.max(0, Math.abs(o) - 1) * h[k];
@@ -378,7 +398,7 @@ function stencilRows(bins: PaddedBins, g: CellGeometry, m: number, rlist: number
     const a = gap(ox, 0), b = gap(oy, 1), c = gap(oz, 2);
     return orthogonal ? Math.sqrt(a * a + b * b + c * c) : Math.max(a, b, c);
   };
-  const mz = bins.ext[2] > 1 ? m : 0;
+  const mz = grid.ext[2] > 1 ? m : 0;
   const oy: number[] = [], oz: number[] = [], wx: number[] = [];
   const widest = (y: number, z: number) => {
     let w = -1;
@@ -419,12 +439,13 @@ interface PairBuffer {
  * the smallest perpendicular width, so each pair is found exactly once even
  * when a direction has fewer than 2m+1 cells.
  */
-function findPairs(sys: System, g: CellGeometry, bins: PaddedBins, radii: ListRadii, overlap: number, m: number, guess: number): PairBuffer {
-  const { nc, pad, ext, start, atom, xyz, type } = bins;
+function findPairs(sys: System, g: CellGeometry, grid: CellGrid, bins: PaddedBins, radii: ListRadii, overlap: number, m: number, guess: number): PairBuffer {
+  const { nc, pad, ext } = grid;
+  const { start, atom, xyz, type } = bins;
   const { r2: rl2, tstride } = radii;
   const ov2 = overlap * overlap;
   const nx = ext[0], ny = ext[1], nz = ext[2];
-  const rows = stencilRows(bins, g, m, Math.sqrt(radii.r2max));
+  const rows = stencilRows(grid, g, m, Math.sqrt(radii.r2max));
   // row ranges of the half stencil for the current home cell: [lo, hi) slots
   const rlo = new Int32Array(rows.count), rhi = new Int32Array(rows.count);
   let pa = new Int32Array(guess), pb = new Int32Array(guess);

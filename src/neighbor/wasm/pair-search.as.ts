@@ -1,38 +1,136 @@
-// AssemblyScript source of the WebAssembly cell search of the neighbour-list
-// build (src/neighbor/neighbor-list.ts `findPairs`, the TypeScript reference
-// and fallback; ./pair-search.ts loads and drives it). Built by
-// `npm run build:wasm` (src/linalg/wasm/build-kernels.ts) into
-// pair-search.wasm next to this file (checked in; test/neighbor/pair-search-wasm.test.ts
-// rebuilds it and compares bytes). Not type-checked by the project's tsc.
+// AssemblyScript source of the WebAssembly neighbour-list build
+// (src/neighbor/neighbor-list.ts `binAtoms`, `findPairs` and the row sort
+// are the TypeScript reference and fallback; ./pair-search.ts loads and
+// drives this). Built by `npm run build:wasm` (src/linalg/wasm/build-kernels.ts)
+// into pair-search.wasm next to this file (checked in;
+// test/neighbor/pair-search-wasm.test.ts rebuilds it and compares bytes).
+// Not type-checked by the project's tsc.
 //
-// Same traversal as the TypeScript findPairs, in the same order, so the pair
-// buffer (and hence the sorted list) is the same: for each real home cell
-// (z, y, x order) and each of its atoms (slot order), the rest of the home
-// row, then the half-stencil rows. Pointers are BYTE addresses in this
-// module's own memory: i32 arrays start (padded cells + 1), atom, type (per
-// slot), f64 xyz (3 per slot, Cartesian coordinates of the shifted copies),
-// f64 r2 (squared list radius per type pair [ti*tstride + tj]), i32 stencil
-// rows oy, oz, wx; output i32 pa, pb (pairs as (min, max) atom index).
+// Pointers are BYTE addresses in linear memory. Four steps:
+//  1. binCells: the real cell of every atom from its wrapped fractional
+//     coordinates, and the number of copies (the atom and its periodic
+//     images) per padded cell, as start offsets (a prefix sum);
+//  2. binFill: the copies in slot order (atoms in index order within a
+//     cell): atom index, type, Cartesian coordinates of the shifted copy;
+//  3. searchHalf: the half-stencil cell search of `findPairs` (each pair
+//     once), branch-free (every candidate is written to a scratch list
+//     whose length grows by the hit, so a miss costs no mispredicted
+//     branch); then each pair, kept in row r with column c, appends r to
+//     the list of column c;
+//  4. sweepRows: the columns in increasing order, each appended to its
+//     rows, so every row comes out sorted by neighbour index (a transpose,
+//     no sort): the list of neighbor-list.ts, a function of the set of
+//     pairs only.
+// Row choice (mode): 0 half list, row of the smaller index; 1 half list
+// 'balanced', row of the smaller index when the indices' sum is even, else
+// of the larger; 2 full list, both rows.
 
 // @ts-ignore: decorator
 @inline function ldi(p: usize): i32 { return load<i32>(p); }
 // @ts-ignore: decorator
 @inline function ld(p: usize): f64 { return load<f64>(p); }
+// @ts-ignore: decorator
+@inline function sti(p: usize, v: i32): void { store<i32>(p, v); }
 
-/** the two atoms of an overlap (returned -2) */
+/**
+ * Real cell b_k = floor((s_k - lo_k) inv_k) clamped to [0, nc_k) of each of
+ * the n atoms (fractional s at pS, stride 3) into pCell (3n i32), and the
+ * number of copies per padded cell into pStart as start offsets (ncell + 1
+ * i32, ncell = ext_x ext_y ext_z, ext = nc + 2 pad): along a direction with
+ * pad > 0 an atom has a copy in each padded cell e = b + pad (mod nc) + t nc
+ * inside [0, ext). Returns the number of slots.
+ */
+export function binCells(n: i32, pS: usize, lo0: f64, lo1: f64, lo2: f64, inv0: f64, inv1: f64, inv2: f64,
+  nc0: i32, nc1: i32, nc2: i32, pad0: i32, pad1: i32, pad2: i32, pCell: usize, pStart: usize): i32 {
+  const nx = nc0 + 2 * pad0, ny = nc1 + 2 * pad1, nz = nc2 + 2 * pad2;
+  const ncell = nx * ny * nz;
+  memory.fill(pStart, 0, <usize>(ncell + 1) << 2);
+  for (let i = 0; i < n; i++) {
+    const ps = pS + <usize>(3 * i) * 8, pc = pCell + <usize>(3 * i) * 4;
+    let bx = <i32>Math.floor((ld(ps) - lo0) * inv0);
+    let by = <i32>Math.floor((ld(ps + 8) - lo1) * inv1);
+    let bz = <i32>Math.floor((ld(ps + 16) - lo2) * inv2);
+    bx = bx < 0 ? 0 : (bx >= nc0 ? nc0 - 1 : bx);
+    by = by < 0 ? 0 : (by >= nc1 ? nc1 - 1 : by);
+    bz = bz < 0 ? 0 : (bz >= nc2 ? nc2 - 1 : bz);
+    sti(pc, bx); sti(pc + 4, by); sti(pc + 8, bz);
+    bx += pad0; by += pad1; bz += pad2;
+    for (let ez = pad2 > 0 ? bz % nc2 : bz; ez < nz && (pad2 > 0 || ez == bz); ez += nc2) {
+      for (let ey = pad1 > 0 ? by % nc1 : by; ey < ny && (pad1 > 0 || ey == by); ey += nc1) {
+        for (let ex = pad0 > 0 ? bx % nc0 : bx; ex < nx && (pad0 > 0 || ex == bx); ex += nc0) {
+          const q = pStart + (<usize>((ez * ny + ey) * nx + ex + 1) << 2);
+          sti(q, ldi(q) + 1);
+        }
+      }
+    }
+  }
+  for (let c = 0; c < ncell; c++) {
+    const q = pStart + (<usize>(c + 1) << 2);
+    sti(q, ldi(q) + ldi(q - 4));
+  }
+  return ldi(pStart + (<usize>ncell << 2));
+}
+
+/**
+ * Fill the slots binCells counted (atoms in index order, so a cell's slots
+ * hold increasing atom indices, copies of one atom adjacent): atom index
+ * (pAtom), type (pType, from the atom types at pTypes), Cartesian
+ * coordinates of the copy shifted by whole cells (pXyz, 3 f64:
+ * x = lx sx + xy sy + xz sz, y = ly sy + yz sz, z = lz sz, z = 0 when
+ * dim3 is 0). pFill: ncell i32 of scratch.
+ */
+export function binFill(n: i32, pS: usize, pTypes: usize, lx: f64, ly: f64, lz: f64, xy: f64, xz: f64, yz: f64, dim3: i32,
+  nc0: i32, nc1: i32, nc2: i32, pad0: i32, pad1: i32, pad2: i32, pCell: usize, pStart: usize, pFill: usize,
+  pAtom: usize, pType: usize, pXyz: usize): void {
+  const nx = nc0 + 2 * pad0, ny = nc1 + 2 * pad1, nz = nc2 + 2 * pad2;
+  memory.copy(pFill, pStart, <usize>(nx * ny * nz) << 2);
+  for (let i = 0; i < n; i++) {
+    const ps = pS + <usize>(3 * i) * 8, pc = pCell + <usize>(3 * i) * 4;
+    const bx = ldi(pc) + pad0, by = ldi(pc + 4) + pad1, bz = ldi(pc + 8) + pad2;
+    const t = ldi(pTypes + (<usize>i << 2));
+    for (let ez = pad2 > 0 ? bz % nc2 : bz; ez < nz && (pad2 > 0 || ez == bz); ez += nc2) {
+      const sz = ld(ps + 16) + <f64>((ez - pad2 - (ez - pad2 < 0 ? nc2 - 1 : 0)) / nc2);
+      for (let ey = pad1 > 0 ? by % nc1 : by; ey < ny && (pad1 > 0 || ey == by); ey += nc1) {
+        const sy = ld(ps + 8) + <f64>((ey - pad1 - (ey - pad1 < 0 ? nc1 - 1 : 0)) / nc1);
+        for (let ex = pad0 > 0 ? bx % nc0 : bx; ex < nx && (pad0 > 0 || ex == bx); ex += nc0) {
+          const sx = ld(ps) + <f64>((ex - pad0 - (ex - pad0 < 0 ? nc0 - 1 : 0)) / nc0);
+          const f = pFill + (<usize>((ez * ny + ey) * nx + ex) << 2);
+          const q = ldi(f);
+          sti(f, q + 1);
+          sti(pAtom + (<usize>q << 2), i);
+          sti(pType + (<usize>q << 2), t);
+          const px = pXyz + <usize>(3 * q) * 8;
+          store<f64>(px, lx * sx + xy * sy + xz * sz);
+          store<f64>(px + 8, ly * sy + yz * sz);
+          store<f64>(px + 16, dim3 != 0 ? lz * sz : 0);
+        }
+      }
+    }
+  }
+}
+
+/** the two atoms of an overlap (searchHalf returned -2) */
 export let overlapI: i32 = -1;
 export let overlapJ: i32 = -1;
 
 /**
- * Every pair within its list radius, once, appended to pa/pb; returns the
- * pair count, -1 when more than `cap` pairs were found (call again with
- * more room), or -2 when two atoms are closer than sqrt(ov2) (overlapI, overlapJ).
+ * The half-stencil search of neighbor-list.ts `findPairs` (same traversal:
+ * for each real home cell and each of its slots, the rest of the home row,
+ * then the `rows` x-rows (oy, oz, wx) of the half stencil), every pair
+ * within its list radius (pR2 [ti tstride + tj]) appended to its column's
+ * list: column c at pCol + 4 c cs, its length at pClen (n i32, zeroed
+ * here; lengths past cs are counted, not stored, and the word before pCol
+ * takes the writes that do not count). pRlo, pRhi: `rows` i32 of scratch;
+ * pHit: one i32 per slot of scratch.
+ * Returns the longest column (more than cs: search again with a wider
+ * one), or -2 when two atoms are closer than sqrt(ov2) (overlapI, overlapJ).
  */
-export function findPairs(ncx: i32, ncy: i32, ncz: i32, padx: i32, pady: i32, padz: i32, nx: i32, ny: i32, nz: i32,
+export function searchHalf(n: i32, mode: i32, ncx: i32, ncy: i32, ncz: i32, padx: i32, pady: i32, padz: i32, nx: i32, ny: i32, nz: i32,
   pStart: usize, pAtom: usize, pType: usize, pXyz: usize, pR2: usize, tstride: i32,
   rows: i32, pOy: usize, pOz: usize, pWx: usize, homeWx: i32, ov2: f64,
-  pRlo: usize, pRhi: usize, pA: usize, pB: usize, cap: i32): i32 {
-  let np = 0;
+  pRlo: usize, pRhi: usize, pHit: usize, cs: i32, pClen: usize, pCol: usize): i32 {
+  memory.fill(pClen, 0, <usize>n << 2);
+  const dummy = pCol - 4;
   for (let cz = padz; cz < padz + ncz; cz++) for (let cy = pady; cy < pady + ncy; cy++) for (let cx = padx; cx < padx + ncx; cx++) {
     const home = (cz * ny + cy) * nx + cx;
     const p0 = ldi(pStart + (<usize>home << 2)), p1 = ldi(pStart + (<usize>(home + 1) << 2));
@@ -46,14 +144,17 @@ export function findPairs(ncx: i32, ncy: i32, ncz: i32, padx: i32, pady: i32, pa
       const lo = ldi(pStart + (<usize>(rowBase + max(0, cx - w)) << 2));
       const hi = ldi(pStart + (<usize>(rowBase + min(nx - 1, cx + w) + 1) << 2));
       if (lo == hi) continue;
-      store<i32>(pRlo + (<usize>nrow << 2), lo); store<i32>(pRhi + (<usize>nrow << 2), hi); nrow++;
+      sti(pRlo + (<usize>nrow << 2), lo); sti(pRhi + (<usize>nrow << 2), hi); nrow++;
     }
     const x1 = min(nx - 1, cx + homeWx);
     const homeEnd = ldi(pStart + (<usize>((cz * ny + cy) * nx + x1 + 1) << 2));
     for (let p = p0; p < p1; p++) {
-      const i = ldi(pAtom + (<usize>p << 2)), row = ldi(pType + (<usize>p << 2)) * tstride;
+      const i = ldi(pAtom + (<usize>p << 2));
+      const radii = pR2 + (<usize>(ldi(pType + (<usize>p << 2)) * tstride) << 3);
       const pp = pXyz + <usize>(3 * p) * 8;
       const xi = ld(pp), yi = ld(pp + 8), zi = ld(pp + 16);
+      // the hits of atom i, branch-free, into the scratch at pHit; then appended to their columns
+      let k = 0;
       for (let r = -1; r < nrow; r++) {
         const q0 = r < 0 ? p + 1 : ldi(pRlo + (<usize>r << 2));
         const q1 = r < 0 ? homeEnd : ldi(pRhi + (<usize>r << 2));
@@ -61,82 +162,58 @@ export function findPairs(ncx: i32, ncy: i32, ncz: i32, padx: i32, pady: i32, pa
           const pq = pXyz + <usize>(3 * q) * 8;
           const dx = ld(pq) - xi, dy = ld(pq + 8) - yi, dz = ld(pq + 16) - zi;
           const r2 = dx * dx + dy * dy + dz * dz;
-          if (r2 >= ld(pR2 + (<usize>(row + ldi(pType + (<usize>q << 2))) << 3))) continue;
-          const j = ldi(pAtom + (<usize>q << 2));
-          if (r2 < ov2) { overlapI = i; overlapJ = j; return -2; }
-          if (np >= cap) return -1;
-          store<i32>(pA + (<usize>np << 2), min(i, j));
-          store<i32>(pB + (<usize>np << 2), max(i, j));
-          np++;
+          if (r2 < ov2) { const j = ldi(pAtom + (<usize>q << 2)); overlapI = min(i, j); overlapJ = max(i, j); return -2; }
+          sti(pHit + (<usize>k << 2), ldi(pAtom + (<usize>q << 2)));
+          k += <i32>(r2 < ld(radii + (<usize>ldi(pType + (<usize>q << 2)) << 3)));
+        }
+      }
+      for (let h = 0; h < k; h++) {
+        const j = ldi(pHit + (<usize>h << 2));
+        const a = min(i, j), b = max(i, j);
+        const swap = mode == 1 ? (a + b) & 1 : 0;
+        const row = swap ? b : a, col = swap ? a : b;
+        const pl = pClen + (<usize>col << 2);
+        const l = ldi(pl);
+        sti(select<usize>(pCol + (<usize>(col * cs + l) << 2), dummy, l < cs), row);
+        sti(pl, l + 1);
+        if (mode == 2) {
+          const pl2 = pClen + (<usize>row << 2);
+          const l2 = ldi(pl2);
+          sti(select<usize>(pCol + (<usize>(row * cs + l2) << 2), dummy, l2 < cs), col);
+          sti(pl2, l2 + 1);
         }
       }
     }
   }
-  return np;
+  let longest = 0;
+  for (let c = 0; c < n; c++) longest = max(longest, ldi(pClen + (<usize>c << 2)));
+  return longest;
 }
 
 /**
- * Row lengths into pCounts (n i32) and column offsets into pDeg (n + 1 i32)
- * of the np pairs (a < b) at pA, pB, as `rowAndColumnCounts` of
- * neighbor-list.ts: a pair sits in row a (full lists: also in row b);
- * with `balanced` (half lists, option halfRows 'balanced') first moved to
- * row b when a + b is odd. Returns the longest row.
+ * The rows of the list from the column lists of searchHalf (cs, pClen,
+ * pCol; every column within cs): rows at pNbr (n stride i32, zeroed past
+ * each row's length), their lengths at pLen (n i32; lengths past `stride`
+ * are counted, not stored: the word before pNbr takes those writes).
+ * Columns are visited in increasing order, so each row is sorted. Returns
+ * the longest row.
  */
-export function rowCounts(n: i32, full: i32, balanced: i32, pA: usize, pB: usize, np: i32, pCounts: usize, pDeg: usize): i32 {
-  memory.fill(pCounts, 0, <usize>n << 2);
-  memory.fill(pDeg, 0, <usize>(n + 1) << 2);
-  for (let p = 0; p < np; p++) {
-    const qa = pA + (<usize>p << 2), qb = pB + (<usize>p << 2);
-    let a = ldi(qa), b = ldi(qb);
-    if (balanced && ((a + b) & 1)) { store<i32>(qa, b); store<i32>(qb, a); const t = a; a = b; b = t; }
-    const ca = pCounts + (<usize>a << 2);
-    store<i32>(ca, ldi(ca) + 1);
-    if (full) { const cb = pCounts + (<usize>b << 2); store<i32>(cb, ldi(cb) + 1); }
-    else { const d = pDeg + (<usize>(b + 1) << 2); store<i32>(d, ldi(d) + 1); }
-  }
-  let maxCount = 0;
-  for (let i = 0; i < n; i++) {
-    const c = ldi(pCounts + (<usize>i << 2));
-    if (c > maxCount) maxCount = c;
-    if (full) store<i32>(pDeg + (<usize>(i + 1) << 2), c);
-  }
-  for (let c = 0; c < n; c++) {
-    const d = pDeg + (<usize>(c + 1) << 2);
-    store<i32>(d, ldi(d) + ldi(pDeg + (<usize>c << 2)));
-  }
-  return maxCount;
-}
-
-/**
- * Dense rows sorted by neighbour index into pNbr (n * stride i32), as
- * `sortedRows` of neighbor-list.ts: bucket the pairs by column (counting
- * sort with offsets pDeg, scratch pFill n i32, pPartner deg[n] i32), then
- * append each column to its rows in increasing order (row lengths in pLen,
- * n i32). Returns the first row whose length differs from pCounts, or -1.
- */
-export function sortRows(n: i32, full: i32, stride: i32, pA: usize, pB: usize, np: i32, pCounts: usize, pDeg: usize,
-  pFill: usize, pPartner: usize, pLen: usize, pNbr: usize): i32 {
-  memory.fill(pNbr, 0, <usize>(n * stride) << 2);
-  memory.copy(pFill, pDeg, <usize>n << 2);
-  for (let p = 0; p < np; p++) {
-    const a = ldi(pA + (<usize>p << 2)), b = ldi(pB + (<usize>p << 2));
-    const fb = pFill + (<usize>b << 2);
-    store<i32>(pPartner + (<usize>ldi(fb) << 2), a); store<i32>(fb, ldi(fb) + 1);
-    if (full) {
-      const fa = pFill + (<usize>a << 2);
-      store<i32>(pPartner + (<usize>ldi(fa) << 2), b); store<i32>(fa, ldi(fa) + 1);
-    }
-  }
+export function sweepRows(n: i32, cs: i32, pClen: usize, pCol: usize, stride: i32, pLen: usize, pNbr: usize): i32 {
   memory.fill(pLen, 0, <usize>n << 2);
+  memory.fill(pNbr, 0, <usize>(n * stride) << 2);
+  const dummy = pNbr - 4;
   for (let c = 0; c < n; c++) {
-    for (let q = ldi(pDeg + (<usize>c << 2)), qe = ldi(pDeg + (<usize>(c + 1) << 2)); q < qe; q++) {
-      const r = ldi(pPartner + (<usize>q << 2));
-      const lr = pLen + (<usize>r << 2);
-      const l = ldi(lr);
-      store<i32>(pNbr + (<usize>(r * stride + l) << 2), c);
-      store<i32>(lr, l + 1);
+    const pc = pCol + (<usize>(c * cs) << 2);
+    const len = ldi(pClen + (<usize>c << 2));
+    for (let k = 0; k < len; k++) {
+      const r = ldi(pc + (<usize>k << 2));
+      const pl = pLen + (<usize>r << 2);
+      const l = ldi(pl);
+      sti(select<usize>(pNbr + (<usize>(r * stride + l) << 2), dummy, l < stride), c);
+      sti(pl, l + 1);
     }
   }
-  for (let i = 0; i < n; i++) if (ldi(pLen + (<usize>i << 2)) != ldi(pCounts + (<usize>i << 2))) return i;
-  return -1;
+  let longest = 0;
+  for (let r = 0; r < n; r++) longest = max(longest, ldi(pLen + (<usize>r << 2)));
+  return longest;
 }

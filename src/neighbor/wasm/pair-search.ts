@@ -1,17 +1,18 @@
 /**
- * Loader of the WebAssembly cell search and row sort of the neighbour-list
- * build (pair-search.as.ts, AssemblyScript; binary pair-search.wasm,
- * rebuilt by `npm run build:wasm`). src/neighbor/neighbor-list.ts calls
- * `wasmNeighborRows` from `buildNeighborList` and keeps its TypeScript
- * `findPairs`, `rowAndColumnCounts` and `sortedRows` as the reference and
- * the fallback.
+ * Loader and driver of the WebAssembly neighbour-list build
+ * (pair-search.as.ts, AssemblyScript; binary pair-search.wasm, rebuilt by
+ * `npm run build:wasm`): binning, the half-stencil cell search and the
+ * transpose that leaves every row sorted. src/neighbor/neighbor-list.ts
+ * calls `wasmNeighborRows` from `buildNeighborList` and keeps its
+ * TypeScript `binAtoms`, `findPairs`, `rowAndColumnCounts` and
+ * `sortedRows` as the reference and the fallback.
  *
  * One instance with its own (non-shared) memory serves every build (builds
  * are synchronous; the memory keeps the size of the largest build). Per
- * build it copies in the binned slots (cell starts, atom, type and the
- * Cartesian coordinates of every slot, image copies included), the list
- * radii and the stencil rows, and copies the rows and counts out; the pairs
- * are found in the TypeScript search's order, so the rows are the same.
+ * build it copies in the wrapped fractional coordinates, the types, the
+ * list radii and the stencil rows, and copies the rows and counts out; the
+ * list is a function of the set of pairs, so it equals the TypeScript one
+ * entry for entry.
  */
 import { WasmFile } from '../../platform/index.ts';
 
@@ -21,23 +22,42 @@ interface SearchExports {
   readonly memory: WasmMemory;
   readonly overlapI: { value: number };
   readonly overlapJ: { value: number };
-  findPairs(ncx: number, ncy: number, ncz: number, padx: number, pady: number, padz: number, nx: number, ny: number, nz: number,
+  binCells(n: number, pS: number, lo0: number, lo1: number, lo2: number, inv0: number, inv1: number, inv2: number,
+    nc0: number, nc1: number, nc2: number, pad0: number, pad1: number, pad2: number, pCell: number, pStart: number): number;
+  binFill(n: number, pS: number, pTypes: number, lx: number, ly: number, lz: number, xy: number, xz: number, yz: number, dim3: number,
+    nc0: number, nc1: number, nc2: number, pad0: number, pad1: number, pad2: number, pCell: number, pStart: number, pFill: number,
+    pAtom: number, pType: number, pXyz: number): void;
+  searchHalf(n: number, mode: number, ncx: number, ncy: number, ncz: number, padx: number, pady: number, padz: number, nx: number, ny: number, nz: number,
     pStart: number, pAtom: number, pType: number, pXyz: number, pR2: number, tstride: number,
     rows: number, pOy: number, pOz: number, pWx: number, homeWx: number, ov2: number,
-    pRlo: number, pRhi: number, pA: number, pB: number, cap: number): number;
-  rowCounts(n: number, full: number, balanced: number, pA: number, pB: number, np: number, pCounts: number, pDeg: number): number;
-  sortRows(n: number, full: number, stride: number, pA: number, pB: number, np: number, pCounts: number, pDeg: number,
-    pFill: number, pPartner: number, pLen: number, pNbr: number): number;
+    pRlo: number, pRhi: number, pHit: number, cs: number, pClen: number, pCol: number): number;
+  sweepRows(n: number, cs: number, pClen: number, pCol: number, stride: number, pLen: number, pNbr: number): number;
 }
 
-/** The inputs of one search, as neighbor-list.ts holds them (see PaddedBins, ListRadii, StencilRows there). */
-export interface SearchInput {
-  readonly nc: Int32Array; readonly pad: Int32Array; readonly ext: Int32Array;
-  readonly start: Int32Array; readonly atom: Int32Array; readonly type: Int32Array; readonly xyz: Float64Array;
-  readonly r2: Float64Array; readonly tstride: number;
+/** The inputs of one build, as neighbor-list.ts holds them (see CellGrid, ListRadii, StencilRows there). */
+export interface BuildInput {
+  readonly n: number;
+  /** wrapped fractional coordinates (stride 3) and atom types */
+  readonly s: Float64Array;
+  readonly types: Int32Array;
+  /** cell matrix lx, ly, lz, xy, xz, yz and the dimension */
+  readonly cell: readonly [number, number, number, number, number, number];
+  readonly dim: 2 | 3;
+  /** real cells, padding and padded extents per direction; the map s -> cell floor((s - lo) inv) */
+  readonly grid: { readonly nc: Int32Array; readonly pad: Int32Array; readonly ext: Int32Array; readonly lo: Float64Array; readonly inv: Float64Array };
+  /** squared list radius per type pair [ti * tstride + tj] */
+  readonly r2: Float64Array;
+  readonly tstride: number;
+  /** the x-rows of the half stencil and the half-width of the home row */
   readonly rows: { readonly count: number; readonly oy: Int32Array; readonly oz: Int32Array; readonly wx: Int32Array; readonly homeWx: number };
   /** squared overlap distance */
   readonly ov2: number;
+  /** 0: half list (row of the smaller index), 1: half 'balanced', 2: full */
+  readonly mode: 0 | 1 | 2;
+  /** column-list length to try first (the search runs again with a longer one when a column is longer) */
+  readonly columns: number;
+  /** row stride to try first (the rows are swept again when strideFor asks another) */
+  readonly stride: number;
 }
 
 /** The rows of the list (as neighbor-list.ts builds them) and its pair count, or the two atoms of an overlap. */
@@ -55,59 +75,74 @@ function load(): SearchExports | null {
   return instance;
 }
 
-/** True when the wasm pair search loads here. */
+/** True when the wasm list build loads here. */
 export function wasmPairSearchAvailable(): boolean { return load() !== null; }
 /** Why it did not load ('' if it did or was never tried). */
 export function wasmPairSearchLoadError(): string { return FILE.error; }
 
 /**
- * The list of `buildNeighborList` in wasm: the cell search of `findPairs`
- * (room for `guess` pairs at first, more on demand), the row counts (with
- * the 'balanced' row choice when asked) and the row sort; `strideFor` turns
- * the longest row into the row stride. Only the rows and counts are copied
- * out. Null when the module does not load here.
+ * The list of `buildNeighborList` in wasm (see the module doc), or null
+ * when the module does not load here. `strideFor` turns the longest row
+ * into the row stride, as the TypeScript build does (asked once: it logs a
+ * growth).
  */
-export function wasmNeighborRows(inp: SearchInput, guess: number, n: number, full: boolean, balanced: boolean,
-  strideFor: (maxCount: number) => number): RowsResult | null {
+export function wasmNeighborRows(inp: BuildInput, strideFor: (maxCount: number) => number): RowsResult | null {
   const e = load();
   if (!e) return null;
-  const slots = inp.atom.length, rows = inp.rows.count;
-  let cap = Math.max(1024, Math.ceil(1.2 * guess));
+  const { n, grid } = inp;
+  const { nc, pad, ext, lo, inv } = grid;
+  const ncell = ext[0] * ext[1] * ext[2];
+  const rows = inp.rows.count;
+  const mem = e.memory;
   let p = BASE;
-  const take = (bytes: number) => { const o = p; p = (p + bytes + 15) & ~15; return o; };
-  const room = (end: number) => { const have = e.memory.buffer.byteLength; if (end > have) e.memory.grow(Math.ceil((end - have) / PAGE)); };
-  const pStart = take(4 * inp.start.length), pAtom = take(4 * slots), pType = take(4 * slots), pXyz = take(8 * inp.xyz.length);
-  const pR2 = take(8 * inp.r2.length), pOy = take(4 * rows), pOz = take(4 * rows), pWx = take(4 * rows);
-  const pRlo = take(4 * rows), pRhi = take(4 * rows), pCounts = take(4 * n), pDeg = take(4 * (n + 1)), pFill = take(4 * n), pLen = take(4 * n);
-  const pairsAt = p;
-  room(p);
-  let buf = e.memory.buffer;
-  new Int32Array(buf, pStart, inp.start.length).set(inp.start);
-  new Int32Array(buf, pAtom, slots).set(inp.atom);
-  new Int32Array(buf, pType, slots).set(inp.type);
-  new Float64Array(buf, pXyz, inp.xyz.length).set(inp.xyz);
+  const take = (bytes: number) => { const o = p; p = (p + bytes + 63) & ~63; return o; };
+  const room = () => { const have = mem.buffer.byteLength; if (p > have) mem.grow(Math.ceil((p - have) / PAGE)); };
+  const pS = take(24 * n), pTypes = take(4 * n), pCell = take(12 * n);
+  const pStart = take(4 * (ncell + 1)), pFill = take(4 * ncell), pR2 = take(8 * inp.r2.length);
+  const pOy = take(4 * rows), pOz = take(4 * rows), pWx = take(4 * rows), pRlo = take(4 * rows), pRhi = take(4 * rows);
+  const pClen = take(4 * n), pLen = take(4 * n);
+  room();
+  let buf = mem.buffer;
+  new Float64Array(buf, pS, 3 * n).set(inp.s.subarray(0, 3 * n));
+  new Int32Array(buf, pTypes, n).set(inp.types.subarray(0, n));
   new Float64Array(buf, pR2, inp.r2.length).set(inp.r2);
   new Int32Array(buf, pOy, rows).set(inp.rows.oy.subarray(0, rows));
   new Int32Array(buf, pOz, rows).set(inp.rows.oz.subarray(0, rows));
   new Int32Array(buf, pWx, rows).set(inp.rows.wx.subarray(0, rows));
-  let np: number, pA: number, pB: number;
+  const slots = e.binCells(n, pS, lo[0], lo[1], lo[2], inv[0], inv[1], inv[2], nc[0], nc[1], nc[2], pad[0], pad[1], pad[2], pCell, pStart);
+  const pAtom = take(4 * slots), pType = take(4 * slots), pXyz = take(24 * slots), pHit = take(4 * slots);
+  const colsAt = p;
+  room();
+  const [lx, ly, lz, xy, xz, yz] = inp.cell;
+  e.binFill(n, pS, pTypes, lx, ly, lz, xy, xz, yz, inp.dim === 3 ? 1 : 0, nc[0], nc[1], nc[2], pad[0], pad[1], pad[2],
+    pCell, pStart, pFill, pAtom, pType, pXyz);
+  let cs = Math.max(1, inp.columns), pCol: number;
   for (;;) {
-    p = pairsAt;
-    pA = take(4 * cap); pB = take(4 * cap);
-    room(p);
-    np = e.findPairs(inp.nc[0], inp.nc[1], inp.nc[2], inp.pad[0], inp.pad[1], inp.pad[2], inp.ext[0], inp.ext[1], inp.ext[2],
-      pStart, pAtom, pType, pXyz, pR2, inp.tstride, rows, pOy, pOz, pWx, inp.rows.homeWx, inp.ov2, pRlo, pRhi, pA, pB, cap);
-    if (np === -2) return { overlap: [e.overlapI.value, e.overlapJ.value] };
-    if (np !== -1) break;
-    cap *= 2;
+    p = colsAt;
+    take(4); // the word before the columns: the writes that do not count
+    pCol = take(4 * n * cs);
+    room();
+    const longest = e.searchHalf(n, inp.mode, nc[0], nc[1], nc[2], pad[0], pad[1], pad[2], ext[0], ext[1], ext[2],
+      pStart, pAtom, pType, pXyz, pR2, inp.tstride, rows, pOy, pOz, pWx, inp.rows.homeWx, inp.ov2, pRlo, pRhi, pHit, cs, pClen, pCol);
+    if (longest === -2) return { overlap: [e.overlapI.value, e.overlapJ.value] };
+    if (longest <= cs) break;
+    cs = longest; // a column did not fit: search again
   }
-  const maxCount = e.rowCounts(n, full ? 1 : 0, balanced ? 1 : 0, pA, pB, np, pCounts, pDeg);
-  const stride = strideFor(maxCount);
-  const entries = full ? 2 * np : np;
-  const pPartner = take(4 * entries), pNbr = take(4 * n * stride);
-  room(p);
-  const bad = e.sortRows(n, full ? 1 : 0, stride, pA, pB, np, pCounts, pDeg, pFill, pPartner, pLen, pNbr);
-  if (bad >= 0) throw new Error(`neighbor list: internal error in the wasm row sort, row ${bad} has the wrong length`);
-  buf = e.memory.buffer;
-  return { neighbors: new Int32Array(buf, pNbr, n * stride).slice(), counts: new Int32Array(buf, pCounts, n).slice(), stride, pairs: np };
+  const rowsAt = p;
+  let stride = Math.max(1, inp.stride);
+  let want = 0;
+  for (;;) {
+    p = rowsAt;
+    take(4); // the word before the rows, likewise
+    const pNbr = take(4 * n * stride);
+    room();
+    const longest = e.sweepRows(n, cs, pClen, pCol, stride, pLen, pNbr);
+    if (want === 0) want = strideFor(longest);
+    if (want !== stride) { stride = want; continue; }
+    buf = mem.buffer;
+    const counts = new Int32Array(buf, pLen, n).slice();
+    let entries = 0;
+    for (let i = 0; i < n; i++) entries += counts[i];
+    return { neighbors: new Int32Array(buf, pNbr, n * stride).slice(), counts, stride, pairs: inp.mode === 2 ? entries / 2 : entries };
+  }
 }
