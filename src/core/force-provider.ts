@@ -152,6 +152,7 @@ export class PotentialForceProvider implements ForceProvider {
     this.wasmThreaded = this.threads >= 2 && !this.kernel && wasmLoop && wasmTable.kind !== 'ipl';
     this.log = opts.log;
     this.localMaxFraction = opts.localMaxFraction;
+    const inPlace = wasmLoop && !this.kernel && !this.wasmThreaded && wasmTable.kind !== 'eam';
     this.neighbors = new NeighborListManager({
       cutoff: potential.maxCutoff, skin: this.skin, kind,
       // pair potentials: list each pair within its own cutoff + skin (fewer entries, as LAMMPS);
@@ -160,7 +161,9 @@ export class PotentialForceProvider implements ForceProvider {
       // equal index ranges of rows carry equal work for the threaded loops
       ...(this.threads > 1 ? { halfRows: 'balanced' as const } : {}),
       ...(opts.maxNeighbors !== undefined ? { maxNeighbors: opts.maxNeighbors } : {}),
-      kernels: this.kernels, // the cell search of the list build in wasm too, or all TypeScript
+      kernels: this.kernels, // the list build in wasm too, or all TypeScript
+      // serial wasm LJ/IPL loops: the list is built in their memory and read there (no copy per rebuild)
+      ...(inPlace ? { listTarget: () => this.ws.wasmWorkspace()?.listTarget(wasmTable) ?? null } : {}),
       ...(opts.log ? { log: opts.log } : {}),
     });
   }
@@ -170,7 +173,11 @@ export class PotentialForceProvider implements ForceProvider {
     return this.neighbors.rebuildCount;
   }
 
-  /** Copies of the neighbour list into the wasm kernels' memory so far (one per rebuild; 0 on the TypeScript loops). */
+  /**
+   * Neighbour lists taken into the wasm kernels' memory so far (one per
+   * rebuild; 0 on the TypeScript loops): copied, or (serial LJ-table and
+   * IPL loops) built there.
+   */
   get wasmListCopies(): number {
     return this.ws.wasmWorkspace()?.listCopies ?? 0;
   }
@@ -178,8 +185,9 @@ export class PotentialForceProvider implements ForceProvider {
   /**
    * The neighbour list valid for `sys` (rebuilt if needed). For pair
    * potentials it holds the pairs within cutoff(ti, tj) + skin only, and
-   * with threads > 1 its half rows are 'balanced' (j < i occurs): build your
-   * own list for other uses.
+   * with threads > 1 its half rows are 'balanced' (j < i occurs); with the
+   * serial wasm LJ or IPL loops its arrays live in their memory and are
+   * overwritten by the next rebuild: build your own list for other uses.
    */
   neighborList(sys: System): NeighborList {
     const nl = this.neighbors.update(sys);

@@ -32,7 +32,7 @@ import type { Box } from '../system/box.ts';
 import type { System } from '../system/system.ts';
 import type { NeighborList } from './types.ts';
 import { cellGeometry, maxListRadius, wrappedFractional, type CellGeometry } from './cell-geometry.ts';
-import { wasmNeighborRows } from './wasm/pair-search.ts';
+import { wasmNeighborRows, type ListTarget } from './wasm/pair-search.ts';
 
 export interface NeighborListOptions {
   /** interaction cutoff (largest over type pairs), length units */
@@ -77,6 +77,14 @@ export interface NeighborListOptions {
    * find the same pairs in the same order, so the list is the same.
    */
   kernels?: 'wasm' | 'js';
+  /**
+   * With kernels 'wasm': the memory to build in (asked at each build;
+   * src/core/wasm/force-runtime.ts `WasmForceWorkspace`, whose kernels then
+   * read the rows where they lie). The list's `neighbors` and `counts` are
+   * then views of that memory, overwritten by the next build into it: such
+   * a list is valid until the next rebuild (copy it to keep it).
+   */
+  listTarget?: () => ListTarget | null;
 }
 
 /** Per-type-pair cutoffs for option `typeCutoffs` (structurally any pair potential). */
@@ -159,7 +167,7 @@ export function buildNeighborList(sys: System, opts: NeighborListOptions): Verle
       n, s, types: sys.types, cell: [g.lx, g.ly, g.lz, g.xy, g.xz, g.yz], dim: g.dim, grid, r2: radii.r2, tstride: radii.tstride,
       rows: stencilRows(grid, g, m, Math.sqrt(radii.r2max)), ov2: overlap * overlap, mode: kind === 'full' ? 2 : balanced ? 1 : 0,
       columns: longest, stride: opts.maxNeighbors !== undefined ? Math.max(1, Math.floor(opts.maxNeighbors)) : longest,
-    }, strideFor);
+    }, strideFor, opts.listTarget?.());
     if (w && !('overlap' in w)) return list(w.stride, w.neighbors, w.counts, w.pairs);
   }
   const bins = binAtoms(s, sys.types, n, g, grid);

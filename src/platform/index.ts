@@ -93,12 +93,16 @@ export class WasmFile {
     return this.module !== null;
   }
 
-  /** The exports of a new instance, or null where the file does not load (see `error`). */
-  instantiate(): object | null {
+  /**
+   * The exports of a new instance (with `imports`, e.g. `{ env: { memory } }`
+   * for a build that imports its memory), or null where the file does not
+   * load (see `error`).
+   */
+  instantiate(imports: object = {}): object | null {
     if (!this.available) return null;
     try {
       const WA = (globalThis as unknown as { WebAssembly: WasmOwnMemoryApi }).WebAssembly;
-      return new WA.Instance(this.module!, {}).exports;
+      return new WA.Instance(this.module!, imports).exports;
     } catch (err) {
       this.error = `WebAssembly ${this.file.pathname} failed to instantiate (${(err as Error).message}); ${this.fallback}`;
       return null;

@@ -156,7 +156,7 @@ describe.skipIf(!wasmForcesAvailable())(`WebAssembly force kernels ${wasmForceLo
     expectSameBits(wasm, js);
   });
 
-  it('the provider defaults to wasm, copies the neighbour list once per rebuild, and equals kernels "js" along a trajectory', () => {
+  it('the provider defaults to wasm, takes the neighbour list in once per rebuild (built in the kernels\' memory), and equals kernels "js" along a trajectory', () => {
     const pot = createKobAndersen('shift');
     const sys = randomSystem(makeBox(tilted3), 300, 3, { minDist: 0.8 });
     const a = createForceProvider(pot, { threads: 1 });
@@ -170,6 +170,10 @@ describe.skipIf(!wasmForcesAvailable())(`WebAssembly force kernels ${wasmForceLo
     }
     expect(a.rebuildCount).toBeGreaterThan(1);
     expect(a.wasmListCopies).toBe(a.rebuildCount);
+    // built in place: a view of the kernels' memory, not an array of its own
+    const nl = a.neighborList(sys);
+    expect(nl.neighbors.buffer.byteLength).toBeGreaterThan(nl.neighbors.byteLength);
+    expect(nl.neighbors.buffer).toBe(nl.counts.buffer);
     expect(() => createForceProvider(pot, { kernels: 'gpu' as ForceKernels })).toThrow(/kernels must be 'wasm' or 'js'/);
   });
 

@@ -47,6 +47,25 @@ describe.skipIf(!wasmPairSearchAvailable())(`WebAssembly pair search ${wasmPairS
     expect(entries).toBeGreaterThan(10000);
   });
 
+  it('builds the same list in a memory it is given (listTarget), leaving the rows there, and again over the last build', () => {
+    const WA = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => { buffer: ArrayBuffer; grow(p: number): number } } }).WebAssembly;
+    const memory = new WA.Memory({ initial: 1, maximum: 65536 });
+    const bases: number[] = [];
+    const target = { memory, listBase: (n: number) => { bases.push(n); return 12345; } };
+    const sys = randomSystem(makeBox({ dim: 3, lengths: [9.2, 9.0, 9.4], tilt: { xy: 1.1, xz: 0.4, yz: -0.9 } }), 400, 7, { minDist: 0.75, unwrapped: true });
+    for (const v of [{ kind: 'half' }, { kind: 'half', typeCutoffs: ka, halfRows: 'balanced' }, { kind: 'full', typeCutoffs: ka }] as Partial<NeighborListOptions>[]) {
+      const opts = { cutoff: 2.5, skin: 0.3, kind: 'half', ...v } as NeighborListOptions;
+      const w = buildNeighborList(sys, { ...opts, listTarget: () => target }), j = buildNeighborList(sys, { ...opts, kernels: 'js' });
+      expect(w.neighbors.buffer).toBe(memory.buffer);
+      expect(w.counts.buffer).toBe(memory.buffer);
+      expect(w.neighbors.byteOffset).toBeGreaterThanOrEqual(12345);
+      expect(w.stride).toBe(j.stride);
+      expect(Array.from(w.counts)).toEqual(Array.from(j.counts));
+      expect(Array.from(w.neighbors)).toEqual(Array.from(j.neighbors));
+    }
+    expect(bases).toEqual([400, 400, 400]);
+  });
+
   it('reports an overlap as the TypeScript search does', () => {
     const box = makeBox({ dim: 3, lengths: [6, 6, 6] });
     const sys = createSystem({ box, positions: Float64Array.of(1, 1, 1, 3, 3, 3, 3, 3, 3 + 1e-9), types: Int32Array.of(1, 1, 2) });
@@ -55,7 +74,8 @@ describe.skipIf(!wasmPairSearchAvailable())(`WebAssembly pair search ${wasmPairS
     expect(msg('wasm')).toBe(msg('js'));
   });
 
-  it('the checked-in pair-search.wasm equals a fresh build of pair-search.as.ts (npm run build:wasm)', async () => {
+  it('the checked-in pair-search.wasm and pair-search-import.wasm equal a fresh build of pair-search.as.ts (npm run build:wasm)', async () => {
     await expectFreshBuild('neighbor/wasm/pair-search.wasm');
-  }, 120_000);
+    await expectFreshBuild('neighbor/wasm/pair-search-import.wasm');
+  }, 240_000);
 });

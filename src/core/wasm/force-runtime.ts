@@ -18,6 +18,10 @@
  * does into its own buffer), copies the atom types (4n bytes) and the cell
  * geometry, and reads the forces back from `f` (the copy into the
  * ForceResult that the TypeScript path also makes). Nothing else crosses.
+ * For the LJ and IPL tables the list can also be built in this memory
+ * (`listTarget`, src/neighbor/wasm/pair-search.ts): it then sits past the
+ * layout above (no neighbour region there) and the kernels read it where
+ * it lies, so not even the per-rebuild copy is made.
  *
  * Loading fails soft: `wasmForcesAvailable()` is false (and
  * `wasmForceLoadError()` says why) where WebAssembly SIMD is missing; the
@@ -25,6 +29,7 @@
  */
 import { WasmFile } from '../../platform/index.ts';
 import type { NeighborList } from '../../neighbor/types.ts';
+import type { ListTarget } from '../../neighbor/wasm/pair-search.ts';
 
 /** The part of the WebAssembly JS API used here (the project's lib setting has no WebAssembly types). */
 interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
@@ -106,8 +111,12 @@ export class WasmForceWorkspace {
   private pPe = 0; private pPv = 0; pN = 0;
   /** EAM: compacted rows, their counts, the row scratch (0 for other tables) */
   private pE = 0; private pEC = 0; private pW = 0;
-  /** neighbour-list copies into linear memory so far (one per rebuild) */
+  /** neighbour lists taken in so far (one per rebuild): copied, or built in this memory (`listTarget`) */
   listCopies = 0;
+  /** first byte past the layout */
+  private end = 0;
+  /** the layout holds no neighbour rows: the list is built in this memory past `end` */
+  private inPlace = false;
 
   /** A workspace, or null when the kernels do not load here. */
   static create(): WasmForceWorkspace | null {
@@ -126,16 +135,26 @@ export class WasmForceWorkspace {
    */
   bind(table: WasmPotentialTable, nl: NeighborList, types: Int32Array, geom: Float64Array, peratom: boolean): WasmAtomViews {
     const n = nl.n;
-    let relaid = false;
-    if (table !== this.table || n !== this.n || nl.stride !== this.stride) {
-      this.layout(table, n, nl.stride);
-      relaid = true;
+    if (nl.neighbors.buffer === this.exp.memory.buffer) {
+      // built here by listTarget: read where it lies
+      if (!this.inPlace || table !== this.table || n !== this.n) {
+        throw new Error('WasmForceWorkspace.bind: the neighbour list was built in this memory for another layout; build it through listTarget(table) of this table and atom count');
+      }
+      this.pN = nl.neighbors.byteOffset; this.pC = nl.counts.byteOffset; this.stride = nl.stride;
+      if (nl !== this.nl) { this.nl = nl; this.listCopies++; }
+      writeListAndTypes(this.exp.memory.buffer, this, null, types, n);
+    } else {
+      let relaid = false;
+      if (table !== this.table || n !== this.n || nl.stride !== this.stride || this.inPlace) {
+        this.layout(table, n, nl.stride);
+        relaid = true;
+      }
+      if (writeListAndTypes(this.exp.memory.buffer, this, relaid || nl !== this.nl ? nl : null, types, n)) {
+        this.nl = nl;
+        this.listCopies++;
+      }
     }
     const buf = this.exp.memory.buffer;
-    if (writeListAndTypes(buf, this, relaid || nl !== this.nl ? nl : null, types, n)) {
-      this.nl = nl;
-      this.listCopies++;
-    }
     new Float64Array(buf, GEOM, 9).set(geom);
     new Float64Array(buf, VIR, 6).fill(0);
     const f3 = new Float64Array(buf, this.pF, 3 * n);
@@ -148,13 +167,32 @@ export class WasmForceWorkspace {
     };
   }
 
-  private layout(table: WasmPotentialTable, n: number, stride: number): void {
+  /**
+   * Where the neighbour list of `table`'s potential may be built in this
+   * memory (src/neighbor/wasm/pair-search.ts `ListTarget`): past a layout
+   * for n atoms without neighbour rows. Not for EAM tables (their row
+   * scratch depends on the stride).
+   */
+  listTarget(table: WasmPotentialTable): ListTarget {
+    if (table.kind === 'eam') throw new Error('WasmForceWorkspace.listTarget: EAM tables take the list by copy');
+    const memory = this.exp.memory;
+    return {
+      memory,
+      listBase: (n: number) => {
+        if (!this.inPlace || table !== this.table || n !== this.n) this.layout(table, n, 0, true);
+        return this.end;
+      },
+    };
+  }
+
+  private layout(table: WasmPotentialTable, n: number, stride: number, inPlace = false): void {
     const tb = tableSize(table);
     let p = align16(TABLE + tb);
     const take = (bytes: number) => { const o = p; p = align16(p + bytes); return o; };
     this.pT = take(4 * n); this.pC = take(4 * n); this.pS = take(24 * n); this.pF = take(24 * n);
     this.pRho = take(8 * n); this.pFp = take(8 * n); this.pPe = take(8 * n); this.pPv = take(48 * n);
     this.pN = take(4 * n * stride);
+    this.inPlace = inPlace;
     if (table.kind === 'eam') { this.pE = take(4 * n * stride); this.pEC = take(4 * n); this.pW = take(eamScratchBytes(stride)); }
     const mem = this.exp.memory, have = mem.buffer.byteLength;
     if (p > have) {
@@ -163,6 +201,7 @@ export class WasmForceWorkspace {
       mem.grow(pages);
     }
     writeTable(table, new DataView(mem.buffer), TABLE);
+    this.end = p;
     this.table = table;
     this.tableBytes = tb;
     this.n = n;

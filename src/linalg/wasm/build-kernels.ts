@@ -10,8 +10,10 @@
  *   per force workspace), and the same source on an imported shared
  *   memory (force-kernels-shared.wasm) for the worker threads of
  *   src/core/wasm/force-threads.ts.
- * - the cell search of the neighbour-list build
- *   (src/neighbor/wasm/pair-search.as.ts -> pair-search.wasm), likewise.
+ * - the neighbour-list build (src/neighbor/wasm/pair-search.as.ts ->
+ *   pair-search.wasm, its own memory; pair-search-import.wasm, the same
+ *   on an imported, non-shared memory: the force kernels' one, so that the
+ *   list is built where they read it).
  *
  * `npm run build:wasm` writes each next to its source; the tests
  * test/linalg/dense-eigen-wasm.test.ts and test/core/forces-wasm.test.ts call
@@ -24,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 const COMMON = ['-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd'];
 const EIGEN = ['--importMemory', '--sharedMemory', '--initialMemory', '32', '--maximumMemory', '65536', '--enable', 'threads'];
 const FORCES = ['--initialMemory', '1', '--maximumMemory', '65536'];
+const IMPORTED = ['--importMemory', '--initialMemory', '1', '--maximumMemory', '65536'];
 const FORCES_SHARED = ['--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536', '--enable', 'threads'];
 
 /** One binary: its path relative to src/, its AssemblyScript source (relative to src/) and extra compiler flags. */
@@ -36,6 +39,7 @@ export const KERNEL_BUILDS: readonly KernelBuild[] = [
   { file: 'core/wasm/force-kernels.wasm', source: 'core/wasm/force-kernels.as.ts', flags: FORCES },
   { file: 'core/wasm/force-kernels-shared.wasm', source: 'core/wasm/force-kernels.as.ts', flags: FORCES_SHARED },
   { file: 'neighbor/wasm/pair-search.wasm', source: 'neighbor/wasm/pair-search.as.ts', flags: FORCES },
+  { file: 'neighbor/wasm/pair-search-import.wasm', source: 'neighbor/wasm/pair-search.as.ts', flags: IMPORTED },
 ];
 
 /** The absolute path of a file given relative to src/. */

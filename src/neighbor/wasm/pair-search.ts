@@ -12,7 +12,11 @@
  * build it copies in the wrapped fractional coordinates, the types, the
  * list radii and the stencil rows, and copies the rows and counts out; the
  * list is a function of the set of pairs, so it equals the TypeScript one
- * entry for entry.
+ * entry for entry. With a `ListTarget` (the memory of the force kernels,
+ * src/core/wasm/force-runtime.ts) the same code, built to import its
+ * memory (pair-search-import.wasm), builds in that memory instead and the
+ * rows and counts stay there: the list's arrays are views of it, read by
+ * the force kernels in place (no copy out, no copy in, no allocation).
  */
 import { WasmFile } from '../../platform/index.ts';
 
@@ -68,7 +72,38 @@ export type RowsResult =
 const PAGE = 65536;
 const BASE = 4096;
 const FILE = new WasmFile(new URL('./pair-search.wasm', import.meta.url), 'using the TypeScript search');
+const IMPORT_FILE = new WasmFile(new URL('./pair-search-import.wasm', import.meta.url), 'copying the list');
 let instance: SearchExports | null | undefined;
+const onMemory = new WeakMap<object, SearchExports | null>();
+
+/**
+ * A memory the build may use past `listBase(n)` (its bins, column lists and
+ * the rows; the rows and counts stay there until the next build into it).
+ */
+export interface ListTarget {
+  readonly memory: WasmMemory;
+  /** first byte the build of an n-atom list may use (may grow the memory) */
+  listBase(n: number): number;
+}
+
+/** The build instantiated on `memory` (pair-search-import.wasm), or null where it does not load. */
+function loadOn(memory: WasmMemory): SearchExports | null {
+  let e = onMemory.get(memory);
+  if (e === undefined) {
+    const ex = IMPORT_FILE.instantiate({ env: { memory } }) as Omit<SearchExports, 'memory'> | null;
+    e = ex ? { ...bindExports(ex), memory } : null;
+    onMemory.set(memory, e);
+  }
+  return e;
+}
+
+/** The exported functions and globals of an instance, as a plain object. */
+function bindExports(ex: Omit<SearchExports, 'memory'>): Omit<SearchExports, 'memory'> {
+  return {
+    overlapI: ex.overlapI, overlapJ: ex.overlapJ,
+    binCells: ex.binCells, binFill: ex.binFill, searchHalf: ex.searchHalf, sweepRows: ex.sweepRows,
+  };
+}
 
 function load(): SearchExports | null {
   if (instance === undefined) instance = FILE.instantiate() as SearchExports | null;
@@ -84,17 +119,19 @@ export function wasmPairSearchLoadError(): string { return FILE.error; }
  * The list of `buildNeighborList` in wasm (see the module doc), or null
  * when the module does not load here. `strideFor` turns the longest row
  * into the row stride, as the TypeScript build does (asked once: it logs a
- * growth).
+ * growth). With `target` the build runs in the target's memory and the
+ * returned rows and counts are views of it (valid until the next build
+ * into it or a growth of that memory).
  */
-export function wasmNeighborRows(inp: BuildInput, strideFor: (maxCount: number) => number): RowsResult | null {
-  const e = load();
+export function wasmNeighborRows(inp: BuildInput, strideFor: (maxCount: number) => number, target?: ListTarget | null): RowsResult | null {
+  const e = target ? loadOn(target.memory) : load();
   if (!e) return null;
   const { n, grid } = inp;
   const { nc, pad, ext, lo, inv } = grid;
   const ncell = ext[0] * ext[1] * ext[2];
   const rows = inp.rows.count;
   const mem = e.memory;
-  let p = BASE;
+  let p = target ? (target.listBase(n) + 63) & ~63 : BASE;
   const take = (bytes: number) => { const o = p; p = (p + bytes + 63) & ~63; return o; };
   const room = () => { const have = mem.buffer.byteLength; if (p > have) mem.grow(Math.ceil((p - have) / PAGE)); };
   const pS = take(24 * n), pTypes = take(4 * n), pCell = take(12 * n);
@@ -140,9 +177,10 @@ export function wasmNeighborRows(inp: BuildInput, strideFor: (maxCount: number) 
     if (want === 0) want = strideFor(longest);
     if (want !== stride) { stride = want; continue; }
     buf = mem.buffer;
-    const counts = new Int32Array(buf, pLen, n).slice();
+    const counts = new Int32Array(buf, pLen, n), neighbors = new Int32Array(buf, pNbr, n * stride);
     let entries = 0;
     for (let i = 0; i < n; i++) entries += counts[i];
-    return { neighbors: new Int32Array(buf, pNbr, n * stride).slice(), counts, stride, pairs: inp.mode === 2 ? entries / 2 : entries };
+    const pairs = inp.mode === 2 ? entries / 2 : entries;
+    return target ? { neighbors, counts, stride, pairs } : { neighbors: neighbors.slice(), counts: counts.slice(), stride, pairs };
   }
 }
