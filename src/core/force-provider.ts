@@ -190,7 +190,14 @@ export class PotentialForceProvider implements ForceProvider {
    * overwritten by the next rebuild: build your own list for other uses.
    */
   neighborList(sys: System): NeighborList {
-    const nl = this.neighbors.update(sys);
+    return this.listFor(sys, undefined);
+  }
+
+  /** The list for `sys`; before a rebuild may overwrite what the last result reads, that result keeps copies (F64Workspace.release). */
+  private listFor(sys: System, reuse: ForceResult | undefined): NeighborList {
+    const stale = this.neighbors.isStale(sys);
+    this.ws.release(reuse, stale);
+    const nl = this.neighbors.update(sys, stale);
     if (this.checkedAtBuild !== this.neighbors.rebuildCount) {
       checkConfiguration(sys, this.potential);
       this.checkedAtBuild = this.neighbors.rebuildCount;
@@ -199,7 +206,7 @@ export class PotentialForceProvider implements ForceProvider {
   }
 
   compute(sys: System, opts: ForceOptions = {}): ForceResult {
-    const nl = this.neighborList(sys);
+    const nl = this.listFor(sys, opts.reuse);
     if (this.kernel) return this.kernel.compute(sys, nl, opts);
     return computeForcesF64(sys, this.potential, nl, opts, this.ws, this.lj, this.threadPool(sys.n));
   }
@@ -221,7 +228,7 @@ export class PotentialForceProvider implements ForceProvider {
    * differences along localised vectors.
    */
   computeLocal(sys: System, opts: ForceOptions = {}): ForceResult {
-    const nl = this.neighborList(sys);
+    const nl = this.listFor(sys, opts.reuse);
     if (this.kernel) return this.kernel.compute(sys, nl, opts);
     this.local ??= new LocalForces(this.localMaxFraction !== undefined ? { maxFraction: this.localMaxFraction } : {});
     return this.local.compute(sys, this.potential, nl, opts,

@@ -88,6 +88,45 @@ export class F64Workspace {
   readonly radial = new Float64Array(4);
   readonly radial2 = new Float64Array(4);
   readonly radial3 = new Float64Array(4);
+  /** the last result whose lazy virial reads this workspace's buffers, and how it takes copies of them */
+  private live: { result: ForceResult; keep: (listChanging: boolean) => void } | null = null;
+  /** earlier results whose lazy virial still reads a list built in the kernels' memory, and how they copy it */
+  private listHolders: WeakRef<{ keepList: () => void }>[] = [];
+  /** a copy of the atom types, shared by results while the types stay the same */
+  private typesCopy: Int32Array | null = null;
+
+  /**
+   * Call before anything overwrites this workspace's buffers (or the
+   * neighbour list built in its memory, when `listChanging`): the last
+   * result with a lazy virial takes copies of what it reads, unless the
+   * caller gave it up (`reuse`, ForceOptions).
+   */
+  release(reuse: ForceResult | undefined, listChanging: boolean): void {
+    const l = this.live;
+    this.live = null;
+    if (l && l.result !== reuse) l.keep(listChanging);
+    if (listChanging && this.listHolders.length > 0) {
+      for (const h of this.listHolders) h.deref()?.keepList();
+      this.listHolders = [];
+    }
+  }
+
+  /** Register `result`, whose lazy virial reads this workspace's buffers until `keep` copies them. */
+  holdLive(result: ForceResult, keep: (listChanging: boolean) => void): void { this.live = { result, keep }; }
+
+  /** Register a result (`holder`, kept by it) that reads a list built in place until `keepList` copies it at the next rebuild. */
+  holdList(holder: { keepList: () => void }): void { this.listHolders.push(new WeakRef(holder)); }
+
+  /** A copy of `types` (the same object while the types do not change). */
+  typesSnapshot(types: Int32Array, n: number): Int32Array {
+    const t = this.typesCopy;
+    if (t && t.length === n) {
+      let same = true;
+      for (let i = 0; i < n; i++) if (t[i] !== types[i]) { same = false; break; }
+      if (same) return t;
+    }
+    return (this.typesCopy = types.slice(0, n));
+  }
 
   /** Size the buffers for n atoms and zero the accumulators. */
   prepare(n: number, peratom: boolean): void {
@@ -139,6 +178,7 @@ export function computeForcesF64(
     throw new Error(`computeForcesF64: neighbour list cutoff ${nl.cutoff} is below the potential's cutoff ${pot.maxCutoff} ('${pot.name}')`);
   }
   checkConfiguration(sys, pot);
+  ws.release(opts.reuse, false);
   const peratom = opts.peratom === true;
   const n = sys.n;
   const g = cellGeometry(sys.box);
@@ -146,10 +186,10 @@ export function computeForcesF64(
   const ljPool = pool instanceof WasmForcePool ? null : pool;
   const table = ws.kernels === 'wasm' && !ljPool ? wasmTableOf(pot, lj) : null;
   if (wasmPool && table && table.kind !== 'ipl') {
-    return wasmForces(sys, pot, lj, nl, g, wasmPool.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom), wasmPool, peratom);
+    return wasmForces(sys, pot, lj, nl, g, wasmPool.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom), wasmPool, peratom, null, opts.reuse);
   }
   const wasm = table ? ws.wasmWorkspace() : null;
-  if (wasm && table) return wasmForces(sys, pot, lj, nl, g, wasm.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom), wasm, peratom);
+  if (wasm && table) return wasmForces(sys, pot, lj, nl, g, wasm.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom), wasm, peratom, ws, opts.reuse);
   ws.prepare(n, peratom);
   wrappedFractional(sys, ws.s, 'computeForcesF64');
   let energy = 0;
@@ -164,43 +204,61 @@ export function computeForcesF64(
         tstride: lj.stride, coef: packedTable(lj), shiftedForce: hasForceShift(lj),
       }, ws.s, ws.f3)
       : ljForces(sys, lj, nl, g, ws.s, ws.f3);
-    return ljResult(sys, lj, nl, g, energy, ws, peratom);
+    return ljResult(sys, lj, nl, g, energy, ws, peratom, ws, opts.reuse);
   } else {
     energy += pairLoop(sys, Mode.Radial, pot, null, nl, g, ws, peratom, vir);
   }
-  return packResult(sys, energy, vir, ws, peratom);
+  return packResult(sys, energy, vir, ws, peratom, opts.reuse);
 }
 
 /**
  * The result of the LJ-table path once forces and energy are in b.f3:
  * per-atom terms (and the virial) now when asked for, else the virial on
- * first read from a copy of this configuration (the buffers are reused by
- * the next call).
+ * first read. With `owner` (the workspace whose buffers b are: nothing else
+ * writes them) it reads b.s, the list and the types in place until
+ * `owner.release` says they are about to change, and only then copies them
+ * (not at all when the caller gives the result up first, as MD does);
+ * without, it reads copies taken now.
  */
-function ljResult(sys: System, lj: LjCoefficients, nl: NeighborList, g: CellGeometry, energy: number, b: AtomBuffers, peratom: boolean): ForceResult {
+function ljResult(sys: System, lj: LjCoefficients, nl: NeighborList, g: CellGeometry, energy: number, b: AtomBuffers, peratom: boolean,
+  owner: F64Workspace | null, reuse: ForceResult | undefined): ForceResult {
   const n = sys.n;
   const vir = new Float64Array(6);
   if (peratom) {
     ljVirial(sys.types, n, lj, nl, g, b.s, vir, b.pe, b.pv6);
-    return packResult(sys, energy, vir, b, true);
+    return packResult(sys, energy, vir, b, true, reuse);
   }
-  const types = sys.types.slice(), s = b.s.slice(0, 3 * n);
-  const res = packResult(sys, energy, vir, b, false);
+  const types = owner ? owner.typesSnapshot(sys.types, n) : sys.types.slice();
+  let s = owner ? b.s : b.s.slice(0, 3 * n);
+  let list = nl;
+  const res = packResult(sys, energy, vir, b, false, reuse);
   let virial: Float64Array | null = null;
   Object.defineProperty(res, 'virial', {
     enumerable: true,
     configurable: true,
     get(): Float64Array {
       if (virial === null) {
-        ljVirial(types, n, lj, nl, g, s, vir, null, null);
+        ljVirial(types, n, lj, list, g, s, vir, null, null);
         virial = sys.dim === 3 ? vir : Float64Array.of(vir[0], vir[1], vir[3]);
       }
       return virial;
     },
     set(v: Float64Array) { virial = v; },
   });
+  owner?.holdLive(res, (listChanging) => {
+    if (virial !== null) return;
+    s = s.slice(0, 3 * n);
+    // a list built in the kernels' memory is overwritten by the next build: copied then
+    if (list.neighbors.byteLength === list.neighbors.buffer.byteLength) return;
+    const holder = { keepList: () => { if (virial === null) list = { ...list, neighbors: list.neighbors.slice(), counts: list.counts.slice() }; } };
+    if (listChanging) holder.keepList();
+    else { owner.holdList(holder); Object.defineProperty(res, LIST_HOLDER, { value: holder }); }
+  });
   return res;
 }
+
+/** the property by which a result keeps its list holder alive (F64Workspace.holdList holds it weakly) */
+const LIST_HOLDER = Symbol('listHolder');
 
 /** The atom arrays a force evaluation fills: an F64Workspace's own, or views of wasm memory. */
 type AtomBuffers = Pick<F64Workspace, 's' | 'f3' | 'rho' | 'fp' | 'pe' | 'pv6'>;
@@ -215,7 +273,7 @@ type WasmLoops = Pick<WasmForceWorkspace, 'ljForces' | 'eamDensities' | 'eamForc
  */
 function wasmForces(
   sys: System, pot: Potential, lj: LjCoefficients | null, nl: NeighborList, g: CellGeometry,
-  v: WasmAtomViews, wasm: WasmLoops, peratom: boolean,
+  v: WasmAtomViews, wasm: WasmLoops, peratom: boolean, owner: F64Workspace | null, reuse: ForceResult | undefined,
 ): ForceResult {
   wrappedFractional(sys, v.s, 'computeForcesF64');
   const vir = new Float64Array(6);
@@ -223,12 +281,12 @@ function wasmForces(
     wasm.eamDensities();
     let energy = embedding(sys, pot, v, peratom);
     energy += wasm.eamForces(vir, peratom);
-    return packResult(sys, energy, vir, v, peratom);
+    return packResult(sys, energy, vir, v, peratom, reuse);
   }
-  if (lj) return ljResult(sys, lj, nl, g, wasm.ljForces(), v, peratom);
+  if (lj) return ljResult(sys, lj, nl, g, wasm.ljForces(), v, peratom, owner, reuse);
   if (!wasm.iplForces) throw new Error('computeForcesF64: the wasm thread pool has no IPL loop');
   const energy = wasm.iplForces(vir, peratom);
-  return packResult(sys, energy, vir, v, peratom);
+  return packResult(sys, energy, vir, v, peratom, reuse);
 }
 
 const wasmTables = new WeakMap<Potential, WasmPotentialTable | null>();
@@ -482,10 +540,14 @@ export function accumulateDensities(
   }
 }
 
-/** Copy the stride-3 accumulators into a ForceResult with the System's dimension (also used by ./forces-local.ts). */
-export function packResult(sys: System, energy: number, vir: Float64Array, ws: AtomBuffers, peratom: boolean): ForceResult {
+/**
+ * Copy the stride-3 accumulators into a ForceResult with the System's
+ * dimension (also used by ./forces-local.ts); the forces go into the arrays
+ * of `reuse` when it has them at the right length (ForceOptions.reuse).
+ */
+export function packResult(sys: System, energy: number, vir: Float64Array, ws: AtomBuffers, peratom: boolean, reuse?: ForceResult): ForceResult {
   const n = sys.n, d = sys.dim;
-  const forces = new Float64Array(n * d);
+  const forces = reuse && reuse.forces.length === n * d ? reuse.forces : new Float64Array(n * d);
   const f3 = ws.f3;
   if (d === 3) forces.set(f3.subarray(0, 3 * n));
   else for (let i = 0; i < n; i++) { forces[2 * i] = f3[3 * i]; forces[2 * i + 1] = f3[3 * i + 1]; }

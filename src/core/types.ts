@@ -26,6 +26,14 @@ export interface ForceResult {
 export interface ForceOptions {
   /** also compute per-atom energies and virials */
   peratom?: boolean;
+  /**
+   * A result of an earlier call that the caller gives up (MD passes the
+   * forces of the previous step): the provider may write the new forces
+   * into its arrays, and need not keep what that result would need later
+   * (the inputs of a lazily computed virial). Its contents are undefined
+   * after the call. Results are the same bits with or without it.
+   */
+  reuse?: ForceResult;
 }
 
 /**

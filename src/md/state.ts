@@ -207,11 +207,15 @@ export function kickTwiceKinetic(state: MdState, h: number): number {
   return 2 * (0.5 * state.units.mvv2e * sum);
 }
 
-/** Wrap atoms into the cell (image flags updated), then compute forces at the new positions. */
+/**
+ * Wrap atoms into the cell (image flags updated), then compute forces at the
+ * new positions; the forces of the previous step are given up to the
+ * provider for reuse (ForceOptions.reuse).
+ */
 export function wrapAndComputeForces(state: MdState, provider: ForceProvider, peratom: boolean): void {
   const { sys } = state;
   sys.box.wrap(sys.positions, sys.images);
-  state.force = provider.compute(sys, { peratom });
+  state.force = provider.compute(sys, { peratom, reuse: state.force });
   checkForces(state.force, sys, `md/${state.integrator}.step ${state.step}`);
 }
 

@@ -598,9 +598,14 @@ export class NeighborListManager {
     return this.current;
   }
 
-  /** Return a list valid for `sys`, rebuilding if needed. */
-  update(sys: System): VerletList {
-    if (this.current && !needsRebuild(this.current, sys)) return this.current;
+  /** True when the next `update(sys)` rebuilds. */
+  isStale(sys: System): boolean {
+    return !this.current || needsRebuild(this.current, sys);
+  }
+
+  /** Return a list valid for `sys`, rebuilding if needed (`stale`: the answer of `isStale(sys)`, when just asked). */
+  update(sys: System, stale = this.isStale(sys)): VerletList {
+    if (!stale && this.current) return this.current;
     const opts: NeighborListOptions = { ...this.options };
     if (this.stride !== undefined) opts.maxNeighbors = this.stride;
     const nl = buildNeighborList(sys, opts);

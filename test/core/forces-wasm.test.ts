@@ -17,7 +17,7 @@ import { createIpl } from '../../src/potential/ipl.ts';
 import { loadEam, loadEamFs } from '../../src/potential/eam-fs.ts';
 import type { Potential } from '../../src/potential/types.ts';
 import type { ForceResult } from '../../src/core/types.ts';
-import type { System } from '../../src/system/system.ts';
+import { cloneSystem, type System } from '../../src/system/system.ts';
 import { expectFreshBuild } from '../support/wasm-build.ts';
 import { makeBox, maxDiff, polyPair, randomSystem, type BoxSpec } from './forces-fixtures.ts';
 
@@ -175,6 +175,34 @@ describe.skipIf(!wasmForcesAvailable())(`WebAssembly force kernels ${wasmForceLo
     expect(nl.neighbors.buffer.byteLength).toBeGreaterThan(nl.neighbors.byteLength);
     expect(nl.neighbors.buffer).toBe(nl.counts.buffer);
     expect(() => createForceProvider(pot, { kernels: 'gpu' as ForceKernels })).toThrow(/kernels must be 'wasm' or 'js'/);
+  });
+
+  it('keeps the lazy virial of every result right: results kept over later calls and list rebuilds, given up (reuse) or not', () => {
+    const pot = createKobAndersen('shift');
+    for (const kernels of ['wasm', 'js'] as const) {
+      const sys = randomSystem(makeBox(tilted3), 300, 3, { minDist: 0.8 });
+      const p = createForceProvider(pot, { threads: 1, kernels });
+      const kept: { res: ForceResult; pos: Float64Array }[] = [];
+      let prev: ForceResult | undefined;
+      for (let step = 0; step < 8; step++) {
+        // the results of even steps are kept; each odd one is given up (reuse, as MD does) by the call after it
+        const res = p.compute(sys, step % 2 === 0 && prev ? { reuse: prev } : {});
+        const fresh = createForceProvider(pot, { threads: 1, kernels }).compute(sys);
+        expect(Array.from(res.forces)).toEqual(Array.from(fresh.forces)); // the virial is read only at the end
+        expect(res.energy).toBe(fresh.energy);
+        if (step % 2 === 0) kept.push({ res, pos: sys.positions.slice() });
+        prev = res;
+        for (let k = 0; k < sys.positions.length; k++) sys.positions[k] += (step % 3 === 2 ? 0.12 : 0.01) * Math.sin(5 * k + step);
+      }
+      expect(p.rebuildCount).toBeGreaterThan(2);
+      for (const { res, pos } of kept) {
+        if (res === prev) continue;
+        const at = cloneSystem(sys);
+        at.positions.set(pos);
+        const want = createForceProvider(pot, { threads: 1, kernels: 'js' }).compute(at, { peratom: true }).virial;
+        expect(rel(res.virial, want)).toBeLessThan(1e-12);
+      }
+    }
   });
 
   it('the checked-in force-kernels.wasm equals a fresh build of force-kernels.as.ts (npm run build:wasm)', async () => {
