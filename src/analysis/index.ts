@@ -94,6 +94,8 @@ export { binCentres, binIndex, binnedMeans, type Binning, binsForValues, histogr
 export { binomialError, bootstrap, type Bootstrap, gather, mean, quantile, standardDeviation, standardError,
   topIndices, valueAtNearest } from './statistics/descriptive.ts';
 export { type LinearFit, linearLeastSquares, logLogSlope, weightedLinearFit } from './statistics/fit.ts';
+export { barrierSpectrumFigure, type BarrierSpectrumFigureOptions, exponentialRayleighDensity, exponentialRayleighFit,
+  type ExponentialRayleighFit, type ExponentialRayleighOptions } from './statistics/barrier-spectrum.ts';
 export { loadSlabMap, SLAB_KERNEL_CUTOFF, slabMap, type SlabAxis, type SlabMap, type SlabMapData, type SlabMapOptions } from './statistics/slab.ts';
 export { type DescriptorsData, type DescriptorsOptions, type DescriptorsResult, loadDescriptorsResult,
   makeDescriptorsResult, type PerAtomColumn, structuralDescriptors } from './descriptors/descriptors.ts';
