@@ -5,7 +5,7 @@
  */
 export { Box, type BoxInit, type Dim } from './system/box.ts';
 export {
-  createSystem, cloneSystem, unwrappedPositions, typeCount, numberDensity,
+  createSystem, cloneSystem, selectAtoms, unwrappedPositions, typeCount, numberDensity,
   type System, type SystemInit,
 } from './system/system.ts';
 export * from './io/index.ts';

@@ -130,6 +130,39 @@ export function cloneSystem(s: System): System {
   return c;
 }
 
+/**
+ * The atoms `indices` (storage order) of `s` as a System of their own in the
+ * same box, in the order given: positions, types, ids, masses, velocities,
+ * images and per-atom props are copied (vector props keep their component
+ * count). For analyses of a field known on some atoms only (e.g. the
+ * barriers of the atoms an ARTn campaign activated): a correlation or a
+ * map over those atoms alone.
+ */
+export function selectAtoms(s: System, indices: ArrayLike<number>): System {
+  const m = indices.length, d = s.dim;
+  const seen = new Uint8Array(s.n);
+  for (let k = 0; k < m; k++) {
+    const i = indices[k];
+    if (!Number.isInteger(i) || i < 0 || i >= s.n) throw new Error(`selectAtoms: index ${i} is outside 0..${s.n - 1}`);
+    if (seen[i]) throw new Error(`selectAtoms: index ${i} (atom id ${s.ids[i]}) is given twice`);
+    seen[i] = 1;
+  }
+  const pick = <A extends Float64Array | Int32Array>(a: A, stride: number): A => {
+    const out = new (a.constructor as new (len: number) => A)(m * stride);
+    for (let k = 0; k < m; k++) for (let c = 0; c < stride; c++) out[k * stride + c] = a[indices[k] * stride + c];
+    return out;
+  };
+  const c: System = {
+    dim: d, n: m, box: s.box, positions: pick(s.positions, d), types: pick(s.types, 1), ids: pick(s.ids, 1), masses: pick(s.masses, 1),
+    props: new Map([...s.props].map(([k, v]) => [k, pick(v, v.length / s.n)])),
+  };
+  if (s.velocities) c.velocities = pick(s.velocities, d);
+  if (s.images) c.images = pick(s.images, d);
+  if (s.time !== undefined) c.time = s.time;
+  if (s.timestep !== undefined) c.timestep = s.timestep;
+  return c;
+}
+
 /** Unwrapped positions (positions + images . cell); a copy. */
 export function unwrappedPositions(s: System): Float64Array {
   if (!s.images) return s.positions.slice();
