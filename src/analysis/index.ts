@@ -96,7 +96,7 @@ export { binomialError, bootstrap, type Bootstrap, gather, mean, quantile, stand
 export { type LinearFit, linearLeastSquares, logLogSlope, weightedLinearFit } from './statistics/fit.ts';
 export { barrierSpectrumFigure, type BarrierSpectrumFigureOptions, exponentialRayleighDensity, exponentialRayleighFit,
   type ExponentialRayleighFit, type ExponentialRayleighOptions } from './statistics/barrier-spectrum.ts';
-export { loadSlabMap, SLAB_KERNEL_CUTOFF, slabMap, type SlabAxis, type SlabMap, type SlabMapData, type SlabMapOptions } from './statistics/slab.ts';
+export { loadSlabMap, SLAB_KERNEL_CUTOFF, slabBubblesFigure, type SlabBubblesOptions, slabMap, type SlabAxis, type SlabMap, type SlabMapData, type SlabMapOptions } from './statistics/slab.ts';
 export { type DescriptorsData, type DescriptorsOptions, type DescriptorsResult, loadDescriptorsResult,
   makeDescriptorsResult, type PerAtomColumn, structuralDescriptors } from './descriptors/descriptors.ts';
 export { FLEX_LENGTHS, type FlexLength, flexibilityVolume, meanNeighbourDistance } from './descriptors/flexibility.ts';

@@ -10,7 +10,7 @@
  * and value on hover. The axes have equal scale (a length is a length in
  * both directions). Pure data in, figure JSON out.
  */
-import type { PlotlyFigure } from './figure.ts';
+import type { PlotlyFigure, PlotlyTrace } from './figure.ts';
 
 export interface FieldMapAtoms {
   /** in-plane coordinates (length units) */
@@ -94,5 +94,48 @@ export function fieldMapFigure(m: FieldMapInput): PlotlyFigure {
       margin: { l: 60, r: 20, t: m.title ? 50 : 20, b: 50 },
       showlegend: false,
     },
+  };
+}
+
+export interface BubbleInput {
+  /** in-plane coordinates of the atoms (length units) */
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  /** the bubble quantity per atom; only values > 0 are drawn */
+  values: ArrayLike<number>;
+  /** atom ids, for the hover text */
+  ids?: ArrayLike<number>;
+  /** name of the quantity (legend, hover), e.g. 'D2min' */
+  name: string;
+  units?: string;
+  /** marker diameter (px) per unit of value; default: the largest value is 40 px */
+  scale?: number;
+}
+
+/**
+ * White bubbles at atoms, diameter proportional to a per-atom quantity, to
+ * lay over a field map (Wei et al. 2019, Figs. 2 and 3: D2min of the AQS
+ * events, the deviations of the vibrational and diffusive MSD from their
+ * mean, over the activation-energy map). Only positive values are drawn
+ * (the paper's bubbles are the atoms above the mean, or the D2min of the
+ * atoms that rearranged).
+ */
+export function bubbleTrace(b: BubbleInput): PlotlyTrace {
+  const n = b.x.length;
+  if (b.y.length !== n || b.values.length !== n || (b.ids && b.ids.length !== n)) {
+    throw new Error(`bubbleTrace: the arrays differ in length (x ${n}, y ${b.y.length}, values ${b.values.length}${b.ids ? `, ids ${b.ids.length}` : ''})`);
+  }
+  const keep: number[] = [];
+  let top = 0;
+  for (let i = 0; i < n; i++) if (b.values[i] > 0 && Number.isFinite(b.values[i])) { keep.push(i); top = Math.max(top, b.values[i]); }
+  const scale = b.scale ?? (top > 0 ? 40 / top : 1);
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`bubbleTrace: option scale must be a positive number, got ${scale}`);
+  const unit = b.units ? ` ${b.units}` : '';
+  return {
+    type: 'scatter', mode: 'markers', name: b.name,
+    x: keep.map((i) => b.x[i]), y: keep.map((i) => b.y[i]),
+    text: keep.map((i) => `${b.ids ? `id ${b.ids[i]}<br>` : ''}${b.name} ${b.values[i].toPrecision(4)}${unit}`),
+    hoverinfo: 'text',
+    marker: { size: keep.map((i) => scale * b.values[i]), sizemode: 'diameter', color: 'rgba(255,255,255,0.55)', line: { color: 'black', width: 1 } },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slabMap, SLAB_KERNEL_CUTOFF, type SlabAxis } from '../../src/analysis/statistics/slab.ts';
+import { slabBubblesFigure, slabMap, SLAB_KERNEL_CUTOFF, type SlabAxis } from '../../src/analysis/statistics/slab.ts';
 import { Box } from '../../src/system/box.ts';
 import { createSystem, type System } from '../../src/system/system.ts';
 import { mulberry32, poissonSystem } from '../support/random.ts';
@@ -128,5 +128,27 @@ describe('slabMap', () => {
     expect(() => slabMap(sys, f, { thickness: 1, axis: 'w' as SlabAxis })).toThrow(/axis must be x, y or z/);
     expect(() => slabMap(sys, f, { thickness: 1, grid: [1, 5] })).toThrow(/grid must be two integers/);
     expect(() => slabMap(sys, f, { thickness: 1e-9 })).toThrow(/no atom lies within/);
+  });
+});
+
+describe('slabBubblesFigure', () => {
+  const box = new Box({ dim: 3, lo: [0, 0, 0], lengths: [10, 10, 10] });
+  const sys = createSystem({ box, positions: [1, 1, 5, 3, 4, 5.5, 7, 7, 4.8, 2, 8, 1], types: [1, 2, 1, 2] });
+  const dq = [0.5, 0.7, 0.9, 1.1], d2 = [0, 0.2, 0.05, 3];
+  const geom = { axis: 'z' as const, center: 5, thickness: 2 };
+
+  it('draws the contour of one map and bubbles of the slab atoms with a positive value, sized in proportion', () => {
+    const fig = slabBubblesFigure(slabMap(sys, dq, geom), slabMap(sys, d2, { ...geom, fieldName: 'D2min' }), { scale: 100 });
+    expect(fig.data.map((t) => t.type)).toEqual(['contour', 'scatter']);
+    const b = fig.data[1] as unknown as { x: number[]; y: number[]; name: string; marker: { size: number[] } };
+    // atom 0 (D2min 0) is not drawn; atom 3 (z = 1) is outside the slab
+    expect(b.name).toBe('D2min');
+    expect(b.x).toEqual([3, 7]);
+    expect(b.y).toEqual([4, 7]);
+    expect(b.marker.size.map((s) => +s.toFixed(9))).toEqual([20, 5]);
+  });
+
+  it('refuses two maps of different slabs', () => {
+    expect(() => slabBubblesFigure(slabMap(sys, dq, geom), slabMap(sys, d2, { ...geom, center: 4 }))).toThrow(/not the same slab .*center 5 \/ 4/);
   });
 });

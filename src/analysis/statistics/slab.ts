@@ -49,7 +49,7 @@
  *   m.figure(); m.table() // u,v,value,weight per grid point
  */
 import { cellGeometry, wrappedFractional } from '../../neighbor/cell-geometry.ts';
-import { fieldMapFigure } from '../../plot/map.ts';
+import { bubbleTrace, fieldMapFigure } from '../../plot/map.ts';
 import type { PlotlyFigure } from '../../plot/figure.ts';
 import { resultData, resultJSON, type AnalysisResult, type TableData } from '../../plot/result.ts';
 import type { System } from '../../system/system.ts';
@@ -271,4 +271,39 @@ function makeSlabMap(d: SlabMapData): SlabMap {
     }),
     toJSON: () => resultJSON('slab-map', VERSION, d),
   };
+}
+
+export interface SlabBubblesOptions {
+  /** name and units of the bubble quantity; default the bubble map's field */
+  name?: string;
+  units?: string;
+  /** marker diameter (px) per unit of value; default: the largest is 40 px */
+  scale?: number;
+  title?: string;
+}
+
+/**
+ * The contour of `background` with the atoms of `bubbles` drawn as white
+ * bubbles sized by their value (only values > 0; plot/map.ts bubbleTrace):
+ * Wei et al. 2019, Fig. 2 (D2min over the Delta-Q map) and Fig. 3 (MSD
+ * deviations). Both maps must be slabs of the same cell with the same axis,
+ * centre and thickness (e.g. slabMap of two fields, or of two atom sets of
+ * one glass, with the same options), so that their in-plane coordinates agree.
+ */
+export function slabBubblesFigure(background: SlabMapData, bubbles: SlabMapData, opts: SlabBubblesOptions = {}): PlotlyFigure {
+  const same = (a: number, b: number) => (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
+  if (background.axis !== bubbles.axis || !same(background.center, bubbles.center) || !same(background.thickness, bubbles.thickness)
+    || !same(background.lu, bubbles.lu) || !same(background.lv, bubbles.lv) || !same(background.e2u, bubbles.e2u)) {
+    throw new Error(`slabBubblesFigure: the two maps are not the same slab (axis ${background.axis} / ${bubbles.axis}, center ${background.center} / ${bubbles.center}, ` +
+      `thickness ${background.thickness} / ${bubbles.thickness}, in-plane cell ${background.lu} x ${background.lv} / ${bubbles.lu} x ${bubbles.lv}); build both with the same options on the same cell`);
+  }
+  const fig = makeSlabMap(background).figure();
+  fig.data = fig.data.filter((t) => t.type === 'contour');
+  fig.data.push(bubbleTrace({
+    x: bubbles.atomU, y: bubbles.atomV, values: bubbles.atomValues, ids: bubbles.atomIds,
+    name: opts.name ?? bubbles.fieldName, units: opts.units ?? (bubbles.units || undefined), scale: opts.scale,
+  }));
+  if (opts.title) fig.layout.title = { text: opts.title };
+  fig.layout.showlegend = true;
+  return fig;
 }
