@@ -43,7 +43,7 @@ export { type CollectOptions, collectPositions, formatBytes, framesFromArrays, t
   loadFrames, type LoadFramesOptions, positionsMatrixBytes, type TrajectoryFrames } from './dynamics/frames.ts';
 export { alpha2Peak, type Alpha2Peak, type AtomSelection, besselJ0, binEdges, type BinSpec,
   firstCrossing, type LagOptions, lagPlan, type LagPlan, loadSelfDynamicsResult, logFrameLags,
-  makeSelfDynamicsResult, msd, overlapBySoftness, selectionMask, selfDynamics,
+  makeSelfDynamicsResult, msd, overlapBySoftness, selectionMask, selfDynamics, squaredDisplacements,
   type SelfDynamicsData, type SelfDynamicsOptions, type SelfDynamicsResult, type SelfDynamicsSeries,
   sinc, softnessAutocorrelation, softnessPropagator, type SoftnessPropagator } from './dynamics/dynamics.ts';
 export { computePhop, type HopEvent, hopEvents, loadPhopResult, makePhopResult, type PhopOptions,
