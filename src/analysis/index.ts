@@ -52,7 +52,7 @@ export { loadPhopAnalysis, phopAnalysis, type PhopAnalysis, type PhopAnalysisOpt
 export { type AnalysisFrameSource, arrayFrames, type ArrayFramesOptions, AtomOrder, checkTimes,
   type FrameSource, type FrameTimeOptions, frameTimes, isLinearSpacing, toFrameSource } from '../system/frame-source.ts';
 export { firstShellCutoff, firstShellCutoffs, type FirstShellCutoffs, nearestNeighbourDistance,
-  rdfFirstPeak } from './structure/first-shell.ts';
+  rdfFirstPeak, rdfTroughs, type RdfTroughOptions, totalRdf } from './structure/first-shell.ts';
 export { type CentredRdf, rdfAroundCentres } from './structure/centred-rdf.ts';
 export { atomicStress, type AtomicStressOptions, type AtomicStressResult } from './structure/atomic-stress.ts';
 export { AssignmentWorkspace, minCostAssignment } from '../numeric/hungarian.ts';
