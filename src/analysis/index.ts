@@ -79,7 +79,7 @@ export { directCorrelationMatrix, type DirectCorrelationMatrix, type DirectStruc
   type PartialRdfData, type PartialRdfOptions, type PartialStructureFactor,
   type PartialStructureFactorData, speciesCounts, speciesName, speciesPairIndex,
   structureFactorDirect, structureFactorFromRdf, type StructureFactorFromRdfOptions } from './structure/structure.ts';
-export { EXCESS_ENTROPY_KERNEL_SIGMAS, excessEntropyGrid, pairExcessEntropy,
+export { EXCESS_ENTROPY_KERNEL_SIGMAS, excessEntropyGrid, excessEntropyRangeProblem, pairExcessEntropy,
   type PairExcessEntropyOptions } from './structure/excess-entropy.ts';
 export { energyAnalysis, type EnergyAnalysis, type EnergyAnalysisData, loadEnergyAnalysis } from './structure/energy.ts';
 export { binBounds, binnedCorrelation, type BinnedCorrelation, type BinnedCorrelationData,
