@@ -10,7 +10,25 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+
 export { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+
+/**
+ * A worker thread that runs the ES module `module` (a file URL), with `data`
+ * as its `workerInput()`. A module given as TypeScript source (`.ts`, the
+ * library run from its sources) is loaded through tsx's loader, registered
+ * in the worker by ./module-worker.mjs; a built `.js` module is imported as
+ * it is. The caller waits for the module's own ready message.
+ */
+export function startModuleWorker(module: URL, data: unknown): Worker {
+  return new Worker(new URL('./module-worker.mjs', import.meta.url), { workerData: { module: module.href, data } });
+}
+
+/** In a worker of `startModuleWorker`: its data, and the port to its parent (null on the main thread). */
+export function workerInput(): { data: unknown; port: { postMessage(m: unknown): void; on(e: 'message', f: (m: unknown) => void): void } | null } {
+  return { data: (workerData as { data?: unknown } | null)?.data, port: parentPort };
+}
 
 /** Cores this process may use (at least 1). */
 export function cpuCount(): number {

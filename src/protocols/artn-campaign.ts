@@ -22,12 +22,25 @@
  * gives the same events as an uninterrupted one. An AbortSignal stops it
  * within the running event, which is dropped (`aborted: true`, the events
  * finished so far).
+ *
+ * Parallel searches (`workers` >= 2, ./artn-pool.ts): worker threads, each
+ * with its own force provider rebuilt from the same potential, take the
+ * searches in campaign order; the parent commits the events in that order
+ * (the duplicate test, `onEvent` and the checkpoint see the same sequence
+ * as on one thread), so the result equals the one-thread run for the same
+ * seed. Progress: the ETA is the events left times the wall time per
+ * search so far (all workers together). An AbortSignal terminates every
+ * worker (the running searches are dropped); the result keeps the events in
+ * campaign order up to the first unfinished search, then every resumed
+ * event and every finished one whose atom has no unfinished earlier attempt
+ * (the duplicate test needs those), still in campaign order.
  */
 import type { ForceProvider } from '../core/types.ts';
 import { lineFigure } from '../plot/figure.ts';
 import { resultData, resultJSON, type AnalysisResult, type TableData } from '../plot/result.ts';
 import { minimize } from '../minimize/minimize.ts';
 import type { System } from '../system/system.ts';
+import { ArtnWorkerPool, artnWorkerInit, type ArtnWorkerInit, type ArtnWorkerModel } from './artn-pool.ts';
 import { ArtnAbortedError, ARTN_OUTCOMES, artnEvent, eventSeed, resolveArtnParams, type ArtnEvent, type ArtnOutcome, type ArtnParams } from './artn.ts';
 
 export interface ArtnCampaignOptions extends Partial<ArtnParams> {
@@ -41,6 +54,16 @@ export interface ArtnCampaignOptions extends Partial<ArtnParams> {
   duplicateTol?: number;
   /** events of an earlier run of the same campaign: those (atom, attempt) are not searched again */
   resume?: readonly ArtnEvent[];
+  /**
+   * worker threads for the searches (default 1: this thread). With 2 or
+   * more, each worker builds its own force provider from the provider's
+   * potential (the provider must come from createForceProvider; f64) and
+   * the events, barriers and checkpoints equal those of one thread for the
+   * same seed (module doc).
+   */
+  workers?: number;
+  /** how the workers build the potential, when the provider's potential is not `getPotential(its name)` (e.g. a file given with --potential) */
+  workerModel?: ArtnWorkerModel;
   /** called after each new event with all events so far (e.g. to write a checkpoint; awaited) */
   onEvent?: (ev: ArtnEvent & { attempt: number }, events: readonly (ArtnEvent & { attempt: number })[]) => void | Promise<void>;
   /** called after each event */
@@ -118,49 +141,124 @@ export async function artnCampaign(minimum: System, provider: ForceProvider, opt
     const at = (ev as ArtnEvent & { attempt?: number }).attempt;
     if (at !== undefined) previous.set(`${ev.atom}:${at}`, ev);
   }
+  const workers = opts.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`artn: option workers must be a positive integer, got ${workers}`);
+  /** the searches in campaign order: atoms in the given order, each atom's attempts 0, 1, ... */
+  const jobs: Job[] = atoms.flatMap((atom) => Array.from({ length: eventsPerAtom }, (_, attempt) => ({ atom, attempt, old: previous.get(`${atom}:${attempt}`) })));
+  const toSearch = jobs.filter((j) => !j.old).length;
   const events: (ArtnEvent & { attempt: number })[] = [];
-  const total = atoms.length * eventsPerAtom;
-  let searched = 0, searchSeconds = 0, aborted = false;
-  for (const atom of atoms) {
-    const accepted: ArtnEvent[] = [];
-    for (let attempt = 0; attempt < eventsPerAtom; attempt++) {
+  const acceptedOf = new Map<number, ArtnEvent[]>();
+  const total = jobs.length;
+  let searched = 0, searchSeconds = 0, accepted = 0;
+  const tSearch = performance.now();
+  const parallel = Math.min(workers, toSearch) > 1;
+  /** the event of job k enters the result (in campaign order): duplicates marked, onEvent, onProgress */
+  const commit = async (job: Job, found?: ArtnEvent): Promise<void> => {
+    const ev: ArtnEvent = { ...(job.old ?? found!) };
+    const mine = acceptedOf.get(job.atom) ?? [];
+    if (!job.old && ev.outcome === 'accepted' && mine.some((a) => isDuplicate(a, ev, duplicateTol, params.sameTol))) ev.outcome = 'duplicate';
+    if (ev.outcome === 'accepted') { mine.push(ev); acceptedOf.set(job.atom, mine); accepted++; }
+    const full = { ...ev, attempt: job.attempt };
+    events.push(full);
+    if (!job.old) await opts.onEvent?.(full, events);
+    if (opts.onProgress) {
+      const left = total - events.length;
+      // serial: the mean time of a search; parallel: the wall time per search of this run (all workers together)
+      const perSearch = parallel ? (performance.now() - tSearch) / 1000 / searched : searchSeconds / searched;
+      opts.onProgress({
+        done: events.length, total, accepted, elapsedSeconds: (performance.now() - t0) / 1000, etaSeconds: searched > 0 ? left * perSearch : NaN,
+      });
+    }
+  };
+  const results: (ArtnEvent | undefined)[] = new Array(jobs.length);
+  let committed = 0, aborted = false;
+  /** commit the jobs from `committed` on whose events are there, in order */
+  const commitReady = async (): Promise<void> => {
+    while (committed < jobs.length && (jobs[committed].old || results[committed])) await commit(jobs[committed], results[committed++]);
+  };
+  if (!parallel) {
+    for (let k = 0; k < jobs.length; k++) {
       if (opts.signal?.aborted) { aborted = true; break; }
-      let ev: ArtnEvent;
-      const old = previous.get(`${atom}:${attempt}`);
-      if (old) {
-        ev = { ...old };
-      } else {
+      const job = jobs[k];
+      if (!job.old) {
         const t = performance.now();
         try {
-          ev = await artnEvent(is, provider, atom, { ...params, seed: eventSeed(seed, atom, attempt), initialEnergy: start.energy, ...(opts.signal ? { signal: opts.signal } : {}) });
+          results[k] = await artnEvent(is, provider, job.atom, { ...params, seed: eventSeed(seed, job.atom, job.attempt), initialEnergy: start.energy, ...(opts.signal ? { signal: opts.signal } : {}) });
         } catch (e) {
           if (e instanceof ArtnAbortedError) { aborted = true; break; } // the unfinished event is not kept
           throw e;
         }
         searchSeconds += (performance.now() - t) / 1000;
         searched++;
-        if (ev.outcome === 'accepted' && accepted.some((a) => isDuplicate(a, ev, duplicateTol, params.sameTol))) ev.outcome = 'duplicate';
       }
-      if (ev.outcome === 'accepted') accepted.push(ev);
-      const full = { ...ev, attempt };
-      events.push(full);
-      if (!old) await opts.onEvent?.(full, events);
-      if (opts.onProgress) {
-        const left = total - events.length;
-        opts.onProgress({
-          done: events.length, total, accepted: events.filter((e) => e.outcome === 'accepted').length,
-          elapsedSeconds: (performance.now() - t0) / 1000, etaSeconds: searched > 0 ? (left * searchSeconds) / searched : NaN,
-        });
-      }
+      await commitReady();
       await new Promise((resolve) => setTimeout(resolve, 0)); // let an interrupt in
     }
-    if (aborted) break;
+  } else {
+    aborted = await runParallel(Math.min(workers, toSearch), artnWorkerInit(is, provider, params, start.energy, opts.workerModel), jobs, seed, opts.signal,
+      async (k, ev, seconds) => { results[k] = ev; searchSeconds += seconds; searched++; await commitReady(); });
+  }
+  if (aborted) {
+    // keep what is finished beyond the first gap: resumed events, and new ones whose atom's earlier attempts are all there
+    // (their duplicate test needs those); still in campaign order
+    const gap = new Set<number>();
+    for (let k = committed; k < jobs.length; k++) {
+      const job = jobs[k];
+      if (job.old || (results[k] && !gap.has(job.atom))) await commit(job, results[k]);
+      else gap.add(job.atom);
+    }
   }
   return makeArtnCampaignResult({
     n: minimum.n, initialEnergy: start.energy, params, eventsPerAtom, seed, duplicateTol, atoms,
     ids: atoms.map((a) => minimum.ids[a]), types: atoms.map((a) => minimum.types[a]),
     events, aborted, seconds: (performance.now() - t0) / 1000,
   });
+}
+
+interface Job { atom: number; attempt: number; old: ArtnEvent | undefined }
+
+/**
+ * The searches of `jobs` not resumed, on `count` worker threads
+ * (./artn-pool.ts): handed out in campaign order, each result passed to
+ * `done` as it arrives (awaited, one at a time). Returns true when the
+ * signal stopped it; the workers are closed (exited) on return and on errors.
+ */
+async function runParallel(count: number, init: ArtnWorkerInit, jobs: readonly Job[], seed: number, signal: AbortSignal | undefined,
+  done: (k: number, ev: ArtnEvent, seconds: number) => Promise<void>): Promise<boolean> {
+  if (signal?.aborted) return true;
+  let stop: () => void = () => {};
+  const stopped = new Promise<'abort'>((res) => { stop = () => res('abort'); });
+  signal?.addEventListener('abort', stop, { once: true });
+  const starting = ArtnWorkerPool.start(count, init);
+  let pool: ArtnWorkerPool | undefined;
+  try {
+    const started = await Promise.race([starting, stopped]);
+    if (started === 'abort') return true; // the start goes on; its workers are closed below
+    pool = started;
+    const running = new Map<number, Promise<{ w: number; k: number; event: ArtnEvent; seconds: number }>>();
+    let next = 0;
+    const idle = Array.from({ length: count }, (_, w) => count - 1 - w);
+    for (;;) {
+      while (idle.length > 0) {
+        while (next < jobs.length && jobs[next].old) next++;
+        if (next >= jobs.length) break;
+        const w = idle.pop()!, k = next++;
+        const p = pool.run(w, { index: k, atom: jobs[k].atom, seed: eventSeed(seed, jobs[k].atom, jobs[k].attempt) }).then((r) => ({ w, k, ...r }));
+        p.catch(() => {}); // a failure is seen by the race below; not unhandled while `done` runs
+        running.set(w, p);
+      }
+      if (running.size === 0) return false;
+      const r = await Promise.race([...running.values(), stopped]);
+      if (r === 'abort') return true;
+      running.delete(r.w);
+      idle.push(r.w);
+      await done(r.k, r.event, r.seconds);
+      if (signal?.aborted) return true;
+    }
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    await (pool ?? (await starting.catch(() => undefined)))?.close();
+  }
 }
 
 function isDuplicate(a: ArtnEvent, b: ArtnEvent, tol: number, sameTol: number): boolean {

@@ -275,7 +275,8 @@ export interface ArtnStep {
 
 /** The parameters with defaults filled in and checked (one-line errors naming the option). */
 export function resolveArtnParams(opts: Partial<ArtnParams> = {}): ArtnParams {
-  const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as Partial<ArtnParams>;
+  // only the parameters (a campaign's or an event's other options are not copied in)
+  const given = Object.fromEntries(Object.entries(opts).filter(([k, v]) => v !== undefined && Object.hasOwn(ARTN_DEFAULTS, k))) as Partial<ArtnParams>;
   const p: ArtnParams = { ...ARTN_DEFAULTS, ...given };
   if (given.forceThPerpSad === undefined) p.forceThPerpSad = 0.5 * p.forceThSaddle;
   if (given.maxParallelStep === undefined) p.maxParallelStep = 2 * p.incrementSize;

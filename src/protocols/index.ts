@@ -19,4 +19,5 @@ export { ArtnAbortedError, ARTN_DEFAULTS, ARTN_OUTCOMES, artnEvent, eventSeed, h
   type ArtnEvent, type ArtnEventOptions, type ArtnForceNorm, type ArtnOutcome, type ArtnParams, type ArtnStep, type HessianLowestOptions } from './artn.ts';
 export { artnCampaign, loadArtnCampaignResult, makeArtnCampaignResult, type ArtnAtomBarriers, type ArtnCampaignData,
   type ArtnCampaignOptions, type ArtnCampaignProgress, type ArtnCampaignResult } from './artn-campaign.ts';
+export { liveArtnWorkers, type ArtnWorkerModel } from './artn-pool.ts';
 export { loadResult, RESULT_KINDS } from './results.ts';
