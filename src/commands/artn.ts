@@ -11,6 +11,8 @@
  * match, and gives the same events as an uninterrupted run.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { cpuCount } from '../platform/index.ts';
 import { createForceProvider } from '../core/force-provider.ts';
 import { readTextWhole, writeTextAtomic } from '../io/files.ts';
 import { resultData, resultJSON, tableCsv } from '../plot/result.ts';
@@ -56,6 +58,7 @@ export const artnCommand = defineCommand({
     out: outputOption('CSV, one row per search'),
     barriers: { type: 'string', metavar: 'FILE', summary: 'CSV of the per-atom activation energies: id,type,dq_mean,dq_min,dq_std,n_events' },
     checkpoint: { type: 'string', metavar: 'FILE', summary: 'keep the events done here after each event, and resume from it when it exists' },
+    workers: { type: 'integer', min: 1, summary: 'searches run at once on worker threads, each with its own force provider (default: the cores of this machine); the events equal those of --workers 1' },
   },
   examples: [
     'is.data --model cuzr --atoms 1,2,3 --events-per-atom 10 --out events.csv --barriers barriers.csv',
@@ -91,6 +94,12 @@ export const artnCommand = defineCommand({
     try {
       result = await artnCampaign(sys, provider, {
         ...params, atoms, eventsPerAtom: args.eventsPerAtom, seed: args.seed, resume, signal: ctx.signal,
+        workers: args.workers ?? cpuCount(),
+        workerModel: {
+          name: args.model,
+          ...(args.potential !== undefined ? { potentialPath: resolve(ctx.cwd, args.potential) } : {}),
+          ...(args.elements !== undefined ? { elements: args.elements.split(',') } : {}),
+        },
         onProgress: (p) => progress.update(p.done),
         ...(checkpoint !== undefined ? { onEvent: (_ev, events) => writeTextAtomic(checkpoint, JSON.stringify(resultJSON(CHECKPOINT_KIND, CHECKPOINT_VERSION, { fingerprint, events }))) } : {}),
       });

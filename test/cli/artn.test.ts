@@ -56,6 +56,7 @@ describe.skipIf(!existsSync(CU_MISHIN_FILE))('glasslab artn', () => {
     ['a positive eigenvalue threshold', ['--eigen-threshold', '0.3'], /option eigenThWell must be negative/],
     ['a checkpoint of other options', ['--checkpoint', 'other.ckpt'], /--checkpoint other\.ckpt was written for other options/],
     ['a file that is not a checkpoint', ['--checkpoint', 'junk.ckpt'], /--checkpoint junk\.ckpt is not an artn checkpoint/],
+    ['no workers', ['--workers', '0'], /--workers/],
   ])('refuses %s in one line', async (_what, extra, re) => {
     writeFileSync(join(dir, 'junk.ckpt'), '{"a": 1}');
     writeFileSync(join(dir, 'other.ckpt'), JSON.stringify({ kind: 'artn-checkpoint', version: 1, data: { fingerprint: { n: 499, seed: 8 }, events: [] } }));
