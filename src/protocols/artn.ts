@@ -45,6 +45,16 @@
  *    there (Cances et al. Eq. 10): x += -sign(F.v) min(`maxParallelStep`,
  *    |F.v| / max(|lambda|, `minEigenStep`)) v. Not converged after
  *    `maxActivatIter` iterations: outcome 'saddle'.
+ *    Recovery (`curvatureRetries` > 0; off by default, Wei's and Kong's
+ *    search gives up): when lambda rises above `eigenThFail`, the search
+ *    returns to the last configuration of this phase where the curvature
+ *    was negative (its forces, eigenpair and the steepest-descent step
+ *    restored) and goes on from there with the steps along v halved
+ *    (`maxParallelStep` and the Eq. 10 step, times 1/2 per retry), at most
+ *    `curvatureRetries` times. The remedy of a lost curvature common to the
+ *    ARTn codes (back to the last point of negative curvature, smaller
+ *    increment); bench/artn.ts measures it. A search that never loses its
+ *    curvature is the same with it or without it (the same bits).
  *    The force test (`forceNorm`): 'max-atom', the largest atomic force
  *    max_i |F_i| (Wei et al.'s text, the default), or 'norm', the 3N norm
  *    |F| (what Kong's code and ART nouveau test; |F| >= max_i |F_i|, so
@@ -130,6 +140,8 @@ export interface ArtnParams {
   forceThPerpSad: number;
   /** the search fails when the lowest eigenvalue rises above this during the convergence (energy/length^2) */
   eigenThFail: number;
+  /** returns to the last point of negative curvature, with halved steps along the eigenvector, before the search fails on a lost curvature (default 0: none; module doc) */
+  curvatureRetries: number;
   /** largest step along the eigenvector (length; default 2 incrementSize, as Kong) */
   maxParallelStep: number;
   /** floor of |lambda| in the step along the eigenvector (energy/length^2; Kong: 0.5) */
@@ -168,7 +180,7 @@ export interface ArtnParams {
 export const ARTN_DEFAULTS: Readonly<ArtnParams> = Object.freeze({
   clusterRadius: 2, initStepSize: 0.1, incrementSize: 0.15, eigenThWell: -0.3, forceThSaddle: 0.05, forceNorm: 'max-atom',
   maxIterBasin: 100, minNumKsteps: 2, maxPerpMovesH: 5, forceThPerpH: 0.2,
-  maxActivatIter: 300, maxPerpMovesC: 20, convPerpInc: 3, forceThPerpSad: NaN, eigenThFail: 0,
+  maxActivatIter: 300, maxPerpMovesC: 20, convPerpInc: 3, forceThPerpSad: NaN, eigenThFail: 0, curvatureRetries: 0,
   maxParallelStep: NaN, minEigenStep: 0.5,
   lanczosVectorsWell: 25, lanczosVectorsSaddle: 15, lanczosTol: 1e-3, lanczosStep: 1e-4, lanczosDifference: 'central',
   perpStepInit: 0.02, maxPerpMove: 0.1, pushOverSaddle: 0.2, minimizeFtol: 1e-4, minimizeMaxIter: 20000,
@@ -225,6 +237,8 @@ export interface ArtnEvent {
   saddleSteps: number;
   lanczosRuns: number;
   lanczosProducts: number;
+  /** returns to the last point of negative curvature (curvatureRetries) */
+  curvatureRetries: number;
   /** force evaluations of the whole event (search and both relaxations) */
   forceCalls: number;
   /** of which up to the saddle (kick, basin, convergence, Lanczos) */
@@ -286,7 +300,7 @@ export function resolveArtnParams(opts: Partial<ArtnParams> = {}): ArtnParams {
   if (!(p.clusterRadius >= 0)) throw new Error(`artn: option clusterRadius must be >= 0, got ${p.clusterRadius}`);
   if (!(p.eigenThWell < 0)) throw new Error(`artn: option eigenThWell must be negative (energy/length^2), got ${p.eigenThWell}`);
   if (!Number.isFinite(p.eigenThFail)) throw new Error(`artn: option eigenThFail must be a number, got ${p.eigenThFail}`);
-  const counts = ['maxIterBasin', 'minNumKsteps', 'maxPerpMovesH', 'maxActivatIter', 'maxPerpMovesC', 'convPerpInc', 'minimizeMaxIter'] as const;
+  const counts = ['maxIterBasin', 'minNumKsteps', 'maxPerpMovesH', 'maxActivatIter', 'maxPerpMovesC', 'convPerpInc', 'minimizeMaxIter', 'curvatureRetries'] as const;
   for (const k of counts) if (!Number.isInteger(p[k]) || p[k] < 0) throw new Error(`artn: option ${k} must be an integer >= 0, got ${p[k]}`);
   for (const k of ['lanczosVectorsWell', 'lanczosVectorsSaddle'] as const) {
     if (!Number.isInteger(p[k]) || p[k] < 2) throw new Error(`artn: option ${k} must be an integer >= 2, got ${p[k]}`);
@@ -546,7 +560,7 @@ export async function artnEvent(minimum: System, provider: ForceProvider, atom: 
   const ev: ArtnEvent = {
     atom, id: minimum.ids[atom], outcome: 'basin', initialEnergy: e0, saddleEnergy: NaN, finalEnergy: NaN, barrier: NaN,
     saddleEigenvalue: NaN, saddleForce: NaN, saddleDisplacement: NaN, finalDisplacement: NaN, movedAtoms: 0,
-    basinSteps: 0, saddleSteps: 0, lanczosRuns: 0, lanczosProducts: 0, forceCalls: 0, saddleForceCalls: 0,
+    basinSteps: 0, saddleSteps: 0, lanczosRuns: 0, lanczosProducts: 0, curvatureRetries: 0, forceCalls: 0, saddleForceCalls: 0,
   };
   const done = (outcome: ArtnOutcome): ArtnEvent => {
     ev.outcome = outcome;
@@ -592,16 +606,33 @@ export async function artnEvent(minimum: System, provider: ForceProvider, atom: 
 
   // 3. converge to the saddle
   let converged = false;
+  /** the last state of negative curvature (curvatureRetries), and the scale of the steps along v */
+  let lastNegative: { x: Float64Array; force: ForceResult; v: Float64Array; lambda: number; sdStep: number } | null = null;
+  let stepScale = 1, eigenKnown = true;
   for (let it = 0; it < p.maxActivatIter; it++) {
     ev.saddleSteps = it + 1;
-    if (it > 0) search.lowest(search.v!, p.lanczosVectorsSaddle);
+    if (!eigenKnown) search.lowest(search.v!, p.lanczosVectorsSaddle);
+    eigenKnown = false;
+    if (search.lambda > p.eigenThFail) {
+      await report('saddle', it, search.v!, 0);
+      if (ev.curvatureRetries >= p.curvatureRetries || !lastNegative) return done('curvature');
+      ev.curvatureRetries++;
+      sys.positions.set(lastNegative.x);
+      search.force = lastNegative.force;
+      search.v = lastNegative.v.slice();
+      search.lambda = lastNegative.lambda;
+      search.sdStep = lastNegative.sdStep;
+      stepScale *= 0.5;
+      eigenKnown = true;
+      continue;
+    }
     const v = search.v!;
-    if (search.lambda > p.eigenThFail) { await report('saddle', it, v, 0); return done('curvature'); }
+    if (p.curvatureRetries > 0) lastNegative = { x: sys.positions.slice(), force: search.force, v: v.slice(), lambda: search.lambda, sdStep: search.sdStep };
     const perp = search.relaxPerpendicular(v, Math.min(p.maxPerpMovesC, it + p.convPerpInc), p.forceThPerpSad);
     await report('saddle', it, v, perp);
     if (search.measure(search.force.forces) < p.forceThSaddle) { converged = true; break; }
     const fv = dot(search.force.forces, v);
-    const step = -Math.sign(fv) * Math.min(p.maxParallelStep, Math.abs(fv) / Math.max(Math.abs(search.lambda), p.minEigenStep));
+    const step = -Math.sign(fv) * stepScale * Math.min(p.maxParallelStep, Math.abs(fv) / Math.max(Math.abs(search.lambda), p.minEigenStep));
     search.move(v, step);
   }
   ev.saddleEigenvalue = search.lambda;

@@ -79,6 +79,21 @@ describe('ARTn on the Mueller-Brown surface', () => {
     expect(Object.values(r.outcomes).reduce((a, b) => a + b, 0)).toBe(8);
   });
 
+  it('curvatureRetries: a search that lost its curvature, sent back to its last point of negative curvature with halved steps, finds the exact saddle; a search that never lost it is the same', async () => {
+    const m = minima[1];
+    const lost = await artnEvent(muellerBrownSystem(m.x, m.y), muellerBrownForces, 0, { ...MB, seed: 5 });
+    expect(lost.outcome).toBe('curvature');
+    expect(lost.curvatureRetries).toBe(0);
+    const rescued = await artnEvent(muellerBrownSystem(m.x, m.y), muellerBrownForces, 0, { ...MB, seed: 5, curvatureRetries: 2, keepConfigurations: true });
+    expect(rescued.outcome).toBe('accepted');
+    expect(rescued.curvatureRetries).toBeGreaterThan(0);
+    expect(Math.hypot(rescued.saddle![0] - saddles[1].x, rescued.saddle![1] - saddles[1].y)).toBeLessThan(1e-6);
+    expect(rescued.barrier).toBeCloseTo(saddles[1].e - m.e, 6);
+    const plain = await artnEvent(muellerBrownSystem(m.x, m.y), muellerBrownForces, 0, { ...MB, seed: 1 });
+    expect(plain.outcome).toBe('accepted');
+    expect(await artnEvent(muellerBrownSystem(m.x, m.y), muellerBrownForces, 0, { ...MB, seed: 1, curvatureRetries: 2 })).toEqual(plain);
+  });
+
   it('the same seed gives the same event; an AbortSignal stops an event (ArtnAbortedError) and a campaign (aborted, finished events kept)', async () => {
     const m = minima[2];
     const a = await artnEvent(muellerBrownSystem(m.x, m.y), muellerBrownForces, 0, { ...MB, seed: 5 });
