@@ -54,6 +54,7 @@ export const artnCommand = defineCommand({
     lanczosDifference: { type: 'enum', choices: ['central', 'forward'], default: 'central', summary: 'finite differences of the Hessian products: central (2 force calls, O(d^2)) or forward from the known forces (1 call, O(d); ~30% fewer calls per search)' },
     maxBasinSteps: { type: 'integer', min: 1, default: 100, summary: 'pushes before a search that found no negative curvature fails' },
     maxSaddleSteps: { type: 'integer', min: 1, default: 300, summary: 'iterations towards the saddle before a search fails' },
+    curvatureRetries: { type: 'integer', min: 0, default: 0, summary: 'when the curvature is lost on the way to the saddle, go back to its last negative point with halved steps, at most this often (0: give up, as Wei et al.)' },
     ftol: { ...ftolOption, default: 1e-4 },
     out: outputOption('CSV, one row per search'),
     barriers: { type: 'string', metavar: 'FILE', summary: 'CSV of the per-atom activation energies: id,type,dq_mean,dq_min,dq_std,n_events' },
@@ -78,7 +79,7 @@ export const artnCommand = defineCommand({
     const params = {
       clusterRadius: args.clusterRadius, initStepSize: args.initStep, incrementSize: args.increment, eigenThWell: args.eigenThreshold,
       forceThSaddle: args.forceThreshold, forceNorm: args.forceNorm, maxIterBasin: args.maxBasinSteps, maxActivatIter: args.maxSaddleSteps,
-      minimizeFtol: args.ftol, lanczosDifference: args.lanczosDifference,
+      minimizeFtol: args.ftol, lanczosDifference: args.lanczosDifference, curvatureRetries: args.curvatureRetries,
     };
     try {
       resolveArtnParams(params);
