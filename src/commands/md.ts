@@ -39,6 +39,7 @@ import type { Integrator } from '../md/integrator.ts';
 import { npt, nvt } from '../md/nose-hoover-integrator.ts';
 import { nve } from '../md/nve.ts';
 import type { ThermoRow } from '../md/observers.ts';
+import { thermoColumns, thermoCsv as formatThermoCsv, thermoValues } from '../md/thermo-table.ts';
 import { MdBlowUpError } from '../md/run.ts';
 import type { MdState, ModelIdentity } from '../md/state.ts';
 import { potentialFingerprint } from '../potential/fingerprint.ts';
@@ -128,31 +129,6 @@ export const mdCommand = defineCommand({
   interruptible: true,
   run: runMdCommand,
 });
-
-const THERMO_COLUMNS = ['Step', 'Time', 'Temp', 'PotEng', 'KinEng', 'TotEng', 'Press', 'Volume', 'Conserved'] as const;
-
-/**
- * Thermo columns (LAMMPS thermo names): the standard ones, and with an
- * aniso/tri barostat the pressure tensor, the edge lengths and (tri) the tilts.
- */
-function thermoColumns(barostat: string | undefined, dim: 2 | 3): string[] {
-  if (barostat !== 'aniso' && barostat !== 'tri') return [...THERMO_COLUMNS];
-  const three = dim === 3;
-  return [
-    ...THERMO_COLUMNS,
-    ...(three ? ['Pxx', 'Pyy', 'Pzz', 'Pxy', 'Pxz', 'Pyz'] : ['Pxx', 'Pyy', 'Pxy']),
-    ...(three ? ['Lx', 'Ly', 'Lz'] : ['Lx', 'Ly']),
-    ...(barostat === 'tri' ? (three ? ['Xy', 'Xz', 'Yz'] : ['Xy']) : []),
-  ];
-}
-
-function thermoValues(r: ThermoRow, columns: readonly string[]): number[] {
-  const v = [r.step, r.time, r.T, r.PE, r.KE, r.Etot, r.P, r.volume, r.conserved];
-  if (columns.length === v.length) return v;
-  v.push(...r.pressureTensor, ...r.lengths);
-  if (columns.length > v.length) v.push(...r.tilts);
-  return v;
-}
 
 /**
  * One thermo line on stdout, for reading: right-aligned columns, 10
@@ -262,8 +238,7 @@ async function finishRun(
 ): Promise<number> {
   const thermoCsv = files.path('--thermo-csv'), final = files.path('--final');
   if (thermoCsv !== undefined) {
-    const lines = [columns.join(','), ...r.thermo.map((row) => thermoValues(row, columns).map(num).join(','))];
-    await writeTextAtomic(thermoCsv, lines.join('\n') + '\n');
+    await writeTextAtomic(thermoCsv, formatThermoCsv(r.thermo, columns));
   }
   if (final !== undefined && !r.aborted && r.final) await writeSystem(final, r.final, { velocities: true });
   const sps = r.wallSeconds > 0 ? r.stepsDone / r.wallSeconds : 0;

@@ -13,3 +13,4 @@ export { thermoRow, thermoObserver, dumpObserver, type Observer, type ThermoRow,
 export { runMd, MdBlowUpError, type RunOptions, type RunResult, type Progress } from './run.ts';
 export { saveCheckpoint, loadCheckpoint, type CheckpointHeader } from './checkpoint.ts';
 export { estimateMdMemory, type MdMemoryInput, type MdMemoryEstimate } from './memory.ts';
+export { THERMO_COLUMNS, thermoColumns, thermoValues, thermoCsv } from './thermo-table.ts';
