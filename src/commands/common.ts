@@ -15,6 +15,7 @@ import type { System } from '../system/system.ts';
 import type { FrameSource } from '../system/frame-source.ts';
 import type { VoronoiOptions } from '../analysis/structure/voronoi.ts';
 import { splitCommandLine, type LammpsLaunch } from '../engine/lammps-process.ts';
+import { checkSlurmOptions, type SlurmOptions } from '../engine/lammps-job.ts';
 import { UsageError, type BooleanOption, type EnumOption, type IntegerOption, type NumberOption, type StringOption } from './registry.ts';
 
 /** `--model` and `--potential`, the same for every command that computes forces. */
@@ -66,6 +67,38 @@ export function lammpsLaunch(args: { engine: string; mpi?: number; launcher?: st
     }
   }
   return { lmp: args.lmp, mpi: args.mpi, launcher: args.launcher };
+}
+
+/**
+ * A cluster job instead of a run (md --write-only DIR): `--submit slurm`
+ * adds a Slurm batch script to the job folder (src/engine/lammps-job.ts)
+ * with these sbatch settings, and submits it when sbatch is on the PATH.
+ */
+export const slurmOptions = {
+  submit: { type: 'enum', choices: ['slurm'], summary: 'with --write-only DIR: also write DIR/job.slurm (sbatch settings below, srun lmp in each run folder) and submit it when sbatch is on the PATH; else print how' } satisfies EnumOption,
+  nodes: { type: 'integer', min: 1, summary: 'slurm: nodes of each run (#SBATCH --nodes)' } satisfies IntegerOption,
+  ntasks: { type: 'integer', min: 1, summary: 'slurm: MPI ranks of each run (#SBATCH --ntasks; srun starts them)' } satisfies IntegerOption,
+  time: { type: 'string', metavar: 'LIMIT', summary: 'slurm: wall-clock limit of each run (#SBATCH --time, e.g. 24:00:00 or 2-00:00:00)' } satisfies StringOption,
+  partition: { type: 'string', metavar: 'NAME', summary: 'slurm: partition (#SBATCH --partition)' } satisfies StringOption,
+  account: { type: 'string', metavar: 'NAME', summary: 'slurm: account charged (#SBATCH --account)' } satisfies StringOption,
+};
+
+/** The sbatch settings of `slurmOptions`, checked (they need --submit slurm; one-line errors name the option). */
+export function slurmSettings(args: { submit?: string; nodes?: number; ntasks?: number; time?: string; partition?: string; account?: string }, command: string): SlurmOptions | undefined {
+  const given = [[args.nodes, '--nodes'], [args.ntasks, '--ntasks'], [args.time, '--time'], [args.partition, '--partition'], [args.account, '--account']] as const;
+  if (args.submit === undefined) {
+    for (const [v, o] of given) if (v !== undefined) throw new UsageError(`${command}: ${o} applies to --submit slurm`, command);
+    return undefined;
+  }
+  const s: SlurmOptions = { nodes: args.nodes, ntasks: args.ntasks, time: args.time, partition: args.partition, account: args.account };
+  try {
+    checkSlurmOptions(s);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const opt = msg.startsWith('time') ? '--time' : msg.startsWith('partition') ? '--partition' : msg.startsWith('account') ? '--account' : '';
+    throw new UsageError(`${command}: ${opt}${opt ? ' ' : ''}${msg.replace(/^(time|partition|account) /, '')}`, command);
+  }
+  return s;
 }
 
 export interface LoadedModel {

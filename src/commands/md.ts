@@ -27,9 +27,10 @@ import { formatBytes } from '../analysis/dynamics/frames.ts';
 import { existsSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { MdEngineResult, MdJob } from '../engine/engine.ts';
-import { DECK, LammpsEngine, lammpsMdDeck, writeLammpsMd } from '../engine/lammps-md.ts';
+import { DECK, LammpsEngine, lammpsMdDeck } from '../engine/lammps-md.ts';
 import { GlasslabEngine, type GlasslabMdJob, type GlasslabMdResult } from '../engine/glasslab-engine.ts';
-import { lammpsArgv } from '../engine/lammps-process.ts';
+import { lammpsArgv, type LammpsLaunch } from '../engine/lammps-process.ts';
+import { JOB_SCRIPT, memberFolder, submitSlurm, writeMdJobFolder, writeSlurmScript } from '../engine/lammps-job.ts';
 import { DumpWriter } from '../io/lammps-dump.ts';
 import { Trajectory } from '../io/trajectory.ts';
 import { writeTextAtomic } from '../io/files.ts';
@@ -48,7 +49,7 @@ import { initVelocities } from '../md/velocities.ts';
 import type { System } from '../system/system.ts';
 import { randomConfiguration } from '../system/random-config.ts';
 import { defineCommand, onRunEnd, UsageError, type ParsedArgs, type RunContext } from './registry.ts';
-import { dimensionOption, engineOptions, frameOptions, inputFile, lammpsLaunch, loadModel, modelOptions, num, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
+import { dimensionOption, engineOptions, slurmOptions, slurmSettings, frameOptions, inputFile, lammpsLaunch, loadModel, modelOptions, num, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
 import { Outputs, staleOutputs } from './outputs.ts';
 
 export const mdOptions = {
@@ -82,7 +83,9 @@ export const mdOptions = {
   checkpoint: { type: 'string', metavar: 'FILE', summary: 'write a checkpoint here (every --checkpoint-every steps, on interrupt and at the end)' },
   checkpointEvery: { type: 'integer', min: 1, default: 10000, summary: 'steps between checkpoints' },
   ...engineOptions,
-  writeOnly: { type: 'string', metavar: 'DIR', summary: 'lammps engine: write the input deck (in.md.lmp), the start data and any pair table into DIR (new or empty) and stop; run it there with lmp -in in.md.lmp' },
+  writeOnly: { type: 'string', metavar: 'DIR', summary: 'lammps engine: write a job folder DIR (new or empty): the input deck (in.md.lmp), the start data, any pair table and job.json, and stop; run it there with lmp -in in.md.lmp -log log.lammps, then glasslab collect DIR' },
+  members: { type: 'integer', min: 1, summary: 'with --write-only: an ensemble of K runs in DIR/member-000 ...; member k draws its velocities (without --init also its random start) with --seed + k, so with --init the members start from the same positions (isoconfigurational)' },
+  ...slurmOptions,
 } as const;
 
 const mdPositionals = [] as const;
@@ -103,8 +106,12 @@ export interface MdResult {
   state?: MdState;
   /** the final configuration with velocities (either engine) */
   final: System;
-  /** --write-only: the deck written, nothing run */
+  /** --write-only: the deck written (the first member's), nothing run */
   deck?: string;
+  /** --write-only: the job folder (collect reads it back) */
+  job?: string;
+  /** --submit slurm: the Slurm job id, when sbatch was on the PATH */
+  jobId?: string;
 }
 
 export const mdCommand = defineCommand({
@@ -116,7 +123,9 @@ export const mdCommand = defineCommand({
     'Thermo lines go to stdout, progress to stderr. Output files appear only when complete.\n' +
     'With --engine lammps the same options become one LAMMPS input deck (the model by its LAMMPS pair style, ipl\n' +
     'through a pair table), run by lmp, under --mpi N or a --launcher; its thermo streams to the same columns and the\n' +
-    'same files are written. --write-only DIR writes the deck and its data without running.',
+    'same files are written. --write-only DIR writes a job folder (the deck, its data, job.json) without running;\n' +
+    '--members K makes it an ensemble (one run folder per member), --submit slurm adds a batch script (a job array for\n' +
+    'an ensemble) and submits it when sbatch is found; glasslab collect DIR reads the finished job back.',
   positionals: mdPositionals,
   options: mdOptions,
   examples: [
@@ -125,6 +134,7 @@ export const mdCommand = defineCommand({
     '--init glass.data --ensemble npt --temp 0.3 --pressure 0 --barostat aniso --steps 100000 --thermo-csv cell.csv',
     '--model ka --n 32000 --temp 0.8 --steps 100000 --dump traj.dump.gz --engine lammps --mpi 2',
     '--init glass.data --temp 0.45 --steps 1000000 --dump traj.dump --engine lammps --write-only job/',
+    '--init glass.data --temp 0.44 --steps 200000 --dump traj.dump --engine lammps --write-only iso/ --members 30 --submit slurm --ntasks 32 --time 12:00:00',
   ],
   interruptible: true,
   run: runMdCommand,
@@ -254,16 +264,21 @@ async function finishRun(
 function checkEngineOptions(args: MdArgs): void {
   if (args.engine !== 'lammps' && args.writeOnly !== undefined) throw new UsageError('md: --write-only applies to --engine lammps', 'md');
   lammpsLaunch(args, 'md');
+  slurmSettings(args, 'md');
+  if (args.writeOnly === undefined) {
+    for (const [v, o] of [[args.submit, '--submit'], [args.members, '--members']] as const) {
+      if (v !== undefined) throw new UsageError(`md: ${o} writes a job folder: add --engine lammps --write-only DIR`, 'md');
+    }
+  }
   if (args.engine !== 'lammps') return;
   if (args.resume !== undefined) {
     throw new UsageError('md: --resume continues a glasslab checkpoint; with --engine lammps start from --init (a LAMMPS restart continues in LAMMPS: read_restart)', 'md');
   }
-  if (args.writeOnly !== undefined) {
-    for (const [v, o] of [[args.final, '--final'], [args.thermoCsv, '--thermo-csv']] as const) {
-      if (v !== undefined) {
-        throw new UsageError(`md: ${o} is written by a run; with --write-only the deck writes the final state to final.dump and the thermo to log.lammps in ${args.writeOnly}`, 'md');
-      }
-    }
+  if (args.submit !== undefined && args.mpi !== undefined) {
+    throw new UsageError('md: --mpi starts mpirun here; in a Slurm job srun starts the ranks: give --ntasks N instead', 'md');
+  }
+  if (args.members !== undefined && args.members > 1 && args.temp === undefined) {
+    throw new UsageError('md: --members draws each member\'s velocities: give --temp', 'md');
   }
 }
 
@@ -284,18 +299,7 @@ async function runWithLammps(
     potential: model.potential, units, start: sys, integrator, dt, steps: args.steps, thermoEvery: args.thermo, skin: args.skin,
   };
   const what = `${sys.n} atoms, model ${model.name} (${units.name} units), ${integrator.name}, dt ${num(dt)}, ${args.steps} steps`;
-  if (args.writeOnly !== undefined) {
-    const dir = resolve(ctx.cwd, args.writeOnly);
-    if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).length > 0)) {
-      throw new UsageError(`md: --write-only ${args.writeOnly} exists and is not an empty folder; give a new or empty folder`, 'md');
-    }
-    if (args.dump !== undefined) job.dump = { path: basename(args.dump), every: args.every, velocities: args.velocities };
-    if (args.checkpoint !== undefined) job.checkpoint = { path: basename(args.checkpoint), every: args.checkpointEvery };
-    const deck = lammpsPathsOrUsage(() => writeLammpsMd(job, dir, { title: `glasslab md --engine lammps: ${what}` }));
-    const shown = relative(ctx.cwd, deck) || deck;
-    ctx.print(`# glasslab md --engine lammps: wrote ${shown} (${what}); run it in ${relative(ctx.cwd, dir) || '.'} with: ${lammpsArgv(launch, DECK).join(' ')}`);
-    return { step: sys.timestep ?? 0, stepsDone: 0, aborted: false, wallSeconds: 0, stepsPerSecond: 0, thermo: [], engine: 'lammps', final: sys, deck };
-  }
+  if (args.writeOnly !== undefined) return writeJobFolder(args, ctx, { ...p, launch, job, what });
   const dump = files.path('--dump'), checkpoint = files.path('--checkpoint');
   if (dump !== undefined) job.dump = { path: dump, every: args.every, velocities: args.velocities };
   if (checkpoint !== undefined) job.checkpoint = { path: checkpoint, every: args.checkpointEvery };
@@ -322,6 +326,60 @@ async function runWithLammps(
   return {
     step: r.step, stepsDone, aborted: r.aborted, wallSeconds: r.wallSeconds, stepsPerSecond: sps, thermo: r.thermo, engine: 'lammps', final: r.final!,
   };
+}
+
+/**
+ * `--write-only DIR` (with `--members K`, `--submit slurm`): a job folder
+ * (src/engine/lammps-job.ts) holding one deck, or one per member, and the
+ * manifest `collect` reads; the outputs are file names in each run folder
+ * (--dump, --checkpoint written by LAMMPS; --final and --thermo-csv, default
+ * final.data and thermo.csv, written by `glasslab collect DIR`).
+ */
+async function writeJobFolder(
+  args: MdArgs, ctx: RunContext,
+  p: { model: LoadedModel; units: Units; sys: System; launch: LammpsLaunch; job: MdJob; what: string },
+): Promise<MdResult> {
+  const { sys, job, what } = p;
+  const dir = resolve(ctx.cwd, args.writeOnly!);
+  if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).length > 0)) {
+    throw new UsageError(`md: --write-only ${args.writeOnly} exists and is not an empty folder; give a new or empty folder`, 'md');
+  }
+  const count = args.members ?? 1;
+  if (args.dump !== undefined) job.dump = { path: basename(args.dump), every: args.every, velocities: args.velocities };
+  if (args.checkpoint !== undefined) job.checkpoint = { path: basename(args.checkpoint), every: args.checkpointEvery };
+  const jobs: MdJob[] = [job];
+  for (let k = 1; k < count; k++) {
+    const start = await startingSystem({ ...args, seed: args.seed + k }, p.model, p.units, Object.assign(Object.create(ctx) as RunContext, { note: () => {} }));
+    initVelocities(start, args.temp!, args.seed + k, p.units);
+    jobs.push({ ...job, start });
+  }
+  if (count > 1) initVelocities(sys, args.temp!, args.seed, p.units);
+  const title = `glasslab md --engine lammps: ${what}${count > 1 ? `; ${count} members, member k with seed ${args.seed} + k` : ''}`;
+  const manifest = lammpsPathsOrUsage(() => writeMdJobFolder(dir, jobs, {
+    title, columns: thermoColumns(args.barostat, sys.dim),
+    thermoCsv: basename(args.thermoCsv ?? 'thermo.csv'), final: basename(args.final ?? 'final.data'),
+    deckTitle: (k) => (count > 1 ? `${title}: member ${k}` : title),
+  }));
+  const shown = relative(ctx.cwd, dir) || '.';
+  const slurm = slurmSettings(args, 'md');
+  const deck = join(dir, memberFolder(0, count), DECK);
+  const result: MdResult = { step: sys.timestep ?? 0, stepsDone: 0, aborted: false, wallSeconds: 0, stepsPerSecond: 0, thermo: [], engine: 'lammps', final: sys, deck, job: dir };
+  if (slurm === undefined) {
+    const where = count > 1 ? `each of ${shown}/member-000 .. member-${String(count - 1).padStart(3, '0')}` : shown;
+    ctx.print(`# glasslab md --engine lammps: wrote ${shown}/ (${what}${count > 1 ? `, ${count} members` : ''}); run it in ${where} with: ${lammpsArgv(p.launch, DECK).join(' ')}; then: glasslab collect ${shown}`);
+    return result;
+  }
+  const argv = lammpsArgv({ ...p.launch, launcher: p.launch.launcher ?? 'srun' }, DECK);
+  writeSlurmScript(dir, manifest, argv, { ...slurm, jobName: `glasslab-md` });
+  ctx.print(`# glasslab md --engine lammps: wrote ${shown}/ (${what}${count > 1 ? `, a Slurm array of ${count} members` : ''}) and ${shown}/${JOB_SCRIPT}`);
+  const id = submitSlurm(dir);
+  if (id === undefined) {
+    ctx.print(`# sbatch is not on the PATH: on the cluster, run: cd ${shown} && sbatch ${JOB_SCRIPT}; when it has run: glasslab collect ${shown}`);
+  } else {
+    ctx.print(`submitted job ${id}; when it has run: glasslab collect ${shown}`);
+    result.jobId = id;
+  }
+  return result;
 }
 
 /** A path LAMMPS cannot take (lammpsPath) is the user's option to change: a one-line usage error. */

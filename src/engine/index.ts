@@ -11,3 +11,8 @@ export { deckSetup, lammpsPath, writeDeck, ThermoBlockReader, START_DATA, type D
 export { GlasslabEngine, type GlasslabMdJob, type GlasslabMdResult } from './glasslab-engine.ts';
 export { lammpsMinimize, lammpsMinimizeDeck, MIN_DECK, MIN_FINAL, type MinimizeJob, type MinimizeHooks } from './lammps-minimize.ts';
 export { lammpsAqs, lammpsShearCurve, lammpsShearDeck, SHEAR_DECK, SHEAR_MINIMA, type AqsJob, type ShearJob, type ShearCurveStep } from './lammps-shear.ts';
+export { mdReadBack, MdLogReader, type MdReadBack } from './lammps-md.ts';
+export {
+  checkSlurmOptions, memberFolder, onPath, readJobManifest, shellWord, slurmScript, submitSlurm, writeMdJobFolder, writeSlurmScript,
+  JOB_LOG, JOB_MANIFEST, JOB_SCRIPT, type MdJobManifest, type SlurmOptions,
+} from './lammps-job.ts';

@@ -128,6 +128,28 @@ export class LammpsThermoReader {
   }
 }
 
+/** What reading an MD run's LAMMPS output back needs of its job (kept in a cluster job's manifest). */
+export interface MdReadBack {
+  dim: 2 | 3;
+  /** steps of the run */
+  steps: number;
+  /** the start's step (the first thermo row's) */
+  firstStep: number;
+  integrator: { name: string; params: Record<string, unknown> };
+  /** the pressure-unit factor of the job's units (Units.nktv2p) */
+  nktv2p: number;
+  /** the start's box volume (length^dim) */
+  startVolume: number;
+}
+
+/** The read-back description of a job. */
+export function mdReadBack(job: MdJob): MdReadBack {
+  return {
+    dim: job.start.dim, steps: job.steps, firstStep: job.start.timestep ?? 0,
+    integrator: { name: job.integrator.name, params: { ...job.integrator.params } }, nktv2p: job.units.nktv2p, startVolume: job.start.box.volume,
+  };
+}
+
 /**
  * Our conserved quantity minus LAMMPS's `econserve` at `done` steps into the
  * run. They differ only under a barostat: ours adds P0(t) V(t) (P0 the
@@ -135,12 +157,36 @@ export class LammpsThermoReader {
  * with V0 the volume at the start of the run (fix_nh.cpp, compute_scalar);
  * the difference is P0(t) V0.
  */
-function conservedOffset(job: MdJob, done: number): number {
+function conservedOffset(job: MdReadBack, done: number): number {
   const p = job.integrator.params;
   if (job.integrator.name !== 'npt') return 0;
   const frac = job.steps > 0 ? done / job.steps : 0;
   const P = Number(p.Pstart) + frac * (Number(p.Pstop) - Number(p.Pstart));
-  return (P / job.units.nktv2p) * job.start.box.volume;
+  return (P / job.nktv2p) * job.startVolume;
+}
+
+/**
+ * The thermo rows of an MD deck's screen or log lines, as the embedded
+ * engine gives them: our conserved quantity, one row per step.
+ */
+export class MdLogReader {
+  readonly rows: ThermoRow[] = [];
+  private readonly reader: LammpsThermoReader;
+  constructor(private readonly job: MdReadBack) {
+    this.reader = new LammpsThermoReader(job.dim);
+  }
+
+  /** The new row of this line, or undefined. */
+  feed(line: string): ThermoRow | undefined {
+    const row = this.reader.feed(line);
+    if (!row) return undefined;
+    row.conserved += conservedOffset(this.job, row.step - this.job.firstStep);
+    // rows are unique by step (a repeated step would come from a second block of the same run)
+    const rows = this.rows;
+    if (rows.length > 0 && rows[rows.length - 1].step === row.step) return undefined;
+    rows.push(row);
+    return row;
+  }
 }
 
 /**
@@ -154,18 +200,14 @@ export class LammpsEngine implements MdEngine {
 
   async md(job: MdJob, hooks: MdEngineHooks = {}): Promise<MdEngineResult> {
     writeLammpsMd(job, this.dir);
-    const reader = new LammpsThermoReader(job.start.dim);
-    const thermo: ThermoRow[] = [];
+    const reader = new MdLogReader(mdReadBack(job));
+    const thermo = reader.rows;
     const first = job.start.timestep ?? 0;
     const run = await runLammpsDeck(this.dir, DECK, this.launch, {
       signal: hooks.signal,
       onLine: (line) => {
         const row = reader.feed(line);
         if (!row) return;
-        row.conserved += conservedOffset(job, row.step - first);
-        // rows are unique by step (a repeated step would come from a second block of the same run)
-        if (thermo.length > 0 && thermo[thermo.length - 1].step === row.step) return;
-        thermo.push(row);
         hooks.onThermo?.(row);
         hooks.onProgress?.(row.step - first, job.steps);
       },

@@ -151,12 +151,12 @@ describe.skipIf(!haveLmp)('md --engine lammps', () => {
   it('--write-only writes the deck, the start data and a pair table, runs nothing', async () => {
     const r = await runCli(dir, 'md', '--model', 'ipl2d', '--n', '64', '--temp', '0.5', '--steps', '10', '--dump', 'x.dump', '--engine', 'lammps', '--write-only', 'job');
     expect(r.code, r.err).toBe(0);
-    expect(readdirSync(join(dir, 'job')).sort()).toEqual(['in.md.lmp', 'pair.table', 'start.data']);
+    expect(readdirSync(join(dir, 'job')).sort()).toEqual(['in.md.lmp', 'job.json', 'pair.table', 'start.data']);
     const deck = readFileSync(join(dir, 'job', 'in.md.lmp'), 'utf8');
     expect(deck).toMatch(/^dimension 2$/m);
     expect(deck).toMatch(/^pair_style table linear 10000$/m);
     expect(deck).toMatch(/^dump traj all custom 100 x\.dump id type xu yu$/m);
-    expect(r.out).toMatch(/wrote job\/in\.md\.lmp .* lmp -in in\.md\.lmp -log log\.lammps/);
+    expect(r.out).toMatch(/wrote job\/ .*; run it in job with: lmp -in in\.md\.lmp -log log\.lammps; then: glasslab collect job$/m);
     const again = await runCli(dir, 'md', '--n', '64', '--temp', '0.5', '--engine', 'lammps', '--write-only', 'job');
     expect(again.code).toBe(2);
     expect(again.err.trim()).toBe('glasslab md: --write-only job exists and is not an empty folder; give a new or empty folder');
