@@ -9,6 +9,7 @@ import { energyCommand } from './energy.ts';
 import { voronoiCommand } from './voronoi.ts';
 import { descriptorsCommand } from './descriptors.ts';
 import { mdCommand } from './md.ts';
+import { collectCommand } from './collect.ts';
 import { minimizeCommand } from './minimize.ts';
 import { quenchCommand } from './quench.ts';
 import { artnCommand } from './artn.ts';
@@ -26,6 +27,7 @@ import { viewCommand } from './view.ts';
 export function addLibraryCommands(registry: Registry): Registry {
   return registry
     .add(mdCommand)
+    .add(collectCommand)
     .add(minimizeCommand)
     .add(quenchCommand)
     .add(artnCommand)

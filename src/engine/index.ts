@@ -16,3 +16,4 @@ export {
   checkSlurmOptions, memberFolder, onPath, readJobManifest, shellWord, slurmScript, submitSlurm, writeMdJobFolder, writeSlurmScript,
   JOB_LOG, JOB_MANIFEST, JOB_SCRIPT, type MdJobManifest, type SlurmOptions,
 } from './lammps-job.ts';
+export { collectLammpsJob, totalWallTime, type CollectedJob, type CollectedMember, type MemberState } from './lammps-collect.ts';

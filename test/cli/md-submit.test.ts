@@ -5,36 +5,18 @@
  * folders and the paths are right; a fake `sbatch` on the PATH takes the
  * submission and answers a job id.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDumpFrames, readSystem, writeLammpsData } from '../../src/io/index.ts';
-import { kaGlass } from '../lammps/configs.ts';
+import { readDumpFrames, readSystem } from '../../src/io/index.ts';
 import { lammpsOrSkip } from '../lammps/lammps-runner.ts';
+import { runJobScript, slurmSandbox } from './slurm-job.ts';
 import { runCli } from './run-cli.ts';
 
 const haveLmp = lammpsOrSkip('md --submit slurm');
 let dir: string, bin: string;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'glasslab-submit-'));
-  bin = join(dir, 'bin');
-  mkdirSync(bin);
-  writeFileSync(join(bin, 'srun'), '#!/bin/sh\nexec "$@"\n');
-  chmodSync(join(bin, 'srun'), 0o755);
-  await writeLammpsData(join(dir, 'start.data'), await kaGlass());
-});
+beforeAll(async () => ({ dir, bin } = await slurmSandbox('glasslab-submit-')));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Run the job script as Slurm would run array task `task` (or a plain job), with `srun` passing through. */
-function runScript(job: string, task?: number): { status: number | null; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}`, OMP_NUM_THREADS: '1' };
-  delete env.SLURM_SUBMIT_DIR;
-  if (task !== undefined) env.SLURM_ARRAY_TASK_ID = String(task);
-  const r = spawnSync('bash', [join(job, 'job.slurm')], { cwd: dir, env, encoding: 'utf8' });
-  return { status: r.status, stderr: r.stderr };
-}
 
 describe('md --submit slurm: options', () => {
   it('refuses sbatch settings without --submit, --submit without a job folder, --mpi with it, a bad --time', async () => {
@@ -71,7 +53,7 @@ describe.skipIf(!haveLmp)('md --submit slurm', () => {
     expect(script.trimEnd().split('\n').at(-1)).toBe('srun lmp -in in.md.lmp -log log.lammps');
     expect(script).not.toContain('SLURM_ARRAY_TASK_ID');
 
-    const run = runScript(join(dir, 'one'));
+    const run = runJobScript(bin, dir, join(dir, 'one'));
     expect(run.status, run.stderr).toBe(0);
     expect(readFileSync(join(dir, 'one', 'log.lammps'), 'utf8')).toMatch(/^Total wall time: /m);
     const frames = [];
@@ -93,10 +75,10 @@ describe.skipIf(!haveLmp)('md --submit slurm', () => {
     expect(Array.from(starts[1].positions)).toEqual(Array.from(starts[0].positions));
     expect(Array.from(starts[1].velocities!)).not.toEqual(Array.from(starts[0].velocities!));
     // without an array task id the script says what it needs
-    const bare = runScript(join(dir, 'iso'));
+    const bare = runJobScript(bin, dir, join(dir, 'iso'));
     expect(bare.status).not.toBe(0);
     expect(bare.stderr).toContain('this job is an array of 3 members: submit it with sbatch, or set SLURM_ARRAY_TASK_ID to 0..2');
-    for (const k of [0, 2]) expect(runScript(join(dir, 'iso'), k).status).toBe(0);
+    for (const k of [0, 2]) expect(runJobScript(bin, dir, join(dir, 'iso'), k).status).toBe(0);
     expect(existsSync(join(dir, 'iso', 'member-000', 'final.dump'))).toBe(true);
     expect(existsSync(join(dir, 'iso', 'member-001', 'log.lammps'))).toBe(false);
     expect(existsSync(join(dir, 'iso', 'member-002', 'final.dump'))).toBe(true);
