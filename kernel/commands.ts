@@ -7,7 +7,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineCommand, UsageError, type Registry } from '../src/commands/registry.ts';
-import { SCALES } from './notebook.ts';
+import { chooseEngine, ENGINES, SCALES } from './notebook.ts';
+import { engineOptions } from '../src/commands/common.ts';
+import { onPath } from '../src/engine/lammps-job.ts';
 // install, runner and main are imported when a command runs: the CLI stays
 // fast to start (tslab's TypeScript and zeromq load only when needed)
 
@@ -65,7 +67,9 @@ export const runNotebooksCommand = defineCommand({
   name: 'run-notebooks',
   summary: 'execute notebooks with the glasslab kernel; write executed .ipynb and standalone HTML',
   description: 'Runs over the Jupyter protocol from Node (no Python). The scale reaches each notebook through '
-    + "its parameters cell (papermill's `parameters` tag): a `const scale` is injected after it. "
+    + "its parameters cell (papermill's `parameters` tag): a `const scale` is injected after it, with `const engine` and "
+    + 'a %engine line that makes the notebooks\' %md and %minimize run with LAMMPS (at --scale paper when lmp is found; --mpi N or '
+    + '$GLASSLAB_MPI ranks) or the embedded engine; the injected cell prints which. '
     + 'Stops at the first failing cell with the notebook, the cell number in the input notebook and traceback.',
   positionals: [{ name: 'path', summary: 'a notebook, or a directory of notebooks (default: notebooks)', required: false, metavar: 'PATH' }],
   options: {
@@ -73,13 +77,29 @@ export const runNotebooksCommand = defineCommand({
     out: { type: 'string', short: 'o', default: 'out', metavar: 'DIR', summary: 'output directory' },
     cellTimeout: { type: 'number', min: 1, default: 1800, unit: 's', summary: 'time limit of one cell' },
     singleFile: { type: 'boolean', summary: 'put KaTeX fonts and plotly.js inside each HTML report (larger) instead of the shared DIR/assets/' },
+    engine: {
+      type: 'enum', choices: ENGINES,
+      summary: "engine of the notebooks' %md and %minimize lines (injected as the parameter `engine` and %engine); default: lammps at --scale paper when lmp is found, else glasslab",
+    },
+    mpi: engineOptions.mpi,
   },
-  examples: ['', 'notebooks/00-quickstart.ipynb --out out/', '--scale paper'],
+  examples: ['', 'notebooks/00-quickstart.ipynb --out out/', '--scale paper', '--scale paper --mpi 16'],
   async run(args, ctx) {
     const files = notebookPaths(args.path ?? 'notebooks', ctx.cwd);
+    const lmp = process.env.GLASSLAB_LMP ?? 'lmp';
+    const lmpFound = lmp.includes('/') ? existsSync(lmp) : onPath(lmp) !== undefined;
+    if (args.engine === 'lammps' && !lmpFound) throw new UsageError(`run-notebooks: --engine lammps: LAMMPS binary '${lmp}' not found; install LAMMPS or set GLASSLAB_LMP`, 'run-notebooks');
+    if (args.mpi !== undefined && args.engine === 'glasslab') throw new UsageError('run-notebooks: --mpi applies to the lammps engine', 'run-notebooks');
+    let engine;
+    try {
+      engine = chooseEngine(args.scale, args.engine, lmpFound, args.mpi);
+    } catch (e) {
+      throw new UsageError(`run-notebooks: ${(e as Error).message}`, 'run-notebooks');
+    }
+    ctx.note(`run-notebooks: scale ${args.scale}, engine ${engine.engine}${engine.mpi ? ` (mpirun -np ${engine.mpi})` : ''}`);
     const { runNotebooks } = await import('./runner.ts');
     const runs = await runNotebooks(files, {
-      scale: args.scale, outDir: resolve(ctx.cwd, args.out), cellTimeoutMs: args.cellTimeout * 1000,
+      scale: args.scale, engine, outDir: resolve(ctx.cwd, args.out), cellTimeoutMs: args.cellTimeout * 1000,
       log: (l) => ctx.note(l), signal: ctx.signal, singleFile: args.singleFile,
     });
     for (const r of runs) ctx.print(`${r.notebook}: ${r.cells} cells in ${r.seconds.toFixed(1)} s -> ${r.ipynb}, ${r.html}`);

@@ -8,6 +8,38 @@ import { readFileSync } from 'node:fs';
 export const SCALES = ['quick', 'paper'] as const;
 export type Scale = (typeof SCALES)[number];
 
+/** The engines of the notebooks' %md and %minimize lines, passed as the `engine` parameter. */
+export const ENGINES = ['glasslab', 'lammps'] as const;
+export type EngineName = (typeof ENGINES)[number];
+
+/** How the notebooks' MD and minimisations run: the engine, and LAMMPS's MPI ranks. */
+export interface NotebookEngine {
+  engine: EngineName;
+  /** MPI ranks of LAMMPS (mpirun -np N); absent or 1: lmp alone */
+  mpi?: number;
+}
+
+/**
+ * The engine of a run: the one asked for, else (auto) LAMMPS at paper scale
+ * when `lmpFound`, the embedded engine otherwise. The ranks come from
+ * `mpi`, else from $GLASSLAB_MPI (`env`).
+ */
+export function chooseEngine(scale: Scale, asked: EngineName | undefined, lmpFound: boolean, mpi: number | undefined, env: NodeJS.ProcessEnv = process.env): NotebookEngine {
+  const engine = asked ?? (scale === 'paper' && lmpFound ? 'lammps' : 'glasslab');
+  if (engine === 'glasslab') return { engine };
+  let ranks = mpi;
+  if (ranks === undefined && env.GLASSLAB_MPI !== undefined && env.GLASSLAB_MPI !== '') {
+    ranks = Number(env.GLASSLAB_MPI);
+    if (!Number.isInteger(ranks) || ranks < 1) throw new Error(`GLASSLAB_MPI=${env.GLASSLAB_MPI} is not a positive integer (MPI ranks of LAMMPS)`);
+  }
+  return ranks !== undefined && ranks > 1 ? { engine, mpi: ranks } : { engine };
+}
+
+/** The injected parameters and magic line of an engine choice. */
+export function engineParameters(e: NotebookEngine): { params: { engine: EngineName }; code: string[] } {
+  return { params: { engine: e.engine }, code: [`%engine ${e.engine}${e.mpi !== undefined ? ` --mpi ${e.mpi}` : ''}`] };
+}
+
 export interface NotebookCell {
   cell_type: 'code' | 'markdown' | 'raw';
   source: string | string[];
@@ -48,12 +80,13 @@ export function readNotebook(path: string): Notebook {
  * Values are written as TypeScript `const` declarations (tslab lets a later
  * cell redeclare a name). A string value is typed with the union given in
  * `types` (e.g. `'quick' | 'paper'`) so comparisons with the other choices
- * still type-check. Without a parameters cell the injected cell goes first.
+ * still type-check. `code` lines follow the declarations (a magic such as
+ * `%engine lammps`). Without a parameters cell the injected cell goes first.
  */
-export function injectParameters(nb: Notebook, params: Record<string, string | number | boolean>, types: Record<string, string> = {}): Notebook {
+export function injectParameters(nb: Notebook, params: Record<string, string | number | boolean>, types: Record<string, string> = {}, code: readonly string[] = []): Notebook {
   const names = Object.keys(params);
   if (names.length === 0) return nb;
-  const lines = names.map((k) => `const ${k}${types[k] ? `: ${types[k]}` : ''} = ${JSON.stringify(params[k])};`);
+  const lines = [...names.map((k) => `const ${k}${types[k] ? `: ${types[k]}` : ''} = ${JSON.stringify(params[k])};`), ...code];
   const cell: NotebookCell = {
     cell_type: 'code',
     id: 'injected-parameters',

@@ -13,7 +13,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { describeExit, KernelClient, KernelDiedError } from './protocol/client.ts';
 import { toNbformat } from './protocol/outputs.ts';
-import { cellSource, injectParameters, readNotebook, SCALES, type Notebook, type NotebookCell, type Scale } from './notebook.ts';
+import { cellSource, engineParameters, ENGINES, injectParameters, readNotebook, SCALES, type Notebook, type NotebookCell, type NotebookEngine, type Scale } from './notebook.ts';
 import { ASSETS_DIR, writeReportAssets } from './report-assets.ts';
 import { notebookHtml } from './report-html.ts';
 import { kernelInfo, DISPLAY_NAME, KERNEL_NAME } from './server.ts';
@@ -55,6 +55,8 @@ export class NotebookKernelDiedError extends Error {
 
 export interface RunOptions {
   scale: Scale;
+  /** the engine of the notebooks' %md and %minimize (injected as `engine` and `%engine`); default the embedded one */
+  engine?: NotebookEngine;
   outDir: string;
   /** per-cell time limit [ms] (default 30 min) */
   cellTimeoutMs?: number;
@@ -108,7 +110,10 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<Noteb
   const file = resolve(path);
   const name = basename(file, extname(file));
   const input = readNotebook(file);
-  const nb: Notebook = injectParameters(input, { scale: opts.scale }, { scale: SCALES.map((s) => `'${s}'`).join(' | ') });
+  const eng = engineParameters(opts.engine ?? { engine: 'glasslab' });
+  const nb: Notebook = injectParameters(input, { scale: opts.scale, ...eng.params }, {
+    scale: SCALES.map((s) => `'${s}'`).join(' | '), engine: ENGINES.map((s) => `'${s}'`).join(' | '),
+  }, eng.code);
   const inputCodeCells = input.cells.filter((c) => c.cell_type === 'code');
   const placeOf = (cell: NotebookCell): CellPlace => {
     const i = input.cells.indexOf(cell);

@@ -52,7 +52,7 @@ export class MagicRuntime {
   /** `%name args`: parse with the registry and run the command. */
   async magic(name: string, args: string): Promise<unknown> {
     const magic = this.table.get(name);
-    const parsed = parseArgs(magic.command, tokenize(args));
+    const parsed = parseArgs(magic.command, this.table.engineDefault.apply(name, tokenize(args)));
     if (parsed.help) {
       this.help(name);
       return undefined;

@@ -9,6 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOAD_SYSTEM_TYPE, LOAD_TRAJECTORY_TYPE, loadCommand } from './load.ts';
 import { defineCommand, formatHelp, Registry, UsageError, didYouMean, type AnyCommand } from '../../src/commands/registry.ts';
+import { engineOptions, lammpsLaunch } from '../../src/commands/common.ts';
+import { onPath } from '../../src/engine/lammps-job.ts';
 
 export interface Magic {
   command: AnyCommand;
@@ -28,6 +30,8 @@ export interface Magic {
 
 export class MagicTable {
   private readonly magics = new Map<string, Magic>();
+  /** the engine options `%engine` set, given to the magics that take them (runtime.ts) */
+  readonly engineDefault = new EngineDefault();
 
   add(m: Magic): this {
     if (this.magics.has(m.command.name)) throw new Error(`magic %${m.command.name} is defined twice`);
@@ -123,6 +127,70 @@ export function lsmagicCommand(table: MagicTable) {
   });
 }
 
+/**
+ * The engine the magics run with when their line does not say (`%engine`):
+ * option tokens put before the line of each command in COMMANDS. A line
+ * that names an engine option itself (--engine, --mpi, --launcher, --lmp),
+ * or continues a glasslab checkpoint (--resume), is left as written. shear
+ * is not among the commands: its LAMMPS form has no reversibility check.
+ */
+export class EngineDefault {
+  static readonly COMMANDS: ReadonlySet<string> = new Set(['md', 'minimize']);
+  private static readonly OWN = ['--engine', '--mpi', '--launcher', '--lmp', '--resume'];
+  tokens: string[] = [];
+
+  /** The tokens of `command`'s line with the default put first. */
+  apply(command: string, tokens: readonly string[]): string[] {
+    if (this.tokens.length === 0 || !EngineDefault.COMMANDS.has(command)) return [...tokens];
+    if (tokens.some((t) => EngineDefault.OWN.some((o) => t === o || t.startsWith(`${o}=`)))) return [...tokens];
+    return [...this.tokens, ...tokens];
+  }
+}
+
+/**
+ * `%engine [glasslab|lammps] [--mpi N | --launcher CMD] [--lmp PATH]`: the
+ * engine of every later %md and %minimize line that does not name one
+ * (run-notebooks injects it with the scale: LAMMPS at paper scale when lmp is
+ * found). Prints which engine runs; without arguments, prints the current one.
+ */
+export function engineCommand(table: MagicTable) {
+  return defineCommand({
+    name: 'engine',
+    summary: 'choose the engine of the later %md and %minimize lines that do not give --engine (and print it)',
+    description: 'lammps: each such line runs as if it had --engine lammps and the options given here (--mpi N, --launcher, --lmp);\n'
+      + 'glasslab: the embedded engine again. A line that gives --engine, --mpi, --launcher, --lmp or --resume is run as written.',
+    positionals: [{ name: 'engine', summary: 'glasslab | lammps (none: print the current choice)', required: false, metavar: 'glasslab|lammps' }],
+    options: { mpi: engineOptions.mpi, launcher: engineOptions.launcher, lmp: engineOptions.lmp },
+    examples: ['lammps --mpi 2', 'glasslab', ''],
+    async run(args, ctx) {
+      const d = table.engineDefault;
+      const given = args.engine ?? (args.mpi !== undefined || args.launcher !== undefined || args.lmp !== undefined ? 'lammps' : undefined);
+      if (given !== undefined && given !== 'glasslab' && given !== 'lammps') {
+        throw new UsageError(`engine: '${given}' is not an engine; give glasslab or lammps`, 'engine');
+      }
+      if (given !== undefined) {
+        const launch = lammpsLaunch({ engine: given, mpi: args.mpi, launcher: args.launcher, lmp: args.lmp }, 'engine');
+        if (given === 'lammps') {
+          const lmp = launch.lmp ?? process.env.GLASSLAB_LMP ?? 'lmp';
+          if (!(lmp.includes('/') ? existsSync(lmp) : onPath(lmp) !== undefined)) {
+            throw new UsageError(`engine: LAMMPS binary '${lmp}' not found; install LAMMPS (Debian: apt install lammps) or give --lmp PATH`, 'engine');
+          }
+          d.tokens = ['--engine', 'lammps',
+            ...(args.mpi !== undefined ? ['--mpi', String(args.mpi)] : []),
+            ...(args.launcher !== undefined ? ['--launcher', args.launcher] : []),
+            ...(args.lmp !== undefined ? ['--lmp', args.lmp] : [])];
+        } else {
+          d.tokens = [];
+        }
+      }
+      const lammps = d.tokens.length > 0;
+      const how = lammps ? `LAMMPS (${d.tokens.slice(2).join(' ') || 'lmp, one process'})` : 'the embedded glasslab engine';
+      ctx.print(`engine: %md and %minimize run with ${how}${lammps ? ' unless a line gives --engine; %shear runs embedded' : ''}`);
+      return { engine: lammps ? 'lammps' : 'glasslab', options: [...d.tokens] };
+    },
+  });
+}
+
 /** CLI commands that are not magics. */
 export const CLI_ONLY: ReadonlySet<string> = new Set(['kernel', 'run-notebooks']);
 
@@ -140,6 +208,7 @@ export function buildMagicTable(cli?: Registry, opts: { typedResults?: boolean }
     resultType: '{ readonly loops: number; readonly repeat: number; readonly allRuns: readonly number[]; readonly timings: number[]; readonly average: number; readonly stdev: number; readonly best: number; readonly worst: number }',
   });
   table.add({ command: lsmagicCommand(table) as unknown as AnyCommand, line: 'args', cell: false, resultType: 'void' });
+  table.add({ command: engineCommand(table) as unknown as AnyCommand, line: 'args', cell: false, resultType: "{ engine: 'glasslab' | 'lammps'; options: string[] }" });
   table.add({
     command: loadCommand as unknown as AnyCommand, line: 'args', cell: false,
     resultType: (args) => (args.trajectory ? LOAD_TRAJECTORY_TYPE : LOAD_SYSTEM_TYPE),

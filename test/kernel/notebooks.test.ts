@@ -10,6 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { NotebookCellError, NotebookKernelDiedError, runNotebook, type NotebookRun } from '../../kernel/runner.ts';
 import { PLOTLY_MIME } from '../../src/display/mime.ts';
 import { requireTool } from './tools.ts';
+import { lammpsOrSkip } from '../lammps/lammps-runner.ts';
+
+const haveLmp = lammpsOrSkip('notebooks with the lammps engine');
 
 const tmp = mkdtempSync(join(tmpdir(), 'glasslab-nb-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -50,6 +53,9 @@ describe('glasslab run-notebooks', () => {
     expect(nb.metadata.kernelspec.name).toBe('glasslab');
     expect(nb.cells[2].metadata.tags).toEqual(['injected-parameters']);
     expect(nb.cells[2].source).toContain(`const scale: 'quick' | 'paper' = "paper";`);
+    // no engine asked: the embedded one, said in the injected cell's output
+    expect(nb.cells[2].source).toContain(`const engine: 'glasslab' | 'lammps' = "glasslab";\n%engine glasslab`);
+    expect(nb.cells[2].outputs[0].text).toBe('engine: %md and %minimize run with the embedded glasslab engine\n');
     expect(nb.cells[3].outputs).toMatchObject([{ output_type: 'execute_result', data: { 'text/plain': "'big run'" } }]);
     expect(nb.cells[4].outputs[0].data[PLOTLY_MIME].layout.title.text).toBe('squares');
     expect(nb.cells[5].outputs[0].text).toMatch(/^CPU times/);
@@ -60,6 +66,18 @@ describe('glasslab run-notebooks', () => {
     const src = /<script src="(assets\/plotly\.js-[^"]+\/plotly\.min\.js)"><\/script>/.exec(html);
     expect(src).not.toBeNull();
     expect(existsSync(join(tmp, 'out', src![1]))).toBe(true);
+  });
+
+  it.skipIf(!haveLmp)('the engine parameter: %md lines run by LAMMPS under mpirun, unless a line names its engine; the injected cell says so', async () => {
+    const path = writeNotebook('engine.ipynb', [
+      ['code', "const scale: 'quick' | 'paper' = 'quick';", ['parameters']],
+      ['code', 'const a = %md --model ka --n 300 --temp 1.0 --steps 20 --thermo 0 -q\nconst b = %md --model ka --n 300 --temp 1.0 --steps 20 --thermo 0 --engine glasslab -q\n`${engine}: ${a.engine} ${b.engine}`'],
+    ]);
+    const r = await runNotebook(path, { scale: 'paper', engine: { engine: 'lammps', mpi: 2 }, outDir: join(tmp, 'out') });
+    const nb = JSON.parse(readFileSync(r.ipynb, 'utf8'));
+    expect(nb.cells[1].source).toContain('%engine lammps --mpi 2');
+    expect(nb.cells[1].outputs[0].text).toBe('engine: %md and %minimize run with LAMMPS (--mpi 2) unless a line gives --engine; %shear runs embedded\n');
+    expect(nb.cells[2].outputs[0].data['text/plain']).toBe("'lammps: lammps glasslab'");
   });
 
   it('stops at a failing cell with the notebook, its cell number in the input notebook and traceback', async () => {
