@@ -30,6 +30,7 @@ import type { MdEngineResult, MdJob } from '../engine/engine.ts';
 import { DECK, LammpsEngine, lammpsMdDeck } from '../engine/lammps-md.ts';
 import { GlasslabEngine, type GlasslabMdJob, type GlasslabMdResult } from '../engine/glasslab-engine.ts';
 import { lammpsArgv, type LammpsLaunch } from '../engine/lammps-process.ts';
+import { isLammpsRestart, readRestartState } from '../engine/lammps-restart.ts';
 import { JOB_SCRIPT, memberFolder, submitSlurm, writeMdJobFolder, writeSlurmScript } from '../engine/lammps-job.ts';
 import { DumpWriter } from '../io/lammps-dump.ts';
 import { Trajectory } from '../io/trajectory.ts';
@@ -55,7 +56,7 @@ import { Outputs, staleOutputs } from './outputs.ts';
 export const mdOptions = {
   ...modelOptions,
   init: { type: 'string', metavar: 'FILE', summary: 'start from this configuration (data, dump or xyz) instead of a random one' },
-  resume: { type: 'string', metavar: 'FILE', summary: 'continue the run saved in this checkpoint (pass the same model and ensemble options); --steps then counts the steps still to run from it; --dump continues the earlier dump' },
+  resume: { type: 'string', metavar: 'FILE', summary: 'continue the run saved in this checkpoint (pass the same model and ensemble options; with --engine lammps a LAMMPS restart file); --steps then counts the steps still to run from it; --dump continues the earlier dump' },
   n: runOptions.n, // default 4000 (in startingSystem): absent means not given, refused with --init/--resume
   density: { type: 'number', min: 0, exclusiveMin: true, unit: 'length^-dim', summary: "number density of a random start; default: the model's usual (1.2 for ka)" },
   dim: dimensionOption,
@@ -178,7 +179,14 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   };
 
   // cheap checks first: the checkpoint (for its dt) and the integrator options, then the start
-  const resumed = args.resume === undefined ? undefined : loadCheckpoint(inputFile(args.resume, ctx.cwd, '--resume'));
+  const restart = args.resume === undefined ? undefined : inputFile(args.resume, ctx.cwd, '--resume');
+  if (restart !== undefined && isLammpsRestart(restart) !== (args.engine === 'lammps')) {
+    throw new UsageError(args.engine === 'lammps'
+      ? `md: --resume ${args.resume} is a glasslab checkpoint: continue it with the embedded engine (without --engine lammps)`
+      : `md: --resume ${args.resume} is a LAMMPS restart file: continue it with --engine lammps`, 'md');
+  }
+  if (restart !== undefined && args.engine === 'lammps') return resumeWithLammps(args, ctx, { model, units, restart, files });
+  const resumed = restart === undefined ? undefined : loadCheckpoint(restart);
   const identity: ModelIdentity = { name: model.name, potential: potentialFingerprint(model.potential) };
   if (resumed) checkResumedModel(resumed, identity, args.resume!, ctx);
   if (resumed && resumed.units.name !== units.name) {
@@ -271,8 +279,8 @@ function checkEngineOptions(args: MdArgs): void {
     }
   }
   if (args.engine !== 'lammps') return;
-  if (args.resume !== undefined) {
-    throw new UsageError('md: --resume continues a glasslab checkpoint; with --engine lammps start from --init (a LAMMPS restart continues in LAMMPS: read_restart)', 'md');
+  if (args.resume !== undefined && args.writeOnly !== undefined) {
+    throw new UsageError('md: --resume runs here; a job folder (--write-only) starts from --init (use the final data file collect wrote)', 'md');
   }
   if (args.submit !== undefined && args.mpi !== undefined) {
     throw new UsageError('md: --mpi starts mpirun here; in a Slurm job srun starts the ranks: give --ntasks N instead', 'md');
@@ -280,6 +288,36 @@ function checkEngineOptions(args: MdArgs): void {
   if (args.members !== undefined && args.members > 1 && args.temp === undefined) {
     throw new UsageError('md: --members draws each member\'s velocities: give --temp', 'md');
   }
+}
+
+/**
+ * `--engine lammps --resume FILE.restart`: LAMMPS continues its own
+ * checkpoint (read_restart: atoms, velocities, step and the Nose-Hoover
+ * state of fix md; pass the same ensemble options, as with a glasslab
+ * checkpoint); --steps counts the steps still to run. The state it holds is
+ * read by a LAMMPS probe (readRestartState); with --dump the new dump starts
+ * with the earlier run's frames up to the restart's step (continueDump) and
+ * LAMMPS appends the later ones.
+ */
+async function resumeWithLammps(args: MdArgs, ctx: RunContext, p: { model: LoadedModel; units: Units; restart: string; files: Outputs }): Promise<MdResult> {
+  const { model, units, restart, files } = p;
+  const launch = lammpsLaunch(args, 'md');
+  const probe = mkdtempSync(join(ctx.cwd, '.glasslab-lammps-'));
+  let sys: System;
+  try {
+    sys = await readRestartState(restart, model.potential, launch, probe);
+  } catch (e) {
+    throw new UsageError(`md: --resume ${args.resume}: ${(e as Error).message.replace(`${restart}: `, '')}`, 'md');
+  }
+  rmSync(probe, { recursive: true, force: true });
+  const dt = args.dt ?? units.defaultDt;
+  const dump = files.path('--dump');
+  if (dump !== undefined) {
+    const writer = new DumpWriter(dump, { velocities: args.velocities, time: true });
+    await continueDump(writer, files.final('--dump')!, { step: sys.timestep ?? 0, sys }, args.velocities === true, ctx);
+    await writer.close();
+  }
+  return runWithLammps(args, ctx, { model, units, dt, integrator: makeIntegrator(args, dt), sys, files, restart });
 }
 
 /**
@@ -291,12 +329,13 @@ function checkEngineOptions(args: MdArgs): void {
  */
 async function runWithLammps(
   args: MdArgs, ctx: RunContext,
-  p: { model: LoadedModel; units: Units; dt: number; integrator: Integrator; sys: System; files: Outputs },
+  p: { model: LoadedModel; units: Units; dt: number; integrator: Integrator; sys: System; files: Outputs; restart?: string },
 ): Promise<MdResult> {
   const { model, units, dt, integrator, sys, files } = p;
   const launch = lammpsLaunch(args, 'md');
   const job: MdJob = {
     potential: model.potential, units, start: sys, integrator, dt, steps: args.steps, thermoEvery: args.thermo, skin: args.skin,
+    ...(p.restart !== undefined ? { restart: p.restart } : {}),
   };
   const what = `${sys.n} atoms, model ${model.name} (${units.name} units), ${integrator.name}, dt ${num(dt)}, ${args.steps} steps`;
   if (args.writeOnly !== undefined) return writeJobFolder(args, ctx, { ...p, launch, job, what });
@@ -401,7 +440,7 @@ function lammpsPathsOrUsage<T>(f: () => T): T {
  * frame ends the copy. A file of another system (atom count) is not
  * continued: it is replaced, with a note.
  */
-async function continueDump(writer: DumpWriter, final: string, resumed: MdState, velocities: boolean, ctx: RunContext): Promise<void> {
+async function continueDump(writer: DumpWriter, final: string, resumed: Pick<MdState, 'step' | 'sys'>, velocities: boolean, ctx: RunContext): Promise<void> {
   let source: string | undefined;
   let killed = false;
   if (existsSync(final)) source = final;

@@ -36,6 +36,12 @@ export interface MdJob {
   dump?: { path: string; every: number; velocities?: boolean };
   /** restart/checkpoint file written every `every` steps and at the end */
   checkpoint?: { path: string; every: number };
+  /**
+   * LAMMPS: continue from this restart file (its atoms, step and thermostat
+   * state) instead of writing `start`, which is then the state it holds
+   * (readRestartState); the dump is appended to
+   */
+  restart?: string;
 }
 
 export interface MdEngineHooks {

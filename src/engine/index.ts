@@ -17,3 +17,4 @@ export {
   JOB_LOG, JOB_MANIFEST, JOB_SCRIPT, type MdJobManifest, type SlurmOptions,
 } from './lammps-job.ts';
 export { collectLammpsJob, totalWallTime, type CollectedJob, type CollectedMember, type MemberState } from './lammps-collect.ts';
+export { isLammpsRestart, readRestartHeader, readRestartState, RESTART_MAGIC, type RestartHeader } from './lammps-restart.ts';

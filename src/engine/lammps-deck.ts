@@ -37,6 +37,8 @@ export interface DeckSetup {
   skin?: number;
   /** first line of the deck (a comment) */
   title: string;
+  /** continue from this LAMMPS restart file (read_restart: units, dimension, box, atoms, velocities, step and the fixes' state) instead of writing `start` */
+  restart?: string;
 }
 
 /** The deck's opening lines up to the neighbour list, and the files they read. */
@@ -45,6 +47,11 @@ export function deckSetup(s: DeckSetup): { lines: string[]; files: DeckFile[] } 
   if (s.potential.units !== s.units.name) throw new Error(`model '${s.potential.name}' uses ${s.potential.units} units, the job ${s.units.name}`);
   const model = lammpsModel(s.potential);
   const skin = s.skin ?? (s.units.name === 'metal' ? DEFAULT_SKIN_METAL : DEFAULT_SKIN_LJ);
+  if (s.restart !== undefined) {
+    // read_restart sets units, dimension, boundary, box and atoms; pair coefficients of tables and EAM files are not in it
+    const lines = [`# ${s.title}`, `read_restart ${lammpsPath(s.restart, 'restart file')}`, ...model.pairLines, `neighbor ${lmpNum(skin)} bin`, 'neigh_modify every 1 delay 0 check yes'];
+    return { lines, files: model.files };
+  }
   const dim = sys.dim;
   const boundary = [0, 1, 2].map((k) => (k < dim ? (sys.box.periodic[k] ? 'p' : 'f') : 'p')).join(' ');
   const lines = [

@@ -89,7 +89,9 @@ export function lammpsMdDeck(job: MdJob, opts: { title?: string } = {}): { deck:
     if (job.dump.velocities) cols.push('vx', 'vy', ...(dim === 3 ? ['vz'] : []));
     lines.push(
       `dump traj all custom ${job.dump.every} ${lammpsPath(job.dump.path, 'dump')} ${cols.join(' ')}`,
-      'dump_modify traj sort id time yes format float %.17g',
+      // a resumed run appends to the dump after the frames up to its start, which the run before wrote (delay: none before the next
+      // step), without ITEM: TIME (LAMMPS would count it from 0 again: the restart file does not keep it)
+      job.restart === undefined ? 'dump_modify traj sort id time yes format float %.17g' : `dump_modify traj sort id format float %.17g append yes delay ${(sys.timestep ?? 0) + 1}`,
     );
   }
   if (job.checkpoint) lines.push(`restart ${job.checkpoint.every} ${lammpsPath(job.checkpoint.path, 'checkpoint')}`);
@@ -140,6 +142,8 @@ export interface MdReadBack {
   nktv2p: number;
   /** the start's box volume (length^dim) */
   startVolume: number;
+  /** added to LAMMPS's Time column: a run continued from a restart file counts its time from 0 (LAMMPS 2021 does not keep the elapsed time in restart files) */
+  timeOffset?: number;
 }
 
 /** The read-back description of a job. */
@@ -147,6 +151,8 @@ export function mdReadBack(job: MdJob): MdReadBack {
   return {
     dim: job.start.dim, steps: job.steps, firstStep: job.start.timestep ?? 0,
     integrator: { name: job.integrator.name, params: { ...job.integrator.params } }, nktv2p: job.units.nktv2p, startVolume: job.start.box.volume,
+    // a continued run: its time is taken as its step times dt (the run before from step 0 at the same dt)
+    ...(job.restart !== undefined ? { timeOffset: (job.start.timestep ?? 0) * job.dt } : {}),
   };
 }
 
@@ -181,6 +187,7 @@ export class MdLogReader {
     const row = this.reader.feed(line);
     if (!row) return undefined;
     row.conserved += conservedOffset(this.job, row.step - this.job.firstStep);
+    row.time += this.job.timeOffset ?? 0;
     // rows are unique by step (a repeated step would come from a second block of the same run)
     const rows = this.rows;
     if (rows.length > 0 && rows[rows.length - 1].step === row.step) return undefined;
