@@ -68,7 +68,7 @@ export const runNotebooksCommand = defineCommand({
   summary: 'execute notebooks with the glasslab kernel; write executed .ipynb and standalone HTML',
   description: 'Runs over the Jupyter protocol from Node (no Python). The scale reaches each notebook through '
     + "its parameters cell (papermill's `parameters` tag): a `const scale` is injected after it, with `const engine` and "
-    + 'a %engine line that makes the notebooks\' %md and %minimize run with LAMMPS (at --scale paper when lmp is found; --mpi N or '
+    + 'a %engine line that makes the notebooks\' %md, %minimize and %shear run with LAMMPS (at --scale paper when lmp is found; --mpi N or '
     + '$GLASSLAB_MPI ranks) or the embedded engine; the injected cell prints which. '
     + 'Stops at the first failing cell with the notebook, the cell number in the input notebook and traceback.',
   positionals: [{ name: 'path', summary: 'a notebook, or a directory of notebooks (default: notebooks)', required: false, metavar: 'PATH' }],
@@ -79,7 +79,7 @@ export const runNotebooksCommand = defineCommand({
     singleFile: { type: 'boolean', summary: 'put KaTeX fonts and plotly.js inside each HTML report (larger) instead of the shared DIR/assets/' },
     engine: {
       type: 'enum', choices: ENGINES,
-      summary: "engine of the notebooks' %md and %minimize lines (injected as the parameter `engine` and %engine); default: lammps at --scale paper when lmp is found, else glasslab",
+      summary: "engine of the notebooks' %md, %minimize and %shear lines (injected as the parameter `engine` and %engine); default: lammps at --scale paper when lmp is found, else glasslab",
     },
     mpi: engineOptions.mpi,
   },

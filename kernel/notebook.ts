@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 export const SCALES = ['quick', 'paper'] as const;
 export type Scale = (typeof SCALES)[number];
 
-/** The engines of the notebooks' %md and %minimize lines, passed as the `engine` parameter. */
+/** The engines of the notebooks' %md, %minimize and %shear lines, passed as the `engine` parameter. */
 export const ENGINES = ['glasslab', 'lammps'] as const;
 export type EngineName = (typeof ENGINES)[number];
 

@@ -55,7 +55,7 @@ export class NotebookKernelDiedError extends Error {
 
 export interface RunOptions {
   scale: Scale;
-  /** the engine of the notebooks' %md and %minimize (injected as `engine` and `%engine`); default the embedded one */
+  /** the engine of the notebooks' %md, %minimize and %shear (injected as `engine` and `%engine`); default the embedded one */
   engine?: NotebookEngine;
   outDir: string;
   /** per-cell time limit [ms] (default 30 min) */

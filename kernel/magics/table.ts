@@ -131,11 +131,11 @@ export function lsmagicCommand(table: MagicTable) {
  * The engine the magics run with when their line does not say (`%engine`):
  * option tokens put before the line of each command in COMMANDS. A line
  * that names an engine option itself (--engine, --mpi, --launcher, --lmp),
- * or continues a glasslab checkpoint (--resume), is left as written. shear
- * is not among the commands: its LAMMPS form has no reversibility check.
+ * or continues a checkpoint (--resume: a glasslab checkpoint continues in
+ * glasslab), is left as written.
  */
 export class EngineDefault {
-  static readonly COMMANDS: ReadonlySet<string> = new Set(['md', 'minimize']);
+  static readonly COMMANDS: ReadonlySet<string> = new Set(['md', 'minimize', 'shear']);
   private static readonly OWN = ['--engine', '--mpi', '--launcher', '--lmp', '--resume'];
   tokens: string[] = [];
 
@@ -149,14 +149,14 @@ export class EngineDefault {
 
 /**
  * `%engine [glasslab|lammps] [--mpi N | --launcher CMD] [--lmp PATH]`: the
- * engine of every later %md and %minimize line that does not name one
+ * engine of every later %md, %minimize and %shear line that does not name one
  * (run-notebooks injects it with the scale: LAMMPS at paper scale when lmp is
  * found). Prints which engine runs; without arguments, prints the current one.
  */
 export function engineCommand(table: MagicTable) {
   return defineCommand({
     name: 'engine',
-    summary: 'choose the engine of the later %md and %minimize lines that do not give --engine (and print it)',
+    summary: 'choose the engine of the later %md, %minimize and %shear lines that do not give --engine (and print it)',
     description: 'lammps: each such line runs as if it had --engine lammps and the options given here (--mpi N, --launcher, --lmp);\n'
       + 'glasslab: the embedded engine again. A line that gives --engine, --mpi, --launcher, --lmp or --resume is run as written.',
     positionals: [{ name: 'engine', summary: 'glasslab | lammps (none: print the current choice)', required: false, metavar: 'glasslab|lammps' }],
@@ -185,7 +185,7 @@ export function engineCommand(table: MagicTable) {
       }
       const lammps = d.tokens.length > 0;
       const how = lammps ? `LAMMPS (${d.tokens.slice(2).join(' ') || 'lmp, one process'})` : 'the embedded glasslab engine';
-      ctx.print(`engine: %md and %minimize run with ${how}${lammps ? ' unless a line gives --engine; %shear runs embedded' : ''}`);
+      ctx.print(`engine: %md, %minimize and %shear run with ${how}${lammps ? ' unless a line gives --engine' : ''}`);
       return { engine: lammps ? 'lammps' : 'glasslab', options: [...d.tokens] };
     },
   });

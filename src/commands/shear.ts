@@ -36,7 +36,7 @@ export const shearCommand = defineCommand({
     'position of the particle with the largest non-affine displacement in the unsheared input.\n' +
     'An interrupt (Ctrl-C, kernel interrupt) stops it after the current strain step and writes the events up to there.\n' +
     'With --engine lammps, LAMMPS relaxes the steps (change_box xy delta + CG, in batches of 50 steps) and the events\n' +
-    'are found on its minima; drops are not sheared back (--no-reversibility-check is required).',
+    'are found on its minima; each drop is sheared back by one more LAMMPS run (the reversibility check).',
   positionals: [{ name: 'file', summary: 'configuration (ideally an inherent structure): LAMMPS data, dump (first frame) or extended XYZ' }],
   renamed: { events: 'max-events' },
   options: {
@@ -55,7 +55,7 @@ export const shearCommand = defineCommand({
   examples: [
     'glass.data --model ipl2d --strain-step 1e-4 --max-events 3 --out events.csv',
     'glass.data --model ipl2d --max-events 5 --out events.csv --stress-strain curve.csv',
-    'glass.data --model cuzr --strain-step 1e-4 --max-strain 0.1 --out events.csv --engine lammps --mpi 2 --no-reversibility-check',
+    'glass.data --model cuzr --strain-step 1e-4 --max-strain 0.1 --out events.csv --engine lammps --mpi 2',
   ],
   interruptible: true,
   result: { from: 'protocols', name: 'AqsResult' },
@@ -66,9 +66,6 @@ export const shearCommand = defineCommand({
     const curveOut = outs.path('--stress-strain');
     if (args.strainStep >= args.maxStrain) throw new UsageError(`shear: --strain-step ${args.strainStep} must be below --max-strain ${args.maxStrain}`, 'shear');
     const launch = lammpsLaunch(args, 'shear');
-    if (args.engine === 'lammps' && args.reversibilityCheck) {
-      throw new UsageError('shear: --engine lammps does not shear drops back; add --no-reversibility-check (every stress drop with a rearrangement then counts)', 'shear');
-    }
     const sys = await readInput(args.file, model, ctx.cwd);
     const totalSteps = Math.round(args.maxStrain / args.strainStep);
     const progress = ctx.progress(`shear (up to ${args.maxEvents} events)`, totalSteps, 'steps');
@@ -79,7 +76,7 @@ export const shearCommand = defineCommand({
         const dir = mkdtempSync(join(ctx.cwd, '.glasslab-lammps-'));
         result = await lammpsAqs({
           potential: model.potential, units: getUnits(model.potential.units), start: sys, strainStep: args.strainStep, maxStrain: args.maxStrain,
-          maxEvents: args.maxEvents, ftol: args.ftol, ...(args.minDisplacement !== undefined ? { detection: { minDisplacement: args.minDisplacement } } : {}),
+          maxEvents: args.maxEvents, ftol: args.ftol, checkReversibility: args.reversibilityCheck, ...(args.minDisplacement !== undefined ? { detection: { minDisplacement: args.minDisplacement } } : {}),
         }, launch, dir, { signal: ctx.signal, onStep: (s) => progress.update(s.step) });
         rmSync(dir, { recursive: true, force: true });
       } else {

@@ -16,7 +16,7 @@
 import { join } from 'node:path';
 import { isPlasticStep, largestDisplacement, nonAffineDisplacement, resolveDetection, type PlasticDetectionOptions } from '../analysis/plastic/plastic-events.ts';
 import { readDumpFrames } from '../io/index.ts';
-import { makeAqsResult, plasticEventAt, type AqsResult, type AqsStep, type PlasticEvent } from '../protocols/aqs.ts';
+import { makeAqsResult, plasticEventAt, sameMinimum, type AqsResult, type AqsStep, type PlasticEvent, type ReversibleDrop } from '../protocols/aqs.ts';
 import type { Potential } from '../potential/types.ts';
 import { createSystem, type System } from '../system/system.ts';
 import type { Units } from '../util/units.ts';
@@ -121,6 +121,13 @@ export interface AqsJob extends Omit<ShearJob, 'steps'> {
   detection?: PlasticDetectionOptions;
   /** strain steps per LAMMPS run, default 50 */
   batch?: number;
+  /**
+   * shear each drop back to the strain before it (one more LAMMPS run: the
+   * minimum after the drop, change_box back, CG) and count it only if it does
+   * not return to the minimum before (sameMinimum within minDisplacement), as
+   * aqsShear's check; default true
+   */
+  checkReversibility?: boolean;
 }
 
 /**
@@ -143,6 +150,7 @@ export async function lammpsAqs(job: AqsJob, launch: LammpsLaunch, dir: string, 
   for (let i = 0; i < job.start.n; i++) typeMasses[job.start.types[i]] = job.start.masses[i];
   const steps: AqsStep[] = [];
   const events: PlasticEvent[] = [];
+  const reversibleDrops: ReversibleDrop[] = [];
   let start: System | undefined, prevSys: System | undefined, cur = job.start;
   let stopReason: AqsResult['stopReason'] = 'maxStrain';
   let done = 0, b = 0, xyBase = 0;
@@ -173,17 +181,39 @@ export async function lammpsAqs(job: AqsJob, launch: LammpsLaunch, dir: string, 
       hooks.onStep?.(step);
       const u = nonAffineDisplacement(prevSys!, sys);
       if (isPlasticStep(prev.stress, step.stress, largestDisplacement(u, sys.dim).norm, det)) {
-        events.push(plasticEventAt(events.length + 1, prev, step, prevSys!, sys, start!));
+        const back = job.checkReversibility === false ? undefined : await shearedBack(job, sys, prevSys!, launch, join(dir, `back-${step.step}`), hooks.signal);
+        if (back === 'aborted') { stopReason = 'aborted'; break; }
+        if (back !== undefined && sameMinimum(prevSys!, back, det.minDisplacement)) {
+          reversibleDrops.push({ step: step.step, strainAfter: step.strain, stressBefore: prev.stress, stressAfter: step.stress });
+        } else {
+          events.push(plasticEventAt(events.length + 1, prev, step, prevSys!, sys, start!));
+        }
       }
       prevSys = sys;
       j++;
       if (events.length >= job.maxEvents) { stopReason = 'events'; break; }
     }
+    if (stopReason === 'aborted') break;
     done += nb;
     cur = prevSys!;
   }
   return makeAqsResult({
-    dim: job.start.dim, n: job.start.n, strainStep: job.strainStep, steps, events, reversibleDrops: [],
+    dim: job.start.dim, n: job.start.n, strainStep: job.strainStep, steps, events, reversibleDrops,
     start: start ?? job.start, final: prevSys ?? job.start, stopReason, flips: 0, iterations: 0, elapsedMs: performance.now() - t0,
   });
+}
+
+/**
+ * The minimum reached from `after` (a minimum past a drop) sheared back to
+ * the tilt of `before` and relaxed by LAMMPS (lammpsShearCurve, one step of
+ * the opposite strain), in `dir`; 'aborted' when stopped.
+ */
+async function shearedBack(job: AqsJob, after: System, before: System, launch: LammpsLaunch, dir: string, signal?: AbortSignal): Promise<System | 'aborted'> {
+  const back = -(after.box.xy - before.box.xy) / after.box.lengths[1];
+  const r = await lammpsShearCurve({ ...job, start: after, strainStep: back, steps: 1 }, launch, dir, { signal });
+  if (r.aborted) return 'aborted';
+  const typeMasses: number[] = [...job.potential.typeMasses];
+  let last: System | undefined;
+  for await (const f of readDumpFrames(r.minima, { dim: after.dim, typeMasses })) last = createSystem({ box: f.box, positions: f.positions, types: f.types, masses: f.masses, ids: f.ids });
+  return last!;
 }

@@ -540,8 +540,16 @@ function returnsWhenReversed(before: System, after: System, tiltFlip: 'flip' | '
   relax: (s: System) => System): boolean {
   const back = cloneSystem(after);
   applyShear(back, reducedTiltChange(back.box, before.box.xy), tiltFlip);
-  const relaxed = relax(back);
-  // the same cell as `before` up to a flip: compare positions directly by minimum image
+  return sameMinimum(before, relax(back), tolerance);
+}
+
+/**
+ * True when `relaxed` (a minimum in the cell of `before`, up to a flip) is
+ * the minimum `before`: no particle farther than `tolerance` (length) from
+ * its place in `before`, by minimum image. The test of the reversibility
+ * check, for minima computed elsewhere (LAMMPS).
+ */
+export function sameMinimum(before: System, relaxed: System, tolerance: number): boolean {
   const d = before.dim, v = new Float64Array(d);
   let m2 = 0;
   for (let i = 0; i < before.n; i++) {

@@ -28,10 +28,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const rows = (f: string) => readFileSync(join(dir, f), 'utf8').trim().split('\n').map((l) => l.split(','));
 
 describe.skipIf(!haveLmp)('shear --engine lammps', () => {
-  it('finds the first event of the embedded AQS', async () => {
+  it('finds the first event of the embedded AQS, both with the reversibility check', async () => {
     const line = ['glass.data', '--model', 'ipl2d', '--strain-step', '1e-3', '--max-events', '1', '--max-strain', '0.02'];
     const ours = await runCli(dir, 'shear', ...line, '--out', 'ours.csv');
-    const lmp = await runCli(dir, 'shear', ...line, '--out', 'lmp.csv', '--engine', 'lammps', '--no-reversibility-check');
+    const lmp = await runCli(dir, 'shear', ...line, '--out', 'lmp.csv', '--engine', 'lammps');
     expect(ours.code, ours.err).toBe(0);
     expect(lmp.code, lmp.err).toBe(0);
     const [a, b] = [rows('ours.csv'), rows('lmp.csv')];
@@ -42,10 +42,4 @@ describe.skipIf(!haveLmp)('shear --engine lammps', () => {
     expect(Number(b[1][col('strain')])).toBeCloseTo(Number(a[1][col('strain')]), 12);
     for (const c of ['stress_before', 'stress_after']) expect(Math.abs(Number(b[1][col(c)]) - Number(a[1][col(c)]))).toBeLessThan(5e-3); // stress ~0.8 before the drop
   }, 60_000);
-
-  it('asks for --no-reversibility-check in one line', async () => {
-    const r = await runCli(dir, 'shear', 'glass.data', '--model', 'ipl2d', '--out', 'x.csv', '--engine', 'lammps');
-    expect(r.code).toBe(2);
-    expect(r.err.trim()).toBe('glasslab shear: --engine lammps does not shear drops back; add --no-reversibility-check (every stress drop with a rearrangement then counts)');
-  });
 });

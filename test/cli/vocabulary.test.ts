@@ -26,7 +26,7 @@ const EXCEPTIONS: Record<string, string> = {
   method: "the algorithm of the command's own computation (minimiser, eigensolver, inverse); the choices name it",
   memory: "the memory budget (MiB) of the command's trajectory data; what happens beyond it is the command's (dynamics, phop: refused before reading; vdos: a temporary file)",
   checkpoint: "the command's own saved state: md writes the integrator's state at intervals (continued with --resume); artn keeps the searches done after each one and continues from the same file",
-  engine: "md, minimize and shear: who computes this run; run-notebooks: who runs the notebooks' %md and %minimize lines (the same choices; its default picks lammps at --scale paper when lmp is found)",
+  engine: "md, minimize and shear: who computes this run; run-notebooks: who runs the notebooks' %md, %minimize and %shear lines (the same choices; its default picks lammps at --scale paper when lmp is found)",
   normalization: "the normalisation convention of the command's own quantity (vdos: the VACF; softness: the density of the local g(r)); the choices name it",
 };
 

@@ -12,7 +12,7 @@
  * places at a few steps: 3e-4 in stress; with `ipl2d` the pair table's
  * linear interpolation of forces shifts the curve by ~1e-3.)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,9 @@ describe.skipIf(!haveLmp)('lammpsShearCurve', () => {
     expect(aqs.stopReason).toBe('events');
     expect(aqs.steps).toHaveLength(ev.step + 1);
     expect(aqs.events).toHaveLength(1);
+    // the drop was sheared back by LAMMPS (the reversibility check) and did not return
+    expect(existsSync(join(dir, 'aqs', `back-${ev.step}`, 'minima.dump'))).toBe(true);
+    expect(aqs.reversibleDrops).toEqual([]);
     const e = aqs.events[0];
     expect([e.step, e.atomId]).toEqual([ev.step, ev.atomId]);
     expect(e.strainAfter).toBeCloseTo(ev.strainAfter, 12);

@@ -2,7 +2,7 @@
  * The notebooks' engine switch: which engine run-notebooks picks
  * (chooseEngine: LAMMPS at paper scale when lmp is found, the ranks from
  * --mpi or $GLASSLAB_MPI), and how `%engine` reaches the magic lines
- * (EngineDefault: md and minimize, unless the line names its engine or
+ * (EngineDefault: md, minimize and shear, unless the line names its engine or
  * resumes a glasslab checkpoint).
  */
 import { describe, expect, it } from 'vitest';
@@ -33,12 +33,12 @@ describe('chooseEngine', () => {
 describe('EngineDefault', () => {
   const d = new EngineDefault();
   d.tokens = ['--engine', 'lammps', '--mpi', '2'];
-  it('goes before the lines of md and minimize', () => {
+  it('goes before the lines of md, minimize and shear', () => {
     expect(d.apply('md', ['--n', '100'])).toEqual(['--engine', 'lammps', '--mpi', '2', '--n', '100']);
     expect(d.apply('minimize', ['a.data', '--out', 'b.data'])).toEqual(['--engine', 'lammps', '--mpi', '2', 'a.data', '--out', 'b.data']);
+    expect(d.apply('shear', ['a.data'])).toEqual(['--engine', 'lammps', '--mpi', '2', 'a.data']);
   });
   it('leaves other commands, lines naming an engine option and --resume as written', () => {
-    expect(d.apply('shear', ['a.data'])).toEqual(['a.data']);
     expect(d.apply('vdos', ['t.dump'])).toEqual(['t.dump']);
     expect(d.apply('md', ['--engine=glasslab'])).toEqual(['--engine=glasslab']);
     expect(d.apply('md', ['--launcher', 'srun'])).toEqual(['--launcher', 'srun']);

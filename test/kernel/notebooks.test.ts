@@ -55,7 +55,7 @@ describe('glasslab run-notebooks', () => {
     expect(nb.cells[2].source).toContain(`const scale: 'quick' | 'paper' = "paper";`);
     // no engine asked: the embedded one, said in the injected cell's output
     expect(nb.cells[2].source).toContain(`const engine: 'glasslab' | 'lammps' = "glasslab";\n%engine glasslab`);
-    expect(nb.cells[2].outputs[0].text).toBe('engine: %md and %minimize run with the embedded glasslab engine\n');
+    expect(nb.cells[2].outputs[0].text).toBe('engine: %md, %minimize and %shear run with the embedded glasslab engine\n');
     expect(nb.cells[3].outputs).toMatchObject([{ output_type: 'execute_result', data: { 'text/plain': "'big run'" } }]);
     expect(nb.cells[4].outputs[0].data[PLOTLY_MIME].layout.title.text).toBe('squares');
     expect(nb.cells[5].outputs[0].text).toMatch(/^CPU times/);
@@ -76,7 +76,7 @@ describe('glasslab run-notebooks', () => {
     const r = await runNotebook(path, { scale: 'paper', engine: { engine: 'lammps', mpi: 2 }, outDir: join(tmp, 'out') });
     const nb = JSON.parse(readFileSync(r.ipynb, 'utf8'));
     expect(nb.cells[1].source).toContain('%engine lammps --mpi 2');
-    expect(nb.cells[1].outputs[0].text).toBe('engine: %md and %minimize run with LAMMPS (--mpi 2) unless a line gives --engine; %shear runs embedded\n');
+    expect(nb.cells[1].outputs[0].text).toBe('engine: %md, %minimize and %shear run with LAMMPS (--mpi 2) unless a line gives --engine\n');
     expect(nb.cells[2].outputs[0].data['text/plain']).toBe("'lammps: lammps glasslab'");
   });
 
