@@ -2,7 +2,7 @@
  * The kernel's CLI commands, for the shared command registry:
  *   glasslab kernel install [--user | --sys-prefix | --prefix DIR]
  *   glasslab kernel start CONNECTION_FILE
- *   glasslab run-notebooks [PATH] [--scale quick|paper] [--out DIR] [--single-file]
+ *   glasslab run-notebooks [PATH] [--scale quick|medium|paper] [--out DIR] [--single-file]
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -73,7 +73,7 @@ export const runNotebooksCommand = defineCommand({
     + 'Stops at the first failing cell with the notebook, the cell number in the input notebook and traceback.',
   positionals: [{ name: 'path', summary: 'a notebook, or a directory of notebooks (default: notebooks)', required: false, metavar: 'PATH' }],
   options: {
-    scale: { type: 'enum', choices: SCALES, default: 'quick', summary: 'problem size: quick (minutes) or paper (the published sizes)' },
+    scale: { type: 'enum', choices: SCALES, default: 'quick', summary: 'problem size: quick (minutes), medium (at most an hour per notebook on 2 cores: the papers\' headline claims with error bars) or paper (the published sizes, days)' },
     out: { type: 'string', short: 'o', default: 'out', metavar: 'DIR', summary: 'output directory' },
     cellTimeout: { type: 'number', min: 1, default: 1800, unit: 's', summary: 'time limit of one cell' },
     singleFile: { type: 'boolean', summary: 'put KaTeX fonts and plotly.js inside each HTML report (larger) instead of the shared DIR/assets/' },
@@ -83,7 +83,7 @@ export const runNotebooksCommand = defineCommand({
     },
     mpi: engineOptions.mpi,
   },
-  examples: ['', 'notebooks/00-quickstart.ipynb --out out/', '--scale paper', '--scale paper --mpi 16'],
+  examples: ['', 'notebooks/00-quickstart.ipynb --out out/', '--scale medium', '--scale paper', '--scale paper --mpi 16'],
   async run(args, ctx) {
     const files = notebookPaths(args.path ?? 'notebooks', ctx.cwd);
     const lmp = process.env.GLASSLAB_LMP ?? 'lmp';

@@ -4,8 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 
-/** Problem sizes of the curated notebooks, passed as the `scale` parameter. */
-export const SCALES = ['quick', 'paper'] as const;
+/**
+ * Problem sizes of the curated notebooks, passed as the `scale` parameter:
+ * quick (minutes, CI and first contact), medium (at most an hour cold on 2
+ * cores per notebook, sized so that each paper's headline claim is resolved
+ * with its error bar; issue [12]), paper (the published sizes, days).
+ */
+export const SCALES = ['quick', 'medium', 'paper'] as const;
 export type Scale = (typeof SCALES)[number];
 
 /** The engines of the notebooks' %md, %minimize and %shear lines, passed as the `engine` parameter. */
@@ -79,7 +84,7 @@ export function readNotebook(path: string): Notebook {
  * cell tagged `injected-parameters` inserted right after it overrides them.
  * Values are written as TypeScript `const` declarations (tslab lets a later
  * cell redeclare a name). A string value is typed with the union given in
- * `types` (e.g. `'quick' | 'paper'`) so comparisons with the other choices
+ * `types` (e.g. `'quick' | 'medium' | 'paper'`) so comparisons with the other choices
  * still type-check. `code` lines follow the declarations (a magic such as
  * `%engine lammps`). Without a parameters cell the injected cell goes first.
  */

@@ -52,7 +52,7 @@ describe('glasslab run-notebooks', () => {
     const nb = JSON.parse(readFileSync(run.ipynb, 'utf8'));
     expect(nb.metadata.kernelspec.name).toBe('glasslab');
     expect(nb.cells[2].metadata.tags).toEqual(['injected-parameters']);
-    expect(nb.cells[2].source).toContain(`const scale: 'quick' | 'paper' = "paper";`);
+    expect(nb.cells[2].source).toContain(`const scale: 'quick' | 'medium' | 'paper' = "paper";`);
     // no engine asked: the embedded one, said in the injected cell's output
     expect(nb.cells[2].source).toContain(`const engine: 'glasslab' | 'lammps' = "glasslab";\n%engine glasslab`);
     expect(nb.cells[2].outputs[0].text).toBe('engine: %md, %minimize and %shear run with the embedded glasslab engine\n');
