@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { figureHtml, PLOTLY_MIME } from '../src/display/mime.ts';
 import type { PlotlyFigure } from '../src/plot/figure.ts';
 import { cellSource, type Notebook, type NotebookCell } from './notebook.ts';
+import { getProvenance, provenanceHtml } from './provenance.ts';
 import { katexHeadTags, plotlyHeadTags, type ReportAssets } from './report-assets.ts';
 import { escapeHtml as esc, highlightCode, markdownToHtml, newMarkdownEnv, type Heading, type MarkdownEnv } from './report-markdown.ts';
 
@@ -101,7 +102,7 @@ pre{margin:.3em 0;white-space:pre-wrap;word-break:break-word}pre.input{backgroun
 .stderr{background:#fdd}.error{background:#fee;border-left:3px solid #c33;padding:.4em .8em}.error summary{cursor:pointer;color:#844;font-size:13px}
 .toc{background:#f6f8fa;border:1px solid #dde;padding:.4em 1em;margin-bottom:1.5em;font-size:14px}.toc summary{font-weight:600;cursor:pointer}.toc ul{margin:.2em 0;padding-left:1.3em}
 table.dataframe{border-collapse:collapse;font-size:13px}table.dataframe td,table.dataframe th{border:1px solid #ddd;padding:2px 6px;text-align:right}
-pre code.hljs{display:block}`;
+pre code.hljs{display:block}.provenance{background:#f3f7ee;border:1px solid #cdb;padding:.4em 1em;margin-bottom:1em;font-size:13px}`;
 
 let hljsCss: string | undefined;
 
@@ -127,7 +128,9 @@ export interface NotebookHtmlOptions {
 }
 
 /**
- * The page: a table of contents, then the cells; KaTeX's stylesheet only
+ * The page: the run's provenance (commit, date, scale, wall time, machine:
+ * `metadata.glasslab.run`, written by the runner), a table of contents, then
+ * the cells; KaTeX's stylesheet only
  * when the page has math, plotly.js only when it has a figure, both in the head.
  */
 export function notebookHtml(nb: Notebook, title: string, opts: NotebookHtmlOptions = {}): string {
@@ -145,7 +148,8 @@ export function notebookHtml(nb: Notebook, title: string, opts: NotebookHtmlOpti
       + `<div class="outputs">${outputsOf(c).map((o) => outputHtml(o, env)).join('\n')}</div></div>`;
   }).join('\n');
   const hasMath = body.includes('class="katex');
+  const prov = getProvenance(nb);
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
     + `<title>${esc(title)}</title>\n<style>${STYLE}\n${highlightCss()}</style>\n`
-    + `${hasMath ? katexHeadTags(assets) : ''}\n${hasFigure ? plotlyHeadTags(assets) : ''}\n</head><body>\n${tocHtml(env.headings)}\n${body}\n</body></html>\n`;
+    + `${hasMath ? katexHeadTags(assets) : ''}\n${hasFigure ? plotlyHeadTags(assets) : ''}\n</head><body>\n${prov ? `${provenanceHtml(prov)}\n` : ''}${tocHtml(env.headings)}\n${body}\n</body></html>\n`;
 }

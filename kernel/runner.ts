@@ -14,6 +14,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { describeExit, KernelClient, KernelDiedError } from './protocol/client.ts';
 import { toNbformat } from './protocol/outputs.ts';
 import { cellSource, engineParameters, ENGINES, injectParameters, readNotebook, SCALES, type Notebook, type NotebookCell, type NotebookEngine, type Scale } from './notebook.ts';
+import { setProvenance, startProvenance } from './provenance.ts';
 import { ASSETS_DIR, writeReportAssets } from './report-assets.ts';
 import { notebookHtml } from './report-html.ts';
 import { kernelInfo, DISPLAY_NAME, KERNEL_NAME } from './server.ts';
@@ -99,7 +100,8 @@ function writeAtomic(path: string, text: string): void {
 /**
  * Execute one notebook; writes <outDir>/<name>.ipynb and .html (and the
  * shared <outDir>/assets/ the report reads KaTeX and plotly.js from, unless
- * `singleFile`).
+ * `singleFile`). The executed notebook's `metadata.glasslab.run` and the top
+ * of the report hold the run's provenance (provenance.ts).
  * Throws NotebookCellError or NotebookKernelDiedError. Every code cell starts
  * without outputs and execution count: the written notebook and report show
  * only what this run produced, never outputs saved in the input (a cell after
@@ -108,6 +110,7 @@ function writeAtomic(path: string, text: string): void {
 export async function runNotebook(path: string, opts: RunOptions): Promise<NotebookRun> {
   const t0 = performance.now();
   const file = resolve(path);
+  const provenance = startProvenance(dirname(file), opts.scale);
   const name = basename(file, extname(file));
   const input = readNotebook(file);
   const eng = engineParameters(opts.engine ?? { engine: 'glasslab' });
@@ -140,6 +143,7 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<Noteb
       kernelspec: { name: KERNEL_NAME, display_name: DISPLAY_NAME, language: 'typescript' },
       language_info: (kernelInfo().language_info as Record<string, unknown>),
     };
+    setProvenance(nb, provenance.finish());
     writeAtomic(ipynb, `${JSON.stringify(nb, null, 1)}\n`);
     writeAtomic(html, notebookHtml(nb, name, { executed: ran, assets }));
   };
