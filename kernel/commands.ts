@@ -3,6 +3,7 @@
  *   glasslab kernel install [--user | --sys-prefix | --prefix DIR]
  *   glasslab kernel start CONNECTION_FILE
  *   glasslab run-notebooks [PATH] [--scale quick|medium|paper] [--out DIR] [--single-file]
+ *   glasslab gallery [PATH] [--scale quick|medium|paper] [--out DIR] [--from DIR]
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -104,5 +105,38 @@ export const runNotebooksCommand = defineCommand({
     });
     for (const r of runs) ctx.print(`${r.notebook}: ${r.cells} cells in ${r.seconds.toFixed(1)} s -> ${r.ipynb}, ${r.html}`);
     return runs;
+  },
+});
+
+export const galleryCommand = defineCommand({
+  name: 'gallery',
+  summary: 'run the notebooks and build the gallery: their HTML reports and an index with one headline figure and the ours-vs-paper table per paper',
+  description: 'Without --from: run-notebooks at --scale into --out, then the index. With --from DIR: only build the gallery from '
+    + 'notebooks already executed there (DIR is the --out of an earlier run-notebooks). Every page loads plotly.js and KaTeX '
+    + 'from one shared OUT/assets/. The headline figure of a notebook is named by its metadata.glasslab.gallery.headline (a figure title prefix).',
+  positionals: [{ name: 'path', summary: 'a notebook, or a directory of notebooks (default: notebooks); ignored with --from', required: false, metavar: 'PATH' }],
+  options: {
+    scale: { type: 'enum', choices: SCALES, default: 'medium', summary: 'problem size the notebooks run at (see run-notebooks)' },
+    out: { type: 'string', short: 'o', default: 'docs/gallery', metavar: 'DIR', summary: 'gallery directory (reports, executed notebooks, assets/, index.html)' },
+    from: { type: 'string', metavar: 'DIR', summary: 'build from the executed notebooks in DIR instead of running them' },
+    cellTimeout: { type: 'number', min: 1, default: 3600, unit: 's', summary: 'time limit of one cell' },
+  },
+  examples: ['--scale medium --out docs/gallery', '--from out/ --out docs/gallery'],
+  async run(args, ctx) {
+    const out = resolve(ctx.cwd, args.out);
+    let from = out;
+    if (args.from !== undefined) {
+      from = resolve(ctx.cwd, args.from);
+      if (!existsSync(from) || !statSync(from).isDirectory()) throw new UsageError(`gallery: --from ${args.from} is not a directory of executed notebooks; run glasslab run-notebooks --out ${args.from} first`, 'gallery');
+    } else {
+      const files = notebookPaths(args.path ?? 'notebooks', ctx.cwd);
+      const { runNotebooks } = await import('./runner.ts');
+      const runs = await runNotebooks(files, { scale: args.scale, outDir: out, cellTimeoutMs: args.cellTimeout * 1000, log: (l) => ctx.note(l), signal: ctx.signal });
+      for (const r of runs) ctx.print(`${r.notebook}: ${r.cells} cells in ${r.seconds.toFixed(1)} s`);
+    }
+    const { buildGallery } = await import('./gallery.ts');
+    const g = await buildGallery({ from, out, log: (l) => ctx.note(l) });
+    ctx.print(`gallery: ${g.index} (${g.entries.map((e) => e.name).join(', ')})`);
+    return g;
   },
 });

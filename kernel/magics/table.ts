@@ -192,7 +192,7 @@ export function engineCommand(table: MagicTable) {
 }
 
 /** CLI commands that are not magics. */
-export const CLI_ONLY: ReadonlySet<string> = new Set(['kernel', 'run-notebooks']);
+export const CLI_ONLY: ReadonlySet<string> = new Set(['kernel', 'run-notebooks', 'gallery']);
 
 /**
  * The magic table: kernel builtins plus every command of `cli` (when given).

@@ -7,9 +7,9 @@
  */
 import { addLibraryCommands } from '../commands/index.ts';
 import { Registry } from '../commands/registry.ts';
-import { kernelCommand, runNotebooksCommand } from '../../kernel/commands.ts';
+import { galleryCommand, kernelCommand, runNotebooksCommand } from '../../kernel/commands.ts';
 
 export function createRegistry(): Registry {
   const registry = addLibraryCommands(new Registry());
-  return registry.add(runNotebooksCommand).add(kernelCommand(() => registry));
+  return registry.add(runNotebooksCommand).add(galleryCommand).add(kernelCommand(() => registry));
 }

@@ -52,6 +52,9 @@ describe('glasslab run-notebooks', () => {
     const nb = JSON.parse(readFileSync(run.ipynb, 'utf8'));
     expect(nb.metadata.kernelspec.name).toBe('glasslab');
     expect(nb.cells[2].metadata.tags).toEqual(['injected-parameters']);
+    // provenance: scale and wall time in the metadata and at the top of the report
+    expect(nb.metadata.glasslab.run).toMatchObject({ scale: 'paper' });
+    expect(nb.metadata.glasslab.run.wallSeconds).toBeGreaterThan(0);
     expect(nb.cells[2].source).toContain(`const scale: 'quick' | 'medium' | 'paper' = "paper";`);
     // no engine asked: the embedded one, said in the injected cell's output
     expect(nb.cells[2].source).toContain(`const engine: 'glasslab' | 'lammps' = "glasslab";\n%engine glasslab`);
@@ -61,6 +64,7 @@ describe('glasslab run-notebooks', () => {
     expect(nb.cells[5].outputs[0].text).toMatch(/^CPU times/);
     const html = readFileSync(run.html, 'utf8');
     expect(html).toContain('<h1 id="demo">Demo<a class="anchor-link" href="#demo"');
+    expect(html).toMatch(/<div class="provenance"><strong>Run:<\/strong> scale paper, wall time \d+ s, commit /);
     // plotly.js from the shared assets folder next to the report, not inlined
     expect(html).not.toContain('/* plotly.js ');
     const src = /<script src="(assets\/plotly\.js-[^"]+\/plotly\.min\.js)"><\/script>/.exec(html);

@@ -1,0 +1,174 @@
+/**
+ * The gallery (`glasslab gallery`, `npm run gallery`; issue [12]): the HTML
+ * reports of the executed notebooks in one folder, all loading KaTeX and
+ * plotly.js from one shared `assets/` (report-assets.ts), and an index page
+ * with, per notebook, its title, its provenance (commit, date, scale, wall
+ * time, machine), one headline figure and its ours-vs-paper table, each
+ * linking to the full report.
+ *
+ * What the index takes from an executed notebook:
+ *  - the headline figure: the first Plotly figure whose title starts with
+ *    `metadata.glasslab.gallery.headline` (the notebook says which figure
+ *    stands for it); without that key, or when no figure matches, the first
+ *    figure of the notebook (a warning says so);
+ *  - the summary table: the last table output (`glasslab-table`, as the
+ *    kernel displays `{columns, rows}`) with a column whose name contains
+ *    "paper" (the notebooks' "ours against the paper" tables);
+ *  - the provenance: `metadata.glasslab.run` (provenance.ts), written by
+ *    `run-notebooks`.
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { writeTextAtomic } from '../src/io/files.ts';
+import { figureHtml, PLOTLY_MIME } from '../src/display/mime.ts';
+import type { PlotlyFigure } from '../src/plot/figure.ts';
+import { cellSource, readNotebook, type Notebook } from './notebook.ts';
+import { formatWall, getProvenance, provenanceText, type RunProvenance } from './provenance.ts';
+import { ASSETS_DIR, plotlyHeadTags, writeReportAssets, type ReportAssets } from './report-assets.ts';
+import { notebookHtml } from './report-html.ts';
+import { escapeHtml as esc } from './report-markdown.ts';
+
+export interface GalleryEntry {
+  /** file name without .ipynb, e.g. `03-zylberg2017-lte` */
+  name: string;
+  /** the notebook's first level-1 heading (plain text), or its name */
+  title: string;
+  /** the full report, relative to the index */
+  report: string;
+  headline?: { title: string; figure: PlotlyFigure };
+  /** the ours-vs-paper table: its column names and its HTML as the kernel rendered it */
+  summary?: { columns: string[]; html: string };
+  provenance?: RunProvenance;
+  /** what the index could not find as asked (shown on the page and returned to the command) */
+  warnings: string[];
+}
+
+function outputText(v: unknown): string {
+  return Array.isArray(v) ? v.join('') : String(v ?? '');
+}
+
+function figureTitle(fig: PlotlyFigure): string {
+  const t = fig.layout?.title as string | { text?: string } | undefined;
+  return typeof t === 'string' ? t : t?.text ?? '';
+}
+
+function unescapeHtml(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
+
+/** Column names of a kernel table (`<thead>` of `tableHtml`, without the index column). */
+function tableColumns(html: string): string[] {
+  const head = /<thead>([\s\S]*?)<\/thead>/.exec(html);
+  if (!head) return [];
+  return [...head[1].matchAll(/<th>([\s\S]*?)<\/th>/g)].map((m) => unescapeHtml(m[1])).slice(1);
+}
+
+/** What the index shows of one executed notebook (module doc). */
+export function galleryEntry(nb: Notebook, name: string): GalleryEntry {
+  const warnings: string[] = [];
+  let title = name;
+  for (const c of nb.cells) {
+    if (c.cell_type !== 'markdown') continue;
+    const h1 = /^#\s+(.+)$/m.exec(cellSource(c));
+    if (h1) { title = h1[1].replace(/[*_`]/g, '').trim(); break; }
+  }
+  const figures: PlotlyFigure[] = [];
+  let summary: GalleryEntry['summary'];
+  for (const c of nb.cells) {
+    if (c.cell_type !== 'code') continue;
+    for (const o of c.outputs ?? []) {
+      const data = (o.data ?? {}) as Record<string, unknown>;
+      if (data[PLOTLY_MIME]) figures.push(data[PLOTLY_MIME] as PlotlyFigure);
+      const html = outputText(data['text/html']);
+      if (!data[PLOTLY_MIME] && html.includes('glasslab-table')) {
+        const columns = tableColumns(html);
+        if (columns.some((col) => /paper/i.test(col))) summary = { columns, html };
+      }
+    }
+  }
+  const want = ((nb.metadata.glasslab as { gallery?: { headline?: unknown } } | undefined)?.gallery?.headline);
+  let figure = typeof want === 'string' ? figures.find((f) => figureTitle(f).startsWith(want)) : undefined;
+  if (typeof want === 'string' && !figure) warnings.push(`no figure titled "${want}..." (metadata.glasslab.gallery.headline): showing the first figure`);
+  if (!figure && figures.length > 0) figure = figures[0];
+  if (figures.length === 0) warnings.push('no figure in the executed notebook');
+  if (!summary) warnings.push('no table with a "paper" column in the executed notebook');
+  const provenance = getProvenance(nb);
+  if (!provenance) warnings.push('no provenance (metadata.glasslab.run): not executed by run-notebooks');
+  return { name, title, report: `${name}.html`, headline: figure ? { title: figureTitle(figure), figure } : undefined, summary, provenance, warnings };
+}
+
+/**
+ * A sentence on the scale of the reports: e.g. "quick scale; medium pending"
+ * when no report ran at medium or paper scale.
+ */
+export function scaleNote(entries: readonly GalleryEntry[]): string {
+  const scales = [...new Set(entries.map((e) => e.provenance?.scale ?? 'unknown'))];
+  const s = scales.join(' and ');
+  return scales.every((x) => x === 'medium' || x === 'paper')
+    ? `${s} scale`
+    : `${s} scale; medium pending (npm run gallery runs every notebook at --scale medium, at most an hour each on 2 cores)`;
+}
+
+const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
+section{border-top:1px solid #dde;margin-top:2em;padding-top:.5em}.provenance{background:#f3f7ee;border:1px solid #cdb;padding:.3em .8em;font-size:13px}
+.note{background:#fff6e0;border:1px solid #eb7;padding:.4em 1em}.warn{color:#a40;font-size:13px}
+table.dataframe{border-collapse:collapse;font-size:13px;margin:.6em 0}table.dataframe td,table.dataframe th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}`;
+
+/** The index page; `assets` says where plotly.js is (one shared bundle for the index and every report). */
+export function galleryIndexHtml(entries: readonly GalleryEntry[], assets: ReportAssets): string {
+  const sections = entries.map((e) => {
+    const prov = e.provenance
+      ? `<p class="provenance">${esc(provenanceText(e.provenance))}</p>`
+      : '<p class="provenance">provenance unknown</p>';
+    const fig = e.headline ? figureHtml(e.headline.figure, { includePlotly: false, divId: `headline-${e.name}` }) : '';
+    const table = e.summary ? `<h3>Ours against the paper</h3>\n<div class="summary">${e.summary.html}</div>` : '';
+    const warn = e.warnings.map((w) => `<p class="warn">${esc(w)}</p>`).join('\n');
+    return `<section id="${esc(e.name)}">\n<h2><a href="${esc(e.report)}">${esc(e.title)}</a></h2>\n${prov}\n${fig}\n${table}\n${warn}\n`
+      + `<p><a href="${esc(e.report)}">Full report: ${esc(e.name)}.html</a>${e.provenance ? ` (${esc(formatWall(e.provenance.wallSeconds))} at ${esc(e.provenance.scale)} scale)` : ''}</p>\n</section>`;
+  }).join('\n');
+  const hasFigure = entries.some((e) => e.headline);
+  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
+    + `<title>glasslab gallery</title>\n<style>${STYLE}</style>\n${hasFigure ? plotlyHeadTags(assets) : ''}\n</head><body>\n`
+    + `<h1>glasslab gallery: the papers' figures reproduced</h1>\n<p class="note">${esc(scaleNote(entries))}.</p>\n`
+    + `<p>Each section: one headline figure of the notebook and its table of our numbers next to the paper's. `
+    + `The full reports hold every figure, the code and the reading of each result. Pages open offline: plotly.js and KaTeX load from <code>${ASSETS_DIR}/</code>.</p>\n`
+    + `<ul>${entries.map((e) => `<li><a href="#${esc(e.name)}">${esc(e.title)}</a></li>`).join('')}</ul>\n${sections}\n</body></html>\n`;
+}
+
+export interface GalleryOptions {
+  /** folder of executed notebooks (`run-notebooks --out`) */
+  from: string;
+  /** the gallery folder: reports, executed notebooks, assets/, index.html */
+  out: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * Build the gallery from executed notebooks: for each `<from>/*.ipynb`, its
+ * report `<out>/<name>.html` (rendered again, with the shared assets of
+ * `<out>/assets/`) and, when `from` is another folder, a copy of the
+ * executed notebook; then `<out>/index.html`. Returns the entries in file order.
+ */
+export async function buildGallery(opts: GalleryOptions): Promise<{ index: string; entries: GalleryEntry[] }> {
+  const from = resolve(opts.from), out = resolve(opts.out);
+  if (!existsSync(from)) throw new Error(`gallery: --from ${opts.from} does not exist; run the notebooks first (glasslab run-notebooks --out ${opts.from})`);
+  const files = readdirSync(from).filter((f) => f.endsWith('.ipynb')).sort();
+  if (files.length === 0) throw new Error(`gallery: no executed notebooks (.ipynb) in ${from}; run the notebooks first (glasslab run-notebooks --out ${opts.from})`);
+  mkdirSync(out, { recursive: true });
+  writeReportAssets(out);
+  const assets: ReportAssets = { mode: 'shared', href: ASSETS_DIR };
+  const entries: GalleryEntry[] = [];
+  for (const f of files) {
+    const name = basename(f, '.ipynb');
+    const nb = readNotebook(join(from, f));
+    if (from !== out) copyFileSync(join(from, f), join(out, f));
+    await writeTextAtomic(join(out, `${name}.html`), notebookHtml(nb, name, { assets }));
+    const e = galleryEntry(nb, name);
+    for (const w of e.warnings) opts.log?.(`${name}: ${w}`);
+    entries.push(e);
+  }
+  const index = join(out, 'index.html');
+  await writeTextAtomic(index, galleryIndexHtml(entries, assets));
+  opts.log?.(`gallery: wrote ${index} (${entries.length} notebooks)`);
+  return { index, entries };
+}
