@@ -38,6 +38,21 @@ describe('LTE tail statistics', () => {
     expect(f.bootstrapStd).toBeLessThan(5 * f.stdError);
   });
 
+  it('goodness of fit: a power law passes, the same tail cut off at 10 xmin fails', () => {
+    const pure = sample(1000, 2.25, 1, 11);
+    const ok = lteTailFit(pure, { bootstrap: 20, goodnessOfFit: 50, seed: 4 });
+    expect(Math.abs(ok.alpha - 2.25)).toBeLessThan(3 * ok.stdError);
+    expect(ok.pValue).toBeGreaterThan(0.1);
+    expect(ok.xminBootstrapStd).toBeGreaterThan(0);
+    // the same tail with every value above 10 xmin left out (a largest E, as in small glasses)
+    const cut = pure.filter((v) => v < 10);
+    const bad = lteTailFit(cut, { bootstrap: 0, goodnessOfFit: 50, seed: 4 });
+    expect(bad.pValue).toBeLessThanOrEqual(0.1);
+    expect(bad.alpha).toBeGreaterThan(ok.alpha); // the cut-off tail fits steeper
+    expect(Number.isNaN(lteTailFit(pure, { bootstrap: 0 }).pValue)).toBe(true);
+    expect(Number.isNaN(lteTailFit(pure, { xmin: 1, bootstrap: 10 }).xminBootstrapStd)).toBe(true);
+  });
+
   it('the estimator is the maximum of the literal log-likelihood', () => {
     const x = sample(500, 2.5, 1, 3).filter((v) => v >= 1);
     const f = lteTailFit(x, { xmin: 1, bootstrap: 0 });

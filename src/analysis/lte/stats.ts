@@ -11,6 +11,13 @@
  * fitted one. The uncertainty also comes from a nonparametric bootstrap
  * (resample all values, redo the xmin choice and the fit). The exponent of
  * p(E) is -a_hat (the paper: -9/4).
+ * Whether a power law is plausible at all (Clauset et al. Sec. 4.1): the
+ * goodness-of-fit p-value is the fraction of synthetic data sets, drawn from
+ * the fitted model (with probability nTail / n a value of the power law above
+ * xmin, else one of the observed values below xmin), whose own fit (xmin
+ * chosen again) has a KS distance at least the observed one; p <= 0.1 rules
+ * the power law out (e.g. a tail cut off at a largest value, as in small
+ * glasses, where the fitted exponent steepens as xmin grows).
  * The paper plots p(E_alpha) of E_alpha > 0 and |E_alpha| alike; the
  * functions take whatever values they are given (use |E| or E > 0).
  */
@@ -68,6 +75,10 @@ export interface LteTailFitResult {
   readonly stdError: number;
   /** bootstrap standard deviation of alpha (NaN if bootstrap = 0) */
   readonly bootstrapStd: number;
+  /** bootstrap standard deviation of xmin (NaN if bootstrap = 0 or xmin is fixed) */
+  readonly xminBootstrapStd: number;
+  /** goodness-of-fit p-value (module doc; NaN if goodnessOfFit = 0) */
+  readonly pValue: number;
 }
 
 export interface LteTailFitOptions {
@@ -79,6 +90,8 @@ export interface LteTailFitOptions {
   candidates?: number;
   /** bootstrap resamples (default 200; 0: none) */
   bootstrap?: number;
+  /** synthetic data sets of the goodness-of-fit test (default 0: no test; Clauset et al. use 2500 for p to +-0.01, 100 give +-0.05) */
+  goodnessOfFit?: number;
   seed?: number;
 }
 
@@ -122,21 +135,42 @@ export function lteTailFit(values: ArrayLike<number>, opts: LteTailFitOptions = 
   const x = Float64Array.from(Array.from(values).filter((v) => v > 0)).sort();
   const f = fitSorted(x, opts);
   const nTail = x.length - f.k;
+  const xmin = opts.xmin ?? x[f.k];
+  // the refits of the bootstrap scan at most 50 xmin candidates
+  const refit = { ...opts, candidates: Math.min(opts.candidates ?? 200, 50) };
+  const rng = new Rng(opts.seed ?? 1);
+  const y = new Float64Array(x.length);
   const B = opts.bootstrap ?? 200;
-  let bootstrapStd = NaN;
+  let bootstrapStd = NaN, xminBootstrapStd = NaN;
   if (B > 0) {
-    const rng = new Rng(opts.seed ?? 1);
-    const y = new Float64Array(x.length);
-    let s = 0, s2 = 0;
+    let s = 0, s2 = 0, m = 0, m2 = 0;
     for (let b = 0; b < B; b++) {
       for (let q = 0; q < y.length; q++) y[q] = x[Math.min(x.length - 1, Math.floor(rng.uniform() * x.length))];
       y.sort();
-      const a = fitSorted(y, { ...opts, candidates: Math.min(opts.candidates ?? 200, 50) }).alpha;
-      s += a; s2 += a * a;
+      const r = fitSorted(y, refit);
+      const xm = opts.xmin ?? y[r.k];
+      s += r.alpha; s2 += r.alpha * r.alpha; m += xm; m2 += xm * xm;
     }
     bootstrapStd = Math.sqrt(Math.max(0, s2 / B - (s / B) ** 2) * (B / (B - 1)));
+    if (opts.xmin === undefined) xminBootstrapStd = Math.sqrt(Math.max(0, m2 / B - (m / B) ** 2) * (B / (B - 1)));
   }
-  return { alpha: f.alpha, exponent: -f.alpha, xmin: opts.xmin ?? x[f.k], nTail, ks: f.ks, stdError: (f.alpha - 1) / Math.sqrt(nTail), bootstrapStd };
+  const G = opts.goodnessOfFit ?? 0;
+  let pValue = NaN;
+  if (G > 0) {
+    // Clauset et al. Sec. 4.1: synthetic sets from the fitted model, each fitted as the data were
+    let worse = 0;
+    for (let g = 0; g < G; g++) {
+      for (let q = 0; q < y.length; q++) {
+        y[q] = rng.uniform() * x.length < nTail || f.k === 0
+          ? xmin * Math.pow(1 - rng.uniform(), -1 / (f.alpha - 1))
+          : x[Math.min(f.k - 1, Math.floor(rng.uniform() * f.k))];
+      }
+      y.sort();
+      if (fitSorted(y, opts).ks >= f.ks) worse++; // the same xmin scan as the data's: a coarser one would inflate the synthetic KS
+    }
+    pValue = worse / G;
+  }
+  return { alpha: f.alpha, exponent: -f.alpha, xmin, nTail, ks: f.ks, stdError: (f.alpha - 1) / Math.sqrt(nTail), bootstrapStd, xminBootstrapStd, pValue };
 }
 
 export interface LteDistribution {
