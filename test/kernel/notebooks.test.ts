@@ -64,7 +64,7 @@ describe('glasslab run-notebooks', () => {
     expect(nb.cells[5].outputs[0].text).toMatch(/^CPU times/);
     const html = readFileSync(run.html, 'utf8');
     expect(html).toContain('<h1 id="demo">Demo<a class="anchor-link" href="#demo"');
-    expect(html).toMatch(/<div class="provenance"><strong>Run:<\/strong> scale paper, wall time \d+ s, commit /);
+    expect(html).toMatch(/<div class="provenance"><strong>Run:<\/strong> scale paper, wall time (\d+ min )?\d+ s, commit /);
     // plotly.js from the shared assets folder next to the report, not inlined
     expect(html).not.toContain('/* plotly.js ');
     const src = /<script src="(assets\/plotly\.js-[^"]+\/plotly\.min\.js)"><\/script>/.exec(html);
