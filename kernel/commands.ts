@@ -3,7 +3,7 @@
  *   glasslab kernel install [--user | --sys-prefix | --prefix DIR]
  *   glasslab kernel start CONNECTION_FILE
  *   glasslab run-notebooks [PATH] [--scale quick|medium|paper] [--out DIR] [--single-file]
- *   glasslab gallery [PATH] [--scale quick|medium|paper] [--out DIR] [--from DIR]
+ *   glasslab gallery [PATH] [--scale quick|medium|paper] [--out DIR] [--from DIR | --executed DIR]
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -111,14 +111,17 @@ export const runNotebooksCommand = defineCommand({
 export const galleryCommand = defineCommand({
   name: 'gallery',
   summary: 'run the notebooks and build the gallery: their HTML reports and an index with one headline figure and the ours-vs-paper table per paper',
-  description: 'Without --from: run-notebooks at --scale into --out, then the index. With --from DIR: only build the gallery from '
-    + 'notebooks already executed there (DIR is the --out of an earlier run-notebooks). Every page loads plotly.js and KaTeX '
-    + 'from one shared OUT/assets/. The headline figure of a notebook is named by its metadata.glasslab.gallery.headline (a figure title prefix).',
+  description: 'Without --from: run-notebooks at --scale into --executed (default out/gallery-SCALE), then the reports and the index '
+    + 'into --out. With --from DIR: only build the gallery from notebooks already executed in DIR (the --out of an earlier '
+    + 'run-notebooks). Every page loads plotly.js and KaTeX from one shared OUT/assets/; the executed .ipynb files (each with '
+    + 'plotly.js inlined, ~5 MB) stay out of the gallery. The headline figure of a notebook is named by its '
+    + 'metadata.glasslab.gallery.headline (a figure title prefix).',
   positionals: [{ name: 'path', summary: 'a notebook, or a directory of notebooks (default: notebooks); ignored with --from', required: false, metavar: 'PATH' }],
   options: {
     scale: { type: 'enum', choices: SCALES, default: 'medium', summary: 'problem size the notebooks run at (see run-notebooks)' },
-    out: { type: 'string', short: 'o', default: 'docs/gallery', metavar: 'DIR', summary: 'gallery directory (reports, executed notebooks, assets/, index.html)' },
+    out: { type: 'string', short: 'o', default: 'docs/gallery', metavar: 'DIR', summary: 'gallery directory (reports, assets/, index.html)' },
     from: { type: 'string', metavar: 'DIR', summary: 'build from the executed notebooks in DIR instead of running them' },
+    executed: { type: 'string', metavar: 'DIR', summary: 'where the notebooks run without --from write the executed .ipynb (default: out/gallery-SCALE)' },
     cellTimeout: { type: 'number', min: 1, default: 3600, unit: 's', summary: 'time limit of one cell' },
   },
   examples: ['--scale medium --out docs/gallery', '--from out/ --out docs/gallery'],
@@ -129,9 +132,11 @@ export const galleryCommand = defineCommand({
       from = resolve(ctx.cwd, args.from);
       if (!existsSync(from) || !statSync(from).isDirectory()) throw new UsageError(`gallery: --from ${args.from} is not a directory of executed notebooks; run glasslab run-notebooks --out ${args.from} first`, 'gallery');
     } else {
+      if (args.executed !== undefined && resolve(ctx.cwd, args.executed) === out) throw new UsageError(`gallery: --executed must differ from --out (${args.out}): the executed notebooks carry plotly.js inlined and stay out of the gallery`, 'gallery');
+      from = resolve(ctx.cwd, args.executed ?? join('out', `gallery-${args.scale}`));
       const files = notebookPaths(args.path ?? 'notebooks', ctx.cwd);
       const { runNotebooks } = await import('./runner.ts');
-      const runs = await runNotebooks(files, { scale: args.scale, outDir: out, cellTimeoutMs: args.cellTimeout * 1000, log: (l) => ctx.note(l), signal: ctx.signal });
+      const runs = await runNotebooks(files, { scale: args.scale, outDir: from, cellTimeoutMs: args.cellTimeout * 1000, log: (l) => ctx.note(l), signal: ctx.signal });
       for (const r of runs) ctx.print(`${r.notebook}: ${r.cells} cells in ${r.seconds.toFixed(1)} s`);
     }
     const { buildGallery } = await import('./gallery.ts');

@@ -1,6 +1,7 @@
 /**
  * The gallery (`glasslab gallery`, `npm run gallery`; issue [12]): the HTML
- * reports of the executed notebooks in one folder, all loading KaTeX and
+ * reports of the executed notebooks in one folder (the executed notebooks
+ * themselves stay where run-notebooks wrote them), all loading KaTeX and
  * plotly.js from one shared `assets/` (report-assets.ts), and an index page
  * with, per notebook, its title, its provenance (commit, date, scale, wall
  * time, machine), one headline figure and its ours-vs-paper table, each
@@ -17,7 +18,7 @@
  *  - the provenance: `metadata.glasslab.run` (provenance.ts), written by
  *    `run-notebooks`.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { writeTextAtomic } from '../src/io/files.ts';
 import { figureHtml, PLOTLY_MIME } from '../src/display/mime.ts';
@@ -39,7 +40,7 @@ export interface GalleryEntry {
   /** the ours-vs-paper table: its column names and its HTML as the kernel rendered it */
   summary?: { columns: string[]; html: string };
   provenance?: RunProvenance;
-  /** what the index could not find as asked (shown on the page and returned to the command) */
+  /** what the index could not find as asked (logged by the command) */
   warnings: string[];
 }
 
@@ -111,7 +112,7 @@ export function scaleNote(entries: readonly GalleryEntry[]): string {
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
 section{border-top:1px solid #dde;margin-top:2em;padding-top:.5em}.provenance{background:#f3f7ee;border:1px solid #cdb;padding:.3em .8em;font-size:13px}
-.note{background:#fff6e0;border:1px solid #eb7;padding:.4em 1em}.warn{color:#a40;font-size:13px}
+.note{background:#fff6e0;border:1px solid #eb7;padding:.4em 1em}
 table.dataframe{border-collapse:collapse;font-size:13px;margin:.6em 0}table.dataframe td,table.dataframe th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}`;
 
 /** The index page; `assets` says where plotly.js is (one shared bundle for the index and every report). */
@@ -122,8 +123,7 @@ export function galleryIndexHtml(entries: readonly GalleryEntry[], assets: Repor
       : '<p class="provenance">provenance unknown</p>';
     const fig = e.headline ? figureHtml(e.headline.figure, { includePlotly: false, divId: `headline-${e.name}` }) : '';
     const table = e.summary ? `<h3>Ours against the paper</h3>\n<div class="summary">${e.summary.html}</div>` : '';
-    const warn = e.warnings.map((w) => `<p class="warn">${esc(w)}</p>`).join('\n');
-    return `<section id="${esc(e.name)}">\n<h2><a href="${esc(e.report)}">${esc(e.title)}</a></h2>\n${prov}\n${fig}\n${table}\n${warn}\n`
+    return `<section id="${esc(e.name)}">\n<h2><a href="${esc(e.report)}">${esc(e.title)}</a></h2>\n${prov}\n${fig}\n${table}\n`
       + `<p><a href="${esc(e.report)}">Full report: ${esc(e.name)}.html</a>${e.provenance ? ` (${esc(formatWall(e.provenance.wallSeconds))} at ${esc(e.provenance.scale)} scale)` : ''}</p>\n</section>`;
   }).join('\n');
   const hasFigure = entries.some((e) => e.headline);
@@ -138,7 +138,7 @@ export function galleryIndexHtml(entries: readonly GalleryEntry[], assets: Repor
 export interface GalleryOptions {
   /** folder of executed notebooks (`run-notebooks --out`) */
   from: string;
-  /** the gallery folder: reports, executed notebooks, assets/, index.html */
+  /** the gallery folder: reports, assets/, index.html */
   out: string;
   log?: (line: string) => void;
 }
@@ -146,8 +146,10 @@ export interface GalleryOptions {
 /**
  * Build the gallery from executed notebooks: for each `<from>/*.ipynb`, its
  * report `<out>/<name>.html` (rendered again, with the shared assets of
- * `<out>/assets/`) and, when `from` is another folder, a copy of the
- * executed notebook; then `<out>/index.html`. Returns the entries in file order.
+ * `<out>/assets/`), then `<out>/index.html`. Returns the entries in file
+ * order. The executed notebooks stay in `from`: each carries plotly.js
+ * inlined in its first figure's HTML output (about 5 MB), so a gallery meant
+ * to be committed holds only the pages and one copy of the assets.
  */
 export async function buildGallery(opts: GalleryOptions): Promise<{ index: string; entries: GalleryEntry[] }> {
   const from = resolve(opts.from), out = resolve(opts.out);
@@ -161,7 +163,6 @@ export async function buildGallery(opts: GalleryOptions): Promise<{ index: strin
   for (const f of files) {
     const name = basename(f, '.ipynb');
     const nb = readNotebook(join(from, f));
-    if (from !== out) copyFileSync(join(from, f), join(out, f));
     await writeTextAtomic(join(out, `${name}.html`), notebookHtml(nb, name, { assets }));
     const e = galleryEntry(nb, name);
     for (const w of e.warnings) opts.log?.(`${name}: ${w}`);
