@@ -20,10 +20,9 @@
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { writeTextAtomic } from '../src/io/files.ts';
 import { figureHtml, PLOTLY_MIME } from '../src/display/mime.ts';
 import type { PlotlyFigure } from '../src/plot/figure.ts';
-import { cellSource, readNotebook, type Notebook } from './notebook.ts';
+import { cellSource, readNotebook, writeAtomic, type Notebook } from './notebook.ts';
 import { formatWall, getProvenance, provenanceText, type RunProvenance } from './provenance.ts';
 import { ASSETS_DIR, plotlyHeadTags, writeReportAssets, type ReportAssets } from './report-assets.ts';
 import { notebookHtml } from './report-html.ts';
@@ -163,13 +162,13 @@ export async function buildGallery(opts: GalleryOptions): Promise<{ index: strin
   for (const f of files) {
     const name = basename(f, '.ipynb');
     const nb = readNotebook(join(from, f));
-    await writeTextAtomic(join(out, `${name}.html`), notebookHtml(nb, name, { assets }));
+    writeAtomic(join(out, `${name}.html`), notebookHtml(nb, name, { assets }));
     const e = galleryEntry(nb, name);
     for (const w of e.warnings) opts.log?.(`${name}: ${w}`);
     entries.push(e);
   }
   const index = join(out, 'index.html');
-  await writeTextAtomic(index, galleryIndexHtml(entries, assets));
+  writeAtomic(index, galleryIndexHtml(entries, assets));
   opts.log?.(`gallery: wrote ${index} (${entries.length} notebooks)`);
   return { index, entries };
 }

@@ -2,7 +2,7 @@
  * nbformat 4 notebooks: reading, papermill-style parameters, writing.
  * https://nbformat.readthedocs.io/en/latest/format_description.html
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 /**
  * Problem sizes of the curated notebooks, passed as the `scale` parameter:
@@ -64,6 +64,21 @@ export interface Notebook {
 
 export function cellSource(cell: NotebookCell): string {
   return Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+}
+
+/**
+ * Write `text` (UTF-8) to `path` atomically: a temporary file in the same
+ * directory, renamed over it (executed notebooks, reports, the gallery index).
+ */
+export function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new Error(`${path}: write failed: ${(e as Error).message}`);
+  }
 }
 
 export function readNotebook(path: string): Notebook {

@@ -9,11 +9,11 @@
  * code or signal and the kernel's last stderr lines (NotebookKernelDiedError);
  * either way the executed notebook up to the failure is still written.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { describeExit, KernelClient, KernelDiedError } from './protocol/client.ts';
 import { toNbformat } from './protocol/outputs.ts';
-import { cellSource, engineParameters, ENGINES, injectParameters, readNotebook, SCALES, type Notebook, type NotebookCell, type NotebookEngine, type Scale } from './notebook.ts';
+import { cellSource, engineParameters, ENGINES, injectParameters, readNotebook, SCALES, writeAtomic, type Notebook, type NotebookCell, type NotebookEngine, type Scale } from './notebook.ts';
 import { setProvenance, startProvenance } from './provenance.ts';
 import { ASSETS_DIR, writeReportAssets } from './report-assets.ts';
 import { notebookHtml } from './report-html.ts';
@@ -83,18 +83,6 @@ export interface NotebookRun {
 /** Command line of the kernel the runner starts (same as the kernelspec). */
 export function kernelArgv(): string[] {
   return [process.execPath, LAUNCHER, '{connection_file}'];
-}
-
-/** Write `text` to `path` atomically: a temporary file in the same directory, renamed over it. */
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new Error(`${path}: write failed: ${(e as Error).message}`);
-  }
 }
 
 /**

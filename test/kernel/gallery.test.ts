@@ -105,6 +105,7 @@ describe('gallery index', () => {
     expect(zyl).not.toContain('Fig. 1: the map');
     expect(index).toContain('id="headline-01-fan"'); // no headline named: the first figure
     expect(index).toContain('<td>-9/4 = -2.25</td>');
+    expect(index).toContain('1 rows × 4 columns'); // written as UTF-8
     expect(index).toContain('commit 0123456789ab');
     expect(index).toContain('wall time 12 min 34 s');
     expect(index).toContain('2 x Test CPU @ 2.0GHz');
