@@ -50,7 +50,8 @@ const RESULT_MARK = '<pre class="glasslab-summary">';
 /** The plotly.js copy a result's HTML inlines for a notebook without it (the report loads it once in the head). */
 const INLINED_PLOTLY = /<script type="text\/javascript">\/\* plotly\.js [^\n]* \(inlined, offline\) \*\/\n[\s\S]*?<\/script>/g;
 
-function outputHtml(o: Record<string, unknown>, env: MarkdownEnv): string {
+/** `figureId`: the id of the figure's div, numbered in page order, so that the same notebook gives the same page. */
+function outputHtml(o: Record<string, unknown>, env: MarkdownEnv, figureId: () => string): string {
   switch (o.output_type) {
     case 'stream':
       return `<pre class="output stream${o.name === 'stderr' ? ' stderr' : ''}">${esc(stripAnsi(text(o.text)))}</pre>`;
@@ -62,7 +63,7 @@ function outputHtml(o: Record<string, unknown>, env: MarkdownEnv): string {
       // an analysis result (resultBundle): its summary, every figure and its table, with plotly.js from the head
       const html = data['text/html'] === undefined ? '' : text(data['text/html']);
       if (html.startsWith(RESULT_MARK)) return `<div class="output html result">${html.replace(INLINED_PLOTLY, '')}</div>`;
-      if (data[PLOTLY_MIME]) return figureHtml(data[PLOTLY_MIME] as PlotlyFigure, { includePlotly: false });
+      if (data[PLOTLY_MIME]) return figureHtml(data[PLOTLY_MIME] as PlotlyFigure, { includePlotly: false, divId: figureId() });
       if (data['image/svg+xml']) return `<div class="output svg">${text(data['image/svg+xml'])}</div>`;
       if (data['image/png']) return `<img class="output" src="data:image/png;base64,${esc(text(data['image/png']).trim())}">`;
       if (data['text/html']) return `<div class="output html">${text(data['text/html'])}</div>`;
@@ -137,6 +138,8 @@ export function notebookHtml(nb: Notebook, title: string, opts: NotebookHtmlOpti
   const assets = opts.assets ?? { mode: 'inline' };
   const env = newMarkdownEnv();
   const outputsOf = (c: NotebookCell) => (!opts.executed || opts.executed.has(c) ? c.outputs ?? [] : []);
+  let figures = 0;
+  const figureId = () => `glasslab-figure-${++figures}`;
   const hasFigure = nb.cells.some((c) => outputsOf(c).some((o) => (o.data as Record<string, unknown> | undefined)?.[PLOTLY_MIME]));
   const body = nb.cells.map((c) => {
     const src = cellSource(c);
@@ -145,7 +148,7 @@ export function notebookHtml(nb: Notebook, title: string, opts: NotebookHtmlOpti
     const run = !opts.executed || opts.executed.has(c);
     const count = run && typeof c.execution_count === 'number' ? c.execution_count : ' ';
     return `<div class="cell code"><div class="prompt">In [${count}]:</div>${codeHtml(src)}`
-      + `<div class="outputs">${outputsOf(c).map((o) => outputHtml(o, env)).join('\n')}</div></div>`;
+      + `<div class="outputs">${outputsOf(c).map((o) => outputHtml(o, env, figureId)).join('\n')}</div></div>`;
   }).join('\n');
   const hasMath = body.includes('class="katex');
   const prov = getProvenance(nb);

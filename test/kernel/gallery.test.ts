@@ -124,6 +124,10 @@ describe('gallery index', () => {
     // the executed notebooks (plotly.js inlined in their first figure) stay out of the gallery
     expect(readdirSync(out).sort()).toEqual(['01-fan.html', '03-zylberg2017-lte.html', 'assets', 'index.html']);
     expect(logs.join('\n')).toContain('gallery: wrote');
+    // the same executed notebooks give the same pages (no churn when the gallery is regenerated and committed)
+    const before = readdirSync(out).filter((f) => f.endsWith('.html')).map((f) => readFileSync(join(out, f), 'utf8'));
+    await buildGallery({ from, out });
+    expect(readdirSync(out).filter((f) => f.endsWith('.html')).map((f) => readFileSync(join(out, f), 'utf8'))).toEqual(before);
   });
 
   it('names the folder and what to do when there is nothing to build from', async () => {
