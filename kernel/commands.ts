@@ -64,6 +64,10 @@ export function notebookPaths(path: string, cwd: string): string[] {
   return [p];
 }
 
+/** The options run-notebooks and gallery share (one meaning per option name: test/cli/vocabulary.test.ts). */
+const SCALE_SUMMARY = 'problem size: quick (minutes), medium (at most an hour per notebook on 2 cores: the papers\' headline claims with error bars) or paper (the published sizes, days)';
+const CELL_TIMEOUT_SUMMARY = 'time limit of one cell';
+
 export const runNotebooksCommand = defineCommand({
   name: 'run-notebooks',
   summary: 'execute notebooks with the glasslab kernel; write executed .ipynb and standalone HTML',
@@ -74,9 +78,9 @@ export const runNotebooksCommand = defineCommand({
     + 'Stops at the first failing cell with the notebook, the cell number in the input notebook and traceback.',
   positionals: [{ name: 'path', summary: 'a notebook, or a directory of notebooks (default: notebooks)', required: false, metavar: 'PATH' }],
   options: {
-    scale: { type: 'enum', choices: SCALES, default: 'quick', summary: 'problem size: quick (minutes), medium (at most an hour per notebook on 2 cores: the papers\' headline claims with error bars) or paper (the published sizes, days)' },
+    scale: { type: 'enum', choices: SCALES, default: 'quick', summary: SCALE_SUMMARY },
     out: { type: 'string', short: 'o', default: 'out', metavar: 'DIR', summary: 'output directory' },
-    cellTimeout: { type: 'number', min: 1, default: 1800, unit: 's', summary: 'time limit of one cell' },
+    cellTimeout: { type: 'number', min: 1, default: 1800, unit: 's', summary: CELL_TIMEOUT_SUMMARY },
     singleFile: { type: 'boolean', summary: 'put KaTeX fonts and plotly.js inside each HTML report (larger) instead of the shared DIR/assets/' },
     engine: {
       type: 'enum', choices: ENGINES,
@@ -118,11 +122,11 @@ export const galleryCommand = defineCommand({
     + 'metadata.glasslab.gallery.headline (a figure title prefix).',
   positionals: [{ name: 'path', summary: 'a notebook, or a directory of notebooks (default: notebooks); ignored with --from', required: false, metavar: 'PATH' }],
   options: {
-    scale: { type: 'enum', choices: SCALES, default: 'medium', summary: 'problem size the notebooks run at (see run-notebooks)' },
+    scale: { type: 'enum', choices: SCALES, default: 'medium', summary: SCALE_SUMMARY },
     out: { type: 'string', short: 'o', default: 'docs/gallery', metavar: 'DIR', summary: 'gallery directory (reports, assets/, index.html)' },
     from: { type: 'string', metavar: 'DIR', summary: 'build from the executed notebooks in DIR instead of running them' },
     executed: { type: 'string', metavar: 'DIR', summary: 'where the notebooks run without --from write the executed .ipynb (default: out/gallery-SCALE)' },
-    cellTimeout: { type: 'number', min: 1, default: 3600, unit: 's', summary: 'time limit of one cell' },
+    cellTimeout: { type: 'number', min: 1, default: 3600, unit: 's', summary: CELL_TIMEOUT_SUMMARY },
   },
   examples: ['--scale medium --out docs/gallery', '--from out/ --out docs/gallery'],
   async run(args, ctx) {
