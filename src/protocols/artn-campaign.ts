@@ -298,11 +298,15 @@ export function makeArtnCampaignResult(d: ArtnCampaignData): ArtnCampaignResult 
     const p = d.params;
     const withEvents = Array.from(barriers.count).filter((c) => c > 0).length;
     const mean = dq.length ? dq.reduce((s, v) => s + v, 0) / dq.length : NaN;
+    // a loop, not Math.min(...dq): a paper-scale campaign has ~200,000 events, past the engine's argument limit
+    const lo = dq.reduce((m, v) => Math.min(m, v), Infinity), hi = dq.reduce((m, v) => Math.max(m, v), -Infinity);
     return [
       `ARTn: ${d.events.length} searches on ${d.atoms.length} atoms (${d.eventsPerAtom} per atom, seed ${d.seed})${d.aborted ? ' (stopped)' : ''}, ${d.seconds.toFixed(1)} s`,
       `outcomes: ${ARTN_OUTCOMES.filter((o) => outcomes[o] > 0).map((o) => `${o} ${outcomes[o]}`).join(', ') || 'none'}`,
       `force calls: ${calls} (${accepted.length ? (calls / accepted.length).toFixed(0) : 'n/a'} per accepted event; ${d.events.length ? (d.events.reduce((s, e) => s + e.saddleForceCalls, 0) / calls * 100).toFixed(0) : 0}% before the saddle)`,
-      `Delta-Q over ${dq.length} accepted events: mean ${mean.toFixed(4)}, min ${Math.min(...dq).toFixed(4)}, max ${Math.max(...dq).toFixed(4)}; ${withEvents} of ${d.atoms.length} atoms have a barrier`,
+      dq.length
+        ? `Delta-Q over ${dq.length} accepted events: mean ${mean.toFixed(4)}, min ${lo.toFixed(4)}, max ${hi.toFixed(4)}; ${withEvents} of ${d.atoms.length} atoms have a barrier`
+        : `no accepted event, so no Delta-Q yet; 0 of ${d.atoms.length} atoms have a barrier`,
       `parameters: kick radius ${p.clusterRadius}, size ${p.initStepSize}, increment ${p.incrementSize}, eigenvalue threshold ${p.eigenThWell}, force threshold ${p.forceThSaddle} (${p.forceNorm})`,
     ].join('\n');
   };
@@ -319,7 +323,7 @@ export function makeArtnCampaignResult(d: ArtnCampaignData): ArtnCampaignResult 
       rows: Array.from(barriers.id, (id, k) => [id, barriers.type[k], barriers.mean[k], barriers.min[k], barriers.std[k], barriers.count[k]]),
     }),
     figure: () => {
-      const width = 0.05, top = dq.length ? Math.max(...dq) : 1;
+      const width = 0.05, top = dq.length ? dq.reduce((m, v) => Math.max(m, v), -Infinity) : 1;
       const bins = Math.max(1, Math.ceil(top / width));
       const x = Float64Array.from({ length: bins }, (_, b) => (b + 0.5) * width), y = new Float64Array(bins);
       for (const v of dq) y[Math.min(bins - 1, Math.max(0, Math.floor(v / width)))]++;
