@@ -22,6 +22,7 @@ import type { System } from '../system/system.ts';
 import { defineCommand, UsageError } from './registry.ts';
 import { ftolOption, loadModel, modelOptions, num, outputOption, readInput, runOptions } from './common.ts';
 import { Outputs } from './outputs.ts';
+import { extent } from '../util/extent.ts';
 
 const CHECKPOINT_KIND = 'artn-checkpoint';
 const CHECKPOINT_VERSION = 1;
@@ -127,7 +128,7 @@ function atomIndices(text: string, sys: System): number[] {
   return text.split(',').map((t) => {
     const id = Number(t.trim());
     const i = Number.isInteger(id) ? byId.get(id) : undefined;
-    if (i === undefined) throw new UsageError(`artn: --atoms ${text}: '${t.trim()}' is not an atom id of the configuration (ids ${Math.min(...sys.ids)}..${Math.max(...sys.ids)}); give 'all' or ids separated by commas`, 'artn');
+    if (i === undefined) throw new UsageError(`artn: --atoms ${text}: '${t.trim()}' is not an atom id of the configuration (ids ${extent(sys.ids).join('..')}); give 'all' or ids separated by commas`, 'artn');
     return i;
   });
 }

@@ -19,6 +19,7 @@ import { view } from '../plot/view.ts';
 import { defineCommand, UsageError } from './registry.ts';
 import { frameOption, inputFile, outputOption, slabOptions } from './common.ts';
 import { Outputs } from './outputs.ts';
+import { extent } from '../util/extent.ts';
 
 /** The middle of the cell along a slab's normal (its default mid-plane, as in correlate --slab). */
 function slabCentre(sys: { box: { lo: ArrayLike<number>; lengths: ArrayLike<number> } }, axis: 'x' | 'y' | 'z'): number {
@@ -78,8 +79,8 @@ export const viewCommand = defineCommand({
     if (out !== undefined) await writeTextAtomic(out, figurePage(fig, `${args.file}: ${args.color ?? 'type'}`));
     let range = '';
     if (color) {
-      const v = Array.from(color).filter(Number.isFinite);
-      range = `, ${args.color} from ${Math.min(...v).toPrecision(4)} to ${Math.max(...v).toPrecision(4)}${args.fieldUnits ? ` ${args.fieldUnits}` : ''}`;
+      const [lo, hi] = extent(color, { finite: true });
+      range = `, ${args.color} from ${lo.toPrecision(4)} to ${hi.toPrecision(4)}${args.fieldUnits ? ` ${args.fieldUnits}` : ''}`;
     }
     ctx.print(`view: ${shown} of ${sys.n} atoms${range}`);
     return fig;

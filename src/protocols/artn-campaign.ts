@@ -42,6 +42,7 @@ import { minimize } from '../minimize/minimize.ts';
 import type { System } from '../system/system.ts';
 import { ArtnWorkerPool, artnWorkerInit, type ArtnWorkerInit, type ArtnWorkerModel } from './artn-pool.ts';
 import { ArtnAbortedError, ARTN_OUTCOMES, artnEvent, eventSeed, resolveArtnParams, type ArtnEvent, type ArtnOutcome, type ArtnParams } from './artn.ts';
+import { extent } from '../util/extent.ts';
 
 export interface ArtnCampaignOptions extends Partial<ArtnParams> {
   /** atom indices (storage order) to activate; default all */
@@ -298,8 +299,7 @@ export function makeArtnCampaignResult(d: ArtnCampaignData): ArtnCampaignResult 
     const p = d.params;
     const withEvents = Array.from(barriers.count).filter((c) => c > 0).length;
     const mean = dq.length ? dq.reduce((s, v) => s + v, 0) / dq.length : NaN;
-    // a loop, not Math.min(...dq): a paper-scale campaign has ~200,000 events, past the engine's argument limit
-    const lo = dq.reduce((m, v) => Math.min(m, v), Infinity), hi = dq.reduce((m, v) => Math.max(m, v), -Infinity);
+    const [lo, hi] = extent(dq); // ~200,000 events at paper scale: no Math.min(...dq)
     return [
       `ARTn: ${d.events.length} searches on ${d.atoms.length} atoms (${d.eventsPerAtom} per atom, seed ${d.seed})${d.aborted ? ' (stopped)' : ''}, ${d.seconds.toFixed(1)} s`,
       `outcomes: ${ARTN_OUTCOMES.filter((o) => outcomes[o] > 0).map((o) => `${o} ${outcomes[o]}`).join(', ') || 'none'}`,
@@ -323,7 +323,7 @@ export function makeArtnCampaignResult(d: ArtnCampaignData): ArtnCampaignResult 
       rows: Array.from(barriers.id, (id, k) => [id, barriers.type[k], barriers.mean[k], barriers.min[k], barriers.std[k], barriers.count[k]]),
     }),
     figure: () => {
-      const width = 0.05, top = dq.length ? dq.reduce((m, v) => Math.max(m, v), -Infinity) : 1;
+      const width = 0.05, top = dq.length ? extent(dq)[1] : 1;
       const bins = Math.max(1, Math.ceil(top / width));
       const x = Float64Array.from({ length: bins }, (_, b) => (b + 0.5) * width), y = new Float64Array(bins);
       for (const v of dq) y[Math.min(bins - 1, Math.max(0, Math.floor(v / width)))]++;

@@ -56,6 +56,7 @@ import { resultData, resultJSON, type AnalysisResult, type TableData } from '../
 import { cagingDepthR, hncProduct, meanFieldSoftness, softnessFromDepth, type IntegrationLimits, type MeanFieldSoftness, type SoftnessCalibration } from './caging-potential.ts';
 import { binsForValues, histogramDensity } from './statistics.ts';
 import { makePartialRdf, speciesCounts, speciesPairIndex, structureFactorDirect, type PartialRdf, type PartialStructureFactor } from '../structure/structure.ts';
+import { extent } from '../../util/extent.ts';
 
 /** Default Gaussian width delta (sigma_AA), the paper's choice. */
 export const DEFAULT_SOFTNESS_DELTA = 0.09;
@@ -583,8 +584,8 @@ export function makeLocalSoftnessResult(d: LocalSoftnessData): LocalSoftnessResu
     kind: 'local-softness', ...d,
     figure: (bins = 50) => {
       const vals = useS ? softness : phi;
-      const finite = vals.filter(Number.isFinite);
-      if (finite.length < 2 || Math.min(...finite) === Math.max(...finite)) return lineFigure([], { xTitle: useS ? 'S' : 'beta Phi_r(0)' });
+      const [lo, hi] = extent(vals, { finite: true });
+      if (!(hi > lo)) return lineFigure([], { xTitle: useS ? 'S' : 'beta Phi_r(0)' });
       const h = histogramDensity(vals, binsForValues(vals, bins));
       return lineFigure([{ name: useS ? 'P(S)' : 'P(beta Phi_r(0))', x: h.x, y: h.p }], { xTitle: useS ? 'S' : 'beta Phi_r(0)', yTitle: 'probability density' });
     },

@@ -11,6 +11,7 @@
  * frame (the frames of one NVT run share it), N_v the counts of the first.
  */
 import type { System } from '../../system/system.ts';
+import { extent } from '../../util/extent.ts';
 
 export interface CentredRdf {
   /** shell centres (b + 1/2) dr (length) */
@@ -32,7 +33,7 @@ export function rdfAroundCentres(systems: readonly System[], centres: readonly (
   if (systems[0].dim !== 3) throw new Error(`rdfAroundCentres: 3D frames only, got ${systems[0].dim}D`);
   if (!(rMax > 0 && dr > 0 && dr < rMax)) throw new Error(`rdfAroundCentres: need 0 < dr < rMax, got dr ${dr}, rMax ${rMax}`);
   const nb = Math.round(rMax / dr);
-  const nt = Math.max(...systems[0].types);
+  const nt = extent(systems[0].types)[1];
   const h = Array.from({ length: nt }, () => new Float64Array(nb));
   const cnt = new Array<number>(nt).fill(0);
   systems[0].types.forEach((t) => cnt[t - 1]++);

@@ -13,6 +13,7 @@ import type { PlotlyFigure } from '../../plot/figure.ts';
 import { atomSpectraFigure, softnessMapFigure, vdosSpectrumFigure } from './figures.ts';
 import type { DumpVelocityOptions } from './stream.ts';
 import { bandLabel, vdosFromDump, vdosSoftness, type MdVdosOptions, type MdVdosResult, type VdosBand } from './vdos.ts';
+import { extent } from '../../util/extent.ts';
 
 export type VdosScale = 'none' | 'mean';
 
@@ -80,7 +81,7 @@ export function makeVdosAnalysis(d: VdosAnalysisData): VdosAnalysis {
     `frames ${r.frames} (frame interval ${r.frameDt}, transform length ${r.paddedLength})`,
     `frequency spacing ${r.dOmega} ${unit}, Nyquist ${r.omega[r.omega.length - 1]} ${unit}`,
     `peak of the total VDOS at ${peakOmega} ${unit}`,
-    ...labels.map((l, b) => `${l}: mean ${mean(softness[b])}, max ${Math.max(...softness[b])}`),
+    ...labels.map((l, b) => `${l}: mean ${mean(softness[b])}, max ${extent(softness[b])[1]}`),
   ];
   return {
     kind: 'vdos', ...d, bands, labels, peakOmega, figures,
