@@ -93,6 +93,8 @@ export { binCentres, binIndex, binnedMeans, type Binning, binsForValues, histogr
   uniformBins, unitMax } from './statistics/histogram.ts';
 export { binomialError, bootstrap, type Bootstrap, gather, mean, quantile, standardDeviation, standardError,
   topIndices, valueAtNearest } from './statistics/descriptive.ts';
+export { indicatorScores, type IndicatorScore, type IndicatorScores, type IndicatorScoresData, type IndicatorScoresOptions,
+  loadIndicatorScores, makeIndicatorScores, rocCurve, type RocCurve, type RocOptions, topFractionHitRate } from './statistics/roc.ts';
 export { type LinearFit, linearLeastSquares, logLogSlope, weightedLinearFit } from './statistics/fit.ts';
 export { barrierSpectrumFigure, type BarrierSpectrumFigureOptions, exponentialRayleighDensity, exponentialRayleighFit,
   type ExponentialRayleighFit, type ExponentialRayleighOptions } from './statistics/barrier-spectrum.ts';

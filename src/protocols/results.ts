@@ -19,6 +19,7 @@ import { loadEnergyAnalysis } from '../analysis/structure/energy.ts';
 import { loadBinnedCorrelation } from '../analysis/statistics/binned.ts';
 import { loadSpatialAutocorrelation } from '../analysis/statistics/spatial.ts';
 import { loadSlabMap } from '../analysis/statistics/slab.ts';
+import { loadIndicatorScores } from '../analysis/statistics/roc.ts';
 import { loadVoronoiResult } from '../analysis/structure/voronoi.ts';
 import { loadDescriptorsResult } from '../analysis/descriptors/descriptors.ts';
 import { loadVdosAnalysis } from '../analysis/vdos/analysis.ts';
@@ -50,6 +51,7 @@ const LOADERS: Record<string, (json: unknown) => AnalysisResult> = {
   'binned-correlation': loadBinnedCorrelation,
   'spatial-autocorrelation': loadSpatialAutocorrelation,
   'slab-map': loadSlabMap,
+  'indicator-scores': loadIndicatorScores,
   voronoi: loadVoronoiResult,
   descriptors: loadDescriptorsResult,
   aqs: loadAqsResult,

@@ -37,6 +37,7 @@ import { randomConfiguration } from '../../src/system/random-config.ts';
 import { localThermalEnergy } from '../../src/analysis/lte/lte.ts';
 import { energyAnalysis } from '../../src/analysis/structure/energy.ts';
 import { binnedCorrelation } from '../../src/analysis/statistics/binned.ts';
+import { indicatorScores } from '../../src/analysis/statistics/roc.ts';
 import { spatialAutocorrelation } from '../../src/analysis/statistics/spatial.ts';
 import { slabMap } from '../../src/analysis/statistics/slab.ts';
 import { voronoiTessellation } from '../../src/analysis/structure/voronoi.ts';
@@ -87,6 +88,11 @@ const FACTORIES: Record<string, () => AnalysisResult | Promise<AnalysisResult>> 
   arrhenius: () => arrheniusAnalysis([0.4, 0.5, 0.6], rearrangements([0.4, 0.5, 0.6])),
   lte: () => lteAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d'), { field: true }),
   energy: () => energyAnalysis(iplGlass('ipl2d', 64, 5), ipl('ipl2d')),
+  'indicator-scores': () => {
+    const rnd = mulberry32(8);
+    const y = Array.from({ length: 60 }, () => rnd() < 0.3);
+    return indicatorScores({ a: y.map((t) => Number(t) + rnd()), b: y.map(() => Math.floor(4 * rnd())) }, y, { targetName: 'rearrangers' });
+  },
   'binned-correlation': () => {
     const rnd = mulberry32(4), x = Float64Array.from({ length: 300 }, () => rnd());
     return binnedCorrelation(x, Float64Array.from(x, (v) => v + rnd()), { binSize: 50, xName: 'vmsd', yName: 'barrier' });
