@@ -33,7 +33,7 @@ export { lteStiffnessContraction, lteThirdContraction } from './lte/pair.ts';
 export { lteDistribution, type LteDistribution, lteLogHistogram, type LteLogHistogram, lteTailFit,
   type LteTailFitOptions, type LteTailFitResult } from './lte/stats.ts';
 export { normalModeBondMap } from './lte/normal-mode-map.ts';
-export { lteBinNeighbourhoods, type LteField, type LteFieldOptions, lteSoftnessField,
+export { lteBinNeighbourhoods, type LteField, type LteFieldOptions, ltePerParticle, lteSoftnessField,
   type LteSoftSpot } from './lte/field.ts';
 export { lteBondMapFigure, lteDisplacementFigure, lteDistributionFigure, lteDynamicsFigure,
   lteFieldFigure, type LteMapInput } from './lte/figures.ts';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { localThermalEnergy } from '../../src/analysis/lte/lte.ts';
-import { lteSoftnessField } from '../../src/analysis/lte/field.ts';
+import { ltePerParticle, lteSoftnessField } from '../../src/analysis/lte/field.ts';
 import { ipl, iplGlass } from './lte-fixtures.ts';
 
 describe('LTE softness field', () => {
@@ -56,5 +56,14 @@ describe('LTE softness field', () => {
 
   it('refuses a bin size that leaves bins with fewer than two bonds', () => {
     expect(() => lteSoftnessField(sys, lte, { binSize: 0.3 })).toThrow(/fewer than two bonds/);
+  });
+
+  it('per particle: the mean |E_alpha| over the bonds of each particle (literal: every bond that names it)', () => {
+    const p = ltePerParticle(lte);
+    expect(p).toHaveLength(sys.n);
+    for (let k = 0; k < sys.n; k++) {
+      const mine = Array.from(lte.lte).filter((_, a) => lte.bonds.i[a] === k || lte.bonds.j[a] === k).map(Math.abs);
+      expect(p[k]).toBeCloseTo(mine.reduce((x, y) => x + y, 0) / mine.length, 12);
+    }
   });
 });

@@ -169,3 +169,22 @@ export function lteSoftnessField(sys: System, lte: LteResult, opts: LteFieldOpti
   const spots = peaks.map((b) => ({ bin: b, position: centers.slice(b * dim, (b + 1) * dim), softness: field[b], deltaEpsilon: top / field[b] }));
   return { dim, shape, binSize, counts, binMean, field, centers, spots };
 }
+
+/**
+ * The LTE of each particle: the mean |E_alpha| over the bonds alpha it takes
+ * part in (0 for a particle without bonds), in the input order of `lte`.
+ * Zylberg et al. coarse-grain |E_alpha| on bins of space (lteSoftnessField);
+ * this is the same average on the smallest neighbourhood, the bonds of one
+ * particle, so that the LTE can be compared particle by particle with other
+ * per-particle indicators (a decision of ours: the paper gives no
+ * per-particle form). Dimensionless, like E_alpha.
+ */
+export function ltePerParticle(lte: Pick<LteResult, 'n' | 'bonds' | 'lte'>): Float64Array {
+  const sum = new Float64Array(lte.n), count = new Int32Array(lte.n);
+  for (let a = 0; a < lte.bonds.count; a++) {
+    const e = Math.abs(lte.lte[a]);
+    sum[lte.bonds.i[a]] += e; count[lte.bonds.i[a]]++;
+    sum[lte.bonds.j[a]] += e; count[lte.bonds.j[a]]++;
+  }
+  return sum.map((s, i) => (count[i] > 0 ? s / count[i] : 0));
+}
