@@ -99,7 +99,7 @@ const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;ma
 .markdown :not(pre)>code{background:#f2f4f6;padding:0 .25em;border-radius:3px}.katex-display{overflow-x:auto;overflow-y:hidden}
 .anchor-link{visibility:hidden;margin-left:.3em;text-decoration:none;color:#9ab}h1:hover .anchor-link,h2:hover .anchor-link,h3:hover .anchor-link,h4:hover .anchor-link,h5:hover .anchor-link,h6:hover .anchor-link{visibility:visible}
 pre{margin:.3em 0;white-space:pre-wrap;word-break:break-word}pre.input{background:#f6f8fa;border-left:3px solid #9ab;padding:.4em .8em;overflow-x:auto;white-space:pre}
-.prompt{color:#789;font:12px monospace}.fold summary{cursor:pointer;background:#f6f8fa;border-left:3px solid #9ab;padding:.3em .8em}.fold-note{color:#789;font-size:12px}
+.prompt{color:#789;font:12px monospace}details.fold-md{border-left:3px solid #cda;padding:.1em .8em;margin:.5em 0}details.fold-md>summary{cursor:pointer;font-weight:600;color:#563}.fold summary{cursor:pointer;background:#f6f8fa;border-left:3px solid #9ab;padding:.3em .8em}.fold-note{color:#789;font-size:12px}
 .stderr{background:#fdd}.error{background:#fee;border-left:3px solid #c33;padding:.4em .8em}.error summary{cursor:pointer;color:#844;font-size:13px}
 .toc{background:#f6f8fa;border:1px solid #dde;padding:.4em 1em;margin-bottom:1.5em;font-size:14px}.toc summary{font-weight:600;cursor:pointer}.toc ul{margin:.2em 0;padding-left:1.3em}
 table.dataframe{border-collapse:collapse;font-size:13px}table.dataframe td,table.dataframe th{border:1px solid #ddd;padding:2px 6px;text-align:right}

@@ -2,7 +2,9 @@
  * Markdown and code of the HTML report, rendered at export time (no script
  * runs in the page to typeset or highlight):
  *  - Markdown by markdown-it (CommonMark + GFM tables and strikethrough),
- *    raw HTML off (`html: false`: a `<script>` in a cell is shown as text),
+ *    raw HTML off (`html: false`: a `<script>` in a cell is shown as text)
+ *    except the lines of a folded section (`<details>`, `<summary>`,
+ *    `</details>`: markdownToHtml),
  *    links only to http, https, mailto and relative targets (`safeHref`);
  *  - math by KaTeX (`katex.renderToString`) through `@vscode/markdown-it-katex`
  *    (VS Code's Markdown math): `$...$` inline, `$$...$$` display (also
@@ -139,11 +141,44 @@ function createRenderer(): Markdown {
 
 let renderer: Markdown | undefined;
 
+/** A line that opens or closes a folded section, or names it (outside fenced code only). */
+const FOLD_LINE = /^[ \t]*(?:(<details>)|(<\/details>)|<summary>(.*)<\/summary>)[ \t]*$/;
+const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})/;
+
 /**
  * Markdown as HTML. Pass one `env` for every piece of a page, so heading ids
  * stay unique and `env.headings` lists them all for the table of contents.
+ *
+ * Raw HTML stays off, with one exception: folded sections (an exercise's
+ * solution), written as JupyterLab shows them, each tag alone on its line:
+ * `<details>`, then `<summary>TEXT</summary>` (TEXT is inline Markdown),
+ * the folded Markdown, `</details>`. Only those exact lines become tags;
+ * the Markdown between them is rendered as usual; a `</details>` or a
+ * summary with no open section is text, and a section left open is
+ * closed at the end of the cell.
  */
 export function markdownToHtml(source: string, env: MarkdownEnv = newMarkdownEnv()): string {
-  renderer ??= createRenderer();
-  return renderer.render(source, env as unknown as Record<string, unknown>).trimEnd();
+  const md = renderer ??= createRenderer();
+  const e = env as unknown as Record<string, unknown>;
+  let html = '', depth = 0, fence = '';
+  let chunk: string[] = [];
+  const flush = () => {
+    if (chunk.some((l) => l.trim() !== '')) html += md.render(chunk.join('\n'), e);
+    chunk = [];
+  };
+  for (const line of source.split('\n')) {
+    const f = FENCE.exec(line);
+    if (f && (!fence || f[1].startsWith(fence))) fence = fence ? '' : f[1];
+    const m = fence || f ? null : FOLD_LINE.exec(line);
+    if (m?.[1]) { flush(); html += '<details class="fold-md">\n'; depth++; continue; }
+    if (m && depth > 0) {
+      flush();
+      html += m[2] ? '</details>\n' : `<summary>${md.renderInline(m[3], {})}</summary>\n`;
+      if (m[2]) depth--;
+      continue;
+    }
+    chunk.push(line);
+  }
+  flush();
+  return (html + '</details>\n'.repeat(depth)).trimEnd();
 }

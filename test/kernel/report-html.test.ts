@@ -65,6 +65,24 @@ describe('HTML report: Markdown as JupyterLab shows it', () => {
     expect(html).toContain('<annotation encoding="application/x-tex">y</annotation>');
   });
 
+  it('folds a <details> section with its <summary> (inline Markdown), renders Markdown and math inside, and allows no other HTML', () => {
+    const src = ['**Exercise 1.** Why $x$?', '', '<details>', '<summary>Solution (*try first*)</summary>', '',
+      'Because $$y = 2$$ and', '', '| a | b |', '|---|---|', '| 1 | 2 |', '', '</details>', '', 'after <b>bold</b>'].join('\n');
+    const html = markdownToHtml(src);
+    expect(html).toMatch(/<details class="fold-md">\n<summary>Solution \(<em>try first<\/em>\)<\/summary>\n/);
+    expect(html).toMatch(/<\/table>\n<\/details>/);
+    expect(html).toContain('class="katex"');
+    expect(html).not.toContain('$$');
+    expect(html).toContain('after &lt;b&gt;bold&lt;/b&gt;');
+    expect(html.match(/<details/g)).toHaveLength(1);
+    // a stray closing tag and a summary outside a section are text; an open section is closed; fenced code is code
+    expect(markdownToHtml('</details>\n\n<summary>x</summary>')).toBe('<p>&lt;/details&gt;</p>\n<p>&lt;summary&gt;x&lt;/summary&gt;</p>');
+    expect(markdownToHtml('<details>\n<summary>S</summary>\nopen')).toBe('<details class="fold-md">\n<summary>S</summary>\n<p>open</p>\n</details>');
+    expect(markdownToHtml('```\n<details>\n```')).toBe('<pre><code>&lt;details&gt;\n</code></pre>');
+    // the summary line cannot smuggle HTML in
+    expect(markdownToHtml('<details>\n<summary><img src=x onerror=alert(1)></summary>\n</details>')).not.toContain('<img');
+  });
+
   it('gives math no link or HTML of its own (KaTeX trust off) and escapes raw HTML', () => {
     const html = markdownToHtml('$\\href{javascript:alert(1)}{x}$ $\\htmlClass{a}{b}$ <script>alert(1)</script> <img src=x onerror=alert(1)>');
     expect(html).not.toMatch(/href="javascript/i);
