@@ -1,7 +1,8 @@
 /**
  * One kernel session: tslab's executor with the magic preprocessor in
  * front, and every outcome of a cell turned into a Jupyter output:
- * the value of the last expression -> execute_result (rich MIME bundle),
+ * the value of the last expression -> execute_result (rich MIME bundle;
+ * an analysis result continues with display_data: each figure, its table),
  * TypeScript diagnostics -> error output `CompileError`,
  * an exception (sync or async) -> error output with ename/evalue/traceback,
  * a bad magic -> error output `UsageError`, an interrupt -> `KeyboardInterrupt`.
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { format, inspect } from 'node:util';
 import { kebab, UsageError } from '../src/commands/registry.ts';
 import { setDisplayHost, progressDisplay } from '../src/display/display.ts';
-import { newDisplayState, toMimeBundle, type DisplayState, type MimeBundle } from '../src/display/mime.ts';
+import { newDisplayState, toMimeBundles, type DisplayState, type MimeBundle } from '../src/display/mime.ts';
 import { heapError, type HeapWatch } from './heap-watch.ts';
 import { declaredNames, lineAndCharacter, originalOffset, rewriteCell, type RewrittenCell } from './cell-rewrite.ts';
 import { blankMagics, magicAt, planCell, type CellPlan } from './magics/parse.ts';
@@ -215,7 +216,10 @@ export class KernelSession {
     if (!ok) return { status: 'error', ...this.failure(capture.errors) };
     if (capture.value) {
       try {
-        io.result(toMimeBundle(capture.value.v, this.display));
+        // an analysis result is several outputs (summary, each figure, table): the first is the cell's result
+        const [first, ...rest] = toMimeBundles(capture.value.v, this.display);
+        io.result(first);
+        for (const data of rest) io.display({ data, metadata: {} }, false);
       } catch (e) {
         return { status: 'error', ...errorContent(e) };
       }

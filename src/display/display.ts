@@ -7,7 +7,7 @@
  */
 import type { ProgressReporter } from './progress.ts';
 import { createProgress } from './progress.ts';
-import { plainText, progressBundle, toMimeBundle, type DisplayState, type MimeBundle } from './mime.ts';
+import { plainText, progressBundle, toMimeBundle, toMimeBundles, type DisplayState, type MimeBundle } from './mime.ts';
 
 export interface DisplayHost {
   /** send display_data (or update_display_data when `update`) */
@@ -29,11 +29,17 @@ export function displayHost(): DisplayHost | undefined {
   return (globalThis as GlobalWithHost)[HOST];
 }
 
-/** Show `value` as a rich output now (a figure, a table, a result). */
+/**
+ * Show `value` as a rich output now (a figure, a table, a result). An
+ * analysis result is several outputs (summary, each figure, table:
+ * toMimeBundles), except with a `displayId`, which names one output to
+ * update: then it is the one bundle of toMimeBundle.
+ */
 export function display(value: unknown, opts: { displayId?: string; update?: boolean } = {}): void {
   const host = displayHost();
-  if (host) host.send(toMimeBundle(value, host.state), opts);
-  else process.stdout.write(`${plainText(value)}\n`);
+  if (!host) process.stdout.write(`${plainText(value)}\n`);
+  else if (opts.displayId !== undefined) host.send(toMimeBundle(value, host.state), opts);
+  else for (const b of toMimeBundles(value, host.state)) host.send(b, opts);
 }
 
 let progressCounter = 0;

@@ -3,7 +3,7 @@
  * kernel installs, progress bars (importable as 'glasslab/display').
  */
 export {
-  figureBundle, figureHtml, figurePage, resultBundle, figureText, tableBundle, tableHtml, tableText, toMimeBundle, plainText,
+  figureBundle, figureHtml, figurePage, resultBundle, resultBundles, figureText, tableBundle, tableHtml, tableText, toMimeBundle, toMimeBundles, plainText,
   progressBundle, plotlyJs, plotlyScriptTag, newDisplayState, PLOTLY_MIME, TABLE_MAX_ROWS,
 } from './mime.ts';
 export type { MimeBundle, DisplayState, TableData } from './mime.ts';

@@ -10,7 +10,10 @@
  *  - `text/plain`: a one-line description.
  * Tables (danfojs DataFrames, `{columns, rows}`) become HTML with a row limit.
  * An analysis result (the protocol of src/plot/result.ts) shows its summary,
- * its figures and its table (folded): resultBundle.
+ * its figures and its table (folded): in the kernel as one output each
+ * (resultBundles), so that JupyterLab, which draws the Plotly MIME part of
+ * a bundle instead of its HTML, shows every figure; as one bundle
+ * (resultBundle) where a single output is needed.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -187,16 +190,8 @@ export function tableBundle(t: TableData, maxRows = TABLE_MAX_ROWS): MimeBundle 
 // ---------------------------------------------------------------------------
 // Any value
 
-/**
- * The bundle of an analysis result (src/plot/result.ts), the one display of
- * every result kind: text/plain is its summary; text/html is the summary,
- * every figure it gives, and its table (folded under a `<details>` line
- * when there are figures, open when there are none); the first figure is
- * also the Plotly MIME part, which JupyterLab draws natively. A result
- * whose figure() throws (nothing to draw, e.g. a 3D field) shows its
- * summary and table. A table() that throws leaves the table out.
- */
-export function resultBundle(r: AnalysisResult, state: DisplayState): MimeBundle {
+/** The pieces every display of a result is made of: its summary (HTML), its figures, its table (HTML, folded under figures). */
+function resultParts(r: AnalysisResult): { summary: string; pre: string; figs: PlotlyFigure[]; table: string; tableText?: string } {
   const summary = r.summary();
   let figs: PlotlyFigure[];
   try {
@@ -204,15 +199,31 @@ export function resultBundle(r: AnalysisResult, state: DisplayState): MimeBundle
   } catch {
     figs = [];
   }
-  let table = '';
+  let table = '', text: string | undefined;
   try {
     const t = r.table();
     table = figs.length === 0 ? tableHtml(t)
       : `<details class="glasslab-result-table"><summary>table: ${t.rows.length} rows × ${t.columns.length} columns (${escapeHtml(t.columns.slice(0, 6).join(', '))}${t.columns.length > 6 ? ', …' : ''})</summary>\n${tableHtml(t)}\n</details>`;
+    text = tableText(t);
   } catch {
     table = '';
   }
-  const pre = `<pre class="glasslab-summary">${escapeHtml(summary)}</pre>`;
+  return { summary, pre: `<pre class="glasslab-summary">${escapeHtml(summary)}</pre>`, figs, table, tableText: text };
+}
+
+/**
+ * The bundle of an analysis result (src/plot/result.ts) as one output:
+ * text/plain is its summary; text/html is the summary, every figure it
+ * gives, and its table (folded under a `<details>` line when there are
+ * figures, open when there are none); the first figure is also the Plotly
+ * MIME part. A result whose figure() throws (nothing to draw, e.g. a 3D
+ * field) shows its summary and table. A table() that throws leaves the
+ * table out. A front end that ranks the Plotly MIME type first (JupyterLab
+ * with its Plotly extension) shows only the first figure of this bundle:
+ * the kernel shows results with resultBundles instead.
+ */
+export function resultBundle(r: AnalysisResult, state: DisplayState): MimeBundle {
+  const { summary, pre, figs, table } = resultParts(r);
   if (figs.length === 0) return { 'text/html': [pre, table].filter(Boolean).join('\n'), 'text/plain': summary };
   const includePlotly = !state.plotlyIncluded;
   state.plotlyIncluded = true;
@@ -221,6 +232,24 @@ export function resultBundle(r: AnalysisResult, state: DisplayState): MimeBundle
     'text/html': [pre, ...figs.map((f, k) => figureHtml(f, { includePlotly: includePlotly && k === 0 })), table].filter(Boolean).join('\n'),
     'text/plain': summary,
   };
+}
+
+/**
+ * An analysis result as several outputs, the display of every result kind in
+ * the kernel, so that every figure shows in every front end: the summary
+ * (text/html `<pre class="glasslab-summary">` and text/plain), then each
+ * figure as its own bundle (figureBundle: Plotly MIME, HTML, text), then the
+ * table folded under a `<details>` line (text/html, and text/plain). A
+ * result with nothing to draw is one bundle, as resultBundle makes it.
+ */
+export function resultBundles(r: AnalysisResult, state: DisplayState): MimeBundle[] {
+  const { summary, pre, figs, table, tableText: text } = resultParts(r);
+  if (figs.length === 0) return [resultBundle(r, state)];
+  return [
+    { 'text/html': pre, 'text/plain': summary },
+    ...figs.map((f) => figureBundle(f, state)),
+    ...(table ? [{ 'text/html': table, 'text/plain': text ?? '' }] : []),
+  ];
 }
 
 /**
@@ -242,6 +271,18 @@ export function toMimeBundle(value: unknown, state: DisplayState): MimeBundle {
     if (table) return tableBundle(table);
   }
   return { 'text/plain': plainText(value) };
+}
+
+/**
+ * The outputs of a value: an analysis result without its own toMimeBundle
+ * gives resultBundles (summary, each figure, table); anything else the one
+ * bundle of toMimeBundle. What the kernel sends for a cell's value (the
+ * first as execute_result, the rest as display_data) and for display().
+ */
+export function toMimeBundles(value: unknown, state: DisplayState): MimeBundle[] {
+  const own = typeof value === 'object' && value !== null && typeof (value as { toMimeBundle?: unknown }).toMimeBundle === 'function';
+  if (!own && !isPlotlyFigure(value) && isAnalysisResult(value)) return resultBundles(value, state);
+  return [toMimeBundle(value, state)];
 }
 
 export function plainText(value: unknown): string {

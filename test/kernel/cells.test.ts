@@ -114,6 +114,8 @@ describe('%correlate in a cell', () => {
   }, 120_000);
 });
 
+const PLOTLY = 'application/vnd.plotly.v1+json';
+
 describe('results and 3D views as cell values', () => {
   it('a library result as the last expression renders its summary, figure and table; %view shows a scatter3d', async () => {
     const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
@@ -127,13 +129,31 @@ describe('results and 3D views as cell values', () => {
       writeFileSync(join(dir, 's.csv'), ['id,S', ...Array.from(sys.ids, (id, i) => `${id},${i}`)].join('\n') + '\n');
       const shown = await kernel.execute(`import { partialRdf } from 'glasslab/analysis';\nconst g = %load ${join(dir, 'g.data')}\npartialRdf(g, { dr: 0.1 })`);
       expect(shown.reply.status, JSON.stringify(shown.reply)).toBe('ok');
-      const result = shown.outputs.find((o) => o.output_type === 'execute_result') as { data: Record<string, unknown> } | undefined;
-      expect(result?.data['text/plain']).toMatch(/^g\(r\) of 2 species, 1 frame\(s\)/);
-      const html = result?.data['text/html'] as string;
-      expect(html).toContain('<pre class="glasslab-summary">g(r) of 2 species');
-      expect(html).toContain('Plotly.newPlot');
-      expect(html).toContain('<details class="glasslab-result-table">');
-      expect(html).toContain('<th>g_AB</th>');
+      // the messages: execute_result = the summary, then one display_data per figure (its own Plotly MIME part,
+      // which JupyterLab draws instead of the HTML: one figure per output), then the folded table
+      const { partialRdf: rdf } = await import('../../src/analysis/structure/structure.ts');
+      const figures = [rdf(sys, { dr: 0.1 }).figure()].flat();
+      const outs = shown.outputs.filter((o) => o.output_type !== 'stream'); // %load prints what it read
+      const kinds = outs.map((o) => o.output_type);
+      expect(kinds).toEqual(['execute_result', ...figures.map(() => 'display_data'), 'display_data']);
+      // on the wire: iopub messages of those types in that order, before the kernel goes idle
+      expect(shown.messages.map((m) => m.header.msg_type).filter((t) => t !== 'status' && t !== 'execute_input' && t !== 'stream')).toEqual(kinds);
+      const [result, ...rest] = outs as { data: Record<string, unknown> }[];
+      expect(result.data['text/plain']).toMatch(/^g\(r\) of 2 species, 1 frame\(s\)/);
+      expect(result.data['text/html']).toMatch(/^<pre class="glasslab-summary">g\(r\) of 2 species[^]*<\/pre>$/);
+      expect(result.data[PLOTLY]).toBeUndefined();
+      figures.forEach((f, k) => {
+        expect(rest[k].data[PLOTLY]).toEqual(JSON.parse(JSON.stringify({ data: f.data, layout: f.layout })));
+        expect(rest[k].data['text/html']).toContain('Plotly.newPlot');
+      });
+      const table = rest.at(-1)!.data;
+      expect(table[PLOTLY]).toBeUndefined();
+      expect(table['text/html']).toMatch(/^<details class="glasslab-result-table">/);
+      expect(table['text/html']).toContain('<th>g_AB</th>');
+      // display(result) sends the same outputs, all display_data
+      const displayed = await kernel.execute(`import { display } from 'glasslab/display';\ndisplay(partialRdf(g, { dr: 0.1 }));`);
+      expect(displayed.outputs.map((o) => o.output_type)).toEqual(kinds.map(() => 'display_data'));
+      expect(displayed.outputs.map((o) => Object.keys((o as { data: object }).data).sort())).toEqual(outs.map((o) => Object.keys((o as { data: object }).data).sort()));
       const view = await kernel.execute(`%view ${join(dir, 'g.data')} --color S --table ${join(dir, 's.csv')} --field-units eps -q`);
       expect(view.reply.status, JSON.stringify(view.reply)).toBe('ok');
       const v = view.outputs.find((o) => o.output_type === 'execute_result') as { data: Record<string, unknown> } | undefined;

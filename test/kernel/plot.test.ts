@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isPlotlyFigure, lineFigure, msdFigure, rdfFigure, thermoFigure } from '../../src/plot/figure.ts';
 import {
-  figureBundle, newDisplayState, PLOTLY_MIME, plotlyJs, progressBundle, scriptSafeJson, tableHtml, tableText, toMimeBundle,
+  figureBundle, newDisplayState, PLOTLY_MIME, plotlyJs, progressBundle, scriptSafeJson, tableHtml, tableText, toMimeBundle, toMimeBundles,
 } from '../../src/display/mime.ts';
 import { notebookHtml } from '../../kernel/report-html.ts';
 import { markdownToHtml } from '../../kernel/report-markdown.ts';
@@ -164,6 +164,48 @@ describe('HTML report', () => {
     expect(html).toContain('<th>omega</th>');
     expect(html.split('/* plotly.js ').length - 1).toBe(1);
     expect(html.indexOf('/* plotly.js ')).toBeLessThan(html.indexOf('</head>'));
+  });
+});
+
+describe('a result as several outputs (JupyterLab draws only the Plotly part of a bundle)', () => {
+  const result = { kind: 'vdos', figure: () => [fig2(), lineFigure([{ name: 'C', x: [0, 1], y: [0, 2] }])], summary: () => 'VDOS <of> 10 frames', table: () => ({ columns: ['omega', 'D'], rows: [[1, 2]] }), toJSON: () => ({ kind: 'vdos', version: 1, data: {} }) };
+
+  it('gives the summary, one bundle per figure with its own Plotly part, then the folded table', () => {
+    const state = newDisplayState();
+    const [summary, f1, f2, table, ...more] = toMimeBundles(result, state);
+    expect(more).toEqual([]);
+    expect(summary).toEqual({ 'text/html': '<pre class="glasslab-summary">VDOS &lt;of&gt; 10 frames</pre>', 'text/plain': 'VDOS <of> 10 frames' });
+    expect((f1[PLOTLY_MIME] as { data: { name: string }[] }).data[0].name).toBe('B');
+    expect((f2[PLOTLY_MIME] as { data: { name: string }[] }).data[0].name).toBe('C');
+    expect(f1['text/html']).toContain('/* plotly.js '); // inlined once, in the first figure of the session
+    expect(f2['text/html']).not.toContain('/* plotly.js ');
+    expect(table['text/html']).toMatch(/^<details class="glasslab-result-table"><summary>table: 1 rows × 2 columns \(omega, D\)<\/summary>/);
+    expect(table['text/plain']).toBe(tableText(result.table()));
+    expect(table[PLOTLY_MIME]).toBeUndefined();
+    // nothing to draw: one bundle, as before; any other value: its one bundle
+    expect(toMimeBundles({ ...result, figure: () => { throw new Error('3D'); } }, state)).toHaveLength(1);
+    expect(toMimeBundles(fig2(), state)).toHaveLength(1);
+    expect(toMimeBundles(42, state)).toEqual([{ 'text/plain': '42' }]);
+    expect(toMimeBundles({ ...result, toMimeBundle: () => ({ 'text/plain': 'mine' }) }, state)).toEqual([{ 'text/plain': 'mine' }]);
+  });
+
+  it('renders in the HTML report as the single bundle did: the summary, every figure, the folded table, plotly.js once', () => {
+    const page = (outputs: Record<string, unknown>[]) => notebookHtml({
+      nbformat: 4, nbformat_minor: 5, metadata: {},
+      cells: [{ cell_type: 'code', source: 'r', metadata: {}, execution_count: 1, outputs }],
+    }, 'nb');
+    const [first, ...rest] = toMimeBundles(result, newDisplayState());
+    const split = page([{ output_type: 'execute_result', data: first, metadata: {}, execution_count: 1 }, ...rest.map((data) => ({ output_type: 'display_data', data, metadata: {} }))]);
+    const single = page([{ output_type: 'execute_result', data: toMimeBundle(result, newDisplayState()), metadata: {}, execution_count: 1 }]);
+    for (const html of [split, single]) {
+      expect(html).toContain('<div class="output html result"><pre class="glasslab-summary">VDOS &lt;of&gt; 10 frames</pre>');
+      expect(html.split('Plotly.newPlot').length - 1).toBe(2);
+      expect(html.split('/* plotly.js ').length - 1).toBe(1);
+      expect(html).toContain('<details class="glasslab-result-table">');
+    }
+    // the same order on the page: summary, figure B, figure C, table
+    const at = (html: string) => ['glasslab-summary', '"name":"B"', '"name":"C"', 'glasslab-result-table'].map((k) => html.indexOf(k));
+    for (const html of [split, single]) expect(at(html)).toEqual([...at(html)].sort((a, b) => a - b));
   });
 });
 
