@@ -45,7 +45,7 @@ function errorHtml(o: Record<string, unknown>): string {
   return `<div class="output error">${head}${trace ? `<details><summary>traceback (${trace.split('\n').length} lines)</summary><pre>${esc(trace)}</pre></details>` : ''}</div>`;
 }
 
-/** How the text/html of an analysis result's bundle begins (src/display/mime.ts: resultBundle). */
+/** How the text/html of an analysis result's bundle begins (src/display/mime.ts: resultBundle, or the summary output of resultBundles). */
 const RESULT_MARK = '<pre class="glasslab-summary">';
 /** The plotly.js copy a result's HTML inlines for a notebook without it (the report loads it once in the head). */
 const INLINED_PLOTLY = /<script type="text\/javascript">\/\* plotly\.js [^\n]* \(inlined, offline\) \*\/\n[\s\S]*?<\/script>/g;
@@ -60,7 +60,8 @@ function outputHtml(o: Record<string, unknown>, env: MarkdownEnv, figureId: () =
     case 'display_data':
     case 'execute_result': {
       const data = (o.data ?? {}) as Record<string, unknown>;
-      // an analysis result (resultBundle): its summary, every figure and its table, with plotly.js from the head
+      // an analysis result: its summary, every figure and its table in one bundle (resultBundle: notebooks executed
+      // before results became one output per piece), or its summary alone (resultBundles), with plotly.js from the head
       const html = data['text/html'] === undefined ? '' : text(data['text/html']);
       if (html.startsWith(RESULT_MARK)) return `<div class="output html result">${html.replace(INLINED_PLOTLY, '')}</div>`;
       if (data[PLOTLY_MIME]) return figureHtml(data[PLOTLY_MIME] as PlotlyFigure, { includePlotly: false, divId: figureId() });
