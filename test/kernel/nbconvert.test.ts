@@ -25,6 +25,7 @@ function writeNotebook(name: string, cells: string[]): string {
   return path;
 }
 
+const RESULT_CELL = "import { indicatorScores } from 'glasslab/analysis';\nindicatorScores({ a: [1, 2, 3, 4], b: [4, 1, 3, 2] }, [0, 0, 1, 1], { targetName: 'rearrangers' })";
 const FIGURE_CELL = "import { lineFigure } from 'glasslab/plot';\nlineFigure([{ name: 'sq', x: [0, 1, 2, 3], y: [0, 1, 4, 9] }], { title: 'squares' })";
 
 describe('Jupyter nbconvert with the glasslab kernelspec', () => {
@@ -37,6 +38,7 @@ describe('Jupyter nbconvert with the glasslab kernelspec', () => {
         'a * 21',
         FIGURE_CELL,
         '%timeit -n 10 -r 2 a + 1',
+        RESULT_CELL,
       ]);
       const r = spawnSync('jupyter', ['nbconvert', '--to', 'notebook', '--execute', '--allow-errors',
         '--ExecutePreprocessor.kernel_name=glasslab', '--ExecutePreprocessor.timeout=120', '--output', 'e2e.out.ipynb', path], {
@@ -52,5 +54,12 @@ describe('Jupyter nbconvert with the glasslab kernelspec', () => {
       expect(cells[2].outputs).toMatchObject([{ output_type: 'execute_result', data: { 'text/plain': '42' } }]);
       expect(Object.keys(cells[3].outputs[0].data).sort()).toEqual([PLOTLY_MIME, 'text/html', 'text/plain'].sort());
       expect(cells[4].outputs[0].text).toMatch(/per loop \(mean ± std\. dev\. of 2 runs, 10 loops each\)/);
+      // an analysis result with two figures: Jupyter's client keeps the summary, each figure as its own output with
+      // its Plotly part (what JupyterLab draws), and the table, in that order
+      expect(cells[5].outputs.map((o: { output_type: string }) => o.output_type)).toEqual(['execute_result', 'display_data', 'display_data', 'display_data']);
+      expect(cells[5].outputs[0].data['text/plain']).toMatch(/^2 indicator\(s\) scored against rearrangers/);
+      expect(cells[5].outputs.slice(1, 3).map((o: { data: Record<string, { layout: { title: { text: string } } }> }) => o.data[PLOTLY_MIME].layout.title.text))
+        .toEqual(['ROC against rearrangers', 'rearrangers among the top x% of each indicator']);
+      expect(cells[5].outputs[3].data['text/html']).toMatch(/^<details class="glasslab-result-table">/);
     });
 });
