@@ -26,7 +26,6 @@ const notebooks = readdirSync(DIR).filter((f) => f.endsWith('.ipynb')).sort()
  * notebook that has the tag or a headline fails the test.
  */
 const UNTAGGED: Record<string, string> = {
-  '04-wei2019-structure-property.ipynb': 'so on main; left for its owner (notebook 04 is being run at medium scale elsewhere)',
 };
 
 describe('the curated notebooks', () => {
