@@ -14,7 +14,7 @@ import type { Notebook, NotebookCell } from '../../kernel/notebook.ts';
 import { writeReportAssets } from '../../kernel/report-assets.ts';
 import { FOLD_LINES, notebookHtml } from '../../kernel/report-html.ts';
 import { markdownToHtml, newMarkdownEnv, safeHref } from '../../kernel/report-markdown.ts';
-import { requireTool } from './tools.ts';
+import { browse, requireTool } from './tools.ts';
 
 /** Every tag of the page with its attributes, as a browser would split them (enough for our output). */
 function tags(html: string): { name: string; attrs: string[] }[] {
@@ -232,14 +232,6 @@ describe('HTML report: Markdown links', () => {
   });
 });
 
-/** Headless chromium on a page file with no network (every request goes to a closed local port); the DOM after scripts ran. */
-function browse(page: string, profile: string): string {
-  const r = spawnSync('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--proxy-server=127.0.0.1:9', '--proxy-bypass-list=<-loopback>', `--user-data-dir=${profile}`, '--virtual-time-budget=5000',
-    '--dump-dom', `file://${page}`], { encoding: 'utf8', timeout: 90_000, maxBuffer: 64 << 20 });
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout;
-}
 
 /** A test-only script appended to a page: once fonts settle, writes each font face's family:status into body[data-fonts]. */
 const FONT_PROBE = '<script>document.fonts.ready.then(() => { document.body.setAttribute("data-fonts", '
