@@ -16,8 +16,9 @@
  *   rows, totals not per atom, at full precision;
  *   dump custom id type xu yu zu [vx vy vz], sort id, %.17g, time yes (the
  *   columns and ITEM: TIME of our dump writer);
- *   restart EVERY FILE and write_restart FILE (the checkpoint is a LAMMPS
- *   restart file, read with read_restart);
+ *   with a checkpoint, the run in pieces of EVERY steps, each followed by
+ *   write_restart FILE.tmp and shell mv FILE.tmp FILE (the checkpoint is a
+ *   LAMMPS restart file under the name given, read with read_restart);
  *   write_dump of the final state (%.17g), which we read back and write in
  *   the format the caller asks, as the embedded engine does.
  */
@@ -67,6 +68,31 @@ function fixLines(job: MdJob): string[] {
   return lines;
 }
 
+/**
+ * The run in pieces of `every` steps, each followed by the checkpoint
+ * written to a temporary file and renamed over `path` (`shell mv`: rename(2)
+ * on rank 0), so that `path` is always one whole restart file, the one the
+ * user named (LAMMPS's own `restart N file` would write file.<step>). The
+ * pieces are `run E upto start FIRST stop END`: the thermostat and barostat
+ * ramps span the whole run, fix nh keeps its chains and its volume origin
+ * (vol0 is set once), and a dump frame on a piece boundary is written once
+ * (Output::setup skips a step already dumped). Each piece prints a thermo row
+ * at its ends; MdLogReader keeps the rows on the `thermo` grid.
+ */
+function checkpointedRun(job: MdJob, c: { path: string; every: number }): string[] {
+  const path = lammpsPath(c.path, 'checkpoint');
+  const first = job.start.timestep ?? 0, end = first + job.steps;
+  return [
+    // min(step + every, end): LAMMPS 2021's min() takes computes and fixes only
+    `variable ckpt_next equal "(step+${c.every}<${end})*(step+${c.every})+(step+${c.every}>=${end})*${end}"`,
+    'label ckpt_piece',
+    `run \${ckpt_next} upto start ${first} stop ${end}`,
+    `write_restart ${path}.tmp`,
+    `shell mv ${path}.tmp ${path}`,
+    `if "\$(step) < ${end}" then "jump SELF ckpt_piece"`,
+  ];
+}
+
 /** The deck text and the files it reads (start data, pair tables), for a run in one folder. */
 export function lammpsMdDeck(job: MdJob, opts: { title?: string } = {}): { deck: string; files: DeckFile[] } {
   const sys = job.start;
@@ -94,9 +120,8 @@ export function lammpsMdDeck(job: MdJob, opts: { title?: string } = {}): { deck:
       job.restart === undefined ? 'dump_modify traj sort id time yes format float %.17g' : `dump_modify traj sort id format float %.17g append yes delay ${(sys.timestep ?? 0) + 1}`,
     );
   }
-  if (job.checkpoint) lines.push(`restart ${job.checkpoint.every} ${lammpsPath(job.checkpoint.path, 'checkpoint')}`);
-  lines.push(`run ${job.steps}`);
-  if (job.checkpoint) lines.push(`write_restart ${job.checkpoint.path}`);
+  if (job.checkpoint) lines.push(...checkpointedRun(job, job.checkpoint));
+  else lines.push(`run ${job.steps}`);
   const finalCols = ['id', 'type', 'xu', 'yu', ...(dim === 3 ? ['zu'] : []), 'vx', 'vy', ...(dim === 3 ? ['vz'] : [])];
   lines.push(`write_dump all custom ${FINAL_DUMP} ${finalCols.join(' ')} modify sort id format float %.17g`);
   return { deck: lines.join('\n') + '\n', files: setup.files };
@@ -142,6 +167,12 @@ export interface MdReadBack {
   nktv2p: number;
   /** the start's box volume (length^dim) */
   startVolume: number;
+  /**
+   * the deck's `thermo N`: rows off its grid (step % N != 0, other than the
+   * first and last) are dropped; a checkpointed run prints rows at its
+   * pieces' ends (absent in manifests written before it was kept: all rows)
+   */
+  thermoEvery?: number;
   /** added to LAMMPS's Time column: a run continued from a restart file counts its time from 0 (LAMMPS 2021 does not keep the elapsed time in restart files) */
   timeOffset?: number;
 }
@@ -149,7 +180,7 @@ export interface MdReadBack {
 /** The read-back description of a job. */
 export function mdReadBack(job: MdJob): MdReadBack {
   return {
-    dim: job.start.dim, steps: job.steps, firstStep: job.start.timestep ?? 0,
+    dim: job.start.dim, steps: job.steps, firstStep: job.start.timestep ?? 0, thermoEvery: job.thermoEvery,
     integrator: { name: job.integrator.name, params: { ...job.integrator.params } }, nktv2p: job.units.nktv2p, startVolume: job.start.box.volume,
     // a continued run: its time is taken as its step times dt (the run before from step 0 at the same dt)
     ...(job.restart !== undefined ? { timeOffset: (job.start.timestep ?? 0) * job.dt } : {}),
@@ -186,6 +217,8 @@ export class MdLogReader {
   feed(line: string): ThermoRow | undefined {
     const row = this.reader.feed(line);
     if (!row) return undefined;
+    const j = this.job, every = j.thermoEvery;
+    if (every !== undefined && row.step !== j.firstStep && row.step !== j.firstStep + j.steps && (every === 0 || row.step % every !== 0)) return undefined;
     row.conserved += conservedOffset(this.job, row.step - this.job.firstStep);
     row.time += this.job.timeOffset ?? 0;
     // rows are unique by step (a repeated step would come from a second block of the same run)

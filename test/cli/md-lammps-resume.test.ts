@@ -5,12 +5,15 @@
  * Nose-Hoover chain of fix md: relative 1e-9 after 100 more steps; measured
  * ~1e-15), the same frames in the continued dump, and the time of the
  * uninterrupted run; each checkpoint kind is refused by the other engine in
- * one line.
+ * one line. A checkpoint every K steps is the file named, replaced every K
+ * steps (the run in pieces: no file.<step> series), with the thermo rows,
+ * frames and Conserved column (NPT) of the run in one piece.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRestartHeader } from '../../src/engine/lammps-restart.ts';
 import { readDumpFrames, writeLammpsData } from '../../src/io/index.ts';
 import { kaGlass } from '../lammps/configs.ts';
 import { lammpsOrSkip } from '../lammps/lammps-runner.ts';
@@ -48,6 +51,35 @@ describe.skipIf(!haveLmp)('md --engine lammps --resume', () => {
     let ref: Float64Array | undefined;
     for await (const f of readDumpFrames(join(dir, 'a.dump'))) ref = Float64Array.from(f.positions);
     for (let i = 0; i < ref!.length; i++) expect(Math.abs(last![i] - ref![i])).toBeLessThan(1e-9);
+  });
+
+  it('--checkpoint c.restart --checkpoint-every 30 writes c.restart alone, with the rows and frames of the run in one piece; --resume continues it', async () => {
+    const c1 = await runCli(dir, 'md', '--init', 'start.data', ...p, '--steps', '100', '--thermo-csv', 'c1.csv', '--dump', 'c.dump', '--checkpoint', 'c.restart', '--checkpoint-every', '30');
+    expect(c1.code, c1.err).toBe(0);
+    expect(readdirSync(dir).filter((f) => f.startsWith('c.restart'))).toEqual(['c.restart']);
+    expect(readRestartHeader(join(dir, 'c.restart')).timestep).toBe(100);
+    const ra = rows('a.csv'), rc = rows('c1.csv');
+    expect(rc.map((r) => r[0])).toEqual([0, 20, 40, 60, 80, 100]);
+    const same = (r: number[], ref: number[]) => { for (let k = 1; k < r.length; k++) expect(Math.abs(r[k] - ref[k]), `step ${r[0]} column ${k}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(ref[k]))); };
+    for (const r of rc) same(r, ra.find((x) => x[0] === r[0])!);
+    const steps: number[] = [];
+    for await (const f of readDumpFrames(join(dir, 'c.dump'))) steps.push(f.timestep);
+    expect(steps).toEqual([0, 50, 100]);
+    const c2 = await runCli(dir, 'md', '--resume', 'c.restart', ...p, '--steps', '100', '--thermo-csv', 'c2.csv', '--dump', 'c.dump', '--checkpoint', 'c.restart', '--checkpoint-every', '30');
+    expect(c2.code, c2.err).toBe(0);
+    expect(rows('c2.csv').map((r) => r[0])).toEqual([100, 120, 140, 160, 180, 200]);
+    for (const r of rows('c2.csv')) same(r, ra.find((x) => x[0] === r[0])!);
+    expect(readRestartHeader(join(dir, 'c.restart')).timestep).toBe(200);
+    expect(readdirSync(dir).filter((f) => f.startsWith('c.restart'))).toEqual(['c.restart']);
+    // NPT: fix npt keeps its volume origin across the pieces, so Conserved is the one of the run in one piece
+    const npt = ['--init', 'start.data', '--ensemble', 'npt', '--temp', '1.0', '--pressure', '2', '--steps', '60', '--thermo', '20', '--engine', 'lammps', '-q'];
+    const n1 = await runCli(dir, 'md', ...npt, '--thermo-csv', 'n1.csv');
+    const n2 = await runCli(dir, 'md', ...npt, '--thermo-csv', 'n2.csv', '--checkpoint', 'n.restart', '--checkpoint-every', '25');
+    expect(n1.code, n1.err).toBe(0);
+    expect(n2.code, n2.err).toBe(0);
+    const [r1, r2] = [rows('n1.csv'), rows('n2.csv')];
+    expect(r2.map((r) => r[0])).toEqual(r1.map((r) => r[0]));
+    r2.forEach((r, k) => same(r, r1[k]));
   });
 
   it('a restart file needs --engine lammps; a glasslab checkpoint the embedded engine', async () => {
