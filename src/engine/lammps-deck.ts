@@ -71,6 +71,13 @@ export function deckSetup(s: DeckSetup): { lines: string[]; files: DeckFile[] } 
   return { lines, files: [{ name: START_DATA, text: data }, ...model.files] };
 }
 
+/** The mass of each atom type of `sys` (index = type), the potential's where `sys` has no atom of it: what reading a dump back needs. */
+export function typeMassesOf(potential: Potential, sys: System): number[] {
+  const m: number[] = [...potential.typeMasses];
+  for (let i = 0; i < sys.n; i++) m[sys.types[i]] = sys.masses[i];
+  return m;
+}
+
 /** Write a deck and its files into `dir` (created); returns the deck's path. */
 export function writeDeck(dir: string, name: string, deck: string, files: readonly DeckFile[]): string {
   mkdirSync(dir, { recursive: true });

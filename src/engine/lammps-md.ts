@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { readDumpFrame } from '../io/index.ts';
 import type { ThermoRow } from '../md/observers.ts';
 import type { MdEngine, MdEngineHooks, MdEngineResult, MdJob } from './engine.ts';
-import { deckSetup, lammpsPath, lmpNum, ThermoBlockReader, writeDeck } from './lammps-deck.ts';
+import { deckSetup, lammpsPath, lmpNum, ThermoBlockReader, typeMassesOf, writeDeck } from './lammps-deck.ts';
 import type { DeckFile } from './lammps-model.ts';
 import { runLammpsDeck, type LammpsLaunch } from './lammps-process.ts';
 
@@ -254,9 +254,7 @@ export class LammpsEngine implements MdEngine {
     });
     const step = thermo.length > 0 ? thermo[thermo.length - 1].step : first;
     if (run.aborted) return { thermo, step, aborted: true, wallSeconds: run.wallSeconds };
-    const masses: number[] = [...job.potential.typeMasses];
-    for (let i = 0; i < job.start.n; i++) masses[job.start.types[i]] = job.start.masses[i];
-    const final = await readDumpFrame(join(this.dir, FINAL_DUMP), 0, { dim: job.start.dim, typeMasses: masses });
+    const final = await readDumpFrame(join(this.dir, FINAL_DUMP), 0, { dim: job.start.dim, typeMasses: typeMassesOf(job.potential, job.start) });
     return { thermo, final, step, aborted: false, wallSeconds: run.wallSeconds };
   }
 }

@@ -17,7 +17,7 @@ import type { MinimizeMethod, MinimizeResult } from '../minimize/minimize.ts';
 import type { Potential } from '../potential/types.ts';
 import { createSystem, type System } from '../system/system.ts';
 import type { Units } from '../util/units.ts';
-import { deckSetup, lmpNum, ThermoBlockReader, writeDeck } from './lammps-deck.ts';
+import { deckSetup, lmpNum, ThermoBlockReader, typeMassesOf, writeDeck } from './lammps-deck.ts';
 import type { DeckFile } from './lammps-model.ts';
 import { runLammpsDeck, type LammpsLaunch } from './lammps-process.ts';
 
@@ -71,36 +71,50 @@ export function lammpsMinimizeDeck(job: MinimizeJob, opts: { title?: string } = 
   return { deck: lines.join('\n') + '\n', files: setup.files };
 }
 
-/** Minimise `job.start` with LAMMPS in `dir` (the deck, its data and log stay there). */
-export async function lammpsMinimize(job: MinimizeJob, launch: LammpsLaunch, dir: string, hooks: MinimizeHooks = {}): Promise<MinimizeResult> {
-  const { deck, files } = lammpsMinimizeDeck(job);
-  writeDeck(dir, MIN_DECK, deck, files);
-  const thermo = new ThermoBlockReader();
-  let iterations = 0, forceCalls = 0, stageBase = 0, lastStep = 0;
-  let reason: string | undefined;
-  const run = await runLammpsDeck(dir, MIN_DECK, launch, {
-    signal: hooks.signal,
-    onLine: (line) => {
-      const m = /Iterations, force evaluations = (\d+) (\d+)/.exec(line);
-      if (m) { iterations += Number(m[1]); forceCalls += Number(m[2]); stageBase = iterations; return; }
-      const s = /Stopping criterion = (.*)$/.exec(line);
-      if (s) { reason = s[1].trim(); return; }
-      const row = thermo.feed(line);
-      if (row) { lastStep = row.Step; hooks.onProgress?.({ iteration: stageBase + row.Step, maxForce: row.Fmax }); }
-    },
-  });
-  const sys = job.start;
-  if (run.aborted) {
-    // LAMMPS was killed mid-way: the configuration reached is not on disk; the start is returned
-    return {
-      system: sys, energy: NaN, peratomEnergy: new Float64Array(sys.n), forces: new Float64Array(sys.n * sys.dim), maxForce: NaN,
-      iterations: stageBase + lastStep, forceCalls, converged: false, reason: 'aborted', aborted: true, stages: [],
-    };
+/**
+ * Reads a minimisation deck's screen or log lines: iterations and force
+ * evaluations summed over the stages, LAMMPS's stopping criterion, and the
+ * largest force at each thermo row.
+ */
+export class MinimizeLogReader {
+  iterations = 0;
+  forceCalls = 0;
+  reason: string | undefined;
+  private stageBase = 0;
+  private lastStep = 0;
+  private readonly thermo = new ThermoBlockReader();
+  constructor(private readonly onProgress?: MinimizeHooks['onProgress']) {}
+
+  /** Iterations reached, the unfinished stage's included. */
+  get reached(): number { return this.stageBase + this.lastStep; }
+
+  feed(line: string): void {
+    const m = /Iterations, force evaluations = (\d+) (\d+)/.exec(line);
+    if (m) { this.iterations += Number(m[1]); this.forceCalls += Number(m[2]); this.stageBase = this.iterations; return; }
+    const s = /Stopping criterion = (.*)$/.exec(line);
+    if (s) { this.reason = s[1].trim(); return; }
+    const row = this.thermo.feed(line);
+    if (row) { this.lastStep = row.Step; this.onProgress?.({ iteration: this.stageBase + row.Step, maxForce: row.Fmax }); }
   }
-  const typeMasses: number[] = [...job.potential.typeMasses];
-  for (let i = 0; i < sys.n; i++) typeMasses[sys.types[i]] = sys.masses[i];
-  const f = await readDumpFrame(join(dir, MIN_FINAL), 0, { dim: sys.dim, typeMasses });
-  const d = sys.dim;
+}
+
+/** What reading a minimisation's LAMMPS output back needs of its job (kept in a cluster job's manifest). */
+export interface MinimizeReadBack {
+  dim: 2 | 3;
+  /** target max_i |F_i| (energy/length) */
+  ftol: number;
+  /** mass of each atom type (index = type) */
+  typeMasses: number[];
+}
+
+/**
+ * The MinimizeResult of a finished minimisation deck in `dir`: the final
+ * dump (positions, image flags, per-atom energies and forces) and the log's
+ * counts; converged when max_i |F_i| of LAMMPS's final forces is below ftol.
+ */
+export async function readMinimizeResult(dir: string, rb: MinimizeReadBack, log: MinimizeLogReader): Promise<MinimizeResult> {
+  const d = rb.dim;
+  const f = await readDumpFrame(join(dir, MIN_FINAL), 0, { dim: d, typeMasses: rb.typeMasses });
   const pe = f.props.get('c_peatom')!;
   const fc = (d === 3 ? ['fx', 'fy', 'fz'] : ['fx', 'fy']).map((c) => f.props.get(c)!);
   const forces = new Float64Array(d * f.n);
@@ -112,10 +126,32 @@ export async function lammpsMinimize(job: MinimizeJob, launch: LammpsLaunch, dir
     energy += pe[i];
   }
   const system = createSystem({ box: f.box, positions: f.positions, types: f.types, masses: f.masses, ids: f.ids, images: f.images });
-  const converged = maxForce < job.ftol;
+  const converged = maxForce < rb.ftol;
   return {
-    system, energy, peratomEnergy: Float64Array.from(pe), forces, maxForce, iterations, forceCalls, converged,
-    ...(converged ? {} : { reason: `LAMMPS stopped: ${reason ?? 'unknown'}` }),
+    system, energy, peratomEnergy: Float64Array.from(pe), forces, maxForce, iterations: log.iterations, forceCalls: log.forceCalls, converged,
+    ...(converged ? {} : { reason: `LAMMPS stopped: ${log.reason ?? 'unknown'}` }),
     aborted: false, stages: [],
   };
+}
+
+/** The read-back description of a job. */
+export function minimizeReadBack(job: MinimizeJob): MinimizeReadBack {
+  return { dim: job.start.dim, ftol: job.ftol, typeMasses: typeMassesOf(job.potential, job.start) };
+}
+
+/** Minimise `job.start` with LAMMPS in `dir` (the deck, its data and log stay there). */
+export async function lammpsMinimize(job: MinimizeJob, launch: LammpsLaunch, dir: string, hooks: MinimizeHooks = {}): Promise<MinimizeResult> {
+  const { deck, files } = lammpsMinimizeDeck(job);
+  writeDeck(dir, MIN_DECK, deck, files);
+  const log = new MinimizeLogReader(hooks.onProgress);
+  const run = await runLammpsDeck(dir, MIN_DECK, launch, { signal: hooks.signal, onLine: (line) => log.feed(line) });
+  const sys = job.start;
+  if (run.aborted) {
+    // LAMMPS was killed mid-way: the configuration reached is not on disk; the start is returned
+    return {
+      system: sys, energy: NaN, peratomEnergy: new Float64Array(sys.n), forces: new Float64Array(sys.n * sys.dim), maxForce: NaN,
+      iterations: log.reached, forceCalls: log.forceCalls, converged: false, reason: 'aborted', aborted: true, stages: [],
+    };
+  }
+  return readMinimizeResult(dir, minimizeReadBack(job), log);
 }
