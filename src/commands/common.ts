@@ -2,8 +2,8 @@
  * Pieces shared by the commands: the model options, loading the potential,
  * reading and checking the input configuration (outputs: outputs.ts).
  */
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { checkInputAgainstModel, modelDimension, planarSystem, zSpread } from '../core/check-configuration.ts';
 import { createForceProvider } from '../core/force-provider.ts';
 import { readSystem } from '../io/index.ts';
@@ -14,8 +14,8 @@ import type { Potential } from '../potential/types.ts';
 import type { System } from '../system/system.ts';
 import type { FrameSource } from '../system/frame-source.ts';
 import type { VoronoiOptions } from '../analysis/structure/voronoi.ts';
-import { splitCommandLine, type LammpsLaunch } from '../engine/lammps-process.ts';
-import { checkSlurmOptions, type SlurmOptions } from '../engine/lammps-job.ts';
+import { lammpsArgv, splitCommandLine, type LammpsLaunch } from '../engine/lammps-process.ts';
+import { checkSlurmOptions, JOB_SCRIPT, submitSlurm, writeSlurmScript, type JobManifest, type SlurmOptions } from '../engine/lammps-job.ts';
 import { UsageError, type BooleanOption, type EnumOption, type IntegerOption, type NumberOption, type StringOption } from './registry.ts';
 
 /** `--model` and `--potential`, the same for every command that computes forces. */
@@ -82,6 +82,69 @@ export const slurmOptions = {
   partition: { type: 'string', metavar: 'NAME', summary: 'slurm: partition (#SBATCH --partition)' } satisfies StringOption,
   account: { type: 'string', metavar: 'NAME', summary: 'slurm: account charged (#SBATCH --account)' } satisfies StringOption,
 };
+
+/** `--write-only DIR`: a LAMMPS job folder instead of a run (md, minimize, shear). */
+export const writeOnlyOption = {
+  type: 'string', metavar: 'DIR',
+  summary: 'lammps engine: write a job folder DIR (new or empty): the input deck, the start data, any pair table and job.json, and stop; run it there with lmp -in DECK -log log.lammps (or sbatch with --submit slurm), then glasslab collect DIR',
+} satisfies StringOption;
+
+/**
+ * The job-folder options checked (`--write-only`, `--submit` and the sbatch
+ * settings): --write-only needs --engine lammps, --submit and the settings
+ * need --write-only, and --mpi is refused with --submit (srun starts the
+ * ranks). Returns the sbatch settings, undefined without --submit.
+ */
+export function jobFolderSettings(
+  args: { engine: string; mpi?: number; writeOnly?: string; submit?: string; nodes?: number; ntasks?: number; time?: string; partition?: string; account?: string },
+  command: string,
+): SlurmOptions | undefined {
+  if (args.engine !== 'lammps' && args.writeOnly !== undefined) throw new UsageError(`${command}: --write-only applies to --engine lammps`, command);
+  const slurm = slurmSettings(args, command);
+  if (args.writeOnly === undefined && args.submit !== undefined) {
+    throw new UsageError(`${command}: --submit writes a job folder: add --engine lammps --write-only DIR`, command);
+  }
+  if (args.submit !== undefined && args.mpi !== undefined) {
+    throw new UsageError(`${command}: --mpi starts mpirun here; in a Slurm job srun starts the ranks: give --ntasks N instead`, command);
+  }
+  return slurm;
+}
+
+/** The folder of `--write-only DIR`, refused in one line when it exists and is not an empty folder. */
+export function jobFolder(writeOnly: string, cwd: string, command: string): string {
+  const dir = resolve(cwd, writeOnly);
+  if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).length > 0)) {
+    throw new UsageError(`${command}: --write-only ${writeOnly} exists and is not an empty folder; give a new or empty folder`, command);
+  }
+  return dir;
+}
+
+/**
+ * The end of `--write-only` for every command: without --submit, how to run
+ * the folder; with it, the Slurm script (srun lmp in each run folder, or the
+ * --launcher) written and submitted when sbatch is on the PATH. Returns the
+ * Slurm job id when submitted.
+ */
+export function finishJobFolder(
+  ctx: { cwd: string; print(line: string): void }, command: string, dir: string, manifest: JobManifest,
+  launch: LammpsLaunch, slurm: SlurmOptions | undefined, what: string,
+): string | undefined {
+  const shown = relative(ctx.cwd, dir) || '.';
+  const count = manifest.members.length;
+  const head = `# glasslab ${command} --engine lammps: wrote ${shown}/ (${what}`;
+  if (slurm === undefined) {
+    const where = count > 1 ? `each of ${shown}/member-000 .. member-${String(count - 1).padStart(3, '0')}` : shown;
+    ctx.print(`${head}${count > 1 ? `, ${count} members` : ''}); run it in ${where} with: ${lammpsArgv(launch, manifest.deck).join(' ')}; then: glasslab collect ${shown}`);
+    return undefined;
+  }
+  const argv = lammpsArgv({ ...launch, launcher: launch.launcher ?? 'srun' }, manifest.deck);
+  writeSlurmScript(dir, manifest, argv, slurm);
+  ctx.print(`${head}${count > 1 ? `, a Slurm array of ${count} members` : ''}) and ${shown}/${JOB_SCRIPT}`);
+  const id = submitSlurm(dir);
+  if (id === undefined) ctx.print(`# sbatch is not on the PATH: on the cluster, run: cd ${shown} && sbatch ${JOB_SCRIPT}; when it has run: glasslab collect ${shown}`);
+  else ctx.print(`submitted job ${id}; when it has run: glasslab collect ${shown}`);
+  return id;
+}
 
 /** The sbatch settings of `slurmOptions`, checked (they need --submit slurm; one-line errors name the option). */
 export function slurmSettings(args: { submit?: string; nodes?: number; ntasks?: number; time?: string; partition?: string; account?: string }, command: string): SlurmOptions | undefined {

@@ -24,14 +24,14 @@ import { totalmem } from 'node:os';
 import { DEFAULT_SKIN_LJ, DEFAULT_SKIN_METAL } from '../core/force-provider.ts';
 import { estimateMdMemory } from '../md/memory.ts';
 import { formatBytes } from '../analysis/dynamics/frames.ts';
-import { existsSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import type { MdEngineResult, MdJob } from '../engine/engine.ts';
 import { DECK, LammpsEngine, lammpsMdDeck } from '../engine/lammps-md.ts';
 import { GlasslabEngine, type GlasslabMdJob, type GlasslabMdResult } from '../engine/glasslab-engine.ts';
-import { lammpsArgv, type LammpsLaunch } from '../engine/lammps-process.ts';
+import type { LammpsLaunch } from '../engine/lammps-process.ts';
 import { isLammpsRestart, readRestartState } from '../engine/lammps-restart.ts';
-import { JOB_SCRIPT, memberFolder, submitSlurm, writeMdJobFolder, writeSlurmScript } from '../engine/lammps-job.ts';
+import { memberFolder, writeMdJobFolder } from '../engine/lammps-job.ts';
 import { DumpWriter } from '../io/lammps-dump.ts';
 import { Trajectory } from '../io/trajectory.ts';
 import { writeTextAtomic } from '../io/files.ts';
@@ -50,7 +50,7 @@ import { initVelocities } from '../md/velocities.ts';
 import type { System } from '../system/system.ts';
 import { randomConfiguration } from '../system/random-config.ts';
 import { defineCommand, onRunEnd, UsageError, type ParsedArgs, type RunContext } from './registry.ts';
-import { dimensionOption, engineOptions, slurmOptions, slurmSettings, frameOptions, inputFile, lammpsLaunch, loadModel, modelOptions, num, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
+import { dimensionOption, engineOptions, finishJobFolder, jobFolder, jobFolderSettings, slurmOptions, writeOnlyOption, frameOptions, inputFile, lammpsLaunch, loadModel, modelOptions, num, readInput, runOptions, temperatureOption, type LoadedModel } from './common.ts';
 import { Outputs, staleOutputs } from './outputs.ts';
 
 export const mdOptions = {
@@ -84,7 +84,7 @@ export const mdOptions = {
   checkpoint: { type: 'string', metavar: 'FILE', summary: 'write a checkpoint here (every --checkpoint-every steps, on interrupt and at the end)' },
   checkpointEvery: { type: 'integer', min: 1, default: 10000, summary: 'steps between checkpoints' },
   ...engineOptions,
-  writeOnly: { type: 'string', metavar: 'DIR', summary: 'lammps engine: write a job folder DIR (new or empty): the input deck (in.md.lmp), the start data, any pair table and job.json, and stop; run it there with lmp -in in.md.lmp -log log.lammps, then glasslab collect DIR' },
+  writeOnly: writeOnlyOption,
   members: { type: 'integer', min: 1, summary: 'with --write-only: an ensemble of K runs in DIR/member-000 ...; member k draws its velocities (without --init also its random start) with --seed + k, so with --init the members start from the same positions (isoconfigurational)' },
   ...slurmOptions,
 } as const;
@@ -270,20 +270,12 @@ async function finishRun(
 
 /** Options of the LAMMPS engine are refused without it, and what it cannot do is said at once. */
 function checkEngineOptions(args: MdArgs): void {
-  if (args.engine !== 'lammps' && args.writeOnly !== undefined) throw new UsageError('md: --write-only applies to --engine lammps', 'md');
   lammpsLaunch(args, 'md');
-  slurmSettings(args, 'md');
-  if (args.writeOnly === undefined) {
-    for (const [v, o] of [[args.submit, '--submit'], [args.members, '--members']] as const) {
-      if (v !== undefined) throw new UsageError(`md: ${o} writes a job folder: add --engine lammps --write-only DIR`, 'md');
-    }
-  }
+  jobFolderSettings(args, 'md');
+  if (args.writeOnly === undefined && args.members !== undefined) throw new UsageError('md: --members writes a job folder: add --engine lammps --write-only DIR', 'md');
   if (args.engine !== 'lammps') return;
   if (args.resume !== undefined && args.writeOnly !== undefined) {
     throw new UsageError('md: --resume runs here; a job folder (--write-only) starts from --init (use the final data file collect wrote)', 'md');
-  }
-  if (args.submit !== undefined && args.mpi !== undefined) {
-    throw new UsageError('md: --mpi starts mpirun here; in a Slurm job srun starts the ranks: give --ntasks N instead', 'md');
   }
   if (args.members !== undefined && args.members > 1 && args.temp === undefined) {
     throw new UsageError('md: --members draws each member\'s velocities: give --temp', 'md');
@@ -379,10 +371,7 @@ async function writeJobFolder(
   p: { model: LoadedModel; units: Units; sys: System; launch: LammpsLaunch; job: MdJob; what: string },
 ): Promise<MdResult> {
   const { sys, job, what } = p;
-  const dir = resolve(ctx.cwd, args.writeOnly!);
-  if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).length > 0)) {
-    throw new UsageError(`md: --write-only ${args.writeOnly} exists and is not an empty folder; give a new or empty folder`, 'md');
-  }
+  const dir = jobFolder(args.writeOnly!, ctx.cwd, 'md');
   const count = args.members ?? 1;
   if (args.dump !== undefined) job.dump = { path: basename(args.dump), every: args.every, velocities: args.velocities };
   if (args.checkpoint !== undefined) job.checkpoint = { path: basename(args.checkpoint), every: args.checkpointEvery };
@@ -399,26 +388,9 @@ async function writeJobFolder(
     thermoCsv: basename(args.thermoCsv ?? 'thermo.csv'), final: basename(args.final ?? 'final.data'),
     deckTitle: (k) => (count > 1 ? `${title}: member ${k}` : title),
   }));
-  const shown = relative(ctx.cwd, dir) || '.';
-  const slurm = slurmSettings(args, 'md');
   const deck = join(dir, memberFolder(0, count), DECK);
-  const result: MdResult = { step: sys.timestep ?? 0, stepsDone: 0, aborted: false, wallSeconds: 0, stepsPerSecond: 0, thermo: [], engine: 'lammps', final: sys, deck, job: dir };
-  if (slurm === undefined) {
-    const where = count > 1 ? `each of ${shown}/member-000 .. member-${String(count - 1).padStart(3, '0')}` : shown;
-    ctx.print(`# glasslab md --engine lammps: wrote ${shown}/ (${what}${count > 1 ? `, ${count} members` : ''}); run it in ${where} with: ${lammpsArgv(p.launch, DECK).join(' ')}; then: glasslab collect ${shown}`);
-    return result;
-  }
-  const argv = lammpsArgv({ ...p.launch, launcher: p.launch.launcher ?? 'srun' }, DECK);
-  writeSlurmScript(dir, manifest, argv, { ...slurm, jobName: `glasslab-md` });
-  ctx.print(`# glasslab md --engine lammps: wrote ${shown}/ (${what}${count > 1 ? `, a Slurm array of ${count} members` : ''}) and ${shown}/${JOB_SCRIPT}`);
-  const id = submitSlurm(dir);
-  if (id === undefined) {
-    ctx.print(`# sbatch is not on the PATH: on the cluster, run: cd ${shown} && sbatch ${JOB_SCRIPT}; when it has run: glasslab collect ${shown}`);
-  } else {
-    ctx.print(`submitted job ${id}; when it has run: glasslab collect ${shown}`);
-    result.jobId = id;
-  }
-  return result;
+  const jobId = finishJobFolder(ctx, 'md', dir, manifest, p.launch, jobFolderSettings(args, 'md'), what);
+  return { step: sys.timestep ?? 0, stepsDone: 0, aborted: false, wallSeconds: 0, stepsPerSecond: 0, thermo: [], engine: 'lammps', final: sys, deck, job: dir, ...(jobId !== undefined ? { jobId } : {}) };
 }
 
 /** A path LAMMPS cannot take (lammpsPath) is the user's option to change: a one-line usage error. */

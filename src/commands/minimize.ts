@@ -10,10 +10,11 @@ import { writeSystem } from '../io/index.ts';
 import { minimizeAsync, type MinimizeResult } from '../minimize/minimize.ts';
 import { getUnits } from '../util/units.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { lammpsMinimize } from '../engine/lammps-minimize.ts';
+import { basename, join } from 'node:path';
+import { writeMinimizeJobFolder } from '../engine/lammps-job.ts';
+import { lammpsMinimize, type MinimizeJob } from '../engine/lammps-minimize.ts';
 import { defineCommand } from './registry.ts';
-import { engineOptions, ftolOption, lammpsLaunch, loadModel, modelOptions, num, outputOption, readInput } from './common.ts';
+import { engineOptions, finishJobFolder, ftolOption, jobFolder, jobFolderSettings, lammpsLaunch, loadModel, modelOptions, num, outputOption, readInput, slurmOptions, writeOnlyOption } from './common.ts';
 import { Outputs } from './outputs.ts';
 
 export const minimizeCommand = defineCommand({
@@ -23,7 +24,9 @@ export const minimizeCommand = defineCommand({
     'energy, the largest remaining force and the iteration count. Exit code 1 when not converged\n' +
     '(the last configuration is still written), also when interrupted (Ctrl-C, kernel interrupt).\n' +
     'With --engine lammps, LAMMPS minimises (min_style fire and/or cg, min_modify norm max: the same\n' +
-    'max-force tolerance); an interrupted LAMMPS run writes nothing.',
+    'max-force tolerance); an interrupted LAMMPS run writes nothing. --write-only DIR writes a job folder (the deck,\n' +
+    'its data, job.json; --submit slurm adds a batch script) without running; glasslab collect DIR then reads the\n' +
+    'inherent structure back and writes it under the --out file name in DIR.',
   positionals: [{ name: 'file', summary: 'configuration: LAMMPS data, dump (first frame) or extended XYZ' }],
   options: {
     ...modelOptions,
@@ -32,16 +35,35 @@ export const minimizeCommand = defineCommand({
     maxIter: { type: 'integer', min: 1, default: 100000, summary: 'iteration budget (FIRE steps + CG line searches)' },
     out: outputOption('relaxed configuration'),
     ...engineOptions,
+    writeOnly: writeOnlyOption,
+    ...slurmOptions,
   },
-  examples: ['liquid.data --model ka --ftol 1e-10 --out min.data', 'liquid.data --model cuzr --ftol 1e-8 --out min.data --engine lammps --mpi 2'],
+  examples: [
+    'liquid.data --model ka --ftol 1e-10 --out min.data', 'liquid.data --model cuzr --ftol 1e-8 --out min.data --engine lammps --mpi 2',
+    'liquid.data --model cuzr --ftol 1e-8 --out min.data --engine lammps --write-only job/ --submit slurm --ntasks 64 --time 1:00:00',
+  ],
   interruptible: true,
   result: { from: 'minimize', name: 'MinimizeResult' },
   async run(args, ctx): Promise<MinimizeResult> {
     const model = loadModel(args.model, args.potential, ctx.cwd, args.elements);
     const launch = lammpsLaunch(args, 'minimize');
-    const outs = Outputs.plan(ctx, 'minimize', [args.file], { '--out': { path: args.out, kind: 'configuration' } });
-    const out = outs.path('--out')!;
+    const slurm = jobFolderSettings(args, 'minimize');
+    // --write-only: the output is a file name in the job folder, written by collect
+    const outs = Outputs.plan(ctx, 'minimize', [args.file], args.writeOnly !== undefined ? {} : { '--out': { path: args.out, kind: 'configuration' } });
     const sys = await readInput(args.file, model, ctx.cwd);
+    const units = getUnits(model.potential.units);
+    const job: MinimizeJob = { potential: model.potential, units, start: sys, method: args.method, ftol: args.ftol, maxIter: args.maxIter };
+    if (args.writeOnly !== undefined) {
+      const dir = jobFolder(args.writeOnly, ctx.cwd, 'minimize');
+      const manifest = writeMinimizeJobFolder(dir, job, { title: `glasslab minimize --engine lammps: ${sys.n} atoms, model ${model.name}, ${args.method} to max force ${args.ftol}`, final: basename(args.out) });
+      finishJobFolder(ctx, 'minimize', dir, manifest, launch, slurm, `${sys.n} atoms, model ${model.name}, ${args.method}`);
+      // nothing ran: the start, not relaxed (collect gives the result)
+      return {
+        system: sys, energy: NaN, peratomEnergy: new Float64Array(sys.n), forces: new Float64Array(sys.n * sys.dim), maxForce: NaN, iterations: 0, forceCalls: 0,
+        converged: false, reason: `not run: job folder ${args.writeOnly} written; glasslab collect ${args.writeOnly} reads the result back`, aborted: false, stages: [],
+      };
+    }
+    const out = outs.path('--out')!;
     // done = percentage of the way from log10 F0 down to log10 ftol
     const progress = ctx.progress('minimize (max force, log scale)', 100, '%');
     let f0: number | undefined;
@@ -56,9 +78,7 @@ export const minimizeCommand = defineCommand({
       if (args.engine === 'lammps') {
         // the run folder (deck, data, log) sits in the working directory; kept when LAMMPS fails (its message names the deck)
         const dir = mkdtempSync(join(ctx.cwd, '.glasslab-lammps-'));
-        result = await lammpsMinimize({
-          potential: model.potential, units: getUnits(model.potential.units), start: sys, method: args.method, ftol: args.ftol, maxIter: args.maxIter,
-        }, launch, dir, { signal: ctx.signal, onProgress });
+        result = await lammpsMinimize(job, launch, dir, { signal: ctx.signal, onProgress });
         rmSync(dir, { recursive: true, force: true });
         if (result.aborted) throw new Error(`stopped after ${result.iterations} iterations (LAMMPS was stopped); nothing written`);
       } else {

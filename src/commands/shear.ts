@@ -17,14 +17,15 @@
  */
 import { createForceProvider } from '../core/force-provider.ts';
 import { writeTextAtomic } from '../io/files.ts';
-import { aqsShearAsync, type AqsResult } from '../protocols/aqs.ts';
+import { aqsShearAsync, makeAqsResult, type AqsResult } from '../protocols/aqs.ts';
 import { tableCsv } from '../plot/result.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { lammpsAqs } from '../engine/lammps-shear.ts';
+import { basename, join } from 'node:path';
+import { writeShearJobFolder } from '../engine/lammps-job.ts';
+import { lammpsAqs, type AqsJob } from '../engine/lammps-shear.ts';
 import { getUnits } from '../util/units.ts';
 import { defineCommand, UsageError } from './registry.ts';
-import { engineOptions, ftolOption, lammpsLaunch, loadModel, modelOptions, num, outputOption, readInput } from './common.ts';
+import { engineOptions, finishJobFolder, ftolOption, jobFolder, jobFolderSettings, lammpsLaunch, loadModel, modelOptions, num, outputOption, readInput, slurmOptions, writeOnlyOption } from './common.ts';
 import { Outputs } from './outputs.ts';
 
 export const shearCommand = defineCommand({
@@ -36,7 +37,10 @@ export const shearCommand = defineCommand({
     'position of the particle with the largest non-affine displacement in the unsheared input.\n' +
     'An interrupt (Ctrl-C, kernel interrupt) stops it after the current strain step and writes the events up to there.\n' +
     'With --engine lammps, LAMMPS relaxes the steps (change_box xy delta + CG, in batches of 50 steps) and the events\n' +
-    'are found on its minima; each drop is sheared back by one more LAMMPS run (the reversibility check).',
+    'are found on its minima; each drop is sheared back by one more LAMMPS run (the reversibility check).\n' +
+    '--write-only DIR writes a job folder instead (one deck of every step to --max-strain, each drop sheared back in the\n' +
+    'deck; --submit slurm adds a batch script); glasslab collect DIR finds the events on its minima and writes the\n' +
+    '--out and --stress-strain CSVs under their file names in DIR.',
   positionals: [{ name: 'file', summary: 'configuration (ideally an inherent structure): LAMMPS data, dump (first frame) or extended XYZ' }],
   renamed: { events: 'max-events' },
   options: {
@@ -51,22 +55,42 @@ export const shearCommand = defineCommand({
     out: outputOption('events CSV'),
     stressStrain: { type: 'string', metavar: 'FILE', summary: 'also write step,strain,stress,energy,event per step to this CSV' },
     ...engineOptions,
+    writeOnly: writeOnlyOption,
+    ...slurmOptions,
   },
   examples: [
     'glass.data --model ipl2d --strain-step 1e-4 --max-events 3 --out events.csv',
     'glass.data --model ipl2d --max-events 5 --out events.csv --stress-strain curve.csv',
     'glass.data --model cuzr --strain-step 1e-4 --max-strain 0.1 --out events.csv --engine lammps --mpi 2',
+    'glass.data --model cuzr --strain-step 1e-4 --max-strain 0.1 --out events.csv --stress-strain curve.csv --engine lammps --write-only job/ --submit slurm --ntasks 64',
   ],
   interruptible: true,
   result: { from: 'protocols', name: 'AqsResult' },
   async run(args, ctx): Promise<AqsResult> {
     const model = loadModel(args.model, args.potential, ctx.cwd, args.elements);
-    const outs = Outputs.plan(ctx, 'shear', [args.file], { '--out': { path: args.out, kind: 'csv' }, '--stress-strain': { path: args.stressStrain, kind: 'csv' } });
-    const out = outs.path('--out')!;
-    const curveOut = outs.path('--stress-strain');
+    const writeOnly = args.writeOnly !== undefined;
+    // --write-only: the outputs are file names in the job folder, written by collect
+    const outs = Outputs.plan(ctx, 'shear', [args.file], writeOnly ? {} : { '--out': { path: args.out, kind: 'csv' }, '--stress-strain': { path: args.stressStrain, kind: 'csv' } });
     if (args.strainStep >= args.maxStrain) throw new UsageError(`shear: --strain-step ${args.strainStep} must be below --max-strain ${args.maxStrain}`, 'shear');
     const launch = lammpsLaunch(args, 'shear');
+    const slurm = jobFolderSettings(args, 'shear');
     const sys = await readInput(args.file, model, ctx.cwd);
+    const aqsJob: AqsJob = {
+      potential: model.potential, units: getUnits(model.potential.units), start: sys, strainStep: args.strainStep, maxStrain: args.maxStrain,
+      maxEvents: args.maxEvents, ftol: args.ftol, checkReversibility: args.reversibilityCheck, ...(args.minDisplacement !== undefined ? { detection: { minDisplacement: args.minDisplacement } } : {}),
+    };
+    if (writeOnly) {
+      const dir = jobFolder(args.writeOnly!, ctx.cwd, 'shear');
+      const what = `${sys.n} atoms, model ${model.name}, ${Math.round(args.maxStrain / args.strainStep)} strain steps of ${args.strainStep}`;
+      const manifest = writeShearJobFolder(dir, aqsJob, {
+        title: `glasslab shear --engine lammps: ${what}, up to ${args.maxEvents} events`, events: basename(args.out), ...(args.stressStrain !== undefined ? { stressStrain: basename(args.stressStrain) } : {}),
+      });
+      finishJobFolder(ctx, 'shear', dir, manifest, launch, slurm, what);
+      // nothing ran: no steps (collect gives the result)
+      return makeAqsResult({ dim: sys.dim, n: sys.n, strainStep: args.strainStep, steps: [], events: [], reversibleDrops: [], start: sys, final: sys, stopReason: 'maxStrain', flips: 0, iterations: 0, elapsedMs: 0 });
+    }
+    const out = outs.path('--out')!;
+    const curveOut = outs.path('--stress-strain');
     const totalSteps = Math.round(args.maxStrain / args.strainStep);
     const progress = ctx.progress(`shear (up to ${args.maxEvents} events)`, totalSteps, 'steps');
     let result: AqsResult;
@@ -74,10 +98,7 @@ export const shearCommand = defineCommand({
       if (args.engine === 'lammps') {
         // the run folders (decks, data, logs) sit in the working directory; kept when LAMMPS fails (its message names the deck)
         const dir = mkdtempSync(join(ctx.cwd, '.glasslab-lammps-'));
-        result = await lammpsAqs({
-          potential: model.potential, units: getUnits(model.potential.units), start: sys, strainStep: args.strainStep, maxStrain: args.maxStrain,
-          maxEvents: args.maxEvents, ftol: args.ftol, checkReversibility: args.reversibilityCheck, ...(args.minDisplacement !== undefined ? { detection: { minDisplacement: args.minDisplacement } } : {}),
-        }, launch, dir, { signal: ctx.signal, onStep: (s) => progress.update(s.step) });
+        result = await lammpsAqs(aqsJob, launch, dir, { signal: ctx.signal, onStep: (s) => progress.update(s.step) });
         rmSync(dir, { recursive: true, force: true });
       } else {
         result = await aqsShearAsync(sys, createForceProvider(model.potential), {

@@ -1,12 +1,19 @@
 /**
  * Reading a LAMMPS job folder back (`glasslab collect DIR`): for each run
  * folder of the manifest (lammps-job.ts), whether LAMMPS finished, and for a
- * finished run the files the embedded engine writes, next to LAMMPS's own:
+ * finished run the files the embedded engine writes, next to LAMMPS's own.
+ * An md job:
  *   - the thermo CSV (the columns of `md --thermo-csv`, our conserved
  *     quantity: MdLogReader over log.lammps);
  *   - the final configuration (data file with velocities, from final.dump);
  *   - the dump is LAMMPS's (`id type xu yu [zu] [vx vy vz]`, sorted, with
  *     ITEM: TIME: the columns of our dump writer), checked to be there.
+ * A minimize job: the MinimizeResult (readMinimizeResult: the inherent
+ * structure's energy and LAMMPS's final forces) and the relaxed
+ * configuration under minimize's --out name; not converged is failed.
+ * A shear job: the AqsResult (readShearRun: our event detection over the
+ * minima, the drops sheared back by the deck), the events CSV and the
+ * stress-strain CSV of `shear --out` and `--stress-strain`.
  *
  * A run is finished when its log has LAMMPS's closing "Total wall time"
  * line and its outputs exist. Otherwise it is failed (an ERROR line in the
@@ -18,13 +25,19 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeTextAtomic } from '../io/files.ts';
-import { readDumpFrame, writeSystem } from '../io/index.ts';
+import { readDumpFrame, readSystem, writeSystem } from '../io/index.ts';
 import type { ThermoRow } from '../md/observers.ts';
+import type { MinimizeResult } from '../minimize/minimize.ts';
+import { tableCsv } from '../plot/result.ts';
+import type { AqsResult } from '../protocols/aqs.ts';
 import { thermoCsv } from '../md/thermo-table.ts';
 import type { System } from '../system/system.ts';
 import { lastErrorLine } from './lammps-process.ts';
 import { MdLogReader } from './lammps-md.ts';
-import { JOB_LOG, readJobManifest, type MdJobManifest } from './lammps-job.ts';
+import { START_DATA } from './lammps-deck.ts';
+import { JOB_LOG, readJobManifest, type JobManifest } from './lammps-job.ts';
+import { MIN_FINAL, MinimizeLogReader, readMinimizeResult } from './lammps-minimize.ts';
+import { aqsLine, readShearRun, SHEAR_MINIMA } from './lammps-shear.ts';
 
 export type MemberState = 'finished' | 'failed' | 'running' | 'not started';
 
@@ -34,21 +47,23 @@ export interface CollectedMember {
   state: MemberState;
   /** why it is not finished: one line naming the file */
   message?: string;
-  /** thermo rows read from the log (also of an unfinished run, up to where it is) */
+  /** md: thermo rows read from the log (also of an unfinished run, up to where it is) */
   thermo: ThermoRow[];
-  /** last step in the log */
+  /** md: last step in the log; shear: last strain step */
   step?: number;
   /** LAMMPS's "Total wall time" (s) */
   wallSeconds?: number;
-  /** the final configuration (finished runs) */
+  /** the final configuration (finished runs; a minimisation's relaxed one, a shear's last minimum) */
   final?: System;
+  /** minimize and shear jobs: the result the embedded engine gives (MinimizeResult, AqsResult) */
+  result?: MinimizeResult | AqsResult;
   /** paths written by collect (thermo CSV, final data) */
   written: string[];
 }
 
 export interface CollectedJob {
   dir: string;
-  manifest: MdJobManifest;
+  manifest: JobManifest;
   members: CollectedMember[];
 }
 
@@ -89,7 +104,7 @@ export async function collectLammpsJob(dir: string, hooks: { onMember?: (m: Coll
   return { dir, manifest, members };
 }
 
-async function collectMember(dir: string, manifest: MdJobManifest, k: number, count: number): Promise<CollectedMember> {
+async function collectMember(dir: string, manifest: JobManifest, k: number, count: number): Promise<CollectedMember> {
   const folder = manifest.members[k];
   const run = join(dir, folder);
   const member: CollectedMember = { folder, state: 'not started', thermo: [], written: [] };
@@ -102,12 +117,24 @@ async function collectMember(dir: string, manifest: MdJobManifest, k: number, co
     return { ...member, message: `no ${logPath} yet (still queued, or not submitted)` };
   }
   const log = readFileSync(logPath, 'utf8');
-  const reader = new MdLogReader(manifest.readBack);
-  for (const line of log.split('\n')) reader.feed(line);
-  member.thermo = reader.rows;
-  member.step = reader.rows.at(-1)?.step;
-  const end = manifest.readBack.firstStep + manifest.readBack.steps;
-  const at = member.step === undefined ? 'before its first thermo row' : `at step ${member.step} of ${end}`;
+  // how far the run got: the last thermo row (md) or strain step (shear); a minimisation reports no progress here
+  let at: string, end: number | undefined;
+  let reader: MdLogReader | undefined;
+  if (manifest.kind === 'md') {
+    reader = new MdLogReader(manifest.readBack);
+    for (const line of log.split('\n')) reader.feed(line);
+    member.thermo = reader.rows;
+    member.step = reader.rows.at(-1)?.step;
+    end = manifest.readBack.firstStep + manifest.readBack.steps;
+    at = member.step === undefined ? 'before its first thermo row' : `at step ${member.step} of ${end}`;
+  } else if (manifest.kind === 'shear') {
+    const nktv2p = manifest.readBack.nktv2p;
+    for (const line of log.split('\n')) member.step = aqsLine(line, nktv2p)?.step ?? member.step;
+    end = manifest.readBack.steps;
+    at = member.step === undefined ? 'before the minimum at strain 0' : `at strain step ${member.step} of ${end}`;
+  } else {
+    at = 'while minimising';
+  }
   const error = lastErrorLine(log);
   if (error) return { ...member, state: 'failed', message: `LAMMPS failed ${at}: ${error} (${logPath})` };
   const wall = totalWallTime(log);
@@ -116,17 +143,39 @@ async function collectMember(dir: string, manifest: MdJobManifest, k: number, co
     return { ...member, state: 'running', message: `${logPath} stops ${at} (still running, or killed without a message)` };
   }
   member.wallSeconds = wall;
-  const out = manifest.outputs;
-  for (const name of [out.finalDump, out.dump, out.checkpoint]) {
+  const produced = manifest.kind === 'md' ? [manifest.outputs.finalDump, manifest.outputs.dump, manifest.outputs.checkpoint] : [manifest.kind === 'shear' ? SHEAR_MINIMA : MIN_FINAL];
+  for (const name of produced) {
     if (name === undefined) continue;
     const f = join(run, name);
     if (!existsSync(f) || statSync(f).size === 0) return { ...member, state: 'failed', message: `LAMMPS finished but ${f} is ${existsSync(f) ? 'empty' : 'missing'}` };
   }
-  if (member.step !== end) return { ...member, state: 'failed', message: `LAMMPS finished at step ${member.step ?? 'none'}, not ${end} (${logPath})` };
+  if (end !== undefined && member.step !== end) return { ...member, state: 'failed', message: `LAMMPS finished at step ${member.step ?? 'none'}, not ${end} (${logPath})` };
+  if (manifest.kind === 'minimize') {
+    const min = new MinimizeLogReader();
+    for (const line of log.split('\n')) min.feed(line);
+    const r = await readMinimizeResult(run, manifest.readBack, min);
+    const out = join(run, manifest.outputs.final);
+    await writeSystem(out, r.system);
+    const done = { ...member, final: r.system, result: r, written: [out] };
+    if (!r.converged) return { ...done, state: 'failed', message: `not converged (${r.reason}): max force ${r.maxForce.toExponential(3)} > ftol ${manifest.readBack.ftol}; the last configuration was written to ${out}` };
+    return { ...done, state: 'finished' };
+  }
+  if (manifest.kind === 'shear') {
+    const start = await readSystem(join(run, START_DATA));
+    const r = await readShearRun(run, manifest.readBack, start, log);
+    const written = [join(run, manifest.outputs.events)];
+    await writeTextAtomic(written[0], tableCsv(r.table()));
+    if (manifest.outputs.stressStrain !== undefined) {
+      written.push(join(run, manifest.outputs.stressStrain));
+      await writeTextAtomic(written[1], tableCsv(r.stepsTable()));
+    }
+    return { ...member, state: 'finished', final: r.final, result: r, written };
+  }
+  const out = manifest.outputs;
   const final = await readDumpFrame(join(run, out.finalDump), 0, { dim: manifest.readBack.dim, typeMasses: manifest.typeMasses });
-  final.timestep = member.step;
+  final.timestep = member.step!;
   const csv = join(run, out.thermoCsv), data = join(run, out.final);
-  await writeTextAtomic(csv, thermoCsv(reader.rows, manifest.columns));
+  await writeTextAtomic(csv, thermoCsv(reader!.rows, manifest.columns));
   await writeSystem(data, final, { velocities: true });
   return { ...member, state: 'finished', final, written: [csv, data] };
 }

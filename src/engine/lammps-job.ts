@@ -1,13 +1,14 @@
 /**
- * LAMMPS jobs run elsewhere (a cluster): the MD decks of one or more runs
- * written into a job folder with a manifest (`job.json`: what `collect` needs
+ * LAMMPS jobs run elsewhere (a cluster): the decks of one or more runs (md,
+ * minimize or shear) written into a job folder with a manifest (`job.json`: what `collect` needs
  * to read the results back) and a Slurm batch script (`job.slurm`), submitted
  * with `sbatch` when it is on the PATH.
  *
  * Layout of a job folder DIR:
  *   DIR/job.json            the manifest (MdJobManifest)
  *   DIR/job.slurm           the batch script (with --submit slurm)
- *   DIR/in.md.lmp, start.data, [pair.table]       one run, or
+ *   DIR/in.md.lmp, start.data, [pair.table]       one run (in.minimize.lmp,
+ *                                                 in.shear.lmp for the others), or
  *   DIR/member-000/..., member-001/...            an ensemble (Slurm job array,
  *                                                 one deck folder per member)
  * Each run folder is a complete LAMMPS run: `lmp -in in.md.lmp -log
@@ -27,33 +28,59 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { MdJob } from './engine.ts';
-import { DECK, mdReadBack, writeLammpsMd, type MdReadBack } from './lammps-md.ts';
+import { typeMassesOf, writeDeck } from './lammps-deck.ts';
+import { DECK, FINAL_DUMP, lammpsMdDeck, mdReadBack, type MdReadBack } from './lammps-md.ts';
+import type { DeckFile } from './lammps-model.ts';
+import { lammpsMinimizeDeck, minimizeReadBack, MIN_DECK, type MinimizeJob, type MinimizeReadBack } from './lammps-minimize.ts';
+import { SHEAR_DECK, shearJobDeck, type AqsJob, type ShearReadBack } from './lammps-shear.ts';
 
 export const JOB_MANIFEST = 'job.json';
 export const JOB_SCRIPT = 'job.slurm';
 /** The LAMMPS log of each run folder (the script's `-log`). */
 export const JOB_LOG = 'log.lammps';
 
-/** What a job folder holds and what `collect` makes of it. */
-export interface MdJobManifest {
+/** What every job folder's manifest holds. */
+interface JobManifestBase {
   format: 'glasslab-lammps-job';
   version: 1;
-  kind: 'md';
   /** one line describing the runs */
   title: string;
   /** the deck's file name in each run folder */
   deck: string;
   /** run folders relative to the job folder: ['.'] for one run, member-000 ... for an ensemble */
   members: string[];
+  /** mass of each atom type (index = type; mass units), for reading dumps back */
+  typeMasses: number[];
+}
+
+/** An MD job folder (md --write-only) and what `collect` makes of it. */
+export interface MdJobManifest extends JobManifestBase {
+  kind: 'md';
   /** how the thermo and final state are read back */
   readBack: MdReadBack;
-  /** mass of each atom type (index = type; mass units), for reading the final dump */
-  typeMasses: number[];
   /** columns of the thermo CSV that collect writes (thermoColumns) */
   columns: string[];
   /** file names in each run folder: written by LAMMPS (dump, checkpoint, final.dump) or by collect (thermoCsv, final) */
   outputs: { dump?: string; checkpoint?: string; finalDump: string; thermoCsv: string; final: string };
 }
+
+/** A minimisation job folder (minimize --write-only): collect writes the relaxed configuration under `outputs.final`. */
+export interface MinimizeJobManifest extends JobManifestBase {
+  kind: 'minimize';
+  readBack: MinimizeReadBack;
+  outputs: { final: string };
+}
+
+/** An AQS job folder (shear --write-only): collect writes the events CSV and, when named, the stress-strain CSV. */
+export interface ShearJobManifest extends JobManifestBase {
+  kind: 'shear';
+  readBack: ShearReadBack;
+  outputs: { events: string; stressStrain?: string };
+}
+
+export type JobManifest = MdJobManifest | MinimizeJobManifest | ShearJobManifest;
+/** The command that writes each kind of job folder. */
+const KINDS = ['md', 'minimize', 'shear'] as const;
 
 /** Batch-script settings (sbatch options of the same names). */
 export interface SlurmOptions {
@@ -100,13 +127,13 @@ export function shellWord(w: string): string {
  * line run in each run folder (`srun lmp -in in.md.lmp -log log.lammps`, from
  * lammpsArgv with the launcher `srun`).
  */
-export function slurmScript(m: MdJobManifest, argv: readonly string[], s: SlurmOptions = {}): string {
+export function slurmScript(m: JobManifest, argv: readonly string[], s: SlurmOptions = {}): string {
   checkSlurmOptions(s);
   const count = m.members.length;
   const sb = (k: string, v: string | number | undefined) => (v === undefined ? [] : [`#SBATCH --${k}=${v}`]);
   const lines = [
     '#!/bin/bash',
-    ...sb('job-name', s.jobName ?? 'glasslab-md'),
+    ...sb('job-name', s.jobName ?? `glasslab-${m.kind}`),
     ...sb('nodes', s.nodes),
     ...sb('ntasks', s.ntasks),
     ...sb('time', s.time),
@@ -140,56 +167,77 @@ function writeAtomic(path: string, text: string): void {
 }
 
 /**
- * Write the decks of `jobs` (one run folder each; one job: the folder
- * itself) and the manifest into `dir` (created; must be new or empty). The
- * jobs' dump and checkpoint paths must be plain file names: each run writes
- * them in its own folder.
+ * Write one deck per run folder (one deck: the folder itself) and the
+ * manifest into `dir` (created; must be new or empty). The outputs are
+ * plain file names: each run writes them in its own folder.
+ */
+export function writeJobFolder<M extends JobManifest>(dir: string, decks: readonly { deck: string; files: DeckFile[] }[], manifest: Omit<M, 'format' | 'version' | 'members'>): M {
+  if (decks.length === 0) throw new Error('a job needs at least one run');
+  if (existsSync(dir) && readdirSync(dir).length > 0) throw new Error(`${dir} is not empty; give a new or empty folder`);
+  for (const p of Object.values(manifest.outputs) as (string | undefined)[]) {
+    if (p !== undefined && /[/\\]/.test(p)) throw new Error(`${p}: a job's output is a file name in its run folder, not a path`);
+  }
+  const members = decks.map((_, k) => memberFolder(k, decks.length));
+  mkdirSync(dir, { recursive: true });
+  decks.forEach((d, k) => writeDeck(join(dir, members[k]), manifest.deck, d.deck, d.files));
+  const m = { format: 'glasslab-lammps-job', version: 1, ...manifest, members } as M;
+  writeAtomic(join(dir, JOB_MANIFEST), JSON.stringify(m, null, 1) + '\n');
+  return m;
+}
+
+/**
+ * Write the MD decks of `jobs` (one run folder each) and the manifest into
+ * `dir` (writeJobFolder); the jobs' dump and checkpoint paths are file names.
  */
 export function writeMdJobFolder(
   dir: string, jobs: readonly MdJob[],
   opts: { title: string; columns: string[]; thermoCsv: string; final: string; deckTitle?: (k: number) => string },
 ): MdJobManifest {
   if (jobs.length === 0) throw new Error('a job needs at least one run');
-  if (existsSync(dir) && readdirSync(dir).length > 0) throw new Error(`${dir} is not empty; give a new or empty folder`);
   const j0 = jobs[0];
-  for (const p of [j0.dump?.path, j0.checkpoint?.path, opts.thermoCsv, opts.final]) {
-    if (p !== undefined && /[/\\]/.test(p)) throw new Error(`${p}: a job's output is a file name in its run folder, not a path`);
-  }
-  const typeMasses: number[] = [...j0.potential.typeMasses];
-  for (let i = 0; i < j0.start.n; i++) typeMasses[j0.start.types[i]] = j0.start.masses[i];
-  const members = jobs.map((_, k) => memberFolder(k, jobs.length));
-  mkdirSync(dir, { recursive: true });
-  jobs.forEach((job, k) => writeLammpsMd(job, join(dir, members[k]), { title: opts.deckTitle?.(k) ?? opts.title }));
-  const manifest: MdJobManifest = {
-    format: 'glasslab-lammps-job', version: 1, kind: 'md', title: opts.title, deck: DECK, members,
-    readBack: mdReadBack(j0), typeMasses, columns: opts.columns,
+  return writeJobFolder<MdJobManifest>(dir, jobs.map((job, k) => lammpsMdDeck(job, { title: opts.deckTitle?.(k) ?? opts.title })), {
+    kind: 'md', title: opts.title, deck: DECK, readBack: mdReadBack(j0), typeMasses: typeMassesOf(j0.potential, j0.start), columns: opts.columns,
     outputs: {
       ...(j0.dump ? { dump: j0.dump.path } : {}), ...(j0.checkpoint ? { checkpoint: j0.checkpoint.path } : {}),
-      finalDump: 'final.dump', thermoCsv: opts.thermoCsv, final: opts.final,
+      finalDump: FINAL_DUMP, thermoCsv: opts.thermoCsv, final: opts.final,
     },
-  };
-  writeAtomic(join(dir, JOB_MANIFEST), JSON.stringify(manifest, null, 1) + '\n');
-  return manifest;
+  });
+}
+
+/** Write a minimisation deck (lammpsMinimizeDeck) and its manifest into `dir` (writeJobFolder); `final`: collect's file name for the relaxed configuration. */
+export function writeMinimizeJobFolder(dir: string, job: MinimizeJob, opts: { title: string; final: string }): MinimizeJobManifest {
+  return writeJobFolder<MinimizeJobManifest>(dir, [lammpsMinimizeDeck(job, { title: opts.title })], {
+    kind: 'minimize', title: opts.title, deck: MIN_DECK, readBack: minimizeReadBack(job), typeMasses: typeMassesOf(job.potential, job.start), outputs: { final: opts.final },
+  });
+}
+
+/** Write an AQS deck to maxStrain (shearJobDeck: drops sheared back in the deck) and its manifest into `dir`; collect's file names for the events and stress-strain CSVs. */
+export function writeShearJobFolder(dir: string, job: AqsJob, opts: { title: string; events: string; stressStrain?: string }): ShearJobManifest {
+  const { deck, files, readBack } = shearJobDeck(job);
+  return writeJobFolder<ShearJobManifest>(dir, [{ deck, files }], {
+    kind: 'shear', title: opts.title, deck: SHEAR_DECK, readBack, typeMasses: readBack.typeMasses,
+    outputs: { events: opts.events, ...(opts.stressStrain !== undefined ? { stressStrain: opts.stressStrain } : {}) },
+  });
 }
 
 /** Write the batch script into the job folder; returns its path. */
-export function writeSlurmScript(dir: string, m: MdJobManifest, argv: readonly string[], s: SlurmOptions = {}): string {
+export function writeSlurmScript(dir: string, m: JobManifest, argv: readonly string[], s: SlurmOptions = {}): string {
   const path = join(dir, JOB_SCRIPT);
   writeAtomic(path, slurmScript(m, argv, s));
   return path;
 }
 
 /** The manifest of a job folder; one-line errors name the file. */
-export function readJobManifest(dir: string): MdJobManifest {
+export function readJobManifest(dir: string): JobManifest {
   const path = join(dir, JOB_MANIFEST);
-  if (!existsSync(path)) throw new Error(`${path} does not exist: ${dir} is not a job folder written by md --engine lammps --write-only`);
-  let m: MdJobManifest;
+  if (!existsSync(path)) throw new Error(`${path} does not exist: ${dir} is not a job folder written by md, minimize or shear --engine lammps --write-only`);
+  let m: JobManifest;
   try {
-    m = JSON.parse(readFileSync(path, 'utf8')) as MdJobManifest;
+    m = JSON.parse(readFileSync(path, 'utf8')) as JobManifest;
   } catch (e) {
     throw new Error(`${path}: not readable JSON (${(e as Error).message})`);
   }
-  if (m.format !== 'glasslab-lammps-job' || m.version !== 1 || m.kind !== 'md' || !Array.isArray(m.members)) {
+  if (m.format !== 'glasslab-lammps-job' || m.version !== 1 || !KINDS.includes(m.kind) || !Array.isArray(m.members)) {
     throw new Error(`${path}: not a glasslab job manifest of version 1 (format ${String(m.format)}, version ${String(m.version)})`);
   }
   return m;

@@ -183,10 +183,11 @@ const AQS_VERSION = 1;
 
 /** The AQS result of a run's data (aqsShear, loadResult). */
 export function makeAqsResult(d: Omit<AqsResult, 'kind' | 'figure' | 'summary' | 'table' | 'stepsTable' | 'toJSON'>): AqsResult {
-  const last = d.steps.at(-1)!;
+  const last = d.steps.at(-1);
   const lines = [
     `atoms ${d.n}`,
-    `steps ${d.steps.length - 1} (strain ${last.strain}, ${d.iterations} minimiser iterations, ${(d.elapsedMs / 1000).toFixed(1)} s)`,
+    // no steps: a job written to run elsewhere (shear --write-only), not run yet
+    last === undefined ? 'steps none (not run)' : `steps ${d.steps.length - 1} (strain ${last.strain}, ${d.iterations} minimiser iterations, ${(d.elapsedMs / 1000).toFixed(1)} s)`,
     `events ${d.events.length}${d.reversibleDrops.length ? ` (${d.reversibleDrops.length} reversible drops not counted)` : ''}`,
     ...d.events.map((e) => `  event ${e.ordinal}: strain ${e.strainAfter}, stress ${e.stressBefore} -> ${e.stressAfter}, atom ${e.atomId}`),
   ];

@@ -25,7 +25,7 @@ describe('collect: options', () => {
     mkdirSync(join(dir, 'plain'));
     const r = await runCli(dir, 'collect', 'plain');
     expect(r.code).toBe(2);
-    expect(r.err.trim()).toBe('glasslab collect: plain/job.json does not exist: plain is not a job folder written by md --engine lammps --write-only');
+    expect(r.err.trim()).toBe('glasslab collect: plain/job.json does not exist: plain is not a job folder written by md, minimize or shear --engine lammps --write-only');
   });
 });
 
@@ -46,6 +46,26 @@ describe.skipIf(!haveLmp)('collect', () => {
     expect(Array.from(b.positions)).toEqual(Array.from(a.positions));
     expect(Array.from(b.velocities!)).toEqual(Array.from(a.velocities!));
     expect(b.box.lengths).toEqual(a.box.lengths);
+  });
+
+  it('a minimize job: collect writes the inherent structure of minimize --engine lammps run here, with its energy', async () => {
+    const line = ['minimize', 'start.data', '--method', 'fire+cg', '--ftol', '1e-8', '--engine', 'lammps'];
+    const here = await runCli(dir, ...line, '--out', 'is-here.data');
+    expect(here.code, here.err).toBe(0);
+    const w = await runCli(dir, ...line, '--out', 'is.data', '--write-only', 'min', '--submit', 'slurm', '--time', '30');
+    expect(w.code, w.err).toBe(0);
+    expect(w.out).toContain('wrote min/ (500 atoms, model ka, fire+cg) and min/job.slurm');
+    const script = readFileSync(join(dir, 'min', 'job.slurm'), 'utf8');
+    expect(script).toMatch(/^#SBATCH --job-name=glasslab-minimize$/m);
+    expect(script.trimEnd().split('\n').at(-1)).toBe('srun lmp -in in.minimize.lmp -log log.lammps');
+    expect(runJobScript(bin, dir, join(dir, 'min')).status).toBe(0);
+    const c = await runCli(dir, 'collect', 'min');
+    expect(c.code, c.err).toBe(0);
+    const peHere = /^pe\/atom (\S+)/m.exec(here.out)![1];
+    expect(c.out).toMatch(/^min: finished: pe\/atom \S+, max force \S+ \(converged\), \d+ iterations, LAMMPS wall \d+ s; wrote min\/is\.data$/m);
+    expect(/^min: finished: pe\/atom (\S+),/m.exec(c.out)![1]).toBe(peHere);
+    const [a, b] = await Promise.all([readSystem(join(dir, 'is-here.data')), readSystem(join(dir, 'min', 'is.data'))]);
+    expect(Array.from(b.positions)).toEqual(Array.from(a.positions));
   });
 
   it('names each unfinished member and its file: not started, running, LAMMPS error, killed by Slurm, missing dump', async () => {

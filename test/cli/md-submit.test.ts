@@ -36,6 +36,25 @@ describe('md --submit slurm: options', () => {
     }
     expect(existsSync(join(dir, 'j1'))).toBe(false);
   });
+
+  it('minimize and shear take the same job-folder options, refused in one line the same way', async () => {
+    for (const cmd of ['minimize', 'shear']) {
+      const base = [cmd, 'start.data', '--out', cmd === 'shear' ? 'ev.csv' : 'is.data'];
+      const cases: [string[], string][] = [
+        [['--write-only', 'j2'], `glasslab ${cmd}: --write-only applies to --engine lammps`],
+        [['--engine', 'lammps', '--submit', 'slurm'], `glasslab ${cmd}: --submit writes a job folder: add --engine lammps --write-only DIR`],
+        [['--engine', 'lammps', '--write-only', 'j2', '--ntasks', '4'], `glasslab ${cmd}: --ntasks applies to --submit slurm`],
+        [['--engine', 'lammps', '--write-only', 'j2', '--submit', 'slurm', '--mpi', '2'], `glasslab ${cmd}: --mpi starts mpirun here; in a Slurm job srun starts the ranks: give --ntasks N instead`],
+        [['--engine', 'lammps', '--write-only', 'start.data'], `glasslab ${cmd}: --write-only start.data exists and is not an empty folder; give a new or empty folder`],
+      ];
+      for (const [extra, msg] of cases) {
+        const r = await runCli(dir, ...base, ...extra);
+        expect(r.code, `${cmd} ${extra.join(' ')}`).toBe(2);
+        expect(r.err.trim()).toBe(msg);
+      }
+    }
+    expect(existsSync(join(dir, 'j2'))).toBe(false);
+  });
 });
 
 describe.skipIf(!haveLmp)('md --submit slurm', () => {

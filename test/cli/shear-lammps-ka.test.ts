@@ -1,0 +1,61 @@
+/**
+ * `shear` on a small 3D KA glass (model ka, N = 250 at rho = 1.2: a random
+ * configuration quenched instantly, |F| < 1e-10, seed 2), strain steps of
+ * 1e-3, ftol 1e-10:
+ * - a job folder (`--write-only --submit slurm`, the script
+ *   run by bash with srun passed through, then `glasslab collect`): the
+ *   events and stress-strain CSVs of `shear --engine lammps` run here (the
+ *   AQS in batches, each drop sheared back by one more run), byte
+ *   for byte, up to 2 events in 30 steps (the same minima; the drop sheared
+ *   back inside the deck, back-24.dump, is not reversible either way, and
+ *   the deck goes on from the minimum after it, restored exactly).
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createForceProvider } from '../../src/core/force-provider.ts';
+import { writeLammpsData } from '../../src/io/index.ts';
+import { minimize } from '../../src/minimize/minimize.ts';
+import { getPotential } from '../../src/potential/registry.ts';
+import { randomConfiguration } from '../../src/system/random-config.ts';
+import { lammpsOrSkip } from '../lammps/lammps-runner.ts';
+import { runJobScript, slurmSandbox } from './slurm-job.ts';
+import { runCli } from './run-cli.ts';
+
+const haveLmp = lammpsOrSkip('shear --engine lammps on a KA glass');
+let dir: string, bin: string;
+beforeAll(async () => {
+  ({ dir, bin } = await slurmSandbox('glasslab-shear-ka-'));
+  const pot = getPotential('ka');
+  const start = randomConfiguration({ n: 250, density: 1.2, dim: 3, composition: [0, 0.8, 0.2], typeMasses: pot.typeMasses, seed: 2, jitter: 0.2 });
+  const r = minimize(start, createForceProvider(pot), { ftol: 1e-10 });
+  expect(r.converged).toBe(true);
+  await writeLammpsData(join(dir, 'glass.data'), r.system);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const text = (f: string) => readFileSync(join(dir, f), 'utf8');
+const rows = (f: string) => text(f).trim().split('\n').map((l) => l.split(','));
+
+describe.skipIf(!haveLmp)('shear on a KA glass', () => {
+  const line = ['glass.data', '--model', 'ka', '--strain-step', '1e-3', '--max-events', '1', '--max-strain', '0.03', '--ftol', '1e-10'];
+
+  it('a job folder (--write-only --submit slurm) collected gives the CSVs of --engine lammps run here', async () => {
+    // up to 2 events: the run goes on past the drop at step 24 to strain 0.03, from the minimum the deck restores after shearing it back
+    const two = [...line.slice(0, line.indexOf('--max-events')), '--max-events', '2', ...line.slice(line.indexOf('--max-events') + 2)];
+    const here = await runCli(dir, 'shear', ...two, '--out', 'here.csv', '--stress-strain', 'here-ss.csv', '--engine', 'lammps');
+    expect(here.code, here.err).toBe(0);
+    const w = await runCli(dir, 'shear', ...two, '--out', 'ev.csv', '--stress-strain', 'ss.csv', '--engine', 'lammps', '--write-only', 'aqs', '--submit', 'slurm');
+    expect(w.code, w.err).toBe(0);
+    expect(w.out).toContain('wrote aqs/ (250 atoms, model ka, 30 strain steps of 0.001) and aqs/job.slurm');
+    expect(text('aqs/job.slurm').trimEnd().split('\n').at(-1)).toBe('srun lmp -in in.shear.lmp -log log.lammps');
+    expect(runJobScript(bin, dir, join(dir, 'aqs')).status).toBe(0);
+    expect(existsSync(join(dir, 'aqs', 'back-24.dump'))).toBe(true);
+    const c = await runCli(dir, 'collect', 'aqs');
+    expect(c.code, c.err).toBe(0);
+    expect(c.out).toMatch(/^aqs: finished: 30 strain steps to strain 0\.03, 1 event\(s\), first at strain 0\.024; LAMMPS wall \d+ s; wrote aqs\/ev\.csv, aqs\/ss\.csv$/m);
+    expect(text('aqs/ev.csv')).toBe(text('here.csv'));
+    expect(rows('aqs/ss.csv')).toHaveLength(32);
+    expect(text('aqs/ss.csv')).toBe(text('here-ss.csv'));
+  }, 240_000);
+});
