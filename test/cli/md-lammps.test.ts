@@ -14,6 +14,7 @@
  * - MSD of the A atoms at t = 1 and t = 4 (time-origin averaged) within 15%
  *   (FIELD-NOTES: ~6% between the engines at T = 0.8 with N = 1000);
  * - the same CSV header, dump columns and frame steps.
+ * And the same zero-pressure density (NPT at P = 0, T = 0.6).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,6 +107,25 @@ describe.skipIf(!haveLmp)('md --engine lammps', () => {
     // the run folder is gone after a completed run
     expect(readdirSync(dir).filter((f) => f.startsWith('.glasslab-lammps-'))).toEqual([]);
   }, 60_000);
+
+  it('the same zero-pressure density: NPT at P = 0, T = 0.6 from the rho = 1.2 liquid', async () => {
+    // 10,000 steps (50 tau), Pdamp 2; the mean over the last 40 tau. Measured (load 16): glasslab 1.0373, lammps 1.0393;
+    // 10 tau means of one run spread by +-0.005, so the 40 tau means carry ~0.003 of noise. A pressure off by 0.5
+    // (a wrong shift or unit) moves the density by ~0.025 (compressibility ~0.05).
+    const npt = ['--init', 'start.data', '--ensemble', 'npt', '--temp', '0.6', '--pressure', '0', '--tdamp', '0.5', '--pdamp', '2', '--steps', '10000', '--thermo', '50', '-q'];
+    const rho: number[] = [];
+    for (const e of ['glasslab', 'lammps']) {
+      const r = await runCli(dir, 'md', ...npt, '--thermo-csv', `p0-${e}.csv`, '--engine', e);
+      expect(r.code, r.err).toBe(0);
+      const t = csv(join(dir, `p0-${e}.csv`));
+      const [step, vol] = [t.header.indexOf('Step'), t.header.indexOf('Volume')];
+      const tail = t.rows.filter((row) => row[step] >= 2000);
+      rho.push(tail.reduce((sum, row) => sum + 500 / row[vol], 0) / tail.length);
+    }
+    if (process.env.GLASSLAB_VERBOSE) console.log(`zero-pressure density at T = 0.6: glasslab ${rho[0].toFixed(4)}, lammps ${rho[1].toFixed(4)}`);
+    for (const r of rho) expect(r).toBeLessThan(1.1); // both left rho = 1.2 for the zero-pressure liquid
+    expect(Math.abs(rho[0] - rho[1])).toBeLessThan(0.012);
+  }, 300_000);
 
   it('npt with a pressure ramp and a tri barostat from an orthogonal box: the same rows over 10 steps, Conserved included', async () => {
     const line = ['--init', 'start.data', '--temp', '1.0', '--seed', '3', '--ensemble', 'npt', '--pressure', '1', '--pressure-final', '3', '--barostat', 'tri', '--pdamp', '0.1', '--steps', '10', '--thermo', '5'];
