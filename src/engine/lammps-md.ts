@@ -93,6 +93,25 @@ function checkpointedRun(job: MdJob, c: { path: string; every: number }): string
   ];
 }
 
+/**
+ * The thermo keyword of fix md's etap[0] (the position of the barostat's
+ * first chain thermostat) for an isotropic barostat with a chain: fix nh's
+ * global vector is eta[tchain], eta_dot[tchain], omega[1], omega_dot[1],
+ * etap[pchain], ... (LAMMPS manual, fix nh, "Restart, fix_modify, output").
+ * LAMMPS 29 Sep 2021 counts that thermostat's energy in econserve as
+ * pdim kT etap[0] (fix_nh.cpp compute_scalar: lkt_press += kt for each
+ * barostatted dimension) while its integrator couples it with kT for iso
+ * (nhc_press_integrate: lkt_press = kt); MdLogReader takes the excess
+ * (pdim - 1) kT etap[0] out, which gives the conserved quantity of our
+ * integrator (measured: LAMMPS's econserve drifts by +8 in 400 steps of a
+ * KA N = 500 NPT run at P = 0, T = 0.6; exactly 2 kT etap[0]).
+ */
+function etapColumn(job: Pick<MdJob, 'integrator'>): string | undefined {
+  const p = job.integrator.params;
+  if (job.integrator.name !== 'npt' || (p.barostat ?? 'iso') !== 'iso' || !(Number(p.pchain) > 0)) return undefined;
+  return `f_md[${2 * Number(p.tchain) + 3}]`;
+}
+
 /** The deck text and the files it reads (start data, pair tables), for a run in one folder. */
 export function lammpsMdDeck(job: MdJob, opts: { title?: string } = {}): { deck: string; files: DeckFile[] } {
   const sys = job.start;
@@ -106,7 +125,7 @@ export function lammpsMdDeck(job: MdJob, opts: { title?: string } = {}): { deck:
     ...(job.integrator.params.barostat === 'tri' && !sys.box.triclinic ? ['change_box all triclinic'] : []),
     `timestep ${num(job.dt)}`,
     ...fixLines(job),
-    `thermo_style custom ${keywords.join(' ')}`,
+    `thermo_style custom ${[...keywords, ...(etapColumn(job) ? [etapColumn(job)] : [])].join(' ')}`,
     'thermo_modify norm no format float %.17g flush yes',
     `thermo ${job.thermoEvery}`,
   ];
@@ -138,9 +157,13 @@ export class LammpsThermoReader {
   private readonly block = new ThermoBlockReader();
   constructor(private readonly dim: 2 | 3) {}
 
+  /** The values of the last row by thermo keyword header (`PotEng`, `f_md[9]`, ...). */
+  raw: Record<string, number> | undefined;
+
   /** The row of this line, or undefined when the line is not a thermo row. */
   feed(line: string): ThermoRow | undefined {
     const r = this.block.feed(line);
+    this.raw = r;
     if (!r) return undefined;
     const at = (name: string) => r[name] ?? NaN;
     const pick = (names: string[]) => names.filter((n) => n in r).map(at);
@@ -167,6 +190,10 @@ export interface MdReadBack {
   nktv2p: number;
   /** the start's box volume (length^dim) */
   startVolume: number;
+  /** Boltzmann's constant of the job's units (Units.kB) */
+  kB?: number;
+  /** iso barostat with a chain: the thermo keyword of fix md's etap[0] (etapColumn) */
+  etap?: string;
   /**
    * the deck's `thermo N`: rows off its grid (step % N != 0, other than the
    * first and last) are dropped; a checkpointed run prints rows at its
@@ -181,7 +208,8 @@ export interface MdReadBack {
 export function mdReadBack(job: MdJob): MdReadBack {
   return {
     dim: job.start.dim, steps: job.steps, firstStep: job.start.timestep ?? 0, thermoEvery: job.thermoEvery,
-    integrator: { name: job.integrator.name, params: { ...job.integrator.params } }, nktv2p: job.units.nktv2p, startVolume: job.start.box.volume,
+    integrator: { name: job.integrator.name, params: { ...job.integrator.params } }, nktv2p: job.units.nktv2p, startVolume: job.start.box.volume, kB: job.units.kB,
+    ...(etapColumn(job) ? { etap: etapColumn(job) } : {}),
     // a continued run: its time is taken as its step times dt (the run before from step 0 at the same dt)
     ...(job.restart !== undefined ? { timeOffset: (job.start.timestep ?? 0) * job.dt } : {}),
   };
@@ -192,14 +220,22 @@ export function mdReadBack(job: MdJob): MdReadBack {
  * run. They differ only under a barostat: ours adds P0(t) V(t) (P0 the
  * ramped target in energy/volume), fix npt's energy adds P0(t) (V(t) - V0)
  * with V0 the volume at the start of the run (fix_nh.cpp, compute_scalar);
- * the difference is P0(t) V0.
+ * the difference is P0(t) V0. An iso barostat's chain adds the excess
+ * (pdim - 1) kT etap[0] (etapColumn), taken out here.
  */
-function conservedOffset(job: MdReadBack, done: number): number {
+function conservedOffset(job: MdReadBack, done: number, raw: Record<string, number> | undefined): number {
   const p = job.integrator.params;
   if (job.integrator.name !== 'npt') return 0;
   const frac = job.steps > 0 ? done / job.steps : 0;
   const P = Number(p.Pstart) + frac * (Number(p.Pstop) - Number(p.Pstart));
-  return (P / job.nktv2p) * job.startVolume;
+  let offset = (P / job.nktv2p) * job.startVolume;
+  // the excess (pdim - 1) kT etap[0] of LAMMPS's iso barostat chain energy (etapColumn), kT at the ramped target
+  const etap = job.etap === undefined ? undefined : raw?.[job.etap];
+  if (etap !== undefined) {
+    const T = Number(p.Tstart) + frac * (Number(p.Tstop) - Number(p.Tstart));
+    offset -= (job.dim - 1) * (job.kB ?? 1) * T * etap;
+  }
+  return offset;
 }
 
 /**
@@ -219,7 +255,7 @@ export class MdLogReader {
     if (!row) return undefined;
     const j = this.job, every = j.thermoEvery;
     if (every !== undefined && row.step !== j.firstStep && row.step !== j.firstStep + j.steps && (every === 0 || row.step % every !== 0)) return undefined;
-    row.conserved += conservedOffset(this.job, row.step - this.job.firstStep);
+    row.conserved += conservedOffset(this.job, row.step - this.job.firstStep, this.reader.raw);
     row.time += this.job.timeOffset ?? 0;
     // rows are unique by step (a repeated step would come from a second block of the same run)
     const rows = this.rows;
