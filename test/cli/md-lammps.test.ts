@@ -16,7 +16,7 @@
  * - the same CSV header, dump columns and frame steps.
  * And the same zero-pressure density (NPT at P = 0, T = 0.6).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ import { loadFrames } from '../../src/analysis/dynamics/frames.ts';
 import { parseArgs, type RunContext } from '../../src/commands/registry.ts';
 import { readSystem, writeLammpsData } from '../../src/io/index.ts';
 import { kaGlass } from '../lammps/configs.ts';
-import { lammpsOrSkip } from '../lammps/lammps-runner.ts';
+import { lammpsOrSkip, processesIn } from '../lammps/lammps-runner.ts';
 import { runCli } from './run-cli.ts';
 
 const haveLmp = lammpsOrSkip('md --engine lammps');
@@ -40,16 +40,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function csv(path: string): { header: string[]; rows: number[][] } {
   const lines = readFileSync(path, 'utf8').trim().split('\n');
   return { header: lines[0].split(','), rows: lines.slice(1).map((l) => l.split(',').map(Number)) };
-}
-
-/** Processes whose working directory is inside `folder` (Linux /proc). */
-function processesIn(folder: string): number[] {
-  const pids: number[] = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try { if (readlinkSync(`/proc/${p}/cwd`).startsWith(folder)) pids.push(Number(p)); } catch { /* gone or not ours */ }
-  }
-  return pids;
 }
 
 describe('md --engine lammps: options', () => {

@@ -9,6 +9,7 @@
  *   two CG minimisers stop at slightly other points; with ka-sf they agree
  *   to 1e-11, test/engine/lammps-shear.test.ts), the minimum after the drop
  *   is the same (stress -0.0650 in both, to 3e-12). We require 5e-3.
+ * - an interrupt stops LAMMPS (no process left) and keeps the steps done;
  * - a job folder (`--write-only --submit slurm`, the script
  *   run by bash with srun passed through, then `glasslab collect`): the
  *   events and stress-strain CSVs of `shear --engine lammps` run here (the
@@ -17,7 +18,7 @@
  *   back inside the deck, back-24.dump, is not reversible either way, and
  *   the deck goes on from the minimum after it, restored exactly).
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createForceProvider } from '../../src/core/force-provider.ts';
@@ -25,7 +26,9 @@ import { writeLammpsData } from '../../src/io/index.ts';
 import { minimize } from '../../src/minimize/minimize.ts';
 import { getPotential } from '../../src/potential/registry.ts';
 import { randomConfiguration } from '../../src/system/random-config.ts';
-import { lammpsOrSkip } from '../lammps/lammps-runner.ts';
+import { createRegistry } from '../../src/app/registry.ts';
+import { parseArgs, type RunContext } from '../../src/commands/registry.ts';
+import { lammpsOrSkip, processesIn } from '../lammps/lammps-runner.ts';
 import { runJobScript, slurmSandbox } from './slurm-job.ts';
 import { runCli } from './run-cli.ts';
 
@@ -69,6 +72,23 @@ describe.skipIf(!haveLmp)('shear on a KA glass', () => {
       expect(sb[k][4]).toBe(sa[k][4]); // the event column
     }
   }, 240_000);
+
+  it('an interrupted shear --engine lammps leaves no process behind and keeps the steps up to the stop', async () => {
+    const cmd = createRegistry().get('shear');
+    const parsed = parseArgs(cmd, ['glass.data', '--model', 'ka', '--strain-step', '1e-4', '--max-strain', '0.5', '--max-events', '1000', '--out', 'stopped.csv', '--engine', 'lammps']);
+    if (parsed.help) throw new Error('help');
+    const ac = new AbortController();
+    const ctx: RunContext = {
+      // abort once LAMMPS is shearing: at the second strain step
+      progress: () => ({ update(done: number) { if (done >= 2) ac.abort(); }, finish() {} }),
+      print() {}, note() {}, signal: ac.signal, cwd: dir,
+    };
+    const err = await cmd.run(parsed.args, ctx).then(() => new Error('finished'), (e: unknown) => e as Error);
+    expect(err.message).toMatch(/^stopped at strain \S+ \(step [1-9]\d*\) with 0 of 1000 events/);
+    expect(processesIn(dir)).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.glasslab-lammps-'))).toEqual([]);
+    expect(text('stopped.csv').split('\n')[0]).toBe('event,strain,stress_before,stress_after,energy_drop,x,y,z,atom_id');
+  }, 60_000);
 
   it('a job folder (--write-only --submit slurm) collected gives the CSVs of --engine lammps run here', async () => {
     // up to 2 events: the run goes on past the drop at step 24 to strain 0.03, from the minimum the deck restores after shearing it back

@@ -7,13 +7,23 @@
  * script installs LAMMPS, so a missing binary there is a broken setup).
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const LMP = 'lmp';
 
 /** Skip-or-fail policy, shared with the potential tests (one implementation). */
 export { lammpsOrSkip } from '../potential/helpers.ts';
+
+/** Processes whose working directory is inside `folder` (Linux /proc): what an interrupted run must not leave behind. */
+export function processesIn(folder: string): number[] {
+  const pids: number[] = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try { if (readlinkSync(`/proc/${p}/cwd`).startsWith(folder)) pids.push(Number(p)); } catch { /* gone or not ours */ }
+  }
+  return pids;
+}
 
 /**
  * Options of a LAMMPS run: MPI ranks (default 1: plain `lmp`), a wall-clock
