@@ -8,6 +8,7 @@ export {
   createSystem, cloneSystem, selectAtoms, unwrappedPositions, typeCount, numberDensity,
   type System, type SystemInit,
 } from './system/system.ts';
+export { randomConfiguration, type RandomConfigOptions } from './system/random-config.ts';
 export * from './io/index.ts';
 export * from './potential/index.ts';
 export { buildNeighborList, NeighborListManager, needsRebuild } from './neighbor/neighbor-list.ts';

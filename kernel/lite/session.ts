@@ -1,0 +1,86 @@
+/**
+ * One notebook session of the browser kernel (issue [14]): what the
+ * JupyterLite kernel's Web Worker (web/src/kernel-worker.ts) runs for each
+ * execute_request, kept free of Node and of JupyterLite so that Node tests
+ * run it as it is.
+ *
+ * A cell is transformed by src/cell/transform.ts (types stripped, top-level
+ * names on the session's scope), its imports resolved by the `importer`
+ * (the bundled library in the browser), `console` output goes out as
+ * stdout/stderr streams while it runs, `display()` and progress displays go
+ * through the library's display host (src/display), and the cell's value is
+ * shown with the same `toMimeBundle` as the Node kernel's.
+ */
+import { newCellScope, runCell, transformCell, type CellScope } from '../../src/cell/transform.ts';
+import { newDisplayState, plainText, setDisplayHost, toMimeBundle, type DisplayState, type MimeBundle } from '../../src/display/index.ts';
+
+/** Where a session's outputs go (the worker posts them to the kernel, which sends iopub messages). */
+export interface LiteOutputs {
+  stream(name: 'stdout' | 'stderr', text: string): void;
+  display(bundle: MimeBundle, opts: { displayId?: string; update?: boolean }): void;
+  result(bundle: MimeBundle): void;
+}
+
+/** The content of an error reply (Jupyter's ename, evalue, traceback). */
+export interface LiteError {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+export type LiteReply = { status: 'ok' } | ({ status: 'error' } & LiteError);
+
+/** Module specifier -> module namespace (the bundled library). */
+export type Importer = (specifier: string) => Promise<unknown>;
+
+const CONSOLE_STREAMS = { log: 'stdout', info: 'stdout', debug: 'stdout', warn: 'stderr', error: 'stderr' } as const;
+
+/** A console argument as Node's console.log prints it: strings as they are, values inspected. */
+function consoleText(args: unknown[]): string {
+  return args.map((a) => (typeof a === 'string' ? a : plainText(a))).join(' ');
+}
+
+export class LiteSession {
+  readonly scope: CellScope = newCellScope();
+  /**
+   * Display state of the session. `plotlyInline: false` (the site) leaves
+   * plotly.js out of figure HTML: the site's own renderer draws the Plotly
+   * MIME part, so no output carries 4.6 MB of plotly.js.
+   */
+  readonly display: DisplayState;
+
+  constructor(private readonly importer: Importer, opts: { plotlyInline?: boolean } = {}) {
+    this.display = newDisplayState();
+    if (opts.plotlyInline === false) this.display.plotlyIncluded = true;
+  }
+
+  /** Run one cell; outputs go to `out` while it runs. */
+  async execute(code: string, out: LiteOutputs): Promise<LiteReply> {
+    const saved = new Map<keyof typeof CONSOLE_STREAMS, (...a: unknown[]) => void>();
+    const con = console as unknown as Record<string, (...a: unknown[]) => void>;
+    for (const [method, stream] of Object.entries(CONSOLE_STREAMS) as [keyof typeof CONSOLE_STREAMS, 'stdout' | 'stderr'][]) {
+      saved.set(method, con[method]);
+      con[method] = (...args: unknown[]) => out.stream(stream, `${consoleText(args)}\n`);
+    }
+    setDisplayHost({ send: (bundle, opts) => out.display(bundle, opts), state: this.display });
+    try {
+      if (!code.trim()) return { status: 'ok' };
+      const value = await runCell(transformCell(code), this.scope, this.importer);
+      if (value !== undefined) out.result(toMimeBundle(value, this.display));
+      return { status: 'ok' };
+    } catch (err) {
+      return { status: 'error', ...errorContent(err) };
+    } finally {
+      for (const [method, f] of saved) con[method] = f;
+      setDisplayHost(undefined);
+    }
+  }
+}
+
+/** Jupyter's error content of a thrown value. */
+export function errorContent(err: unknown): LiteError {
+  if (err instanceof Error) {
+    return { ename: err.name || 'Error', evalue: err.message, traceback: [err.stack ?? `${err.name}: ${err.message}`] };
+  }
+  return { ename: 'Error', evalue: plainText(err), traceback: [`Uncaught ${plainText(err)}`] };
+}
