@@ -155,7 +155,7 @@ function writeContents(src, rel, keep) {
 const rootEntries = [];
 for (const c of CONTENTS) {
   writeContents(c.from, c.to, c.keep);
-  rootEntries.push({ name: c.to, path: c.to, type: 'directory', created: EPOCH, last_modified: EPOCH, format: 'json', mimetype: null, size: null, writable: true, content: null });
+  rootEntries.push({ name: c.to, path: c.to, type: 'directory', created: EPOCH, last_modified: statSync(c.from).mtime.toISOString(), format: 'json', mimetype: null, size: null, writable: true, content: null });
 }
 writeFileSync(join(tmp, 'api', 'contents', 'all.json'), JSON.stringify({ name: '', path: '', type: 'directory', created: EPOCH, last_modified: EPOCH,
   format: 'json', mimetype: null, size: null, writable: true, content: rootEntries }));

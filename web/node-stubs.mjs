@@ -2,7 +2,8 @@
  * TEMPORARY, the one place to remove when the platform seam (branch
  * lite-seam, issue [14] item 1) lands: an esbuild plugin that stands in for
  * Node's built-ins when the library is bundled into the browser kernel's
- * worker, plus the `process` global the display code reads (`process.pid`).
+ * worker, plus the `process` global the display code reads (`process.pid`)
+ * and the `setImmediate` the run loops yield with.
  *
  * What works: `node:path` (POSIX), `node:util` `inspect` (npm
  * object-inspect), `node:os` core count (1: the worker pools need the seam's
@@ -74,7 +75,7 @@ export function relative(from, to) { const a = resolve(from).split('/').filter(B
 `,
   util: `
 import objectInspect from 'object-inspect';
-export function inspect(value, opts = {}) { return typeof value === 'string' ? value : objectInspect(value, { depth: opts.depth ?? 2, indent: 2 }); }
+export function inspect(value, opts = {}) { return typeof value === 'string' ? value : objectInspect(value, { depth: opts.depth ?? 2 }); }
 `,
   v8: `export function setFlagsFromString() {}`,
   url: `
@@ -114,8 +115,13 @@ export function nodeStubs() {
   };
 }
 
-/** Source run before the worker bundle: the `process` global the library reads. */
-export const PROCESS_SHIM = `globalThis.process ??= { pid: 1, env: {}, argv: [], platform: 'browser', versions: {}, cwd: () => '/',
+/**
+ * Source run before the worker bundle: the `process` global the library
+ * reads, and `setImmediate` (the run loops yield with it): a MessageChannel
+ * round trip, a macrotask without setTimeout's 4 ms clamp.
+ */
+export const PROCESS_SHIM = `globalThis.setImmediate ??= (f, ...a) => { const c = new MessageChannel(); c.port1.onmessage = () => { c.port1.close(); f(...a); }; c.port2.postMessage(0); };
+globalThis.process ??= { pid: 1, env: {}, argv: [], platform: 'browser', versions: {}, cwd: () => '/',
   stdout: { write: (s) => { console.log(String(s).replace(/\\n$/, '')); return true; }, isTTY: false },
   stderr: { write: (s) => { console.error(String(s).replace(/\\n$/, '')); return true; }, isTTY: false },
   on() {}, off() {}, exit() { throw new Error('process.exit in the browser kernel'); } };`;
