@@ -10,9 +10,19 @@
  * stdout/stderr streams while it runs, `display()` and progress displays go
  * through the library's display host (src/display), and the cell's value is
  * shown with the same `toMimeBundle` as the Node kernel's.
+ *
+ * Magics (`%md ...`, `const r = %vdos ...`, `%%time`, `%lsmagic`) go
+ * through the Node kernel's own parser and runtime (kernel/magics) on the
+ * table the session is given (`buildMagicTable` of the command registry):
+ * the same options, help and results. A command that reads or writes files
+ * needs the platform seam's browser file system (issue [14] item 1).
  */
 import { newCellScope, runCell, transformCell, type CellScope } from '../../src/cell/transform.ts';
-import { newDisplayState, plainText, setDisplayHost, toMimeBundle, type DisplayState, type MimeBundle } from '../../src/display/index.ts';
+import { newDisplayState, plainText, progressDisplay, setDisplayHost, toMimeBundle, type DisplayState, type MimeBundle } from '../../src/display/index.ts';
+import { planCell, type CellPlan } from '../magics/parse.ts';
+import { MagicRuntime } from '../magics/runtime.ts';
+import type { MagicTable } from '../magics/table.ts';
+import { formatTimeReport, timeOnce } from '../magics/timing.ts';
 
 /** Where a session's outputs go (the worker posts them to the kernel, which sends iopub messages). */
 export interface LiteOutputs {
@@ -49,9 +59,35 @@ export class LiteSession {
    */
   readonly display: DisplayState;
 
-  constructor(private readonly importer: Importer, opts: { plotlyInline?: boolean } = {}) {
+  private readonly magics: MagicTable | undefined;
+  private out: LiteOutputs | undefined;
+  private abort = new AbortController();
+
+  /**
+   * `magics`: the magic table (kernel/magics/table.ts `buildMagicTable`);
+   * without it a `%` line is TypeScript (a syntax error). `cwd`: where
+   * commands resolve relative paths.
+   */
+  constructor(private readonly importer: Importer, opts: { plotlyInline?: boolean; magics?: MagicTable; cwd?: string } = {}) {
     this.display = newDisplayState();
     if (opts.plotlyInline === false) this.display.plotlyIncluded = true;
+    this.magics = opts.magics;
+    if (this.magics) {
+      const runtime = new MagicRuntime(this.magics, () => ({
+        stdout: (t) => this.out?.stream('stdout', t),
+        stderr: (t) => this.out?.stream('stderr', t),
+        progress: (label, total, unit) => progressDisplay(label, total, { unit }),
+        signal: this.abort.signal,
+        cwd: opts.cwd ?? '/',
+      }));
+      // the object the rewritten magic lines call (kernel/magics/parse.ts RUNTIME)
+      (globalThis as { __glasslab__?: MagicRuntime }).__glasslab__ = runtime;
+    }
+  }
+
+  /** Stop the running cell's commands at their next check (an MD run stops after its current step). */
+  interrupt(): void {
+    this.abort.abort();
   }
 
   /** Run one cell; outputs go to `out` while it runs. */
@@ -63,9 +99,12 @@ export class LiteSession {
       con[method] = (...args: unknown[]) => out.stream(stream, `${consoleText(args)}\n`);
     }
     setDisplayHost({ send: (bundle, opts) => out.display(bundle, opts), state: this.display });
+    this.out = out;
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     try {
       if (!code.trim()) return { status: 'ok' };
-      const value = await runCell(transformCell(code), this.scope, this.importer);
+      const plan: CellPlan = this.magics ? planCell(code, this.magics) : { kind: 'code', source: code };
+      const value = await this.run(plan);
       if (value !== undefined) out.result(toMimeBundle(value, this.display));
       return { status: 'ok' };
     } catch (err) {
@@ -73,7 +112,18 @@ export class LiteSession {
     } finally {
       for (const [method, f] of saved) con[method] = f;
       setDisplayHost(undefined);
+      this.out = undefined;
     }
+  }
+
+  /** A planned cell: TypeScript (magic lines already rewritten), or `%%time` over a body. */
+  private async run(plan: CellPlan): Promise<unknown> {
+    if (plan.kind === 'time') {
+      const timed = await timeOnce(() => this.run(planCell(plan.body, this.magics!)));
+      this.out?.stream('stdout', formatTimeReport(timed));
+      return timed.value;
+    }
+    return runCell(transformCell(plan.source), this.scope, this.importer);
   }
 }
 

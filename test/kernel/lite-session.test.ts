@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { LiteSession, type LiteOutputs } from '../../kernel/lite/session.ts';
 import { PLOTLY_MIME, type MimeBundle } from '../../src/display/index.ts';
+import { buildMagicTable } from '../../kernel/magics/table.ts';
+import { addLibraryCommands } from '../../src/commands/index.ts';
+import { Registry } from '../../src/commands/registry.ts';
 
 const LIBRARY: Record<string, () => Promise<unknown>> = {
   glasslab: () => import('../../src/index.ts'),
@@ -92,4 +95,20 @@ thermoFigure(run.thermo.map((r) => r.time), { 'T': run.thermo.map((r) => r.T) },
     const { displayHost } = await import('../../src/display/index.ts');
     expect(displayHost()).toBeUndefined();
   });
+
+  it('magics through the command registry: %md bound to a name, its help, %%time, and a bad option as an error', async () => {
+    const magics = buildMagicTable(addLibraryCommands(new Registry()), { typedResults: false });
+    const s = new LiteSession(importer, { magics });
+    const out = recorder();
+    expect(await s.execute('const steps = 100;\nconst run = %md --model ka --n 256 --density 1.2 --temp 0.8 --steps {steps} --thermo 0 --seed 1 -q', out)).toEqual({ status: 'ok' });
+    expect(await s.execute('run.stepsDone', out)).toEqual({ status: 'ok' });
+    expect(out.results.at(-1)).toEqual({ 'text/plain': '100' });
+    await s.execute('%md?', out);
+    expect(out.streams.map((x) => x.text).join('')).toContain('--temp');
+    expect(await s.execute('%%time\nconst t = 1 + 1', out)).toEqual({ status: 'ok' });
+    expect(out.streams.at(-1)!.text).toMatch(/Wall time/);
+    const bad = await s.execute('%md --tmep 0.8', out);
+    expect(bad).toMatchObject({ status: 'error', ename: 'UsageError' });
+    expect((bad as { evalue: string }).evalue).toMatch(/--tmep/);
+  }, 60_000);
 });
