@@ -6,14 +6,20 @@
  * scope survives from cell to cell) and posts stream, display and result
  * messages, which this class sends on iopub with the cell's parent header.
  *
- * Not yet here: interrupt (JupyterLite cannot pre-empt a cell: the platform
- * seam's shared flag polled by the long loops, branch lite-seam), completion
- * and inspection (a TypeScript language service in a second worker), input().
+ * Interrupt: JupyterLite's kernel client only cancels the queued cells, so
+ * the plugin wraps its `interrupt` to also post an interrupt to the worker,
+ * which aborts the session's signal: a command that yields (an MD run, a
+ * minimisation) stops after its current step, as in the Node kernel. A
+ * loop that never yields cannot be stopped this way (the platform seam's
+ * shared flag, branch lite-seam).
+ *
+ * Not yet here: completion and inspection (a TypeScript language service in
+ * a second worker), input().
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import type { KernelMessage } from '@jupyterlab/services';
-import { BaseKernel, IKernelSpecs, type IKernel } from '@jupyterlite/services';
+import { BaseKernel, IKernelClient, IKernelSpecs, type IKernel } from '@jupyterlite/services';
 
 /** Messages from the worker (see kernel-worker.ts). */
 export type WorkerMessage =
@@ -44,6 +50,11 @@ export class GlasslabKernel extends BaseKernel {
 
   override get ready(): Promise<void> {
     return this.started;
+  }
+
+  /** Abort the running cell's signal (see the module comment). */
+  interrupt(): void {
+    this.worker.postMessage({ type: 'interrupt' });
   }
 
   override dispose(): void {
@@ -122,7 +133,17 @@ export const glasslabKernelPlugin: JupyterFrontEndPlugin<void> = {
   description: 'The glasslab TypeScript kernel, in a Web Worker',
   autoStart: true,
   requires: [IKernelSpecs],
-  activate: (_app: JupyterFrontEnd, kernelspecs: IKernelSpecs) => {
+  optional: [IKernelClient],
+  activate: (_app: JupyterFrontEnd, kernelspecs: IKernelSpecs, client: IKernelClient | null) => {
+    if (client) {
+      const cancelQueued = client.interrupt.bind(client);
+      client.interrupt = async (id: string) => {
+        // the client keeps its kernels in a private map (@jupyterlite/services 0.8 LiteKernelClient)
+        const kernel = (client as unknown as { _kernels?: Map<string, unknown> })._kernels?.get(id);
+        if (kernel instanceof GlasslabKernel) kernel.interrupt();
+        return cancelQueued(id);
+      };
+    }
     const logo = URLExt.join(PageConfig.getOption('fullStaticUrl'), 'glasslab-logo.svg');
     kernelspecs.register({
       spec: {

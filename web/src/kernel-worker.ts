@@ -4,6 +4,9 @@
  * (package.json `exports`) resolve to the library modules bundled here.
  */
 import { LiteSession } from '../../kernel/lite/session.ts';
+import { buildMagicTable } from '../../kernel/magics/table.ts';
+import { addLibraryCommands } from '../../src/commands/index.ts';
+import { Registry } from '../../src/commands/registry.ts';
 import * as glasslab from '../../src/index.ts';
 import * as analysis from '../../src/analysis/index.ts';
 import * as display from '../../src/display/index.ts';
@@ -29,11 +32,14 @@ async function importer(spec: string): Promise<unknown> {
   throw new Error(`Cannot find module '${spec}': the browser kernel has the glasslab library (${Object.keys(MODULES).join(', ')}) and no npm`);
 }
 
-const session = new LiteSession(importer, { plotlyInline: false });
+// the library's commands as magics (the Node kernel's table, without its Jupyter-only commands)
+const magics = buildMagicTable(addLibraryCommands(new Registry()), { typedResults: false });
+const session = new LiteSession(importer, { plotlyInline: false, magics });
 const post = (m: unknown) => (self as unknown as Worker).postMessage(m);
 let queue: Promise<void> = Promise.resolve();
 
-self.addEventListener('message', (e: MessageEvent<{ type: 'execute'; id: number; code: string }>) => {
+self.addEventListener('message', (e: MessageEvent<{ type: 'execute'; id: number; code: string } | { type: 'interrupt' }>) => {
+  if (e.data.type === 'interrupt') { session.interrupt(); return; }
   const { id, code } = e.data;
   queue = queue.then(async () => {
     const reply = await session.execute(code, {
