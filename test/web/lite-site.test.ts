@@ -11,7 +11,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -50,7 +51,9 @@ describe.runIf(run)('the JupyterLite site', () => {
   let browser: { close(): Promise<void>; newPage(o: object): Promise<any> } | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
   let page: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   const pageErrors: string[] = [];
-  const bytes = { all: 0, firstLoad: 0 };
+  const bytes = { all: 0, firstLoad: 0, firstLoadGzip: 0 };
+  const firstLoadUrls: string[] = [];
+  let firstLoad = true;
   let buildS = 0;
   let labReadyS = 0;
   let labResponse: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -70,14 +73,22 @@ describe.runIf(run)('the JupyterLite site', () => {
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (e: Error) => pageErrors.push(e.message));
-    page.on('response', async (r: { url(): string; request(): { method(): string }; headers(): Record<string, string> }) => {
-      const len = Number(r.headers()['content-length'] ?? 0);
-      bytes.firstLoad += len;
+    page.on('response', (r: { url(): string }) => {
+      if (firstLoad) firstLoadUrls.push(r.url());
     });
     const t1 = performance.now();
     labResponse = await page.goto(`${url}lab/index.html`);
     await page.waitForSelector('.jp-DirListing-item', { timeout: 90_000 });
     labReadyS = (performance.now() - t1) / 1000;
+    firstLoad = false;
+    // what the first load fetched (the kernel worker comes later, with the first kernel), as sent and gzipped
+    for (const u of new Set(firstLoadUrls)) {
+      const file = join(site, decodeURIComponent(new URL(u).pathname));
+      if (!existsSync(file) || !statSync(file).isFile()) continue;
+      const raw = readFileSync(file);
+      bytes.firstLoad += raw.length;
+      bytes.firstLoadGzip += gzipSync(raw).length;
+    }
   }, 300_000);
 
   afterAll(async () => {
@@ -93,7 +104,7 @@ describe.runIf(run)('the JupyterLite site', () => {
     const names = await page.$$eval('.jp-DirListing-itemName', (els: Element[]) => els.map((e) => e.textContent?.trim()));
     expect(names).toContain('notebooks');
     expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
-    console.log(`[lite-site] build ${buildS.toFixed(1)} s; site ${(bytes.all / 2 ** 20).toFixed(1)} MB; first load ${(bytes.firstLoad / 2 ** 20).toFixed(2)} MB (uncompressed), lab ready in ${labReadyS.toFixed(1)} s`);
+    console.log(`[lite-site] build ${buildS.toFixed(1)} s; site ${(bytes.all / 2 ** 20).toFixed(1)} MB; first load ${(bytes.firstLoad / 2 ** 20).toFixed(2)} MB (${(bytes.firstLoadGzip / 2 ** 20).toFixed(2)} MB gzipped), lab ready in ${labReadyS.toFixed(1)} s`);
   }, 120_000);
 
   it('the glasslab kernel runs TypeScript cells: declarations across cells, console, errors, a KA run and a figure', async () => {
@@ -102,6 +113,7 @@ describe.runIf(run)('the JupyterLite site', () => {
       const app = (window as unknown as { jupyterapp: any }).jupyterapp; // eslint-disable-line @typescript-eslint/no-explicit-any
       const sm = app.serviceManager;
       await sm.ready;
+      const tStart = performance.now();
       const session = await sm.sessions.startNew({ path: 'lite-test.ipynb', type: 'notebook', name: 'lite-test.ipynb', kernel: { name: 'glasslab' } });
       const kernel = session.kernel;
       const exec = async (code: string) => {
@@ -115,6 +127,7 @@ describe.runIf(run)('the JupyterLite site', () => {
       };
       const out = [];
       out.push(await exec('const n: number = 21;'));
+      const firstCellMs = performance.now() - tStart;
       out.push(await exec('n * 2'));
       out.push(await exec("console.log('T =', 0.5, { a: 1 })"));
       out.push(await exec("throw new RangeError('bad ' + n)"));
@@ -129,7 +142,7 @@ run.thermo.length`));
       out.push(await exec(`import { thermoFigure } from 'glasslab/plot';
 thermoFigure(run.thermo.map((r) => r.time), { 'T [eps/kB]': run.thermo.map((r) => r.T) }, { xTitle: 't [tau]', title: 'KA in the browser' })`));
       await session.shutdown();
-      return { out, mdMs };
+      return { out, mdMs, firstCellMs };
     });
     const [decl, value, log, err, md, fig] = results.out as { status: string; msgs: Msg[] }[];
     expect(decl).toEqual({ status: 'ok', msgs: [] });
@@ -144,8 +157,51 @@ thermoFigure(run.thermo.map((r) => r.time), { 'T [eps/kB]': run.thermo.map((r) =
     expect(T).toHaveLength(11);
     expect(T.at(-1)).toBeGreaterThan(0.3);
     expect(T.at(-1)).toBeLessThan(2);
-    console.log(`[lite-site] 500 KA steps (N = 256) in the browser: ${(results.mdMs / 1000).toFixed(2)} s (${(500 / (results.mdMs / 1000)).toFixed(0)} steps/s); cells ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(`[lite-site] kernel start + first cell ${(results.firstCellMs / 1000).toFixed(2)} s; 500 KA steps (N = 256) in the browser: ${(results.mdMs / 1000).toFixed(2)} s with setup; cells ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }, 180_000);
+
+  it('MD steps per second in the browser against Node, same cell, interleaved (printed for bench/RESULTS.md)', async () => {
+    const bench = `async function mdRate(seed: number): Promise<number> {
+  const { createForceProvider, getPotential, initVelocities, modelDefaults, nvt, randomConfiguration, runMd } = await import('glasslab');
+  const ka = getPotential('ka');
+  const s = randomConfiguration({ n: 1000, density: 1.2, dim: 3, composition: modelDefaults.ka.composition, typeMasses: ka.typeMasses, seed });
+  initVelocities(s, 0.8, seed);
+  const r = await runMd(s, createForceProvider(ka), { integrator: nvt({ Tstart: 0.8, Tdamp: 0.5 }), dt: 0.002, steps: 1000, thermoEvery: 0 });
+  return r.stepsDone / r.wallSeconds;
+}`;
+    const { LiteSession } = await import('../../kernel/lite/session.ts');
+    const node = new LiteSession(async (spec) => {
+      if (spec !== 'glasslab') throw new Error(spec);
+      return import('../../src/index.ts');
+    });
+    const values: unknown[] = [];
+    const sink = { stream() {}, display() {}, result(b: Record<string, unknown>) { values.push(b['text/plain']); } };
+    expect(await node.execute(bench, sink)).toEqual({ status: 'ok' });
+    await page.evaluate(async (code: string) => {
+      const w = window as unknown as { jupyterapp: any; benchKernel: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const s = await w.jupyterapp.serviceManager.sessions.startNew({ path: 'lite-bench.ipynb', type: 'notebook', name: 'lite-bench.ipynb', kernel: { name: 'glasslab' } });
+      w.benchKernel = s.kernel;
+      await s.kernel.requestExecute({ code }).done;
+    }, bench);
+    const browserRate = (seed: number) => page.evaluate(async (code: string) => {
+      const k = (window as unknown as { benchKernel: any }).benchKernel; // eslint-disable-line @typescript-eslint/no-explicit-any
+      let v = '';
+      const f = k.requestExecute({ code });
+      f.onIOPub = (m: { header: { msg_type: string }; content: { data?: Record<string, string> } }) => { if (m.header.msg_type === 'execute_result') v = m.content.data!['text/plain']; };
+      await f.done;
+      return Number(v);
+    }, `await mdRate(${seed})`);
+    const rates = { browser: [] as number[], node: [] as number[] };
+    for (let rep = 0; rep < 3; rep++) {
+      rates.browser.push(await browserRate(rep + 1));
+      await node.execute(`await mdRate(${rep + 1})`, sink);
+      rates.node.push(Number(values.at(-1)));
+    }
+    for (const r of [...rates.browser, ...rates.node]) expect(r).toBeGreaterThan(10);
+    const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
+    const ratio = rates.browser.map((b, i) => (b / rates.node[i]).toFixed(2)).join(', ');
+    console.log(`[lite-site] KA N = 1000, 1000 NVT steps: browser ${f(rates.browser)} steps/s, Node ${f(rates.node)} steps/s; browser/Node ${ratio}`);
+  }, 300_000);
 
   it('magics through the command registry, and an interrupt stops a running %md (the kernel keeps its state)', async () => {
     const r = await page.evaluate(async () => {

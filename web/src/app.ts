@@ -101,7 +101,7 @@ export async function main(): Promise<void> {
   pluginRegistry.registerPlugins(plugins as never);
   const serviceManager = await pluginRegistry.resolveRequiredService(IServiceManager);
   const app = new JupyterLab({ pluginRegistry, mimeExtensions, serviceManager, availablePlugins: plugins as never } as never);
-  app.name = PageConfig.getOption('appName') || 'glasslab';
+  (app as unknown as { name: string }).name = PageConfig.getOption('appName') || 'glasslab';
   if ((PageConfig.getOption('exposeAppInBrowser') || '').toLowerCase() === 'true') (window as unknown as { jupyterapp: unknown }).jupyterapp = app;
   await app.start({ bubblingKeydown: true });
   await app.restored;
