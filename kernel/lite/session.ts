@@ -17,7 +17,7 @@
  * the same options, help and results. A command that reads or writes files
  * needs the platform seam's browser file system (issue [14] item 1).
  */
-import { newCellScope, runCell, transformCell, type CellScope } from '../../src/cell/transform.ts';
+import { cellStack, newCellScope, runCell, transformCell, type CellScope } from '../../src/cell/transform.ts';
 import { newDisplayState, plainText, progressDisplay, setDisplayHost, toMimeBundle, type DisplayState, type MimeBundle } from '../../src/display/index.ts';
 import { planCell, type CellPlan } from '../magics/parse.ts';
 import { MagicRuntime } from '../magics/runtime.ts';
@@ -130,7 +130,7 @@ export class LiteSession {
 /** Jupyter's error content of a thrown value. */
 export function errorContent(err: unknown): LiteError {
   if (err instanceof Error) {
-    return { ename: err.name || 'Error', evalue: err.message, traceback: [err.stack ?? `${err.name}: ${err.message}`] };
+    return { ename: err.name || 'Error', evalue: err.message, traceback: [err.stack ? cellStack(err.stack) : `${err.name}: ${err.message}`] };
   }
   return { ename: 'Error', evalue: plainText(err), traceback: [`Uncaught ${plainText(err)}`] };
 }

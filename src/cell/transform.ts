@@ -215,6 +215,21 @@ export function newCellScope(): CellScope {
   return Object.create(null) as CellScope;
 }
 
+/**
+ * A stack trace with the frames of a cell (code of `runCell`'s function:
+ * `<anonymous>:LINE:COL`, two lines below the cell's own because of the
+ * function's header) given as `cell line N`. Other frames stay as they are.
+ */
+export function cellStack(stack: string): string {
+  return stack.replace(/\(eval at [^\n]*?, <anonymous>:(\d+):(\d+)\)|<anonymous>:(\d+):(\d+)/g, (m, l1: string | undefined, _c1, l2: string | undefined) => {
+    const line = Number(l1 ?? l2) - FUNCTION_HEADER_LINES;
+    return line >= 1 ? `(cell line ${line})` : m;
+  });
+}
+
+/** Lines the AsyncFunction constructor puts before the body (`async function anonymous(a,b\n) {\n`). */
+const FUNCTION_HEADER_LINES = 2;
+
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (scope: CellScope, importer: (spec: string) => Promise<unknown>) => Promise<unknown>;
 
 /**

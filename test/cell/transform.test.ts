@@ -3,7 +3,7 @@
  * cells run one after another on one scope, as in a notebook.
  */
 import { describe, expect, it } from 'vitest';
-import { CellSyntaxError, newCellScope, runCell, stripTypes, transformCell, type CellScope } from '../../src/cell/transform.ts';
+import { CellSyntaxError, cellStack, newCellScope, runCell, stripTypes, transformCell, type CellScope } from '../../src/cell/transform.ts';
 
 const modules: Record<string, unknown> = {
   glasslab: { default: 'the default', md: (n: number) => n * 2, Box: class Box { constructor(readonly l: number) {} } },
@@ -106,5 +106,11 @@ describe('transformCell', () => {
   it('a statement after a call on the previous line without a semicolon keeps its own statement', async () => {
     const { values } = await session('let calls = 0; const f = () => { calls++; return 1 }\nf()\nconst { length } = [1, 2]', '[calls, length]');
     expect(values[1]).toEqual([1, 2]);
+  });
+
+  it('a runtime error\'s stack names the cell line (the function header is not counted)', async () => {
+    const err = await runCell(transformCell('const a = 1;\n\nnull.x'), newCellScope(), importer).catch((e: Error) => e);
+    expect(cellStack((err as Error).stack!)).toMatch(/\(cell line 3\)/);
+    expect(cellStack('at f (http://h/x.js:10:2)')).toBe('at f (http://h/x.js:10:2)');
   });
 });
