@@ -220,6 +220,7 @@ thermoFigure(run.thermo.map((r) => r.time), { 'T [eps/kB]': run.thermo.map((r) =
       };
       const md = await exec('const steps = 200;\nconst liquid = %md --model ka --n 256 --density 1.2 --temp 0.8 --steps {steps} --thermo 0 --seed 1 -q\nliquid.stepsDone');
       const bad = await exec('%md --tmep 0.8');
+      const shown = await exec('%md --model ka --n 256 --density 1.2 --temp 0.8 --steps 300 --thermo 100 --seed 4');
       const t0 = performance.now();
       const long = kernel.requestExecute({ code: 'const long = %md --model ka --n 256 --density 1.2 --temp 0.8 --steps 10000000 --thermo 0 --seed 2 -q' });
       await new Promise((ok) => setTimeout(ok, 1500));
@@ -228,12 +229,20 @@ thermoFigure(run.thermo.map((r) => r.time), { 'T [eps/kB]': run.thermo.map((r) =
       const stoppedAfterS = (performance.now() - t0) / 1000;
       const after = await exec('[typeof long, liquid.stepsDone, steps]');
       await session.shutdown();
-      return { md, bad, long: longReply.content, stoppedAfterS, after };
+      return { md, bad, shown, long: longReply.content, stoppedAfterS, after };
     });
     expect(r.md.status).toBe('ok');
     expect(r.md.msgs.find((m: Msg) => m.t === 'execute_result')?.c.data).toEqual({ 'text/plain': '200' });
     expect(r.bad.status).toBe('error');
     expect(r.bad.msgs[0].c.evalue).toMatch(/--tmep/);
+    // a progress display updated in place (update_display_data on its display id), and the thermo lines as stdout
+    const first = r.shown.msgs.find((m: Msg) => m.t === 'display_data');
+    const id = (first?.c.transient as { display_id?: string } | undefined)?.display_id;
+    expect(id).toMatch(/^glasslab-progress-/);
+    const last = r.shown.msgs.filter((m: Msg) => m.t === 'update_display_data').at(-1);
+    expect((last?.c.transient as { display_id: string }).display_id).toBe(id);
+    expect(String((last?.c.data as Record<string, string>)['text/plain'])).toMatch(/300\/300 steps.* done/);
+    expect(r.shown.msgs.filter((m: Msg) => m.t === 'stream').map((m: Msg) => m.c.text).join('')).toMatch(/300/);
     // the md command's answer to an interrupt, as in the Node kernel: the cell fails with the step it stopped at
     expect(r.long).toMatchObject({ status: 'error', evalue: expect.stringMatching(/^stopped at step \d+/) });
     expect(r.stoppedAfterS).toBeLessThan(30);
