@@ -39,6 +39,12 @@ for (let i = 0; i < args.length; i++) {
   else usage(`unknown option '${args[i]}'`);
 }
 
+// the old site is replaced: never a folder that is not one (the repository, web/, a typo)
+if (existsSync(outDir) && readdirSync(outDir).length > 0 && !existsSync(join(outDir, 'lab', 'index.html'))) {
+  usage(`--out ${outDir} exists and is not a glasslab site (no lab/index.html): give a new or empty folder`);
+}
+if (ROOT.startsWith(outDir)) usage(`--out ${outDir} contains the repository: give a folder of its own`);
+
 /** npm ci --prefix web when its node_modules is missing or older than its lock file. */
 function ensureDeps() {
   const marker = join(WEB, 'node_modules', '.package-lock.json');
