@@ -9,7 +9,7 @@
  * (the bundled library in the browser), `console` output goes out as
  * stdout/stderr streams while it runs, `display()` and progress displays go
  * through the library's display host (src/display), and the cell's value is
- * shown with the same `toMimeBundle` as the Node kernel's.
+ * shown with the same `toMimeBundles` as the Node kernel's.
  *
  * Magics (`%md ...`, `const r = %vdos ...`, `%%time`, `%lsmagic`) go
  * through the Node kernel's own parser and runtime (kernel/magics) on the
@@ -18,7 +18,7 @@
  * needs the platform seam's browser file system (issue [14] item 1).
  */
 import { cellStack, newCellScope, runCell, transformCell, type CellScope } from '../../src/cell/transform.ts';
-import { newDisplayState, plainText, progressDisplay, setDisplayHost, toMimeBundle, type DisplayState, type MimeBundle } from '../../src/display/index.ts';
+import { newDisplayState, plainText, progressDisplay, setDisplayHost, toMimeBundles, type DisplayState, type MimeBundle } from '../../src/display/index.ts';
 import { planCell, type CellPlan } from '../magics/parse.ts';
 import { MagicRuntime } from '../magics/runtime.ts';
 import type { MagicTable } from '../magics/table.ts';
@@ -105,7 +105,12 @@ export class LiteSession {
       if (!code.trim()) return { status: 'ok' };
       const plan: CellPlan = this.magics ? planCell(code, this.magics) : { kind: 'code', source: code };
       const value = await this.run(plan);
-      if (value !== undefined) out.result(toMimeBundle(value, this.display));
+      if (value !== undefined) {
+        // as the Node kernel: an analysis result is several outputs (summary, each figure, table), the first is the cell's result
+        const [first, ...rest] = toMimeBundles(value, this.display);
+        out.result(first);
+        for (const b of rest) out.display(b, {});
+      }
       return { status: 'ok' };
     } catch (err) {
       return { status: 'error', ...errorContent(err) };

@@ -111,4 +111,17 @@ thermoFigure(run.thermo.map((r) => r.time), { 'T': run.thermo.map((r) => r.T) },
     expect(bad).toMatchObject({ status: 'error', ename: 'UsageError' });
     expect((bad as { evalue: string }).evalue).toMatch(/--tmep/);
   }, 60_000);
+
+  it('an analysis result is several outputs, as in the Node kernel: the summary as the result, each figure and the table as displays', async () => {
+    const s = new LiteSession(importer, { plotlyInline: false });
+    const out = recorder();
+    const cell = `import { lineFigure } from 'glasslab/plot';
+const fig = (t: string) => lineFigure([{ x: [0, 1], y: [1, 2], name: t }], { title: t });
+({ kind: 'demo', summary: () => 'two figures', table: () => ({ columns: ['a'], rows: [[1]] }), figure: () => [fig('one'), fig('two')], toJSON: () => ({}) })`;
+    expect(await s.execute(cell, out)).toEqual({ status: 'ok' });
+    expect(out.results).toHaveLength(1);
+    expect(out.results[0]['text/plain']).toBe('two figures');
+    const titles = out.displays.map((d) => (d.bundle[PLOTLY_MIME] as { layout: { title: { text: string } } } | undefined)?.layout.title.text).filter(Boolean);
+    expect(titles).toEqual(['one', 'two']);
+  });
 });
