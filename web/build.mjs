@@ -45,12 +45,19 @@ if (existsSync(outDir) && readdirSync(outDir).length > 0 && !existsSync(join(out
 }
 if (ROOT.startsWith(outDir)) usage(`--out ${outDir} contains the repository: give a folder of its own`);
 
-/** npm ci --prefix web when its node_modules is missing or older than its lock file. */
+/**
+ * npm ci --prefix web when web/node_modules is missing or differs from the
+ * lock file: some package of the lock absent or at another version in
+ * npm's own record of the install (node_modules/.package-lock.json). A
+ * checkout that only touches the lock file's time does not reinstall.
+ */
 function ensureDeps() {
-  const marker = join(WEB, 'node_modules', '.package-lock.json');
-  const lock = join(WEB, 'package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  console.log('[build:lite] npm ci --prefix web (the site\'s own dependencies)');
+  const installed = join(WEB, 'node_modules', '.package-lock.json');
+  const lock = JSON.parse(readFileSync(join(WEB, 'package-lock.json'), 'utf8')).packages;
+  const have = existsSync(installed) ? JSON.parse(readFileSync(installed, 'utf8')).packages : {};
+  const stale = Object.entries(lock).filter(([k, v]) => k !== '' && !v.optional && have[k]?.version !== v.version);
+  if (stale.length === 0) return;
+  console.log(`[build:lite] npm ci --prefix web (the site's own dependencies; ${existsSync(installed) ? `${stale.length} differ from the lock, e.g. ${stale[0][0]}` : 'not installed'})`);
   execFileSync('npm', ['ci', '--prefix', WEB, '--no-audit', '--no-fund'], { stdio: 'inherit' });
 }
 
