@@ -22,10 +22,10 @@
  * (they never keep the process alive) and shared by every provider of the
  * process (`sharedLjThreadPool`).
  */
-import { cpuCount, MessageChannel, Worker, type MessagePort } from '../platform/index.ts';
+import { cpuCount, messageChannel, platform, startSourceWorker, type HostMessageChannel, type HostWorker } from '../platform/index.ts';
 import { COEF_STRIDE, ljForceRows } from './lj-kernel.ts';
 
-/** Control array slots: [0] generation, [1] command, [2 + w] done-generation of worker w. */
+/** Control array slots: [0] generation, [1] command, [2 + w] done-generation of worker w, [2 + T + w] ready flag of worker w (T threads). */
 const GEN = 0, CMD = 1, DONE = 2;
 const CMD_EXIT = 0, CMD_RUN = 1, CMD_NEW_STATE = 2;
 
@@ -48,12 +48,13 @@ interface WorkerState {
 
 function workerSource(): string {
   return `
-const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const COEF_STRIDE = ${COEF_STRIDE};
 const ljForceRows = ${ljForceRows.toString()};
 const ctrl = new Int32Array(workerData.control);
 const port = workerData.port;
 const w = workerData.index;
+Atomics.store(ctrl, workerData.ready, 1);
+Atomics.notify(ctrl, workerData.ready);
 let st = null;
 let seen = 0;
 for (;;) {
@@ -97,8 +98,8 @@ function shared(kind: 'f64' | 'i32', length: number): Float64Array | Int32Array 
 export class LjThreadPool {
   /** total threads including the calling one */
   readonly threads: number;
-  private readonly workers: Worker[] = [];
-  private readonly ports: MessagePort[] = [];
+  private readonly workers: HostWorker[] = [];
+  private readonly ports: HostMessageChannel['port1'][] = [];
   private readonly control: Int32Array;
   private readonly energy: Float64Array;
   private readonly geom: Float64Array;
@@ -114,15 +115,18 @@ export class LjThreadPool {
 
   private constructor(threads: number) {
     this.threads = threads;
-    this.control = new Int32Array(new SharedArrayBuffer(4 * (DONE + threads)));
+    if (!platform.syncPorts) {
+      throw new Error('LjThreadPool: the TypeScript force threads read a port synchronously, which this host (a browser) cannot; use the wasm kernels (kernels: \'wasm\') or threads: 1');
+    }
+    this.control = new Int32Array(new SharedArrayBuffer(4 * (DONE + 2 * threads)));
     this.energy = shared('f64', threads) as Float64Array;
     this.geom = shared('f64', 9) as Float64Array;
     const src = workerSource();
     for (let w = 1; w < threads; w++) {
-      const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(src, { eval: true, workerData: { control: this.control.buffer, port: port2, index: w }, transferList: [port2] });
+      const { port1, port2 } = messageChannel();
+      const worker = startSourceWorker(src, { control: this.control.buffer, port: port2, index: w, ready: DONE + threads + w }, [port2]);
       worker.unref();
-      port1.unref();
+      port1.unref?.();
       this.workers.push(worker);
       this.ports.push(port1);
     }
@@ -135,17 +139,21 @@ export class LjThreadPool {
   }
 
   /**
-   * `create`, then wait without blocking until every worker runs (its
-   * 'online' event). The first `compute` of a pool made by `create` blocks
+   * `create`, then wait without blocking (Atomics.waitAsync) until every
+   * worker has set its ready flag. The first `compute` of a pool made by `create` blocks
    * the caller while the workers start, which a browser does not allow;
    * one made by `start` is already running.
    */
   static async start(threads: number): Promise<LjThreadPool> {
     const pool = LjThreadPool.create(threads);
-    await Promise.all(pool.workers.map((w) => new Promise<void>((resolve, reject) => {
-      w.once('online', () => resolve());
-      w.once('error', reject);
-    })));
+    const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
+    for (let w = 1; w < threads; w++) {
+      const r = waitAsync(pool.control, DONE + threads + w, 0, 10_000);
+      if ((r.async ? await r.value : r.value) === 'timed-out' && Atomics.load(pool.control, DONE + threads + w) !== 1) {
+        pool.close();
+        throw new Error(`LjThreadPool: worker ${w} did not start within 10 s`);
+      }
+    }
     return pool;
   }
 

@@ -1,79 +1,26 @@
 /**
  * The host the library runs on: core count, environment variables, files the
- * physics layers read (potential files, the wasm kernels), V8 flags and
- * worker threads. Among the physics layers (levels 0-9 of ARCHITECTURE.md)
- * only this module imports Node's built-ins, so a browser build (issue [14])
- * replaces this one module; test/architecture/layers.test.ts holds the rule.
+ * physics layers read (potential files, the wasm kernels), V8 flags, workers
+ * and event-loop yields. Among the physics layers (levels 0-9 of
+ * ARCHITECTURE.md) only src/platform touches the host: ./node.ts imports
+ * Node's built-ins, ./browser.ts the Web APIs, and the `#platform` import of
+ * package.json picks one (condition "browser" in a browser build, else
+ * Node). test/architecture/layers.test.ts holds the rule, and
+ * test/platform/browser-build.test.ts checks that a browser build reaches no
+ * Node built-in. The API is ./types.ts; `WasmFile` below is host-neutral.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
+import { platform as host } from '#platform';
+import type { Platform } from './types.ts';
 
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+export type { HostMessageChannel, HostWorker, ParentPort, Platform, Transferable } from './types.ts';
 
-export { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+/** The implementation this build runs on (see ./types.ts for each member). */
+export const platform: Platform = host;
 
-/**
- * A worker thread that runs the ES module `module` (a file URL), with `data`
- * as its `workerInput()`. A module given as TypeScript source (`.ts`, the
- * library run from its sources) is loaded through tsx's loader, registered
- * in the worker by ./module-worker.mjs; a built `.js` module is imported as
- * it is. The caller waits for the module's own ready message.
- */
-export function startModuleWorker(module: URL, data: unknown): Worker {
-  return new Worker(new URL('./module-worker.mjs', import.meta.url), { workerData: { module: module.href, data } });
-}
-
-/** In a worker of `startModuleWorker`: its data, and the port to its parent (null on the main thread). */
-export function workerInput(): { data: unknown; port: { postMessage(m: unknown): void; on(e: 'message', f: (m: unknown) => void): void } | null } {
-  return { data: (workerData as { data?: unknown } | null)?.data, port: parentPort };
-}
-
-/** Cores this process may use (at least 1). */
-export function cpuCount(): number {
-  return Math.max(1, availableParallelism());
-}
-
-/** An environment variable, or undefined (a browser has none). */
-export function envVar(name: string): string | undefined {
-  return process.env[name];
-}
-
-/** The environment as a read-only map (for options that take one). */
-export function environment(): Readonly<Record<string, string | undefined>> {
-  return process.env;
-}
-
-/** Bytes of a file next to a module (`new URL('./x.wasm', import.meta.url)`) or at a path. */
-export function readBytes(file: URL | string): Uint8Array {
-  return readFileSync(file);
-}
-
-/** A UTF-8 text file. */
-export function readText(path: string): string {
-  return readFileSync(path, 'utf8');
-}
-
-/** True for an existing regular file. */
-export function isFile(path: string): boolean {
-  return existsSync(path) && statSync(path).isFile();
-}
-
-/** True for an existing directory. */
-export function isDirectory(path: string): boolean {
-  return existsSync(path) && statSync(path).isDirectory();
-}
-
-/** Path segments joined with the host's separator. */
-export function joinPath(...parts: string[]): string {
-  return join(...parts);
-}
-
-/** V8 command-line flags set at run time (e.g. '--no-liftoff'); a no-op where the host has none. */
-export function setEngineFlags(flags: string): void {
-  setFlagsFromString(flags);
-}
+export const {
+  cpuCount, envVar, environment, setEnvVar, readBytes, readText, isFile, isDirectory, joinPath, putFile, removeFile,
+  setEngineFlags, yieldToHost, startSourceWorker, messageChannel, startModuleWorker, workerInput, setModuleUrl,
+}: Platform = host;
 
 /** The part of the WebAssembly JS API that a module with its own (non-shared) memory needs. */
 interface WasmOwnMemoryApi {

@@ -13,7 +13,7 @@
 import { PotentialForceProvider } from '../core/force-provider.ts';
 import type { ForceKernels } from '../core/forces-f64.ts';
 import type { ForceProvider } from '../core/types.ts';
-import { startModuleWorker, type Worker } from '../platform/index.ts';
+import { startModuleWorker, type HostWorker } from '../platform/index.ts';
 import { potentialFingerprint } from '../potential/fingerprint.ts';
 import { systemToData, type SystemData } from '../system/system-data.ts';
 import type { System } from '../system/system.ts';
@@ -67,7 +67,7 @@ export function artnWorkerInit(is: System, provider: ForceProvider, params: Artn
 }
 
 interface Slot {
-  worker: Worker;
+  worker: HostWorker;
   /** the job's result or error, while one runs */
   resolve: ((m: { event: ArtnEvent; seconds: number }) => void) | null;
   reject: ((e: Error) => void) | null;

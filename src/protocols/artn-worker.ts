@@ -15,7 +15,7 @@ import { systemFromData } from '../system/system-data.ts';
 import { artnEvent } from './artn.ts';
 import type { ArtnJobMessage, ArtnWorkerInit, ArtnWorkerMessage } from './artn-pool.ts';
 
-const { data, port } = workerInput();
+const { data, port } = await workerInput();
 if (port) {
   const post = (m: ArtnWorkerMessage) => port.postMessage(m);
   try {
@@ -30,7 +30,7 @@ if (port) {
     }
     const provider = createForceProvider(pot, { threads: 1, skin: init.skin, kernels: init.kernels });
     const is = systemFromData(init.system);
-    port.on('message', (m) => {
+    port.on('message', (m: unknown) => {
       const job = m as ArtnJobMessage;
       const t = performance.now();
       artnEvent(is, provider, job.atom, { ...init.params, seed: job.seed, initialEnergy: init.initialEnergy }).then(

@@ -41,7 +41,7 @@
  * in a browser a worker never starts while its parent blocks in
  * Atomics.wait, so a browser build must use it before the first force call.
  */
-import { readBytes, setEngineFlags, Worker } from '../../platform/index.ts';
+import { readBytes, setEngineFlags, startSourceWorker, type HostWorker } from '../../platform/index.ts';
 import type { NeighborList } from '../../neighbor/types.ts';
 import { tableSize, writeListAndTypes, writeTable, eamScratchBytes, type ForceExports, type WasmAtomViews, type WasmPotentialTable } from './force-runtime.ts';
 
@@ -108,7 +108,6 @@ function runJob(ex: SharedForceExports, mem: { buffer: ArrayBufferLike }, a: Flo
 
 function workerSource(): string {
   return `
-const { workerData } = require('node:worker_threads');
 const { module, memory, index: w } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const runJob = ${runJob.toString()};
@@ -159,7 +158,7 @@ export class WasmForcePool {
   readonly threads: number;
   private readonly memory: SharedMemory;
   private readonly ex: SharedForceExports;
-  private readonly workers: Worker[] = [];
+  private readonly workers: HostWorker[] = [];
   private readonly ctrl: Int32Array;
   private closed = false;
   // what the memory holds
@@ -183,7 +182,7 @@ export class WasmForcePool {
     this.ctrl = new Int32Array(this.memory.buffer, CTRL, 64);
     const src = workerSource();
     for (let w = 1; w < threads; w++) {
-      const worker = new Worker(src, { eval: true, workerData: { module, memory: this.memory, index: w } });
+      const worker = startSourceWorker(src, { module, memory: this.memory, index: w });
       worker.unref();
       worker.on('error', () => { /* its done word says so (negative), see `join` */ });
       this.workers.push(worker);

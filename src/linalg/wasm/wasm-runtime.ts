@@ -18,7 +18,7 @@
  * says why) when WebAssembly SIMD or shared memory is unavailable; the
  * callers then use the TypeScript kernels.
  */
-import { envVar, readBytes, setEngineFlags, Worker } from '../../platform/index.ts';
+import { envVar, readBytes, setEngineFlags, startSourceWorker, type HostWorker } from '../../platform/index.ts';
 import type { MatrixView } from '../gemm.ts';
 import type { DcKernels } from '../tridiagonal-dc.ts';
 
@@ -78,7 +78,7 @@ export interface Kernels {
 let kernels: Kernels | null | undefined;
 let loadError = '';
 let module: WasmModule | undefined;
-let workers: Worker[] = [];
+let workers: HostWorker[] = [];
 let heapBase = 0;
 let heapTop = 0;
 let workPtrs: number[] = [];
@@ -190,11 +190,11 @@ export function heapAlloc(length: number): Float64Array {
 export function inHeap(a: Float64Array): boolean { return buffers.has(a.buffer); }
 
 /** Spawn the worker of `slot` (not yet waited for), or null if it cannot be created. */
-function spawnWorker(k: Kernels, I: Int32Array, slot: number): Worker | null {
+function spawnWorker(k: Kernels, I: Int32Array, slot: number): HostWorker | null {
   Atomics.store(I, 8 * slot, 0); Atomics.store(I, 8 * slot + 1, 0); Atomics.store(I, 8 * slot + 3, 0);
-  let w: Worker;
+  let w: HostWorker;
   try {
-    w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory: k.memory, slot, CTRL, ARGS } });
+    w = startSourceWorker(WORKER_SOURCE, { module, memory: k.memory, slot, CTRL, ARGS });
   } catch { return null; }
   w.unref();
   w.on('error', () => { /* a failed worker leaves its slot not ready; the products then stay on the calling thread */ });
@@ -414,7 +414,6 @@ export function tridiagonalizeHeap(a: Float64Array, n: number, d: Float64Array, 
 
 /** Worker: instantiate the module on the shared memory, then run gemmRows jobs posted in its control slot. */
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
 const { module, memory, slot, CTRL, ARGS } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const I = new Int32Array(memory.buffer, CTRL, 8 * ${MAX_THREADS});

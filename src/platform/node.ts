@@ -1,0 +1,61 @@
+/**
+ * The Node implementation of the host API (./types.ts), chosen by the
+ * `#platform` import of package.json everywhere but in a browser build.
+ * Among the physics layers (levels 0-9 of ARCHITECTURE.md) only this file
+ * imports Node's built-ins; test/architecture/layers.test.ts holds the rule.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { MessageChannel, parentPort, Worker, workerData } from 'node:worker_threads';
+import { memoryFiles } from './memory-files.ts';
+import type { HostWorker, Platform } from './types.ts';
+
+/** The path of a file URL or path (another scheme: null). */
+function pathOf(file: URL | string): string | null {
+  if (typeof file === 'string') return file;
+  return file.protocol === 'file:' ? fileURLToPath(file) : null;
+}
+
+function readBytes(file: URL | string): Uint8Array {
+  const p = pathOf(file);
+  const mem = p !== null ? memoryFiles.get(p) : undefined;
+  if (mem) return mem;
+  return readFileSync(file);
+}
+
+export const platform: Platform = {
+  name: 'node',
+  cpuCount: () => Math.max(1, availableParallelism()),
+  envVar: (name) => process.env[name],
+  environment: () => process.env,
+  setEnvVar(name, value) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  },
+  readBytes,
+  readText: (path) => new TextDecoder().decode(readBytes(path)),
+  isFile: (path) => memoryFiles.get(path) !== undefined || (existsSync(path) && statSync(path).isFile()),
+  isDirectory: (path) => memoryFiles.isDirectory(path) || (existsSync(path) && statSync(path).isDirectory()),
+  joinPath: (...parts) => join(...parts),
+  putFile: (path, content) => memoryFiles.put(path, content),
+  removeFile: (path) => memoryFiles.remove(path),
+  setEngineFlags: (flags) => setFlagsFromString(flags),
+  yieldToHost: () => new Promise<void>((resolve) => setImmediate(resolve)),
+  startSourceWorker(body, data, transfer = []) {
+    const src = `const { workerData, receiveMessageOnPort } = require('node:worker_threads');\n${body}`;
+    return new Worker(src, { eval: true, workerData: data, transferList: transfer as never }) as unknown as HostWorker;
+  },
+  syncPorts: true,
+  messageChannel: () => new MessageChannel() as never,
+  startModuleWorker(module, data) {
+    return new Worker(new URL('./module-worker.mjs', import.meta.url), { workerData: { module: module.href, data } }) as unknown as HostWorker;
+  },
+  async workerInput() {
+    return { data: (workerData as { data?: unknown } | null)?.data, port: parentPort };
+  },
+  setModuleUrl() { /* Node imports a worker module from its own URL */ },
+};
+
