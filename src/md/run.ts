@@ -22,6 +22,7 @@ import type { Integrator } from './integrator.ts';
 import { thermoObserver, type Observer, type ThermoRow } from './observers.ts';
 import type { MdState, ModelIdentity } from './state.ts';
 import { getUnits, type Units, type UnitsName } from '../util/units.ts';
+import { stopRequested, yieldToHost } from '../platform/index.ts';
 
 export interface Progress {
   /** current step (absolute, LAMMPS ntimestep) */
@@ -210,7 +211,7 @@ export async function runMd(start: System | MdState, provider: ForceProvider, op
 
   let aborted = false;
   while (state.step < lastStep) {
-    if (opts.signal?.aborted) { aborted = true; break; }
+    if (stopRequested(opts.signal)) { aborted = true; break; }
     const next = state.step + 1;
     try {
       integrator.step(state, provider, { peratom: peratomAt(next) });
@@ -234,7 +235,7 @@ export async function runMd(start: System | MdState, provider: ForceProvider, op
     const now = performance.now();
     if (opts.onProgress && now - lastProgress >= progressInterval) { report(now); lastProgress = now; }
     if (now - lastYield >= yieldEvery) {
-      await new Promise<void>((r) => setImmediate(r));
+      await yieldToHost();
       if (opts.flush) await opts.flush();
       lastYield = performance.now();
     }

@@ -9,6 +9,7 @@
  */
 import type { ForceProvider, ForceResult } from '../core/types.ts';
 import type { System } from '../system/system.ts';
+import { stopRequested } from '../platform/index.ts';
 
 /** Largest per-atom force norm max_i |F_i|. */
 export function maxAtomForce(forces: Float64Array, dim: number): number {
@@ -111,6 +112,6 @@ export function stageStop(s: StageProgress, rules: StopRules): StageResult | und
     return done(converged, converged ? undefined : `maxIter = ${rules.maxIter} reached`);
   }
   if (s.maxForce < rules.ftol) return done(true);
-  if (rules.signal?.aborted) return done(false, 'aborted');
+  if (stopRequested(rules.signal)) return done(false, 'aborted');
   return undefined;
 }

@@ -24,6 +24,7 @@ import { cloneSystem, type System } from '../system/system.ts';
 import { cgInit, cgStep, type CgParams, type CgState } from './cg.ts';
 import { maxAtomForce, type MinimizeProgress, type StageResult, type StopRules } from './common.ts';
 import { fireInit, fireStep, type FireParams, type FireState } from './fire.ts';
+import { yieldToHost } from '../platform/index.ts';
 
 export type MinimizeMethod = 'fire' | 'cg' | 'fire+cg';
 
@@ -213,7 +214,7 @@ export async function minimizeAsync(input: System, provider: ForceProvider, opts
   while (!minimizeStep(st, provider)) {
     const now = performance.now();
     if (now - lastYield >= yieldEvery) {
-      await new Promise<void>((r) => setImmediate(r));
+      await yieldToHost();
       lastYield = performance.now();
     }
   }

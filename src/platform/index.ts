@@ -12,6 +12,7 @@
 import { platform as host } from '#platform';
 import type { Platform } from './types.ts';
 
+export { InterruptFlag, setInterruptFlag, interruptFlag, stopRequested } from './interrupt.ts';
 export type { HostMessageChannel, HostWorker, ParentPort, Platform, Transferable } from './types.ts';
 
 /** The implementation this build runs on (see ./types.ts for each member). */

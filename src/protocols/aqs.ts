@@ -65,6 +65,7 @@ import {
 import { lineFigure, type PlotlyFigure } from '../plot/figure.ts';
 import { resultData, resultJSON, type AnalysisResult, type TableData } from '../plot/result.ts';
 import { systemFromData, systemToData, type SystemData } from '../system/system-data.ts';
+import { stopRequested, yieldToHost } from '../platform/index.ts';
 
 export interface AqsOptions extends PlasticDetectionOptions {
   /** strain increment dgamma per step (default 1e-4) */
@@ -370,7 +371,7 @@ function aqsSettings(input: System, opts: AqsOptions) {
 
 /** A relaxation that did not converge (and was not interrupted) stops the run. */
 function checkRelaxed(r: MinimizeResult, opts: AqsOptions, ftol: number, where: string): MinimizeResult {
-  if (!r.converged && !opts.signal?.aborted) {
+  if (!r.converged && !stopRequested(opts.signal)) {
     throw new Error(`aqsShear: the minimisation ${where} did not converge: max |F| = ${r.maxForce.toExponential(3)} > ftol = ${ftol} (${r.reason ?? 'unknown'}); loosen ftol, raise minimize.maxIter or shrink strainStep`);
   }
   return r;
@@ -420,7 +421,7 @@ function recordStep(st: AqsState, provider: ForceProvider, step: number, strain:
 export function aqsStep(st: AqsState, provider: ForceProvider): boolean {
   if (st.stopReason) return true;
   const { opts, ftol, tiltFlip, det, chord, start } = st;
-  if (opts.signal?.aborted) { st.stopReason = 'aborted'; return true; }
+  if (stopRequested(opts.signal)) { st.stopReason = 'aborted'; return true; }
   const k = st.k + 1;
   const strain = k * st.dgamma;
   if (strain > st.maxStrain * (1 + 1e-12)) { st.stopReason = 'maxStrain'; return true; }
@@ -436,7 +437,7 @@ export function aqsStep(st: AqsState, provider: ForceProvider): boolean {
   }
   const r = chord?.relax(trial, prevSys) ?? relax(trial, `at strain ${strain.toPrecision(6)} (step ${k})`);
   st.iterations += r.iterations;
-  if (opts.signal?.aborted) { st.stopReason = 'aborted'; return true; }
+  if (stopRequested(opts.signal)) { st.stopReason = 'aborted'; return true; }
   st.k = k;
   const cur = recordStep(st, provider, k, strain, r);
   const u = nonAffineDisplacement(prevSys, r.system);
@@ -525,7 +526,7 @@ export async function aqsShearAsync(input: System, provider: ForceProvider, opts
   while (!aqsStep(st, provider)) {
     const now = performance.now();
     if (now - lastYield >= yieldEvery) {
-      await new Promise<void>((r) => setImmediate(r));
+      await yieldToHost();
       lastYield = performance.now();
     }
   }

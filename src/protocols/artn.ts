@@ -104,6 +104,7 @@ import { maxAtomForce } from '../minimize/common.ts';
 import { minimizeAsync, type MinimizeResult } from '../minimize/minimize.ts';
 import { cloneSystem, type System } from '../system/system.ts';
 import { Rng } from '../util/random.ts';
+import { stopRequested } from '../platform/index.ts';
 
 /** How the saddle convergence measures the force: the largest atomic force, or the 3N norm. */
 export type ArtnForceNorm = 'max-atom' | 'norm';
@@ -582,7 +583,7 @@ export async function artnEvent(minimum: System, provider: ForceProvider, atom: 
       await new Promise((resolve) => setTimeout(resolve, 0));
       lastYield = performance.now();
     }
-    if (opts.signal?.aborted) throw new ArtnAbortedError();
+    if (stopRequested(opts.signal)) throw new ArtnAbortedError();
   };
 
   // 1. kick

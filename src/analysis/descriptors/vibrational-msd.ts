@@ -32,6 +32,7 @@
  */
 import type { System } from '../../system/system.ts';
 import { toFrameSource, type AnalysisFrameSource } from '../../system/frame-source.ts';
+import { stopRequested } from '../../platform/index.ts';
 
 export interface VibrationalMsdOptions {
   /** remove the centre-of-mass displacement of each frame (default true) */
@@ -101,7 +102,7 @@ export async function vibrationalMsd(is: System, frames: AnalysisFrameSource, op
   // frames usually share one atom order: the last match is reused when the ids are the same
   let lastIds: Int32Array | null = null, perm: Int32Array | null = null;
   for await (const fr of source) {
-    opts.signal?.throwIfAborted();
+    if (stopRequested(opts.signal)) throw opts.signal?.aborted ? opts.signal.reason : new Error('vibrational MSD: interrupted');
     const where = `${source.label}: frame ${count}`;
     if (fr.dim !== d) throw new Error(`${where} is ${fr.dim}D but ${reference} is ${d}D`);
     if (!lastIds || !sameIds(lastIds, fr.ids)) {

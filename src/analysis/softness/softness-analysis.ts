@@ -28,6 +28,7 @@ import { toFrameSource, type AnalysisFrameSource } from '../../system/frame-sour
 import { makePartialRdf, makePartialStructureFactor, PartialRdfAccumulator, speciesName, speciesPairIndex, type PartialRdf, type PartialStructureFactor } from '../structure/structure.ts';
 import type { IntegrationLimits, MeanFieldSoftness, SoftnessCalibration } from './caging-potential.ts';
 import { DEFAULT_SOFTNESS_DELTA, integrationLimitsFromRdf, LocalSoftnessAccumulator, makeLocalSoftnessResult, softnessCalibrationPoint, type LocalSoftnessResult } from './local-softness.ts';
+import { stopRequested } from '../../platform/index.ts';
 
 /** A frame with the time stamps a dump may give. */
 export type TimedFrame = System & { timestep?: number; time?: number };
@@ -111,7 +112,7 @@ export async function cagingSoftnessAnalysis(input: AnalysisFrameSource, pot: Pa
   const src = opts.source ?? frames.label;
   const sqFrames = opts.sqFrames ?? 4;
   const progress = opts.onProgress ?? (() => {});
-  const stop = () => { if (opts.signal?.aborted) throw new Error('softness: interrupted'); };
+  const stop = () => { if (stopRequested(opts.signal)) throw new Error('softness: interrupted'); };
 
   // pass 1: histogram g(r) -> Appendix B limits (and the last frames for S(q))
   const acc = new PartialRdfAccumulator({ dr: opts.rdfDr ?? 0.01, ntypes: pot.ntypes, source: src, overlapDistance: opts.overlapDistance });

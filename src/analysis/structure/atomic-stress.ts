@@ -24,6 +24,7 @@
 import type { ForceProvider } from '../../core/types.ts';
 import { getUnits, type UnitsName } from '../../util/units.ts';
 import { AtomOrder, toFrameSource, type AnalysisFrameSource } from '../../system/frame-source.ts';
+import { stopRequested } from '../../platform/index.ts';
 
 export interface AtomicStressOptions {
   units?: UnitsName;
@@ -63,7 +64,7 @@ export async function atomicStress(
   const pressure: number[] = [];
   let n = 0, k = 0;
   for await (const sys of frames) {
-    if (opts.signal?.aborted) throw new Error(`${who}: aborted after ${k} frames`);
+    if (stopRequested(opts.signal)) throw new Error(`${who}: aborted after ${k} frames`);
     if (!order) {
       order = new AtomOrder(sys, who);
       n = sys.n;

@@ -47,6 +47,7 @@ import { buildNeighborList } from '../../neighbor/neighbor-list.ts';
 import type { System } from '../../system/system.ts';
 import { AssignmentWorkspace, minCostAssignment } from '../../numeric/hungarian.ts';
 import { firstShellCutoff, firstShellCutoffs, type FirstShellCutoffs } from './first-shell.ts';
+import { stopRequested, yieldToHost } from '../../platform/index.ts';
 
 /** Positions of the shell atoms relative to the centre, flat xyz (3D). */
 export interface ClusterShape {
@@ -391,9 +392,9 @@ export async function clusterSimilarityMatrix(clusters: readonly ClusterShape[],
       done++;
       const now = performance.now();
       if (now - last >= (opts.yieldEveryMs ?? 50)) {
-        if (opts.signal?.aborted) throw new Error(`clusterSimilarityMatrix: aborted after ${done} of ${total} pairs`);
+        if (stopRequested(opts.signal)) throw new Error(`clusterSimilarityMatrix: aborted after ${done} of ${total} pairs`);
         opts.onProgress?.({ done, total });
-        await new Promise<void>((r) => setImmediate(r));
+        await yieldToHost();
         last = performance.now();
       }
     }
@@ -489,9 +490,9 @@ export async function alignToTemplates(
     for (let c = 0; c < nc; c++) {
       scores[t * nc + c] = alignClusters(clusters[c], templates[names[t]], opts).score;
       if (performance.now() - last >= (opts.yieldEveryMs ?? 50)) {
-        if (opts.signal?.aborted) throw new Error('alignToTemplates: aborted');
+        if (stopRequested(opts.signal)) throw new Error('alignToTemplates: aborted');
         opts.onProgress?.({ done: t * nc + c + 1, total });
-        await new Promise<void>((r) => setImmediate(r));
+        await yieldToHost();
         last = performance.now();
       }
     }
