@@ -12,8 +12,9 @@
  * barostat chains) is stored in binary so it round-trips exactly; the JSON
  * holds only integers, strings and the RNG words.
  *
- * Files are written atomically: to a temporary file in the same directory,
- * fsync'ed, then renamed over the target.
+ * Files are written atomically (platform `writeFileAtomic`: in Node a
+ * temporary file in the same directory, fsync'ed, then renamed over the
+ * target; in a browser an in-memory file).
  *
  * The header also names the model of the run (name and potential
  * fingerprint, optional: older checkpoints lack it) so that a resume with
@@ -24,8 +25,7 @@
  * on positions only (not on when its neighbour list was built): true of
  * providers that sum pairs in a fixed (index) order.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readBytes, writeFileAtomic } from '../platform/index.ts';
 import { Box } from '../system/box.ts';
 import { createSystem } from '../system/system.ts';
 import { Rng, type RngState } from '../util/random.ts';
@@ -94,30 +94,20 @@ export function saveCheckpoint(path: string, state: MdState): void {
     rng: state.rng ? state.rng.getState() : null, arrays: entries,
     ...(state.model ? { model: { name: state.model.name, potential: state.model.potential } } : {}),
   };
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const json = new TextEncoder().encode(JSON.stringify(header));
   const headEnd = Math.ceil((12 + json.length) / 8) * 8;
-  const buf = Buffer.alloc(headEnd + off);
-  buf.write(MAGIC, 0, 'latin1');
-  buf.writeUInt32LE(json.length, 8);
-  json.copy(buf, 12);
+  const buf = new Uint8Array(headEnd + off);
+  const view = new DataView(buf.buffer);
+  for (let k = 0; k < MAGIC.length; k++) buf[k] = MAGIC.charCodeAt(k);
+  view.setUint32(8, json.length, true);
+  buf.set(json, 12);
   for (let i = 0; i < arrays.length; i++) {
     const a = arrays[i][1];
     const start = headEnd + entries[i].offset;
-    if (a instanceof Float64Array) for (let k = 0; k < a.length; k++) buf.writeDoubleLE(a[k], start + 8 * k);
-    else for (let k = 0; k < a.length; k++) buf.writeInt32LE(a[k], start + 4 * k);
+    if (a instanceof Float64Array) for (let k = 0; k < a.length; k++) view.setFloat64(start + 8 * k, a[k], true);
+    else for (let k = 0; k < a.length; k++) view.setInt32(start + 4 * k, a[k], true);
   }
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, buf);
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw e;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
+  writeFileAtomic(path, buf);
 }
 
 /**
@@ -126,14 +116,15 @@ export function saveCheckpoint(path: string, state: MdState): void {
  * and parameters (runMd checks both).
  */
 export function loadCheckpoint(path: string): MdState {
-  const buf = readFileSync(path);
+  const buf = readBytes(path);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const bad = (why: string) => new Error(`md/checkpoint: ${path} is not a valid glasslab checkpoint (${why})`);
-  if (buf.length < 12 || buf.toString('latin1', 0, 8) !== MAGIC) throw bad('wrong magic bytes');
-  const hlen = buf.readUInt32LE(8);
+  if (buf.length < 12 || String.fromCharCode(...buf.subarray(0, 8)) !== MAGIC) throw bad('wrong magic bytes');
+  const hlen = view.getUint32(8, true);
   if (12 + hlen > buf.length) throw bad('truncated header');
   let h: CheckpointHeader;
   try {
-    h = JSON.parse(buf.toString('utf8', 12, 12 + hlen)) as CheckpointHeader;
+    h = JSON.parse(new TextDecoder().decode(buf.subarray(12, 12 + hlen))) as CheckpointHeader;
   } catch {
     throw bad('header is not JSON');
   }
@@ -145,8 +136,8 @@ export function loadCheckpoint(path: string): MdState {
     const start = headEnd + e.offset;
     const size = e.dtype === 'f64' ? 8 : 4;
     if (start + size * e.length > buf.length) throw bad(`array '${name}' truncated`);
-    if (e.dtype === 'f64') return Float64Array.from({ length: e.length }, (_, k) => buf.readDoubleLE(start + 8 * k));
-    return Int32Array.from({ length: e.length }, (_, k) => buf.readInt32LE(start + 4 * k));
+    if (e.dtype === 'f64') return Float64Array.from({ length: e.length }, (_, k) => view.getFloat64(start + 8 * k, true));
+    return Int32Array.from({ length: e.length }, (_, k) => view.getInt32(start + 4 * k, true));
   };
   const f64 = (name: string) => { const a = get(name); if (!(a instanceof Float64Array)) throw bad(`${name} is not f64`); return a; };
   const i32 = (name: string) => { const a = get(name); if (!(a instanceof Int32Array)) throw bad(`${name} is not i32`); return a; };

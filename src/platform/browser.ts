@@ -122,6 +122,7 @@ export const platform: Platform = {
   isDirectory: (path) => memoryFiles.isDirectory(path),
   joinPath: (...parts) => joinPosix(...parts),
   putFile: (path, content) => memoryFiles.put(path, content),
+  writeFileAtomic: (path, bytes) => memoryFiles.put(path, bytes.slice()),
   removeFile: (path) => memoryFiles.remove(path),
   setEngineFlags() { /* a page cannot set V8 flags */ },
   yieldToHost() {

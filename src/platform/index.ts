@@ -19,7 +19,7 @@ export type { HostMessageChannel, HostWorker, ParentPort, Platform, Transferable
 export const platform: Platform = host;
 
 export const {
-  cpuCount, envVar, environment, setEnvVar, readBytes, readText, isFile, isDirectory, joinPath, putFile, removeFile,
+  cpuCount, envVar, environment, setEnvVar, readBytes, readText, isFile, isDirectory, joinPath, putFile, writeFileAtomic, removeFile,
   setEngineFlags, yieldToHost, startSourceWorker, messageChannel, startModuleWorker, workerInput, setModuleUrl,
 }: Platform = host;
 

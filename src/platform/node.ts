@@ -4,9 +4,9 @@
  * Among the physics layers (levels 0-9 of ARCHITECTURE.md) only this file
  * imports Node's built-ins; test/architecture/layers.test.ts holds the rule.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { MessageChannel, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -26,6 +26,21 @@ function readBytes(file: URL | string): Uint8Array {
   return readFileSync(file);
 }
 
+function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, bytes);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+}
+
 export const platform: Platform = {
   name: 'node',
   cpuCount: () => Math.max(1, availableParallelism()),
@@ -41,6 +56,7 @@ export const platform: Platform = {
   isDirectory: (path) => memoryFiles.isDirectory(path) || (existsSync(path) && statSync(path).isDirectory()),
   joinPath: (...parts) => join(...parts),
   putFile: (path, content) => memoryFiles.put(path, content),
+  writeFileAtomic,
   removeFile: (path) => memoryFiles.remove(path),
   setEngineFlags: (flags) => setFlagsFromString(flags),
   yieldToHost: () => new Promise<void>((resolve) => setImmediate(resolve)),

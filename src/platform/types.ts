@@ -72,6 +72,12 @@ export interface Platform {
    * uploads. A relative path is taken from '/'.
    */
   putFile(path: string, content: Uint8Array | string): void;
+  /**
+   * Writes a file atomically: Node writes a temporary file in the same
+   * folder, fsyncs it and renames it over `path` (a reader sees the old file
+   * or the new one, never a part); a browser stores an in-memory file.
+   */
+  writeFileAtomic(path: string, bytes: Uint8Array): void;
   /** Removes an in-memory file; true if there was one. */
   removeFile(path: string): boolean;
   /** V8 command-line flags set at run time (e.g. '--no-liftoff'); a no-op where the host has none (a browser). */
