@@ -22,7 +22,7 @@
  * (cpu computes the same kernels, only slower).
  */
 import { GPU, WebAssemblyKernel } from 'gpu.js';
-import { envVar } from '../platform/index.ts';
+import { envVar, webgpu } from '../platform/index.ts';
 
 export type BackendName = 'webasm' | 'cpu' | 'webgpu';
 export type BackendRequest = BackendName | 'auto';
@@ -71,34 +71,12 @@ function probeWebasm(): BackendProbe {
   }
 }
 
-/**
- * WebGPU in Node needs the `webgpu` package to expose `navigator.gpu`. The
- * import is dynamic and guarded: a native binary that fails to load (missing
- * GLIBCXX symbol version, no driver) becomes a reason, never a crash.
- */
+/** WebGPU: `navigator.gpu` from the host (in Node the `webgpu` package, platform `webgpu()`), then an adapter that answers. */
 async function probeWebgpu(): Promise<BackendProbe> {
-  const g = globalThis as unknown as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } };
-  if (!g.navigator?.gpu) {
-    let mod: { create?: (flags: string[]) => unknown; globals?: Record<string, unknown> };
-    try {
-      mod = (await import('webgpu' as string)) as typeof mod;
-    } catch (e) {
-      return { name: 'webgpu', available: false, reason: `the 'webgpu' (Dawn) package did not load: ${errorText(e)}` };
-    }
-    if (typeof mod.create !== 'function') {
-      return { name: 'webgpu', available: false, reason: "the 'webgpu' package has no create() export" };
-    }
-    try {
-      const gpuObj = mod.create([]) as { requestAdapter(): Promise<unknown> };
-      if (mod.globals) Object.assign(globalThis, mod.globals);
-      if (g.navigator) Object.assign(g.navigator, { gpu: gpuObj });
-      else Object.defineProperty(globalThis, 'navigator', { value: { gpu: gpuObj }, configurable: true, writable: true });
-    } catch (e) {
-      return { name: 'webgpu', available: false, reason: `the 'webgpu' package loaded but create() failed: ${errorText(e)}` };
-    }
-  }
+  const got = await webgpu();
+  if ('reason' in got) return { name: 'webgpu', available: false, reason: got.reason };
   try {
-    const adapter = await g.navigator!.gpu!.requestAdapter();
+    const adapter = await got.gpu.requestAdapter();
     if (!adapter) return { name: 'webgpu', available: false, reason: 'navigator.gpu.requestAdapter() returned null (no usable GPU adapter)' };
     return { name: 'webgpu', available: true };
   } catch (e) {

@@ -125,6 +125,10 @@ export const platform: Platform = {
   writeFileAtomic: (path, bytes) => memoryFiles.put(path, bytes.slice()),
   removeFile: (path) => memoryFiles.remove(path),
   setEngineFlags() { /* a page cannot set V8 flags */ },
+  async webgpu() {
+    const gpu = (web.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
+    return gpu ? { gpu } : { reason: 'this browser has no navigator.gpu (WebGPU)' };
+  },
   yieldToHost() {
     // a message round trip: not clamped to 4 ms as nested timeouts are
     return new Promise<void>((resolve) => {

@@ -20,7 +20,7 @@ export const platform: Platform = host;
 
 export const {
   cpuCount, envVar, environment, setEnvVar, readBytes, readText, isFile, isDirectory, joinPath, putFile, writeFileAtomic, removeFile,
-  setEngineFlags, yieldToHost, startSourceWorker, messageChannel, startModuleWorker, workerInput, setModuleUrl,
+  setEngineFlags, webgpu, yieldToHost, startSourceWorker, messageChannel, startModuleWorker, workerInput, setModuleUrl,
 }: Platform = host;
 
 /** The part of the WebAssembly JS API that a module with its own (non-shared) memory needs. */

@@ -41,6 +41,28 @@ function writeFileAtomic(path: string, bytes: Uint8Array): void {
   renameSync(tmp, path);
 }
 
+async function webgpu(): Promise<{ gpu: { requestAdapter(): Promise<unknown> } } | { reason: string }> {
+  type Gpu = { requestAdapter(): Promise<unknown> };
+  const g = globalThis as unknown as { navigator?: { gpu?: Gpu } };
+  if (g.navigator?.gpu) return { gpu: g.navigator.gpu };
+  let mod: { create?: (flags: string[]) => unknown; globals?: Record<string, unknown> };
+  try {
+    mod = (await import('webgpu' as string)) as typeof mod;
+  } catch (e) {
+    return { reason: `the 'webgpu' (Dawn) package did not load: ${(e as Error).message ?? String(e)}` };
+  }
+  if (typeof mod.create !== 'function') return { reason: "the 'webgpu' package has no create() export" };
+  try {
+    const gpu = mod.create([]) as Gpu;
+    if (mod.globals) Object.assign(globalThis, mod.globals);
+    if (g.navigator) Object.assign(g.navigator, { gpu });
+    else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+    return { gpu };
+  } catch (e) {
+    return { reason: `the 'webgpu' package loaded but create() failed: ${(e as Error).message ?? String(e)}` };
+  }
+}
+
 export const platform: Platform = {
   name: 'node',
   cpuCount: () => Math.max(1, availableParallelism()),
@@ -59,6 +81,7 @@ export const platform: Platform = {
   writeFileAtomic,
   removeFile: (path) => memoryFiles.remove(path),
   setEngineFlags: (flags) => setFlagsFromString(flags),
+  webgpu,
   yieldToHost: () => new Promise<void>((resolve) => setImmediate(resolve)),
   startSourceWorker(body, data, transfer = []) {
     const src = `const { workerData, receiveMessageOnPort } = require('node:worker_threads');\n${body}`;

@@ -82,6 +82,13 @@ export interface Platform {
   removeFile(path: string): boolean;
   /** V8 command-line flags set at run time (e.g. '--no-liftoff'); a no-op where the host has none (a browser). */
   setEngineFlags(flags: string): void;
+  /**
+   * WebGPU's entry (`navigator.gpu`), or why there is none. A browser has
+   * it or not; Node gets it from the `webgpu` (Dawn) package, imported on
+   * demand and guarded: a native binary that fails to load (a missing
+   * GLIBCXX symbol version, no driver) becomes a reason, never a crash.
+   */
+  webgpu(): Promise<{ gpu: { requestAdapter(): Promise<unknown> } } | { reason: string }>;
   /** Resolves after the host's event loop has run pending events (messages, timers, I/O): where long async work lets an interrupt in. */
   yieldToHost(): Promise<void>;
   /**
