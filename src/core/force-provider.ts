@@ -83,7 +83,7 @@ export interface ForceProviderOptions {
    * (./wasm/force-threads.ts) with kernels 'wasm', else the TypeScript
    * LJ-table loop (./lj-thread-pool.ts). Default 1 with kernels 'wasm'
    * where the potential has a wasm loop, else the number of cores this
-   * process may use; 1 runs serially. Used from THREADED_MIN_ATOMS atoms on
+   * process may use; 1 runs serially. Used from `threadedMinAtoms` atoms on
    * (below, waking the workers costs more than they save). Results equal
    * the serial loop up to summation order and depend only on the positions
    * and the thread count (bit-identical checkpoint resumes with the same
@@ -91,6 +91,12 @@ export interface ForceProviderOptions {
    * says so through `log`.
    */
   threads?: number;
+  /**
+   * Smallest system (atoms) that `threads` >= 2 is used for; default
+   * THREADED_MIN_ATOMS. Lower it where the workers pay off on smaller
+   * systems, or to run a small test system on the pool.
+   */
+  threadedMinAtoms?: number;
   /**
    * `computeLocal` runs a full evaluation when more than this share of the
    * atoms would be recomputed (default LOCAL_MAX_FRACTION = 0.25 of
@@ -116,6 +122,8 @@ export class PotentialForceProvider implements ForceProvider {
   private checkedAtBuild = -1;
   /** threads asked for the LJ-table loop (1: serial) */
   readonly threads: number;
+  /** smallest system the threads are used for (ForceProviderOptions.threadedMinAtoms) */
+  readonly threadedMinAtoms: number;
   private readonly log: ((message: string) => void) | undefined;
   /** threads >= 2 run the wasm kernels on the wasm pool (LJ table or EAM with kernels 'wasm') */
   private readonly wasmThreaded: boolean;
@@ -149,6 +157,10 @@ export class PotentialForceProvider implements ForceProvider {
     const wasmLoop = wasmTable !== null && this.ws.wasmWorkspace() !== null;
     this.threads = opts.threads ?? (this.lj && !this.kernel && !wasmLoop ? defaultThreads() : 1);
     if (!Number.isInteger(this.threads) || this.threads < 1) throw new Error(`createForceProvider: option threads must be an integer >= 1, got ${opts.threads}`);
+    this.threadedMinAtoms = opts.threadedMinAtoms ?? THREADED_MIN_ATOMS;
+    if (!Number.isInteger(this.threadedMinAtoms) || this.threadedMinAtoms < 1) {
+      throw new Error(`createForceProvider: option threadedMinAtoms must be an integer >= 1, got ${opts.threadedMinAtoms}`);
+    }
     this.wasmThreaded = this.threads >= 2 && !this.kernel && wasmLoop && wasmTable.kind !== 'ipl';
     this.log = opts.log;
     this.localMaxFraction = opts.localMaxFraction;
@@ -251,7 +263,7 @@ export class PotentialForceProvider implements ForceProvider {
 
   /** The shared worker pool when this system is threaded, else null (serial). */
   private threadPool(n: number): LjThreadPool | WasmForcePool | null {
-    if (this.threads < 2 || n < THREADED_MIN_ATOMS) return null;
+    if (this.threads < 2 || n < this.threadedMinAtoms) return null;
     if (!this.wasmThreaded && !this.lj) return null;
     const pool = this.wasmThreaded ? sharedWasmForcePool(this.threads) : sharedLjThreadPool(this.threads);
     if (!pool && !this.warned) {
