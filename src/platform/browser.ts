@@ -141,7 +141,7 @@ export const platform: Platform = {
     const src = `self.onmessage = (e) => {\nself.onmessage = null;\nconst workerData = e.data;\n`
       + `const receiveMessageOnPort = () => { throw new Error('receiveMessageOnPort: a browser worker cannot read a port synchronously'); };\n${body}\n};\n`;
     const url = web.URL.createObjectURL(new web.Blob([src], { type: 'text/javascript' }));
-    const w = new web.Worker(url);
+    const w = new web.Worker(url, { type: 'module' });
     w.postMessage(data, transfer);
     // the worker has fetched its script once it runs; revoking later is harmless
     setTimeout(() => web.URL.revokeObjectURL(url), 60_000);

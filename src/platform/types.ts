@@ -95,7 +95,7 @@ export interface Platform {
    * A worker that runs JavaScript source `body` (a script, not a module)
    * with `workerData` in scope bound to a structured clone of `data`
    * (`transfer` moved, not copied). Node runs it as an eval worker (where
-   * `receiveMessageOnPort` is in scope too); a browser as a classic worker
+   * `receiveMessageOnPort` is in scope too); a browser as a module worker
    * from a Blob URL, its body run on the first message (the data).
    */
   startSourceWorker(body: string, data: unknown, transfer?: readonly Transferable[]): HostWorker;
