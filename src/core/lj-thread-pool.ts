@@ -22,7 +22,7 @@
  * (they never keep the process alive) and shared by every provider of the
  * process (`sharedLjThreadPool`).
  */
-import { cpuCount, messageChannel, platform, startSourceWorker, type HostMessageChannel, type HostWorker } from '../platform/index.ts';
+import { cpuCount, messageChannel, platform, startSourceWorker, workerReady, type HostMessageChannel, type HostWorker } from '../platform/index.ts';
 import { COEF_STRIDE, ljForceRows } from './lj-kernel.ts';
 
 /** Control array slots: [0] generation, [1] command, [2 + w] done-generation of worker w, [2 + T + w] ready flag of worker w (T threads). */
@@ -146,10 +146,8 @@ export class LjThreadPool {
    */
   static async start(threads: number): Promise<LjThreadPool> {
     const pool = LjThreadPool.create(threads);
-    const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
     for (let w = 1; w < threads; w++) {
-      const r = waitAsync(pool.control, DONE + threads + w, 0, 10_000);
-      if ((r.async ? await r.value : r.value) === 'timed-out' && Atomics.load(pool.control, DONE + threads + w) !== 1) {
+      if (!(await workerReady(pool.control, DONE + threads + w, 10_000))) {
         pool.close();
         throw new Error(`LjThreadPool: worker ${w} did not start within 10 s`);
       }

@@ -23,6 +23,18 @@ export const {
   setEngineFlags, webgpu, yieldToHost, startSourceWorker, messageChannel, startModuleWorker, workerInput, setModuleUrl,
 }: Platform = host;
 
+/**
+ * Waits without blocking (Atomics.waitAsync: the event loop, and in a
+ * browser the worker's own start, run meanwhile) until a worker sets its
+ * ready word `words[index]` to 1, at most `ms` milliseconds; true when it did.
+ */
+export async function workerReady(words: Int32Array, index: number, ms: number): Promise<boolean> {
+  const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
+  const r = waitAsync(words, index, 0, ms);
+  if (r.async) await r.value;
+  return Atomics.load(words, index) === 1;
+}
+
 /** The part of the WebAssembly JS API that a module with its own (non-shared) memory needs. */
 interface WasmOwnMemoryApi {
   Module: new (bytes: Uint8Array) => object;

@@ -41,7 +41,7 @@
  * in a browser a worker never starts while its parent blocks in
  * Atomics.wait, so a browser build must use it before the first force call.
  */
-import { readBytes, setEngineFlags, startSourceWorker, type HostWorker } from '../../platform/index.ts';
+import { readBytes, setEngineFlags, startSourceWorker, workerReady, type HostWorker } from '../../platform/index.ts';
 import type { NeighborList } from '../../neighbor/types.ts';
 import { tableSize, writeListAndTypes, writeTable, eamScratchBytes, type ForceExports, type WasmAtomViews, type WasmPotentialTable } from './force-runtime.ts';
 
@@ -213,11 +213,8 @@ export class WasmForcePool {
   /** A pool whose workers have all said they are ready, awaited without blocking (Atomics.waitAsync): use this in a browser. */
   static async start(threads: number): Promise<WasmForcePool> {
     const pool = WasmForcePool.make(threads);
-    const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
     for (let w = 1; w < threads; w++) {
-      const r = waitAsync(pool.ctrl, READY + w, 0, 10_000);
-      const outcome = r.async ? await r.value : r.value;
-      if (outcome === 'timed-out' && Atomics.load(pool.ctrl, READY + w) !== 1) {
+      if (!(await workerReady(pool.ctrl, READY + w, 10_000))) {
         pool.close();
         throw new Error(`WasmForcePool: worker ${w} did not start within 10 s`);
       }

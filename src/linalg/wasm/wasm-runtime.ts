@@ -18,7 +18,7 @@
  * says why) when WebAssembly SIMD or shared memory is unavailable; the
  * callers then use the TypeScript kernels.
  */
-import { envVar, readBytes, setEngineFlags, startSourceWorker, type HostWorker } from '../../platform/index.ts';
+import { envVar, readBytes, setEngineFlags, startSourceWorker, workerReady, type HostWorker } from '../../platform/index.ts';
 import type { MatrixView } from '../gemm.ts';
 import type { DcKernels } from '../tridiagonal-dc.ts';
 
@@ -238,14 +238,11 @@ export async function startThreads(threads: number): Promise<number> {
   if (!k) return 1;
   const want = wantedThreads(threads);
   const I = new Int32Array(k.memory.buffer, CTRL, 8 * MAX_THREADS);
-  const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
   while (workers.length + 1 < want) {
     const slot = workers.length + 1;
     const w = spawnWorker(k, I, slot);
     if (!w) break;
-    const r = waitAsync(I, 8 * slot + 3, 0, 10000);
-    const outcome = r.async ? await r.value : r.value;
-    if (outcome === 'timed-out' && Atomics.load(I, 8 * slot + 3) !== 1) { void w.terminate(); break; }
+    if (!(await workerReady(I, 8 * slot + 3, 10_000))) { void w.terminate(); break; }
     workers.push(w);
   }
   k.threads = Math.min(want, workers.length + 1);
