@@ -43,6 +43,7 @@ self.onmessage = async (e) => {
     await ready;
     if (e.data.flag) g.setInterruptFlag(e.data.flag);
     const results = [];
+    self.postMessage({ started: true });
     for (const run of e.data.runs) results.push(await g.kaRun(run));
     self.postMessage({ ok: true, results, cores: g.cpuCount(), isolated: self.crossOriginIsolated, host: g.platform.name });
   } catch (err) {
@@ -92,17 +93,20 @@ describe.runIf(HAVE)('browser: the library in headless chromium (module workers,
     await new Promise((r) => server?.close(r));
   });
 
-  /** Runs `runs` in a fresh module worker of the page; with `interruptAfterMs`, sets a shared interrupt flag that long after the start. */
+  /** Runs `runs` in a fresh module worker of the page; with `interruptAfterMs`, sets a shared interrupt flag that long after the runs start. */
   const inBrowser = (runs: KaRunOptions[], interruptAfterMs = 0): Promise<RunnerReply> => page.evaluate(async ({ runs, interruptAfterMs }) => {
     const w = new Worker('/runner.js', { type: 'module' });
     const flag = interruptAfterMs > 0 ? new SharedArrayBuffer(4) : null;
+    let started: () => void = () => {};
+    const runs0 = new Promise<void>((r) => { started = r; });
     const reply = new Promise<RunnerReply>((resolve) => {
-      w.onmessage = (e) => resolve(e.data as RunnerReply);
+      w.onmessage = (e) => { if (e.data.started) started(); else resolve(e.data as RunnerReply); };
       w.onerror = (e) => resolve({ ok: false, error: `worker error: ${e.message}` } as RunnerReply);
     });
     w.postMessage({ runs, flag });
     let setAt = 0;
     if (flag) {
+      await runs0;
       await new Promise((r) => setTimeout(r, interruptAfterMs));
       setAt = performance.now();
       Atomics.store(new Int32Array(flag), 0, 1);
@@ -167,7 +171,7 @@ describe.runIf(HAVE)('browser: the library in headless chromium (module workers,
   });
 
   it('a shared interrupt flag set on the page stops a long run in the worker within a few hundred ms', async () => {
-    const r = await inBrowser([{ n: 500, steps: 1_000_000, seed: 3, threads: 2 }], 2000);
+    const r = await inBrowser([{ n: 500, steps: 1_000_000, seed: 3, threads: 2 }], 1000);
     expect(r.error).toBeUndefined();
     expect(r.results[0].aborted).toBe(true);
     expect(r.results[0].stepsDone).toBeGreaterThan(0);
