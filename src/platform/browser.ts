@@ -12,7 +12,7 @@
  * main thread may not block at all).
  */
 import { joinPosix, memoryFiles } from './memory-files.ts';
-import type { HostWorker, ParentPort, Platform, Transferable } from './types.ts';
+import type { HostWorker, ParentPort, Platform, ScratchFile, Transferable } from './types.ts';
 
 /** The parts of the Web APIs used here (the project compiles against Node's types). */
 interface WebWorker {
@@ -105,6 +105,29 @@ function readBytes(file: URL | string): Uint8Array {
   return b;
 }
 
+/** A scratch file in memory: one buffer, doubled as it grows. */
+function memoryScratch(): ScratchFile {
+  let data = new Uint8Array(1 << 16), size = 0;
+  return {
+    async write(bytes, position) {
+      const end = position + bytes.length;
+      if (end > data.length) {
+        const grown = new Uint8Array(Math.max(end, 2 * data.length));
+        grown.set(data.subarray(0, size));
+        data = grown;
+      }
+      data.set(bytes, position);
+      size = Math.max(size, end);
+    },
+    async read(bytes, position) {
+      const got = Math.max(0, Math.min(bytes.length, size - position));
+      bytes.set(data.subarray(position, position + got));
+      return got;
+    },
+    async close() { data = new Uint8Array(0); size = 0; },
+  };
+}
+
 const moduleUrls = new Map<string, string>();
 
 export const platform: Platform = {
@@ -123,6 +146,7 @@ export const platform: Platform = {
   joinPath: (...parts) => joinPosix(...parts),
   putFile: (path, content) => memoryFiles.put(path, content),
   writeFileAtomic: (path, bytes) => memoryFiles.put(path, bytes.slice()),
+  scratchFile: async () => memoryScratch(),
   removeFile: (path) => memoryFiles.remove(path),
   setEngineFlags() { /* a page cannot set V8 flags */ },
   async webgpu() {

@@ -13,13 +13,13 @@ import { platform as host } from '#platform';
 import type { Platform } from './types.ts';
 
 export { InterruptFlag, setInterruptFlag, interruptFlag, stopRequested } from './interrupt.ts';
-export type { HostMessageChannel, HostWorker, ParentPort, Platform, Transferable } from './types.ts';
+export type { HostMessageChannel, HostWorker, ParentPort, Platform, ScratchFile, Transferable } from './types.ts';
 
 /** The implementation this build runs on (see ./types.ts for each member). */
 export const platform: Platform = host;
 
 export const {
-  cpuCount, envVar, environment, setEnvVar, readBytes, readText, isFile, isDirectory, joinPath, putFile, writeFileAtomic, removeFile,
+  cpuCount, envVar, environment, setEnvVar, readBytes, readText, isFile, isDirectory, joinPath, putFile, writeFileAtomic, scratchFile, removeFile,
   setEngineFlags, webgpu, yieldToHost, startSourceWorker, messageChannel, startModuleWorker, workerInput, setModuleUrl,
 }: Platform = host;
 

@@ -4,14 +4,15 @@
  * Among the physics layers (levels 0-9 of ARCHITECTURE.md) only this file
  * imports Node's built-ins; test/architecture/layers.test.ts holds the rule.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, promises as fsp, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { MessageChannel, parentPort, Worker, workerData } from 'node:worker_threads';
 import { memoryFiles } from './memory-files.ts';
-import type { HostWorker, Platform } from './types.ts';
+import type { HostWorker, Platform, ScratchFile } from './types.ts';
 
 /** The path of a file URL or path (another scheme: null). */
 function pathOf(file: URL | string): string | null {
@@ -63,6 +64,28 @@ async function webgpu(): Promise<{ gpu: { requestAdapter(): Promise<unknown> } }
   }
 }
 
+async function scratchFile(prefix: string, dir?: string): Promise<ScratchFile> {
+  const folder = mkdtempSync(join(dir ?? tmpdir(), prefix));
+  let fh: fsp.FileHandle | undefined;
+  try {
+    fh = await fsp.open(join(folder, 'data'), 'w+');
+  } catch (e) {
+    rmSync(folder, { recursive: true, force: true });
+    throw e;
+  }
+  let open = true;
+  return {
+    async write(bytes, position) { await fh!.write(bytes, 0, bytes.length, position); },
+    async read(bytes, position) { return (await fh!.read(bytes, 0, bytes.length, position)).bytesRead; },
+    async close() {
+      if (!open) return;
+      open = false;
+      await fh!.close().catch(() => {});
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
 export const platform: Platform = {
   name: 'node',
   cpuCount: () => Math.max(1, availableParallelism()),
@@ -79,6 +102,7 @@ export const platform: Platform = {
   joinPath: (...parts) => join(...parts),
   putFile: (path, content) => memoryFiles.put(path, content),
   writeFileAtomic,
+  scratchFile,
   removeFile: (path) => memoryFiles.remove(path),
   setEngineFlags: (flags) => setFlagsFromString(flags),
   webgpu,

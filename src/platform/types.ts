@@ -40,6 +40,15 @@ export interface HostMessageChannel {
   readonly port2: Transferable;
 }
 
+/** A temporary file for data that does not fit in memory (`Platform.scratchFile`), read and written at byte positions. */
+export interface ScratchFile {
+  write(bytes: Uint8Array, position: number): Promise<void>;
+  /** Reads into `bytes` from `position`; resolves with the number of bytes read (fewer at the end). */
+  read(bytes: Uint8Array, position: number): Promise<number>;
+  /** Closes and deletes it (again: a no-op). */
+  close(): Promise<void>;
+}
+
 export interface Platform {
   /** 'node' or 'browser' */
   readonly name: 'node' | 'browser';
@@ -78,6 +87,12 @@ export interface Platform {
    * or the new one, never a part); a browser stores an in-memory file.
    */
   writeFileAtomic(path: string, bytes: Uint8Array): void;
+  /**
+   * A new temporary file: in Node in a new folder `<dir>/<prefix>XXXXXX`
+   * (dir default the system's temporary folder), deleted with it on
+   * `close()`; in a browser a growing buffer in memory (a page has no disk).
+   */
+  scratchFile(prefix: string, dir?: string): Promise<ScratchFile>;
   /** Removes an in-memory file; true if there was one. */
   removeFile(path: string): boolean;
   /** V8 command-line flags set at run time (e.g. '--no-liftoff'); a no-op where the host has none (a browser). */

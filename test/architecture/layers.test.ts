@@ -80,7 +80,6 @@ const NODE_EDGE = new Set(['src/platform', 'src/io', 'src/display', 'src/engine'
  */
 const NODE_LEGACY = new Set([
   'src/linalg/wasm/build-kernels.ts', // the build script of the wasm kernels (npm run build:wasm), not library code
-  'src/analysis/vdos/stream.ts', // spills long trajectories to a temporary file
 ]);
 
 describe('architecture: one-way layers', () => {

@@ -20,7 +20,7 @@ const BROWSER_READY = [
  */
 const NOT_YET: Record<string, string> = {
   'src/io/index.ts': 'io/files.ts, trajectory.ts and cache.ts read and write through node:fs, node:stream and node:zlib',
-  'src/analysis/index.ts': 'io (trajectories) and the VDOS spill file (vdos/stream.ts: node:fs, node:os)',
+  'src/analysis/index.ts': 'io, for the trajectories it streams',
   'src/protocols/index.ts': 'analysis and io, as above',
   'src/display/index.ts': 'display/mime.ts finds plotly.js with node:module and formats values with node:util',
   'src/engine/index.ts': 'runs LAMMPS processes (node:child_process): a Node edge by nature',

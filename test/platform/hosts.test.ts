@@ -2,7 +2,7 @@
  * The two host implementations of src/platform side by side, where Node can
  * run them: in-memory files (read before the disk in Node, the only files in
  * a browser), a URL found by its file name, paths, the settable environment,
- * yields, and the atomic write of both hosts.
+ * yields, scratch files and the atomic write of both hosts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -69,6 +69,30 @@ describe('platform hosts', () => {
     await node.yieldToHost();
     expect(await browser.workerInput()).toEqual({ data: undefined, port: null });
     expect((await node.workerInput()).port).toBeNull();
+  });
+
+  it('scratch files: positional writes and reads, short at the end, deleted on close (Node: a temporary folder; browser: memory)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glasslab-scratch-test-'));
+    try {
+      for (const host of [node, browser]) {
+        const f = await host.scratchFile('glasslab-t-', dir);
+        await f.write(new Uint8Array([1, 2, 3]), 70_000); // past the browser buffer's first size
+        await f.write(new Uint8Array([9]), 0);
+        const got = new Uint8Array(4);
+        expect(await f.read(got, 69_999)).toBe(4);
+        expect([...got]).toEqual([0, 1, 2, 3]);
+        expect(await f.read(got, 70_001)).toBe(2);
+        const head = new Uint8Array(1);
+        await f.read(head, 0);
+        expect(head[0]).toBe(9);
+        if (host === node) expect(readdirSync(dir)).toHaveLength(1);
+        await f.close();
+        await f.close();
+        expect(readdirSync(dir)).toEqual([]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes atomically: Node renames a complete temporary file over the target, a browser keeps a copy in memory', () => {

@@ -15,12 +15,10 @@
  * through the disk: N = 8000 atoms x 2^14 frames is a 1.5 GB file and
  * `memoryBudget` of memory). The file is deleted by `close()`.
  */
-import { mkdtempSync, promises as fsp, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Trajectory } from '../../io/trajectory.ts';
 import type { System } from '../../system/system.ts';
 import { toFrameSource, type AnalysisFrameSource } from '../../system/frame-source.ts';
+import { scratchFile, type ScratchFile } from '../../platform/index.ts';
 
 /** Per-atom velocity series, visited in atom order. */
 export interface VelocitySource {
@@ -94,7 +92,7 @@ export interface DumpVelocityOptions {
   step?: number;
   /** bytes of velocity data held in memory at once (default 512 MiB) */
   memoryBudget?: number;
-  /** directory of the temporary transposed file (default os.tmpdir()) */
+  /** directory of the temporary transposed file (default the system's temporary folder; a browser keeps it in memory) */
   tmpDir?: string;
   /** masses by type (index 0 unused) for dumps without a mass column */
   typeMasses?: ArrayLike<number>;
@@ -160,13 +158,10 @@ export async function frameVelocitySource(input: AnalysisFrameSource, opts: Omit
   let n = 0, dim = 3, Fc = 0, nChunks = 0, blockAtoms = 0, nBlocks = 0, inMemory = true;
   const chunks: Float32Array[] = [];
   let chunk = new Float32Array(0);
-  let dir: string | undefined;
-  let fh: fsp.FileHandle | undefined;
+  let spill: ScratchFile | undefined;
   const cleanup = async () => {
-    await fh?.close().catch(() => {});
-    fh = undefined;
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
+    await spill?.close();
+    spill = undefined;
   };
 
   const flush = async (q: number) => {
@@ -179,7 +174,7 @@ export async function frameVelocitySource(input: AnalysisFrameSource, opts: Omit
     for (let b = 0; b < nBlocks; b++) {
       const a0 = b * blockAtoms, a1 = Math.min(n, a0 + blockAtoms);
       const bytes = new Uint8Array(chunk.buffer, a0 * perAtom * 4, (a1 - a0) * perAtom * 4);
-      await fh!.write(bytes, 0, bytes.length, (b * nChunks + q) * blockFloats * 4);
+      await spill!.write(bytes, (b * nChunks + q) * blockFloats * 4);
     }
   };
 
@@ -206,8 +201,7 @@ export async function frameVelocitySource(input: AnalysisFrameSource, opts: Omit
         if (!inMemory) {
           blockAtoms = Math.max(1, Math.min(n, Math.floor(budget / (dim * nChunks * Fc * 4))));
           nBlocks = Math.ceil(n / blockAtoms);
-          dir = mkdtempSync(join(opts.tmpDir ?? tmpdir(), 'glasslab-vdos-'));
-          fh = await fsp.open(join(dir, 'velocities.f32'), 'w+');
+          spill = await scratchFile('glasslab-vdos-', opts.tmpDir);
         }
       } else {
         const at = `frame ${f.frameIndex ?? t}${f.line !== undefined ? ` (line ${f.line})` : ''}`;
@@ -253,7 +247,7 @@ export async function frameVelocitySource(input: AnalysisFrameSource, opts: Omit
         const buf = new Float32Array(nChunks * blockFloats);
         for (let b = 0; b < nBlocks; b++) {
           const bytes = new Uint8Array(buf.buffer);
-          const { bytesRead } = await fh!.read(bytes, 0, bytes.length, b * nChunks * blockFloats * 4);
+          const bytesRead = await spill!.read(bytes, b * nChunks * blockFloats * 4);
           const a0 = b * blockAtoms, a1 = Math.min(n, a0 + blockAtoms);
           const need = ((nChunks - 1) * blockFloats + (a1 - a0) * dim * Fc) * 4;
           if (bytesRead < need) throw new Error(`vdos: temporary file of ${path} is short (block ${b}: ${bytesRead} of ${need} bytes); is the disk full?`);
