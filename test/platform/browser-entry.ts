@@ -4,4 +4,4 @@
  * (files, interrupts, core count).
  */
 export { kaRun } from './ka-run.ts';
-export { cpuCount, InterruptFlag, platform, putFile, setInterruptFlag } from '../../src/platform/index.ts';
+export { cpuCount, InterruptFlag, platform, putFile, setInterruptFlag, setModuleUrl, startModuleWorker, workerInput } from '../../src/platform/index.ts';

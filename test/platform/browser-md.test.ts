@@ -38,6 +38,19 @@ async function init() {
   }
 }
 self.onmessage = async (e) => {
+  if (e.data.echo) {
+    // a library-style worker module started by the platform: hello/data handshake, then its own ready message
+    g.setModuleUrl('echo-worker', new URL('/echo-worker.js', self.location.href));
+    const w = g.startModuleWorker(new URL('./echo-worker.ts', 'file:///src/protocols/'), e.data.echo);
+    const got = [];
+    w.on('message', (m) => {
+      got.push(m);
+      if (m.ready) w.postMessage({ job: 7 });
+      else { w.terminate(); self.postMessage({ ok: true, got }); }
+    });
+    w.on('error', (err) => self.postMessage({ ok: false, error: String(err.message) }));
+    return;
+  }
   try {
     ready ??= init();
     await ready;
@@ -50,6 +63,14 @@ self.onmessage = async (e) => {
     self.postMessage({ ok: false, error: String(err && err.stack || err) });
   }
 };
+`;
+
+/** A worker module as the library writes one (cf. src/protocols/artn-worker.ts): its data from workerInput, a ready message, then jobs. */
+const ECHO_WORKER = `
+import { workerInput } from './glasslab.js';
+const { data, port } = await workerInput();
+port.on('message', (m) => port.postMessage({ answer: m.job * data.factor }));
+port.postMessage({ ready: true, data });
 `;
 
 interface RunnerReply { ok: boolean; results: KaRunResult[]; cores: number; isolated: boolean; host: string; error?: string; lagMs: number }
@@ -78,6 +99,7 @@ describe.runIf(HAVE)('browser: the library in headless chromium (module workers,
       ['/', { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>glasslab platform test</title>' }],
       ['/glasslab.js', { type: 'text/javascript', body: bundle.code }],
       ['/runner.js', { type: 'text/javascript', body: RUNNER([...wasm.keys()]) }],
+      ['/echo-worker.js', { type: 'text/javascript', body: ECHO_WORKER }],
       ...[...wasm].map(([name, body]): [string, { type: string; body: Buffer }] => [`/wasm/${name}`, { type: 'application/wasm', body }]),
     ]);
     server = await serve(files);
@@ -124,6 +146,21 @@ describe.runIf(HAVE)('browser: the library in headless chromium (module workers,
     expect(r.host).toBe('browser');
     expect(r.cores).toBeGreaterThanOrEqual(1);
     expect(r.results[0].stepsDone).toBe(10);
+  });
+
+  it('starts a library worker module as a module worker: its data by the hello/data handshake, then its ready message', async () => {
+    const r = await page.evaluate(async () => {
+      const w = new Worker('/runner.js', { type: 'module' });
+      const out = await new Promise<{ ok: boolean; got?: unknown[]; error?: string }>((resolve) => {
+        w.onmessage = (e) => { if (!e.data.started) resolve(e.data); };
+        w.onerror = (e) => resolve({ ok: false, error: e.message });
+        w.postMessage({ echo: { factor: 6, label: 'x' } });
+      });
+      w.terminate();
+      return out;
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.got).toEqual([{ ready: true, data: { factor: 6, label: 'x' } }, { answer: 42 }]);
   });
 
   /** |a - b| / |b| */
