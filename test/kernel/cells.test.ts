@@ -103,8 +103,9 @@ describe('%correlate in a cell', () => {
       writeFileSync(join(dir, 'p.csv'), ['id,p', ...Array.from(sys.ids, (id, i) => `${id},${Math.sin(sys.positions[3 * i])}`)].join('\n') + '\n');
       const shown = await kernel.execute(`%correlate ${join(dir, 'p.csv')} --slab p --data ${join(dir, 'g.data')} --thickness 1.5 -q`);
       expect(shown.reply.status, JSON.stringify(shown.reply)).toBe('ok');
-      const result = shown.outputs.find((o) => o.output_type === 'execute_result') as { data: Record<string, unknown> } | undefined;
-      const fig = result?.data['application/vnd.plotly.v1+json'] as { data: { type: string }[] } | undefined;
+      // a result is several outputs (summary, then each figure as its own display_data with its Plotly part)
+      const figure = shown.outputs.find((o) => (o as { data?: Record<string, unknown> }).data?.['application/vnd.plotly.v1+json']) as { data: Record<string, unknown> } | undefined;
+      const fig = figure?.data['application/vnd.plotly.v1+json'] as { data: { type: string }[] } | undefined;
       expect(fig?.data.map((t) => t.type)).toEqual(['contour', 'scatter']);
       const bound = await kernel.execute(`const slab = %correlate ${join(dir, 'p.csv')} --slab p --data ${join(dir, 'g.data')} --thickness 1.5 -q\nslab.kind + ' ' + slab.table().columns.join(',')`);
       expect(bound.outputs).toEqual([expect.objectContaining({ output_type: 'execute_result', data: expect.objectContaining({ 'text/plain': "'slab-map x,y,p,weight'" }) })]);
