@@ -28,7 +28,7 @@ console.log('| N | S2 species (s) | S2 total (s) | p_i modes | p_i Lanczos (s) |
 console.log('|---|---|---|---|---|---|');
 for (const file of args) {
   const sys = await readLammpsData(file, { dim: 3 });
-  let s2 = new Float64Array(0), s2t = new Float64Array(0);
+  let s2: Float64Array = new Float64Array(0), s2t: Float64Array = new Float64Array(0);
   const ts = time(() => { s2 = pairExcessEntropy(sys, { cutoff: 11.2, sigma: 0.2 }); });
   const tt = time(() => { s2t = pairExcessEntropy(sys, { cutoff: 11.2, sigma: 0.2, form: 'total' }); });
   const tp = sys.n <= skipAbove ? time(() => { participationFraction(sys, pot, { method: 'lanczos' }); }) : NaN;

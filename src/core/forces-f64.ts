@@ -261,7 +261,7 @@ function ljResult(sys: System, lj: LjCoefficients, nl: NeighborList, g: CellGeom
 const LIST_HOLDER = Symbol('listHolder');
 
 /** The atom arrays a force evaluation fills: an F64Workspace's own, or views of wasm memory. */
-type AtomBuffers = Pick<F64Workspace, 's' | 'f3' | 'rho' | 'fp' | 'pe' | 'pv6'>;
+type AtomBuffers = Readonly<Record<'s' | 'f3' | 'rho' | 'fp' | 'pe' | 'pv6', Float64Array>>;
 
 /** The wasm kernels as `wasmForces` drives them: one instance (WasmForceWorkspace) or the threads of a WasmForcePool. */
 type WasmLoops = Pick<WasmForceWorkspace, 'ljForces' | 'eamDensities' | 'eamForces'> & Partial<Pick<WasmForceWorkspace, 'iplForces'>>;

@@ -198,7 +198,7 @@ export class Trajectory implements FrameSource<DumpFrame> {
     if (this.index && (await this.indexFresh())) return this.index;
     const st = await fsp.stat(this.path);
     let cap = 64;
-    let offsets = new Float64Array(cap), lines = new Float64Array(cap), timesteps = new Float64Array(cap), times = new Float64Array(cap);
+    let offsets: Float64Array = new Float64Array(cap), lines: Float64Array = new Float64Array(cap), timesteps: Float64Array = new Float64Array(cap), times: Float64Array = new Float64Array(cap);
     let count = 0;
     await scanDump(this.path, (loc) => {
       if (count === cap) {

@@ -456,7 +456,7 @@ function findPairs(sys: System, g: CellGeometry, grid: CellGrid, bins: PaddedBin
   const rows = stencilRows(grid, g, m, Math.sqrt(radii.r2max));
   // row ranges of the half stencil for the current home cell: [lo, hi) slots
   const rlo = new Int32Array(rows.count), rhi = new Int32Array(rows.count);
-  let pa = new Int32Array(guess), pb = new Int32Array(guess);
+  let pa: Int32Array = new Int32Array(guess), pb: Int32Array = new Int32Array(guess);
   let np = 0;
   for (let cz = pad[2]; cz < pad[2] + nc[2]; cz++) for (let cy = pad[1]; cy < pad[1] + nc[1]; cy++) for (let cx = pad[0]; cx < pad[0] + nc[0]; cx++) {
     const home = (cz * ny + cy) * nx + cx;

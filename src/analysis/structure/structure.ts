@@ -99,7 +99,7 @@ export class PartialRdfAccumulator {
   private nt = 0;
   private nb = 0;
   private rmax = 0;
-  private counts = new Float64Array(0);
+  private counts: Float64Array = new Float64Array(0);
   private dim: 2 | 3 = 3;
   private readonly binWidth: number;
 
