@@ -6,8 +6,8 @@
  * executed notebook's metadata (`metadata.glasslab.run`) and shows it at the
  * top of the HTML report; the gallery index reads it back from there.
  */
-import { execFileSync } from 'node:child_process';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { cpus, totalmem } from 'node:os';
+import { codeState, loadAverage } from '../src/io/code-state.ts';
 import type { Notebook } from './notebook.ts';
 import { escapeHtml as esc } from './report-markdown.ts';
 
@@ -37,27 +37,18 @@ export interface RunProvenance {
   node: string;
 }
 
-function git(args: string[], cwd: string): string | undefined {
-  try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
 /** Start recording a run in `dir` (the notebook's directory); `finish()` stamps the wall time and the final load. */
 export function startProvenance(dir: string, scale: string): { finish(): RunProvenance } {
   const t0 = performance.now();
-  const commit = git(['rev-parse', 'HEAD'], dir) ?? 'unknown';
-  const dirty = commit !== 'unknown' && (git(['status', '--porcelain', '--untracked-files=no'], dir) ?? '') !== '';
+  const { commit, dirty } = codeState(dir);
   const cpu = cpus();
   const start = {
     commit, dirty, date: new Date().toISOString(), scale,
-    machine: { cpus: cpu.length, model: cpu[0]?.model.trim() ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), loadStart: loadavg().map(round2) },
+    machine: { cpus: cpu.length, model: cpu[0]?.model.trim() ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), loadStart: loadAverage() },
     node: process.version,
   };
   return {
-    finish: () => ({ ...start, wallSeconds: round2((performance.now() - t0) / 1000), machine: { ...start.machine, loadEnd: loadavg().map(round2) } }),
+    finish: () => ({ ...start, wallSeconds: round2((performance.now() - t0) / 1000), machine: { ...start.machine, loadEnd: loadAverage() } }),
   };
 }
 

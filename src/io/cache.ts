@@ -12,10 +12,134 @@
  * an error, not a wrong result). The value is saved with the result
  * encoding (src/plot/result.ts): typed arrays, NaN and infinities come back
  * as they went in. Written atomically (io/files.ts).
+ *
+ * Each entry also records how it was computed (`computed`: date, wall and
+ * CPU seconds, commit, load average; CacheComputation), and each use of
+ * `cached` in a process is logged (`cacheUses()`, and one JSON line per use
+ * appended to the file named by the environment variable GLASSLAB_CACHE_LOG
+ * when it is set: the notebook runner sets it for its kernel). So a run that
+ * reused entries can state its cold time, the time it would take without the
+ * cache (`summarizeCacheUses`), instead of passing the minutes of a rebuild
+ * off as the cost of the computation.
  */
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { decodeResultData, encodeResultData } from '../plot/result.ts';
+import { codeState, loadAverage } from './code-state.ts';
 import { readTextWhole, writeTextAtomic } from './files.ts';
+import { envVar } from '../platform/index.ts';
+
+/** How a cache entry was computed; stored in the entry's file as `computed`. */
+export interface CacheComputation {
+  /** start of compute(), ISO 8601 UTC */
+  date: string;
+  /** wall time of compute() [s] */
+  wallSeconds: number;
+  /**
+   * what compute() costs without the cache [s]: its wall time, less the time
+   * it spent reading entries it reused itself (a nested `cached`), plus their
+   * own cold times; equal to wallSeconds when it reused none
+   */
+  coldSeconds: number;
+  /**
+   * CPU time (user + system) of the whole process during compute() [s]
+   * (process.cpuUsage): above the wall time when worker threads helped; it
+   * also counts other work the process did meanwhile
+   */
+  cpuSeconds: number;
+  /** logical CPUs of the machine (os.cpus().length) */
+  cpus: number;
+  /** git commit of the checkout holding the cache file; 'unknown' outside one */
+  commit: string;
+  /** the checkout had uncommitted changes to tracked files */
+  dirty: boolean;
+  /** 1-, 5- and 15-minute load averages at the start of compute() */
+  loadAverage: number[];
+}
+
+/** One call of `cached`: the entry computed now, or read back. */
+export interface CacheUse {
+  /** the cache file */
+  path: string;
+  /** 'computed': compute() ran in this call; 'reused': the value was read from the file */
+  kind: 'computed' | 'reused';
+  /** time this call took [s]: computing and writing, or reading */
+  seconds: number;
+  /** the entry's record; absent for an entry written before records were kept */
+  computed?: CacheComputation;
+}
+
+/** The environment variable naming a file to which each use of `cached` appends one JSON line (a CacheUse). */
+export const CACHE_LOG_ENV = 'GLASSLAB_CACHE_LOG';
+
+const uses: CacheUse[] = [];
+/** sum over reused entries of (their cold time - the time taken to read them) [s]; a compute() adds the change to its own cold time */
+let reuseSavings = 0;
+
+function logUse(u: CacheUse): void {
+  uses.push(u);
+  const log = envVar(CACHE_LOG_ENV);
+  if (log) appendFileSync(log, `${JSON.stringify(u)}\n`);
+}
+
+/** Every call of `cached` in this process so far, in order. */
+export function cacheUses(): readonly CacheUse[] {
+  return uses;
+}
+
+/** The uses logged to a GLASSLAB_CACHE_LOG file (none when the file does not exist). */
+export function readCacheLog(path: string): CacheUse[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
+    try {
+      return JSON.parse(l) as CacheUse;
+    } catch (e) {
+      throw new Error(`${path}:${i + 1}: not a cache-use line (${(e as Error).message}); the log is written by cached() alone`);
+    }
+  });
+}
+
+/** What a run took from the cache and what it would have cost without it. */
+export interface CacheSummary {
+  /** entries computed by this run */
+  computed: number;
+  /** entries read back */
+  reused: number;
+  /** reused entries without a record of their computation (written before records were kept) */
+  unrecorded: number;
+  /** time spent reading the reused entries [s] */
+  readSeconds: number;
+  /** the recorded cold times of the reused entries, summed [s] */
+  reusedColdSeconds: number;
+  /** earliest and latest date at which a reused entry was computed (ISO 8601); absent when none is recorded */
+  firstDate?: string;
+  lastDate?: string;
+}
+
+/** Summarise the uses of one run (an entry used twice counts twice: a cold run computes it once, so this errs high only for repeated reads of one entry). */
+export function summarizeCacheUses(list: readonly CacheUse[]): CacheSummary {
+  const s: CacheSummary = { computed: 0, reused: 0, unrecorded: 0, readSeconds: 0, reusedColdSeconds: 0 };
+  for (const u of list) {
+    if (u.kind === 'computed') { s.computed++; continue; }
+    s.reused++;
+    s.readSeconds += u.seconds;
+    if (!u.computed) { s.unrecorded++; continue; }
+    s.reusedColdSeconds += u.computed.coldSeconds;
+    if (!s.firstDate || u.computed.date < s.firstDate) s.firstDate = u.computed.date;
+    if (!s.lastDate || u.computed.date > s.lastDate) s.lastDate = u.computed.date;
+  }
+  return s;
+}
+
+/**
+ * Cold time of a run [s]: its wall time, less the time it spent reading
+ * cache entries, plus the recorded cold time of each entry it reused. A
+ * lower bound when `s.unrecorded > 0`.
+ */
+export function coldSeconds(wallSeconds: number, s: CacheSummary): number {
+  return Math.max(0, wallSeconds - s.readSeconds) + s.reusedColdSeconds;
+}
 
 /** JSON with object keys sorted at every level (the same parameters give the same text). */
 export function canonicalJson(v: unknown): string {
@@ -42,23 +166,43 @@ export function cachePath(stem: string, params: Record<string, unknown>): string
 
 /**
  * `compute()` once per parameter set: the value read back from the cache
- * file when it exists, else computed, saved and returned. `params` must be
- * JSON (numbers, strings, booleans, arrays, plain objects).
+ * file when it exists, else computed, saved (with the record of its
+ * computation, CacheComputation) and returned. `params` must be JSON
+ * (numbers, strings, booleans, arrays, plain objects). Each call is logged
+ * (`cacheUses`, GLASSLAB_CACHE_LOG). Nested calls inside compute() count in
+ * its cold time; concurrent calls (Promise.all over `cached`) would mix
+ * their nested reuses, so run those one after the other.
  */
 export async function cached<T>(stem: string, params: Record<string, unknown>, compute: () => T | Promise<T>): Promise<T> {
   const path = cachePath(stem, params);
   const key = canonicalJson(params);
+  const t0 = performance.now();
   if (existsSync(path)) {
-    let saved: { params?: unknown; value?: unknown };
+    let saved: { params?: unknown; value?: unknown; computed?: CacheComputation };
     try {
       saved = JSON.parse(await readTextWhole(path)) as typeof saved;
     } catch (e) {
       throw new Error(`${path}: not a readable cache file (${(e as Error).message}); delete it to compute the value again`);
     }
     if (canonicalJson(saved.params) !== key) throw new Error(`${path}: holds parameters ${canonicalJson(saved.params)}, not ${key}; delete it to compute the value again`);
-    return decodeResultData<T>(saved.value);
+    const value = decodeResultData<T>(saved.value);
+    const seconds = (performance.now() - t0) / 1000;
+    const computed = saved.computed && typeof saved.computed.coldSeconds === 'number' ? saved.computed : undefined;
+    if (computed) reuseSavings += computed.coldSeconds - seconds;
+    logUse({ path, kind: 'reused', seconds, ...(computed ? { computed } : {}) });
+    return value;
   }
+  const { commit, dirty } = codeState(dirname(resolve(path)));
+  const start = { date: new Date().toISOString(), cpu: process.cpuUsage(), load: loadAverage(), savings: reuseSavings };
+  const t1 = performance.now();
   const value = await compute();
-  await writeTextAtomic(path, JSON.stringify({ params: JSON.parse(key) as unknown, value: encodeResultData(value) }));
+  const wallSeconds = (performance.now() - t1) / 1000;
+  const cpu = process.cpuUsage(start.cpu);
+  const computed: CacheComputation = {
+    date: start.date, wallSeconds, coldSeconds: wallSeconds + (reuseSavings - start.savings), cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    cpus: cpus().length, commit, dirty, loadAverage: start.load,
+  };
+  await writeTextAtomic(path, JSON.stringify({ params: JSON.parse(key) as unknown, computed, value: encodeResultData(value) }));
+  logUse({ path, kind: 'computed', seconds: (performance.now() - t0) / 1000, computed });
   return value;
 }

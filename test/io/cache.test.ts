@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cached, cachePath, canonicalJson } from '../../src/io/cache.ts';
+import { CACHE_LOG_ENV, cached, cachePath, cacheUses, canonicalJson, coldSeconds, readCacheLog, summarizeCacheUses, type CacheComputation } from '../../src/io/cache.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'glasslab-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,5 +35,53 @@ describe('cached: computations keyed by their parameters', () => {
     writeFileSync(p, '{oops');
     await expect(cached(stem, { x: 1 }, () => 0)).rejects.toThrow(/not a readable cache file .*delete it/);
     expect(existsSync(p)).toBe(true);
+  });
+
+  it('records how an entry was computed, and logs each use: computed now or reused with its record', async () => {
+    const log = join(dir, 'uses.jsonl');
+    process.env[CACHE_LOG_ENV] = log;
+    try {
+      const stem = join(dir, 'timed');
+      const before = cacheUses().length;
+      const spin = () => { const c = process.cpuUsage(); while (process.cpuUsage(c).user < 60_000); return 42; };   // 60 ms of CPU
+      expect(await cached(stem, { a: 1 }, spin)).toBe(42);
+      const rec = JSON.parse(readFileSync(cachePath(stem, { a: 1 }), 'utf8')).computed as CacheComputation;
+      expect(rec.wallSeconds).toBeGreaterThanOrEqual(0.06);
+      expect(rec.coldSeconds).toBe(rec.wallSeconds);
+      expect(rec.cpuSeconds).toBeGreaterThanOrEqual(0.06);
+      expect(rec.commit).toBe('unknown');                                 // a temporary folder is no git checkout
+      expect(rec.loadAverage).toHaveLength(3);
+      expect(Date.parse(rec.date)).toBeGreaterThan(Date.parse('2020-01-01'));
+      expect(await cached(stem, { a: 1 }, () => { throw new Error('must not compute'); })).toBe(42);
+      const mine = cacheUses().slice(before);
+      expect(mine.map((u) => u.kind)).toEqual(['computed', 'reused']);
+      expect(mine[1].computed).toEqual(rec);
+      expect(readCacheLog(log)).toEqual(mine);
+      expect(readCacheLog(join(dir, 'no-such-log'))).toEqual([]);
+    } finally {
+      delete process.env[CACHE_LOG_ENV];
+    }
+  });
+
+  it('cold time: reused entries count with their recorded cold time, nested ones inside the entry that reused them', async () => {
+    const stem = join(dir, 'cold');
+    // an entry computed a day ago in 100 s, and one written before records were kept
+    const old: CacheComputation = { date: '2026-12-05T10:00:00.000Z', wallSeconds: 100, coldSeconds: 100, cpuSeconds: 190, cpus: 2, commit: 'abc', dirty: false, loadAverage: [1, 1, 1] };
+    writeFileSync(cachePath(stem, { k: 'inner' }), JSON.stringify({ params: { k: 'inner' }, computed: old, value: 1 }));
+    writeFileSync(cachePath(stem, { k: 'legacy' }), JSON.stringify({ params: { k: 'legacy' }, value: 2 }));
+    const before = cacheUses().length;
+    const outer = await cached(stem, { k: 'outer' }, async () => 10 * (await cached(stem, { k: 'inner' }, () => 0)));
+    expect(outer).toBe(10);
+    const rec = JSON.parse(readFileSync(cachePath(stem, { k: 'outer' }), 'utf8')).computed as CacheComputation;
+    expect(rec.coldSeconds).toBeGreaterThan(100);
+    expect(rec.coldSeconds).toBeLessThan(100 + rec.wallSeconds);
+    await cached(stem, { k: 'legacy' }, () => 0);
+    await cached(stem, { k: 'outer' }, () => 0);
+    const s = summarizeCacheUses(cacheUses().slice(before));
+    expect(s).toMatchObject({ computed: 1, reused: 3, unrecorded: 1, firstDate: old.date });
+    expect(s.reusedColdSeconds).toBeCloseTo(100 + rec.coldSeconds, 9);
+    expect(s.lastDate! > old.date).toBe(true);
+    expect(coldSeconds(5, { ...s, readSeconds: 1 })).toBeCloseTo(4 + s.reusedColdSeconds, 9);
+    expect(coldSeconds(5, summarizeCacheUses([]))).toBe(5);
   });
 });
