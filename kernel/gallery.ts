@@ -16,14 +16,16 @@
  *    kernel displays `{columns, rows}`) with a column whose name contains
  *    "paper" (the notebooks' "ours against the paper" tables);
  *  - the provenance: `metadata.glasslab.run` (provenance.ts), written by
- *    `run-notebooks`.
+ *    `run-notebooks`; the index states each notebook's cold time (what it
+ *    costs without the cache), not the wall time of a rebuild from cached
+ *    results.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { figureHtml, PLOTLY_MIME } from '../src/display/mime.ts';
 import type { PlotlyFigure } from '../src/plot/figure.ts';
 import { cellSource, readNotebook, writeAtomic, type Notebook } from './notebook.ts';
-import { formatWall, getProvenance, provenanceText, type RunProvenance } from './provenance.ts';
+import { coldTime, formatWall, getProvenance, provenanceText, type RunProvenance } from './provenance.ts';
 import { ASSETS_DIR, plotlyHeadTags, writeReportAssets, type ReportAssets } from './report-assets.ts';
 import { notebookHtml } from './report-html.ts';
 import { escapeHtml as esc } from './report-markdown.ts';
@@ -114,6 +116,14 @@ section{border-top:1px solid #dde;margin-top:2em;padding-top:.5em}.provenance{ba
 .note{background:#fff6e0;border:1px solid #eb7;padding:.4em 1em}
 table.dataframe{border-collapse:collapse;font-size:13px;margin:.6em 0}table.dataframe td,table.dataframe th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}`;
 
+/** The time a notebook costs, as the index states it: the cold time, and the rebuild's wall time when the run reused cached results. */
+export function timeNote(p: RunProvenance): string {
+  const cold = coldTime(p);
+  const rebuilt = p.cache && p.cache.reused > 0;
+  return `${cold.lowerBound ? 'at least ' : ''}${formatWall(cold.seconds)} cold at ${p.scale} scale`
+    + (rebuilt ? `; this page rebuilt from ${p.cache!.reused} cached results in ${formatWall(p.wallSeconds)}` : '');
+}
+
 /** The index page; `assets` says where plotly.js is (one shared bundle for the index and every report). */
 export function galleryIndexHtml(entries: readonly GalleryEntry[], assets: ReportAssets): string {
   const sections = entries.map((e) => {
@@ -123,7 +133,7 @@ export function galleryIndexHtml(entries: readonly GalleryEntry[], assets: Repor
     const fig = e.headline ? figureHtml(e.headline.figure, { includePlotly: false, divId: `headline-${e.name}` }) : '';
     const table = e.summary ? `<h3>Ours against the paper</h3>\n<div class="summary">${e.summary.html}</div>` : '';
     return `<section id="${esc(e.name)}">\n<h2><a href="${esc(e.report)}">${esc(e.title)}</a></h2>\n${prov}\n${fig}\n${table}\n`
-      + `<p><a href="${esc(e.report)}">Full report: ${esc(e.name)}.html</a>${e.provenance ? ` (${esc(formatWall(e.provenance.wallSeconds))} at ${esc(e.provenance.scale)} scale)` : ''}</p>\n</section>`;
+      + `<p><a href="${esc(e.report)}">Full report: ${esc(e.name)}.html</a>${e.provenance ? ` (${esc(timeNote(e.provenance))})` : ''}</p>\n</section>`;
   }).join('\n');
   const hasFigure = entries.some((e) => e.headline);
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`

@@ -5,8 +5,17 @@
  * means little without the load it ran under). The runner stores it in the
  * executed notebook's metadata (`metadata.glasslab.run`) and shows it at the
  * top of the HTML report; the gallery index reads it back from there.
+ *
+ * A run that reused cache entries (src/io/cache.ts: `cached`) took less than
+ * the notebook costs: the provenance then also states the cold time, this
+ * run's own work plus the recorded compute time of each reused entry, with
+ * their count and the dates they were computed ("rebuilt from cached results
+ * computed on ..."). Only `cached` entries are counted: files a notebook
+ * keeps by testing that they exist (MD trajectories written by `%md`) are
+ * not, and their time is missing from the cold time.
  */
 import { cpus, totalmem } from 'node:os';
+import { coldSeconds, summarizeCacheUses, type CacheSummary, type CacheUse } from '../src/io/cache.ts';
 import { codeState, loadAverage } from '../src/io/code-state.ts';
 import type { Notebook } from './notebook.ts';
 import { escapeHtml as esc } from './report-markdown.ts';
@@ -22,6 +31,17 @@ export interface RunProvenance {
   scale: string;
   /** wall time of the whole notebook (kernel start to last cell) [s] */
   wallSeconds: number;
+  /**
+   * the cache entries the run computed and reused (io/cache.ts); absent in a
+   * record written before runs logged their cache uses
+   */
+  cache?: CacheSummary;
+  /**
+   * cold time [s]: wallSeconds less the time spent reading reused cache
+   * entries, plus their recorded compute times (io/cache.ts: coldSeconds); a
+   * lower bound when `cache.unrecorded > 0`; absent with `cache`
+   */
+  coldSeconds?: number;
   machine: {
     /** logical CPUs as Node sees them (os.cpus().length) */
     cpus: number;
@@ -37,8 +57,12 @@ export interface RunProvenance {
   node: string;
 }
 
-/** Start recording a run in `dir` (the notebook's directory); `finish()` stamps the wall time and the final load. */
-export function startProvenance(dir: string, scale: string): { finish(): RunProvenance } {
+/**
+ * Start recording a run in `dir` (the notebook's directory); `finish()`
+ * stamps the wall time and the final load, and with the run's cache uses
+ * (io/cache.ts: readCacheLog of the kernel's GLASSLAB_CACHE_LOG) its cold time.
+ */
+export function startProvenance(dir: string, scale: string): { finish(cacheUses?: readonly CacheUse[]): RunProvenance } {
   const t0 = performance.now();
   const { commit, dirty } = codeState(dir);
   const cpu = cpus();
@@ -48,7 +72,14 @@ export function startProvenance(dir: string, scale: string): { finish(): RunProv
     node: process.version,
   };
   return {
-    finish: () => ({ ...start, wallSeconds: round2((performance.now() - t0) / 1000), machine: { ...start.machine, loadEnd: loadAverage() } }),
+    finish: (uses) => {
+      const wallSeconds = round2((performance.now() - t0) / 1000);
+      const cache = uses ? summarizeCacheUses(uses) : undefined;
+      return {
+        ...start, wallSeconds, ...(cache ? { cache, coldSeconds: round2(coldSeconds(wallSeconds, cache)) } : {}),
+        machine: { ...start.machine, loadEnd: loadAverage() },
+      };
+    },
   };
 }
 
@@ -75,10 +106,36 @@ export function formatWall(s: number): string {
   return m < 60 ? `${m} min ${Math.round(s - 60 * m)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-/** One line of text: scale, wall time, commit, date, machine and load. */
+/** What the notebook costs from scratch [s], and whether that is only a lower bound (reused entries without a record); the wall time for a run without cache records. */
+export function coldTime(p: RunProvenance): { seconds: number; lowerBound: boolean } {
+  return p.cache && p.coldSeconds !== undefined
+    ? { seconds: p.coldSeconds, lowerBound: p.cache.unrecorded > 0 }
+    : { seconds: p.wallSeconds, lowerBound: false };
+}
+
+const day = (iso: string) => iso.slice(0, 10);
+
+/**
+ * The run's times in words: "wall time 40 s" for a run that reused nothing;
+ * for a rebuild, "rebuilt from cached results computed on 2026-12-05 (...)"
+ * with this run's wall time and the cold time.
+ */
+export function timeText(p: RunProvenance): string {
+  const c = p.cache;
+  if (!c || c.reused === 0) return `wall time ${formatWall(p.wallSeconds)}${c ? ' (cold: no cached result reused)' : ''}`;
+  const cold = coldTime(p);
+  const dates = !c.firstDate ? 'on a date not recorded'
+    : day(c.firstDate) === day(c.lastDate!) ? `on ${day(c.firstDate)}` : `from ${day(c.firstDate)} to ${day(c.lastDate!)}`;
+  return `rebuilt from cached results computed ${dates} (${c.reused} cache ${c.reused === 1 ? 'entry' : 'entries'} reused`
+    + `${c.computed ? `, ${c.computed} computed now` : ''}): wall time of this run ${formatWall(p.wallSeconds)}, `
+    + `cold time ${cold.lowerBound ? 'at least ' : ''}${formatWall(cold.seconds)} (this run's own work plus the recorded compute time of the reused entries`
+    + `${c.unrecorded ? `; ${c.unrecorded} of them ${c.unrecorded === 1 ? 'has' : 'have'} no record of it` : ''})`;
+}
+
+/** One line of text: scale, wall time (and cold time for a rebuild from the cache), commit, date, machine and load. */
 export function provenanceText(p: RunProvenance): string {
   const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
-  return `scale ${p.scale}, wall time ${formatWall(p.wallSeconds)}, commit ${p.commit.slice(0, 12)}${p.dirty ? ' (with uncommitted changes)' : ''}, `
+  return `scale ${p.scale}, ${timeText(p)}, commit ${p.commit.slice(0, 12)}${p.dirty ? ' (with uncommitted changes)' : ''}, `
     + `run ${p.date.replace(/\.\d+Z$/, 'Z')}, ${p.machine.cpus} x ${p.machine.model}, ${p.machine.memoryGiB} GiB, `
     + `load average ${load(p.machine.loadStart)} at the start and ${load(p.machine.loadEnd)} at the end, Node ${p.node}`;
 }

@@ -9,8 +9,10 @@
  * code or signal and the kernel's last stderr lines (NotebookKernelDiedError);
  * either way the executed notebook up to the failure is still written.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { CACHE_LOG_ENV, readCacheLog, type CacheUse } from '../src/io/cache.ts';
 import { describeExit, KernelClient, KernelDiedError } from './protocol/client.ts';
 import { toNbformat } from './protocol/outputs.ts';
 import { cellSource, engineParameters, ENGINES, injectParameters, readNotebook, SCALES, writeAtomic, type Notebook, type NotebookCell, type NotebookEngine, type Scale } from './notebook.ts';
@@ -89,7 +91,9 @@ export function kernelArgv(): string[] {
  * Execute one notebook; writes <outDir>/<name>.ipynb and .html (and the
  * shared <outDir>/assets/ the report reads KaTeX and plotly.js from, unless
  * `singleFile`). The executed notebook's `metadata.glasslab.run` and the top
- * of the report hold the run's provenance (provenance.ts).
+ * of the report hold the run's provenance (provenance.ts), with the cold
+ * time when cache entries were reused: the kernel logs each use of `cached`
+ * to a temporary file named by GLASSLAB_CACHE_LOG (io/cache.ts).
  * Throws NotebookCellError or NotebookKernelDiedError. Every code cell starts
  * without outputs and execution count: the written notebook and report show
  * only what this run produced, never outputs saved in the input (a cell after
@@ -125,18 +129,27 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<Noteb
   if (ipynb === file) throw new Error(`${file}: run-notebooks would overwrite this input notebook with its executed copy; choose another --out directory than ${opts.outDir}`);
   if (!opts.singleFile) writeReportAssets(resolve(opts.outDir));
   const assets = opts.singleFile ? { mode: 'inline' as const } : { mode: 'shared' as const, href: ASSETS_DIR };
+  const logDir = mkdtempSync(join(tmpdir(), 'glasslab-cache-log-'));
+  const cacheLog = join(logDir, 'uses.jsonl');
+  let cacheUses: CacheUse[] | undefined;  // read once the kernel has stopped
   const write = () => {
     nb.metadata = {
       ...nb.metadata,
       kernelspec: { name: KERNEL_NAME, display_name: DISPLAY_NAME, language: 'typescript' },
       language_info: (kernelInfo().language_info as Record<string, unknown>),
     };
-    setProvenance(nb, provenance.finish());
+    setProvenance(nb, provenance.finish(cacheUses ?? readCacheLog(cacheLog)));
     writeAtomic(ipynb, `${JSON.stringify(nb, null, 1)}\n`);
     writeAtomic(html, notebookHtml(nb, name, { executed: ran, assets }));
   };
   // like nbclient, the kernel runs in the notebook's directory
-  const kernel = await KernelClient.start({ argv: kernelArgv(), cwd: dirname(file) });
+  let kernel: KernelClient;
+  try {
+    kernel = await KernelClient.start({ argv: kernelArgv(), cwd: dirname(file), env: { ...process.env, [CACHE_LOG_ENV]: cacheLog } });
+  } catch (e) {
+    rmSync(logDir, { recursive: true, force: true });
+    throw e;
+  }
   const onAbort = () => { void kernel.interrupt('signal'); };
   opts.signal?.addEventListener('abort', onAbort);
   try {
@@ -165,6 +178,8 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<Noteb
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     await kernel.shutdown();
+    cacheUses = readCacheLog(cacheLog);
+    rmSync(logDir, { recursive: true, force: true });
   }
   write();
   log(`${name}: wrote ${ipynb} and ${html}`);

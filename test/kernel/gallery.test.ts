@@ -9,10 +9,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildGallery, galleryEntry, scaleNote } from '../../kernel/gallery.ts';
+import { buildGallery, galleryEntry, scaleNote, timeNote } from '../../kernel/gallery.ts';
 import type { Notebook, NotebookCell } from '../../kernel/notebook.ts';
 import { cpus } from 'node:os';
-import { getProvenance, startProvenance, type RunProvenance } from '../../kernel/provenance.ts';
+import { getProvenance, provenanceText, startProvenance, type RunProvenance } from '../../kernel/provenance.ts';
 import { PLOTLY_MIME, tableBundle } from '../../src/display/mime.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'glasslab-gallery-'));
@@ -57,6 +57,30 @@ describe('run provenance', () => {
     expect(startProvenance(tmp, 'quick').finish().commit).toBe('unknown');
     expect(getProvenance({ nbformat: 4, nbformat_minor: 5, metadata: { glasslab: { run: p } }, cells: [] })).toEqual(p);
     expect(getProvenance({ nbformat: 4, nbformat_minor: 5, metadata: { glasslab: { run: { commit: 1 } } }, cells: [] })).toBeUndefined();
+  });
+});
+
+describe('cold time of a run rebuilt from the cache', () => {
+  const rebuilt = (unrecorded: number): RunProvenance => ({
+    ...provenance('medium'), wallSeconds: 95,
+    cache: { computed: 1, reused: 3, unrecorded, readSeconds: 2, reusedColdSeconds: 3600, firstDate: '2026-12-04T22:10:00.000Z', lastDate: '2026-12-05T01:00:00.000Z' },
+    coldSeconds: 3693,
+  });
+
+  it('says plainly that results were reused, when they were computed, and both times', () => {
+    expect(provenanceText(rebuilt(0))).toContain('scale medium, rebuilt from cached results computed from 2026-12-04 to 2026-12-05 (3 cache entries reused, 1 computed now): '
+      + "wall time of this run 1 min 35 s, cold time 1 h 1 min (this run's own work plus the recorded compute time of the reused entries), commit 0123456789ab");
+    expect(provenanceText(rebuilt(1))).toContain('cold time at least 1 h 1 min (this run\'s own work plus the recorded compute time of the reused entries; 1 of them has no record of it)');
+    expect(provenanceText({ ...provenance('quick'), cache: { computed: 2, reused: 0, unrecorded: 0, readSeconds: 0, reusedColdSeconds: 0 }, coldSeconds: 754.3 }))
+      .toContain('scale quick, wall time 12 min 34 s (cold: no cached result reused), commit');
+    // a record from before cache uses were logged: the wall time as it was
+    expect(provenanceText(provenance('quick'))).toContain('scale quick, wall time 12 min 34 s, commit');
+  });
+
+  it('the index gives the cold time, and the rebuild time beside it', () => {
+    expect(timeNote(rebuilt(0))).toBe('1 h 1 min cold at medium scale; this page rebuilt from 3 cached results in 1 min 35 s');
+    expect(timeNote(rebuilt(2))).toMatch(/^at least 1 h 1 min cold/);
+    expect(timeNote(provenance('quick'))).toBe('12 min 34 s cold at quick scale');
   });
 });
 

@@ -3,12 +3,13 @@
  * the exported HTML rendered offline by headless chromium.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NotebookCellError, NotebookKernelDiedError, runNotebook, type NotebookRun } from '../../kernel/runner.ts';
 import { PLOTLY_MIME } from '../../src/display/mime.ts';
+import { cachePath, type CacheComputation } from '../../src/io/cache.ts';
 import { requireTool } from './tools.ts';
 import { lammpsOrSkip } from '../lammps/lammps-runner.ts';
 
@@ -64,12 +65,33 @@ describe('glasslab run-notebooks', () => {
     expect(nb.cells[5].outputs[0].text).toMatch(/^CPU times/);
     const html = readFileSync(run.html, 'utf8');
     expect(html).toContain('<h1 id="demo">Demo<a class="anchor-link" href="#demo"');
-    expect(html).toMatch(/<div class="provenance"><strong>Run:<\/strong> scale paper, wall time (\d+ min )?\d+ s, commit /);
+    expect(html).toMatch(/<div class="provenance"><strong>Run:<\/strong> scale paper, wall time (\d+ min )?\d+ s \(cold: no cached result reused\), commit /);
     // plotly.js from the shared assets folder next to the report, not inlined
     expect(html).not.toContain('/* plotly.js ');
     const src = /<script src="(assets\/plotly\.js-[^"]+\/plotly\.min\.js)"><\/script>/.exec(html);
     expect(src).not.toBeNull();
     expect(existsSync(join(tmp, 'out', src![1]))).toBe(true);
+  });
+
+  it('a run that reuses cache entries states its cold time and the dates they were computed', async () => {
+    const stem = join(tmp, 'cache', 'step');
+    mkdirSync(join(tmp, 'cache'), { recursive: true });
+    const old: CacheComputation = { date: '2026-12-01T08:00:00.000Z', wallSeconds: 600, coldSeconds: 600, cpuSeconds: 1150, cpus: 2, commit: 'abc', dirty: false, loadAverage: [2, 2, 2] };
+    writeFileSync(cachePath(stem, { k: 1 }), JSON.stringify({ params: { k: 1 }, computed: old, value: 20 }));
+    const path = writeNotebook('cached.ipynb', [
+      ['code', "const scale: 'quick' | 'paper' = 'quick';", ['parameters']],
+      ['code', `import { cached } from 'glasslab/io';\nconst a = await cached(${JSON.stringify(stem)}, { k: 1 }, () => 0);\nconst b = await cached(${JSON.stringify(stem)}, { k: 2 }, () => 22);\na + b`],
+    ]);
+    const r = await runNotebook(path, { scale: 'quick', outDir: join(tmp, 'out-cached') });
+    const nb = JSON.parse(readFileSync(r.ipynb, 'utf8'));
+    expect(nb.cells[2].outputs[0].data['text/plain']).toBe('42');
+    const p = nb.metadata.glasslab.run;
+    expect(p.cache).toMatchObject({ computed: 1, reused: 1, unrecorded: 0, firstDate: old.date, lastDate: old.date, reusedColdSeconds: 600 });
+    expect(p.coldSeconds).toBeGreaterThan(600);
+    expect(p.coldSeconds).toBeLessThanOrEqual(600 + p.wallSeconds);
+    expect(readFileSync(r.html, 'utf8')).toMatch(/rebuilt from cached results computed on 2026-12-01 \(1 cache entry reused, 1 computed now\): wall time of this run \d+ s, cold time 10 min \d+ s/);
+    // the kernel's log of cache uses is a temporary file, gone after the run
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('glasslab-cache-log-') && existsSync(join(tmpdir(), f, 'uses.jsonl')))).toEqual([]);
   });
 
   it.skipIf(!haveLmp)('the engine parameter: %md lines run by LAMMPS under mpirun, unless a line names its engine; the injected cell says so', async () => {
