@@ -4,14 +4,9 @@
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
-/**
- * Problem sizes of the curated notebooks, passed as the `scale` parameter:
- * quick (minutes, CI and first contact), medium (at most an hour cold on 2
- * cores per notebook, sized so that each paper's headline claim is resolved
- * with its error bar; issue [12]), paper (the published sizes, days).
- */
-export const SCALES = ['quick', 'medium', 'paper'] as const;
-export type Scale = (typeof SCALES)[number];
+/** Problem sizes of the curated notebooks, passed as the `scale` parameter (src/util/scale.ts). */
+import type { Scale } from '../src/util/scale.ts';
+export { SCALES, type Scale } from '../src/util/scale.ts';
 
 /** The engines of the notebooks' %md, %minimize and %shear lines, passed as the `engine` parameter. */
 export const ENGINES = ['glasslab', 'lammps'] as const;

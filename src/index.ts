@@ -3,6 +3,7 @@
  * (each folder is also importable on its own, 'glasslab/analysis' ...).
  * The layers are described in ARCHITECTURE.md.
  */
+export { SCALES, sizesAt, type BySize, type Scale } from './util/scale.ts';
 export { Box, type BoxInit, type Dim } from './system/box.ts';
 export {
   createSystem, cloneSystem, selectAtoms, unwrappedPositions, typeCount, numberDensity,
