@@ -96,7 +96,10 @@ export function readNotebook(path: string): Notebook {
  * cell redeclare a name). A string value is typed with the union given in
  * `types` (e.g. `'quick' | 'medium' | 'paper'`) so comparisons with the other choices
  * still type-check. `code` lines follow the declarations (a magic such as
- * `%engine lammps`). Without a parameters cell the injected cell goes first.
+ * `%engine lammps`). Without a parameters cell the injected cell goes first,
+ * unless a cell declares one of the parameters at its top level (`const
+ * scale = ...`): that cell would override the injected value and the run
+ * would silently keep its default, so that is an error naming the cell.
  */
 export function injectParameters(nb: Notebook, params: Record<string, string | number | boolean>, types: Record<string, string> = {}, code: readonly string[] = []): Notebook {
   const names = Object.keys(params);
@@ -112,6 +115,14 @@ export function injectParameters(nb: Notebook, params: Record<string, string | n
   };
   const cells = nb.cells.filter((c) => !c.metadata.tags?.includes('injected-parameters'));
   const at = cells.findIndex((c) => c.metadata.tags?.includes('parameters'));
+  if (at < 0) {
+    const declares = new RegExp(`^(?:const|let|var)\\s+(${names.join('|')})\\b`, 'm');
+    const k = cells.findIndex((c) => c.cell_type === 'code' && declares.test(cellSource(c)));
+    if (k >= 0) {
+      const name = declares.exec(cellSource(cells[k]))![1];
+      throw new Error(`cell ${k + 1} declares the parameter '${name}' but no cell is tagged 'parameters': tag that cell 'parameters' (cell metadata "tags": ["parameters"]) so that run-notebooks can override it`);
+    }
+  }
   cells.splice(at + 1, 0, cell);
   return { ...nb, cells };
 }

@@ -106,9 +106,14 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<Noteb
   const name = basename(file, extname(file));
   const input = readNotebook(file);
   const eng = engineParameters(opts.engine ?? { engine: 'glasslab' });
-  const nb: Notebook = injectParameters(input, { scale: opts.scale, ...eng.params }, {
-    scale: SCALES.map((s) => `'${s}'`).join(' | '), engine: ENGINES.map((s) => `'${s}'`).join(' | '),
-  }, eng.code);
+  let nb: Notebook;
+  try {
+    nb = injectParameters(input, { scale: opts.scale, ...eng.params }, {
+      scale: SCALES.map((s) => `'${s}'`).join(' | '), engine: ENGINES.map((s) => `'${s}'`).join(' | '),
+    }, eng.code);
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message}`);
+  }
   const inputCodeCells = input.cells.filter((c) => c.cell_type === 'code');
   const placeOf = (cell: NotebookCell): CellPlace => {
     const i = input.cells.indexOf(cell);
