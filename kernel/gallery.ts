@@ -15,6 +15,12 @@
  *  - the summary table: the last table output (`glasslab-table`, as the
  *    kernel displays `{columns, rows}`) with a column whose name contains
  *    "paper" (the notebooks' "ours against the paper" tables);
+ *  - the headline claims and their verdicts: the claims of that table when
+ *    the notebook made it with `claimsTable` (src/plot/claims.ts; the
+ *    display puts them beside the HTML as CLAIMS_MIME). The index lists
+ *    each claim that has a verdict with the column "reproduced at <scale>
+ *    scale", the scale the notebook ran at: generated from the notebook's
+ *    numbers and its stated criterion, never typed into the index;
  *  - the provenance: `metadata.glasslab.run` (provenance.ts), written by
  *    `run-notebooks`; the index states each notebook's cold time (what it
  *    costs without the cache), not the wall time of a rebuild from cached
@@ -22,7 +28,8 @@
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { figureHtml, PLOTLY_MIME } from '../src/display/mime.ts';
+import { CLAIMS_MIME, figureHtml, PLOTLY_MIME } from '../src/display/mime.ts';
+import { verdictText, type Claim } from '../src/plot/claims.ts';
 import type { PlotlyFigure } from '../src/plot/figure.ts';
 import { cellSource, readNotebook, writeAtomic, type Notebook } from './notebook.ts';
 import { coldTime, formatWall, getProvenance, provenanceText, type RunProvenance } from './provenance.ts';
@@ -40,6 +47,8 @@ export interface GalleryEntry {
   headline?: { title: string; figure: PlotlyFigure };
   /** the ours-vs-paper table: its column names and its HTML as the kernel rendered it */
   summary?: { columns: string[]; html: string };
+  /** the summary table's claims (claimsTable); absent for a table made otherwise */
+  claims?: Claim[];
   provenance?: RunProvenance;
   /** what the index could not find as asked (logged by the command) */
   warnings: string[];
@@ -76,6 +85,7 @@ export function galleryEntry(nb: Notebook, name: string): GalleryEntry {
   }
   const figures: PlotlyFigure[] = [];
   let summary: GalleryEntry['summary'];
+  let claims: Claim[] | undefined;
   for (const c of nb.cells) {
     if (c.cell_type !== 'code') continue;
     for (const o of c.outputs ?? []) {
@@ -84,7 +94,11 @@ export function galleryEntry(nb: Notebook, name: string): GalleryEntry {
       const html = outputText(data['text/html']);
       if (!data[PLOTLY_MIME] && html.includes('glasslab-table')) {
         const columns = tableColumns(html);
-        if (columns.some((col) => /paper/i.test(col))) summary = { columns, html };
+        if (columns.some((col) => /paper/i.test(col))) {
+          summary = { columns, html };
+          const cl = (data[CLAIMS_MIME] as { claims?: unknown } | undefined)?.claims;
+          claims = Array.isArray(cl) ? (cl as Claim[]) : undefined;
+        }
       }
     }
   }
@@ -94,9 +108,11 @@ export function galleryEntry(nb: Notebook, name: string): GalleryEntry {
   if (!figure && figures.length > 0) figure = figures[0];
   if (figures.length === 0) warnings.push('no figure in the executed notebook');
   if (!summary) warnings.push('no table with a "paper" column in the executed notebook');
+  else if (!claims) warnings.push('the summary table carries no claims (make it with claimsTable, glasslab/plot): no verdicts on the index');
+  else if (!claims.some((c) => typeof c.reproduced === 'boolean')) warnings.push('the summary table gives no claim a verdict (reproduced: true or false)');
   const provenance = getProvenance(nb);
   if (!provenance) warnings.push('no provenance (metadata.glasslab.run): not executed by run-notebooks');
-  return { name, title, report: `${name}.html`, headline: figure ? { title: figureTitle(figure), figure } : undefined, summary, provenance, warnings };
+  return { name, title, report: `${name}.html`, headline: figure ? { title: figureTitle(figure), figure } : undefined, summary, ...(claims ? { claims } : {}), provenance, warnings };
 }
 
 /**
@@ -114,7 +130,8 @@ export function scaleNote(entries: readonly GalleryEntry[]): string {
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
 section{border-top:1px solid #dde;margin-top:2em;padding-top:.5em}.provenance{background:#f3f7ee;border:1px solid #cdb;padding:.3em .8em;font-size:13px}
 .note{background:#fff6e0;border:1px solid #eb7;padding:.4em 1em}
-table.dataframe{border-collapse:collapse;font-size:13px;margin:.6em 0}table.dataframe td,table.dataframe th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}`;
+table.dataframe,table.claims{border-collapse:collapse;font-size:13px;margin:.6em 0}table.dataframe td,table.dataframe th,table.claims td,table.claims th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
+table.claims tr.yes td:nth-child(4){background:#e3f4e0}table.claims tr.no td:nth-child(4){background:#fbe3e0}`;
 
 /** The time a notebook costs, as the index states it: the cold time, and the rebuild's wall time when the run reused cached results. */
 export function timeNote(p: RunProvenance): string {
@@ -124,6 +141,32 @@ export function timeNote(p: RunProvenance): string {
     + (rebuilt ? `; this page rebuilt from ${p.cache!.reused} cached results in ${formatWall(p.wallSeconds)}` : '');
 }
 
+/** The claims of an entry that have a verdict (the headline claims). */
+export function headlineClaims(e: GalleryEntry): Claim[] {
+  return (e.claims ?? []).filter((c) => typeof c.reproduced === 'boolean');
+}
+
+const cellText = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : String(v ?? ''));
+
+/** The headline claims of an entry as an HTML table, with the column "reproduced at <scale> scale". */
+export function claimsHtml(e: GalleryEntry): string {
+  const list = headlineClaims(e);
+  if (list.length === 0) return '';
+  const scale = e.provenance?.scale ?? 'unknown';
+  const head = ['claim', 'ours', 'paper', `reproduced at ${scale} scale`, 'criterion'];
+  const rows = list.map((c) => `<tr class="${c.reproduced ? 'yes' : 'no'}">${[c.quantity, cellText(c.ours), cellText(c.paper), verdictText(c.reproduced), c.criterion ?? '']
+    .map((x) => `<td>${esc(x)}</td>`).join('')}</tr>`).join('\n');
+  return `<table class="claims"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>\n<tbody>${rows}</tbody></table>`;
+}
+
+/** The index's overview: every notebook's headline claims and verdicts, one table. */
+export function claimsOverviewHtml(entries: readonly GalleryEntry[]): string {
+  const rows = entries.flatMap((e) => headlineClaims(e).map((c) => `<tr class="${c.reproduced ? 'yes' : 'no'}"><td><a href="#${esc(e.name)}">${esc(e.name)}</a></td>`
+    + `<td>${esc(c.quantity)}</td><td>${esc(e.provenance?.scale ?? 'unknown')}</td><td>${esc(verdictText(c.reproduced))}</td><td>${esc(c.criterion ?? '')}</td></tr>`));
+  if (rows.length === 0) return '';
+  return `<h2>Headline claims</h2>\n<table class="claims"><thead><tr><th>notebook</th><th>claim</th><th>scale</th><th>reproduced</th><th>criterion</th></tr></thead>\n<tbody>${rows.join('\n')}</tbody></table>`;
+}
+
 /** The index page; `assets` says where plotly.js is (one shared bundle for the index and every report). */
 export function galleryIndexHtml(entries: readonly GalleryEntry[], assets: ReportAssets): string {
   const sections = entries.map((e) => {
@@ -131,7 +174,9 @@ export function galleryIndexHtml(entries: readonly GalleryEntry[], assets: Repor
       ? `<p class="provenance">${esc(provenanceText(e.provenance))}</p>`
       : '<p class="provenance">provenance unknown</p>';
     const fig = e.headline ? figureHtml(e.headline.figure, { includePlotly: false, divId: `headline-${e.name}` }) : '';
-    const table = e.summary ? `<h3>Ours against the paper</h3>\n<div class="summary">${e.summary.html}</div>` : '';
+    const claims = claimsHtml(e);
+    const table = (claims ? `<h3>Headline claims</h3>\n${claims}\n` : '')
+      + (e.summary ? `<h3>Ours against the paper</h3>\n<div class="summary">${e.summary.html}</div>` : '');
     return `<section id="${esc(e.name)}">\n<h2><a href="${esc(e.report)}">${esc(e.title)}</a></h2>\n${prov}\n${fig}\n${table}\n`
       + `<p><a href="${esc(e.report)}">Full report: ${esc(e.name)}.html</a>${e.provenance ? ` (${esc(timeNote(e.provenance))})` : ''}</p>\n</section>`;
   }).join('\n');
@@ -141,7 +186,7 @@ export function galleryIndexHtml(entries: readonly GalleryEntry[], assets: Repor
     + `<h1>glasslab gallery: the papers' figures reproduced</h1>\n<p class="note">${esc(scaleNote(entries))}.</p>\n`
     + `<p>Each section: one headline figure of the notebook and its table of our numbers next to the paper's. `
     + `The full reports hold every figure, the code and the reading of each result. Pages open offline: plotly.js and KaTeX load from <code>${ASSETS_DIR}/</code>.</p>\n`
-    + `<ul>${entries.map((e) => `<li><a href="#${esc(e.name)}">${esc(e.title)}</a></li>`).join('')}</ul>\n${sections}\n</body></html>\n`;
+    + `<ul>${entries.map((e) => `<li><a href="#${esc(e.name)}">${esc(e.title)}</a></li>`).join('')}</ul>\n${claimsOverviewHtml(entries)}\n${sections}\n</body></html>\n`;
 }
 
 export interface GalleryOptions {

@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
 import { isPlotlyFigure, type PlotlyFigure } from '../plot/figure.ts';
+import { isClaimsTable, type Claim, type ClaimsTable } from '../plot/claims.ts';
 import { isAnalysisResult, resultFigures, type AnalysisResult, type TableData } from '../plot/result.ts';
 
 export type { TableData } from '../plot/result.ts';
@@ -26,6 +27,8 @@ export type { TableData } from '../plot/result.ts';
 export type MimeBundle = Record<string, unknown>;
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+/** The claims of an ours-against-the-paper table (src/plot/claims.ts), as JSON `{ claims }`, next to its HTML in the bundle. */
+export const CLAIMS_MIME = 'application/vnd.glasslab.claims+json';
 
 /** Per-notebook-session display state: whether plotly.js was already sent. */
 export interface DisplayState {
@@ -187,6 +190,12 @@ export function tableBundle(t: TableData, maxRows = TABLE_MAX_ROWS): MimeBundle 
   return { 'text/html': tableHtml(t, maxRows), 'text/plain': tableText(t, maxRows) };
 }
 
+/** An ours-against-the-paper table: shown as a table (no row limit), its claims as JSON under CLAIMS_MIME. */
+export function claimsBundle(t: ClaimsTable): MimeBundle {
+  const claims: Claim[] = JSON.parse(JSON.stringify(t.claims, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))) as Claim[];
+  return { ...tableBundle(t, Infinity), [CLAIMS_MIME]: { claims } };
+}
+
 // ---------------------------------------------------------------------------
 // Any value
 
@@ -258,8 +267,10 @@ export function resultBundles(r: AnalysisResult, state: DisplayState): MimeBundl
  *  2. a Plotly figure;
  *  3. an analysis result (the protocol of src/plot/result.ts: kind,
  *     summary(), table(), figure(), toJSON()): resultBundle;
- *  4. a table (danfojs DataFrame or `{columns, rows}`);
- *  5. text/plain from util.inspect.
+ *  4. an ours-against-the-paper table (claimsTable): the table, plus its
+ *     claims as data (CLAIMS_MIME) for the gallery;
+ *  5. a table (danfojs DataFrame or `{columns, rows}`);
+ *  6. text/plain from util.inspect.
  */
 export function toMimeBundle(value: unknown, state: DisplayState): MimeBundle {
   if (typeof value === 'object' && value !== null) {
@@ -267,6 +278,7 @@ export function toMimeBundle(value: unknown, state: DisplayState): MimeBundle {
     if (typeof v.toMimeBundle === 'function') return (v.toMimeBundle as (s: DisplayState) => MimeBundle)(state);
     if (isPlotlyFigure(value)) return figureBundle(value, state);
     if (isAnalysisResult(value)) return resultBundle(value, state);
+    if (isClaimsTable(value)) return claimsBundle(value);
     const table = asTable(value);
     if (table) return tableBundle(table);
   }

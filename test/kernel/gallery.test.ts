@@ -9,11 +9,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildGallery, galleryEntry, scaleNote, timeNote } from '../../kernel/gallery.ts';
+import { buildGallery, claimsHtml, galleryEntry, scaleNote, timeNote } from '../../kernel/gallery.ts';
 import type { Notebook, NotebookCell } from '../../kernel/notebook.ts';
 import { cpus } from 'node:os';
 import { getProvenance, provenanceText, startProvenance, type RunProvenance } from '../../kernel/provenance.ts';
-import { PLOTLY_MIME, tableBundle } from '../../src/display/mime.ts';
+import { newDisplayState, PLOTLY_MIME, tableBundle, toMimeBundle } from '../../src/display/mime.ts';
+import { claimsTable, type Claim } from '../../src/plot/claims.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'glasslab-gallery-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -93,7 +94,7 @@ describe('gallery index', () => {
     expect(e.summary?.html).toContain('<td>-3.45 +- 0.12</td>');
     expect(e.summary?.html).toContain('N = 400 &amp; &lt;b&gt;');
     expect(e.provenance?.scale).toBe('quick');
-    expect(e.warnings).toEqual([]);
+    expect(e.warnings).toEqual(['the summary table carries no claims (make it with claimsTable, glasslab/plot): no verdicts on the index']);
   });
 
   it('falls back to the first figure, and says so, when the named one is missing', () => {
@@ -104,6 +105,38 @@ describe('gallery index', () => {
     expect(bare.headline).toBeUndefined();
     expect(bare.summary).toBeUndefined();
     expect(bare.warnings).toHaveLength(3);
+  });
+
+  it('reads the headline claims and their verdicts from a claimsTable summary, and lists them with the scale of the run', async () => {
+    const claims: Claim[] = [
+      { quantity: 'tail exponent of p(E > 0)', ours: '-2.41 +- 0.09', paper: '-9/4', reproduced: true, criterion: 'within 0.3 of -9/4' },
+      { quantity: 'n_hop soft > diffusive > all', ours: '1.74 / 1.82 / 1.44', paper: '11 / 7 / 1.6', reproduced: false, criterion: 'ordered, error bars apart' },
+      { quantity: 'F_1(1)', ours: 0.21, paper: '~0.2' },
+    ];
+    const nb = notebook('Fig. 2', 'medium');
+    nb.cells.push(code([{ output_type: 'display_data', metadata: {}, data: toMimeBundle(claimsTable(claims), newDisplayState()) }]));
+    const e = galleryEntry(nb, '03-zylberg2017-lte');
+    expect(e.warnings).toEqual([]);
+    expect(e.summary?.columns).toEqual(['quantity', 'ours', 'paper', 'reproduced', 'criterion']);
+    expect(e.claims?.map((c) => c.reproduced)).toEqual([true, false, undefined]);
+    const html = claimsHtml(e);
+    expect(html).toContain('<th>reproduced at medium scale</th>');
+    expect(html).toContain('<tr class="yes"><td>tail exponent of p(E &gt; 0)</td><td>-2.41 +- 0.09</td><td>-9/4</td><td>yes</td><td>within 0.3 of -9/4</td></tr>');
+    expect(html).toContain('<td>no</td><td>ordered, error bars apart</td>');
+    expect(html).not.toContain('F_1(1)');                 // no verdict: context, not a headline claim
+    // a summary table made by hand: no verdicts, and the log says how to get them
+    expect(galleryEntry(notebook('Fig. 2'), 'x').claims).toBeUndefined();
+    expect(claimsHtml(galleryEntry(notebook('Fig. 2'), 'x'))).toBe('');
+    const from = join(tmp, 'executed-claims'), out = join(tmp, 'gallery-claims');
+    mkdirSync(from, { recursive: true });
+    writeFileSync(join(from, '03-zylberg2017-lte.ipynb'), JSON.stringify(nb));
+    writeFileSync(join(from, '04-wei.ipynb'), JSON.stringify(notebook(undefined)));
+    const logs: string[] = [];
+    const g = await buildGallery({ from, out, log: (l) => logs.push(l) });
+    const index = readFileSync(g.index, 'utf8');
+    expect(index).toContain('<h2>Headline claims</h2>');
+    expect(index).toContain('<tr class="no"><td><a href="#03-zylberg2017-lte">03-zylberg2017-lte</a></td><td>n_hop soft &gt; diffusive &gt; all</td><td>medium</td><td>no</td>');
+    expect(logs.join('\n')).toContain('04-wei: the summary table carries no claims (make it with claimsTable, glasslab/plot)');
   });
 
   it('says the scale: quick means medium is pending', () => {
