@@ -10,8 +10,8 @@
  * the notebook costs: the provenance then also states the cold time, this
  * run's own work plus the recorded compute time of each reused entry, with
  * their count and the dates they were computed ("rebuilt from cached results
- * computed on ..."). Only `cached` entries are counted: files a notebook
- * keeps by testing that they exist (MD trajectories written by `%md`) are
+ * computed on ..."). Entries of `cached` and files of `cachedFiles` are
+ * counted; files a notebook keeps by testing that they exist itself are
  * not, and their time is missing from the cold time.
  */
 import { cpus, totalmem } from 'node:os';

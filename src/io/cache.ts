@@ -83,7 +83,14 @@ function logUse(u: CacheUse): void {
   if (log) appendFileSync(log, `${JSON.stringify(u)}\n`);
 }
 
-/** Every call of `cached` in this process so far, in order. */
+/** Log the reuse of an entry read since `t0` (performance.now()), and count its recorded cold time for an enclosing compute(). */
+function logReuse(path: string, t0: number, computed: CacheComputation | undefined): void {
+  const seconds = (performance.now() - t0) / 1000;
+  if (computed) reuseSavings += computed.coldSeconds - seconds;
+  logUse({ path, kind: 'reused', seconds, ...(computed ? { computed } : {}) });
+}
+
+/** Every call of `cached` and `cachedFiles` in this process so far, in order. */
 export function cacheUses(): readonly CacheUse[] {
   return uses;
 }
@@ -164,6 +171,65 @@ export function cachePath(stem: string, params: Record<string, unknown>): string
   return `${stem}-${fnv1a(canonicalJson(params))}.json`;
 }
 
+/** Run `compute()` and record how: wall, cold and CPU seconds, commit of the checkout holding `path`, load. */
+async function timedCompute<T>(path: string, compute: () => T | Promise<T>): Promise<{ value: T; computed: CacheComputation }> {
+  const { commit, dirty } = codeState(dirname(resolve(path)));
+  const start = { date: new Date().toISOString(), cpu: process.cpuUsage(), load: loadAverage(), savings: reuseSavings };
+  const t1 = performance.now();
+  const value = await compute();
+  const wallSeconds = (performance.now() - t1) / 1000;
+  const cpu = process.cpuUsage(start.cpu);
+  return {
+    value,
+    computed: {
+      date: start.date, wallSeconds, coldSeconds: wallSeconds + (reuseSavings - start.savings), cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      cpus: cpus().length, commit, dirty, loadAverage: start.load,
+    },
+  };
+}
+
+/** Where cachedFiles keeps the record of how `file` was made. */
+export function computedRecordPath(file: string): string {
+  return `${file}.computed.json`;
+}
+
+/**
+ * Files made once, for steps whose product is files rather than a value
+ * (an MD run's final configuration and dump, written by `%md`):
+ *
+ *   await cachedFiles([melt, dump], async () => { %md ... --final {melt} ... %md ... --dump {dump} });
+ *
+ * `compute()` runs when any of `files` is missing, and must write all of
+ * them (an error names the one it did not write). The record of how they
+ * were made (CacheComputation) goes to `<files[0]>.computed.json`; the use
+ * is logged like `cached`'s, so a run that finds the files counts their
+ * recorded cost in its cold time (files made before records were kept count
+ * as reused without a record). Unlike `cached`, no parameters are checked:
+ * the file names must say what the files hold.
+ */
+export async function cachedFiles(files: readonly string[], compute: () => unknown): Promise<void> {
+  if (files.length === 0) throw new Error('cachedFiles: no files named; list the files compute() writes');
+  const record = computedRecordPath(files[0]);
+  const t0 = performance.now();
+  if (files.every((f) => existsSync(f))) {
+    let computed: CacheComputation | undefined;
+    if (existsSync(record)) {
+      try {
+        computed = (JSON.parse(await readTextWhole(record)) as { computed?: CacheComputation }).computed;
+      } catch (e) {
+        throw new Error(`${record}: not a readable record (${(e as Error).message}); delete it (the files stay, counted without a record)`);
+      }
+    }
+    logReuse(files[0], t0, computed);
+    return;
+  }
+  const { computed } = await timedCompute(files[0], compute);
+  const missing = files.find((f) => !existsSync(f));
+  if (missing) throw new Error(`cachedFiles: compute() did not write ${missing}; make it write every file listed`);
+  await writeTextAtomic(record, JSON.stringify({ files, computed }));
+  logUse({ path: files[0], kind: 'computed', seconds: (performance.now() - t0) / 1000, computed });
+}
+
 /**
  * `compute()` once per parameter set: the value read back from the cache
  * file when it exists, else computed, saved (with the record of its
@@ -186,22 +252,10 @@ export async function cached<T>(stem: string, params: Record<string, unknown>, c
     }
     if (canonicalJson(saved.params) !== key) throw new Error(`${path}: holds parameters ${canonicalJson(saved.params)}, not ${key}; delete it to compute the value again`);
     const value = decodeResultData<T>(saved.value);
-    const seconds = (performance.now() - t0) / 1000;
-    const computed = saved.computed && typeof saved.computed.coldSeconds === 'number' ? saved.computed : undefined;
-    if (computed) reuseSavings += computed.coldSeconds - seconds;
-    logUse({ path, kind: 'reused', seconds, ...(computed ? { computed } : {}) });
+    logReuse(path, t0, saved.computed && typeof saved.computed.coldSeconds === 'number' ? saved.computed : undefined);
     return value;
   }
-  const { commit, dirty } = codeState(dirname(resolve(path)));
-  const start = { date: new Date().toISOString(), cpu: process.cpuUsage(), load: loadAverage(), savings: reuseSavings };
-  const t1 = performance.now();
-  const value = await compute();
-  const wallSeconds = (performance.now() - t1) / 1000;
-  const cpu = process.cpuUsage(start.cpu);
-  const computed: CacheComputation = {
-    date: start.date, wallSeconds, coldSeconds: wallSeconds + (reuseSavings - start.savings), cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    cpus: cpus().length, commit, dirty, loadAverage: start.load,
-  };
+  const { value, computed } = await timedCompute(path, compute);
   await writeTextAtomic(path, JSON.stringify({ params: JSON.parse(key) as unknown, computed, value: encodeResultData(value) }));
   logUse({ path, kind: 'computed', seconds: (performance.now() - t0) / 1000, computed });
   return value;

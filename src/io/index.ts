@@ -94,6 +94,6 @@ export type { DumpFrame, DumpReadOptions, DumpWriteOptions, FrameRange } from '.
 export { readLammpsData, writeLammpsData, parseLammpsData, formatLammpsData } from './lammps-data.ts';
 export { readXyz, readXyzFrames, writeXyz, formatXyzFrame } from './xyz.ts';
 export { writeTextAtomic, readTextWhole } from './files.ts';
-export { cached, cachePath, canonicalJson, cacheUses, coldSeconds, readCacheLog, summarizeCacheUses, CACHE_LOG_ENV, type CacheComputation, type CacheSummary, type CacheUse } from './cache.ts';
+export { cached, cachedFiles, computedRecordPath, cachePath, canonicalJson, cacheUses, coldSeconds, readCacheLog, summarizeCacheUses, CACHE_LOG_ENV, type CacheComputation, type CacheSummary, type CacheUse } from './cache.ts';
 export { codeState, loadAverage, type CodeState } from './code-state.ts';
 export { parseCsvTable, readCsvTable, valuesById, type CsvTable } from './csv.ts';

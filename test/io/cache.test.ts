@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CACHE_LOG_ENV, cached, cachePath, cacheUses, canonicalJson, coldSeconds, readCacheLog, summarizeCacheUses, type CacheComputation } from '../../src/io/cache.ts';
+import { CACHE_LOG_ENV, cached, cachedFiles, computedRecordPath, cachePath, cacheUses, canonicalJson, coldSeconds, readCacheLog, summarizeCacheUses, type CacheComputation } from '../../src/io/cache.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'glasslab-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,5 +83,38 @@ describe('cached: computations keyed by their parameters', () => {
     expect(s.lastDate! > old.date).toBe(true);
     expect(coldSeconds(5, { ...s, readSeconds: 1 })).toBeCloseTo(4 + s.reusedColdSeconds, 9);
     expect(coldSeconds(5, summarizeCacheUses([]))).toBe(5);
+  });
+
+  it('cachedFiles: makes files once, records how, and counts files made before records as reused without one', async () => {
+    const a = join(dir, 'run-a.data'), b = join(dir, 'run-a.dump');
+    const before = cacheUses().length;
+    let calls = 0;
+    const make = async () => { calls++; writeFileSync(a, 'x'); await new Promise((r) => setTimeout(r, 30)); writeFileSync(b, 'y'); };
+    await cachedFiles([a, b], make);
+    await cachedFiles([a, b], make);
+    expect(calls).toBe(1);
+    const rec = JSON.parse(readFileSync(computedRecordPath(a), 'utf8'));
+    expect(rec.files).toEqual([a, b]);
+    expect(rec.computed.wallSeconds).toBeGreaterThanOrEqual(0.025);
+    const mine = cacheUses().slice(before);
+    expect(mine.map((u) => [u.path, u.kind])).toEqual([[a, 'computed'], [a, 'reused']]);
+    expect(mine[1].computed).toEqual(rec.computed);
+    // one file missing: made again
+    rmSync(b);
+    await cachedFiles([a, b], make);
+    expect(calls).toBe(2);
+    // files from before records were kept
+    const old = join(dir, 'old.data');
+    writeFileSync(old, 'z');
+    await cachedFiles([old], () => { throw new Error('must not run'); });
+    expect(cacheUses().at(-1)).toEqual({ path: old, kind: 'reused', seconds: expect.any(Number) });
+    expect(summarizeCacheUses(cacheUses().slice(-1)).unrecorded).toBe(1);
+  });
+
+  it('cachedFiles: names the file compute() did not write, and refuses an empty list', async () => {
+    const a = join(dir, 'never.data');
+    await expect(cachedFiles([a], () => {})).rejects.toThrow(`cachedFiles: compute() did not write ${a}; make it write every file listed`);
+    expect(existsSync(computedRecordPath(a))).toBe(false);
+    await expect(cachedFiles([], () => {})).rejects.toThrow(/no files named/);
   });
 });
