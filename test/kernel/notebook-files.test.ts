@@ -1,7 +1,8 @@
 /**
  * The curated notebooks (notebooks/*.ipynb) as files, without running them
  * (`npm run reproduce` runs them): each has a parameters cell that declares
- * `scale`, sizes its runs with bySize(quick, medium, paper), names its
+ * `scale`, sizes its runs with bySize(quick, medium, paper) from the
+ * library's `sizesAt(scale)`, names its
  * gallery headline, and writes folded sections (an exercise's solution) as
  * the report folds them: `<details>`, `<summary>...</summary>` and
  * `</details>` each alone on a line, balanced (kernel/report-markdown.ts).
@@ -39,6 +40,9 @@ describe('the curated notebooks', () => {
     const scaleCell = params[0] ?? nb.cells.find((c) => c.cell_type === 'code' && text(c).includes('const scale'));
     expect(scaleCell && text(scaleCell)).toMatch(/const scale: 'quick' \| 'medium' \| 'paper' = 'quick';/);
     expect(nb.cells.some((c) => c.cell_type === 'code' && /\bbySize\(/.test(text(c)))).toBe(true);
+    // the library's chooser (src/util/scale.ts: sizesAt), not a copy of it in each notebook
+    expect(nb.cells.filter((c) => c.cell_type === 'code' && /^const bySize = sizesAt\(scale\);/m.test(text(c)))).toHaveLength(1);
+    expect(nb.cells.filter((c) => c.cell_type === 'code' && /const bySize = </.test(text(c)))).toEqual([]);
     if (f in UNTAGGED) expect(nb.metadata.glasslab?.gallery?.headline).toBeUndefined();
     else expect(nb.metadata.glasslab?.gallery?.headline).toMatch(/\S/);
   });
