@@ -35,12 +35,14 @@ import { NeighborListManager } from '../neighbor/neighbor-list.ts';
 import type { NeighborList } from '../neighbor/types.ts';
 import type { Potential } from '../potential/types.ts';
 import { computeForcesF64, F64Workspace, ljCoefficientsOf, wasmTableOf, type ForceKernels, type LjCoefficients } from './forces-f64.ts';
+import type { WasmPotentialTable } from './wasm/force-runtime.ts';
 import type { ForceOptions, ForceProvider, ForceResult } from './types.ts';
 import { checkConfiguration } from './check-configuration.ts';
 import { LocalForces, type LocalUpdateStats } from './forces-local.ts';
 import type { BackendRequest } from './backend.ts';
 import { defaultThreads, sharedLjThreadPool, startSharedLjThreadPool, threadPoolError, type LjThreadPool } from './lj-thread-pool.ts';
-import { sharedWasmForcePool, startWasmForcePool, wasmForcePoolError, type WasmForcePool } from './wasm/force-threads.ts';
+import { sharedWasmForcePool, startWasmForcePool, wasmForcePoolError, type PoolListClient, type WasmForcePool } from './wasm/force-threads.ts';
+import type { ListTarget } from '../neighbor/wasm/pair-search.ts';
 
 export { checkConfiguration };
 
@@ -132,6 +134,10 @@ export class PotentialForceProvider implements ForceProvider {
   /** state of `computeLocal` (made on first use) */
   private local: LocalForces | null = null;
   private readonly localMaxFraction: number | undefined;
+  /** told by the wasm pool when another provider's build or layout overwrote the list this one built there */
+  private readonly poolClient: PoolListClient;
+  /** the list built in the pool's memory was overwritten: rebuild before the next use */
+  private poolListLost = false;
 
   constructor(potential: Potential, opts: ForceProviderOptions = {}) {
     this.potential = potential;
@@ -164,7 +170,8 @@ export class PotentialForceProvider implements ForceProvider {
     this.wasmThreaded = this.threads >= 2 && !this.kernel && wasmLoop && wasmTable.kind !== 'ipl';
     this.log = opts.log;
     this.localMaxFraction = opts.localMaxFraction;
-    const inPlace = wasmLoop && !this.kernel && !this.wasmThreaded && wasmTable.kind !== 'eam';
+    this.poolClient = { listOverwritten: () => { this.ws.release(undefined, true); this.poolListLost = true; } };
+    const inPlace = wasmLoop && !this.kernel && wasmTable.kind !== 'eam';
     this.neighbors = new NeighborListManager({
       cutoff: potential.maxCutoff, skin: this.skin, kind,
       // pair potentials: list each pair within its own cutoff + skin (fewer entries, as LAMMPS);
@@ -174,8 +181,9 @@ export class PotentialForceProvider implements ForceProvider {
       ...(this.threads > 1 ? { halfRows: 'balanced' as const } : {}),
       ...(opts.maxNeighbors !== undefined ? { maxNeighbors: opts.maxNeighbors } : {}),
       kernels: this.kernels, // the list build in wasm too, or all TypeScript
-      // serial wasm LJ/IPL loops: the list is built in their memory and read there (no copy per rebuild)
-      ...(inPlace ? { listTarget: () => this.ws.wasmWorkspace()?.listTarget(wasmTable) ?? null } : {}),
+      // wasm LJ/IPL loops: the list is built in their memory and read there (no copy per rebuild),
+      // on the pool's threads when the force loop runs there
+      ...(inPlace ? { listTarget: (n: number) => this.listTarget(wasmTable, n) } : {}),
       ...(opts.log ? { log: opts.log } : {}),
     });
   }
@@ -205,8 +213,23 @@ export class PotentialForceProvider implements ForceProvider {
     return this.listFor(sys, undefined);
   }
 
+  /**
+   * Where the wasm list build of an n-atom system writes: the thread pool's
+   * shared memory when the force loop runs there (built on all its threads),
+   * else the serial kernels' memory.
+   */
+  private listTarget(table: WasmPotentialTable, n: number): ListTarget | null {
+    const pool = this.wasmThreaded ? this.threadPool(n) : null;
+    if (pool) return (pool as WasmForcePool).listTarget(table, this.poolClient);
+    return this.ws.wasmWorkspace()?.listTarget(table) ?? null;
+  }
+
   /** The list for `sys`; before a rebuild may overwrite what the last result reads, that result keeps copies (F64Workspace.release). */
   private listFor(sys: System, reuse: ForceResult | undefined): NeighborList {
+    if (this.poolListLost) {
+      this.poolListLost = false;
+      this.neighbors.invalidate();
+    }
     const stale = this.neighbors.isStale(sys);
     this.ws.release(reuse, stale);
     const nl = this.neighbors.update(sys, stale);

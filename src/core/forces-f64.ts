@@ -115,7 +115,10 @@ export class F64Workspace {
   holdLive(result: ForceResult, keep: (listChanging: boolean) => void): void { this.live = { result, keep }; }
 
   /** Register a result (`holder`, kept by it) that reads a list built in place until `keepList` copies it at the next rebuild. */
-  holdList(holder: { keepList: () => void }): void { this.listHolders.push(new WeakRef(holder)); }
+  holdList(holder: { keepList: () => void }): void {
+    if (this.listHolders.length >= 64) this.listHolders = this.listHolders.filter((h) => h.deref() !== undefined);
+    this.listHolders.push(new WeakRef(holder));
+  }
 
   /** A copy of `types` (the same object while the types do not change). */
   typesSnapshot(types: Int32Array, n: number): Int32Array {
@@ -186,7 +189,7 @@ export function computeForcesF64(
   const ljPool = pool instanceof WasmForcePool ? null : pool;
   const table = ws.kernels === 'wasm' && !ljPool ? wasmTableOf(pot, lj) : null;
   if (wasmPool && table && table.kind !== 'ipl') {
-    return wasmForces(sys, pot, lj, nl, g, wasmPool.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom), wasmPool, peratom, null, opts.reuse);
+    return wasmForces(sys, pot, lj, nl, g, wasmPool.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom), wasmPool, peratom, null, opts.reuse, ws);
   }
   const wasm = table ? ws.wasmWorkspace() : null;
   if (wasm && table) return wasmForces(sys, pot, lj, nl, g, wasm.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom), wasm, peratom, ws, opts.reuse);
@@ -218,10 +221,12 @@ export function computeForcesF64(
  * writes them) it reads b.s, the list and the types in place until
  * `owner.release` says they are about to change, and only then copies them
  * (not at all when the caller gives the result up first, as MD does);
- * without, it reads copies taken now.
+ * without, it reads copies of b.s and the types taken now, and the list in
+ * place until `keeper.release` says it is about to change (a list built in
+ * a thread pool's memory; a list in its own buffer is never overwritten).
  */
 function ljResult(sys: System, lj: LjCoefficients, nl: NeighborList, g: CellGeometry, energy: number, b: AtomBuffers, peratom: boolean,
-  owner: F64Workspace | null, reuse: ForceResult | undefined): ForceResult {
+  owner: F64Workspace | null, reuse: ForceResult | undefined, keeper: F64Workspace | null = null): ForceResult {
   const n = sys.n;
   const vir = new Float64Array(6);
   if (peratom) {
@@ -245,15 +250,22 @@ function ljResult(sys: System, lj: LjCoefficients, nl: NeighborList, g: CellGeom
     },
     set(v: Float64Array) { virial = v; },
   });
+  // a list built in the kernels' (or the pool's) memory is overwritten by the next build: copied then
+  const listInPlace = list.neighbors.byteLength !== list.neighbors.buffer.byteLength;
+  const holdList = (ws: F64Workspace) => {
+    const holder = { keepList: () => { if (virial === null) list = { ...list, neighbors: list.neighbors.slice(), counts: list.counts.slice() }; } };
+    ws.holdList(holder);
+    Object.defineProperty(res, LIST_HOLDER, { value: holder });
+    return holder;
+  };
   owner?.holdLive(res, (listChanging) => {
     if (virial !== null) return;
     s = s.slice(0, 3 * n);
-    // a list built in the kernels' memory is overwritten by the next build: copied then
-    if (list.neighbors.byteLength === list.neighbors.buffer.byteLength) return;
-    const holder = { keepList: () => { if (virial === null) list = { ...list, neighbors: list.neighbors.slice(), counts: list.counts.slice() }; } };
-    if (listChanging) holder.keepList();
-    else { owner.holdList(holder); Object.defineProperty(res, LIST_HOLDER, { value: holder }); }
+    if (!listInPlace) return;
+    if (listChanging) list = { ...list, neighbors: list.neighbors.slice(), counts: list.counts.slice() };
+    else holdList(owner);
   });
+  if (!owner && keeper && listInPlace) holdList(keeper);
   return res;
 }
 
@@ -274,6 +286,7 @@ type WasmLoops = Pick<WasmForceWorkspace, 'ljForces' | 'eamDensities' | 'eamForc
 function wasmForces(
   sys: System, pot: Potential, lj: LjCoefficients | null, nl: NeighborList, g: CellGeometry,
   v: WasmAtomViews, wasm: WasmLoops, peratom: boolean, owner: F64Workspace | null, reuse: ForceResult | undefined,
+  keeper: F64Workspace | null = null,
 ): ForceResult {
   wrappedFractional(sys, v.s, 'computeForcesF64');
   const vir = new Float64Array(6);
@@ -283,7 +296,7 @@ function wasmForces(
     energy += wasm.eamForces(vir, peratom);
     return packResult(sys, energy, vir, v, peratom, reuse);
   }
-  if (lj) return ljResult(sys, lj, nl, g, wasm.ljForces(), v, peratom, owner, reuse);
+  if (lj) return ljResult(sys, lj, nl, g, wasm.ljForces(), v, peratom, owner, reuse, keeper);
   if (!wasm.iplForces) throw new Error('computeForcesF64: the wasm thread pool has no IPL loop');
   const energy = wasm.iplForces(vir, peratom);
   return packResult(sys, energy, vir, v, peratom, reuse);

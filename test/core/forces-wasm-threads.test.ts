@@ -4,7 +4,10 @@
  * per-atom terms of KA (both cutoff schemes) and CuZr EAM (N > 1000)
  * to 1e-12 relative; reproducible bits for a thread count whatever list
  * the positions are evaluated with; the asynchronous start; rebuilds while
- * a configuration moves; the checked-in shared-memory binary.
+ * a configuration moves; the neighbour list built by the pool's threads in
+ * its memory (the same list as the serial build, entry for entry; two
+ * providers sharing the pool; results that outlive a rebuild; MD on 1 and
+ * 2 threads equal to round-off); the checked-in shared-memory binaries.
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
@@ -21,6 +24,9 @@ import { cloneSystem } from '../../src/system/system.ts';
 import { expectFreshBuild } from '../support/wasm-build.ts';
 import { maxDiff } from './forces-fixtures.ts';
 import { latticeSystem } from '../md/fixtures.ts';
+import { runMd } from '../../src/md/run.ts';
+import { nvt } from '../../src/md/nose-hoover-integrator.ts';
+import { initVelocities } from '../../src/md/velocities.ts';
 
 const CUZR = '/usr/share/lammps/potentials/CuZr_mm.eam.fs';
 
@@ -54,6 +60,13 @@ function kaSystem(seed: number): System {
 /** CuZr-like liquid density (0.05 / A^3), 1024 atoms (half Cu, half Zr) on a jiggled bcc lattice (nearest neighbours 3.0 A, jiggle +-0.3 A). */
 function cuzrSystem(seed: number): System {
   return latticeSystem(3, 8, 0.05, { basis: 'bcc', fracA: 0.5, jiggle: 0.6, seed });
+}
+
+/** The rows of a list, each as long as its count. */
+function rowsOf(nl: { n: number; stride: number; counts: Int32Array; neighbors: Int32Array }): number[][] {
+  const rows: number[][] = [];
+  for (let i = 0; i < nl.n; i++) rows.push(Array.from(nl.neighbors.subarray(i * nl.stride, i * nl.stride + nl.counts[i])));
+  return rows;
 }
 
 /** One list (balanced half rows, as the threaded provider builds), evaluated on one thread and on `pool`. */
@@ -136,12 +149,79 @@ describe('wasm force kernels on threads', () => {
     expect(pool!.listCopies - copies).toBeGreaterThanOrEqual(provider.rebuildCount);
   });
 
+  it('builds the neighbour list on the threads in the shared memory: the same list as the serial build, entry for entry (2 and 3 threads, both KA cutoffs)', () => {
+    for (const threads of [2, 3]) {
+      for (const scheme of ['shift', 'shifted-force'] as const) {
+        const pot = createKobAndersen(scheme);
+        const sys = kaSystem(11 + threads);
+        const provider = createForceProvider(pot, { threads });
+        const pool = sharedWasmForcePool(threads)!;
+        for (let step = 0; step < 3; step++) {
+          const before = pool.listCopies;
+          const r = provider.compute(sys);
+          const nl = provider.neighbors.list!;
+          expect(nl.neighbors.buffer).toBeInstanceOf(SharedArrayBuffer); // built in the pool's memory, not copied there
+          expect(pool.listCopies - before).toBe(1);
+          const ref = buildNeighborList(sys, { cutoff: pot.maxCutoff, skin: 0.3, kind: 'half', typeCutoffs: pot, halfRows: 'balanced', kernels: 'js' });
+          expect(Array.from(nl.counts)).toEqual(Array.from(ref.counts));
+          expect(rowsOf(nl)).toEqual(rowsOf(ref)); // the stride may differ: the provider keeps its last one
+          expectClose(r, createForceProvider(pot, { threads: 1 }).compute(sys, {}), 1e-12);
+          for (let k = 0; k < sys.positions.length; k++) sys.positions[k] += 0.2 * Math.sin(5 * k + step); // past skin/2: a rebuild
+          provider.neighbors.invalidate();
+        }
+      }
+    }
+  });
+
+  it('two providers on one pool: each rebuilds after the other overwrote its list, and a result keeps the list its virial reads', () => {
+    const a = createForceProvider(createKobAndersen('shift'), { threads: 2 });
+    const b = createForceProvider(createKobAndersen('shifted-force'), { threads: 2 });
+    const sa = kaSystem(21), sb = kaSystem(22);
+    const refA = createForceProvider(createKobAndersen('shift'), { threads: 1 });
+    const refB = createForceProvider(createKobAndersen('shifted-force'), { threads: 1 });
+    const first = a.compute(sa); // its virial not read yet: it reads the list in the pool's memory
+    const virialA = refA.compute(sa).virial;
+    for (let k = 0; k < 3; k++) {
+      expectClose(b.compute(sb), refB.compute(sb), 1e-12);
+      expectClose(a.compute(sa), refA.compute(sa), 1e-12);
+    }
+    expect(a.rebuildCount).toBe(4);
+    expect(b.rebuildCount).toBe(3);
+    expect(rel(first.virial, virialA)).toBeLessThanOrEqual(1e-12);
+  });
+
+  it('an overlap found by the threads is reported as on one thread', () => {
+    const sys = kaSystem(3);
+    sys.positions.set([sys.positions[0] + 1e-9, sys.positions[1], sys.positions[2]], 3 * 700);
+    const msg = (threads: number) => { try { createForceProvider(createKobAndersen('shift'), { threads }).compute(sys); return ''; } catch (e) { return (e as Error).message; } };
+    expect(msg(2)).toMatch(/overlap/);
+    expect(msg(2)).toBe(msg(1));
+  });
+
+  it('MD (NVT, 300 steps, list rebuilds) on 1 and 2 threads: the same trajectory to round-off', async () => {
+    const pot = createKobAndersen('shift');
+    const start = kaSystem(41);
+    initVelocities(start, 0.8, 3);
+    const run = async (threads: number) => {
+      const sys = cloneSystem(start);
+      const provider = createForceProvider(pot, { threads });
+      const r = await runMd(sys, provider, { integrator: nvt({ Tstart: 0.8, Tdamp: 0.5 }), dt: 0.005, steps: 300, thermoEvery: 100, units: 'lj' });
+      return { sys, rebuilds: provider.rebuildCount, pe: r.thermo.at(-1)!.PE };
+    };
+    const one = await run(1), two = await run(2);
+    expect(two.rebuilds).toBeGreaterThan(5);
+    expect(two.rebuilds).toBe(one.rebuilds);
+    expect(rel(two.sys.positions, one.sys.positions)).toBeLessThanOrEqual(1e-10);
+    expect(Math.abs(two.pe - one.pe)).toBeLessThanOrEqual(1e-9 * Math.abs(one.pe));
+  });
+
   it('rejects thread counts it cannot run', () => {
     expect(() => WasmForcePool.create(1)).toThrow(/threads must be an integer in \[2, 16\]/);
     expect(() => WasmForcePool.create(17)).toThrow(/threads must be an integer/);
   });
 
-  it('the checked-in force-kernels-shared.wasm equals a fresh build of force-kernels.as.ts (npm run build:wasm)', async () => {
+  it('the checked-in force-kernels-shared.wasm and pair-search-shared.wasm equal fresh builds (npm run build:wasm)', async () => {
     await expectFreshBuild('core/wasm/force-kernels-shared.wasm');
-  }, 120_000);
+    await expectFreshBuild('neighbor/wasm/pair-search-shared.wasm');
+  }, 240_000);
 });
