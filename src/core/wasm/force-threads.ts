@@ -170,6 +170,11 @@ export interface PoolListClient {
   listOverwritten(): void;
 }
 
+/** Who bound the pool last (`WasmForcePool.bind`): told before another binder overwrites the atom arrays its results may still read. */
+export interface PoolAtomsClient {
+  atomsOverwritten(): void;
+}
+
 /** A pool of `threads` threads running the wasm force kernels over one shared memory (see the module doc). */
 export class WasmForcePool implements ListThreads {
   /** total threads including the calling one */
@@ -199,6 +204,10 @@ export class WasmForcePool implements ListThreads {
   private inPlace = false;
   /** whose list was built past `end` (and is still there) */
   private holder: PoolListClient | null = null;
+  /** who bound the atom arrays last */
+  private binder: PoolAtomsClient | null = null;
+  /** `ljForces(out)` adds the threads' shares into out (src/core/forces-f64.ts WasmLoops) */
+  readonly sumsInto = true;
 
   private constructor(threads: number, module: object) {
     this.threads = threads;
@@ -256,10 +265,16 @@ export class WasmForcePool implements ListThreads {
    * last time) and the atom types; write the cell geometry `geom` (9 f64);
    * zero the per-atom sums of thread 0 when `peratom`. Returns the views
    * (of thread 0's arrays, where the threads' shares are added; valid
-   * until the next call).
+   * until the next call). `client`, when another than the last one's, is
+   * the new binder: the last one is told first (`atomsOverwritten`).
    */
-  bind(table: WasmPotentialTable, nl: NeighborList, types: Int32Array, geom: Float64Array, peratom: boolean): WasmAtomViews {
+  bind(table: WasmPotentialTable, nl: NeighborList, types: Int32Array, geom: Float64Array, peratom: boolean, client: PoolAtomsClient | null = null): WasmAtomViews {
     if (this.closed) throw new Error('WasmForcePool: the pool was closed');
+    if (client !== this.binder) {
+      const prev = this.binder;
+      this.binder = client;
+      prev?.atomsOverwritten();
+    }
     const n = nl.n;
     const lb = nl.neighbors.buffer;
     if (lb === this.memory.buffer && this.inPlace && this.holder && table === this.table && n === this.n) {
@@ -391,11 +406,21 @@ export class WasmForcePool implements ListThreads {
     }
   }
 
-  /** Add `len` values at byte offset `off` of every thread's block into thread 0's, in thread order. */
-  private reduce(off: number, len: number): void {
+  /**
+   * Add `len` values at byte offset `off` of every thread's block into
+   * thread 0's, in thread order; with `out`, into out instead (thread 0's
+   * block unchanged: out = t0 + t1 + ..., the same sums).
+   */
+  private reduce(off: number, len: number, out?: Float64Array): void {
     const buf = this.memory.buffer;
-    const dst = new Float64Array(buf, this.pBase + off, len);
-    for (let w = 1; w < this.threads; w++) {
+    const t0 = new Float64Array(buf, this.pBase + off, len);
+    let dst = t0;
+    if (out) {
+      const t1 = new Float64Array(buf, this.pBase + this.perThread + off, len);
+      for (let k = 0; k < len; k++) out[k] = t0[k] + t1[k];
+      dst = out;
+    }
+    for (let w = out ? 2 : 1; w < this.threads; w++) {
       const src = new Float64Array(buf, this.pBase + w * this.perThread + off, len);
       for (let k = 0; k < len; k++) dst[k] += src[k];
     }
@@ -409,11 +434,15 @@ export class WasmForcePool implements ListThreads {
     return sum;
   }
 
-  /** LJ-table forces into the bound f3 (the threads' shares added in order); returns the pair energy. */
-  ljForces(): number {
+  /**
+   * LJ-table forces (the threads' shares added in thread order) into the
+   * bound f3, or into `out` (3n, stride 3: the same sums, with no pass
+   * through f3); returns the pair energy.
+   */
+  ljForces(out?: Float64Array): number {
     if (this.table?.kind !== 'lj') throw new Error('WasmForcePool.ljForces: bound table is not an LJ table');
     this.fork(JOB_LJ, false);
-    this.reduce(0, 3 * this.n);
+    this.reduce(0, 3 * this.n, out);
     return this.energy();
   }
 
