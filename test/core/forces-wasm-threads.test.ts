@@ -12,7 +12,8 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { computeForcesF64, F64Workspace } from '../../src/core/forces-f64.ts';
-import { createForceProvider, createForceProviderAsync } from '../../src/core/force-provider.ts';
+import { AUTO_THREADED_MIN_ATOMS, createForceProvider, createForceProviderAsync } from '../../src/core/force-provider.ts';
+import { defaultThreads } from '../../src/core/lj-thread-pool.ts';
 import { sharedWasmForcePool, startWasmForcePool, WasmForcePool } from '../../src/core/wasm/force-threads.ts';
 import { buildNeighborList } from '../../src/neighbor/neighbor-list.ts';
 import { createKobAndersen } from '../../src/potential/ka.ts';
@@ -213,6 +214,23 @@ describe('wasm force kernels on threads', () => {
     expect(two.rebuilds).toBe(one.rebuilds);
     expect(rel(two.sys.positions, one.sys.positions)).toBeLessThanOrEqual(1e-10);
     expect(Math.abs(two.pe - one.pe)).toBeLessThanOrEqual(1e-9 * Math.abs(one.pe));
+  });
+
+  it('default thread count: 2 for the wasm LJ loops where 2 cores are there, threaded from AUTO_THREADED_MIN_ATOMS atoms on; --threads overrides', () => {
+    const pot = createKobAndersen('shift');
+    const cores = defaultThreads();
+    const small = kaSystem(51); // 1458 atoms: below the crossover
+    const big = latticeSystem(3, 10, 1.2, { basis: 'bcc', fracA: 0.8, jiggle: 0.08, seed: 52 }); // 2000 atoms
+    expect(small.n).toBeLessThan(AUTO_THREADED_MIN_ATOMS);
+    expect(big.n).toBeGreaterThanOrEqual(AUTO_THREADED_MIN_ATOMS);
+    const auto = createForceProvider(pot);
+    expect(auto.threads).toBe(Math.min(2, cores));
+    const shared = (p: ReturnType<typeof createForceProvider>, sys: System) => { p.compute(sys); return p.neighbors.list!.neighbors.buffer instanceof SharedArrayBuffer; };
+    expect(shared(auto, small)).toBe(false); // serial below the crossover
+    expect(shared(createForceProvider(pot), big)).toBe(cores >= 2); // on the pool (list built there) from it on
+    expect(shared(createForceProvider(pot, { threads: 2 }), small)).toBe(true); // given: from THREADED_MIN_ATOMS on
+    expect(shared(createForceProvider(pot, { threads: 1 }), big)).toBe(false);
+    if (existsSync(CUZR)) expect(createForceProvider(loadEamFs(CUZR)).threads).toBe(1); // EAM keeps 1
   });
 
   it('rejects thread counts it cannot run', () => {
