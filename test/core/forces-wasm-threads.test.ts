@@ -11,7 +11,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { computeForcesF64, F64Workspace } from '../../src/core/forces-f64.ts';
+import { computeForcesF64, F64Workspace, ljCoefficientsOf, wasmTableOf } from '../../src/core/forces-f64.ts';
+import type { NeighborListOptions } from '../../src/neighbor/neighbor-list.ts';
+import { makeBox, randomSystem, type BoxSpec } from './forces-fixtures.ts';
 import { AUTO_THREADED_MIN_ATOMS, createForceProvider, createForceProviderAsync } from '../../src/core/force-provider.ts';
 import { defaultThreads } from '../../src/core/lj-thread-pool.ts';
 import { sharedWasmForcePool, startWasmForcePool, WasmForcePool } from '../../src/core/wasm/force-threads.ts';
@@ -172,6 +174,40 @@ describe('wasm force kernels on threads', () => {
         }
       }
     }
+  });
+
+  it('the threads build the same lists as the TypeScript build for every list kind and cell shape (half, balanced, full; per-type radii; tilted, small, 2D and non-periodic cells; 2 and 3 threads)', () => {
+    const ka = createKobAndersen('shift');
+    const table = wasmTableOf(ka, ljCoefficientsOf(ka))!;
+    const specs: [BoxSpec, number][] = [
+      [{ dim: 3, lengths: [9.2, 9.0, 9.4], tilt: { xy: 1.1, xz: 0.4, yz: -0.9 } }, 400],
+      [{ dim: 3, lengths: [6.0, 6.2, 6.4] }, 150],
+      [{ dim: 3, lengths: [8.0, 7.5, 8.2], periodic: [true, false, true] }, 250],
+      [{ dim: 2, lengths: [13.5, 13.1], tilt: { xy: 1.3 } }, 150],
+    ];
+    const variants: Partial<NeighborListOptions>[] = [
+      { kind: 'half' }, { kind: 'half', typeCutoffs: ka, halfRows: 'balanced' }, { kind: 'full', typeCutoffs: ka }, { kind: 'half', maxNeighbors: 4 },
+    ];
+    let entries = 0;
+    for (const [spec, n] of specs) {
+      const sys = randomSystem(makeBox(spec), n, n, { minDist: 0.75, unwrapped: true });
+      for (const threads of [2, 3]) {
+        const pool = sharedWasmForcePool(threads)!;
+        const target = pool.listTarget(table, { listOverwritten: () => {} })!;
+        expect(target.threads).toBe(pool);
+        for (const v of variants) {
+          const opts = { cutoff: 2.5, skin: 0.3, kind: 'half', ...v } as NeighborListOptions;
+          const w = buildNeighborList(sys, { ...opts, listTarget: () => target }), j = buildNeighborList(sys, { ...opts, kernels: 'js' });
+          expect(w.neighbors.buffer).toBeInstanceOf(SharedArrayBuffer);
+          expect(w.stride).toBe(j.stride);
+          expect(w.overflowGrowths).toBe(j.overflowGrowths);
+          expect(Array.from(w.counts)).toEqual(Array.from(j.counts));
+          expect(Array.from(w.neighbors)).toEqual(Array.from(j.neighbors));
+          entries += j.entries;
+        }
+      }
+    }
+    expect(entries).toBeGreaterThan(20000);
   });
 
   it('two providers on one pool: each rebuilds after the other overwrote its list, and a result keeps the list its virial reads', () => {
