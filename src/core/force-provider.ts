@@ -228,8 +228,10 @@ export class PotentialForceProvider implements ForceProvider {
    * The neighbour list valid for `sys` (rebuilt if needed). For pair
    * potentials it holds the pairs within cutoff(ti, tj) + skin only, and
    * with threads > 1 its half rows are 'balanced' (j < i occurs); with the
-   * serial wasm LJ or IPL loops its arrays live in their memory and are
-   * overwritten by the next rebuild: build your own list for other uses.
+   * wasm LJ or IPL loops its arrays live in their memory (the thread pool's
+   * shared memory when threaded) and are overwritten by the next rebuild
+   * (or by another provider's build on the same pool): build your own list
+   * for other uses.
    */
   neighborList(sys: System): NeighborList {
     return this.listFor(sys, undefined);
