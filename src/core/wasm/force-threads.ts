@@ -414,7 +414,7 @@ export class WasmForcePool implements ListThreads {
   private reduce(off: number, len: number, out?: Float64Array): void {
     const buf = this.memory.buffer;
     const t0 = new Float64Array(buf, this.pBase + off, len);
-    let dst = t0;
+    let dst: Float64Array = t0;
     if (out) {
       const t1 = new Float64Array(buf, this.pBase + this.perThread + off, len);
       for (let k = 0; k < len; k++) out[k] = t0[k] + t1[k];

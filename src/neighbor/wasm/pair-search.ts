@@ -28,7 +28,7 @@
  */
 import { WasmFile } from '../../platform/index.ts';
 
-interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+interface WasmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer; grow(pages: number): number }
 
 interface SearchExports {
   readonly memory: WasmMemory;
