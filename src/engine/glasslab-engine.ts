@@ -9,7 +9,7 @@
  * caller put frames into the dump before the run's own (`beforeDump`: the
  * frames of the run a checkpoint continues).
  */
-import { createForceProviderAsync } from '../core/force-provider.ts';
+import { createForceProvider } from '../core/force-provider.ts';
 import type { ForceProvider } from '../core/types.ts';
 import { DumpWriter } from '../io/lammps-dump.ts';
 import { dumpObserver, type Observer } from '../md/observers.ts';
@@ -26,8 +26,6 @@ export interface GlasslabMdJob extends MdJob {
   model?: ModelIdentity;
   /** called with the open dump before the run writes to it (e.g. to copy the frames a resumed run already made) */
   beforeDump?: (writer: DumpWriter) => Promise<void>;
-  /** threads of the force loop and the list build (ForceProviderOptions.threads); default: the provider's choice */
-  threads?: number;
 }
 
 /** The embedded engine's result: also the final state (forces, thermostat chains). */
@@ -38,13 +36,11 @@ export interface GlasslabMdResult extends MdEngineResult {
 
 export class GlasslabEngine implements MdEngine {
   readonly name = 'glasslab';
-  /** `provider`: the force provider to use; default createForceProvider(job.potential, { skin: job.skin, threads: job.threads }) */
+  /** `provider`: the force provider to use; default createForceProvider(job.potential, { skin: job.skin }) */
   constructor(private readonly opts: { provider?: ForceProvider } = {}) {}
 
   async md(job: GlasslabMdJob, hooks: MdEngineHooks = {}): Promise<GlasslabMdResult> {
-    const provider = this.opts.provider ?? await createForceProviderAsync(job.potential, {
-      ...(job.skin === undefined ? {} : { skin: job.skin }), ...(job.threads === undefined ? {} : { threads: job.threads }),
-    });
+    const provider = this.opts.provider ?? createForceProvider(job.potential, job.skin === undefined ? {} : { skin: job.skin });
     const observers: Observer[] = [];
     let dump: DumpWriter | undefined;
     let pending: Promise<void> = Promise.resolve();
