@@ -17,11 +17,11 @@
  */
 /** Export names per module that the library imports (grep "from 'node:" src). */
 const NAMES = {
-  fs: ['accessSync', 'closeSync', 'constants', 'createReadStream', 'createWriteStream', 'existsSync', 'fsyncSync', 'mkdirSync', 'mkdtempSync',
+  fs: ['accessSync', 'appendFileSync', 'closeSync', 'constants', 'createReadStream', 'createWriteStream', 'existsSync', 'fsyncSync', 'mkdirSync', 'mkdtempSync',
     'openSync', 'promises', 'readFileSync', 'readSync', 'readdirSync', 'realpathSync', 'renameSync', 'rmSync', 'rmdirSync', 'statSync',
     'unlinkSync', 'writeFileSync', 'writeSync'],
   'fs/promises': ['mkdir', 'readFile', 'writeFile'],
-  os: ['availableParallelism', 'tmpdir', 'totalmem', 'cpus'],
+  os: ['availableParallelism', 'tmpdir', 'totalmem', 'cpus', 'loadavg'],
   path: ['basename', 'delimiter', 'dirname', 'join', 'relative', 'resolve', 'sep'],
   util: ['inspect'],
   v8: ['setFlagsFromString'],
@@ -58,6 +58,7 @@ export function availableParallelism() { return 1; }
 export function cpus() { return [{}]; }
 export function totalmem() { return 4 * 2 ** 30; }
 export function tmpdir() { return '/tmp'; }
+export function loadavg() { return [0, 0, 0]; } // unknown in a browser (as Node on Windows reports it)
 `,
   path: `
 export const sep = '/';
