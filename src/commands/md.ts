@@ -75,6 +75,10 @@ export const mdOptions = {
   dt: frameOptions.dt,
   steps: { ...runOptions.steps, default: 10000 },
   skin: { type: 'number', min: 0, unit: 'length', summary: 'Verlet-list skin; default 0.3 (lj), 1.0 (metal)' },
+  threads: {
+    type: 'integer', min: 1,
+    summary: 'glasslab engine: threads of the force loop (and, for ka and other LJ models, the neighbour-list build); default 2 from 2000 atoms on for LJ models where 2 cores are free, else 1; the same run to round-off whatever the count (bit-identical resumes need the same count)',
+  },
   dump: { type: 'string', metavar: 'FILE', summary: 'LAMMPS dump of the trajectory (id type xu yu zu; .gz compresses)' },
   every: { type: 'integer', min: 1, default: 100, summary: 'MD steps between dumped frames (the frames of the file are every x dt apart: their --frame-dt)' },
   velocities: { type: 'boolean', summary: 'also dump velocities (vx vy vz)' },
@@ -212,7 +216,7 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   const columns = thermoColumns(args.barostat, sys.dim);
   const job: GlasslabMdJob = {
     potential: model.potential, units, start: sys, integrator, dt, steps: args.steps, thermoEvery: args.thermo, skin: args.skin,
-    resume: resumed, model: identity,
+    threads: args.threads, resume: resumed, model: identity,
     dump: outs.dump === undefined ? undefined : { path: outs.dump, every: args.every, velocities: args.velocities },
     checkpoint: outs.checkpoint === undefined ? undefined : { path: outs.checkpoint, every: args.checkpointEvery },
     beforeDump: resumed && ((writer) => continueDump(writer, files.final('--dump')!, resumed, args.velocities === true, ctx)),
@@ -270,6 +274,7 @@ async function finishRun(
 
 /** Options of the LAMMPS engine are refused without it, and what it cannot do is said at once. */
 function checkEngineOptions(args: MdArgs): void {
+  if (args.engine === 'lammps' && args.threads !== undefined) throw new UsageError('md: --threads applies to --engine glasslab; LAMMPS runs on --mpi N ranks', 'md');
   lammpsLaunch(args, 'md');
   jobFolderSettings(args, 'md');
   if (args.writeOnly === undefined && args.members !== undefined) throw new UsageError('md: --members writes a job folder: add --engine lammps --write-only DIR', 'md');

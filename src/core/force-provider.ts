@@ -21,9 +21,12 @@
  * fallback where WebAssembly SIMD is missing or the potential has no wasm
  * loop). With `threads` >= 2 the wasm LJ-table and EAM loops run on the
  * wasm thread pool (./wasm/force-threads.ts: shared memory, equal row
- * ranges of a balanced half list, shares added in thread order); with kernels 'js' (or a
- * potential without a wasm loop) the LJ-table loop runs in TypeScript on
- * ./lj-thread-pool.ts; IPL stays on one thread.
+ * ranges of a balanced half list, shares added in thread order; for LJ
+ * tables the pool's threads also build the neighbour list in its memory);
+ * with kernels 'js' (or a potential without a wasm loop) the LJ-table loop
+ * runs in TypeScript on ./lj-thread-pool.ts; IPL stays on one thread. By
+ * default LJ-family models on the wasm loops take 2 threads from
+ * AUTO_THREADED_MIN_ATOMS atoms on, where 2 cores are there.
  *
  * Speed (bench/forces-f64.ts): per-type-pair list radii as LAMMPS (16% fewer
  * pairs for KA), rows sorted by index (force sums fixed by the positions:
@@ -35,12 +38,14 @@ import { NeighborListManager } from '../neighbor/neighbor-list.ts';
 import type { NeighborList } from '../neighbor/types.ts';
 import type { Potential } from '../potential/types.ts';
 import { computeForcesF64, F64Workspace, ljCoefficientsOf, wasmTableOf, type ForceKernels, type LjCoefficients } from './forces-f64.ts';
+import type { WasmPotentialTable } from './wasm/force-runtime.ts';
 import type { ForceOptions, ForceProvider, ForceResult } from './types.ts';
 import { checkConfiguration } from './check-configuration.ts';
 import { LocalForces, type LocalUpdateStats } from './forces-local.ts';
 import type { BackendRequest } from './backend.ts';
 import { defaultThreads, sharedLjThreadPool, startSharedLjThreadPool, threadPoolError, type LjThreadPool } from './lj-thread-pool.ts';
-import { sharedWasmForcePool, startWasmForcePool, wasmForcePoolError, type WasmForcePool } from './wasm/force-threads.ts';
+import { sharedWasmForcePool, startWasmForcePool, wasmForcePoolError, type PoolListClient, type WasmForcePool } from './wasm/force-threads.ts';
+import type { ListTarget } from '../neighbor/wasm/pair-search.ts';
 
 export { checkConfiguration };
 
@@ -80,20 +85,25 @@ export interface ForceProviderOptions {
   kernels?: ForceKernels;
   /**
    * Threads for the f64 force loops: the wasm LJ-table and EAM kernels
-   * (./wasm/force-threads.ts) with kernels 'wasm', else the TypeScript
-   * LJ-table loop (./lj-thread-pool.ts). Default 1 with kernels 'wasm'
-   * where the potential has a wasm loop, else the number of cores this
-   * process may use; 1 runs serially. Used from `threadedMinAtoms` atoms on
-   * (below, waking the workers costs more than they save). Results equal
-   * the serial loop up to summation order and depend only on the positions
-   * and the thread count (bit-identical checkpoint resumes with the same
-   * count). If workers cannot be started the provider runs serially and
-   * says so through `log`.
+   * (./wasm/force-threads.ts; for LJ tables the neighbour-list build too)
+   * with kernels 'wasm', else the TypeScript LJ-table loop
+   * (./lj-thread-pool.ts); 1 runs serially. Given, it is used from
+   * `threadedMinAtoms` atoms on (below, waking the workers costs more than
+   * they save). Default: for LJ-family tables on the wasm loops, 2 where
+   * this process may use 2 cores or more, used from AUTO_THREADED_MIN_ATOMS
+   * atoms on (the measured crossover, see there; `threadedMinAtoms`
+   * overrides); other wasm loops 1;
+   * without a wasm loop the number of cores. Results equal the serial loop
+   * up to summation order and depend only on the positions and the thread
+   * count (bit-identical checkpoint resumes with the same count: give it
+   * to resume on a machine with another core count). If workers cannot be
+   * started the provider runs serially and says so through `log`.
    */
   threads?: number;
   /**
    * Smallest system (atoms) that `threads` >= 2 is used for; default
-   * THREADED_MIN_ATOMS. Lower it where the workers pay off on smaller
+   * THREADED_MIN_ATOMS, or AUTO_THREADED_MIN_ATOMS with the default thread
+   * count of the wasm LJ-table loops. Lower it where the workers pay off on smaller
    * systems, or to run a small test system on the pool.
    */
   threadedMinAtoms?: number;
@@ -107,6 +117,19 @@ export interface ForceProviderOptions {
 
 /** Smallest system that the threaded LJ loop is used for. */
 export const THREADED_MIN_ATOMS = 1000;
+
+/**
+ * Smallest system that the default thread count (2, wasm LJ-table loops)
+ * runs threaded: the crossover where 2 threads (force loop and list build)
+ * beat 1 in MD. Measured for KA (rho 1.2, T 0.8, NVT, skin 0.3) on 2
+ * cores under other load (load average ~12, min over interleaved 20-step
+ * bursts, ms/step 1 -> 2 threads): N = 1000: 0.49 -> 0.54 (0.91x),
+ * N = 1500: 1.39x, N = 2000: 1.11x, N = 4000: 1.90x; on a quiet machine
+ * before the list was built on both threads (bench/RESULTS.md, session 6)
+ * 1.03x at N = 1000 and 1.20x at N = 2000. 2000 is on the safe side of
+ * both.
+ */
+export const AUTO_THREADED_MIN_ATOMS = 2000;
 
 /** Forces of one potential for any configuration, with automatic neighbour-list rebuilds. */
 export class PotentialForceProvider implements ForceProvider {
@@ -132,6 +155,10 @@ export class PotentialForceProvider implements ForceProvider {
   /** state of `computeLocal` (made on first use) */
   private local: LocalForces | null = null;
   private readonly localMaxFraction: number | undefined;
+  /** told by the wasm pool when another provider's build or layout overwrote the list this one built there */
+  private readonly poolClient: PoolListClient;
+  /** the list built in the pool's memory was overwritten: rebuild before the next use */
+  private poolListLost = false;
 
   constructor(potential: Potential, opts: ForceProviderOptions = {}) {
     this.potential = potential;
@@ -155,16 +182,18 @@ export class PotentialForceProvider implements ForceProvider {
     this.ws = new F64Workspace(this.kernels);
     const wasmTable = this.kernels === 'wasm' ? wasmTableOf(potential, this.lj) : null;
     const wasmLoop = wasmTable !== null && this.ws.wasmWorkspace() !== null;
-    this.threads = opts.threads ?? (this.lj && !this.kernel && !wasmLoop ? defaultThreads() : 1);
+    const wasmLj = wasmLoop && wasmTable.kind === 'lj' && !this.kernel;
+    this.threads = opts.threads ?? (wasmLj ? Math.min(2, defaultThreads()) : this.lj && !this.kernel && !wasmLoop ? defaultThreads() : 1);
     if (!Number.isInteger(this.threads) || this.threads < 1) throw new Error(`createForceProvider: option threads must be an integer >= 1, got ${opts.threads}`);
-    this.threadedMinAtoms = opts.threadedMinAtoms ?? THREADED_MIN_ATOMS;
+    this.threadedMinAtoms = opts.threadedMinAtoms ?? (opts.threads === undefined && wasmLj ? AUTO_THREADED_MIN_ATOMS : THREADED_MIN_ATOMS);
     if (!Number.isInteger(this.threadedMinAtoms) || this.threadedMinAtoms < 1) {
       throw new Error(`createForceProvider: option threadedMinAtoms must be an integer >= 1, got ${opts.threadedMinAtoms}`);
     }
     this.wasmThreaded = this.threads >= 2 && !this.kernel && wasmLoop && wasmTable.kind !== 'ipl';
     this.log = opts.log;
     this.localMaxFraction = opts.localMaxFraction;
-    const inPlace = wasmLoop && !this.kernel && !this.wasmThreaded && wasmTable.kind !== 'eam';
+    this.poolClient = { listOverwritten: () => { this.ws.release(undefined, true); this.poolListLost = true; } };
+    const inPlace = wasmLoop && !this.kernel && wasmTable.kind !== 'eam';
     this.neighbors = new NeighborListManager({
       cutoff: potential.maxCutoff, skin: this.skin, kind,
       // pair potentials: list each pair within its own cutoff + skin (fewer entries, as LAMMPS);
@@ -174,8 +203,9 @@ export class PotentialForceProvider implements ForceProvider {
       ...(this.threads > 1 ? { halfRows: 'balanced' as const } : {}),
       ...(opts.maxNeighbors !== undefined ? { maxNeighbors: opts.maxNeighbors } : {}),
       kernels: this.kernels, // the list build in wasm too, or all TypeScript
-      // serial wasm LJ/IPL loops: the list is built in their memory and read there (no copy per rebuild)
-      ...(inPlace ? { listTarget: () => this.ws.wasmWorkspace()?.listTarget(wasmTable) ?? null } : {}),
+      // wasm LJ/IPL loops: the list is built in their memory and read there (no copy per rebuild),
+      // on the pool's threads when the force loop runs there
+      ...(inPlace ? { listTarget: (n: number) => this.listTarget(wasmTable, n) } : {}),
       ...(opts.log ? { log: opts.log } : {}),
     });
   }
@@ -198,15 +228,32 @@ export class PotentialForceProvider implements ForceProvider {
    * The neighbour list valid for `sys` (rebuilt if needed). For pair
    * potentials it holds the pairs within cutoff(ti, tj) + skin only, and
    * with threads > 1 its half rows are 'balanced' (j < i occurs); with the
-   * serial wasm LJ or IPL loops its arrays live in their memory and are
-   * overwritten by the next rebuild: build your own list for other uses.
+   * wasm LJ or IPL loops its arrays live in their memory (the thread pool's
+   * shared memory when threaded) and are overwritten by the next rebuild
+   * (or by another provider's build on the same pool): build your own list
+   * for other uses.
    */
   neighborList(sys: System): NeighborList {
     return this.listFor(sys, undefined);
   }
 
+  /**
+   * Where the wasm list build of an n-atom system writes: the thread pool's
+   * shared memory when the force loop runs there (built on all its threads),
+   * else the serial kernels' memory.
+   */
+  private listTarget(table: WasmPotentialTable, n: number): ListTarget | null {
+    const pool = this.wasmThreaded ? this.threadPool(n) : null;
+    if (pool) return (pool as WasmForcePool).listTarget(table, this.poolClient);
+    return this.ws.wasmWorkspace()?.listTarget(table) ?? null;
+  }
+
   /** The list for `sys`; before a rebuild may overwrite what the last result reads, that result keeps copies (F64Workspace.release). */
   private listFor(sys: System, reuse: ForceResult | undefined): NeighborList {
+    if (this.poolListLost) {
+      this.poolListLost = false;
+      this.neighbors.invalidate();
+    }
     const stale = this.neighbors.isStale(sys);
     this.ws.release(reuse, stale);
     const nl = this.neighbors.update(sys, stale);

@@ -111,11 +111,17 @@ export class F64Workspace {
     }
   }
 
+  /** Told by a thread pool (./wasm/force-threads.ts) before another workspace's call overwrites the pool's buffers that this one's last result reads. */
+  atomsOverwritten(): void { this.release(undefined, false); }
+
   /** Register `result`, whose lazy virial reads this workspace's buffers until `keep` copies them. */
   holdLive(result: ForceResult, keep: (listChanging: boolean) => void): void { this.live = { result, keep }; }
 
   /** Register a result (`holder`, kept by it) that reads a list built in place until `keepList` copies it at the next rebuild. */
-  holdList(holder: { keepList: () => void }): void { this.listHolders.push(new WeakRef(holder)); }
+  holdList(holder: { keepList: () => void }): void {
+    if (this.listHolders.length >= 64) this.listHolders = this.listHolders.filter((h) => h.deref() !== undefined);
+    this.listHolders.push(new WeakRef(holder));
+  }
 
   /** A copy of `types` (the same object while the types do not change). */
   typesSnapshot(types: Int32Array, n: number): Int32Array {
@@ -186,7 +192,8 @@ export function computeForcesF64(
   const ljPool = pool instanceof WasmForcePool ? null : pool;
   const table = ws.kernels === 'wasm' && !ljPool ? wasmTableOf(pot, lj) : null;
   if (wasmPool && table && table.kind !== 'ipl') {
-    return wasmForces(sys, pot, lj, nl, g, wasmPool.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom), wasmPool, peratom, null, opts.reuse);
+    // the pool tells ws before another workspace's call overwrites its buffers (`atomsOverwritten`): ws owns them until then
+    return wasmForces(sys, pot, lj, nl, g, wasmPool.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom, ws), wasmPool, peratom, ws, opts.reuse);
   }
   const wasm = table ? ws.wasmWorkspace() : null;
   if (wasm && table) return wasmForces(sys, pot, lj, nl, g, wasm.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom), wasm, peratom, ws, opts.reuse);
@@ -218,20 +225,21 @@ export function computeForcesF64(
  * writes them) it reads b.s, the list and the types in place until
  * `owner.release` says they are about to change, and only then copies them
  * (not at all when the caller gives the result up first, as MD does);
- * without, it reads copies taken now.
+ * without, it reads copies taken now. `forces`: the result's forces,
+ * already summed there by the loop (else they are copied from b.f3).
  */
 function ljResult(sys: System, lj: LjCoefficients, nl: NeighborList, g: CellGeometry, energy: number, b: AtomBuffers, peratom: boolean,
-  owner: F64Workspace | null, reuse: ForceResult | undefined): ForceResult {
+  owner: F64Workspace | null, reuse: ForceResult | undefined, forces?: Float64Array): ForceResult {
   const n = sys.n;
   const vir = new Float64Array(6);
   if (peratom) {
     ljVirial(sys.types, n, lj, nl, g, b.s, vir, b.pe, b.pv6);
-    return packResult(sys, energy, vir, b, true, reuse);
+    return packResult(sys, energy, vir, b, true, reuse, forces);
   }
   const types = owner ? owner.typesSnapshot(sys.types, n) : sys.types.slice();
   let s = owner ? b.s : b.s.slice(0, 3 * n);
   let list = nl;
-  const res = packResult(sys, energy, vir, b, false, reuse);
+  const res = packResult(sys, energy, vir, b, false, reuse, forces);
   let virial: Float64Array | null = null;
   Object.defineProperty(res, 'virial', {
     enumerable: true,
@@ -248,7 +256,7 @@ function ljResult(sys: System, lj: LjCoefficients, nl: NeighborList, g: CellGeom
   owner?.holdLive(res, (listChanging) => {
     if (virial !== null) return;
     s = s.slice(0, 3 * n);
-    // a list built in the kernels' memory is overwritten by the next build: copied then
+    // a list built in the kernels' (or the thread pool's) memory is overwritten by the next build: copied then
     if (list.neighbors.byteLength === list.neighbors.buffer.byteLength) return;
     const holder = { keepList: () => { if (virial === null) list = { ...list, neighbors: list.neighbors.slice(), counts: list.counts.slice() }; } };
     if (listChanging) holder.keepList();
@@ -263,8 +271,12 @@ const LIST_HOLDER = Symbol('listHolder');
 /** The atom arrays a force evaluation fills: an F64Workspace's own, or views of wasm memory. */
 type AtomBuffers = Readonly<Record<'s' | 'f3' | 'rho' | 'fp' | 'pe' | 'pv6', Float64Array>>;
 
-/** The wasm kernels as `wasmForces` drives them: one instance (WasmForceWorkspace) or the threads of a WasmForcePool. */
-type WasmLoops = Pick<WasmForceWorkspace, 'ljForces' | 'eamDensities' | 'eamForces'> & Partial<Pick<WasmForceWorkspace, 'iplForces'>>;
+/**
+ * The wasm kernels as `wasmForces` drives them: one instance (WasmForceWorkspace) or the threads of a WasmForcePool
+ * (`sumsInto`: its ljForces(out) adds the threads' shares into out, stride 3, instead of into the bound f3).
+ */
+type WasmLoops = Pick<WasmForceWorkspace, 'eamDensities' | 'eamForces'> & Partial<Pick<WasmForceWorkspace, 'iplForces'>> &
+  { ljForces(out?: Float64Array): number; readonly sumsInto?: boolean };
 
 /**
  * The 'wasm' path (see ForceKernels): the same steps as the TypeScript path
@@ -283,7 +295,12 @@ function wasmForces(
     energy += wasm.eamForces(vir, peratom);
     return packResult(sys, energy, vir, v, peratom, reuse);
   }
-  if (lj) return ljResult(sys, lj, nl, g, wasm.ljForces(), v, peratom, owner, reuse);
+  if (lj) {
+    // 3D: the loops may sum the forces straight into the result's array (the pool adds its threads' shares there)
+    const out = wasm.sumsInto && sys.dim === 3 ? forcesArray(sys, reuse) : undefined;
+    const energy = wasm.ljForces(out);
+    return ljResult(sys, lj, nl, g, energy, v, peratom, owner, reuse, out);
+  }
   if (!wasm.iplForces) throw new Error('computeForcesF64: the wasm thread pool has no IPL loop');
   const energy = wasm.iplForces(vir, peratom);
   return packResult(sys, energy, vir, v, peratom, reuse);
@@ -540,16 +557,24 @@ export function accumulateDensities(
   }
 }
 
+/** The forces array of a result for `sys`: the one of `reuse` when it has the right length (ForceOptions.reuse), else a new one. */
+function forcesArray(sys: System, reuse: ForceResult | undefined): Float64Array {
+  const len = sys.n * sys.dim;
+  return reuse && reuse.forces.length === len ? reuse.forces : new Float64Array(len);
+}
+
 /**
  * Copy the stride-3 accumulators into a ForceResult with the System's
  * dimension (also used by ./forces-local.ts); the forces go into the arrays
- * of `reuse` when it has them at the right length (ForceOptions.reuse).
+ * of `reuse` when it has them at the right length (ForceOptions.reuse), or
+ * are already in `summed` (3D, written there by the loop).
  */
-export function packResult(sys: System, energy: number, vir: Float64Array, ws: AtomBuffers, peratom: boolean, reuse?: ForceResult): ForceResult {
+export function packResult(sys: System, energy: number, vir: Float64Array, ws: AtomBuffers, peratom: boolean, reuse?: ForceResult,
+  summed?: Float64Array): ForceResult {
   const n = sys.n, d = sys.dim;
-  const forces = reuse && reuse.forces.length === n * d ? reuse.forces : new Float64Array(n * d);
+  const forces = summed ?? forcesArray(sys, reuse);
   const f3 = ws.f3;
-  if (d === 3) forces.set(f3.subarray(0, 3 * n));
+  if (summed) { /* the loop wrote them there */ } else if (d === 3) forces.set(f3.subarray(0, 3 * n));
   else for (let i = 0; i < n; i++) { forces[2 * i] = f3[3 * i]; forces[2 * i + 1] = f3[3 * i + 1]; }
   const res: ForceResult = { energy, forces, virial: d === 3 ? vir.slice() : Float64Array.of(vir[0], vir[1], vir[3]) };
   if (peratom) {

@@ -9,7 +9,7 @@
  * caller put frames into the dump before the run's own (`beforeDump`: the
  * frames of the run a checkpoint continues).
  */
-import { createForceProvider } from '../core/force-provider.ts';
+import { createForceProviderAsync } from '../core/force-provider.ts';
 import type { ForceProvider } from '../core/types.ts';
 import { DumpWriter } from '../io/lammps-dump.ts';
 import { dumpObserver, type Observer } from '../md/observers.ts';
@@ -26,6 +26,8 @@ export interface GlasslabMdJob extends MdJob {
   model?: ModelIdentity;
   /** called with the open dump before the run writes to it (e.g. to copy the frames a resumed run already made) */
   beforeDump?: (writer: DumpWriter) => Promise<void>;
+  /** threads of the force loop and the list build (ForceProviderOptions.threads); default: the provider's choice */
+  threads?: number;
 }
 
 /** The embedded engine's result: also the final state (forces, thermostat chains). */
@@ -36,11 +38,13 @@ export interface GlasslabMdResult extends MdEngineResult {
 
 export class GlasslabEngine implements MdEngine {
   readonly name = 'glasslab';
-  /** `provider`: the force provider to use; default createForceProvider(job.potential, { skin: job.skin }) */
+  /** `provider`: the force provider to use; default createForceProvider(job.potential, { skin: job.skin, threads: job.threads }) */
   constructor(private readonly opts: { provider?: ForceProvider } = {}) {}
 
   async md(job: GlasslabMdJob, hooks: MdEngineHooks = {}): Promise<GlasslabMdResult> {
-    const provider = this.opts.provider ?? createForceProvider(job.potential, job.skin === undefined ? {} : { skin: job.skin });
+    const provider = this.opts.provider ?? await createForceProviderAsync(job.potential, {
+      ...(job.skin === undefined ? {} : { skin: job.skin }), ...(job.threads === undefined ? {} : { threads: job.threads }),
+    });
     const observers: Observer[] = [];
     let dump: DumpWriter | undefined;
     let pending: Promise<void> = Promise.resolve();

@@ -78,13 +78,15 @@ export interface NeighborListOptions {
    */
   kernels?: 'wasm' | 'js';
   /**
-   * With kernels 'wasm': the memory to build in (asked at each build;
-   * src/core/wasm/force-runtime.ts `WasmForceWorkspace`, whose kernels then
-   * read the rows where they lie). The list's `neighbors` and `counts` are
-   * then views of that memory, overwritten by the next build into it: such
-   * a list is valid until the next rebuild (copy it to keep it).
+   * With kernels 'wasm': the memory to build in, asked at each build with
+   * the atom count (src/core/wasm/force-runtime.ts `WasmForceWorkspace`, or
+   * the shared memory of src/core/wasm/force-threads.ts `WasmForcePool`,
+   * whose threads then build it together; the kernels read the rows where
+   * they lie). The list's `neighbors` and `counts` are then views of that
+   * memory, overwritten by the next build into it: such a list is valid
+   * until the next rebuild (copy it to keep it).
    */
-  listTarget?: () => ListTarget | null;
+  listTarget?: (n: number) => ListTarget | null;
 }
 
 /** Per-type-pair cutoffs for option `typeCutoffs` (structurally any pair potential). */
@@ -167,7 +169,7 @@ export function buildNeighborList(sys: System, opts: NeighborListOptions): Verle
       n, s, types: sys.types, cell: [g.lx, g.ly, g.lz, g.xy, g.xz, g.yz], dim: g.dim, grid, r2: radii.r2, tstride: radii.tstride,
       rows: stencilRows(grid, g, m, Math.sqrt(radii.r2max)), ov2: overlap * overlap, mode: kind === 'full' ? 2 : balanced ? 1 : 0,
       columns: longest, stride: opts.maxNeighbors !== undefined ? Math.max(1, Math.floor(opts.maxNeighbors)) : longest,
-    }, strideFor, opts.listTarget?.());
+    }, strideFor, opts.listTarget?.(n));
     if (w && !('overlap' in w)) return list(w.stride, w.neighbors, w.counts, w.pairs);
   }
   const bins = binAtoms(s, sys.types, n, g, grid);

@@ -71,6 +71,11 @@ export class WasmFile {
     return this.module !== null;
   }
 
+  /** The compiled module (to instantiate in a worker: modules cross to workers, instances do not), or null where the file does not load. */
+  get compiled(): object | null {
+    return this.available ? this.module! : null;
+  }
+
   /**
    * The exports of a new instance (with `imports`, e.g. `{ env: { memory } }`
    * for a build that imports its memory), or null where the file does not

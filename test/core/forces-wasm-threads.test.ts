@@ -4,12 +4,18 @@
  * per-atom terms of KA (both cutoff schemes) and CuZr EAM (N > 1000)
  * to 1e-12 relative; reproducible bits for a thread count whatever list
  * the positions are evaluated with; the asynchronous start; rebuilds while
- * a configuration moves; the checked-in shared-memory binary.
+ * a configuration moves; the neighbour list built by the pool's threads in
+ * its memory (the same list as the serial build, entry for entry; two
+ * providers sharing the pool; results that outlive a rebuild; MD on 1 and
+ * 2 threads equal to round-off); the checked-in shared-memory binaries.
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { computeForcesF64, F64Workspace } from '../../src/core/forces-f64.ts';
-import { createForceProvider, createForceProviderAsync } from '../../src/core/force-provider.ts';
+import { computeForcesF64, F64Workspace, ljCoefficientsOf, wasmTableOf } from '../../src/core/forces-f64.ts';
+import type { NeighborListOptions } from '../../src/neighbor/neighbor-list.ts';
+import { makeBox, randomSystem, type BoxSpec } from './forces-fixtures.ts';
+import { AUTO_THREADED_MIN_ATOMS, createForceProvider, createForceProviderAsync } from '../../src/core/force-provider.ts';
+import { defaultThreads } from '../../src/core/lj-thread-pool.ts';
 import { sharedWasmForcePool, startWasmForcePool, WasmForcePool } from '../../src/core/wasm/force-threads.ts';
 import { buildNeighborList } from '../../src/neighbor/neighbor-list.ts';
 import { createKobAndersen } from '../../src/potential/ka.ts';
@@ -21,6 +27,9 @@ import { cloneSystem } from '../../src/system/system.ts';
 import { expectFreshBuild } from '../support/wasm-build.ts';
 import { maxDiff } from './forces-fixtures.ts';
 import { latticeSystem } from '../md/fixtures.ts';
+import { runMd } from '../../src/md/run.ts';
+import { nvt } from '../../src/md/nose-hoover-integrator.ts';
+import { initVelocities } from '../../src/md/velocities.ts';
 
 const CUZR = '/usr/share/lammps/potentials/CuZr_mm.eam.fs';
 
@@ -54,6 +63,13 @@ function kaSystem(seed: number): System {
 /** CuZr-like liquid density (0.05 / A^3), 1024 atoms (half Cu, half Zr) on a jiggled bcc lattice (nearest neighbours 3.0 A, jiggle +-0.3 A). */
 function cuzrSystem(seed: number): System {
   return latticeSystem(3, 8, 0.05, { basis: 'bcc', fracA: 0.5, jiggle: 0.6, seed });
+}
+
+/** The rows of a list, each as long as its count. */
+function rowsOf(nl: { n: number; stride: number; counts: Int32Array; neighbors: Int32Array }): number[][] {
+  const rows: number[][] = [];
+  for (let i = 0; i < nl.n; i++) rows.push(Array.from(nl.neighbors.subarray(i * nl.stride, i * nl.stride + nl.counts[i])));
+  return rows;
 }
 
 /** One list (balanced half rows, as the threaded provider builds), evaluated on one thread and on `pool`. */
@@ -136,12 +152,130 @@ describe('wasm force kernels on threads', () => {
     expect(pool!.listCopies - copies).toBeGreaterThanOrEqual(provider.rebuildCount);
   });
 
+  it('builds the neighbour list on the threads in the shared memory: the same list as the serial build, entry for entry (2 and 3 threads, both KA cutoffs)', () => {
+    for (const threads of [2, 3]) {
+      for (const scheme of ['shift', 'shifted-force'] as const) {
+        const pot = createKobAndersen(scheme);
+        const sys = kaSystem(11 + threads);
+        const provider = createForceProvider(pot, { threads });
+        const pool = sharedWasmForcePool(threads)!;
+        for (let step = 0; step < 3; step++) {
+          const before = pool.listCopies;
+          const r = provider.compute(sys);
+          const nl = provider.neighbors.list!;
+          expect(nl.neighbors.buffer).toBeInstanceOf(SharedArrayBuffer); // built in the pool's memory, not copied there
+          expect(pool.listCopies - before).toBe(1);
+          const ref = buildNeighborList(sys, { cutoff: pot.maxCutoff, skin: 0.3, kind: 'half', typeCutoffs: pot, halfRows: 'balanced', kernels: 'js' });
+          expect(Array.from(nl.counts)).toEqual(Array.from(ref.counts));
+          expect(rowsOf(nl)).toEqual(rowsOf(ref)); // the stride may differ: the provider keeps its last one
+          expectClose(r, createForceProvider(pot, { threads: 1 }).compute(sys, {}), 1e-12);
+          for (let k = 0; k < sys.positions.length; k++) sys.positions[k] += 0.2 * Math.sin(5 * k + step); // past skin/2: a rebuild
+          provider.neighbors.invalidate();
+        }
+      }
+    }
+  });
+
+  it('the threads build the same lists as the TypeScript build for every list kind and cell shape (half, balanced, full; per-type radii; tilted, small, 2D and non-periodic cells; 2 and 3 threads)', () => {
+    const ka = createKobAndersen('shift');
+    const table = wasmTableOf(ka, ljCoefficientsOf(ka))!;
+    const specs: [BoxSpec, number][] = [
+      [{ dim: 3, lengths: [9.2, 9.0, 9.4], tilt: { xy: 1.1, xz: 0.4, yz: -0.9 } }, 400],
+      [{ dim: 3, lengths: [6.0, 6.2, 6.4] }, 150],
+      [{ dim: 3, lengths: [8.0, 7.5, 8.2], periodic: [true, false, true] }, 250],
+      [{ dim: 2, lengths: [13.5, 13.1], tilt: { xy: 1.3 } }, 150],
+    ];
+    const variants: Partial<NeighborListOptions>[] = [
+      { kind: 'half' }, { kind: 'half', typeCutoffs: ka, halfRows: 'balanced' }, { kind: 'full', typeCutoffs: ka }, { kind: 'half', maxNeighbors: 4 },
+    ];
+    let entries = 0;
+    for (const [spec, n] of specs) {
+      const sys = randomSystem(makeBox(spec), n, n, { minDist: 0.75, unwrapped: true });
+      for (const threads of [2, 3]) {
+        const pool = sharedWasmForcePool(threads)!;
+        const target = pool.listTarget(table, { listOverwritten: () => {} })!;
+        expect(target.threads).toBe(pool);
+        for (const v of variants) {
+          const opts = { cutoff: 2.5, skin: 0.3, kind: 'half', ...v } as NeighborListOptions;
+          const w = buildNeighborList(sys, { ...opts, listTarget: () => target }), j = buildNeighborList(sys, { ...opts, kernels: 'js' });
+          expect(w.neighbors.buffer).toBeInstanceOf(SharedArrayBuffer);
+          expect(w.stride).toBe(j.stride);
+          expect(w.overflowGrowths).toBe(j.overflowGrowths);
+          expect(Array.from(w.counts)).toEqual(Array.from(j.counts));
+          expect(Array.from(w.neighbors)).toEqual(Array.from(j.neighbors));
+          entries += j.entries;
+        }
+      }
+    }
+    expect(entries).toBeGreaterThan(20000);
+  });
+
+  it('two providers on one pool: each rebuilds after the other overwrote its list, and a result keeps the list its virial reads', () => {
+    const a = createForceProvider(createKobAndersen('shift'), { threads: 2 });
+    const b = createForceProvider(createKobAndersen('shifted-force'), { threads: 2 });
+    const sa = kaSystem(21), sb = kaSystem(22);
+    const refA = createForceProvider(createKobAndersen('shift'), { threads: 1 });
+    const refB = createForceProvider(createKobAndersen('shifted-force'), { threads: 1 });
+    const first = a.compute(sa); // its virial not read yet: it reads the list in the pool's memory
+    const virialA = refA.compute(sa).virial;
+    for (let k = 0; k < 3; k++) {
+      expectClose(b.compute(sb), refB.compute(sb), 1e-12);
+      expectClose(a.compute(sa), refA.compute(sa), 1e-12);
+    }
+    expect(a.rebuildCount).toBe(4);
+    expect(b.rebuildCount).toBe(3);
+    expect(rel(first.virial, virialA)).toBeLessThanOrEqual(1e-12);
+  });
+
+  it('an overlap found by the threads is reported as on one thread', () => {
+    const sys = kaSystem(3);
+    sys.positions.set([sys.positions[0] + 1e-9, sys.positions[1], sys.positions[2]], 3 * 700);
+    const msg = (threads: number) => { try { createForceProvider(createKobAndersen('shift'), { threads }).compute(sys); return ''; } catch (e) { return (e as Error).message; } };
+    expect(msg(2)).toMatch(/overlap/);
+    expect(msg(2)).toBe(msg(1));
+  });
+
+  it('MD (NVT, 300 steps, list rebuilds) on 1 and 2 threads: the same trajectory to round-off', async () => {
+    const pot = createKobAndersen('shift');
+    const start = kaSystem(41);
+    initVelocities(start, 0.8, 3);
+    const run = async (threads: number) => {
+      const sys = cloneSystem(start);
+      const provider = createForceProvider(pot, { threads });
+      const r = await runMd(sys, provider, { integrator: nvt({ Tstart: 0.8, Tdamp: 0.5 }), dt: 0.005, steps: 300, thermoEvery: 100, units: 'lj' });
+      return { sys, rebuilds: provider.rebuildCount, pe: r.thermo.at(-1)!.PE };
+    };
+    const one = await run(1), two = await run(2);
+    expect(two.rebuilds).toBeGreaterThan(5);
+    expect(two.rebuilds).toBe(one.rebuilds);
+    expect(rel(two.sys.positions, one.sys.positions)).toBeLessThanOrEqual(1e-10);
+    expect(Math.abs(two.pe - one.pe)).toBeLessThanOrEqual(1e-9 * Math.abs(one.pe));
+  });
+
+  it('default thread count: 2 for the wasm LJ loops where 2 cores are there, threaded from AUTO_THREADED_MIN_ATOMS atoms on; --threads overrides', () => {
+    const pot = createKobAndersen('shift');
+    const cores = defaultThreads();
+    const small = kaSystem(51); // 1458 atoms: below the crossover
+    const big = latticeSystem(3, 10, 1.2, { basis: 'bcc', fracA: 0.8, jiggle: 0.08, seed: 52 }); // 2000 atoms
+    expect(small.n).toBeLessThan(AUTO_THREADED_MIN_ATOMS);
+    expect(big.n).toBeGreaterThanOrEqual(AUTO_THREADED_MIN_ATOMS);
+    const auto = createForceProvider(pot);
+    expect(auto.threads).toBe(Math.min(2, cores));
+    const shared = (p: ReturnType<typeof createForceProvider>, sys: System) => { p.compute(sys); return p.neighbors.list!.neighbors.buffer instanceof SharedArrayBuffer; };
+    expect(shared(auto, small)).toBe(false); // serial below the crossover
+    expect(shared(createForceProvider(pot), big)).toBe(cores >= 2); // on the pool (list built there) from it on
+    expect(shared(createForceProvider(pot, { threads: 2 }), small)).toBe(true); // given: from THREADED_MIN_ATOMS on
+    expect(shared(createForceProvider(pot, { threads: 1 }), big)).toBe(false);
+    if (existsSync(CUZR)) expect(createForceProvider(loadEamFs(CUZR)).threads).toBe(1); // EAM keeps 1
+  });
+
   it('rejects thread counts it cannot run', () => {
     expect(() => WasmForcePool.create(1)).toThrow(/threads must be an integer in \[2, 16\]/);
     expect(() => WasmForcePool.create(17)).toThrow(/threads must be an integer/);
   });
 
-  it('the checked-in force-kernels-shared.wasm equals a fresh build of force-kernels.as.ts (npm run build:wasm)', async () => {
+  it('the checked-in force-kernels-shared.wasm and pair-search-shared.wasm equal fresh builds (npm run build:wasm)', async () => {
     await expectFreshBuild('core/wasm/force-kernels-shared.wasm');
-  }, 120_000);
+    await expectFreshBuild('neighbor/wasm/pair-search-shared.wasm');
+  }, 240_000);
 });

@@ -43,6 +43,7 @@
  */
 import { readBytes, setEngineFlags, startSourceWorker, workerReady, type HostWorker } from '../../platform/index.ts';
 import type { NeighborList } from '../../neighbor/types.ts';
+import { runListJob, sharedPairSearchModule, type ListTarget, type ListThreads } from '../../neighbor/wasm/pair-search.ts';
 import { tableSize, writeListAndTypes, writeTable, eamScratchBytes, type ForceExports, type WasmAtomViews, type WasmPotentialTable } from './force-runtime.ts';
 
 interface SharedMemory { readonly buffer: SharedArrayBuffer; grow(pages: number): number }
@@ -74,17 +75,23 @@ const VIRS = GEOM + 128; // T x 8 f64
 const ENERGIES = VIRS + 64 * MAX_FORCE_THREADS;
 const TABLE = ENERGIES + 8 * MAX_FORCE_THREADS + 64;
 
-const JOB_LJ = 1, JOB_EAM_RHO = 2, JOB_EAM_F = 3;
+const JOB_LJ = 1, JOB_EAM_RHO = 2, JOB_EAM_F = 3, JOB_LIST = 4;
+
+/** What `runJob` runs for a list job (src/neighbor/wasm/pair-search.ts `runListJob`: its exports, the memory's buffer, the job's arguments, the thread). */
+type ListJob = (sx: object, buf: ArrayBufferLike, argsAt: number, t: number) => void;
 
 /**
  * The job thread t runs on its rows, from the shared arguments a (written
  * by `WasmForcePool.fork`: a[0] the job, then byte offsets and sizes, the
  * same for all threads); its row range comes from the bounds at rowsAt and
- * its own arrays from its index. One function, run by the caller and (from
- * its source, `toString`) by the workers.
+ * its own arrays from its index. Job 4 is a part of the neighbour-list
+ * build (`listJob` on the list search's instance `sx`, arguments at byte
+ * a[1]). One function, run by the caller and (from its source, `toString`)
+ * by the workers.
  */
-function runJob(ex: SharedForceExports, mem: { buffer: ArrayBufferLike }, a: Float64Array, rowsAt: number, t: number): void {
+function runJob(ex: SharedForceExports, sx: object | null, listJob: ListJob, mem: { buffer: ArrayBufferLike }, a: Float64Array, rowsAt: number, t: number): void {
   const job = a[0];
+  if (job === 4) { listJob(sx!, mem.buffer, a[1], t); return; }
   const rows = new Int32Array(mem.buffer, rowsAt, t + 2);
   const i0 = rows[t], i1 = rows[t + 1];
   const n = a[1], pT = a[2], pN = a[3], pC = a[4], stride = a[5], pG = a[6], tstride = a[7], pK = a[8];
@@ -108,8 +115,10 @@ function runJob(ex: SharedForceExports, mem: { buffer: ArrayBufferLike }, a: Flo
 
 function workerSource(): string {
   return `
-const { module, memory, index: w } = workerData;
+const { module, searchModule, memory, index: w } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const sx = searchModule ? new WebAssembly.Instance(searchModule, { env: { memory } }).exports : null;
+const listJob = ${runListJob.toString()};
 const runJob = ${runJob.toString()};
 const ctrl = new Int32Array(memory.buffer, ${CTRL}, 64);
 Atomics.store(ctrl, ${READY} + w, 1);
@@ -120,7 +129,7 @@ for (;;) {
   seen = Atomics.load(ctrl, ${GEN});
   if (Atomics.load(ctrl, ${EXIT}) !== 0) break;
   try {
-    runJob(ex, memory, new Float64Array(memory.buffer, ${ARGS}, ${NARGS}), ${ROWS}, w);
+    runJob(ex, sx, listJob, memory, new Float64Array(memory.buffer, ${ARGS}, ${NARGS}), ${ROWS}, w);
   } catch (e) {
     Atomics.store(ctrl, ${DONE} + w, -seen);
     Atomics.notify(ctrl, ${DONE} + w);
@@ -152,12 +161,28 @@ function sharedModule(): object | null {
   return wasmModule;
 }
 
+/**
+ * Whose neighbour list lives in a pool's memory (`WasmForcePool.listTarget`):
+ * told before anything overwrites it (another client's build, a new layout),
+ * so that it rebuilds before its next use and lets go of what still reads it.
+ */
+export interface PoolListClient {
+  listOverwritten(): void;
+}
+
+/** Who bound the pool last (`WasmForcePool.bind`): told before another binder overwrites the atom arrays its results may still read. */
+export interface PoolAtomsClient {
+  atomsOverwritten(): void;
+}
+
 /** A pool of `threads` threads running the wasm force kernels over one shared memory (see the module doc). */
-export class WasmForcePool {
+export class WasmForcePool implements ListThreads {
   /** total threads including the calling one */
   readonly threads: number;
   private readonly memory: SharedMemory;
   private readonly ex: SharedForceExports;
+  /** the list build's exports on this thread, on the shared memory (null: the build runs elsewhere and the list is copied in) */
+  private readonly sx: object | null;
   private readonly workers: HostWorker[] = [];
   private readonly ctrl: Int32Array;
   private closed = false;
@@ -171,18 +196,30 @@ export class WasmForcePool {
   private pS = 0; private pFp = 0; private pBase = 0; private perThread = 0;
   /** EAM: compacted rows, their counts, the row scratch's offset in a thread's block (0 for other tables) */
   private pE = 0; private pEC = 0; private scratchAt = 0;
-  /** neighbour-list copies into the shared memory so far */
+  /** neighbour lists taken into the shared memory so far (one per rebuild): copied, or built here on all threads (`listTarget`) */
   listCopies = 0;
+  /** the first byte past the layout */
+  private end = 0;
+  /** the layout holds no neighbour rows: the list is built in this memory past `end` */
+  private inPlace = false;
+  /** whose list was built past `end` (and is still there) */
+  private holder: PoolListClient | null = null;
+  /** who bound the atom arrays last */
+  private binder: PoolAtomsClient | null = null;
+  /** `ljForces(out)` adds the threads' shares into out (src/core/forces-f64.ts WasmLoops) */
+  readonly sumsInto = true;
 
   private constructor(threads: number, module: object) {
     this.threads = threads;
     const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
     this.memory = new WA.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     this.ex = new WA.Instance(module, { env: { memory: this.memory } }).exports as unknown as SharedForceExports;
+    const searchModule = sharedPairSearchModule();
+    this.sx = searchModule ? new WA.Instance(searchModule, { env: { memory: this.memory } }).exports : null;
     this.ctrl = new Int32Array(this.memory.buffer, CTRL, 64);
     const src = workerSource();
     for (let w = 1; w < threads; w++) {
-      const worker = startSourceWorker(src, { module, memory: this.memory, index: w });
+      const worker = startSourceWorker(src, { module, searchModule, memory: this.memory, index: w });
       worker.unref();
       worker.on('error', () => { /* its done word says so (negative), see `join` */ });
       this.workers.push(worker);
@@ -228,17 +265,34 @@ export class WasmForcePool {
    * last time) and the atom types; write the cell geometry `geom` (9 f64);
    * zero the per-atom sums of thread 0 when `peratom`. Returns the views
    * (of thread 0's arrays, where the threads' shares are added; valid
-   * until the next call).
+   * until the next call). `client`, when another than the last one's, is
+   * the new binder: the last one is told first (`atomsOverwritten`).
    */
-  bind(table: WasmPotentialTable, nl: NeighborList, types: Int32Array, geom: Float64Array, peratom: boolean): WasmAtomViews {
+  bind(table: WasmPotentialTable, nl: NeighborList, types: Int32Array, geom: Float64Array, peratom: boolean, client: PoolAtomsClient | null = null): WasmAtomViews {
     if (this.closed) throw new Error('WasmForcePool: the pool was closed');
-    const n = nl.n;
-    if (table !== this.table || n !== this.n || nl.stride !== this.stride) this.layout(table, n, nl.stride);
-    const buf = this.memory.buffer;
-    if (writeListAndTypes(buf, this, nl !== this.nl ? nl : null, types, n)) {
-      this.nl = nl;
-      this.listCopies++;
+    if (client !== this.binder) {
+      const prev = this.binder;
+      this.binder = client;
+      prev?.atomsOverwritten();
     }
+    const n = nl.n;
+    const lb = nl.neighbors.buffer;
+    if (lb === this.memory.buffer && this.inPlace && this.holder && table === this.table && n === this.n) {
+      // built here on the threads (listTarget): read where it lies
+      this.pN = nl.neighbors.byteOffset; this.pC = nl.counts.byteOffset; this.stride = nl.stride;
+      if (nl !== this.nl) { this.nl = nl; this.listCopies++; }
+      writeListAndTypes(lb, this, null, types, n);
+    } else {
+      if (typeof SharedArrayBuffer !== 'undefined' && lb instanceof SharedArrayBuffer) {
+        throw new Error('WasmForcePool.bind: the neighbour list was built in a shared memory that has been overwritten since, or for another layout; rebuild it (through listTarget of this table and atom count)');
+      }
+      if (table !== this.table || n !== this.n || nl.stride !== this.stride || this.inPlace) this.layout(table, n, nl.stride);
+      if (writeListAndTypes(this.memory.buffer, this, nl !== this.nl ? nl : null, types, n)) {
+        this.nl = nl;
+        this.listCopies++;
+      }
+    }
+    const buf = this.memory.buffer;
     new Float64Array(buf, GEOM, 9).set(geom);
     const v = this.views();
     if (peratom) { v.pe.fill(0); v.pv6.fill(0); }
@@ -254,7 +308,46 @@ export class WasmForcePool {
     };
   }
 
-  private layout(table: WasmPotentialTable, n: number, stride: number): void {
+  /**
+   * Where the neighbour list of `table`'s potential may be built in this
+   * memory, by all threads (src/neighbor/wasm/pair-search.ts `ListTarget`):
+   * past a layout for n atoms without neighbour rows, where the force
+   * kernels then read it. `client` is told before another client's build or
+   * a new layout overwrites it. Null for EAM tables (their row scratch
+   * depends on the stride) or where the list build does not load.
+   */
+  listTarget(table: WasmPotentialTable, client: PoolListClient): ListTarget | null {
+    if (table.kind === 'eam' || !this.sx) return null;
+    return {
+      memory: this.memory,
+      threads: this,
+      listBase: (n: number) => {
+        if (this.closed) throw new Error('WasmForcePool: the pool was closed');
+        const prev = this.holder;
+        this.holder = null;
+        if (prev && prev !== client) prev.listOverwritten();
+        if (!this.inPlace || table !== this.table || n !== this.n) this.layout(table, n, 0, true);
+        this.holder = client;
+        this.nl = null;
+        return this.end;
+      },
+    };
+  }
+
+  /** Run a part of the list build (src/neighbor/wasm/pair-search.ts `runListJob`, arguments at byte argsAt) on every thread (ListThreads). */
+  run(argsAt: number): void {
+    if (this.closed) throw new Error('WasmForcePool: the pool was closed');
+    const a = new Float64Array(this.memory.buffer, ARGS, NARGS);
+    a[0] = JOB_LIST;
+    a[1] = argsAt;
+    this.join();
+  }
+
+  private layout(table: WasmPotentialTable, n: number, stride: number, inPlace = false): void {
+    const prev = this.holder;
+    this.holder = null;
+    prev?.listOverwritten();
+    this.inPlace = inPlace;
     let p = align64(TABLE + tableSize(table));
     const take = (bytes: number) => { const o = p; p = align64(p + bytes); return o; };
     this.pT = take(4 * n); this.pC = take(4 * n); this.pS = take(24 * n); this.pFp = take(8 * n);
@@ -265,6 +358,7 @@ export class WasmForcePool {
     this.perThread = this.scratchAt + (eam ? align64(eamScratchBytes(stride)) : 0);
     this.pBase = take(this.perThread * this.threads);
     this.pN = take(4 * n * stride);
+    this.end = p;
     const have = this.memory.buffer.byteLength;
     if (p > have) {
       const pages = Math.ceil((p - have) / PAGE);
@@ -289,10 +383,16 @@ export class WasmForcePool {
     a.set([job, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE,
       this.pS, this.pFp, this.pBase, this.perThread, eam?.nr ?? 0, eam?.rdr ?? 0, eam?.cutoff ?? 0, VIRS, ENERGIES,
       peratom ? 1 : 0, lj && t.shiftedForce ? 1 : 0, this.pE, this.pEC, this.scratchAt]);
+    this.join();
+  }
+
+  /** Start the job in the arguments on the workers, run thread 0's share here, wait for the workers. */
+  private join(): void {
+    const a = new Float64Array(this.memory.buffer, ARGS, NARGS);
     const c = this.ctrl;
     const gen = Atomics.add(c, GEN, 1) + 1;
     Atomics.notify(c, GEN);
-    runJob(this.ex, this.memory, a, ROWS, 0);
+    runJob(this.ex, this.sx, runListJob as ListJob, this.memory, a, ROWS, 0);
     for (let w = 1; w < this.threads; w++) {
       for (;;) {
         const v = Atomics.load(c, DONE + w);
@@ -306,11 +406,21 @@ export class WasmForcePool {
     }
   }
 
-  /** Add `len` values at byte offset `off` of every thread's block into thread 0's, in thread order. */
-  private reduce(off: number, len: number): void {
+  /**
+   * Add `len` values at byte offset `off` of every thread's block into
+   * thread 0's, in thread order; with `out`, into out instead (thread 0's
+   * block unchanged: out = t0 + t1 + ..., the same sums).
+   */
+  private reduce(off: number, len: number, out?: Float64Array): void {
     const buf = this.memory.buffer;
-    const dst = new Float64Array(buf, this.pBase + off, len);
-    for (let w = 1; w < this.threads; w++) {
+    const t0 = new Float64Array(buf, this.pBase + off, len);
+    let dst: Float64Array = t0;
+    if (out) {
+      const t1 = new Float64Array(buf, this.pBase + this.perThread + off, len);
+      for (let k = 0; k < len; k++) out[k] = t0[k] + t1[k];
+      dst = out;
+    }
+    for (let w = out ? 2 : 1; w < this.threads; w++) {
       const src = new Float64Array(buf, this.pBase + w * this.perThread + off, len);
       for (let k = 0; k < len; k++) dst[k] += src[k];
     }
@@ -324,11 +434,15 @@ export class WasmForcePool {
     return sum;
   }
 
-  /** LJ-table forces into the bound f3 (the threads' shares added in order); returns the pair energy. */
-  ljForces(): number {
+  /**
+   * LJ-table forces (the threads' shares added in thread order) into the
+   * bound f3, or into `out` (3n, stride 3: the same sums, with no pass
+   * through f3); returns the pair energy.
+   */
+  ljForces(out?: Float64Array): number {
     if (this.table?.kind !== 'lj') throw new Error('WasmForcePool.ljForces: bound table is not an LJ table');
     this.fork(JOB_LJ, false);
-    this.reduce(0, 3 * this.n);
+    this.reduce(0, 3 * this.n, out);
     return this.energy();
   }
 

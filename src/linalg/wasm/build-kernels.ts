@@ -13,7 +13,9 @@
  * - the neighbour-list build (src/neighbor/wasm/pair-search.as.ts ->
  *   pair-search.wasm, its own memory; pair-search-import.wasm, the same
  *   on an imported, non-shared memory: the force kernels' one, so that the
- *   list is built where they read it).
+ *   list is built where they read it; pair-search-shared.wasm, the same on
+ *   the imported shared memory of the force threads, which build the list
+ *   together).
  *
  * `npm run build:wasm` writes each next to its source; the tests
  * test/linalg/dense-eigen-wasm.test.ts and test/core/forces-wasm.test.ts call
@@ -40,6 +42,7 @@ export const KERNEL_BUILDS: readonly KernelBuild[] = [
   { file: 'core/wasm/force-kernels-shared.wasm', source: 'core/wasm/force-kernels.as.ts', flags: FORCES_SHARED },
   { file: 'neighbor/wasm/pair-search.wasm', source: 'neighbor/wasm/pair-search.as.ts', flags: FORCES },
   { file: 'neighbor/wasm/pair-search-import.wasm', source: 'neighbor/wasm/pair-search.as.ts', flags: IMPORTED },
+  { file: 'neighbor/wasm/pair-search-shared.wasm', source: 'neighbor/wasm/pair-search.as.ts', flags: FORCES_SHARED },
 ];
 
 /** The absolute path of a file given relative to src/. */

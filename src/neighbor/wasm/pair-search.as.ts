@@ -21,6 +21,10 @@
 //     rows, so every row comes out sorted by neighbour index (a transpose,
 //     no sort): the list of neighbor-list.ts, a function of the set of
 //     pairs only.
+// Steps 3 and 4 split over threads (./pair-search.ts `runListJob`): each
+// thread searches a range of home cells into column lists of its own, kept
+// apart by the owner of each pair's row; each owner then sweeps its rows
+// from every thread's lists, in thread order. The rows are the same.
 // Row choice (mode): 0 half list, row of the smaller index; 1 half list
 // 'balanced', row of the smaller index when the indices' sum is even, else
 // of the larger; 2 full list, both rows.
@@ -118,20 +122,27 @@ export let overlapJ: i32 = -1;
  * for each real home cell and each of its slots, the rest of the home row,
  * then the `rows` x-rows (oy, oz, wx) of the half stencil), every pair
  * within its list radius (pR2 [ti tstride + tj]) appended to its column's
- * list: column c at pCol + 4 c cs, its length at pClen (n i32, zeroed
- * here; lengths past cs are counted, not stored, and the word before pCol
- * takes the writes that do not count). pRlo, pRhi: `rows` i32 of scratch;
- * pHit: one i32 per slot of scratch.
+ * list. Only the real home cells k0 <= k < k1 are searched (k = (z ncy + y)
+ * ncx + x over the real cells, the traversal order): a thread takes a range.
+ * The column lists are split by the owner of the row the pair goes to:
+ * `owners` sets, set o for the rows bounds[o] <= r < bounds[o + 1] (pBounds:
+ * owners + 1 i32; one set when owners is 1), so that each owner can sweep
+ * its rows alone. Set o: column lengths at pClen + 4 (o n + c) (owners n
+ * i32, zeroed here; lengths past cs are counted, not stored), column c at
+ * pCol + 4 (o n + c) cs; the word before pCol takes the writes that do not
+ * count. pRlo, pRhi: `rows` i32 of scratch; pHit: one i32 per slot of
+ * scratch.
  * Returns the longest column (more than cs: search again with a wider
  * one), or -2 when two atoms are closer than sqrt(ov2) (overlapI, overlapJ).
  */
 export function searchHalf(n: i32, mode: i32, ncx: i32, ncy: i32, ncz: i32, padx: i32, pady: i32, padz: i32, nx: i32, ny: i32, nz: i32,
   pStart: usize, pAtom: usize, pType: usize, pXyz: usize, pR2: usize, tstride: i32,
   rows: i32, pOy: usize, pOz: usize, pWx: usize, homeWx: i32, ov2: f64,
-  pRlo: usize, pRhi: usize, pHit: usize, cs: i32, pClen: usize, pCol: usize): i32 {
-  memory.fill(pClen, 0, <usize>n << 2);
+  pRlo: usize, pRhi: usize, pHit: usize, cs: i32, pClen: usize, pCol: usize, k0: i32, k1: i32, owners: i32, pBounds: usize): i32 {
+  memory.fill(pClen, 0, <usize>(owners * n) << 2);
   const dummy = pCol - 4;
-  for (let cz = padz; cz < padz + ncz; cz++) for (let cy = pady; cy < pady + ncy; cy++) for (let cx = padx; cx < padx + ncx; cx++) {
+  for (let k = k0; k < k1; k++) {
+    const cx = padx + k % ncx, cy = pady + (k / ncx) % ncy, cz = padz + k / (ncx * ncy);
     const home = (cz * ny + cy) * nx + cx;
     const p0 = ldi(pStart + (<usize>home << 2)), p1 = ldi(pStart + (<usize>(home + 1) << 2));
     if (p0 == p1) continue;
@@ -172,48 +183,65 @@ export function searchHalf(n: i32, mode: i32, ncx: i32, ncy: i32, ncz: i32, padx
         const a = min(i, j), b = max(i, j);
         const swap = mode == 1 ? (a + b) & 1 : 0;
         const row = swap ? b : a, col = swap ? a : b;
-        const pl = pClen + (<usize>col << 2);
+        const sc = ownerOf(row, owners, pBounds) * n + col;
+        const pl = pClen + (<usize>sc << 2);
         const l = ldi(pl);
-        sti(select<usize>(pCol + (<usize>(col * cs + l) << 2), dummy, l < cs), row);
+        sti(select<usize>(pCol + (<usize>(sc * cs + l) << 2), dummy, l < cs), row);
         sti(pl, l + 1);
         if (mode == 2) {
-          const pl2 = pClen + (<usize>row << 2);
+          const sr = ownerOf(col, owners, pBounds) * n + row;
+          const pl2 = pClen + (<usize>sr << 2);
           const l2 = ldi(pl2);
-          sti(select<usize>(pCol + (<usize>(row * cs + l2) << 2), dummy, l2 < cs), col);
+          sti(select<usize>(pCol + (<usize>(sr * cs + l2) << 2), dummy, l2 < cs), col);
           sti(pl2, l2 + 1);
         }
       }
     }
   }
   let longest = 0;
-  for (let c = 0; c < n; c++) longest = max(longest, ldi(pClen + (<usize>c << 2)));
+  for (let c = 0; c < owners * n; c++) longest = max(longest, ldi(pClen + (<usize>c << 2)));
   return longest;
 }
 
+/** The owner o of row r: bounds[o] <= r < bounds[o + 1] (bounds at pBounds, bounds[0] = 0), branch-free. */
+// @ts-ignore: decorator
+@inline function ownerOf(r: i32, owners: i32, pBounds: usize): i32 {
+  let o = 0;
+  for (let t = 1; t < owners; t++) o += <i32>(r >= ldi(pBounds + (<usize>t << 2)));
+  return o;
+}
+
 /**
- * The rows of the list from the column lists of searchHalf (cs, pClen,
- * pCol; every column within cs): rows at pNbr (n stride i32, zeroed past
- * each row's length), their lengths at pLen (n i32; lengths past `stride`
- * are counted, not stored: the word before pNbr takes those writes).
- * Columns are visited in increasing order, so each row is sorted. Returns
- * the longest row.
+ * The rows r0 <= r < r1 of the list from column lists of searchHalf (cs;
+ * `sets` sets of lengths and columns, set s at pClen + s step and
+ * pCol + s step (bytes), each holding only pairs whose row lies in
+ * [r0, r1): the owner's set of each searching thread, in thread order;
+ * every column within cs): rows at pNbr (stride i32 per row, zeroed past
+ * each row's length), their lengths at pLen (n i32 for the whole list;
+ * lengths past `stride` are counted, not stored: the word before pNbr takes
+ * those writes). Columns are visited in increasing order (and each
+ * column's sets in order), so each row is sorted, and the rows are the
+ * same whichever thread found a pair. Returns the longest of these rows.
  */
-export function sweepRows(n: i32, cs: i32, pClen: usize, pCol: usize, stride: i32, pLen: usize, pNbr: usize): i32 {
-  memory.fill(pLen, 0, <usize>n << 2);
-  memory.fill(pNbr, 0, <usize>(n * stride) << 2);
+export function sweepRows(n: i32, cs: i32, pClen: usize, pCol: usize, sets: i32, step: usize,
+  stride: i32, pLen: usize, pNbr: usize, r0: i32, r1: i32): i32 {
+  memory.fill(pLen + (<usize>r0 << 2), 0, <usize>(r1 - r0) << 2);
+  memory.fill(pNbr + (<usize>(r0 * stride) << 2), 0, <usize>((r1 - r0) * stride) << 2);
   const dummy = pNbr - 4;
   for (let c = 0; c < n; c++) {
-    const pc = pCol + (<usize>(c * cs) << 2);
-    const len = ldi(pClen + (<usize>c << 2));
-    for (let k = 0; k < len; k++) {
-      const r = ldi(pc + (<usize>k << 2));
-      const pl = pLen + (<usize>r << 2);
-      const l = ldi(pl);
-      sti(select<usize>(pNbr + (<usize>(r * stride + l) << 2), dummy, l < stride), c);
-      sti(pl, l + 1);
+    for (let t = 0; t < sets; t++) {
+      const pc = pCol + <usize>t * step + (<usize>(c * cs) << 2);
+      const len = ldi(pClen + <usize>t * step + (<usize>c << 2));
+      for (let k = 0; k < len; k++) {
+        const r = ldi(pc + (<usize>k << 2));
+        const pl = pLen + (<usize>r << 2);
+        const l = ldi(pl);
+        sti(select<usize>(pNbr + (<usize>(r * stride + l) << 2), dummy, l < stride), c);
+        sti(pl, l + 1);
+      }
     }
   }
   let longest = 0;
-  for (let r = 0; r < n; r++) longest = max(longest, ldi(pLen + (<usize>r << 2)));
+  for (let r = r0; r < r1; r++) longest = max(longest, ldi(pLen + (<usize>r << 2)));
   return longest;
 }
