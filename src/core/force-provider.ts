@@ -225,6 +225,15 @@ export class PotentialForceProvider implements ForceProvider {
   }
 
   /**
+   * Copies of a list built in place, taken at a rebuild for earlier results
+   * whose lazy virial still reads it (a minimiser's superseded results):
+   * at most one per rebuild, however many results there were.
+   */
+  get keptListCopies(): number {
+    return this.ws.keptListCopies;
+  }
+
+  /**
    * The neighbour list valid for `sys` (rebuilt if needed). For pair
    * potentials it holds the pairs within cutoff(ti, tj) + skin only, and
    * with threads > 1 its half rows are 'balanced' (j < i occurs); with the

@@ -90,8 +90,17 @@ export class F64Workspace {
   readonly radial3 = new Float64Array(4);
   /** the last result whose lazy virial reads this workspace's buffers, and how it takes copies of them */
   private live: { result: ForceResult; keep: (listChanging: boolean) => void } | null = null;
-  /** earlier results whose lazy virial still reads a list built in the kernels' memory, and how they copy it */
-  private listHolders: WeakRef<{ keepList: () => void }>[] = [];
+  /**
+   * The list built in place (in the kernels' or the pool's memory) that
+   * earlier results' lazy virials still read, through one box they all
+   * share: the next rebuild copies it once into the box, for all of them,
+   * and drops the box (so results that are gone cost nothing, and a
+   * minimiser's thousands of superseded results between two rebuilds cost
+   * one copy, not one each).
+   */
+  private listBox: ListBox | null = null;
+  /** copies of in-place lists made for earlier results' lazy virials (at most one per rebuild) */
+  keptListCopies = 0;
   /** a copy of the atom types, shared by results while the types stay the same */
   private typesCopy: Int32Array | null = null;
 
@@ -105,9 +114,11 @@ export class F64Workspace {
     const l = this.live;
     this.live = null;
     if (l && l.result !== reuse) l.keep(listChanging);
-    if (listChanging && this.listHolders.length > 0) {
-      for (const h of this.listHolders) h.deref()?.keepList();
-      this.listHolders = [];
+    if (listChanging && this.listBox) {
+      const box = this.listBox;
+      this.listBox = null;
+      box.list = copiedList(box.list);
+      this.keptListCopies++;
     }
   }
 
@@ -117,10 +128,10 @@ export class F64Workspace {
   /** Register `result`, whose lazy virial reads this workspace's buffers until `keep` copies them. */
   holdLive(result: ForceResult, keep: (listChanging: boolean) => void): void { this.live = { result, keep }; }
 
-  /** Register a result (`holder`, kept by it) that reads a list built in place until `keepList` copies it at the next rebuild. */
-  holdList(holder: { keepList: () => void }): void {
-    if (this.listHolders.length >= 64) this.listHolders = this.listHolders.filter((h) => h.deref() !== undefined);
-    this.listHolders.push(new WeakRef(holder));
+  /** The box through which results read `list`, built in place, until the next rebuild copies it there (one box per build). */
+  shareList(list: NeighborList): ListBox {
+    if (this.listBox?.source !== list) this.listBox = { source: list, list };
+    return this.listBox;
   }
 
   /** A copy of `types` (the same object while the types do not change). */
@@ -238,7 +249,7 @@ function ljResult(sys: System, lj: LjCoefficients, nl: NeighborList, g: CellGeom
   }
   const types = owner ? owner.typesSnapshot(sys.types, n) : sys.types.slice();
   let s = owner ? b.s : b.s.slice(0, 3 * n);
-  let list = nl;
+  let listBox: ListBox = { source: nl, list: nl };
   const res = packResult(sys, energy, vir, b, false, reuse, forces);
   let virial: Float64Array | null = null;
   Object.defineProperty(res, 'virial', {
@@ -246,7 +257,7 @@ function ljResult(sys: System, lj: LjCoefficients, nl: NeighborList, g: CellGeom
     configurable: true,
     get(): Float64Array {
       if (virial === null) {
-        ljVirial(types, n, lj, list, g, s, vir, null, null);
+        ljVirial(types, n, lj, listBox.list, g, s, vir, null, null);
         virial = sys.dim === 3 ? vir : Float64Array.of(vir[0], vir[1], vir[3]);
       }
       return virial;
@@ -257,16 +268,19 @@ function ljResult(sys: System, lj: LjCoefficients, nl: NeighborList, g: CellGeom
     if (virial !== null) return;
     s = s.slice(0, 3 * n);
     // a list built in the kernels' (or the thread pool's) memory is overwritten by the next build: copied then
-    if (list.neighbors.byteLength === list.neighbors.buffer.byteLength) return;
-    const holder = { keepList: () => { if (virial === null) list = { ...list, neighbors: list.neighbors.slice(), counts: list.counts.slice() }; } };
-    if (listChanging) holder.keepList();
-    else { owner.holdList(holder); Object.defineProperty(res, LIST_HOLDER, { value: holder }); }
+    if (nl.neighbors.byteLength === nl.neighbors.buffer.byteLength) return;
+    listBox = listChanging ? { source: nl, list: copiedList(nl) } : owner.shareList(nl);
   });
   return res;
 }
 
-/** the property by which a result keeps its list holder alive (F64Workspace.holdList holds it weakly) */
-const LIST_HOLDER = Symbol('listHolder');
+/** How results read a neighbour list built in place: `list` is `source` until a rebuild replaces it by a copy (F64Workspace.shareList). */
+interface ListBox { readonly source: NeighborList; list: NeighborList }
+
+/** A neighbour list whose rows and counts are copies (of views of memory the next build overwrites). */
+function copiedList(list: NeighborList): NeighborList {
+  return { ...list, neighbors: list.neighbors.slice(), counts: list.counts.slice() };
+}
 
 /** The atom arrays a force evaluation fills: an F64Workspace's own, or views of wasm memory. */
 type AtomBuffers = Readonly<Record<'s' | 'f3' | 'rho' | 'fp' | 'pe' | 'pv6', Float64Array>>;

@@ -205,6 +205,33 @@ describe.skipIf(!wasmForcesAvailable())(`WebAssembly force kernels ${wasmForceLo
     }
   });
 
+  it('a minimiser\'s superseded results share one copy of the in-place list at the next rebuild (2000 results: one copy per rebuild, virials right)', () => {
+    // AQS and CG keep thousands of results between two rebuilds; each once took its own copy
+    // (and a WeakRef sweep per call made lammps-shear 10x slower): now one copy serves them all
+    const pot = createKobAndersen('shift');
+    const sys = randomSystem(makeBox(tilted3), 300, 3, { minDist: 0.8 });
+    const p = createForceProvider(pot, { threads: 1 });
+    const kept: { res: ForceResult; pos: Float64Array }[] = [];
+    const t0 = performance.now();
+    for (let call = 0; call < 2000; call++) {
+      const res = p.compute(sys);
+      if (call % 250 === 0) kept.push({ res, pos: sys.positions.slice() });
+      const big = call % 500 === 499; // a rebuild every 500 calls
+      for (let k = 0; k < sys.positions.length; k++) sys.positions[k] += (big ? 0.2 : 1e-6) * Math.sin(5 * k + call);
+    }
+    const ms = performance.now() - t0;
+    expect(p.rebuildCount).toBeGreaterThanOrEqual(4);
+    expect(p.keptListCopies).toBeGreaterThan(0);
+    expect(p.keptListCopies).toBeLessThanOrEqual(p.rebuildCount);
+    for (const { res, pos } of kept) {
+      const at = cloneSystem(sys);
+      at.positions.set(pos);
+      const want = createForceProvider(pot, { threads: 1, kernels: 'js' }).compute(at, { peratom: true }).virial;
+      expect(rel(res.virial, want)).toBeLessThan(1e-12);
+    }
+    expect(ms).toBeLessThan(20_000); // ~0.3 s here; the per-call sweep grew as calls^2
+  });
+
   it('the checked-in force-kernels.wasm equals a fresh build of force-kernels.as.ts (npm run build:wasm)', async () => {
     await expectFreshBuild('core/wasm/force-kernels.wasm');
   }, 120_000);
