@@ -10,7 +10,17 @@
  * For the searches that lose their curvature, the eigenvalue, force and
  * parallel force at the last iterations are printed (the diagnosis).
  *
- *   node --import tsx bench/artn-economy.ts [--n 500] [--atoms 10] [--events 3] [--verbose 1]
+ *   node --import tsx bench/artn-economy.ts [--n 500] [--atoms 10] [--events 3] [--verbose 1] [--variants retries,lanczosTol,both,sides,central,sidesCentral]
+ *
+ * The variants besides the baseline (always run first): `retries`
+ * (curvatureRetries 2), `lanczosTol` (1e-4), `both` (the two), `sides`
+ * (the two side relaxations to sideFtol 1e-4 eV/A instead of the default
+ * 1e-2), `central` (central Lanczos differences instead of the default
+ * forward ones), `sidesCentral` (the two: the defaults before session 8,
+ * when the baseline had them). The saddle, so the barrier, does not depend
+ * on sideFtol: only outcomes and final energies can change; the table
+ * gives the largest change of a final energy and of a barrier among events
+ * both accept.
  *
  * Measured (bench/RESULTS.md, "ARTn economy and parallel campaigns"): the
  * curvature is lost far from the saddle (max |F_i| 0.1-1.3 eV/A, lambda
@@ -29,15 +39,21 @@ import { getPotential } from '../src/potential/index.ts';
 import { artnEvent, eventSeed, type ArtnEvent, type ArtnParams, type ArtnStep } from '../src/protocols/artn.ts';
 import { randomConfiguration } from '../src/system/random-config.ts';
 
-const arg = (name: string, def: number) => { const k = process.argv.indexOf(`--${name}`); return k > 0 ? Number(process.argv[k + 1]) : def; };
+const argText = (name: string) => { const k = process.argv.indexOf(`--${name}`); return k > 0 ? process.argv[k + 1] : undefined; };
+const arg = (name: string, def: number) => Number(argText(name) ?? def);
 const n = arg('n', 500), nAtoms = arg('atoms', 10), perAtom = arg('events', 3), verbose = arg('verbose', 0);
 
-const variants: [string, Partial<ArtnParams>][] = [
-  ['baseline (Wei)', {}],
-  ['curvatureRetries 2', { curvatureRetries: 2 }],
-  ['lanczosTol 1e-4', { lanczosTol: 1e-4 }],
-  ['curvatureRetries 2 + lanczosTol 1e-4', { curvatureRetries: 2, lanczosTol: 1e-4 }],
-];
+const known: Record<string, [string, Partial<ArtnParams>]> = {
+  retries: ['curvatureRetries 2', { curvatureRetries: 2 }],
+  lanczosTol: ['lanczosTol 1e-4', { lanczosTol: 1e-4 }],
+  both: ['curvatureRetries 2 + lanczosTol 1e-4', { curvatureRetries: 2, lanczosTol: 1e-4 }],
+  sides: ['sides to 1e-4 eV/A', { sideFtol: 1e-4 }],
+  central: ['central Lanczos differences', { lanczosDifference: 'central' }],
+  sidesCentral: ['sides 1e-4 + central differences (the defaults before session 8)', { sideFtol: 1e-4, lanczosDifference: 'central' }],
+};
+const chosen = (argText('variants') ?? 'retries,lanczosTol,both').split(',');
+for (const c of chosen) if (!(c in known)) throw new Error(`bench/artn-economy: unknown variant ${c} (--variants takes ${Object.keys(known).join(',')})`);
+const variants: [string, Partial<ArtnParams>][] = [['baseline (Wei)', {}], ...chosen.map((c) => known[c])];
 
 const pot = getPotential('cuzr');
 const provider = createForceProvider(pot, { threads: 1 });
@@ -65,17 +81,21 @@ for (const atom of atoms) {
   }
 }
 console.log(`\nsearches that lost their curvature (baseline), last 4 iterations:\n${lost.join('\n')}`);
-console.log('\nvariant | accepted | curvature | not-connected | other | force calls | calls per accepted | s per accepted | same as baseline where baseline accepted | changed elsewhere');
+console.log('\nvariant | accepted | curvature | not-connected | other | force calls | calls per accepted | s per accepted | same as baseline where baseline accepted | changed elsewhere | largest final-energy change [eV] | largest barrier change [eV]');
 for (const [v, [name]] of variants.entries()) {
   const evs = results[v], acc = evs.filter((e) => e.outcome === 'accepted').length;
   const cur = evs.filter((e) => e.outcome === 'curvature').length, nc = evs.filter((e) => e.outcome === 'not-connected').length;
   const calls = evs.reduce((s, e) => s + e.forceCalls, 0);
-  let same = 0, base = 0, changed = 0;
+  let same = 0, base = 0, changed = 0, finalShift = 0, barrierShift = 0;
   for (const [k, e] of evs.entries()) {
     const b = results[0][k];
     if (b.outcome === 'accepted') { base++; if (e.outcome === 'accepted' && e.barrier === b.barrier) same++; }
     else if (e.outcome !== b.outcome) changed++;
+    if (b.outcome === 'accepted' && e.outcome === 'accepted') {
+      finalShift = Math.max(finalShift, Math.abs(e.finalEnergy - b.finalEnergy));
+      barrierShift = Math.max(barrierShift, Math.abs(e.barrier - b.barrier));
+    }
   }
-  console.log(`${name} | ${acc}/${evs.length} | ${cur} | ${nc} | ${evs.length - acc - cur - nc} | ${calls} | ${acc ? (calls / acc).toFixed(0) : 'n/a'} | ${acc ? (seconds[v] / acc).toFixed(1) : 'n/a'} | ${same}/${base} | ${changed}`);
+  console.log(`${name} | ${acc}/${evs.length} | ${cur} | ${nc} | ${evs.length - acc - cur - nc} | ${calls} | ${acc ? (calls / acc).toFixed(0) : 'n/a'} | ${acc ? (seconds[v] / acc).toFixed(1) : 'n/a'} | ${same}/${base} | ${changed} | ${finalShift.toExponential(1)} | ${barrierShift.toExponential(1)}`);
 }
 console.log(`load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

@@ -38,7 +38,7 @@ export const artnCommand = defineCommand({
     'per search (--out: id, attempt, outcome, energies, dq = E_saddle - E_initial, ...) and per atom\n' +
     '(--barriers: id,type,dq_mean,dq_min,dq_std,n_events over the accepted events). Defaults are Wei et al.\'s\n' +
     '(metal units); other models need the lengths and thresholds in their units. --seed seeds the kicks (each atom\n' +
-    'and attempt has its own stream); --ftol is the force to which the start and both sides of each saddle are relaxed.',
+    'and attempt has its own stream); --ftol is the force to which the start is relaxed, --side-ftol the sides of each saddle.',
   positionals: [{ name: 'file', summary: 'inherent structure: LAMMPS data, dump (first frame) or extended XYZ' }],
   options: {
     ...modelOptions,
@@ -52,11 +52,12 @@ export const artnCommand = defineCommand({
     eigenThreshold: { type: 'number', default: -0.3, unit: 'energy/length^2', summary: 'the basin is left when the lowest eigenvalue falls below this (Wei: -0.30 eV/A^2)' },
     forceThreshold: { type: 'number', min: 0, exclusiveMin: true, default: 0.05, unit: 'energy/length', summary: 'saddle convergence (Wei: 0.05 eV/A)' },
     forceNorm: { type: 'enum', choices: ['max-atom', 'norm'], default: 'max-atom', summary: "force measured at the saddle: largest atomic force (Wei's text) or 3N norm (the ARTn codes)" },
-    lanczosDifference: { type: 'enum', choices: ['central', 'forward'], default: 'central', summary: 'finite differences of the Hessian products: central (2 force calls, O(d^2)) or forward from the known forces (1 call, O(d); ~30% fewer calls per search)' },
+    lanczosDifference: { type: 'enum', choices: ['central', 'forward'], default: 'forward', summary: 'finite differences of the Hessian products: forward from the known forces (1 force call, O(d); Kong\'s choice, ~30% fewer calls per search) or central (2 calls, O(d^2))' },
     maxBasinSteps: { type: 'integer', min: 1, default: 100, summary: 'pushes before a search that found no negative curvature fails' },
     maxSaddleSteps: { type: 'integer', min: 1, default: 300, summary: 'iterations towards the saddle before a search fails' },
     curvatureRetries: { type: 'integer', min: 0, default: 0, summary: 'when the curvature is lost on the way to the saddle, go back to its last negative point with halved steps, at most this often (0: give up, as Wei et al.)' },
     ftol: { ...ftolOption, default: 1e-4 },
+    sideFtol: { type: 'number', min: 0, exclusiveMin: true, default: 1e-2, unit: 'energy/length', summary: 'largest atomic force of the two relaxed sides of each saddle: enough to tell the minimum reached (the barrier does not depend on it)' },
     out: outputOption('CSV, one row per search'),
     barriers: { type: 'string', metavar: 'FILE', summary: 'CSV of the per-atom activation energies: id,type,dq_mean,dq_min,dq_std,n_events' },
     checkpoint: { type: 'string', metavar: 'FILE', summary: 'keep the events done here after each event, and resume from it when it exists' },
@@ -80,7 +81,7 @@ export const artnCommand = defineCommand({
     const params = {
       clusterRadius: args.clusterRadius, initStepSize: args.initStep, incrementSize: args.increment, eigenThWell: args.eigenThreshold,
       forceThSaddle: args.forceThreshold, forceNorm: args.forceNorm, maxIterBasin: args.maxBasinSteps, maxActivatIter: args.maxSaddleSteps,
-      minimizeFtol: args.ftol, lanczosDifference: args.lanczosDifference, curvatureRetries: args.curvatureRetries,
+      minimizeFtol: args.ftol, sideFtol: args.sideFtol, lanczosDifference: args.lanczosDifference, curvatureRetries: args.curvatureRetries,
     };
     try {
       resolveArtnParams(params);

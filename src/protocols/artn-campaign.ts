@@ -14,8 +14,8 @@
  *   displacement lies within `sameTol` of it, is the same saddle found
  *   again: outcome 'duplicate', not in the mean. The same saddle reached
  *   from two atoms counts for both.
- * - The start is minimised first (FIRE + CG to `minimizeFtol`, as each side
- *   of a saddle), so that E_initial and the final energies are comparable.
+ * - The start is minimised first (FIRE + CG to `minimizeFtol`; the sides
+ *   of a saddle to `sideFtol`), so that E_initial is that of a minimum.
  *
  * Every event has its own random stream (eventSeed(seed, atom, attempt)),
  * so a campaign resumed from the events of an interrupted run (`resume`)

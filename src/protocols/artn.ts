@@ -61,7 +61,12 @@
  *    'norm' is the stricter at the same threshold).
  * 4. Both sides. From the saddle x_s, x_s + p v and x_s - p v
  *    (p = `pushOverSaddle`, v oriented along x_s - x_initial) are relaxed
- *    with `minimize` (FIRE + CG to `minimizeFtol`). A side is the initial
+ *    with `minimize` (FIRE + CG to `sideFtol`, default 1e-2 eV/A: Wei et
+ *    al. do not state it; it tells which minimum a side reaches, with
+ *    sameTol 0.1 A, puts its energy within ~1e-3 eV, and on CuZr N = 500
+ *    gave the same outcomes as 1e-4 with 13% fewer force calls:
+ *    bench/RESULTS.md, "ARTn economy"; the barrier does not depend on it).
+ *    A side is the initial
  *    minimum when every atom lies within `sameTol` of its initial position
  *    (minimum image). Outcomes: 'negative-barrier' (E_s < E_initial),
  *    'non-move' (both sides are the initial minimum), 'not-connected'
@@ -73,11 +78,15 @@
  * reorthogonalisation, started from the previous eigenvector, stopped when
  * the lowest Ritz value changes by less than `lanczosTol` relative between
  * two steps, at most `lanczosVectorsWell` / `lanczosVectorsSaddle`
- * vectors) on Hessian-vector products by central differences of the
- * forces, H u = -(F(x + d u) - F(x - d u)) / (2 d), d = `lanczosStep`
- * (`lanczosDifference` 'forward': the one-sided difference from the known
- * F(x), as Kong with d = 1e-3 A: one force call instead of two, an O(d)
- * error instead of O(d^2)). In a fully periodic box
+ * vectors) on Hessian-vector products by finite differences of the
+ * forces, d = `lanczosStep`: `lanczosDifference` 'forward' (the default,
+ * as Kong's code, which Wei et al. follow; they do not state it) takes the
+ * one-sided difference from the known F(x), one force call per product,
+ * an O(d) error; 'central', H u = -(F(x + d u) - F(x - d u)) / (2 d), two
+ * calls, O(d^2). On CuZr N = 500 forward gave the same accepted events as
+ * central with barriers 4e-5 eV apart and 34% fewer calls (bench/RESULTS.md,
+ * "ARTn economy"), far below the 7-8 meV that Wei's 0.05 eV/A saddle test
+ * leaves open. In a fully periodic box
  * the rigid translations (zero modes) are projected out.
  *
  * Forces: `provider.compute`, or with `localForces` `provider.computeLocal`
@@ -156,9 +165,9 @@ export interface ArtnParams {
   /** displacement of the finite differences of the Hessian-vector products (length) */
   lanczosStep: number;
   /**
-   * 'central' (default): H u = -(F(x + d u) - F(x - d u)) / (2 d), two force
-   * calls, error O(d^2); 'forward': -(F(x + d u) - F(x)) / d with the forces
-   * at x already known, one call, error O(d) (Kong's choice)
+   * 'forward' (default, Kong's choice): -(F(x + d u) - F(x)) / d with the
+   * forces at x already known, one call, error O(d); 'central':
+   * -(F(x + d u) - F(x - d u)) / (2 d), two force calls, error O(d^2)
    */
   lanczosDifference: 'central' | 'forward';
   /** first step of the perpendicular steepest descent: the largest atomic move (length; then adapted) */
@@ -167,8 +176,10 @@ export interface ArtnParams {
   maxPerpMove: number;
   /** displacement from the saddle along the eigenvector before relaxing each side (length) */
   pushOverSaddle: number;
-  /** largest atomic force of the relaxed sides (energy/length) */
+  /** largest atomic force of the relaxed start (energy/length; artnCampaign minimises the start to it) */
   minimizeFtol: number;
+  /** largest atomic force of the relaxed sides of a saddle (energy/length): enough to tell the minimum reached */
+  sideFtol: number;
   /** iteration budget of each side's relaxation */
   minimizeMaxIter: number;
   /** two configurations are the same minimum when no atom differs by more than this (length, minimum image) */
@@ -183,8 +194,8 @@ export const ARTN_DEFAULTS: Readonly<ArtnParams> = Object.freeze({
   maxIterBasin: 100, minNumKsteps: 2, maxPerpMovesH: 5, forceThPerpH: 0.2,
   maxActivatIter: 300, maxPerpMovesC: 20, convPerpInc: 3, forceThPerpSad: NaN, eigenThFail: 0, curvatureRetries: 0,
   maxParallelStep: NaN, minEigenStep: 0.5,
-  lanczosVectorsWell: 25, lanczosVectorsSaddle: 15, lanczosTol: 1e-3, lanczosStep: 1e-4, lanczosDifference: 'central',
-  perpStepInit: 0.02, maxPerpMove: 0.1, pushOverSaddle: 0.2, minimizeFtol: 1e-4, minimizeMaxIter: 20000,
+  lanczosVectorsWell: 25, lanczosVectorsSaddle: 15, lanczosTol: 1e-3, lanczosStep: 1e-4, lanczosDifference: 'forward',
+  perpStepInit: 0.02, maxPerpMove: 0.1, pushOverSaddle: 0.2, minimizeFtol: 1e-4, sideFtol: 1e-2, minimizeMaxIter: 20000,
   sameTol: 0.1, localForces: false,
 } satisfies ArtnParams);
 
@@ -296,7 +307,7 @@ export function resolveArtnParams(opts: Partial<ArtnParams> = {}): ArtnParams {
   if (given.forceThPerpSad === undefined) p.forceThPerpSad = 0.5 * p.forceThSaddle;
   if (given.maxParallelStep === undefined) p.maxParallelStep = 2 * p.incrementSize;
   const positive = ['initStepSize', 'incrementSize', 'forceThSaddle', 'forceThPerpH', 'forceThPerpSad', 'maxParallelStep', 'minEigenStep',
-    'lanczosTol', 'lanczosStep', 'perpStepInit', 'maxPerpMove', 'pushOverSaddle', 'minimizeFtol', 'sameTol'] as const;
+    'lanczosTol', 'lanczosStep', 'perpStepInit', 'maxPerpMove', 'pushOverSaddle', 'minimizeFtol', 'sideFtol', 'sameTol'] as const;
   for (const k of positive) if (!(p[k] > 0) || !Number.isFinite(p[k])) throw new Error(`artn: option ${k} must be a positive number, got ${p[k]}`);
   if (!(p.clusterRadius >= 0)) throw new Error(`artn: option clusterRadius must be >= 0, got ${p.clusterRadius}`);
   if (!(p.eigenThWell < 0)) throw new Error(`artn: option eigenThWell must be negative (energy/length^2), got ${p.eigenThWell}`);
@@ -653,7 +664,7 @@ export async function artnEvent(minimum: System, provider: ForceProvider, atom: 
   const side = async (sign: number): Promise<MinimizeResult> => {
     const start = cloneSystem(sys);
     for (let i = 0; i < xs.length; i++) start.positions[i] = xs[i] + sign * p.pushOverSaddle * v[i];
-    const r = await minimizeAsync(start, forces, { ftol: p.minimizeFtol, maxIter: p.minimizeMaxIter, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const r = await minimizeAsync(start, forces, { ftol: p.sideFtol, maxIter: p.minimizeMaxIter, ...(opts.signal ? { signal: opts.signal } : {}) });
     if (r.aborted) throw new ArtnAbortedError();
     return r;
   };
