@@ -57,7 +57,7 @@ export const artnCommand = defineCommand({
     maxSaddleSteps: { type: 'integer', min: 1, default: 300, summary: 'iterations towards the saddle before a search fails' },
     curvatureRetries: { type: 'integer', min: 0, default: 0, summary: 'when the curvature is lost on the way to the saddle, go back to its last negative point with halved steps, at most this often (0: give up, as Wei et al.)' },
     ftol: { ...ftolOption, default: 1e-4 },
-    sideFtol: { type: 'number', min: 0, exclusiveMin: true, default: 1e-2, unit: 'energy/length', summary: 'largest atomic force of the two relaxed sides of each saddle: enough to tell the minimum reached (the barrier does not depend on it)' },
+    sideFtol: { type: 'number', min: 0, exclusiveMin: true, default: 1e-4, unit: 'energy/length', summary: 'largest atomic force of the two relaxed sides of each saddle (the barrier does not depend on it; looser sides may not come within 0.1 A of the start along soft modes)' },
     out: outputOption('CSV, one row per search'),
     barriers: { type: 'string', metavar: 'FILE', summary: 'CSV of the per-atom activation energies: id,type,dq_mean,dq_min,dq_std,n_events' },
     checkpoint: { type: 'string', metavar: 'FILE', summary: 'keep the events done here after each event, and resume from it when it exists' },
