@@ -27,11 +27,22 @@ export const {
  * Waits without blocking (Atomics.waitAsync: the event loop, and in a
  * browser the worker's own start, run meanwhile) until a worker sets its
  * ready word `words[index]` to 1, at most `ms` milliseconds; true when it did.
+ * A timer keeps the event loop alive meanwhile: a pending waitAsync does
+ * not, and the pools' workers are unref'ed, so in Node a process with
+ * nothing else to do would exit in the middle of the wait (exit code 13,
+ * "unsettled top-level await": `glasslab md` did, session 8).
  */
 export async function workerReady(words: Int32Array, index: number, ms: number): Promise<boolean> {
   const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
   const r = waitAsync(words, index, 0, ms);
-  if (r.async) await r.value;
+  if (r.async) {
+    const keepAlive = setInterval(() => {}, 1000);
+    try {
+      await r.value;
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
   return Atomics.load(words, index) === 1;
 }
 

@@ -238,4 +238,15 @@ describe('bin/glasslab.mjs', () => {
     expect(rt.stderr.trim().split('\n')).toHaveLength(1);
     expect(rt.stderr).toMatch(/^glasslab energy: error: /);
   });
+
+  it('runs md at the default thread count to the end as its own process (the wasm pool starts while nothing else holds the event loop)', () => {
+    // 2 threads for ka when 2 cores are free: the pool's workers are awaited (Atomics.waitAsync) with nothing else
+    // keeping Node's event loop alive; it once exited there with code 13, "unsettled top-level await"
+    for (const threads of [[], ['--threads', '2']]) {
+      const r = spawnSync(bin, ['md', '--model', 'ka', '--n', '300', '--density', '1.2', '--temp', '0.8', '--steps', '50', '--thermo', '50', ...threads],
+        { encoding: 'utf8', cwd: dir });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^\s+50\s/m);
+    }
+  });
 });
