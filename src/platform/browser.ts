@@ -11,8 +11,9 @@
  * first synchronous job, and run the library itself in a worker (a page's
  * main thread may not block at all).
  */
-import { joinPosix, memoryFiles } from './memory-files.ts';
-import type { HostWorker, ParentPort, Platform, ScratchFile, Transferable } from './types.ts';
+import { inspect } from './inspect.ts';
+import { basenamePosix, dirnamePosix, joinPosix, memoryFiles, normalisePath, relativePosix, resolvePosix } from './memory-files.ts';
+import type { FileStat, FileStore, HostWorker, OutputFile, ParentPort, Platform, ScratchFile, Transferable } from './types.ts';
 
 /** The parts of the Web APIs used here (the project compiles against Node's types). */
 interface WebWorker {
@@ -92,17 +93,170 @@ class BrowserWorker implements HostWorker {
   unref(): void { /* a page has no event loop to keep alive */ }
 }
 
-/** Bytes of an in-memory file; a URL by its path, then by its file name (a bundle's neighbours lose their folders). */
+// ---- files: in-memory files (put by the host, and all of /tmp), then the mounted store (the JupyterLite drive)
+
+let store: FileStore | undefined;
+let cwd = '/';
+/** folders made in memory (a folder of memory files needs none) */
+const memoryDirs = new Set<string>(['/', '/tmp']);
+const abs = (path: string) => resolvePosix(cwd, path);
+/** true where a path lives in memory only: /tmp, or everything while no store is mounted */
+const memoryOnly = (p: string) => !store || p === '/tmp' || p.startsWith('/tmp/');
+
+function statOf(path: string): FileStat | undefined {
+  const p = abs(path);
+  const bytes = memoryFiles.get(p);
+  if (bytes) return { size: bytes.length, mtimeMs: memoryFiles.mtimeMs(p) ?? 0, isFile: true, isDirectory: false };
+  if (memoryDirs.has(p) || memoryFiles.isDirectory(p)) return { size: 0, mtimeMs: 0, isFile: false, isDirectory: true };
+  return memoryOnly(p) ? undefined : store!.stat(p);
+}
+
+function readFile(path: string): Uint8Array | undefined {
+  const p = abs(path);
+  return memoryFiles.get(p) ?? (memoryOnly(p) ? undefined : store!.read(p));
+}
+
+function writeFile(path: string, bytes: Uint8Array): void {
+  const p = abs(path);
+  if (memoryOnly(p) || memoryFiles.get(p)) memoryFiles.put(p, bytes);
+  else store!.write(p, bytes);
+}
+
+function notFound(path: string, what = 'file'): Error {
+  const where = store ? 'in the browser\'s files (the file browser\'s drive, and /tmp)' : '(a browser has only the files its host puts with putFile)';
+  return Object.assign(new Error(`${what} not found: ${path} ${where}`), { code: 'ENOENT' });
+}
+
+/** Bytes of a file; a URL by its path, then by its file name (a bundle's neighbours lose their folders). */
 function readBytes(file: URL | string): Uint8Array {
   if (typeof file === 'string') {
-    const b = memoryFiles.get(file);
-    if (!b) throw new Error(`file not found: ${file} (in a browser the host puts files with putFile)`);
+    const b = readFile(file);
+    if (!b) throw notFound(file);
     return b;
   }
   const path = decodeURIComponent(file.pathname);
   const b = memoryFiles.get(path) ?? memoryFiles.byName(path.slice(path.lastIndexOf('/') + 1));
   if (!b) throw new Error(`file not found: ${file.href} (in a browser the host puts files with putFile, e.g. the wasm binaries by name)`);
   return b;
+}
+
+function readDir(path: string): string[] {
+  const p = abs(path);
+  const st = statOf(p);
+  if (!st?.isDirectory) throw notFound(path, 'folder');
+  const names = new Set(memoryFiles.list(p));
+  for (const d of memoryDirs) if (d !== p && dirnamePosix(d) === p) names.add(basenamePosix(d));
+  if (!memoryOnly(p)) for (const n of store!.list(p) ?? []) names.add(n);
+  return [...names];
+}
+
+function makeDir(path: string): void {
+  const p = abs(path);
+  if (memoryOnly(p)) {
+    for (let d = p; d !== '/'; d = dirnamePosix(d)) memoryDirs.add(d);
+    return;
+  }
+  const missing: string[] = [];
+  for (let d = p; d !== '/' && !statOf(d); d = dirnamePosix(d)) missing.unshift(d);
+  for (const d of missing) store!.makeDir(d);
+}
+
+function remove(path: string, opts: { recursive?: boolean } = {}): void {
+  const p = abs(path);
+  if (memoryFiles.remove(p)) return;
+  if (memoryOnly(p) || memoryDirs.has(p)) {
+    const st = statOf(p);
+    if (st?.isDirectory && !opts.recursive && readDir(p).length > 0) throw new Error(`${path}: folder not empty`);
+    memoryFiles.removeTree(p);
+    for (const d of [...memoryDirs]) if (d === p || d.startsWith(p + '/')) memoryDirs.delete(d);
+    return;
+  }
+  const st = store!.stat(p);
+  if (!st) return;
+  if (st.isDirectory && !opts.recursive && (store!.list(p) ?? []).length > 0) throw new Error(`${path}: folder not empty`);
+  store!.remove(p);
+}
+
+function rename(from: string, to: string): void {
+  const a = abs(from), b = abs(to);
+  const st = statOf(a);
+  if (!st) throw notFound(from);
+  if (!memoryOnly(a) && !memoryOnly(b) && !memoryFiles.get(a) && !memoryDirs.has(a)) {
+    if (statOf(b)?.isFile) store!.remove(b);
+    store!.rename(a, b);
+    return;
+  }
+  // across memory and the store: copy, then remove
+  if (st.isFile) {
+    writeFile(b, readFile(a)!);
+  } else {
+    makeDir(b);
+    for (const n of readDir(a)) rename(`${a}/${n}`, `${b}/${n}`);
+  }
+  remove(a, { recursive: true });
+}
+
+/** Bytes as chunks of a stream (DecompressionStream and CompressionStream in between). */
+async function* throughStream(source: AsyncIterable<Uint8Array>, stream: { writable: WritableStream<BufferSource>; readable: ReadableStream<Uint8Array> }): AsyncGenerator<Uint8Array> {
+  const writer = stream.writable.getWriter();
+  const feeding = (async () => {
+    for await (const c of source) await writer.write(c as Uint8Array<ArrayBuffer>);
+    await writer.close();
+  })().catch((e) => writer.abort(e).catch(() => {}));
+  const reader = stream.readable.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      yield value;
+    }
+    await feeding;
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+function latin1Bytes(text: string): Uint8Array {
+  const b = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) b[i] = text.charCodeAt(i);
+  return b;
+}
+
+const processId = Math.floor(Math.random() * 2 ** 31);
+
+/** An output kept in memory and stored under its name on close (compressed first where asked). */
+function openOutput(path: string, opts: { gzip?: boolean } = {}): OutputFile {
+  let parts: Uint8Array[] | null = [];
+  return {
+    tmpPath: `${path}.tmp-${processId}`,
+    async write(data) {
+      if (!parts) throw new Error(`${path}: write after close`);
+      parts.push(typeof data === 'string' ? latin1Bytes(data) : data.slice());
+    },
+    async close() {
+      if (!parts) return;
+      let bytes = concat(parts);
+      parts = null;
+      if (opts.gzip) {
+        const gz: Uint8Array[] = [];
+        for await (const c of throughStream(once(bytes), new CompressionStream('gzip'))) gz.push(c);
+        bytes = concat(gz);
+      }
+      writeFile(path, bytes);
+    },
+    async abort() { parts = null; },
+  };
 }
 
 /** A scratch file in memory: one buffer, doubled as it grows. */
@@ -141,13 +295,72 @@ export const platform: Platform = {
   },
   readBytes,
   readText: (path) => new TextDecoder().decode(readBytes(path)),
-  isFile: (path) => memoryFiles.get(path) !== undefined,
-  isDirectory: (path) => memoryFiles.isDirectory(path),
+  isFile: (path) => statOf(path)?.isFile === true,
+  isDirectory: (path) => statOf(path)?.isDirectory === true,
   joinPath: (...parts) => joinPosix(...parts),
   putFile: (path, content) => memoryFiles.put(path, content),
-  writeFileAtomic: (path, bytes) => memoryFiles.put(path, bytes.slice()),
+  writeFileAtomic: (path, bytes) => writeFile(path, bytes.slice()),
   scratchFile: async () => memoryScratch(),
   removeFile: (path) => memoryFiles.remove(path),
+  stat: statOf,
+  exists: (path) => statOf(path) !== undefined,
+  readDir,
+  makeDir,
+  makeTempDir(prefix, dir = '/tmp') {
+    const p = `${abs(dir)}/${prefix}${Math.random().toString(36).slice(2, 8).padEnd(6, '0')}`;
+    makeDir(p);
+    return p;
+  },
+  rename,
+  remove,
+  realPath(path) {
+    if (!statOf(path)) throw notFound(path);
+    return abs(path);
+  },
+  isWritable: () => true,
+  appendText(path, text) {
+    const old = readFile(path) ?? new Uint8Array(0);
+    writeFile(path, concat([old, new TextEncoder().encode(text)]));
+  },
+  async readAt(path, bytes, position) {
+    const b = readBytes(path);
+    const got = Math.max(0, Math.min(bytes.length, b.length - position));
+    bytes.set(b.subarray(position, position + got));
+    return got;
+  },
+  async *readChunks(path, start, chunkSize) {
+    const b = readBytes(path);
+    for (let at = start; at < b.length; at += chunkSize) yield b.subarray(at, Math.min(b.length, at + chunkSize));
+  },
+  gunzip: (source) => throughStream(source, new DecompressionStream('gzip')),
+  openOutput,
+  latin1: (bytes) => new TextDecoder('latin1').decode(bytes),
+  mountFiles(s) { store = s; },
+  resolvePath: (...parts) => resolvePosix(cwd, ...parts),
+  relativePath: (from, to) => relativePosix(cwd, from, to),
+  dirName: dirnamePosix,
+  baseName: basenamePosix,
+  pathSep: '/',
+  pathDelimiter: ':',
+  cwd: () => cwd,
+  setCwd(path) { cwd = normalisePath(resolvePosix(cwd, path)); },
+  totalMemory: () => ((web.navigator as { deviceMemory?: number } | undefined)?.deviceMemory ?? 4) * 2 ** 30,
+  loadAverage: () => [0, 0, 0],
+  cpuSeconds: () => NaN,
+  processId,
+  inspect,
+  packageText(specifier) {
+    throw new Error(`${specifier}: a browser has no npm packages (the page bundles what it needs)`);
+  },
+  writeStderr: (text) => console.error(text.replace(/\n$/, '')),
+  writeStdout: (text) => console.log(text.replace(/\n$/, '')),
+  stderrTty: () => ({ isTTY: false }),
+  startProcess(argv) {
+    throw new Error(`cannot start '${argv[0]}': a browser has no processes (run it from the glasslab CLI or the Node kernel)`);
+  },
+  commandOutput: () => undefined,
+  isRoot: () => false,
+  processAlive: () => false,
   setEngineFlags() { /* a page cannot set V8 flags */ },
   async webgpu() {
     const gpu = (web.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;

@@ -49,6 +49,66 @@ export interface ScratchFile {
   close(): Promise<void>;
 }
 
+/** What `Platform.stat` says of a path. */
+export interface FileStat {
+  /** bytes */
+  size: number;
+  /** last modification, ms since the epoch */
+  mtimeMs: number;
+  isFile: boolean;
+  isDirectory: boolean;
+}
+
+/**
+ * An output file that appears under its name only when closed (`openOutput`):
+ * Node writes `tmpPath` and renames it over the name; a browser keeps the
+ * bytes and stores the file on `close()`. gzip-compressed when asked.
+ */
+export interface OutputFile {
+  /** where the bytes go until `close()` (Node: a sibling `<name>.tmp-<pid>`) */
+  readonly tmpPath: string;
+  /** Appends bytes, or a string written as latin1 (one byte per char); resolves when more may be written. */
+  write(data: Uint8Array | string): Promise<void>;
+  /** Flushes and puts the file in place under its name. */
+  close(): Promise<void>;
+  /** Discards the output; the name is untouched. */
+  abort(): Promise<void>;
+}
+
+/**
+ * A synchronous file store a browser host mounts (`Platform.mountFiles`):
+ * the JupyterLite drive, that is the files of the file browser. Paths are
+ * absolute POSIX paths ('/' is the drive's root). Node ignores it (it has
+ * its disk).
+ */
+export interface FileStore {
+  stat(path: string): FileStat | undefined;
+  /** the file's bytes; undefined where there is no such file */
+  read(path: string): Uint8Array | undefined;
+  write(path: string, bytes: Uint8Array): void;
+  /** names in a folder; undefined where there is no such folder */
+  list(path: string): string[] | undefined;
+  makeDir(path: string): void;
+  remove(path: string): void;
+  rename(from: string, to: string): void;
+}
+
+/** A child process (`Platform.startProcess`), in its own process group. */
+export interface HostProcess {
+  readonly pid: number | undefined;
+  /** text as it arrives on stdout / stderr (UTF-8, in arbitrary chunks) */
+  onStdout(f: (text: string) => void): void;
+  onStderr(f: (text: string) => void): void;
+  /** the start failed: `notFound` when the program does not exist */
+  onError(f: (err: Error & { notFound?: boolean }) => void): void;
+  /** exit code (null when killed) and signal, after the output is read */
+  onClose(f: (code: number | null, signal: string | null) => void): void;
+  /** sends a signal to its whole process group (a no-op once it exited) */
+  killGroup(signal: 'SIGTERM' | 'SIGKILL'): void;
+  /** true while it runs */
+  readonly running: boolean;
+}
+
 export interface Platform {
   /** 'node' or 'browser' */
   readonly name: 'node' | 'browser';
@@ -95,6 +155,88 @@ export interface Platform {
   scratchFile(prefix: string, dir?: string): Promise<ScratchFile>;
   /** Removes an in-memory file; true if there was one. */
   removeFile(path: string): boolean;
+  /**
+   * The file system. Node: the disk (with the in-memory files first). A
+   * browser: the in-memory files (those put with `putFile`, and everything
+   * under /tmp), then the store the host mounted with `mountFiles` (the
+   * JupyterLite drive); with none mounted, memory only.
+   */
+  stat(path: string): FileStat | undefined;
+  /** True for an existing file or folder. */
+  exists(path: string): boolean;
+  /** Names in a folder (unsorted); throws where it is not one. */
+  readDir(path: string): string[];
+  /** Creates a folder and its parents (none exist yet or some do: no error). */
+  makeDir(path: string): void;
+  /** A new empty folder `<dir>/<prefix>XXXXXX` (dir default the temporary folder). */
+  makeTempDir(prefix: string, dir?: string): string;
+  /** Renames a file or folder (over an existing file). */
+  rename(from: string, to: string): void;
+  /** Removes a file, or a folder with `recursive`; a missing path is not an error. */
+  remove(path: string, opts?: { recursive?: boolean }): void;
+  /** The canonical path (links resolved); throws where it does not exist. */
+  realPath(path: string): string;
+  /** True where this process may write in the folder `dir`. */
+  isWritable(dir: string): boolean;
+  /** Appends UTF-8 text to a file (creating it). */
+  appendText(path: string, text: string): void;
+  /** Reads into `bytes` from byte `position`; resolves with the count read (fewer at the end). */
+  readAt(path: string, bytes: Uint8Array, position: number): Promise<number>;
+  /** A file's bytes from `start`, in chunks of about `chunkSize` bytes; breaking out closes it. */
+  readChunks(path: string, start: number, chunkSize: number): AsyncIterable<Uint8Array>;
+  /** gunzip of a byte stream (Node: zlib; a browser: DecompressionStream). */
+  gunzip(source: AsyncIterable<Uint8Array>, chunkSize: number): AsyncIterable<Uint8Array>;
+  /** An output file (see `OutputFile`), gzip-compressed with `gzip`. */
+  openOutput(path: string, opts?: { gzip?: boolean }): OutputFile;
+  /** Bytes as latin1 text: one char per byte, so that a string index is a byte offset. */
+  latin1(bytes: Uint8Array): string;
+  /** Browser: mounts the host's file store (the JupyterLite drive). Node: throws (it has its disk). */
+  mountFiles(store: FileStore): void;
+  /** Paths: absolute from the working folder (`cwd`), normalised. */
+  resolvePath(...parts: string[]): string;
+  /** The path of `to` relative to `from`. */
+  relativePath(from: string, to: string): string;
+  /** The folder part of a path. */
+  dirName(path: string): string;
+  /** The last segment of a path, without `ext` where it ends with it. */
+  baseName(path: string, ext?: string): string;
+  /** The path separator ('/'; '\\' on Windows) and the PATH list delimiter (':' or ';'). */
+  readonly pathSep: string;
+  readonly pathDelimiter: string;
+  /** The working folder (a browser: '/' unless set with `setCwd`). */
+  cwd(): string;
+  /** Browser: sets the working folder (the notebook's folder). Node: process.chdir. */
+  setCwd(path: string): void;
+  /** Bytes of memory this process may use: the constrained limit where there is one, else the machine's. */
+  totalMemory(): number;
+  /** 1-, 5- and 15-minute load averages; zeros where the host has none (a browser). */
+  loadAverage(): number[];
+  /** CPU seconds this process used (user + system, all threads); NaN where the host does not say (a browser). */
+  cpuSeconds(): number;
+  /** An id of this process for unique names (Node: its pid; a browser: a random number fixed at load). */
+  readonly processId: number;
+  /** Text as Node's `util.inspect` shows it (a browser: ./inspect.ts, the same format for plain data). */
+  inspect(value: unknown, opts?: { depth?: number; maxArrayLength?: number; breakLength?: number }): string;
+  /** Text of a file of an installed npm package (`'plotly.js-dist-min/package.json'`); a browser has none and throws. */
+  packageText(specifier: string): string;
+  /** Writes text to the process's standard error / output (a browser: the console). */
+  writeStderr(text: string): void;
+  writeStdout(text: string): void;
+  /** True where stderr is a terminal; its width in columns where known. */
+  stderrTty(): { isTTY: boolean; columns?: number };
+  /**
+   * Starts a program (`argv[0]`, searched on PATH) in `cwd` in a new
+   * process group, with `env` added to this process's environment. Node
+   * kills the group if this process exits first. A browser has no processes
+   * and throws.
+   */
+  startProcess(argv: string[], opts: { cwd: string; env?: Record<string, string> }): HostProcess;
+  /** Runs a program to its end; its stdout, or undefined where it fails or the host has no processes. */
+  commandOutput(argv: string[], opts: { cwd: string; timeoutMs?: number }): { status: number | null; stdout: string; stderr: string } | undefined;
+  /** True when this process runs as root (a browser: false). */
+  isRoot(): boolean;
+  /** True when a process with this pid is alive (a browser: false). */
+  processAlive(pid: number): boolean;
   /** V8 command-line flags set at run time (e.g. '--no-liftoff'); a no-op where the host has none (a browser). */
   setEngineFlags(flags: string): void;
   /**
