@@ -20,6 +20,7 @@
 import { cellStack, newCellScope, runCell, transformCell, type CellScope } from '../../src/cell/transform.ts';
 import { newDisplayState, plainText, progressDisplay, setDisplayHost, toMimeBundles, type DisplayState, type MimeBundle } from '../../src/display/index.ts';
 import { planCell, type CellPlan } from '../magics/parse.ts';
+import { platform } from '../../src/platform/index.ts';
 import { MagicRuntime } from '../magics/runtime.ts';
 import type { MagicTable } from '../magics/table.ts';
 import { formatTimeReport, timeOnce } from '../magics/timing.ts';
@@ -66,7 +67,8 @@ export class LiteSession {
   /**
    * `magics`: the magic table (kernel/magics/table.ts `buildMagicTable`);
    * without it a `%` line is TypeScript (a syntax error). `cwd`: where
-   * commands resolve relative paths.
+   * commands resolve relative paths (default: the platform's working
+   * folder at each command; in the browser kernel the notebook's folder).
    */
   constructor(private readonly importer: Importer, opts: { plotlyInline?: boolean; magics?: MagicTable; cwd?: string } = {}) {
     this.display = newDisplayState();
@@ -78,7 +80,7 @@ export class LiteSession {
         stderr: (t) => this.out?.stream('stderr', t),
         progress: (label, total, unit) => progressDisplay(label, total, { unit }),
         signal: this.abort.signal,
-        cwd: opts.cwd ?? '/',
+        cwd: opts.cwd ?? platform.cwd(),
       }));
       // the object the rewritten magic lines call (kernel/magics/parse.ts RUNTIME)
       (globalThis as { __glasslab__?: MagicRuntime }).__glasslab__ = runtime;

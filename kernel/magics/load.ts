@@ -6,7 +6,7 @@
  *   const last = %load run.dump --frame -1     one frame of a dump
  *   const traj = %load run.dump --trajectory --stride 10   lazy Trajectory
  */
-import { resolve } from 'node:path';
+import { resolvePath as resolve } from '../../src/platform/index.ts';
 import { defineCommand, UsageError } from '../../src/commands/registry.ts';
 import { readSystem, Trajectory } from '../../src/io/index.ts';
 import { frameOption, frameOptions, trajectoryRenames } from '../../src/commands/common.ts';

@@ -4,9 +4,7 @@
  * (`%time`, `%timeit`, `%lsmagic`), all described as registry commands so
  * that parsing and help are the registry's `parseArgs` and `formatHelp`.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { envVar, exists } from '../../src/platform/index.ts';
 import { LOAD_SYSTEM_TYPE, LOAD_TRAJECTORY_TYPE, loadCommand } from './load.ts';
 import { defineCommand, formatHelp, Registry, UsageError, didYouMean, type AnyCommand } from '../../src/commands/registry.ts';
 import { engineOptions, lammpsLaunch } from '../../src/commands/common.ts';
@@ -171,8 +169,8 @@ export function engineCommand(table: MagicTable) {
       if (given !== undefined) {
         const launch = lammpsLaunch({ engine: given, mpi: args.mpi, launcher: args.launcher, lmp: args.lmp }, 'engine');
         if (given === 'lammps') {
-          const lmp = launch.lmp ?? process.env.GLASSLAB_LMP ?? 'lmp';
-          if (!(lmp.includes('/') ? existsSync(lmp) : onPath(lmp) !== undefined)) {
+          const lmp = launch.lmp ?? envVar('GLASSLAB_LMP') ?? 'lmp';
+          if (!(lmp.includes('/') ? exists(lmp) : onPath(lmp) !== undefined)) {
             throw new UsageError(`engine: LAMMPS binary '${lmp}' not found; install LAMMPS (Debian: apt install lammps) or give --lmp PATH`, 'engine');
           }
           d.tokens = ['--engine', 'lammps',
@@ -235,8 +233,9 @@ export function buildMagicTable(cli?: Registry, opts: { typedResults?: boolean }
  */
 export function commandResultType(name: string, result?: { from: string; name: string }): string {
   if (result && /^[a-z]+$/.test(result.from) && /^[A-Za-z_$][\w$]*$/.test(result.name)) return `import("glasslab/${result.from}").${result.name}`;
-  const file = join(COMMANDS_DIR, `${name}.ts`);
-  if (!/^[a-z][a-z0-9-]*$/.test(name) || !existsSync(file)) return 'any';
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) return 'any';
+  const file = new URL(`${name}.ts`, COMMANDS_DIR);
+  if (file.protocol !== 'file:' || !exists(decodeURIComponent(file.pathname))) return 'any';
   return `Awaited<ReturnType<typeof import("glasslab/commands/${name}").${commandExportName(name)}.run>>`;
 }
 
@@ -245,4 +244,5 @@ export function commandExportName(name: string): string {
   return `${name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase())}Command`;
 }
 
-const COMMANDS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'commands');
+/** src/commands/ of a checkout (in a browser bundle an http URL, where no command has declarations) */
+const COMMANDS_DIR = new URL('../../src/commands/', import.meta.url);

@@ -15,6 +15,8 @@ function formatG(x: number, precision: number): string {
  * A time span as IPython writes it: 3 significant digits in s, ms, µs or ns
  * ("1.23 ms", "500 µs"); spans of a minute or more as "1min 5s"/"2h 1min 3s".
  */
+import { cpuTimes } from '../../src/platform/index.ts';
+
 export function formatTime(seconds: number, precision = 3): string {
   if (seconds >= 60) {
     const parts: [string, number][] = [['d', 86400], ['h', 3600], ['min', 60], ['s', 1]];
@@ -41,14 +43,14 @@ export interface TimeResult<T> {
   sys: number;
 }
 
-/** Run `fn` once and measure wall and CPU time (process.cpuUsage, all threads of the process). */
+/** Run `fn` once and measure wall and CPU time (platform cpuTimes, all threads of the process; NaN in a browser). */
 export async function timeOnce<T>(fn: () => T | Promise<T>): Promise<TimeResult<Awaited<T>>> {
-  const c0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
+  const c0 = cpuTimes();
+  const t0 = performance.now();
   const value = await fn();
-  const wall = Number(process.hrtime.bigint() - t0) * 1e-9;
-  const c = process.cpuUsage(c0);
-  return { value: value as Awaited<T>, wall, user: c.user * 1e-6, sys: c.system * 1e-6 };
+  const wall = (performance.now() - t0) * 1e-3;
+  const c = cpuTimes();
+  return { value: value as Awaited<T>, wall, user: c.user - c0.user, sys: c.system - c0.system };
 }
 
 /** IPython's %time report: "CPU times: user X, sys: Y, total: Z\nWall time: W". */
@@ -100,12 +102,12 @@ export class TimeitResult {
 
 /** Time `loops` calls of `fn`, awaiting results that are promises [s]. */
 async function runLoops(fn: () => unknown, loops: number): Promise<number> {
-  const t0 = process.hrtime.bigint();
+  const t0 = performance.now();
   for (let i = 0; i < loops; i++) {
     const r = fn();
     if (r instanceof Promise) await r;
   }
-  return Number(process.hrtime.bigint() - t0) * 1e-9;
+  return (performance.now() - t0) * 1e-3;
 }
 
 /**

@@ -10,8 +10,7 @@
  * after each event); a run that finds FILE resumes from it when its options
  * match, and gives the same events as an uninterrupted run.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { exists as existsSync, resolvePath as resolve } from '../platform/index.ts';
 import { cpuCount } from '../platform/index.ts';
 import { createForceProvider } from '../core/force-provider.ts';
 import { readTextWhole, writeTextAtomic } from '../io/files.ts';

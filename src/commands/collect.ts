@@ -8,8 +8,7 @@
  * runs not finished are named with their file, and the command fails after
  * collecting the others.
  */
-import { existsSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { relativePath as relative, resolvePath as resolve, stat } from '../platform/index.ts';
 import { collectLammpsJob, type CollectedJob, type CollectedMember } from '../engine/lammps-collect.ts';
 import { defineCommand, UsageError } from './registry.ts';
 import { num } from './common.ts';
@@ -31,7 +30,7 @@ export const collectCommand = defineCommand({
   examples: ['job/', 'iso/', 'min/', 'aqs/'],
   async run(args, ctx): Promise<CollectedJob> {
     const dir = resolve(ctx.cwd, args.dir);
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`collect: ${args.dir} is not a folder; give the job folder md --write-only wrote`, 'collect');
+    if (!stat(dir)?.isDirectory) throw new UsageError(`collect: ${args.dir} is not a folder; give the job folder md --write-only wrote`, 'collect');
     const shown = (p: string) => relative(ctx.cwd, p) || '.';
     const line = (m: CollectedMember): string => {
       const name = m.folder === '.' ? shown(dir) : m.folder;

@@ -2,8 +2,7 @@
  * Pieces shared by the commands: the model options, loading the potential,
  * reading and checking the input configuration (outputs: outputs.ts).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { readDir as readdirSync, relativePath as relative, resolvePath as resolve, stat } from '../platform/index.ts';
 import { checkInputAgainstModel, modelDimension, planarSystem, zSpread } from '../core/check-configuration.ts';
 import { createForceProvider } from '../core/force-provider.ts';
 import { readSystem } from '../io/index.ts';
@@ -113,7 +112,8 @@ export function jobFolderSettings(
 /** The folder of `--write-only DIR`, refused in one line when it exists and is not an empty folder. */
 export function jobFolder(writeOnly: string, cwd: string, command: string): string {
   const dir = resolve(cwd, writeOnly);
-  if (existsSync(dir) && (!statSync(dir).isDirectory() || readdirSync(dir).length > 0)) {
+  const st = stat(dir);
+  if (st && (!st.isDirectory || readdirSync(dir).length > 0)) {
     throw new UsageError(`${command}: --write-only ${writeOnly} exists and is not an empty folder; give a new or empty folder`, command);
   }
   return dir;
@@ -187,13 +187,9 @@ export function loadModel(name: string, potentialPath: string | undefined, cwd: 
 export function inputFile(path: string, cwd: string, option?: string): string {
   const abs = resolve(cwd, path);
   const label = option === undefined ? path : `${option} ${path}`;
-  let st;
-  try {
-    st = statSync(abs);
-  } catch {
-    throw new Error(`${path}: no such file`);
-  }
-  if (st.isDirectory()) throw new Error(`${label}: is a folder; give a file`);
+  const st = stat(abs);
+  if (!st) throw new Error(`${path}: no such file`);
+  if (st.isDirectory) throw new Error(`${label}: is a folder; give a file`);
   return abs;
 }
 

@@ -7,8 +7,7 @@
  * It runs the `md` command with fixed options, so its output is what
  * `glasslab md` gives for the same options.
  */
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { joinPath as join, makeDir, resolvePath as resolve } from '../platform/index.ts';
 import { defineCommand, parseArgs } from './registry.ts';
 import { mdCommand, runMdCommand, type MdResult } from './md.ts';
 import { runOptions } from './common.ts';
@@ -26,7 +25,7 @@ export const demoCommand = defineCommand({
   examples: ['--out out/'],
   async run(args, ctx): Promise<MdResult> {
     const dir = resolve(ctx.cwd, args.out);
-    await mkdir(dir, { recursive: true });
+    makeDir(dir);
     const argv = [
       '--model', 'ka', '--n', String(args.n), '--density', '1.2', '--temp', '0.8', '--ensemble', 'nvt',
       '--dt', '0.005', '--steps', String(args.steps), '--seed', String(args.seed),

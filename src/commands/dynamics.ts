@@ -12,8 +12,7 @@
  * the file, as in `glasslab vdos`, so with --stride k the frames used are
  * k x --frame-dt apart), in that order (src/analysis/frames.ts).
  */
-import { totalmem } from 'node:os';
-import { resolve } from 'node:path';
+import { resolvePath as resolve, totalMemory } from '../platform/index.ts';
 import { selfDynamics, type SelfDynamicsResult } from '../analysis/dynamics/dynamics.ts';
 import { collectPositions, formatBytes, type TrajectoryFrames } from '../analysis/dynamics/frames.ts';
 import { Trajectory } from '../io/trajectory.ts';
@@ -37,7 +36,7 @@ const MAX_ARRAY_LENGTH = 2 ** 32;
 
 /** Default --memory: half the physical memory. */
 export function defaultMatrixMemory(): number {
-  return Math.floor(totalmem() / 2);
+  return Math.floor(totalMemory() / 2);
 }
 
 /**

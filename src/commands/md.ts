@@ -20,12 +20,10 @@
  *
  * stdout: thermo lines (full double precision); stderr: progress.
  */
-import { totalmem } from 'node:os';
 import { DEFAULT_SKIN_LJ, DEFAULT_SKIN_METAL } from '../core/force-provider.ts';
 import { estimateMdMemory } from '../md/memory.ts';
 import { formatBytes } from '../analysis/dynamics/frames.ts';
-import { existsSync, mkdtempSync, rmdirSync, rmSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { yieldToHost, baseName as basename, dirName as dirname, exists as existsSync, joinPath as join, makeTempDir, relativePath as relative, remove, totalMemory } from '../platform/index.ts';
 import type { MdEngineResult, MdJob } from '../engine/engine.ts';
 import { DECK, LammpsEngine, lammpsMdDeck } from '../engine/lammps-md.ts';
 import { GlasslabEngine, type GlasslabMdJob, type GlasslabMdResult } from '../engine/glasslab-engine.ts';
@@ -210,7 +208,7 @@ export async function runMdCommand(args: MdArgs, ctx: RunContext): Promise<MdRes
   // the setup of a large system takes a while: let a Ctrl-C given meanwhile stop here
   // (a timer, then an immediate: passes through the timers and the poll phase, where signals arrive, whichever phase this is)
   await new Promise<void>((r) => setTimeout(r, 0));
-  await new Promise<void>((r) => setImmediate(r));
+  await yieldToHost();
   if (ctx.signal.aborted) throw new Error('stopped during setup, before the first step; no file written');
   if (args.engine === 'lammps') return runWithLammps(args, ctx, { model, units, dt, integrator, sys, files });
   const columns = thermoColumns(args.barostat, sys.dim);
@@ -299,14 +297,14 @@ function checkEngineOptions(args: MdArgs): void {
 async function resumeWithLammps(args: MdArgs, ctx: RunContext, p: { model: LoadedModel; units: Units; restart: string; files: Outputs }): Promise<MdResult> {
   const { model, units, restart, files } = p;
   const launch = lammpsLaunch(args, 'md');
-  const probe = mkdtempSync(join(ctx.cwd, '.glasslab-lammps-'));
+  const probe = makeTempDir('.glasslab-lammps-', ctx.cwd);
   let sys: System;
   try {
     sys = await readRestartState(restart, model.potential, launch, probe);
   } catch (e) {
     throw new UsageError(`md: --resume ${args.resume}: ${(e as Error).message.replace(`${restart}: `, '')}`, 'md');
   }
-  rmSync(probe, { recursive: true, force: true });
+  remove(probe, { recursive: true });
   const dt = args.dt ?? units.defaultDt;
   const dump = files.path('--dump');
   if (dump !== undefined) {
@@ -340,7 +338,7 @@ async function runWithLammps(
   if (dump !== undefined) job.dump = { path: dump, every: args.every, velocities: args.velocities };
   if (checkpoint !== undefined) job.checkpoint = { path: checkpoint, every: args.checkpointEvery };
   lammpsPathsOrUsage(() => lammpsMdDeck(job));
-  const dir = mkdtempSync(join(ctx.cwd, '.glasslab-lammps-'));
+  const dir = makeTempDir('.glasslab-lammps-', ctx.cwd);
   ctx.print(`# glasslab md --engine lammps: ${what}${args.mpi ? `, ${args.mpi} MPI ranks` : ''}${args.launcher ? `, launcher ${args.launcher}` : ''}`);
   const columns = thermoColumns(args.barostat, sys.dim);
   ctx.print(thermoLine(columns));
@@ -355,7 +353,7 @@ async function runWithLammps(
   } finally {
     progress.finish();
   }
-  rmSync(dir, { recursive: true, force: true });
+  remove(dir, { recursive: true });
   if (r.final) r.final.timestep = r.step;
   const stepsDone = r.step - (sys.timestep ?? 0);
   const sps = await finishRun(args, ctx, files, columns, { ...r, stepsDone }, ' (a LAMMPS restart file: continue in LAMMPS with read_restart)');
@@ -464,8 +462,8 @@ async function continueDump(writer: DumpWriter, final: string, resumed: Pick<MdS
   const orphan = source;
   const takenOver = killed && copied > 0 && onRunEnd(ctx, async (ok) => {
     if (!ok) return;
-    rmSync(orphan, { force: true });
-    try { rmdirSync(dirname(orphan)); } catch { /* other unfinished files stay, and are reported */ }
+    remove(orphan);
+    try { remove(dirname(orphan)); } catch { /* other unfinished files stay, and are reported */ }
   });
   ctx.note(`md: continuing the dump: ${copied} frame(s)${copied > 0 ? ` (steps ${first}..${last})` : ''} copied from ` +
     `${killed ? `the unfinished dump of a killed run, ${shown}` : shown}, up to the checkpoint's step ${upTo}${gap}${stop}` +
@@ -532,8 +530,7 @@ function makeIntegrator(args: MdArgs, dt: number): Integrator {
 function checkMemory(n: number, dim: 2 | 3, density: number, model: LoadedModel, args: MdArgs, ctx: RunContext, what = `--n ${n}`): void {
   const skin = args.skin ?? (model.potential.units === 'metal' ? DEFAULT_SKIN_METAL : DEFAULT_SKIN_LJ);
   const est = estimateMdMemory({ n, dim, density, listRadius: model.potential.maxCutoff + skin, dump: args.dump !== undefined });
-  const limited = process.constrainedMemory?.();
-  const avail = limited !== undefined && limited > 0 && limited < totalmem() ? limited : totalmem();
+  const avail = totalMemory();
   const gb = formatBytes;
   if (est.bytes > 0.8 * avail) {
     throw new UsageError(`md: ${what} needs about ${gb(est.bytes)} of memory (${Math.round(est.bytesPerAtom)} bytes per atom, ` +

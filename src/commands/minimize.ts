@@ -9,8 +9,7 @@ import { createForceProvider } from '../core/force-provider.ts';
 import { writeSystem } from '../io/index.ts';
 import { minimizeAsync, type MinimizeResult } from '../minimize/minimize.ts';
 import { getUnits } from '../util/units.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { baseName as basename, makeTempDir, remove } from '../platform/index.ts';
 import { writeMinimizeJobFolder } from '../engine/lammps-job.ts';
 import { lammpsMinimize, type MinimizeJob } from '../engine/lammps-minimize.ts';
 import { defineCommand } from './registry.ts';
@@ -77,9 +76,9 @@ export const minimizeCommand = defineCommand({
       };
       if (args.engine === 'lammps') {
         // the run folder (deck, data, log) sits in the working directory; kept when LAMMPS fails (its message names the deck)
-        const dir = mkdtempSync(join(ctx.cwd, '.glasslab-lammps-'));
+        const dir = makeTempDir('.glasslab-lammps-', ctx.cwd);
         result = await lammpsMinimize(job, launch, dir, { signal: ctx.signal, onProgress });
-        rmSync(dir, { recursive: true, force: true });
+        remove(dir, { recursive: true });
         if (result.aborted) throw new Error(`stopped after ${result.iterations} iterations (LAMMPS was stopped); nothing written`);
       } else {
         result = await minimizeAsync(sys, createForceProvider(model.potential), {

@@ -16,8 +16,10 @@
  * Outputs declared `direct` (MD checkpoints, which must survive a crash) are
  * checked but written in place by their own atomic writer.
  */
-import { accessSync, constants, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import {
+  baseName as basename, dirName as dirname, isWritable, joinPath as join, makeDir, platform, processAlive, readDir as readdirSync, realPath as realpathSync,
+  relativePath as relative, remove, rename as renameSync, resolvePath as resolve, stat,
+} from '../platform/index.ts';
 import { formatFromName } from '../io/index.ts';
 import { onRunEnd, UsageError, type RunContext } from './registry.ts';
 
@@ -119,32 +121,22 @@ export class Outputs {
       const other = seen.get(key);
       if (other !== undefined) throw fail(`${other} and ${option} ${given} are the same file; give each output its own name`);
       seen.set(key, `${option} ${given}`);
-      let st;
-      try { st = statSync(final); } catch { st = undefined; }
-      if (st?.isDirectory()) throw fail(`${option} ${given} is a folder; give a file name`);
+      if (stat(final)?.isDirectory) throw fail(`${option} ${given} is a folder; give a file name`);
       if (!extensionFits(given, spec.kind)) {
         throw fail(`${option} ${given}: not a name this option writes; use ${acceptedNames(spec.kind)}`);
       }
       const parent = dirname(final);
-      let pst;
-      try {
-        pst = statSync(parent);
-      } catch {
-        throw fail(`${option} ${given}: folder ${dirname(given)} does not exist; create it first`);
-      }
-      if (!pst.isDirectory()) throw fail(`${option} ${given}: ${dirname(given)} is not a folder`);
-      try {
-        accessSync(parent, constants.W_OK);
-      } catch {
-        throw fail(`${option} ${given}: folder ${dirname(given)} is not writable`);
-      }
+      const pst = stat(parent);
+      if (!pst) throw fail(`${option} ${given}: folder ${dirname(given)} does not exist; create it first`);
+      if (!pst.isDirectory) throw fail(`${option} ${given}: ${dirname(given)} is not a folder`);
+      if (!isWritable(parent)) throw fail(`${option} ${given}: folder ${dirname(given)} is not writable`);
       planned.push({ option, given, final, direct: spec.direct === true });
     }
     const folders = new Set(planned.filter((it) => !it.direct).map((it) => dirname(it.final)));
     for (const folder of folders) {
       for (const stale of staleOutputs(folder)) {
         const where = relative(ctx.cwd, stale.dir) || stale.dir;
-        ctx.note(`${command}: note: ${where}${sep} holds the unfinished outputs of a run that was killed (process ${stale.pid}): ` +
+        ctx.note(`${command}: note: ${where}${platform.pathSep} holds the unfinished outputs of a run that was killed (process ${stale.pid}): ` +
           `${stale.files.length > 0 ? stale.files.join(', ') : 'nothing'}; none of them is complete; move out what you need, then delete the folder`);
       }
     }
@@ -173,8 +165,8 @@ export class Outputs {
       const parent = dirname(it.final);
       let dir = this.stageDirs.get(parent);
       if (dir === undefined) {
-        dir = join(parent, `${STAGE_PREFIX}${process.pid}-${++stageCounter}`);
-        mkdirSync(dir);
+        dir = join(parent, `${STAGE_PREFIX}${platform.processId}-${++stageCounter}`);
+        makeDir(dir);
         this.stageDirs.set(parent, dir);
       }
       it.staged = join(dir, basename(it.final));
@@ -204,18 +196,13 @@ export class Outputs {
   }
 
   private removeStaging(): void {
-    for (const dir of this.stageDirs.values()) rmSync(dir, { recursive: true, force: true });
+    for (const dir of this.stageDirs.values()) remove(dir, { recursive: true });
     this.stageDirs.clear();
   }
 }
 
 function exists(p: string): boolean {
-  try {
-    statSync(p);
-    return true;
-  } catch {
-    return false;
-  }
+  return stat(p) !== undefined;
 }
 
 /**
@@ -234,20 +221,11 @@ export function staleOutputs(folder: string): { dir: string; pid: number; files:
     const m = /^\.glasslab-out-(\d+)-\d+$/.exec(name);
     if (!m) continue;
     const pid = Number(m[1]);
-    if (pid === process.pid || alive(pid)) continue;
+    if (pid === platform.processId || processAlive(pid)) continue;
     const dir = join(folder, name);
     let files: string[] = [];
     try { files = readdirSync(dir); } catch { /* gone meanwhile */ }
     found.push({ dir, pid, files });
   }
   return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -19,8 +19,7 @@ import { createForceProvider } from '../core/force-provider.ts';
 import { writeTextAtomic } from '../io/files.ts';
 import { aqsShearAsync, makeAqsResult, type AqsResult } from '../protocols/aqs.ts';
 import { tableCsv } from '../plot/result.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { baseName as basename, makeTempDir, remove } from '../platform/index.ts';
 import { writeShearJobFolder } from '../engine/lammps-job.ts';
 import { lammpsAqs, type AqsJob } from '../engine/lammps-shear.ts';
 import { getUnits } from '../util/units.ts';
@@ -97,9 +96,9 @@ export const shearCommand = defineCommand({
     try {
       if (args.engine === 'lammps') {
         // the run folders (decks, data, logs) sit in the working directory; kept when LAMMPS fails (its message names the deck)
-        const dir = mkdtempSync(join(ctx.cwd, '.glasslab-lammps-'));
+        const dir = makeTempDir('.glasslab-lammps-', ctx.cwd);
         result = await lammpsAqs(aqsJob, launch, dir, { signal: ctx.signal, onStep: (s) => progress.update(s.step) });
-        rmSync(dir, { recursive: true, force: true });
+        remove(dir, { recursive: true });
       } else {
         result = await aqsShearAsync(sys, createForceProvider(model.potential), {
           strainStep: args.strainStep, maxEvents: args.maxEvents, maxStrain: args.maxStrain, ftol: args.ftol,

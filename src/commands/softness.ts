@@ -20,7 +20,7 @@
  * time between consecutive frames of the file as in `glasslab vdos`, else the
  * timestep).
  */
-import { resolve } from 'node:path';
+import { resolvePath as resolve } from '../platform/index.ts';
 import { DEFAULT_SOFTNESS_DELTA } from '../analysis/softness/local-softness.ts';
 import { cagingSoftnessAnalysis, type CagingSoftnessResult } from '../analysis/softness/softness-analysis.ts';
 import { formatFromName } from '../io/index.ts';

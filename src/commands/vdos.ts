@@ -11,7 +11,7 @@
  * It returns the library's result, vdosAnalysis of src/analysis/vdos/analysis.ts
  * (the tables it writes, the figures, the peak), which displays the total VDOS.
  */
-import { resolve } from 'node:path';
+import { resolvePath as resolve } from '../platform/index.ts';
 import { writeTextAtomic } from '../io/files.ts';
 import { bandLabel, type VdosBand } from '../analysis/vdos/vdos.ts';
 import { VDOS_NORMALIZATIONS, VDOS_WINDOWS } from '../analysis/vdos/spectra.ts';

@@ -5,6 +5,7 @@
  * a stderr progress bar elsewhere (CLI, scripts, tests). The kernel installs
  * itself as the host; the library never imports the kernel.
  */
+import { platform } from '../platform/index.ts';
 import type { ProgressReporter } from './progress.ts';
 import { createProgress } from './progress.ts';
 import { plainText, progressBundle, toMimeBundle, toMimeBundles, type DisplayState, type MimeBundle } from './mime.ts';
@@ -37,7 +38,7 @@ export function displayHost(): DisplayHost | undefined {
  */
 export function display(value: unknown, opts: { displayId?: string; update?: boolean } = {}): void {
   const host = displayHost();
-  if (!host) process.stdout.write(`${plainText(value)}\n`);
+  if (!host) platform.writeStdout(`${plainText(value)}\n`);
   else if (opts.displayId !== undefined) host.send(toMimeBundle(value, host.state), opts);
   else for (const b of toMimeBundles(value, host.state)) host.send(b, opts);
 }
@@ -58,7 +59,7 @@ export function progressDisplay(label: string, total: number, opts: { quiet?: bo
   const unit = opts.unit ?? '';
   if (opts.quiet) return { update() {}, finish() {} };
   const now = opts.now ?? (() => performance.now());
-  const displayId = `glasslab-progress-${process.pid}-${progressCounter++}`;
+  const displayId = `glasslab-progress-${platform.processId}-${progressCounter++}`;
   const t0 = now();
   let last = t0;
   let done = 0;

@@ -15,9 +15,7 @@
  * a bundle instead of its HTML, shows every figure; as one bundle
  * (resultBundle) where a single output is needed.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { inspect } from 'node:util';
+import { platform } from '../platform/index.ts';
 import { isPlotlyFigure, type PlotlyFigure } from '../plot/figure.ts';
 import { isClaimsTable, type Claim, type ClaimsTable } from '../plot/claims.ts';
 import { isAnalysisResult, resultFigures, type AnalysisResult, type TableData } from '../plot/result.ts';
@@ -44,10 +42,8 @@ let plotlySource: { version: string; code: string } | undefined;
 /** The plotly.js bundle from node_modules (read once). */
 export function plotlyJs(): { version: string; code: string } {
   if (!plotlySource) {
-    const require = createRequire(import.meta.url);
-    const pkgPath = require.resolve('plotly.js-dist-min/package.json');
-    const version = (JSON.parse(readFileSync(pkgPath, 'utf8')) as { version: string }).version;
-    const code = readFileSync(require.resolve('plotly.js-dist-min'), 'utf8');
+    const version = (JSON.parse(platform.packageText('plotly.js-dist-min/package.json')) as { version: string }).version;
+    const code = platform.packageText('plotly.js-dist-min');
     plotlySource = { version, code };
   }
   return plotlySource;
@@ -76,7 +72,7 @@ let divCounter = 0;
  * output of the same page.
  */
 export function figureHtml(fig: PlotlyFigure, opts: { includePlotly: boolean; divId?: string }): string {
-  const id = opts.divId ?? `glasslab-plot-${process.pid}-${Date.now().toString(36)}-${divCounter++}`;
+  const id = opts.divId ?? `glasslab-plot-${platform.processId}-${Date.now().toString(36)}-${divCounter++}`;
   const height = typeof fig.layout.height === 'number' ? fig.layout.height : 380;
   const config = { responsive: true, displaylogo: false, ...fig.config };
   return (opts.includePlotly ? plotlyScriptTag() + '\n' : '')
@@ -299,7 +295,7 @@ export function toMimeBundles(value: unknown, state: DisplayState): MimeBundle[]
 
 export function plainText(value: unknown): string {
   // the Node REPL's defaults (depth 2, 100 array items)
-  return inspect(value, { depth: 2, maxArrayLength: 100, breakLength: 100 });
+  return platform.inspect(value, { depth: 2, maxArrayLength: 100, breakLength: 100 });
 }
 
 // ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@
  * Rate and ETA use the work done since the bar started; the ETA assumes the
  * current mean rate holds.
  */
+import { platform } from '../platform/index.ts';
 
 /** Live progress of one long task (a run, a minimization, a frame loop). */
 export interface ProgressReporter {
@@ -39,7 +40,7 @@ const TTY_INTERVAL_MS = 100;
 
 export function createProgress(label: string, total: number, opts: ProgressOptions = {}): ProgressReporter {
   if (opts.quiet) return { update() {}, finish() {} };
-  const stream = opts.stream ?? process.stderr;
+  const stream = opts.stream ?? { write: (t: string) => platform.writeStderr(t), ...platform.stderrTty() };
   const now = opts.now ?? (() => performance.now());
   const tty = stream.isTTY === true;
   const interval = tty ? TTY_INTERVAL_MS : (opts.plainIntervalMs ?? 10_000);

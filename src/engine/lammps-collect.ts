@@ -22,8 +22,7 @@
  * stops without either: still running, or killed without a word), or not
  * started (no log). Each state has a one-line message naming its file.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { exists as existsSync, joinPath as join, readDir as readdirSync, readText, stat } from '../platform/index.ts';
 import { writeTextAtomic } from '../io/files.ts';
 import { readDumpFrame, readSystem, writeSystem } from '../io/index.ts';
 import type { ThermoRow } from '../md/observers.ts';
@@ -79,7 +78,7 @@ function slurmKill(dir: string, index: number, count: number): { file: string; l
   try { names = readdirSync(dir); } catch { return undefined; }
   const mine = names.filter((f) => (count === 1 ? /^slurm-\d+\.out$/ : new RegExp(`^slurm-\\d+_${index}\\.out$`)).test(f)).sort();
   for (const f of mine.reverse()) {
-    const text = readFileSync(join(dir, f), 'utf8');
+    const text = readText(join(dir, f));
     const line = text.split('\n').reverse().find((l) => /\*\*\* (JOB|STEP) .*(CANCELLED|FAILED|OUT OF MEMORY|TIME LIMIT)/.test(l));
     if (line) return { file: join(dir, f), line: line.replace(/^.*?(\*\*\*)/, '$1').trim() };
   }
@@ -116,7 +115,7 @@ async function collectMember(dir: string, manifest: JobManifest, k: number, coun
     if (killed) return { ...member, state: 'failed', message: `killed by Slurm before LAMMPS started: ${killed.line} (${killed.file})` };
     return { ...member, message: `no ${logPath} yet (still queued, or not submitted)` };
   }
-  const log = readFileSync(logPath, 'utf8');
+  const log = readText(logPath);
   // how far the run got: the last thermo row (md) or strain step (shear); a minimisation reports no progress here
   let at: string, end: number | undefined;
   let reader: MdLogReader | undefined;
@@ -147,7 +146,7 @@ async function collectMember(dir: string, manifest: JobManifest, k: number, coun
   for (const name of produced) {
     if (name === undefined) continue;
     const f = join(run, name);
-    if (!existsSync(f) || statSync(f).size === 0) return { ...member, state: 'failed', message: `LAMMPS finished but ${f} is ${existsSync(f) ? 'empty' : 'missing'}` };
+    if (!existsSync(f) || stat(f)!.size === 0) return { ...member, state: 'failed', message: `LAMMPS finished but ${f} is ${existsSync(f) ? 'empty' : 'missing'}` };
   }
   if (end !== undefined && member.step !== end) return { ...member, state: 'failed', message: `LAMMPS finished at step ${member.step ?? 'none'}, not ${end} (${logPath})` };
   if (manifest.kind === 'minimize') {

@@ -5,8 +5,7 @@
  * `neigh_modify every 1 delay 0 check yes`), writing a deck folder, and
  * reading thermo blocks out of LAMMPS's screen output.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { joinPath as join, makeDir, writeFileAtomic } from '../platform/index.ts';
 import { DEFAULT_SKIN_LJ, DEFAULT_SKIN_METAL } from '../core/force-provider.ts';
 import { formatLammpsData } from '../io/index.ts';
 import type { Potential } from '../potential/types.ts';
@@ -80,9 +79,9 @@ export function typeMassesOf(potential: Potential, sys: System): number[] {
 
 /** Write a deck and its files into `dir` (created); returns the deck's path. */
 export function writeDeck(dir: string, name: string, deck: string, files: readonly DeckFile[]): string {
-  mkdirSync(dir, { recursive: true });
-  for (const f of files) writeFileSync(join(dir, f.name), f.text);
-  writeFileSync(join(dir, name), deck);
+  makeDir(dir);
+  for (const f of files) writeFileAtomic(join(dir, f.name), new TextEncoder().encode(f.text));
+  writeFileAtomic(join(dir, name), new TextEncoder().encode(deck));
   return join(dir, name);
 }
 

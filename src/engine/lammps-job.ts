@@ -24,9 +24,7 @@
  * submitted from the job folder (`cd DIR && sbatch job.slurm`), and `srun`
  * starts LAMMPS's ranks on the allocation (--ntasks of them).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { commandOutput, envVar, exists as existsSync, joinPath as join, makeDir, platform, readDir as readdirSync, readText, writeFileAtomic } from '../platform/index.ts';
 import type { MdJob } from './engine.ts';
 import { typeMassesOf, writeDeck } from './lammps-deck.ts';
 import { DECK, FINAL_DUMP, lammpsMdDeck, mdReadBack, type MdReadBack } from './lammps-md.ts';
@@ -161,9 +159,7 @@ export function slurmScript(m: JobManifest, argv: readonly string[], s: SlurmOpt
 
 /** Write `text` to `path` through a temporary file renamed over it. */
 function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  writeFileAtomic(path, new TextEncoder().encode(text));
 }
 
 /**
@@ -178,7 +174,7 @@ export function writeJobFolder<M extends JobManifest>(dir: string, decks: readon
     if (p !== undefined && /[/\\]/.test(p)) throw new Error(`${p}: a job's output is a file name in its run folder, not a path`);
   }
   const members = decks.map((_, k) => memberFolder(k, decks.length));
-  mkdirSync(dir, { recursive: true });
+  makeDir(dir);
   decks.forEach((d, k) => writeDeck(join(dir, members[k]), manifest.deck, d.deck, d.files));
   const m = { format: 'glasslab-lammps-job', version: 1, ...manifest, members } as M;
   writeAtomic(join(dir, JOB_MANIFEST), JSON.stringify(m, null, 1) + '\n');
@@ -233,7 +229,7 @@ export function readJobManifest(dir: string): JobManifest {
   if (!existsSync(path)) throw new Error(`${path} does not exist: ${dir} is not a job folder written by md, minimize or shear --engine lammps --write-only`);
   let m: JobManifest;
   try {
-    m = JSON.parse(readFileSync(path, 'utf8')) as JobManifest;
+    m = JSON.parse(readText(path)) as JobManifest;
   } catch (e) {
     throw new Error(`${path}: not readable JSON (${(e as Error).message})`);
   }
@@ -244,8 +240,8 @@ export function readJobManifest(dir: string): JobManifest {
 }
 
 /** The first executable `name` on the PATH, or undefined. */
-export function onPath(name: string, path = process.env.PATH ?? ''): string | undefined {
-  for (const d of path.split(delimiter)) {
+export function onPath(name: string, path = envVar('PATH') ?? ''): string | undefined {
+  for (const d of path.split(platform.pathDelimiter)) {
     if (d === '') continue;
     const f = join(d, name);
     if (existsSync(f)) return f;
@@ -261,8 +257,8 @@ export function onPath(name: string, path = process.env.PATH ?? ''): string | un
 export function submitSlurm(dir: string): string | undefined {
   const sbatch = onPath('sbatch');
   if (sbatch === undefined) return undefined;
-  const r = spawnSync(sbatch, ['--parsable', JOB_SCRIPT], { cwd: dir, encoding: 'utf8' });
-  if (r.error) throw new Error(`sbatch ${JOB_SCRIPT} in ${dir}: ${r.error.message}`);
+  const r = commandOutput([sbatch, '--parsable', JOB_SCRIPT], { cwd: dir });
+  if (!r) throw new Error(`sbatch ${JOB_SCRIPT} in ${dir}: it did not start`);
   if (r.status !== 0) throw new Error(`sbatch refused ${join(dir, JOB_SCRIPT)}: ${(r.stderr || r.stdout).trim().split('\n').at(-1) ?? `exit ${r.status}`}`);
   // --parsable: "jobid" or "jobid;cluster"
   const id = r.stdout.trim().split('\n').at(-1)!.split(';')[0];

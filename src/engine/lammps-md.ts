@@ -22,7 +22,7 @@
  *   write_dump of the final state (%.17g), which we read back and write in
  *   the format the caller asks, as the embedded engine does.
  */
-import { join } from 'node:path';
+import { joinPath as join } from '../platform/index.ts';
 import { readDumpFrame } from '../io/index.ts';
 import type { ThermoRow } from '../md/observers.ts';
 import type { MdEngine, MdEngineHooks, MdEngineResult, MdJob } from './engine.ts';

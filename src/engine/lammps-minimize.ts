@@ -11,7 +11,7 @@
  * the shape of our `MinimizeResult`, with max |F_i| computed from LAMMPS's
  * own final forces.
  */
-import { join } from 'node:path';
+import { joinPath as join } from '../platform/index.ts';
 import { readDumpFrame } from '../io/index.ts';
 import type { MinimizeMethod, MinimizeResult } from '../minimize/minimize.ts';
 import type { Potential } from '../potential/types.ts';

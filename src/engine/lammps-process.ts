@@ -11,9 +11,7 @@
  * exits meanwhile, the group is killed too. A failed run throws one line:
  * the last ERROR line LAMMPS printed, and the deck's path.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { envVar, exists, isRoot, joinPath as join, readText, startProcess } from '../platform/index.ts';
 
 /** How to start LAMMPS. */
 export interface LammpsLaunch {
@@ -70,12 +68,12 @@ export function splitCommandLine(line: string): string[] {
 
 /** True when this process runs as root (OpenMPI's mpirun then needs --allow-run-as-root). */
 function runningAsRoot(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
+  return isRoot();
 }
 
 /** The command line (program and arguments) that runs `deck` (a file name in the working folder). */
 export function lammpsArgv(launch: LammpsLaunch, deck: string, log = 'log.lammps'): string[] {
-  const lmp = launch.lmp ?? process.env.GLASSLAB_LMP ?? 'lmp';
+  const lmp = launch.lmp ?? envVar('GLASSLAB_LMP') ?? 'lmp';
   if (launch.launcher !== undefined && launch.mpi !== undefined && launch.mpi > 1) {
     throw new Error('give either an MPI rank count (--mpi) or a launcher (--launcher), not both');
   }
@@ -105,31 +103,29 @@ export function runLammpsDeck(dir: string, deck: string, launch: LammpsLaunch, h
   const t0 = performance.now();
   if (hooks.signal?.aborted) return Promise.resolve({ aborted: true, exitCode: null, wallSeconds: 0, log });
   return new Promise<LammpsRunResult>((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), {
-      cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1' },
-    });
+    let child: ReturnType<typeof startProcess>;
+    try {
+      // the platform starts it in its own process group and kills the group if this process exits first
+      child = startProcess(argv, { cwd: dir, env: { OMP_NUM_THREADS: envVar('OMP_NUM_THREADS') ?? '1' } });
+    } catch (e) {
+      reject(e);
+      return;
+    }
     let aborted = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const killGroup = (sig: NodeJS.Signals) => {
-      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-      try { process.kill(-child.pid, sig); } catch { /* already gone */ }
-    };
+    let killTimer: ReturnType<typeof setTimeout> | undefined;
     const onAbort = () => {
       aborted = true;
-      killGroup('SIGTERM');
-      killTimer = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
+      child.killGroup('SIGTERM');
+      killTimer = setTimeout(() => child.killGroup('SIGKILL'), KILL_GRACE_MS);
     };
-    const onExit = () => killGroup('SIGKILL');
     hooks.signal?.addEventListener('abort', onAbort, { once: true });
-    process.on('exit', onExit);
 
     const tail: string[] = [];
     const keep = (line: string) => { tail.push(line); if (tail.length > 200) tail.shift(); };
     const lineReader = (emit: boolean) => {
       let rest = '';
-      return (chunk: Buffer) => {
-        const text = rest + chunk.toString('utf8');
+      return (chunk: string) => {
+        const text = rest + chunk;
         const lines = text.split('\n');
         rest = lines.pop()!;
         for (const l of lines) {
@@ -138,26 +134,23 @@ export function runLammpsDeck(dir: string, deck: string, launch: LammpsLaunch, h
         }
       };
     };
-    child.stdout!.on('data', lineReader(true));
-    child.stderr!.on('data', lineReader(false));
+    child.onStdout(lineReader(true));
+    child.onStderr(lineReader(false));
 
     let failedStart: Error | undefined;
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      failedStart = e.code === 'ENOENT'
+    child.onError((e) => {
+      failedStart = e.notFound
         ? new Error(`cannot start '${argv[0]}': not found; install LAMMPS (Debian: apt install lammps${argv[0] === 'mpirun' ? ' openmpi-bin' : ''}) or give its path with --lmp`)
         : new Error(`cannot start '${argv.join(' ')}': ${e.message}`);
     });
-    child.on('close', (code, sig) => {
+    child.onClose((code, sig) => {
       if (killTimer) clearTimeout(killTimer);
       hooks.signal?.removeEventListener('abort', onAbort);
-      process.off('exit', onExit);
-      // ranks of an MPI run may outlive the leader for a moment: make sure the group is gone
-      if (child.pid !== undefined) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }
       const wallSeconds = (performance.now() - t0) / 1000;
       if (failedStart) { reject(failedStart); return; }
       if (aborted) { resolve({ aborted: true, exitCode: code, wallSeconds, log }); return; }
       if (code === 0) { resolve({ aborted: false, exitCode: 0, wallSeconds, log }); return; }
-      const logText = existsSync(log) ? readFileSync(log, 'utf8') : '';
+      const logText = exists(log) ? readText(log) : '';
       const err = lastErrorLine(tail.join('\n')) ?? lastErrorLine(logText);
       const last = err ?? tail.filter((l) => l.trim() !== '').slice(-1)[0]?.trim() ?? `exit ${code ?? sig}`;
       reject(new Error(`LAMMPS failed: ${last} (deck ${deckPath})`));

@@ -12,8 +12,7 @@
  * DIMENSION (6, int), ... A string is its length (with the NUL) and bytes.
  * We read up to DIMENSION.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { joinPath as join, latin1, readHead } from '../platform/index.ts';
 import { readDumpFrame } from '../io/index.ts';
 import type { Potential } from '../potential/types.ts';
 import type { System } from '../system/system.ts';
@@ -32,31 +31,22 @@ export interface RestartHeader {
   dim: 2 | 3;
 }
 
-function head(path: string, bytes: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const b = Buffer.alloc(bytes);
-    const n = readSync(fd, b, 0, bytes, 0);
-    return b.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** True when `path` starts with LAMMPS's restart magic string. */
 export function isLammpsRestart(path: string): boolean {
-  return head(path, RESTART_MAGIC.length).toString('latin1') === RESTART_MAGIC;
+  return latin1(readHead(path, RESTART_MAGIC.length)) === RESTART_MAGIC;
 }
 
 /** The units, step and dimension of a restart file; one-line errors name the file. */
 export function readRestartHeader(path: string): RestartHeader {
-  const b = head(path, 4096);
+  const b = readHead(path, 4096);
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const bad = (why: string) => new Error(`${path}: not a LAMMPS restart file this version reads (${why})`);
-  if (b.subarray(0, RESTART_MAGIC.length).toString('latin1') !== RESTART_MAGIC) throw bad('no "LammpS RestartT" at its start');
+  if (latin1(b.subarray(0, RESTART_MAGIC.length)) !== RESTART_MAGIC) throw bad('no "LammpS RestartT" at its start');
   let at = RESTART_MAGIC.length + 1;
   const need = (n: number) => { if (at + n > b.length) throw bad('header cut short'); };
-  const int = () => { need(4); const v = b.readInt32LE(at); at += 4; return v; };
-  const str = () => { const n = int(); need(n); const s = b.subarray(at, at + n - 1).toString('latin1'); at += n; return s; };
+  const int = () => { need(4); const v = view.getInt32(at, true); at += 4; return v; };
+  const str = () => { const n = int(); need(n); const s = latin1(b.subarray(at, at + n - 1)); at += n; return s; };
   if (int() !== 1) throw bad('written on a machine of another byte order');
   int(); // format revision
   const h: Partial<RestartHeader> = {};
@@ -64,7 +54,7 @@ export function readRestartHeader(path: string): RestartHeader {
     const flag = int();
     if (flag === 0) h.version = str();
     else if (flag === 4) h.units = str();
-    else if (flag === 5) { need(8); h.timestep = Number(b.readBigInt64LE(at)); at += 8; }
+    else if (flag === 5) { need(8); h.timestep = Number(view.getBigInt64(at, true)); at += 8; }
     else if (flag === 6) { const d = int(); if (d !== 2 && d !== 3) throw bad(`dimension ${d}`); h.dim = d; }
     else if (flag === 1 || flag === 2 || flag === 3 || flag === 48) int();
     else throw bad(`unexpected header flag ${flag}`);

@@ -13,9 +13,8 @@
  * W_xy / V, and our stress is -W_xy / V; aqs.ts). Strain gamma = (xy - xy0) / ly.
  * The cell must not need a tilt flip within the run (|xy| <= lx/2).
  */
-import { join } from 'node:path';
+import { exists as existsSync, joinPath as join } from '../platform/index.ts';
 import { isPlasticStep, largestDisplacement, nonAffineDisplacement, resolveDetection, type PlasticDetectionOptions } from '../analysis/plastic/plastic-events.ts';
-import { existsSync } from 'node:fs';
 import { readDumpFrame, readDumpFrames } from '../io/index.ts';
 import { makeAqsResult, plasticEventAt, sameMinimum, type AqsResult, type AqsStep, type PlasticEvent, type ReversibleDrop } from '../protocols/aqs.ts';
 import type { Potential } from '../potential/types.ts';

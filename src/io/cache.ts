@@ -22,9 +22,7 @@
  * cache (`summarizeCacheUses`), instead of passing the minutes of a rebuild
  * off as the cost of the computation.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { platform } from '../platform/index.ts';
 import { decodeResultData, encodeResultData } from '../plot/result.ts';
 import { codeState, loadAverage } from './code-state.ts';
 import { readTextWhole, writeTextAtomic } from './files.ts';
@@ -48,7 +46,7 @@ export interface CacheComputation {
    * also counts other work the process did meanwhile
    */
   cpuSeconds: number;
-  /** logical CPUs of the machine (os.cpus().length) */
+  /** CPUs this process may use (platform.cpuCount) */
   cpus: number;
   /** git commit of the checkout holding the cache file; 'unknown' outside one */
   commit: string;
@@ -80,7 +78,7 @@ let reuseSavings = 0;
 function logUse(u: CacheUse): void {
   uses.push(u);
   const log = envVar(CACHE_LOG_ENV);
-  if (log) appendFileSync(log, `${JSON.stringify(u)}\n`);
+  if (log) platform.appendText(log, `${JSON.stringify(u)}\n`);
 }
 
 /** Log the reuse of an entry read since `t0` (performance.now()), and count its recorded cold time for an enclosing compute(). */
@@ -97,8 +95,8 @@ export function cacheUses(): readonly CacheUse[] {
 
 /** The uses logged to a GLASSLAB_CACHE_LOG file (none when the file does not exist). */
 export function readCacheLog(path: string): CacheUse[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
+  if (!platform.exists(path)) return [];
+  return platform.readText(path).split('\n').filter((l) => l.trim()).map((l, i) => {
     try {
       return JSON.parse(l) as CacheUse;
     } catch (e) {
@@ -173,17 +171,18 @@ export function cachePath(stem: string, params: Record<string, unknown>): string
 
 /** Run `compute()` and record how: wall, cold and CPU seconds, commit of the checkout holding `path`, load. */
 async function timedCompute<T>(path: string, compute: () => T | Promise<T>): Promise<{ value: T; computed: CacheComputation }> {
-  const { commit, dirty } = codeState(dirname(resolve(path)));
-  const start = { date: new Date().toISOString(), cpu: process.cpuUsage(), load: loadAverage(), savings: reuseSavings };
+  const { commit, dirty } = codeState(platform.dirName(platform.resolvePath(path)));
+  const start = { date: new Date().toISOString(), cpu: platform.cpuTimes(), load: loadAverage(), savings: reuseSavings };
   const t1 = performance.now();
   const value = await compute();
   const wallSeconds = (performance.now() - t1) / 1000;
-  const cpu = process.cpuUsage(start.cpu);
+  const end = platform.cpuTimes();
+  const cpuSeconds = end.user + end.system - start.cpu.user - start.cpu.system;
   return {
     value,
     computed: {
-      date: start.date, wallSeconds, coldSeconds: wallSeconds + (reuseSavings - start.savings), cpuSeconds: (cpu.user + cpu.system) / 1e6,
-      cpus: cpus().length, commit, dirty, loadAverage: start.load,
+      date: start.date, wallSeconds, coldSeconds: wallSeconds + (reuseSavings - start.savings), cpuSeconds,
+      cpus: platform.cpuCount(), commit, dirty, loadAverage: start.load,
     },
   };
 }
@@ -211,9 +210,9 @@ export async function cachedFiles(files: readonly string[], compute: () => unkno
   if (files.length === 0) throw new Error('cachedFiles: no files named; list the files compute() writes');
   const record = computedRecordPath(files[0]);
   const t0 = performance.now();
-  if (files.every((f) => existsSync(f))) {
+  if (files.every((f) => platform.exists(f))) {
     let computed: CacheComputation | undefined;
-    if (existsSync(record)) {
+    if (platform.exists(record)) {
       try {
         computed = (JSON.parse(await readTextWhole(record)) as { computed?: CacheComputation }).computed;
       } catch (e) {
@@ -224,7 +223,7 @@ export async function cachedFiles(files: readonly string[], compute: () => unkno
     return;
   }
   const { computed } = await timedCompute(files[0], compute);
-  const missing = files.find((f) => !existsSync(f));
+  const missing = files.find((f) => !platform.exists(f));
   if (missing) throw new Error(`cachedFiles: compute() did not write ${missing}; make it write every file listed`);
   await writeTextAtomic(record, JSON.stringify({ files, computed }));
   logUse({ path: files[0], kind: 'computed', seconds: (performance.now() - t0) / 1000, computed });
@@ -243,7 +242,7 @@ export async function cached<T>(stem: string, params: Record<string, unknown>, c
   const path = cachePath(stem, params);
   const key = canonicalJson(params);
   const t0 = performance.now();
-  if (existsSync(path)) {
+  if (platform.exists(path)) {
     let saved: { params?: unknown; value?: unknown; computed?: CacheComputation };
     try {
       saved = JSON.parse(await readTextWhole(path)) as typeof saved;

@@ -5,8 +5,7 @@
  * changes, and the load average (a wall time means little without the load
  * it ran under).
  */
-import { execFileSync } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { platform } from '../platform/index.ts';
 
 export interface CodeState {
   /** `git rev-parse HEAD` of the checkout holding `dir`; 'unknown' outside a git checkout */
@@ -15,12 +14,10 @@ export interface CodeState {
   dirty: boolean;
 }
 
+/** git's output, or undefined where it fails or the host has no processes (a browser) */
 function git(args: string[], cwd: string): string | undefined {
-  try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
-  } catch {
-    return undefined;
-  }
+  const r = platform.commandOutput(['git', ...args], { cwd, timeoutMs: 10_000 });
+  return r?.status === 0 ? r.stdout.trim() : undefined;
 }
 
 /** Commit and dirtiness of the git checkout that holds the folder `dir`. */
@@ -30,7 +27,7 @@ export function codeState(dir: string): CodeState {
   return { commit, dirty };
 }
 
-/** 1-, 5- and 15-minute load averages (os.loadavg), to 2 decimals; zeros where the host has none. */
+/** 1-, 5- and 15-minute load averages (platform.loadAverage), to 2 decimals; zeros where the host has none. */
 export function loadAverage(): number[] {
-  return loadavg().map((v) => Math.round(v * 100) / 100);
+  return platform.loadAverage().map((v) => Math.round(v * 100) / 100);
 }

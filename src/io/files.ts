@@ -4,24 +4,16 @@
  * sibling, rename on close) and a guard that refuses to write over a file
  * that is currently being read.
  */
-import { createReadStream, createWriteStream, promises as fsp, realpathSync, type WriteStream } from 'node:fs';
-import { resolve } from 'node:path';
-import { pipeline, type Readable, type Writable } from 'node:stream';
-import { createGunzip, createGzip } from 'node:zlib';
+import { platform, type OutputFile } from '../platform/index.ts';
 
 /** Chunk size for streaming reads (bytes). Large chunks amortise per-chunk work. */
 export const READ_CHUNK = 1 << 20;
 
 /** True if the file is gzip-compressed: by its magic bytes 1f 8b (the extension is not trusted). */
 export async function isGzipFile(path: string): Promise<boolean> {
-  const fh = await fsp.open(path, 'r');
-  try {
-    const b = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
-  } finally {
-    await fh.close();
-  }
+  const b = new Uint8Array(2);
+  const bytesRead = await platform.readAt(path, b, 0);
+  return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
 }
 
 /** Whether an output path asks for gzip compression (by its extension). */
@@ -44,21 +36,18 @@ export interface TextChunk {
 export async function* readTextChunks(path: string, start = 0): AsyncGenerator<TextChunk> {
   const gz = await isGzipFile(path);
   if (gz && start !== 0) throw new Error(`${path}: cannot seek inside a gzip file (byte ${start}); read it from the start`);
-  const file = createReadStream(path, { start, highWaterMark: READ_CHUNK });
-  const source: Readable = gz ? (pipeline(file, createGunzip({ chunkSize: READ_CHUNK }), () => {}) as unknown as Readable) : file;
+  const file = platform.readChunks(path, start, READ_CHUNK);
+  const source = gz ? platform.gunzip(file, READ_CHUNK) : file;
   let offset = start;
   try {
-    for await (const buf of source as AsyncIterable<Buffer>) {
-      const text = buf.toString('latin1');
+    for await (const buf of source) {
+      const text = platform.latin1(buf);
       yield { text, offset };
       offset += buf.length;
     }
   } catch (e) {
     const msg = (e as Error).message;
     throw new Error(`${path}: read failed after ${offset} bytes${gz ? ' (gzip stream)' : ''}: ${msg}`);
-  } finally {
-    source.destroy();
-    file.destroy();
   }
 }
 
@@ -68,9 +57,9 @@ const openInputs = new Map<string, number>();
 
 function canonical(path: string): string {
   try {
-    return realpathSync(path);
+    return platform.realPath(path);
   } catch {
-    return resolve(path);
+    return platform.resolvePath(path);
   }
 }
 
@@ -98,74 +87,36 @@ export function assertNotBeingRead(path: string): void {
 // ---- atomic output -----------------------------------------------------------
 
 /**
- * A text output that becomes visible under its final name only when closed:
- * data goes to `<path>.tmp-<pid>` and is renamed over `path` by `close()`.
- * gzip-compressed when `path` ends in `.gz`. `write` honours back-pressure.
+ * A text output that becomes visible under its final name only when closed
+ * (the platform's `openOutput`: in Node, data goes to `<path>.tmp-<pid>` and
+ * is renamed over `path` by `close()`). gzip-compressed when `path` ends in
+ * `.gz`. `write` honours back-pressure.
  */
 export class AtomicTextOutput {
   readonly path: string;
   readonly tmpPath: string;
-  private readonly file: WriteStream;
-  private readonly sink: Writable;
-  private error: Error | undefined;
-  private closed = false;
+  private readonly out: OutputFile;
 
   constructor(path: string) {
     assertNotBeingRead(path);
     this.path = path;
-    this.tmpPath = `${path}.tmp-${process.pid}`;
-    this.file = createWriteStream(this.tmpPath);
-    if (wantsGzip(path)) {
-      const gz = createGzip();
-      pipeline(gz, this.file, (e) => { if (e) this.error ??= e; });
-      this.sink = gz;
-    } else {
-      this.sink = this.file;
-      this.file.on('error', (e) => { this.error ??= e; });
-    }
+    this.out = platform.openOutput(path, { gzip: wantsGzip(path) });
+    this.tmpPath = this.out.tmpPath;
   }
 
   /** Append text (latin1/ASCII). Resolves once the stream accepts more. */
-  async write(text: string): Promise<void> {
-    if (this.closed) throw new Error(`${this.path}: write after close`);
-    if (this.error) throw this.wrap(this.error);
-    if (!this.sink.write(text, 'latin1')) {
-      await new Promise<void>((res, rej) => {
-        const onDrain = () => { this.sink.off('error', onErr); res(); };
-        const onErr = (e: Error) => { this.sink.off('drain', onDrain); rej(this.wrap(e)); };
-        this.sink.once('drain', onDrain);
-        this.sink.once('error', onErr);
-      });
-    }
+  write(text: string): Promise<void> {
+    return this.out.write(text);
   }
 
   /** Flush, close and rename the temporary file to the final name. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await new Promise<void>((res, rej) => {
-      this.file.once('close', () => (this.error ? rej(this.wrap(this.error)) : res()));
-      this.file.once('error', (e) => rej(this.wrap(e)));
-      this.sink.end();
-    });
-    await fsp.rename(this.tmpPath, this.path);
+  close(): Promise<void> {
+    return this.out.close();
   }
 
   /** Discard the output: close and delete the temporary file; the final name is untouched. */
-  async abort(): Promise<void> {
-    if (!this.closed) {
-      this.closed = true;
-      // wait for the file to be closed (its open may still be pending) before deleting it
-      const closed = this.file.closed ? Promise.resolve() : new Promise<void>((res) => this.file.once('close', () => res()));
-      this.sink.destroy();
-      this.file.destroy();
-      await closed;
-    }
-    await fsp.rm(this.tmpPath, { force: true });
-  }
-
-  private wrap(e: Error): Error {
-    return new Error(`${this.path}: write failed: ${e.message}`);
+  abort(): Promise<void> {
+    return this.out.abort();
   }
 }
 

@@ -19,8 +19,8 @@
  * decompresses from the start, skipping the frames before k unparsed. The
  * index is rebuilt if the file's size or modification time changes.
  */
-import { promises as fsp } from 'node:fs';
 import { isGzipFile } from './files.ts';
+import { platform } from '../platform/index.ts';
 import { frameTimes, type FrameSource, type FrameTimeOptions } from '../system/frame-source.ts';
 import {
   normalizeRange, readDumpFrame, readDumpFrames, scanDump,
@@ -162,7 +162,7 @@ export class Trajectory implements FrameSource<DumpFrame> {
   async estimate(): Promise<TrajectoryEstimate> {
     const first = await readDumpFrame(this.path, 0, { ...this.read, sortById: false });
     const heads = await scanDump(this.path, undefined, 2);
-    const st = await fsp.stat(this.path);
+    const st = fileStat(this.path);
     const gzip = await this.isGzip();
     const bytes = gzip ? await gzipUncompressedLowerBound(this.path, st.size) : st.size;
     const frameBytes = heads.length > 1 ? heads[1].offset - heads[0].offset : bytes - heads[0].offset;
@@ -190,13 +190,13 @@ export class Trajectory implements FrameSource<DumpFrame> {
 
   private async indexFresh(): Promise<boolean> {
     if (!this.index) return false;
-    const st = await fsp.stat(this.path);
+    const st = fileStat(this.path);
     return st.size === this.index.size && st.mtimeMs === this.index.mtimeMs;
   }
 
   private async ensureIndex(): Promise<FrameIndex> {
     if (this.index && (await this.indexFresh())) return this.index;
-    const st = await fsp.stat(this.path);
+    const st = fileStat(this.path);
     let cap = 64;
     let offsets: Float64Array = new Float64Array(cap), lines: Float64Array = new Float64Array(cap), timesteps: Float64Array = new Float64Array(cap), times: Float64Array = new Float64Array(cap);
     let count = 0;
@@ -222,16 +222,18 @@ export class Trajectory implements FrameSource<DumpFrame> {
 /** Uncompressed size of a gzip file: its trailer's ISIZE (size mod 2^32) raised by 4 GiB steps to at least the compressed size. */
 async function gzipUncompressedLowerBound(path: string, size: number): Promise<number> {
   if (size < 18) return size;
-  const fh = await fsp.open(path, 'r');
-  try {
-    const b = Buffer.alloc(4);
-    await fh.read(b, 0, 4, size - 4);
-    let u = b.readUInt32LE(0);
-    while (u < size) u += 2 ** 32;
-    return u;
-  } finally {
-    await fh.close();
-  }
+  const b = new Uint8Array(4);
+  await platform.readAt(path, b, size - 4);
+  let u = new DataView(b.buffer).getUint32(0, true);
+  while (u < size) u += 2 ** 32;
+  return u;
+}
+
+/** Size and modification time of a file; the error names it where it is missing. */
+function fileStat(path: string): { size: number; mtimeMs: number } {
+  const st = platform.stat(path);
+  if (!st?.isFile) throw Object.assign(new Error(`${path}: no such file`), { code: 'ENOENT' });
+  return st;
 }
 
 function grow(a: Float64Array, cap: number): Float64Array {

@@ -328,6 +328,7 @@ export const platform: Platform = {
     bytes.set(b.subarray(position, position + got));
     return got;
   },
+  readHead: (path, bytes) => readBytes(path).subarray(0, bytes),
   async *readChunks(path, start, chunkSize) {
     const b = readBytes(path);
     for (let at = start; at < b.length; at += chunkSize) yield b.subarray(at, Math.min(b.length, at + chunkSize));
@@ -346,7 +347,7 @@ export const platform: Platform = {
   setCwd(path) { cwd = normalisePath(resolvePosix(cwd, path)); },
   totalMemory: () => ((web.navigator as { deviceMemory?: number } | undefined)?.deviceMemory ?? 4) * 2 ** 30,
   loadAverage: () => [0, 0, 0],
-  cpuSeconds: () => NaN,
+  cpuTimes: () => ({ user: NaN, system: NaN }),
   processId,
   inspect,
   packageText(specifier) {

@@ -13,7 +13,7 @@ import { platform as host } from '#platform';
 import type { Platform } from './types.ts';
 
 export { InterruptFlag, setInterruptFlag, interruptFlag, stopRequested } from './interrupt.ts';
-export type { HostMessageChannel, HostWorker, ParentPort, Platform, ScratchFile, Transferable } from './types.ts';
+export type { FileStat, FileStore, HostMessageChannel, HostProcess, HostWorker, OutputFile, ParentPort, Platform, ScratchFile, Transferable } from './types.ts';
 
 /** The implementation this build runs on (see ./types.ts for each member). */
 export const platform: Platform = host;
@@ -21,6 +21,9 @@ export const platform: Platform = host;
 export const {
   cpuCount, envVar, environment, setEnvVar, readBytes, readText, isFile, isDirectory, joinPath, putFile, writeFileAtomic, scratchFile, removeFile,
   setEngineFlags, webgpu, yieldToHost, startSourceWorker, messageChannel, startModuleWorker, workerInput, setModuleUrl,
+  stat, exists, readDir, makeDir, makeTempDir, rename, remove, realPath, isWritable, appendText, readAt, readHead, readChunks, gunzip, openOutput, latin1,
+  mountFiles, resolvePath, relativePath, dirName, baseName, setCwd, totalMemory, loadAverage, cpuTimes, inspect, packageText,
+  writeStderr, writeStdout, startProcess, commandOutput, isRoot, processAlive,
 }: Platform = host;
 
 /**

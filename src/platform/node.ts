@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import {
   accessSync, appendFileSync, closeSync, constants, createReadStream, createWriteStream, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, promises as fsp,
-  readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync,
+  readdirSync, readSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
@@ -252,7 +252,8 @@ export const platform: Platform = {
   rename: (from, to) => renameSync(from, to),
   remove(path, opts = {}) {
     if (memoryFiles.remove(path)) return;
-    rmSync(path, { recursive: opts.recursive ?? false, force: true });
+    if (!opts.recursive && existsSync(path) && statSync(path).isDirectory()) rmdirSync(path);
+    else rmSync(path, { recursive: opts.recursive ?? false, force: true });
   },
   realPath: (path) => realpathSync(path),
   isWritable(dir) {
@@ -271,6 +272,17 @@ export const platform: Platform = {
       return (await fh.read(bytes, 0, bytes.length, position)).bytesRead;
     } finally {
       await fh.close();
+    }
+  },
+  readHead(path, bytes) {
+    const mem = memoryFiles.get(path);
+    if (mem) return mem.subarray(0, bytes);
+    const fd = openSync(path, 'r');
+    try {
+      const b = new Uint8Array(bytes);
+      return b.subarray(0, readSync(fd, b, 0, bytes, 0));
+    } finally {
+      closeSync(fd);
     }
   },
   readChunks,
@@ -293,9 +305,9 @@ export const platform: Platform = {
     return limited !== undefined && limited > 0 && limited < totalmem() ? limited : totalmem();
   },
   loadAverage: () => loadavg(),
-  cpuSeconds() {
+  cpuTimes() {
     const u = process.cpuUsage();
-    return (u.user + u.system) / 1e6;
+    return { user: u.user / 1e6, system: u.system / 1e6 };
   },
   processId: process.pid,
   inspect: (value, opts) => inspect(value, opts),

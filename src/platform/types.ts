@@ -182,6 +182,8 @@ export interface Platform {
   appendText(path: string, text: string): void;
   /** Reads into `bytes` from byte `position`; resolves with the count read (fewer at the end). */
   readAt(path: string, bytes: Uint8Array, position: number): Promise<number>;
+  /** The first `bytes` bytes of a file (fewer where it is shorter), read at once. */
+  readHead(path: string, bytes: number): Uint8Array;
   /** A file's bytes from `start`, in chunks of about `chunkSize` bytes; breaking out closes it. */
   readChunks(path: string, start: number, chunkSize: number): AsyncIterable<Uint8Array>;
   /** gunzip of a byte stream (Node: zlib; a browser: DecompressionStream). */
@@ -211,8 +213,8 @@ export interface Platform {
   totalMemory(): number;
   /** 1-, 5- and 15-minute load averages; zeros where the host has none (a browser). */
   loadAverage(): number[];
-  /** CPU seconds this process used (user + system, all threads); NaN where the host does not say (a browser). */
-  cpuSeconds(): number;
+  /** CPU seconds this process used so far, user and system, all threads; NaN where the host does not say (a browser). */
+  cpuTimes(): { user: number; system: number };
   /** An id of this process for unique names (Node: its pid; a browser: a random number fixed at load). */
   readonly processId: number;
   /** Text as Node's `util.inspect` shows it (a browser: ./inspect.ts, the same format for plain data). */
