@@ -64,7 +64,6 @@ function ensureDeps() {
 ensureDeps();
 const require = createRequire(join(WEB, 'package.json'));
 const esbuild = require('esbuild');
-const { nodeStubs, PROCESS_SHIM } = await import('./node-stubs.mjs');
 
 const tmp = `${outDir}.tmp-${process.pid}`;
 rmSync(tmp, { recursive: true, force: true });
@@ -100,14 +99,15 @@ const app = await esbuild.build({
   chunkNames: 'chunks/[name]-[hash]', assetNames: 'assets/[name]-[hash]', plugins: [jupyterlabAssets], metafile: true,
 });
 
-// 2. the kernel's worker: the library (Node built-ins stubbed until the platform seam lands) and the session
+// 2. the kernel's worker: the library for the browser platform (conditions ['browser']: src/platform/browser.ts, no Node module)
+// and the session, with the wasm kernels next to it (the worker puts them into the platform's files at start)
+const wasmFiles = ['src/core/wasm', 'src/linalg/wasm', 'src/neighbor/wasm'].flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.wasm')).map((f) => join(ROOT, d, f)));
 const worker = await esbuild.build({
   ...common, entryPoints: { 'kernel-worker': join(WEB, 'src', 'kernel-worker.ts') }, outdir: join(tmp, 'build'), format: 'esm',
-  banner: { js: PROCESS_SHIM }, plugins: [nodeStubs()], metafile: true,
+  platform: 'browser', conditions: ['browser'], metafile: true,
+  define: { ...common.define, GLASSLAB_WASM: JSON.stringify(wasmFiles.map((f) => basename(f))) },
 });
-for (const wasm of ['src/core/wasm', 'src/linalg/wasm', 'src/neighbor/wasm'].flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.wasm')).map((f) => join(ROOT, d, f)))) {
-  cpSync(wasm, join(tmp, 'build', basename(wasm)));
-}
+for (const wasm of wasmFiles) cpSync(wasm, join(tmp, 'build', basename(wasm)));
 cpSync(join(WEB, 'src', 'glasslab-logo.svg'), join(tmp, 'build', 'glasslab-logo.svg'));
 
 // 3. settings schemas (@jupyter/builder's ensureAssets + jupyterlite's CompileSchemasPlugin)

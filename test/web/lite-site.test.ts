@@ -231,7 +231,7 @@ thermoFigure(run.thermo.map((r) => r.time), { 'T [eps/kB]': run.thermo.map((r) =
       await session.shutdown();
       return { md, bad, shown, long: longReply.content, stoppedAfterS, after };
     });
-    expect(r.md.status).toBe('ok');
+    expect(r.md.status, JSON.stringify(r.md.msgs)).toBe('ok');
     expect(r.md.msgs.find((m: Msg) => m.t === 'execute_result')?.c.data).toEqual({ 'text/plain': '200' });
     expect(r.bad.status).toBe('error');
     expect(r.bad.msgs[0].c.evalue).toMatch(/--tmep/);
@@ -247,6 +247,63 @@ thermoFigure(run.thermo.map((r) => r.time), { 'T [eps/kB]': run.thermo.map((r) =
     expect(r.long).toMatchObject({ status: 'error', evalue: expect.stringMatching(/^stopped at step \d+/) });
     expect(r.stoppedAfterS).toBeLessThan(30);
     expect(r.after.msgs.find((m: Msg) => m.t === 'execute_result')?.c.data).toEqual({ 'text/plain': "[ 'undefined', 200, 200 ]" });
+  }, 180_000);
+
+  it('files: a dump put in the drive (as the file browser uploads it) is read by %load and %vdos; their outputs appear in the drive, equal to Node\'s', async () => {
+    // a small gzipped KA dump with velocities, made by the Node CLI
+    const dir = mkdtempSync(join(tmpdir(), 'glasslab-lite-files-'));
+    try {
+      const cli = (args: string[]) => execFileSync(process.execPath, [join(ROOT, 'bin', 'glasslab.mjs'), ...args], { cwd: dir, stdio: 'pipe' }).toString();
+      cli(['md', '--model', 'ka', '--n', '256', '--density', '1.2', '--temp', '0.8', '--steps', '400', '--dt', '0.005', '--seed', '3',
+        '--dump', 'run.dump.gz', '--every', '4', '--velocities', '--thermo', '0', '-q']);
+      cli(['vdos', 'run.dump.gz', '--frame-dt', '0.02', '--band', '0:2', '--out', 'soft.csv', '--spectra', 'vdos.csv']);
+      const upload = readFileSync(join(dir, 'run.dump.gz')).toString('base64');
+      const r = await page.evaluate(async (b64: string) => {
+        const app = (window as unknown as { jupyterapp: any }).jupyterapp; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const sm = app.serviceManager;
+        await sm.contents.save('notebooks/upload', { type: 'directory' });
+        // what JupyterLab's file browser does with an uploaded file that is not a notebook: base64
+        await sm.contents.save('notebooks/upload/run.dump.gz', { type: 'file', format: 'base64', content: b64 });
+        const session = await sm.sessions.startNew({ path: 'notebooks/upload/lite-files.ipynb', type: 'notebook', name: 'lite-files.ipynb', kernel: { name: 'glasslab' } });
+        const exec = async (code: string) => {
+          const msgs: { t: string; c: Record<string, unknown> }[] = [];
+          const f = session.kernel.requestExecute({ code });
+          f.onIOPub = (m: { header: { msg_type: string }; content: Record<string, unknown> }) => {
+            if (m.header.msg_type !== 'status' && m.header.msg_type !== 'execute_input') msgs.push({ t: m.header.msg_type, c: m.content });
+          };
+          const reply = await f.done;
+          return { status: reply.content.status as string, msgs };
+        };
+        const load = await exec('const last = %load run.dump.gz --frame -1\nlast.n');
+        const vdos = await exec('const v = %vdos run.dump.gz --frame-dt 0.02 --band 0:2 --out soft.csv --spectra vdos.csv\nv.kind');
+        const missing = await exec('%load nope.dump');
+        const text = async (p: string) => (await sm.contents.get(p, { content: true, format: 'text' })).content as string;
+        const listed = ((await sm.contents.get('notebooks/upload', { content: true })).content as { name: string }[]).map((c) => c.name).sort();
+        const out = { load, vdos, missing, soft: await text('notebooks/upload/soft.csv'), spectra: await text('notebooks/upload/vdos.csv'), listed };
+        await session.shutdown();
+        return out;
+      }, upload);
+      expect(r.load.status).toBe('ok');
+      expect(r.load.msgs.find((m: Msg) => m.t === 'execute_result')?.c.data).toEqual({ 'text/plain': '256' });
+      expect(r.vdos.status, JSON.stringify(r.vdos.msgs)).toBe('ok');
+      expect(r.missing.status).toBe('error');
+      expect(r.missing.msgs.find((m: Msg) => m.t === 'error')?.c.evalue).toMatch(/nope\.dump/);
+      // the outputs are in the drive (the file browser lists them), with no temporary file left
+      expect(r.listed).toEqual(expect.arrayContaining(['run.dump.gz', 'soft.csv', 'vdos.csv']));
+      expect(r.listed.filter((n: string) => /tmp|glasslab-out/.test(n))).toEqual([]);
+      // the same numbers as Node's run of the same command on the same file
+      const numbers = (csv: string) => csv.trim().split('\n').slice(1).flatMap((l) => l.split(',').map(Number));
+      for (const [browserCsv, file] of [[r.soft, 'soft.csv'], [r.spectra, 'vdos.csv']] as const) {
+        const node = readFileSync(join(dir, file), 'utf8');
+        expect(browserCsv.split('\n')[0]).toBe(node.split('\n')[0]);
+        const a = numbers(browserCsv), b = numbers(node);
+        expect(a).toHaveLength(b.length);
+        const worst = Math.max(...a.map((x, i) => Math.abs(x - b[i]) / Math.max(1e-12, Math.abs(b[i]))));
+        expect(worst, file).toBeLessThan(1e-9);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 180_000);
 
   it('a notebook run in the UI draws its figure with the Plotly renderer (screenshot in out/)', async () => {

@@ -13,17 +13,25 @@
  * loop that never yields cannot be stopped this way (the platform seam's
  * shared flag, branch lite-seam).
  *
+ * Files: the worker reaches the JupyterLite drive through this page
+ * (./drive.ts): each of its file requests is answered here with the
+ * contents manager, so the kernel sees the file browser's files, with the
+ * notebook's folder as its working folder.
+ *
  * Not yet here: completion and inspection (a TypeScript language service in
  * a second worker), input().
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
-import type { KernelMessage } from '@jupyterlab/services';
+import type { Contents, KernelMessage } from '@jupyterlab/services';
 import { BaseKernel, IKernelClient, IKernelSpecs, type IKernel } from '@jupyterlite/services';
+import { serveDrive, type DriveRequest } from './drive.ts';
 
 /** Messages from the worker (see kernel-worker.ts). */
 export type WorkerMessage =
   | { type: 'ready' }
+  | { type: 'failed'; message: string }
+  | DriveRequest
   | { type: 'stream'; id: number; name: 'stdout' | 'stderr'; text: string }
   | { type: 'display'; id: number; bundle: Record<string, unknown>; displayId?: string; update?: boolean }
   | { type: 'result'; id: number; bundle: Record<string, unknown> }
@@ -35,17 +43,22 @@ export class GlasslabKernel extends BaseKernel {
   private next = 0;
   private readonly pending = new Map<number, { header: KernelMessage.IHeader<KernelMessage.MessageType> | undefined; done: (r: Extract<WorkerMessage, { type: 'reply' }>['reply']) => void }>();
 
-  constructor(options: IKernel.IOptions) {
+  constructor(options: IKernel.IOptions, contents: Contents.IManager) {
     super(options);
     const url = URLExt.join(PageConfig.getOption('fullStaticUrl'), 'kernel-worker.js');
     this.worker = new Worker(url, { type: 'module', name: `glasslab-kernel-${options.id}` });
+    const held = new Map<number, Uint8Array>();
     this.started = new Promise((resolve, reject) => {
       this.worker.addEventListener('error', (e) => reject(new Error(`the glasslab kernel worker failed to start: ${e.message}`)), { once: true });
       this.worker.addEventListener('message', (e: MessageEvent<WorkerMessage>) => {
         if (e.data.type === 'ready') resolve();
+        else if (e.data.type === 'failed') reject(new Error(`the glasslab kernel worker failed to start: ${e.data.message}`));
+        else if (e.data.type === 'drive') void serveDrive(contents, e.data, held);
         else this.onWorkerMessage(e.data);
       });
     });
+    // the notebook's folder is the kernel's working folder
+    this.worker.postMessage({ type: 'init', cwd: `/${options.location ?? ''}` });
   }
 
   override get ready(): Promise<void> {
@@ -64,7 +77,7 @@ export class GlasslabKernel extends BaseKernel {
   }
 
   private onWorkerMessage(m: WorkerMessage): void {
-    if (m.type === 'ready') return;
+    if (m.type === 'ready' || m.type === 'failed' || m.type === 'drive') return;
     const p = this.pending.get(m.id);
     if (!p) return;
     switch (m.type) {
@@ -134,7 +147,7 @@ export const glasslabKernelPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [IKernelSpecs],
   optional: [IKernelClient],
-  activate: (_app: JupyterFrontEnd, kernelspecs: IKernelSpecs, client: IKernelClient | null) => {
+  activate: (app: JupyterFrontEnd, kernelspecs: IKernelSpecs, client: IKernelClient | null) => {
     if (client) {
       const cancelQueued = client.interrupt.bind(client);
       client.interrupt = async (id: string) => {
@@ -153,7 +166,7 @@ export const glasslabKernelPlugin: JupyterFrontEndPlugin<void> = {
         argv: [],
         resources: { 'logo-32x32': logo, 'logo-64x64': logo },
       },
-      create: async (options: IKernel.IOptions) => new GlasslabKernel(options),
+      create: async (options: IKernel.IOptions) => new GlasslabKernel(options, app.serviceManager.contents),
     });
   },
 };
