@@ -97,3 +97,10 @@ export { writeTextAtomic, readTextWhole } from './files.ts';
 export { cached, cachedFiles, computedRecordPath, cachePath, canonicalJson, cacheUses, coldSeconds, readCacheLog, summarizeCacheUses, CACHE_LOG_ENV, type CacheComputation, type CacheSummary, type CacheUse } from './cache.ts';
 export { codeState, loadAverage, type CodeState } from './code-state.ts';
 export { parseCsvTable, readCsvTable, valuesById, type CsvTable } from './csv.ts';
+/**
+ * Whether a file or folder exists, and a folder made with its parents: the
+ * platform's (src/platform), so that a notebook's cells run unchanged in
+ * Node and in the browser kernel, where the files are the JupyterLite
+ * drive's (the notebooks use these instead of node:fs).
+ */
+export { exists, makeDir } from '../platform/index.ts';
