@@ -140,6 +140,20 @@ for (const theme of ['@jupyterlab/theme-light-extension', '@jupyterlab/theme-dar
   });
 }
 
+/**
+ * A notebook that has the workshop scale (its parameters cell declares
+ * `'workshop'` among its scales: src/util/scale.ts) starts at it on the
+ * site, which runs on one thread in a browser tab; the others keep theirs.
+ */
+function atWorkshopScale(file) {
+  const nb = JSON.parse(readFileSync(file, 'utf8'));
+  const cell = nb.cells.find((c) => c.metadata?.tags?.includes('parameters'));
+  const text = cell && (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
+  if (!text || !/const scale: [^=]*'workshop'[^=]*= '\w+';/.test(text)) return;
+  cell.source = text.replace(/(const scale: [^=]*= )'\w+';/, "$1'workshop';");
+  writeFileSync(file, JSON.stringify(nb, null, 1) + '\n');
+}
+
 // 5. contents: the notebooks (and the small data files they read) in the file browser
 const CONTENTS = [{ from: join(ROOT, 'notebooks'), to: 'notebooks', keep: (f) => f.endsWith('.ipynb') || f.endsWith('.md') }];
 const EPOCH = new Date(0).toISOString();
@@ -155,9 +169,10 @@ function writeContents(src, rel, keep) {
     } else if (keep(f)) {
       mkdirSync(join(tmp, 'files', rel), { recursive: true });
       cpSync(full, join(tmp, 'files', path));
+      if (f.endsWith('.ipynb')) atWorkshopScale(join(tmp, 'files', path));
       const nb = f.endsWith('.ipynb');
       entries.push({ name: f, path, type: nb ? 'notebook' : 'file', created: EPOCH, last_modified: st.mtime.toISOString(), format: nb ? 'json' : 'text',
-        mimetype: nb ? 'application/x-ipynb+json' : 'text/markdown', size: st.size, writable: true, content: null });
+        mimetype: nb ? 'application/x-ipynb+json' : 'text/markdown', size: statSync(join(tmp, 'files', path)).size, writable: true, content: null });
     }
   }
   mkdirSync(join(tmp, 'api', 'contents', rel), { recursive: true });

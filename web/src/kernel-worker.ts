@@ -48,6 +48,10 @@ async function importer(spec: string): Promise<unknown> {
 declare const GLASSLAB_WASM: string[];
 
 const post = (m: unknown) => (self as unknown as Worker).postMessage(m);
+// one thread for the dense eigensolver and the sparse factorisation: their pools start by blocking in Atomics.wait,
+// where a browser never starts the worker (ARCHITECTURE.md, "The worker pools")
+platform.setEnvVar('GLASSLAB_EIGEN_THREADS', '1');
+platform.setEnvVar('GLASSLAB_SPARSE_THREADS', '1');
 const isolated = typeof SharedArrayBuffer === 'function' && (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
 if (isolated) platform.mountFiles(driveStore((m: DriveRequest) => post(m)));
 
