@@ -36,6 +36,7 @@
  * unwrapped coordinates are unchanged (LAMMPS Domain::image_flip).
  */
 import { Box } from '../system/box.ts';
+import { exp } from '../util/portable-math.ts';
 import type { System } from '../system/system.ts';
 import type { MdState } from './state.ts';
 import { kineticTensor } from './velocities.ts';
@@ -110,8 +111,8 @@ export function velocityPressHalf(state: MdState, omegaDot: Float64Array): void 
   for (let k = 0; k < d; k++) tr += omegaDot[k];
   const mtk2 = tr / (d * n);
   const q = 0.25 * state.dt, h = 0.5 * state.dt;
-  const fx = Math.exp(-q * (omegaDot[0] + mtk2)), fy = Math.exp(-q * (omegaDot[1] + mtk2));
-  const fz = d === 3 ? Math.exp(-q * (omegaDot[2] + mtk2)) : 1;
+  const fx = exp(-q * (omegaDot[0] + mtk2)), fy = exp(-q * (omegaDot[1] + mtk2));
+  const fz = d === 3 ? exp(-q * (omegaDot[2] + mtk2)) : 1;
   const wxy = omegaDot[3], wxz = omegaDot[4], wyz = omegaDot[5];
   const v = sys.velocities!;
   if (d === 3) {
@@ -147,20 +148,20 @@ export function remapCell(state: MdState, omegaDot: Float64Array, style: 'aniso'
   const h2 = h / 2, h4 = h / 4, h8 = h / 8;
   const tiltHalf = () => {
     if (d === 3) {
-      let e = Math.exp(h8 * wx);
+      let e = exp(h8 * wx);
       xz = (xz * e + h4 * (wxy * yz + wxz * lz)) * e;
-      e = Math.exp(h4 * wy);
+      e = exp(h4 * wy);
       yz = (yz * e + h2 * wyz * lz) * e;
     }
-    let e = Math.exp(h4 * wx);
+    let e = exp(h4 * wx);
     xy = (xy * e + h2 * wxy * ly) * e;
     if (d === 3) {
-      e = Math.exp(h8 * wx);
+      e = exp(h8 * wx);
       xz = (xz * e + h4 * (wxy * yz + wxz * lz)) * e;
     }
   };
   if (style === 'tri') tiltHalf();
-  const scale = [Math.exp(h * wx), Math.exp(h * wy), d === 3 ? Math.exp(h * wz) : 1];
+  const scale = [exp(h * wx), exp(h * wy), d === 3 ? exp(h * wz) : 1];
   const lo = new Float64Array(d), lengths = new Float64Array(d);
   for (let k = 0; k < d; k++) {
     const ctr = box.lo[k] + 0.5 * L[k];

@@ -35,6 +35,7 @@
  * runMd like LAMMPS `run N`): T(step) = Tstart + f (Tstop - Tstart).
  */
 import type { ForceProvider } from '../core/types.ts';
+import { exp } from '../util/portable-math.ts';
 import { Box } from '../system/box.ts';
 import type { System } from '../system/system.ts';
 import { requireFinite, requireOwnState, requirePositive, type Integrator, type StepOptions, type Targets } from './integrator.ts';
@@ -164,11 +165,11 @@ function noseHoover(name: 'nvt' | 'npt', r: Resolved): Integrator {
   };
   const velocityScaleHalf = (state: MdState) => {
     const epsDot = state.ext.epsDot![0];
-    scaleVelocities(state, Math.exp(-0.5 * state.dt * epsDot * (1 + 1 / state.sys.n)));
+    scaleVelocities(state, exp(-0.5 * state.dt * epsDot * (1 + 1 / state.sys.n)));
   };
   /** dilate cell and atoms by exp(h epsDot) about the cell centre; images unchanged */
   const dilate = (state: MdState, h: number) => {
-    const s = Math.exp(h * state.ext.epsDot![0]);
+    const s = exp(h * state.ext.epsDot![0]);
     const { sys } = state;
     const box = sys.box;
     const d = sys.dim;

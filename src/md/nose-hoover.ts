@@ -22,6 +22,7 @@
  * FixNH::nhc_press_integrate: etap_mass[0] = kB T_target / p_freq_max^2):
  * they pass that mass as `q0`.
  */
+import { exp } from '../util/portable-math.ts';
 
 export interface ChainVars {
   eta: Float64Array;
@@ -61,19 +62,19 @@ export function chainHalfStep(c: ChainVars, ke2: number, target2: number, kT: nu
   etaDotDot[0] = q0 > 0 ? (ke2 - target2) / q0 : 0;
   for (let loop = 0; loop < loops; loop++) {
     for (let i = m - 1; i > 0; i--) {
-      const e = Math.exp(-dt8 * etaDot[i + 1]);
+      const e = exp(-dt8 * etaDot[i + 1]);
       etaDot[i] = (etaDot[i] * e + etaDotDot[i] * dt4) * e;
     }
-    let e = Math.exp(-dt8 * etaDot[1]);
+    let e = exp(-dt8 * etaDot[1]);
     etaDot[0] = (etaDot[0] * e + etaDotDot[0] * dt4) * e;
-    const factor = Math.exp(-dt2 * etaDot[0]);
+    const factor = exp(-dt2 * etaDot[0]);
     total *= factor;
     ke2 *= factor * factor;
     etaDotDot[0] = q0 > 0 ? (ke2 - target2) / q0 : 0;
     for (let i = 0; i < m; i++) eta[i] += dt2 * etaDot[i];
     etaDot[0] = (etaDot[0] * e + etaDotDot[0] * dt4) * e;
     for (let i = 1; i < m; i++) {
-      e = Math.exp(-dt8 * etaDot[i + 1]);
+      e = exp(-dt8 * etaDot[i + 1]);
       const qprev = i === 1 ? q0 : qi;
       etaDotDot[i] = (qprev * etaDot[i - 1] * etaDot[i - 1] - kT) / qi;
       etaDot[i] = (etaDot[i] * e + etaDotDot[i] * dt4) * e;

@@ -13,6 +13,7 @@
  * second one is kept in the state (`spare`) so the state round-trips exactly
  * through checkpoints.
  */
+import { cos, log, sin } from './portable-math.ts';
 
 /** Serialisable generator state: restore it with `Rng.fromState`. */
 export interface RngState {
@@ -110,9 +111,10 @@ export class Rng {
       return v;
     }
     // 1 - u lies in (0, 1], so the log is finite
-    const r = Math.sqrt(-2 * Math.log(1 - this.uniform()));
+    // the portable log, sin and cos: the same draws on every JavaScript engine (./portable-math.ts)
+    const r = Math.sqrt(-2 * log(1 - this.uniform()));
     const phi = 2 * Math.PI * this.uniform();
-    this.spare = r * Math.sin(phi);
-    return r * Math.cos(phi);
+    this.spare = r * sin(phi);
+    return r * cos(phi);
   }
 }
