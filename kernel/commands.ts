@@ -65,7 +65,7 @@ export function notebookPaths(path: string, cwd: string): string[] {
 }
 
 /** The options run-notebooks and gallery share (one meaning per option name: test/cli/vocabulary.test.ts). */
-const SCALE_SUMMARY = 'problem size: quick (minutes), medium (at most an hour per notebook on 2 cores: the papers\' headline claims with error bars) paper (the published sizes, days) or workshop (minutes in a browser tab on one thread; the quickstart and the workshop notebook only)';
+const SCALE_SUMMARY = 'problem size: quick (minutes), medium (at most an hour per notebook on 2 cores: the papers\' headline claims with error bars), paper (the published sizes, days) or workshop (minutes in a browser tab on one thread; the quickstart and the workshop notebook only)';
 const CELL_TIMEOUT_SUMMARY = 'time limit of one cell';
 
 export const runNotebooksCommand = defineCommand({
