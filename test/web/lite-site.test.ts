@@ -311,7 +311,7 @@ thermoFigure(run.thermo.map((r) => r.time), { 'T [eps/kB]': run.thermo.map((r) =
     const dir = mkdtempSync(join(tmpdir(), 'glasslab-lite-files-'));
     try {
       const cli = (args: string[]) => execFileSync(process.execPath, [join(ROOT, 'bin', 'glasslab.mjs'), ...args], { cwd: dir, stdio: 'pipe' }).toString();
-      cli(['md', '--model', 'ka', '--n', '256', '--density', '1.2', '--temp', '0.8', '--steps', '400', '--dt', '0.005', '--seed', '3',
+      cli(['md', '--model', 'ka', '--n', '256', '--density', '1.2', '--temp', '0.8', '--steps', '400', '--dt', '0.005', '--seed', '3', '--threads', '1',
         '--dump', 'run.dump.gz', '--every', '4', '--velocities', '--thermo', '0', '-q']);
       cli(['vdos', 'run.dump.gz', '--frame-dt', '0.02', '--band', '0:2', '--out', 'soft.csv', '--spectra', 'vdos.csv']);
       const upload = readFileSync(join(dir, 'run.dump.gz')).toString('base64');
