@@ -3,8 +3,13 @@
  * temporary folder, serve it on loopback with the isolation headers, start
  * the glasslab kernel in headless Chromium (Debian's, driven by
  * playwright-core from web/node_modules: no browser download), run cells
- * through JupyterLab's own kernel client, and run a notebook in the UI whose
- * figure must be drawn. A screenshot goes to out/lite-site.png.
+ * through JupyterLab's own kernel client (magics, an interrupt, files of
+ * the JupyterLite drive read and written by %load and %vdos), run the
+ * quickstart and the workshop notebook at the workshop scale in the lite
+ * kernel and in the Node kernel and compare them cell by cell, and run a
+ * notebook in the UI whose figure must be drawn. A screenshot goes to
+ * out/lite-site.png. The whole file takes about 3 minutes on 2 cores (the
+ * notebook comparison about 2).
  *
  * Needs web/node_modules (`npm ci --prefix web`) and chromium: missing
  * locally, the test skips loudly; under CI=true it fails.
