@@ -56,7 +56,7 @@ describe('glasslab run-notebooks', () => {
     // provenance: scale and wall time in the metadata and at the top of the report
     expect(nb.metadata.glasslab.run).toMatchObject({ scale: 'paper' });
     expect(nb.metadata.glasslab.run.wallSeconds).toBeGreaterThan(0);
-    expect(nb.cells[2].source).toContain(`const scale: 'quick' | 'medium' | 'paper' = "paper";`);
+    expect(nb.cells[2].source).toContain(`const scale: 'quick' | 'medium' | 'paper' | 'workshop' = "paper";`);
     // no engine asked: the embedded one, said in the injected cell's output
     expect(nb.cells[2].source).toContain(`const engine: 'glasslab' | 'lammps' = "glasslab";\n%engine glasslab`);
     expect(nb.cells[2].outputs[0].text).toBe('engine: %md, %minimize and %shear run with the embedded glasslab engine\n');
