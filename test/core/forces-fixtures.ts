@@ -20,6 +20,18 @@ export interface BoxSpec {
   periodic?: boolean[];
 }
 
+/**
+ * Cells with N that every neighbour-list build is checked on against the
+ * TypeScript one (test/neighbor/pair-search-wasm, test/core/forces-wasm-threads):
+ * tilted, small, partly non-periodic and 2D.
+ */
+export const LIST_TEST_CELLS: readonly (readonly [BoxSpec, number])[] = [
+  [{ dim: 3, lengths: [9.2, 9.0, 9.4], tilt: { xy: 1.1, xz: 0.4, yz: -0.9 } }, 400],
+  [{ dim: 3, lengths: [6.0, 6.2, 6.4] }, 150],
+  [{ dim: 3, lengths: [8.0, 7.5, 8.2], periodic: [true, false, true] }, 250],
+  [{ dim: 2, lengths: [13.5, 13.1], tilt: { xy: 1.3 } }, 150],
+];
+
 export function makeBox(spec: BoxSpec): Box {
   return new Box({ dim: spec.dim, lo: spec.lo ?? new Array(spec.dim).fill(0), lengths: spec.lengths, tilt: spec.tilt ?? {}, periodic: spec.periodic });
 }

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { computeForcesF64, F64Workspace, ljCoefficientsOf, wasmTableOf } from '../../src/core/forces-f64.ts';
 import type { NeighborListOptions } from '../../src/neighbor/neighbor-list.ts';
-import { makeBox, randomSystem, type BoxSpec } from './forces-fixtures.ts';
+import { LIST_TEST_CELLS, makeBox, randomSystem } from './forces-fixtures.ts';
 import { AUTO_THREADED_MIN_ATOMS, createForceProvider, createForceProviderAsync } from '../../src/core/force-provider.ts';
 import { defaultThreads } from '../../src/core/lj-thread-pool.ts';
 import { sharedWasmForcePool, startWasmForcePool, WasmForcePool } from '../../src/core/wasm/force-threads.ts';
@@ -179,12 +179,7 @@ describe('wasm force kernels on threads', () => {
   it('the threads build the same lists as the TypeScript build for every list kind and cell shape (half, balanced, full; per-type radii; tilted, small, 2D and non-periodic cells; 2 and 3 threads)', () => {
     const ka = createKobAndersen('shift');
     const table = wasmTableOf(ka, ljCoefficientsOf(ka))!;
-    const specs: [BoxSpec, number][] = [
-      [{ dim: 3, lengths: [9.2, 9.0, 9.4], tilt: { xy: 1.1, xz: 0.4, yz: -0.9 } }, 400],
-      [{ dim: 3, lengths: [6.0, 6.2, 6.4] }, 150],
-      [{ dim: 3, lengths: [8.0, 7.5, 8.2], periodic: [true, false, true] }, 250],
-      [{ dim: 2, lengths: [13.5, 13.1], tilt: { xy: 1.3 } }, 150],
-    ];
+    const specs = LIST_TEST_CELLS;
     const variants: Partial<NeighborListOptions>[] = [
       { kind: 'half' }, { kind: 'half', typeCutoffs: ka, halfRows: 'balanced' }, { kind: 'full', typeCutoffs: ka }, { kind: 'half', maxNeighbors: 4 },
     ];

@@ -10,18 +10,13 @@ import { wasmPairSearchAvailable, wasmPairSearchLoadError } from '../../src/neig
 import { createKobAndersen } from '../../src/potential/ka.ts';
 import { createSystem } from '../../src/system/system.ts';
 import { expectFreshBuild } from '../support/wasm-build.ts';
-import { makeBox, randomSystem, type BoxSpec } from '../core/forces-fixtures.ts';
+import { LIST_TEST_CELLS, makeBox, randomSystem } from '../core/forces-fixtures.ts';
 
 const ka = createKobAndersen('shift');
 
 describe.skipIf(!wasmPairSearchAvailable())(`WebAssembly pair search ${wasmPairSearchLoadError()}`, () => {
   it('search and row sort build the same lists as the TypeScript ones (tilted, orthorhombic, 2D, small and non-periodic cells; half, balanced, full; per-type radii; 1-3 cells per cutoff; stride growth)', () => {
-    const specs: [BoxSpec, number][] = [
-      [{ dim: 3, lengths: [9.2, 9.0, 9.4], tilt: { xy: 1.1, xz: 0.4, yz: -0.9 } }, 400],
-      [{ dim: 3, lengths: [6.0, 6.2, 6.4] }, 150],
-      [{ dim: 3, lengths: [8.0, 7.5, 8.2], periodic: [true, false, true] }, 250],
-      [{ dim: 2, lengths: [13.5, 13.1], tilt: { xy: 1.3 } }, 150],
-    ];
+    const specs = LIST_TEST_CELLS;
     const variants: Partial<NeighborListOptions>[] = [
       { kind: 'half' }, { kind: 'half', typeCutoffs: ka }, { kind: 'half', typeCutoffs: ka, halfRows: 'balanced' },
       { kind: 'full' }, { kind: 'half', cellsPerCutoff: 1 }, { kind: 'full', cellsPerCutoff: 2, typeCutoffs: ka },
