@@ -18,6 +18,14 @@
  * log t_step against log N over the sizes run.
  *
  *   node --import tsx bench/md-ka.ts [--steps 10000] [--sizes 1000,2000,4000,8000] [--f32]
+ *   node --import tsx bench/md-ka.ts --pairs 8 [--steps 1000] [--sizes 4000]
+ *
+ * --pairs R: on a host whose speed drifts (a shared virtual machine: here
+ * the same run swung 30-40% within minutes), R rounds per N of back-to-back
+ * pairs, glasslab wasm then LAMMPS on 1 core and 2 threads then `mpirun
+ * -np 2` (the order reversed every other round), reporting the median and
+ * the quartiles of the per-pair ratios: both codes of a pair see the host
+ * at about the same speed.
  *
  * With fewer steps than 10000 the printed "10k-step time" is extrapolated
  * linearly from the measured rate (stated in the output).
@@ -38,20 +46,22 @@ import { exponent, haveCommand, runLammps, runOurs, type Timing } from './md-com
 const T = 0.8, DT = 0.005, TDAMP = 100 * DT, DENSITY = 1.2, SKIN = 0.3;
 const TEMPLATE = resolve(import.meta.dirname, 'lammps/in.ka-nvt.lmp');
 
-interface Options { steps: number; sizes: number[]; f32: boolean; seed: number }
+interface Options { steps: number; sizes: number[]; f32: boolean; seed: number; pairs: number }
 
 function parseCli(argv: string[]): Options {
-  const o: Options = { steps: 10000, sizes: [1000, 2000, 4000, 8000], f32: false, seed: 1 };
+  const o: Options = { steps: 10000, sizes: [1000, 2000, 4000, 8000], f32: false, seed: 1, pairs: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--steps') o.steps = Number(argv[++i]);
     else if (a === '--sizes') o.sizes = argv[++i].split(',').map(Number);
     else if (a === '--f32') o.f32 = true;
     else if (a === '--seed') o.seed = Number(argv[++i]);
-    else throw new Error(`bench/md-ka: unknown argument ${a}; use --steps N, --sizes 1000,2000, --f32, --seed S`);
+    else if (a === '--pairs') o.pairs = Number(argv[++i]);
+    else throw new Error(`bench/md-ka: unknown argument ${a}; use --steps N, --sizes 1000,2000, --f32, --seed S, --pairs R`);
   }
   if (!Number.isInteger(o.steps) || o.steps < 1) throw new Error('bench/md-ka: --steps must be a positive integer');
   if (o.sizes.some((n) => !Number.isInteger(n) || n < 100)) throw new Error('bench/md-ka: --sizes must be integers >= 100');
+  if (!Number.isInteger(o.pairs) || o.pairs < 0) throw new Error('bench/md-ka: --pairs must be a non-negative integer (rounds of back-to-back pairs)');
   return o;
 }
 
@@ -59,10 +69,53 @@ async function runKa(start: System, steps: number, provider: ForceProviderOption
   return runOurs(start, createKobAndersen('shift'), { skin: SKIN, ...provider }, { T, Tdamp: TDAMP, dt: DT, steps, units: 'lj' });
 }
 
+/** The median and quartiles of xs (linear interpolation between order statistics). */
+function quartiles(xs: number[]): [number, number, number] {
+  const v = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => { const x = q * (v.length - 1), i = Math.floor(x); return i + 1 < v.length ? v[i] + (x - i) * (v[i + 1] - v[i]) : v[i]; };
+  return [at(0.25), at(0.5), at(0.75)];
+}
+
+/** --pairs: R rounds of back-to-back glasslab/LAMMPS pairs per N on 1 and 2 cores; the per-pair ratios' median and quartiles. */
+async function pairedRatios(o: Options, mpi: boolean, dir: string): Promise<void> {
+  const lines = [`KA 80:20, rho ${DENSITY}, T ${T}, NVT (Nose-Hoover, Tdamp ${TDAMP}), dt ${DT}, skin ${SKIN}; ${o.steps} steps per run; ${o.pairs} rounds of back-to-back pairs per N (order reversed every other round).`,
+    'Ratio: glasslab wasm steps/s over LAMMPS steps/s of the same pair; median [quartiles] over the rounds, and the median rates.', '',
+    '| N | 1 core: ratio | glasslab 1 thread | LAMMPS 1 core | 2 cores: ratio | glasslab 2 threads | LAMMPS mpirun -np 2 |', '|---|---|---|---|---|---|---|'];
+  for (const n of o.sizes) {
+    const start = randomConfiguration({ n, density: DENSITY, dim: 3, composition: KA_DEFAULTS.composition, typeMasses: [0, 1, 1], seed: o.seed });
+    initVelocities(start, T, o.seed);
+    const data = join(dir, `ka-${n}.data`);
+    await writeLammpsData(data, start);
+    const vars = { data, steps: o.steps, temp: T, tdamp: TDAMP, dt: DT };
+    const cores = mpi ? [1, 2] : [1];
+    const rates: Record<string, number[]> = { o1: [], l1: [], o2: [], l2: [], r1: [], r2: [] };
+    for (let r = 0; r < o.pairs; r++) {
+      for (const c of cores) {
+        const ours = async () => (await runKa(start, o.steps, { kernels: 'wasm', threads: c })).stepsPerSecond;
+        const lmp = () => runLammps(dir, TEMPLATE, vars, c).stepsPerSecond;
+        let a: number, b: number;
+        if (r % 2 === 0) { a = await ours(); b = lmp(); } else { b = lmp(); a = await ours(); }
+        rates[`o${c}`].push(a); rates[`l${c}`].push(b); rates[`r${c}`].push(a / b);
+      }
+      console.error(`N=${n} round ${r + 1}: 1 core ${rates.r1.at(-1)!.toFixed(3)}${mpi ? `, 2 cores ${rates.r2.at(-1)!.toFixed(3)}` : ''} (load ${loadavg()[0].toFixed(2)})`);
+    }
+    const q = (k: string, d: number) => { const [lo, m, hi] = quartiles(rates[k]); return `${m.toFixed(d)} [${lo.toFixed(d)}-${hi.toFixed(d)}]`; };
+    const med = (k: string) => (rates[k].length ? quartiles(rates[k])[1].toFixed(1) : '-');
+    lines.push(`| ${n} | ${q('r1', 3)} | ${med('o1')} | ${med('l1')} | ${mpi ? q('r2', 3) : '-'} | ${med('o2')} | ${med('l2')} |`);
+  }
+  lines.push('', `Load average at the end: ${loadavg()[0].toFixed(2)} on ${cpus().length} cores.`);
+  console.log(lines.join('\n'));
+}
+
 async function main(): Promise<void> {
   const o = parseCli(process.argv.slice(2));
   if (!haveCommand('lmp', ['-h'])) throw new Error('bench/md-ka: LAMMPS (lmp) not found; install the Debian package lammps');
   const mpi = haveCommand('mpirun', ['--version']);
+  if (o.pairs > 0) {
+    const dir = mkdtempSync(join(tmpdir(), 'glasslab-bench-'));
+    try { await pairedRatios(o, mpi, dir); } finally { rmSync(dir, { recursive: true, force: true }); }
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'glasslab-bench-'));
   const rows: Record<string, number>[] = [];
   try {
