@@ -25,11 +25,17 @@
  *    `run-notebooks`; the index states each notebook's cold time (what it
  *    costs without the cache), not the wall time of a rebuild from cached
  *    results.
+ *
+ * Beside the index it writes `claims.json` (src/io/gallery-claims.ts): each
+ * notebook's claims with the scale, commit, date and wall time of the run,
+ * which the notebooks read back at quick scale for their "at medium scale"
+ * column (claimsTable's `atScale`).
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { CLAIMS_MIME, figureHtml, PLOTLY_MIME } from '../src/display/mime.ts';
 import { verdictText, type Claim } from '../src/plot/claims.ts';
+import { galleryClaimsJson, GALLERY_CLAIMS_FILE, type GalleryClaimsRecord } from '../src/io/gallery-claims.ts';
 import type { PlotlyFigure } from '../src/plot/figure.ts';
 import { cellSource, readNotebook, writeAtomic, type Notebook } from './notebook.ts';
 import { coldTime, formatWall, getProvenance, provenanceText, type RunProvenance } from './provenance.ts';
@@ -189,6 +195,21 @@ export function galleryIndexHtml(entries: readonly GalleryEntry[], assets: Repor
     + `<ul>${entries.map((e) => `<li><a href="#${esc(e.name)}">${esc(e.title)}</a></li>`).join('')}</ul>\n${claimsOverviewHtml(entries)}\n${sections}\n</body></html>\n`;
 }
 
+/**
+ * The claims record of the gallery (src/io/gallery-claims.ts): every entry
+ * with claims and provenance, so that a notebook run at another scale shows
+ * what this run gave (claimsTable's `atScale`).
+ */
+export function galleryClaimsRecord(entries: readonly GalleryEntry[]): GalleryClaimsRecord {
+  const notebooks: GalleryClaimsRecord['notebooks'] = {};
+  for (const e of entries) {
+    if (!e.claims || !e.provenance) continue;
+    const p = e.provenance;
+    notebooks[e.name] = { scale: p.scale, commit: p.commit, date: p.date, wallSeconds: p.wallSeconds, claims: e.claims };
+  }
+  return { notebooks };
+}
+
 export interface GalleryOptions {
   /** folder of executed notebooks (`run-notebooks --out`) */
   from: string;
@@ -224,6 +245,7 @@ export async function buildGallery(opts: GalleryOptions): Promise<{ index: strin
   }
   const index = join(out, 'index.html');
   writeAtomic(index, galleryIndexHtml(entries, assets));
+  writeAtomic(join(out, GALLERY_CLAIMS_FILE), galleryClaimsJson(galleryClaimsRecord(entries)));
   opts.log?.(`gallery: wrote ${index} (${entries.length} notebooks)`);
   return { index, entries };
 }

@@ -104,3 +104,4 @@ export { parseCsvTable, readCsvTable, valuesById, type CsvTable } from './csv.ts
  * drive's (the notebooks use these instead of node:fs).
  */
 export { exists, makeDir } from '../platform/index.ts';
+export { galleryClaimsJson, readScaleClaims, GALLERY_CLAIMS_FILE, type GalleryClaimsEntry, type GalleryClaimsRecord } from './gallery-claims.ts';

@@ -35,6 +35,20 @@ export interface Claim {
   criterion?: string;
   /** anything else the reader needs (sample size, caveat) */
   note?: string;
+  /**
+   * what matches this row to the same claim of a run at another scale
+   * (`atScale` of claimsTable), when the quantity's text names
+   * scale-dependent parameters (e.g. 'rearranging above the peak, T = 0.55'
+   * at medium, T = 0.6 at quick); default: the quantity
+   */
+  key?: string;
+}
+
+/** The claims of one notebook from a run at another scale (the gallery's medium run: io/gallery-claims.ts readScaleClaims). */
+export interface ClaimsAtScale {
+  /** the scale of that run, e.g. 'medium' */
+  scale: string;
+  claims: readonly Claim[];
 }
 
 /** An ours-against-the-paper table: its claims, and the columns and rows it displays as. */
@@ -53,8 +67,11 @@ export function verdictText(r: boolean | null | undefined): string {
  * reproduced, criterion and (when a claim has one) note. `ours` and `paper`
  * rename the value columns (e.g. 'here (quick, N = 1000)'); a column name
  * must keep the word "paper", which is how the gallery finds the table.
+ * `atScale` (issue [12]) adds the column "at <scale> scale": what a run at
+ * that scale gave for each claim (`atScaleText`), so that a reader of the
+ * quick run sees the medium one next to it.
  */
-export function claimsTable(claims: readonly Claim[], opts: { ours?: string; paper?: string } = {}): ClaimsTable {
+export function claimsTable(claims: readonly Claim[], opts: { ours?: string; paper?: string; atScale?: ClaimsAtScale | null } = {}): ClaimsTable {
   const paper = opts.paper ?? 'paper';
   if (!/paper/i.test(paper)) throw new Error(`claimsTable: the paper column '${paper}' must contain the word "paper" (the gallery finds the summary table by it)`);
   for (const c of claims) {
@@ -62,9 +79,27 @@ export function claimsTable(claims: readonly Claim[], opts: { ours?: string; pap
     if (typeof c.reproduced === 'boolean' && !c.criterion) throw new Error(`claimsTable: '${c.quantity}' has a verdict without its criterion; say what was tested`);
   }
   const withNote = claims.some((c) => c.note);
-  const columns = ['quantity', opts.ours ?? 'ours', paper, 'reproduced', 'criterion', ...(withNote ? ['note'] : [])];
-  const rows = claims.map((c) => [c.quantity, c.ours, c.paper, verdictText(c.reproduced), c.criterion ?? '', ...(withNote ? [c.note ?? ''] : [])]);
+  const other = opts.atScale ?? null;
+  const columns = ['quantity', opts.ours ?? 'ours', paper, 'reproduced', 'criterion', ...(other ? [`at ${other.scale} scale`] : []), ...(withNote ? ['note'] : [])];
+  const rows = claims.map((c) => [c.quantity, c.ours, c.paper, verdictText(c.reproduced), c.criterion ?? '',
+    ...(other ? [atScaleText(c, other)] : []), ...(withNote ? [c.note ?? ''] : [])]);
   return { kind: 'claims', claims: claims.map((c) => ({ ...c })), columns, rows };
+}
+
+function claimKey(c: Claim): string { return c.key ?? c.quantity; }
+
+/**
+ * The cell of the "at <scale> scale" column for claim c: the other run's
+ * value of the claim with the same key, its verdict in brackets when it has
+ * one, and its quantity when that reads differently (other parameters);
+ * '-' when that run has no such claim.
+ */
+export function atScaleText(c: Claim, other: ClaimsAtScale): string {
+  const m = other.claims.find((o) => claimKey(o) === claimKey(c));
+  if (!m) return '-';
+  const v = typeof m.ours === 'number' ? String(Number(m.ours.toPrecision(4))) : String(m.ours);
+  const verdict = typeof m.reproduced === 'boolean' ? ` (${verdictText(m.reproduced)})` : '';
+  return `${v}${verdict}${m.quantity !== c.quantity ? ` [${m.quantity}]` : ''}`;
 }
 
 /** True for a value made by claimsTable (also after a JSON round trip). */

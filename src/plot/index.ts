@@ -2,7 +2,7 @@
 export { lineFigure, rdfFigure, msdFigure, thermoFigure, stackedFigure, positivePoints, dashTraces, verticalLine, heatmapPanels, isPlotlyFigure } from './figure.ts';
 export type { PlotlyFigure, PlotlyTrace, Series, AxesOptions, Panel } from './figure.ts';
 export { view, type ViewAtoms, type ViewOptions } from './view.ts';
-export { claimsTable, isClaimsTable, verdictText, type Claim, type ClaimsTable } from './claims.ts';
+export { atScaleText, claimsTable, isClaimsTable, verdictText, type Claim, type ClaimsAtScale, type ClaimsTable } from './claims.ts';
 export { bubbleTrace, type BubbleInput, fieldMapFigure, type FieldMapAtoms, type FieldMapInput } from './map.ts';
 export {
   isAnalysisResult, resultFigures, tableProblems, tableCsv, encodeResultData, decodeResultData, resultJSON, resultData, isFigureResult,

@@ -15,6 +15,7 @@ import { cpus } from 'node:os';
 import { getProvenance, provenanceText, startProvenance, type RunProvenance } from '../../kernel/provenance.ts';
 import { newDisplayState, PLOTLY_MIME, tableBundle, toMimeBundle } from '../../src/display/mime.ts';
 import { claimsTable, type Claim } from '../../src/plot/claims.ts';
+import { GALLERY_CLAIMS_FILE, readScaleClaims, type GalleryClaimsRecord } from '../../src/io/gallery-claims.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'glasslab-gallery-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -137,6 +138,22 @@ describe('gallery index', () => {
     expect(index).toContain('<h2>Headline claims</h2>');
     expect(index).toContain('<tr class="no"><td><a href="#03-zylberg2017-lte">03-zylberg2017-lte</a></td><td>n_hop soft &gt; diffusive &gt; all</td><td>medium</td><td>no</td>');
     expect(logs.join('\n')).toContain('04-wei: the summary table carries no claims (make it with claimsTable, glasslab/plot)');
+    // claims.json: the claims and their run, read back as a quick run's "at medium scale" column; a notebook without claims has no entry
+    const file = join(out, GALLERY_CLAIMS_FILE);
+    const rec = JSON.parse(readFileSync(file, 'utf8')) as GalleryClaimsRecord;
+    expect(Object.keys(rec.notebooks)).toEqual(['03-zylberg2017-lte']);
+    expect(rec.notebooks['03-zylberg2017-lte']).toMatchObject({ scale: 'medium', commit: provenance('medium').commit, wallSeconds: 754.3 });
+    const atMedium = readScaleClaims(file, '03-zylberg2017-lte')!;
+    expect(atMedium.scale).toBe('medium');
+    const quick = claimsTable([{ quantity: 'tail exponent of p(E > 0)', ours: '-3.45 +- 0.12', paper: '-9/4', reproduced: false, criterion: 'within 0.3 of -9/4' }], { atScale: atMedium });
+    expect(quick.columns).toContain('at medium scale');
+    expect(quick.rows[0]).toContain('-2.41 +- 0.09 (yes)');
+    expect(readScaleClaims(file, '04-wei')).toBeNull();
+    expect(readScaleClaims(join(out, 'nothing.json'), '03-zylberg2017-lte')).toBeNull();
+    writeFileSync(join(out, 'bad.json'), '{"notebooks": ');
+    expect(() => readScaleClaims(join(out, 'bad.json'), 'x')).toThrow(/bad\.json: not JSON .*rebuild it with glasslab gallery/);
+    writeFileSync(join(out, 'other.json'), '{"pages": {}}');
+    expect(() => readScaleClaims(join(out, 'other.json'), 'x')).toThrow(/other\.json: no "notebooks" object/);
   });
 
   it('says the scale: quick means medium is pending', () => {
@@ -179,7 +196,7 @@ describe('gallery index', () => {
       expect(html, page).toContain('load average 1.50 1.20 1.00 at the start');
     }
     // the executed notebooks (plotly.js inlined in their first figure) stay out of the gallery
-    expect(readdirSync(out).sort()).toEqual(['01-fan.html', '03-zylberg2017-lte.html', 'assets', 'index.html']);
+    expect(readdirSync(out).sort()).toEqual(['01-fan.html', '03-zylberg2017-lte.html', 'assets', 'claims.json', 'index.html']);
     expect(logs.join('\n')).toContain('gallery: wrote');
     // the same executed notebooks give the same pages (no churn when the gallery is regenerated and committed)
     const before = readdirSync(out).filter((f) => f.endsWith('.html')).map((f) => readFileSync(join(out, f), 'utf8'));

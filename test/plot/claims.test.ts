@@ -43,4 +43,23 @@ describe('claimsTable: ours against the paper, with verdicts', () => {
     const many = claimsTable(Array.from({ length: 40 }, (_, i) => ({ quantity: `q${i}`, ours: i, paper: i })));
     expect(String(toMimeBundle(many, newDisplayState())['text/html'])).toContain('<td>q39</td>');
   });
+
+  it('adds what a run at another scale gave: matched by key or quantity, its verdict, its own quantity when it reads differently', () => {
+    const medium = { scale: 'medium', claims: [
+      { quantity: 'tail exponent of p(E > 0)', ours: '-2.80 +- 0.08', paper: '-9/4', reproduced: false, criterion: 'within 0.3 of -9/4' },
+      { key: 'rearranging-lowest-T', quantity: 'rearranging above the peak, T = 0.55', ours: '55.1%', paper: '65-75%', reproduced: false, criterion: 'within 65-75%' },
+      { quantity: 'max delta F_3', ours: 0.923456, paper: 3.3 },
+    ] };
+    const t = claimsTable([
+      { quantity: 'tail exponent of p(E > 0)', ours: '-2.49 +- 0.17', paper: '-9/4', reproduced: true, criterion: 'within 0.3 of -9/4' },
+      { key: 'rearranging-lowest-T', quantity: 'rearranging above the peak, T = 0.6', ours: '52%', paper: '65-75%' },
+      { quantity: 'max delta F_3', ours: 1.02, paper: 3.3, note: 'noisy' },
+      { quantity: 'F_1(1)', ours: 0.2, paper: '~0.2' },
+    ], { ours: 'here (quick)', atScale: medium });
+    expect(t.columns).toEqual(['quantity', 'here (quick)', 'paper', 'reproduced', 'criterion', 'at medium scale', 'note']);
+    expect(t.rows.map((r) => r[5])).toEqual(['-2.80 +- 0.08 (no)', '55.1% (no) [rearranging above the peak, T = 0.55]', '0.9235', '-']);
+    expect(t.rows[2][6]).toBe('noisy');
+    // without a run at another scale: no column
+    expect(claimsTable(medium.claims, { atScale: null }).columns).not.toContain('at medium scale');
+  });
 });
