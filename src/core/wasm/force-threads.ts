@@ -75,23 +75,6 @@ const VIRS = GEOM + 128; // T x 8 f64
 const ENERGIES = VIRS + 64 * MAX_FORCE_THREADS;
 const TABLE = ENERGIES + 8 * MAX_FORCE_THREADS + 64;
 
-/**
- * How long a thread spins on a control word before it sleeps in
- * Atomics.wait [ms]. A futex wake-up costs tens to hundreds of microseconds
- * on a virtual machine; between two force calls of an MD step the workers
- * wait only ~0.1-0.3 ms, so they poll through that gap (as OpenMP's active
- * wait policy and MPI's busy polling do) and sleep only when the caller is
- * away longer. The calling thread polls for its workers likewise.
- */
-const SPIN_MS = 1;
-
-/** Poll word `at` of `ctrl` while `busy(value)` holds, for at most SPIN_MS. */
-function spinWhile(ctrl: Int32Array, at: number, busy: (v: number) => boolean): void {
-  const until = performance.now() + SPIN_MS;
-  let k = 0;
-  while (busy(Atomics.load(ctrl, at)) && ((++k & 255) !== 0 || performance.now() < until));
-}
-
 const JOB_LJ = 1, JOB_EAM_RHO = 2, JOB_EAM_F = 3, JOB_LIST = 4;
 
 /** What `runJob` runs for a list job (src/neighbor/wasm/pair-search.ts `runListJob`: its exports, the memory's buffer, the job's arguments, the thread). */
@@ -142,11 +125,6 @@ Atomics.store(ctrl, ${READY} + w, 1);
 Atomics.notify(ctrl, ${READY} + w);
 let seen = 0;
 for (;;) {
-  if (Atomics.load(ctrl, ${GEN}) === seen) {
-    const until = performance.now() + ${SPIN_MS};
-    let k = 0;
-    while (Atomics.load(ctrl, ${GEN}) === seen && ((++k & 255) !== 0 || performance.now() < until));
-  }
   Atomics.wait(ctrl, ${GEN}, seen);
   seen = Atomics.load(ctrl, ${GEN});
   if (Atomics.load(ctrl, ${EXIT}) !== 0) break;
@@ -416,7 +394,6 @@ export class WasmForcePool implements ListThreads {
     Atomics.notify(c, GEN);
     runJob(this.ex, this.sx, runListJob as ListJob, this.memory, a, ROWS, 0);
     for (let w = 1; w < this.threads; w++) {
-      spinWhile(c, DONE + w, (v) => Math.abs(v) !== gen);
       for (;;) {
         const v = Atomics.load(c, DONE + w);
         if (v === gen) break;
