@@ -91,7 +91,7 @@ export type CorrelationResult = import('./statistics/binned.ts').BinnedCorrelati
   | import('./statistics/spatial.ts').SpatialAutocorrelation | import('./statistics/slab.ts').SlabMap;
 export { binCentres, binIndex, binnedMeans, type Binning, binsForValues, histogramCounts, histogramDensity, logBins,
   uniformBins, unitMax } from './statistics/histogram.ts';
-export { binomialError, bootstrap, type Bootstrap, gather, mean, quantile, standardDeviation, standardError,
+export { binomialError, blockBootstrap, type BlockBootstrap, type BlockBootstrapOptions, blockResample, bootstrap, type Bootstrap, gather, mean, quantile, standardDeviation, standardError,
   topIndices, valueAtNearest } from './statistics/descriptive.ts';
 export { indicatorScores, type IndicatorScore, type IndicatorScores, type IndicatorScoresData, type IndicatorScoresOptions,
   loadIndicatorScores, makeIndicatorScores, rocCurve, type RocCurve, type RocOptions, topFractionHitRate } from './statistics/roc.ts';

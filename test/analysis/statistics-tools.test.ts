@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  binCentres, binnedMeans, bootstrap, gather, histogramCounts, histogramDensity, logBins, logLogSlope, mean, neighbourMean,
+  binCentres, binnedMeans, blockBootstrap, blockResample, bootstrap, gather, histogramCounts, histogramDensity, logBins, logLogSlope, mean, neighbourMean,
   quantile, standardDeviation, standardError, topIndices, uniformBins, unitMax, valueAtNearest, weightedLinearFit, linearLeastSquares,
 } from '../../src/analysis/index.ts';
 import { randomConfiguration } from '../../src/system/random-config.ts';
@@ -88,6 +88,62 @@ describe('descriptive statistics and the bootstrap', () => {
     expect(b.low).toBeLessThan(b.value);
     expect(b.high).toBeGreaterThan(b.value);
     expect(bootstrap(data, (s) => mean(s), { samples: 50, seed: 3 }).std).toBe(bootstrap(data, (s) => mean(s), { samples: 50, seed: 3 }).std);
+  });
+});
+
+describe('block bootstrap over frames', () => {
+  /** literal: draw each block's index, then list its frames, every group from one stream */
+  function literalDraws(frames: number[], block: number, samples: number, seed: number): number[][][] {
+    const r = new Rng(seed), all: number[][][] = [];
+    for (let s = 0; s < samples; s++) {
+      const groups: number[][] = [];
+      for (const F of frames) {
+        const blocks = Math.ceil(F / block), list: number[] = [];
+        for (let k = 0; k < blocks; k++) {
+          const j = Math.floor(r.uniform() * blocks);
+          for (let f = j * block; f < (j + 1) * block; f++) if (f < F) list.push(f);
+        }
+        groups.push(list);
+      }
+      all.push(groups);
+    }
+    return all;
+  }
+
+  it('draws the literal blocks, and resamples each group on its own', () => {
+    const seen: number[][][] = [];
+    const b = blockBootstrap([23, 7], (d) => { seen.push(d.map((g) => Array.from(g))); return d[0].length + d[1].length; }, { block: 5, samples: 40, seed: 11 });
+    // the last call is the identity (the value on the data)
+    expect(seen.pop()).toEqual([Array.from({ length: 23 }, (_, f) => f), Array.from({ length: 7 }, (_, f) => f)]);
+    expect(seen).toEqual(literalDraws([23, 7], 5, 40, 11));
+    expect(b.value).toBe(30);
+    expect(b.samples + b.dropped).toBe(40);
+    expect(Array.from(blockResample(9, 3, new Rng(4)))).toEqual(literalDraws([9], 3, 1, 4)[0][0]);
+  });
+
+  it('of independent frames gives the standard error; correlated frames need blocks', () => {
+    // 400 frames of 50 iid values: the bootstrap error of the mean is the standard error
+    const F = 400, per = 50, r = new Rng(8);
+    const v = Float64Array.from({ length: F * per }, () => r.normal());
+    const frameMean = (d: Int32Array[]) => { let s = 0; for (const f of d[0]) for (let i = 0; i < per; i++) s += v[f * per + i]; return s / (d[0].length * per); };
+    const iid = blockBootstrap([F], frameMean, { block: 1, samples: 1000, seed: 2 });
+    expect(Math.abs(iid.std / (1 / Math.sqrt(F * per)) - 1)).toBeLessThan(0.1);
+    expect(iid.value).toBeCloseTo(mean(v), 12);
+    // frames that repeat in runs of 20 (a correlation time of 20 frames): blocks of 20 see the true error
+    const w = Float64Array.from({ length: F * per }, (_, k) => v[(Math.floor(Math.floor(k / per) / 20) * 20) * per + (k % per)]);
+    const wMean = (d: Int32Array[]) => { let s = 0; for (const f of d[0]) for (let i = 0; i < per; i++) s += w[f * per + i]; return s / (d[0].length * per); };
+    const truth = 1 / Math.sqrt((F / 20) * per);
+    expect(blockBootstrap([F], wMean, { block: 1, samples: 400, seed: 2 }).std / truth).toBeLessThan(0.4);
+    expect(Math.abs(blockBootstrap([F], wMean, { block: 20, samples: 1000, seed: 2 }).std / truth - 1)).toBeLessThan(0.15);
+  });
+
+  it('drops resamples whose statistic is not finite, and checks its options', () => {
+    let k = 0;
+    const b = blockBootstrap([10], () => (k++ % 2 ? 1 : NaN), { samples: 10 });
+    expect(b.dropped).toBe(5);
+    expect(b.samples).toBe(5);
+    expect(() => blockBootstrap([10], () => 1, { block: 0 })).toThrow(/block must be/);
+    expect(() => blockBootstrap([0], () => 1)).toThrow(/at least one group/);
   });
 });
 
