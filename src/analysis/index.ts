@@ -118,8 +118,9 @@ export { averageLocalRdf, DEFAULT_SOFTNESS_DELTA, type FirstMinimumRule,
   type SoftnessCalibrationPoint } from './softness/local-softness.ts';
 export { cagingSoftnessAnalysis, type CagingSoftnessData, type CagingSoftnessOptions,
   type CagingSoftnessResult, loadCagingSoftnessResult, makeCagingSoftnessResult, type TimedFrame } from './softness/softness-analysis.ts';
-export { arrheniusAnalysis, type ArrheniusAnalysis, type ArrheniusLine, type ArrheniusOptions,
-  loadArrheniusAnalysis,
+export { arrheniusAnalysis, type ArrheniusAnalysis, arrheniusCrossingBootstrap, type ArrheniusLine, type ArrheniusOptions,
+  type FrameBinCounts, frameBinCounts, type FrameRows, fractionAbovePeakBootstrap, loadArrheniusAnalysis, pooledFrameStatistics,
+  type RearrangementBootstrapOptions,
   loadRearrangementStatistics, makeArrheniusAnalysis, makeRearrangementStatistics,
   type ParticleFrameRows, type ParticleFrameValues, rearrangementFlagsForRows,
   rearrangementStatistics, type RearrangementStatistics, type RearrangementStatisticsOptions,

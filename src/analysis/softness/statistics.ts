@@ -23,7 +23,8 @@
 import { lineFigure, type PlotlyFigure } from '../../plot/figure.ts';
 import { resultData, resultJSON, type AnalysisResult, type TableData } from '../../plot/result.ts';
 import { linearLeastSquares } from './caging-potential.ts';
-import { binCentres, binsForValues, histogramCounts, histogramDensity, type Binning } from '../statistics/histogram.ts';
+import { binCentres, binIndex, binsForValues, histogramCounts, histogramDensity, type Binning } from '../statistics/histogram.ts';
+import { blockBootstrap, type BlockBootstrap, type BlockBootstrapOptions } from '../statistics/descriptive.ts';
 
 export { binCentres, binsForValues, histogramCounts, histogramDensity, uniformBins, type Binning } from '../statistics/histogram.ts';
 
@@ -87,7 +88,8 @@ export function makeArrheniusAnalysis(d: ArrheniusFields): ArrheniusAnalysis {
   return {
     kind: 'arrhenius', ...d,
     figure: () => lineFigure([{ name: 'Delta E', x: lines.map((l) => l.x), y: lines.map((l) => l.barrier), mode: 'lines+markers' }], { xTitle: 'S', yTitle: 'Delta E' }),
-    summary: () => `Arrhenius lines of ${lines.length} bins; they cross at T = ${d.crossingTemperature} (median of ${d.pairCrossings.length} pairwise crossings)`,
+    summary: () => `Arrhenius lines of ${lines.length} bins fitted on T = ${d.fittedTemperatures.join(', ')}; they cross at T = ${d.crossingTemperature} ` +
+      `(median of ${d.pairCrossings.length} pairwise crossings${d.extrapolated ? ', extrapolated above the fitted temperatures' : ''})`,
     table: () => ({
       columns: ['x', 'barrier', 'barrier_error', 'prefactor', 'points'],
       rows: lines.map((l) => [l.x, l.barrier, l.barrierError, l.prefactor, l.points]),
@@ -167,9 +169,13 @@ export interface ArrheniusAnalysis extends AnalysisResult<'arrhenius'> {
   lines: ArrheniusLine[];
   /** temperature where the extrapolated lines cross: median of the pairwise crossings (NaN with < 2 lines) */
   crossingTemperature: number;
+  /** the temperatures the lines were fitted on (those <= maxTemperature), in the order given */
+  fittedTemperatures: number[];
+  /** the crossing lies above every fitted temperature: found by extrapolation, not inside or at the edge of the data */
+  extrapolated: boolean;
   /** all pairwise crossings (temperatures; lines of equal slope skipped) */
   pairCrossings: Float64Array;
-  /** collapse data: per line and temperature, Delta E / T and P_R / P_0 (the paper's inset of Fig. 5b) */
+  /** collapse data: per line and fitted temperature, Delta E / T and P_R / P_0 (the paper's inset of Fig. 5b) */
   collapse: { x: number; barrierOverT: number; ratio: number; temperature: number }[];
   /** Delta E against the bin centre */
   figure(): PlotlyFigure;
@@ -182,13 +188,22 @@ export interface ArrheniusOptions {
   minTemperatures?: number;
   /** least particles in a bin at every used temperature (default 10) */
   minCount?: number;
+  /**
+   * fit only the temperatures T <= maxTemperature (default: all). Sharma et
+   * al. call the crossing at T = 0.801 one of "extrapolated lines" and tie
+   * it to the onset temperature, where the S dependence of P_R vanishes; a
+   * fit that includes T ~ 0.8 pins the crossing to the edge of its own data.
+   * Fitting strictly below the onset (e.g. T <= 0.7 for KA) makes a
+   * crossing near 0.8 a prediction (`extrapolated`).
+   */
+  maxTemperature?: number;
 }
 
 /**
  * Arrhenius fits of P_R(X) across temperatures on a common binning (pass the
  * same `binning` to rearrangementStatistics at each T). stats[t] belongs to
- * temperatures[t]. Bins are fitted where each temperature has at least
- * minCount particles and P_R > 0.
+ * temperatures[t]. Bins are fitted where each fitted temperature (all, or
+ * those <= maxTemperature) has at least minCount particles and P_R > 0.
  */
 export function arrheniusAnalysis(temperatures: ArrayLike<number>, stats: readonly Pick<RearrangementStatistics, 'x' | 'pR' | 'count'>[], opts: ArrheniusOptions = {}): ArrheniusAnalysis {
   const nT = temperatures.length;
@@ -196,12 +211,18 @@ export function arrheniusAnalysis(temperatures: ArrayLike<number>, stats: readon
   if (nT < 2) throw new Error('arrheniusAnalysis: need at least 2 temperatures');
   const nb = stats[0].x.length;
   for (const s of stats) if (s.x.length !== nb) throw new Error('arrheniusAnalysis: all temperatures must use the same binning');
-  const minT = opts.minTemperatures ?? nT, minCount = opts.minCount ?? 10;
+  const maxT = opts.maxTemperature ?? Infinity;
+  const used = Array.from({ length: nT }, (_, t) => t).filter((t) => temperatures[t] <= maxT);
+  if (used.length < 2) {
+    throw new Error(`arrheniusAnalysis: maxTemperature ${maxT} leaves ${used.length} of the temperatures [${Array.from(temperatures).join(', ')}]; it must keep at least 2`);
+  }
+  const fittedTemperatures = used.map((t) => temperatures[t]);
+  const minT = opts.minTemperatures ?? used.length, minCount = opts.minCount ?? 10;
   const lines: ArrheniusLine[] = [];
   const intercepts: number[] = [];
   for (let b = 0; b < nb; b++) {
     const xs: number[] = [], ys: number[] = [];
-    for (let t = 0; t < nT; t++) {
+    for (const t of used) {
       const p = stats[t].pR[b];
       if (stats[t].count[b] >= minCount && p > 0) { xs.push(1 / temperatures[t]); ys.push(Math.log(p)); }
     }
@@ -225,12 +246,13 @@ export function arrheniusAnalysis(temperatures: ArrayLike<number>, stats: readon
   const collapse: ArrheniusAnalysis['collapse'] = [];
   for (const line of lines) {
     const b = stats[0].x.indexOf(line.x);
-    for (let t = 0; t < nT; t++) {
+    for (const t of used) {
       const p = stats[t].pR[b];
       if (p > 0) collapse.push({ x: line.x, barrierOverT: line.barrier / temperatures[t], ratio: p / line.prefactor, temperature: temperatures[t] });
     }
   }
-  return makeArrheniusAnalysis({ lines, crossingTemperature, pairCrossings: Float64Array.from(cross), collapse });
+  const extrapolated = crossingTemperature > Math.max(...fittedTemperatures);
+  return makeArrheniusAnalysis({ lines, crossingTemperature, fittedTemperatures, extrapolated, pairCrossings: Float64Array.from(cross), collapse });
 }
 
 /** Rows of a per-particle per-frame table (e.g. LocalSoftnessResult): frame number and atom id. */
@@ -268,4 +290,132 @@ export function rearrangementFlagsForRows(rows: ParticleFrameRows, phop: Particl
     flags[r] = p > pc ? 1 : 0;
   }
   return { flags, valid };
+}
+
+/**
+ * A per-particle indicator with its rearrangement flags on F frames of
+ * `perFrame` particles each, laid out frame-major: row f * perFrame + i
+ * (the rows of a LocalSoftnessResult: `softness` or `phi`, with the flags
+ * and `valid` of rearrangementFlagsForRows).
+ */
+export interface FrameRows {
+  values: ArrayLike<number>;
+  flags: ArrayLike<number | boolean>;
+  /** rows to use (non-zero); default all */
+  valid?: ArrayLike<number | boolean>;
+  perFrame: number;
+}
+
+/**
+ * The counts behind rearrangementStatistics per frame, so that a statistic
+ * of any multiset of frames (a bootstrap resample) is a sum over frames
+ * instead of a pass over the rows. Laid out [f * bins + b].
+ */
+export interface FrameBinCounts {
+  frames: number;
+  x: Float64Array;
+  /** N(X) and N_R(X) of each frame and bin (finite, valid rows inside the bins) */
+  count: Float64Array;
+  countRearranging: Float64Array;
+  /** rearranging finite valid rows with X above, and below, the centre of bin b (rows outside the bins included) */
+  rearrangingAbove: Float64Array;
+  rearrangingBelow: Float64Array;
+  /** finite valid rows and rearranging ones of each frame */
+  finite: Float64Array;
+  rearranging: Float64Array;
+}
+
+/** Per-frame counts of FrameRows on a binning (see FrameBinCounts). */
+export function frameBinCounts(rows: FrameRows, binning: Binning): FrameBinCounts {
+  const { values, flags, valid, perFrame } = rows;
+  const n = values.length;
+  if (!(Number.isInteger(perFrame) && perFrame >= 1) || n % perFrame !== 0) {
+    throw new Error(`frameBinCounts: ${n} rows are not whole frames of perFrame = ${perFrame} rows; give the frame-major rows of one run`);
+  }
+  if (flags.length !== n) throw new Error(`frameBinCounts: ${n} values but ${flags.length} rearrangement flags; give one flag per row`);
+  if (valid !== undefined && valid.length !== n) throw new Error(`frameBinCounts: ${n} values but ${valid.length} valid flags`);
+  const F = n / perFrame, x = binCentres(binning), B = x.length;
+  const out: FrameBinCounts = {
+    frames: F, x, count: new Float64Array(F * B), countRearranging: new Float64Array(F * B),
+    rearrangingAbove: new Float64Array(F * B), rearrangingBelow: new Float64Array(F * B),
+    finite: new Float64Array(F), rearranging: new Float64Array(F),
+  };
+  for (let f = 0; f < F; f++) {
+    for (let r = f * perFrame; r < (f + 1) * perFrame; r++) {
+      const v = values[r];
+      if (!Number.isFinite(v) || (valid !== undefined && !valid[r])) continue;
+      out.finite[f]++;
+      const inBin = binIndex(binning.edges, v);
+      if (inBin >= 0) out.count[f * B + inBin]++;
+      if (!flags[r]) continue;
+      out.rearranging[f]++;
+      if (inBin >= 0) out.countRearranging[f * B + inBin]++;
+      for (let b = 0; b < B; b++) {
+        if (v > x[b]) out.rearrangingAbove[f * B + b]++; else if (v < x[b]) out.rearrangingBelow[f * B + b]++;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * rearrangementStatistics' counts, P_R, peak and fractions of the rows of
+ * the frames listed (with repeats, as a bootstrap resample draws them), from
+ * FrameBinCounts: equal to rearrangementStatistics on those rows gathered
+ * (the peak is the first bin of largest N).
+ */
+export function pooledFrameStatistics(fc: FrameBinCounts, frames: ArrayLike<number>): Pick<RearrangementStatistics, 'x' | 'count' | 'countRearranging' | 'pR' | 'peak' | 'fractionAbovePeak' | 'fractionBelowPeak' | 'rearrangingFraction'> {
+  const B = fc.x.length;
+  const count = new Float64Array(B), countR = new Float64Array(B), above = new Float64Array(B), below = new Float64Array(B);
+  let finite = 0, nR = 0;
+  for (let k = 0; k < frames.length; k++) {
+    const f = frames[k];
+    if (!(f >= 0 && f < fc.frames)) throw new Error(`pooledFrameStatistics: frame ${f} outside 0..${fc.frames - 1}`);
+    finite += fc.finite[f]; nR += fc.rearranging[f];
+    for (let b = 0; b < B; b++) {
+      count[b] += fc.count[f * B + b]; countR[b] += fc.countRearranging[f * B + b];
+      above[b] += fc.rearrangingAbove[f * B + b]; below[b] += fc.rearrangingBelow[f * B + b];
+    }
+  }
+  let peakBin = 0;
+  for (let b = 1; b < B; b++) if (count[b] > count[peakBin]) peakBin = b;
+  return {
+    x: fc.x, count, countRearranging: countR, pR: Float64Array.from(count, (c, b) => (c > 0 ? countR[b] / c : NaN)), peak: fc.x[peakBin],
+    fractionAbovePeak: nR > 0 ? above[peakBin] / nR : NaN, fractionBelowPeak: nR > 0 ? below[peakBin] / nR : NaN,
+    rearrangingFraction: finite > 0 ? nR / finite : NaN,
+  };
+}
+
+/** Options of the block bootstraps of the softness statistics. */
+export interface RearrangementBootstrapOptions extends BlockBootstrapOptions {
+  /** the bins of X (the same at every temperature for the crossing) */
+  binning: Binning;
+}
+
+/**
+ * Block bootstrap (blockBootstrap: blocks of consecutive frames, default
+ * 10, 200 resamples, 16-84% interval) of the fraction of rearranging
+ * particles with X above the peak of P(X) (Sharma et al., Fig. 4: 65% at
+ * T = 0.7, 69% at 0.58, 75% at 0.47). The peak is found again in each
+ * resample. With `below`, the fraction below the peak (Fig. 15(a), the depth).
+ */
+export function fractionAbovePeakBootstrap(rows: FrameRows, opts: RearrangementBootstrapOptions & { below?: boolean }): BlockBootstrap {
+  const fc = frameBinCounts(rows, opts.binning);
+  const pick = (p: ReturnType<typeof pooledFrameStatistics>) => (opts.below ? p.fractionBelowPeak : p.fractionAbovePeak);
+  return blockBootstrap([fc.frames], (drawn) => pick(pooledFrameStatistics(fc, drawn[0])), opts);
+}
+
+/**
+ * Block bootstrap of the Arrhenius crossing temperature (arrheniusAnalysis
+ * with `minCount` and `maxTemperature`): every temperature's frames are
+ * resampled in blocks, independently, and the lines refitted. Resamples
+ * where fewer than two lines survive are dropped (`dropped`).
+ */
+export function arrheniusCrossingBootstrap(temperatures: ArrayLike<number>, rows: readonly FrameRows[],
+  opts: RearrangementBootstrapOptions & Pick<ArrheniusOptions, 'minCount' | 'maxTemperature' | 'minTemperatures'>): BlockBootstrap {
+  if (rows.length !== temperatures.length) throw new Error(`arrheniusCrossingBootstrap: ${temperatures.length} temperatures but ${rows.length} row sets`);
+  const fcs = rows.map((r) => frameBinCounts(r, opts.binning));
+  const fit = { minCount: opts.minCount, maxTemperature: opts.maxTemperature, minTemperatures: opts.minTemperatures };
+  return blockBootstrap(fcs.map((fc) => fc.frames),
+    (drawn) => arrheniusAnalysis(temperatures, drawn.map((d, t) => pooledFrameStatistics(fcs[t], d)), fit).crossingTemperature, opts);
 }
