@@ -93,11 +93,12 @@ describe('descriptive statistics and the bootstrap', () => {
 
 describe('block bootstrap over frames', () => {
   /** literal: draw each block's index, then list its frames, every group from one stream */
-  function literalDraws(frames: number[], block: number, samples: number, seed: number): number[][][] {
+  function literalDraws(frames: number[], blockOf: number | number[], samples: number, seed: number): number[][][] {
     const r = new Rng(seed), all: number[][][] = [];
     for (let s = 0; s < samples; s++) {
       const groups: number[][] = [];
-      for (const F of frames) {
+      for (const [g, F] of frames.entries()) {
+        const block = typeof blockOf === 'number' ? blockOf : blockOf[g];
         const blocks = Math.ceil(F / block), list: number[] = [];
         for (let k = 0; k < blocks; k++) {
           const j = Math.floor(r.uniform() * blocks);
@@ -119,6 +120,11 @@ describe('block bootstrap over frames', () => {
     expect(b.value).toBe(30);
     expect(b.samples + b.dropped).toBe(40);
     expect(Array.from(blockResample(9, 3, new Rng(4)))).toEqual(literalDraws([9], 3, 1, 4)[0][0]);
+    // one block length per group
+    const per: number[][][] = [];
+    blockBootstrap([23, 7], (d) => { per.push(d.map((g) => Array.from(g))); return 0; }, { block: [4, 2], samples: 30, seed: 12 });
+    per.pop();
+    expect(per).toEqual(literalDraws([23, 7], [4, 2], 30, 12));
   });
 
   it('of independent frames gives the standard error; correlated frames need blocks', () => {
@@ -143,6 +149,7 @@ describe('block bootstrap over frames', () => {
     expect(b.dropped).toBe(5);
     expect(b.samples).toBe(5);
     expect(() => blockBootstrap([10], () => 1, { block: 0 })).toThrow(/block must be/);
+    expect(() => blockBootstrap([10, 5], () => 1, { block: [3] })).toThrow(/2 groups but 1 block lengths/);
     expect(() => blockBootstrap([0], () => 1)).toThrow(/at least one group/);
   });
 });

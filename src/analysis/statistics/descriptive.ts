@@ -122,8 +122,12 @@ function summariseResamples(value: number, stats: ArrayLike<number>, level: numb
 
 /** Options of blockBootstrap. */
 export interface BlockBootstrapOptions {
-  /** consecutive frames per block (default 10); one frame gives the ordinary bootstrap over frames */
-  block?: number;
+  /**
+   * consecutive frames per block (default 10), or one block length per group;
+   * one frame gives the ordinary bootstrap over frames. Take blocks at least
+   * as long as the correlation time of what the statistic averages.
+   */
+  block?: number | readonly number[];
   /** resamples (default 200) */
   samples?: number;
   /** seed of the xoshiro128** stream (default 1; equal seeds, equal numbers) */
@@ -169,17 +173,19 @@ export function blockResample(nFrames: number, block: number, rng: Rng): Int32Ar
  */
 export function blockBootstrap(frames: readonly number[], statistic: (drawn: Int32Array[]) => number,
   opts: BlockBootstrapOptions = {}): BlockBootstrap {
-  const B = opts.samples ?? 200, level = opts.level ?? 0.68, block = opts.block ?? 10;
+  const B = opts.samples ?? 200, level = opts.level ?? 0.68, block0 = opts.block ?? 10;
   if (!(B >= 2)) throw new Error(`blockBootstrap: samples must be at least 2, got ${B}`);
   if (!(level > 0 && level < 1)) throw new Error(`blockBootstrap: level must be in (0, 1), got ${level}`);
-  if (!(Number.isInteger(block) && block >= 1)) throw new Error(`blockBootstrap: block must be a whole number of frames >= 1, got ${block}`);
   if (frames.length === 0 || frames.some((F) => !(Number.isInteger(F) && F >= 1))) {
     throw new Error(`blockBootstrap: give at least one group with a whole number >= 1 of frames, got [${frames.join(', ')}]`);
   }
+  const blocks = typeof block0 === 'number' ? frames.map(() => block0) : Array.from(block0);
+  if (blocks.length !== frames.length) throw new Error(`blockBootstrap: ${frames.length} groups but ${blocks.length} block lengths; give one per group or one number`);
+  if (blocks.some((b) => !(Number.isInteger(b) && b >= 1))) throw new Error(`blockBootstrap: block must be a whole number of frames >= 1, got ${blocks.join(', ')}`);
   const rng = new Rng(opts.seed ?? 1);
   const stats: number[] = [];
   for (let b = 0; b < B; b++) {
-    const v = statistic(frames.map((F) => blockResample(F, block, rng)));
+    const v = statistic(frames.map((F, g) => blockResample(F, blocks[g], rng)));
     if (Number.isFinite(v)) stats.push(v);
   }
   const identity = frames.map((F) => Int32Array.from({ length: F }, (_, f) => f));
