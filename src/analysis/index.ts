@@ -25,13 +25,16 @@ export { loadNormalModeAnalysis, normalModeAnalysis, type NormalModeAnalysis,
   type NormalModeAnalysisData, type NormalModeAnalysisOptions } from './vdos/normal-modes.ts';
 export { participationFraction, type ParticipationFractionOptions,
   participationModeCount } from './vdos/participation.ts';
+export { lowFrequencyDos, type LowFrequencyDos, type LowFrequencyDosOptions, planeWaveShells,
+  type PlaneWaveShell } from './vdos/low-frequency.ts';
 export { fieldRanks, maskField, pearsonCorrelation, spearmanCorrelation } from '../numeric/correlation.ts';
 export { localThermalEnergy, lteBonds, type LteBonds, lteFromInverse, lteInverse, type LteOptions,
   type LteResult } from './lte/lte.ts';
 export { denseLteInverse, type DenseLteInverseOptions, type LteInverse, sparseLteInverse } from './lte/inverse.ts';
 export { lteStiffnessContraction, lteThirdContraction } from './lte/pair.ts';
-export { lteDistribution, type LteDistribution, lteLogHistogram, type LteLogHistogram, lteTailFit,
-  type LteTailFitOptions, type LteTailFitResult } from './lte/stats.ts';
+export { lteDistribution, type LteDistribution, lteLogHistogram, type LteLogHistogram, lteTailExponentFromDos,
+  lteTailFit, type LteTailFitOptions, type LteTailFitResult, lteTailGlasses, lteTailScan,
+  type LteTailScanRow } from './lte/stats.ts';
 export { normalModeBondMap } from './lte/normal-mode-map.ts';
 export { lteBinNeighbourhoods, type LteField, type LteFieldOptions, ltePerParticle, lteSoftnessField,
   type LteSoftSpot } from './lte/field.ts';
@@ -95,7 +98,8 @@ export { binomialError, blockBootstrap, type BlockBootstrap, type BlockBootstrap
   topIndices, valueAtNearest } from './statistics/descriptive.ts';
 export { indicatorScores, type IndicatorScore, type IndicatorScores, type IndicatorScoresData, type IndicatorScoresOptions,
   loadIndicatorScores, makeIndicatorScores, rocCurve, type RocCurve, type RocOptions, topFractionHitRate } from './statistics/roc.ts';
-export { type LinearFit, linearLeastSquares, logLogSlope, weightedLinearFit } from './statistics/fit.ts';
+export { type LinearFit, linearLeastSquares, logLogSlope, powerLawWindowFit, type PowerLawWindowFit,
+  weightedLinearFit } from './statistics/fit.ts';
 export { barrierSpectrumFigure, type BarrierSpectrumFigureOptions, exponentialRayleighDensity, exponentialRayleighFit,
   type ExponentialRayleighFit, type ExponentialRayleighOptions } from './statistics/barrier-spectrum.ts';
 export { loadSlabMap, SLAB_KERNEL_CUTOFF, slabBubblesFigure, type SlabBubblesOptions, slabMap, type SlabAxis, type SlabMap, type SlabMapData, type SlabMapOptions } from './statistics/slab.ts';

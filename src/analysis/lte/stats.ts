@@ -22,6 +22,7 @@
  * functions take whatever values they are given (use |E| or E > 0).
  */
 import { Rng } from '../../util/random.ts';
+import { powerLawWindowFit } from '../statistics/fit.ts';
 
 export interface LteLogHistogram {
   /** geometric bin centres */
@@ -200,4 +201,99 @@ export function lteDistribution(perGlass: readonly ArrayLike<number>[], opts: { 
     positiveFit: lteTailFit(all, opts.fit),
     absoluteFit: lteTailFit(abs, opts.fit),
   };
+}
+
+/** One fit of the tail exponent in a window of E (`lteTailScan`). */
+export interface LteTailScanRow {
+  readonly xmin: number;
+  /** upper cut (Infinity: none) */
+  readonly xmax: number;
+  /** values in [xmin, xmax] */
+  readonly nTail: number;
+  /** slope of log p against log E in the window (paper: -9/4) */
+  readonly exponent: number;
+  /** asymptotic (Fisher) error */
+  readonly stdError: number;
+  /** standard deviation over resamples of the window's values (NaN if bootstrap = 0) */
+  readonly bootstrapStd: number;
+}
+
+/**
+ * The tail exponent against the fit range: for each xmin (and each xmax,
+ * default none) the maximum-likelihood exponent of the positive values in
+ * [xmin, xmax] (`powerLawWindowFit` of statistics/fit.ts: the Hill
+ * estimator without an upper cut, the truncated power law with one), its
+ * asymptotic error and a bootstrap of the window's values. A true power law
+ * gives the same exponent for every window within the errors; a tail that
+ * steepens with xmin, or flattens when the largest values are cut away, is
+ * curved, and the exponent of one window says little. Windows with fewer
+ * than `minTail` values (default 20) are left out.
+ */
+export function lteTailScan(values: ArrayLike<number>, opts: { xmins: readonly number[]; xmaxs?: readonly number[]; bootstrap?: number; minTail?: number; seed?: number }): LteTailScanRow[] {
+  const x = Float64Array.from(Array.from(values).filter((v) => v > 0)).sort();
+  const B = opts.bootstrap ?? 100, minTail = opts.minTail ?? 20;
+  const rng = new Rng(opts.seed ?? 1);
+  const rows: LteTailScanRow[] = [];
+  for (const xmin of opts.xmins) {
+    for (const xmax of opts.xmaxs ?? [Infinity]) {
+      if (!(xmax > xmin)) continue;
+      let a = 0;
+      while (a < x.length && x[a] < xmin) a++;
+      let b = a;
+      while (b < x.length && x[b] <= xmax) b++;
+      if (b - a < minTail) continue;
+      const tail = x.subarray(a, b), window = { lo: xmin, hi: xmax };
+      const f = powerLawWindowFit(tail, window);
+      let bootstrapStd = NaN;
+      if (B > 0) {
+        const y = new Float64Array(tail.length);
+        let s = 0, s2 = 0;
+        for (let r = 0; r < B; r++) {
+          for (let q = 0; q < y.length; q++) y[q] = tail[Math.min(tail.length - 1, Math.floor(rng.uniform() * tail.length))];
+          const e = powerLawWindowFit(y, window).exponent;
+          s += e; s2 += e * e;
+        }
+        bootstrapStd = Math.sqrt(Math.max(0, s2 / B - (s / B) ** 2) * (B / (B - 1)));
+      }
+      rows.push({ xmin, xmax, nTail: f.n, exponent: f.exponent, stdError: f.error, bootstrapStd });
+    }
+  }
+  return rows;
+}
+
+/**
+ * Where the far tail comes from: for each threshold, how many values of all
+ * glasses exceed it and how many distinct glasses hold them. A tail whose
+ * largest values sit in a few glasses is the softest mode of those few
+ * glasses (Zylberg et al. Eq. 5: one quasilocalized mode makes the large E
+ * of its bonds), so its shape is set by glass-to-glass statistics of that
+ * mode, not by many independent bonds.
+ */
+export function lteTailGlasses(perGlass: readonly ArrayLike<number>[], thresholds: readonly number[]): { threshold: number; values: number; glasses: number }[] {
+  return thresholds.map((t) => {
+    let values = 0, glasses = 0;
+    for (const g of perGlass) {
+      let here = 0;
+      for (let k = 0; k < g.length; k++) if (g[k] > t) here++;
+      values += here;
+      if (here > 0) glasses++;
+    }
+    return { threshold: t, values, glasses };
+  });
+}
+
+/**
+ * The tail exponent of p(E) that a density of states D(omega) ~ omega^beta
+ * and E ~ omega^-alpha predict (Zylberg et al. Eq. 6 generalised):
+ * p(E) = D(omega(E)) |d omega / dE| ~ E^-beta/alpha E^-(1 + 1/alpha), so
+ *   exponent = -(1 + (beta + 1) / alpha),
+ * -9/4 for beta = alpha = 4; with its error propagated from those of beta
+ * and alpha (independent).
+ */
+export function lteTailExponentFromDos(beta: number, opts: { alpha?: number; betaError?: number; alphaError?: number } = {}): { exponent: number; error: number } {
+  const alpha = opts.alpha ?? 4, db = opts.betaError ?? 0, da = opts.alphaError ?? 0;
+  if (!(alpha > 0)) throw new Error(`lteTailExponentFromDos: alpha (E ~ omega^-alpha) must be positive, got ${alpha}`);
+  const exponent = -(1 + (beta + 1) / alpha);
+  const error = Math.hypot(db / alpha, ((beta + 1) / (alpha * alpha)) * da);
+  return { exponent, error };
 }

@@ -84,3 +84,67 @@ export function logLogSlope(x: ArrayLike<number>, y: ArrayLike<number>, opts: { 
   if (lx.length < 2) throw new Error(`logLogSlope: ${lx.length} positive point(s) in [${lo}, ${hi}); a slope needs at least 2`);
   return linearLeastSquares(lx, ly);
 }
+
+/** The exponent of a power-law density fitted in a window of its values. */
+export interface PowerLawWindowFit {
+  /** b in p(x) ~ x^b on [lo, hi] (a D(omega) ~ omega^4 gives 4, a tail p(E) ~ E^-9/4 gives -2.25) */
+  exponent: number;
+  /** asymptotic standard error 1 / sqrt(n Var(ln x)) at the fitted exponent (Fisher information) */
+  error: number;
+  /** values in the window */
+  n: number;
+  lo: number;
+  hi: number;
+}
+
+/** Mean and variance of v in [0, L] with density ~ exp(c v) (the log of a power law x^(c - 1) in a window of log-width L). */
+function truncatedExpMoments(c: number, L: number): { mean: number; variance: number } {
+  const z = c * L;
+  if (Math.abs(z) < 1e-6) return { mean: L / 2 + (c * L * L) / 12, variance: (L * L) / 12 };
+  const mean = c > 0 ? L / -Math.expm1(-z) - 1 / c : L - (L / -Math.expm1(z) + 1 / c);
+  const s = Math.sinh(z / 2);
+  return { mean, variance: 1 / (c * c) - (L * L) / (4 * s * s) };
+}
+
+/**
+ * Maximum-likelihood exponent b of a power-law density p(x) ~ x^b of the
+ * values in the window [lo, hi] (the others are left out), with lo = 0
+ * or hi = Infinity allowed when the power law is normalisable there.
+ * With v = ln(x / lo) (or ln(hi / x) when lo = 0) the density of v is a
+ * truncated exponential, so the MLE sets its mean equal to the sample
+ * mean of v (solved by bisection); without the upper cut this is the Hill
+ * estimator b = -1 - n / sum ln(x / lo) (Clauset, Shalizi & Newman, SIAM
+ * Rev. 51, 661 (2009), Eq. 3.1), without the lower cut b = -1 + n /
+ * sum ln(hi / x). A window with both ends finite fits the local slope of a
+ * density that is not a power law everywhere (a cut-off tail, a DOS that
+ * bends over). The error is 1 / sqrt(n Var(v)), the inverse Fisher
+ * information; values must be positive.
+ */
+export function powerLawWindowFit(values: ArrayLike<number>, window: { lo?: number; hi?: number }): PowerLawWindowFit {
+  const lo = window.lo ?? 0, hi = window.hi ?? Infinity;
+  if (!(lo >= 0 && hi > lo) || (lo === 0 && hi === Infinity)) {
+    throw new Error(`powerLawWindowFit: the window [${lo}, ${hi}] needs 0 <= lo < hi and at least one finite positive end`);
+  }
+  const fromTop = lo === 0; // v = ln(hi / x), density ~ exp(-(b + 1) v)
+  let n = 0, s = 0;
+  for (let k = 0; k < values.length; k++) {
+    const x = values[k];
+    if (!(x > 0 && x >= lo && x <= hi)) continue;
+    n++; s += fromTop ? Math.log(hi / x) : Math.log(x / lo);
+  }
+  if (n < 2 || !(s > 0)) throw new Error(`powerLawWindowFit: ${n} value(s) in [${lo}, ${hi}]; a fit needs at least 2 distinct ones`);
+  const m = s / n;
+  // c = b + 1 (from lo) or -(b + 1) (from hi): the rate of the exponential density of v
+  let c: number;
+  if (hi === Infinity || lo === 0) c = -1 / m;
+  else {
+    const L = Math.log(hi / lo);
+    let a = -1, b = 1;
+    while (truncatedExpMoments(a, L).mean > m && a > -1e9) a *= 2;
+    while (truncatedExpMoments(b, L).mean < m && b < 1e9) b *= 2;
+    for (let it = 0; it < 200; it++) { const mid = 0.5 * (a + b); if (truncatedExpMoments(mid, L).mean < m) a = mid; else b = mid; }
+    c = 0.5 * (a + b);
+  }
+  const variance = hi === Infinity || lo === 0 ? 1 / (c * c) : truncatedExpMoments(c, Math.log(hi / lo)).variance;
+  return { exponent: fromTop ? -c - 1 : c - 1, error: 1 / Math.sqrt(n * variance), n, lo, hi };
+}
