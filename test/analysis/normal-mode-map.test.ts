@@ -3,6 +3,7 @@ import { normalModeBondMap } from '../../src/analysis/lte/normal-mode-map.ts';
 import { localThermalEnergy } from '../../src/analysis/lte/lte.ts';
 import { assembleHessian } from '../../src/core/hessian.ts';
 import { allModes } from '../../src/linalg/index.ts';
+import { normalModeAnalysis } from '../../src/analysis/vdos/normal-modes.ts';
 import { ipl, iplGlass } from './lte-fixtures.ts';
 
 describe('normalModeBondMap', () => {
@@ -18,5 +19,14 @@ describe('normalModeBondMap', () => {
     const a = 17;
     expect(m.bondValues[a]).toBeCloseTo(0.5 * (p[lte.bonds.i[a]] + p[lte.bonds.j[a]]), 6);
     expect(m.bondValues).toHaveLength(lte.bonds.count);
+  });
+
+  it('takes the participation of normalModeAnalysis (the same modes) instead of computing it', () => {
+    const sys = iplGlass('ipl2d', 64, 5), pot = ipl('ipl2d');
+    const lte = localThermalEnergy(sys, pot);
+    const own = normalModeBondMap(sys, pot, lte.bonds, { count: 6 });
+    const given = normalModeBondMap(sys, pot, lte.bonds, { participation: normalModeAnalysis(sys, pot, { count: 6 }).participation });
+    given.bondValues.forEach((v, a) => expect(v).toBeCloseTo(own.bondValues[a], 9));
+    expect(() => normalModeBondMap(sys, pot, lte.bonds, { participation: new Float64Array(3) })).toThrow(/participation has 3 values for 64 particles/);
   });
 });
