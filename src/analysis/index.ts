@@ -33,7 +33,7 @@ export { localThermalEnergy, lteBonds, type LteBonds, lteFromInverse, lteInverse
 export { denseLteInverse, type DenseLteInverseOptions, type LteInverse, sparseLteInverse } from './lte/inverse.ts';
 export { lteStiffnessContraction, lteThirdContraction } from './lte/pair.ts';
 export { lteDistribution, type LteDistribution, lteLogHistogram, type LteLogHistogram, lteTailExponentFromDos,
-  lteTailFit, type LteTailFitOptions, type LteTailFitResult, lteTailGlasses, lteTailScan,
+  lteTailFit, type LteTailFitOptions, type LteTailFitResult, lteTailByGlass, lteTailGlasses, lteTailScan,
   type LteTailScanRow } from './lte/stats.ts';
 export { normalModeBondMap } from './lte/normal-mode-map.ts';
 export { lteBinNeighbourhoods, type LteField, type LteFieldOptions, ltePerParticle, lteSoftnessField,

@@ -9,7 +9,7 @@
  * the generalised Eq. 6 exponent.
  */
 import { describe, expect, it } from 'vitest';
-import { lteTailExponentFromDos, lteTailFit, lteTailGlasses, lteTailScan } from '../../src/analysis/lte/stats.ts';
+import { lteTailByGlass, lteTailExponentFromDos, lteTailFit, lteTailGlasses, lteTailScan } from '../../src/analysis/lte/stats.ts';
 import { powerLawWindowFit } from '../../src/analysis/statistics/fit.ts';
 import { lowFrequencyDos, planeWaveShells } from '../../src/analysis/vdos/low-frequency.ts';
 import { mulberry32 } from '../support/random.ts';
@@ -102,6 +102,20 @@ describe('the tail against its fit range', () => {
     // with the cut as xmax the truncated fit recovers -2.25 again
     for (const r of lteTailScan(cut, { xmins, xmaxs: [10], bootstrap: 0 })) expect(Math.abs(r.exponent + 2.25)).toBeLessThan(3 * r.stdError);
     expect(lteTailScan(cut, { xmins: [9.99], minTail: 20 })).toEqual([]);
+  });
+
+  it('resampling whole glasses: the pooled exponent of lteTailScan, and a larger error when the bonds of a glass move together', () => {
+    const independent = Array.from({ length: 40 }, (_, g) => powerDraws(50, -2.25, 1, Infinity, 300 + g));
+    const [r] = lteTailByGlass(independent, { xmins: [2], bootstrap: 200, seed: 4 });
+    const [p] = lteTailScan(independent.flat(), { xmins: [2], bootstrap: 0 });
+    expect(r.exponent).toBeCloseTo(p.exponent, 12);
+    expect(r.nTail).toBe(p.nTail);
+    expect(r.bootstrapStd / r.stdError).toBeGreaterThan(0.6); // independent bonds: about the asymptotic error
+    expect(r.bootstrapStd / r.stdError).toBeLessThan(1.6);
+    // each glass: 50 copies of 5 values (its "softest mode" sets them all): the same pooled fit, a much larger error
+    const copies = Array.from({ length: 40 }, (_, g) => Array.from({ length: 50 }, (_, k) => powerDraws(5, -2.25, 1, Infinity, 700 + g)[k % 5]));
+    const [c] = lteTailByGlass(copies, { xmins: [2], bootstrap: 200, seed: 4 });
+    expect(c.bootstrapStd).toBeGreaterThan(2 * c.stdError);
   });
 
   it('counts the glasses that hold the far tail', () => {

@@ -262,6 +262,34 @@ export function lteTailScan(values: ArrayLike<number>, opts: { xmins: readonly n
 }
 
 /**
+ * The tail exponent above each xmin of the values of many glasses pooled
+ * (the Hill estimator, `powerLawWindowFit`), with a bootstrap that
+ * resamples whole glasses. The bonds of one glass are not independent:
+ * its softest mode gives many of them a large E at once (Zylberg et al.
+ * Eq. 5), so resampling bonds (`lteTailScan`, `lteTailFit`) understates
+ * the error when a few glasses hold the tail; resampling glasses keeps
+ * that spread. Resamples with fewer than 2 values above xmin are skipped.
+ */
+export function lteTailByGlass(perGlass: readonly ArrayLike<number>[], opts: { xmins: readonly number[]; bootstrap?: number; seed?: number }): LteTailScanRow[] {
+  const lo = Math.min(...opts.xmins);
+  const tails = perGlass.map((g) => Array.from(g).filter((v) => v >= lo && v > 0));
+  const rng = new Rng(opts.seed ?? 1), B = opts.bootstrap ?? 200;
+  return opts.xmins.map((xmin) => {
+    const f = powerLawWindowFit(tails.flat(), { lo: xmin });
+    let s = 0, s2 = 0, m = 0;
+    for (let b = 0; b < B; b++) {
+      const pool: number[] = [];
+      for (let g = 0; g < tails.length; g++) for (const v of tails[Math.min(tails.length - 1, Math.floor(rng.uniform() * tails.length))]) if (v >= xmin) pool.push(v);
+      if (pool.length < 2) continue;
+      const e = powerLawWindowFit(pool, { lo: xmin }).exponent;
+      s += e; s2 += e * e; m++;
+    }
+    const bootstrapStd = m > 1 ? Math.sqrt(Math.max(0, s2 / m - (s / m) ** 2) * (m / (m - 1))) : NaN;
+    return { xmin, xmax: Infinity, nTail: f.n, exponent: f.exponent, stdError: f.error, bootstrapStd };
+  });
+}
+
+/**
  * Where the far tail comes from: for each threshold, how many values of all
  * glasses exceed it and how many distinct glasses hold them. A tail whose
  * largest values sit in a few glasses is the softest mode of those few
