@@ -42,6 +42,7 @@ import { initVelocities } from '../src/md/velocities.ts';
 import { createKobAndersen, KA_DEFAULTS } from '../src/potential/ka.ts';
 import type { System } from '../src/system/system.ts';
 import { exponent, haveCommand, runLammps, runOurs, type Timing } from './md-common.ts';
+import { quantile } from '../src/analysis/statistics/descriptive.ts';
 
 const T = 0.8, DT = 0.005, TDAMP = 100 * DT, DENSITY = 1.2, SKIN = 0.3;
 const TEMPLATE = resolve(import.meta.dirname, 'lammps/in.ka-nvt.lmp');
@@ -69,11 +70,9 @@ async function runKa(start: System, steps: number, provider: ForceProviderOption
   return runOurs(start, createKobAndersen('shift'), { skin: SKIN, ...provider }, { T, Tdamp: TDAMP, dt: DT, steps, units: 'lj' });
 }
 
-/** The median and quartiles of xs (linear interpolation between order statistics). */
+/** The lower quartile, median and upper quartile of xs. */
 function quartiles(xs: number[]): [number, number, number] {
-  const v = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => { const x = q * (v.length - 1), i = Math.floor(x); return i + 1 < v.length ? v[i] + (x - i) * (v[i + 1] - v[i]) : v[i]; };
-  return [at(0.25), at(0.5), at(0.75)];
+  return [quantile(xs, 0.25), quantile(xs, 0.5), quantile(xs, 0.75)];
 }
 
 /** --pairs: R rounds of back-to-back glasslab/LAMMPS pairs per N on 1 and 2 cores; the per-pair ratios' median and quartiles. */

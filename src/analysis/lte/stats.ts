@@ -23,6 +23,7 @@
  */
 import { Rng } from '../../util/random.ts';
 import { powerLawWindowFit } from '../statistics/fit.ts';
+import { blockBootstrap, bootstrap } from '../statistics/descriptive.ts';
 
 export interface LteLogHistogram {
   /** geometric bin centres */
@@ -232,7 +233,7 @@ export interface LteTailScanRow {
 export function lteTailScan(values: ArrayLike<number>, opts: { xmins: readonly number[]; xmaxs?: readonly number[]; bootstrap?: number; minTail?: number; seed?: number }): LteTailScanRow[] {
   const x = Float64Array.from(Array.from(values).filter((v) => v > 0)).sort();
   const B = opts.bootstrap ?? 100, minTail = opts.minTail ?? 20;
-  const rng = new Rng(opts.seed ?? 1);
+  let seed = opts.seed ?? 1;   // one seed per window
   const rows: LteTailScanRow[] = [];
   for (const xmin of opts.xmins) {
     for (const xmax of opts.xmaxs ?? [Infinity]) {
@@ -244,17 +245,7 @@ export function lteTailScan(values: ArrayLike<number>, opts: { xmins: readonly n
       if (b - a < minTail) continue;
       const tail = x.subarray(a, b), window = { lo: xmin, hi: xmax };
       const f = powerLawWindowFit(tail, window);
-      let bootstrapStd = NaN;
-      if (B > 0) {
-        const y = new Float64Array(tail.length);
-        let s = 0, s2 = 0;
-        for (let r = 0; r < B; r++) {
-          for (let q = 0; q < y.length; q++) y[q] = tail[Math.min(tail.length - 1, Math.floor(rng.uniform() * tail.length))];
-          const e = powerLawWindowFit(y, window).exponent;
-          s += e; s2 += e * e;
-        }
-        bootstrapStd = Math.sqrt(Math.max(0, s2 / B - (s / B) ** 2) * (B / (B - 1)));
-      }
+      const bootstrapStd = B >= 2 ? bootstrap(tail, (y) => powerLawWindowFit(y, window).exponent, { samples: B, seed: seed++ }).std : NaN;
       rows.push({ xmin, xmax, nTail: f.n, exponent: f.exponent, stdError: f.error, bootstrapStd });
     }
   }
@@ -273,18 +264,17 @@ export function lteTailScan(values: ArrayLike<number>, opts: { xmins: readonly n
 export function lteTailByGlass(perGlass: readonly ArrayLike<number>[], opts: { xmins: readonly number[]; bootstrap?: number; seed?: number }): LteTailScanRow[] {
   const lo = Math.min(...opts.xmins);
   const tails = perGlass.map((g) => Array.from(g).filter((v) => v >= lo && v > 0));
-  const rng = new Rng(opts.seed ?? 1), B = opts.bootstrap ?? 200;
-  return opts.xmins.map((xmin) => {
+  const B = opts.bootstrap ?? 200;
+  return opts.xmins.map((xmin, k) => {
     const f = powerLawWindowFit(tails.flat(), { lo: xmin });
-    let s = 0, s2 = 0, m = 0;
-    for (let b = 0; b < B; b++) {
-      const pool: number[] = [];
-      for (let g = 0; g < tails.length; g++) for (const v of tails[Math.min(tails.length - 1, Math.floor(rng.uniform() * tails.length))]) if (v >= xmin) pool.push(v);
-      if (pool.length < 2) continue;
-      const e = powerLawWindowFit(pool, { lo: xmin }).exponent;
-      s += e; s2 += e * e; m++;
-    }
-    const bootstrapStd = m > 1 ? Math.sqrt(Math.max(0, s2 / m - (s / m) ** 2) * (m / (m - 1))) : NaN;
+    /** the exponent of the glasses drawn (NaN with fewer than 2 values above xmin: blockBootstrap drops it) */
+    const ofGlasses = ([drawn]: Int32Array[]) => {
+      const pool = Array.from(drawn).flatMap((g) => tails[g].filter((v) => v >= xmin));
+      return pool.length < 2 ? NaN : powerLawWindowFit(pool, { lo: xmin }).exponent;
+    };
+    // whole glasses resampled: the block bootstrap with blocks of one glass
+    const b = B >= 2 ? blockBootstrap([tails.length], ofGlasses, { block: 1, samples: B, seed: (opts.seed ?? 1) + k }) : null;
+    const bootstrapStd = b && b.samples > 1 ? b.std : NaN;
     return { xmin, xmax: Infinity, nTail: f.n, exponent: f.exponent, stdError: f.error, bootstrapStd };
   });
 }
