@@ -34,7 +34,7 @@
  * the LJ loop on `threads` threads (./lj-thread-pool.ts) for N >= 1000.
  */
 import type { System } from '../system/system.ts';
-import { NeighborListManager } from '../neighbor/neighbor-list.ts';
+import { NeighborListManager, type VerletList } from '../neighbor/neighbor-list.ts';
 import type { NeighborList } from '../neighbor/types.ts';
 import type { Potential } from '../potential/types.ts';
 import { computeForcesF64, F64Workspace, ljCoefficientsOf, wasmTableOf, type ForceKernels, type LjCoefficients } from './forces-f64.ts';
@@ -258,7 +258,7 @@ export class PotentialForceProvider implements ForceProvider {
   }
 
   /** The list for `sys`; before a rebuild may overwrite what the last result reads, that result keeps copies (F64Workspace.release). */
-  private listFor(sys: System, reuse: ForceResult | undefined): NeighborList {
+  private listFor(sys: System, reuse: ForceResult | undefined): VerletList {
     if (this.poolListLost) {
       this.poolListLost = false;
       this.neighbors.invalidate();
@@ -276,7 +276,8 @@ export class PotentialForceProvider implements ForceProvider {
   compute(sys: System, opts: ForceOptions = {}): ForceResult {
     const nl = this.listFor(sys, opts.reuse);
     if (this.kernel) return this.kernel.compute(sys, nl, opts);
-    return computeForcesF64(sys, this.potential, nl, opts, this.ws, this.lj, this.threadPool(sys.n));
+    // a list with per-type radii holds a copy of the types, checked at its build and compared with sys.types by the staleness check
+    return computeForcesF64(sys, this.potential, nl, opts, this.ws, this.lj, this.threadPool(sys.n), nl.refTypes ?? null);
   }
 
   /**

@@ -183,18 +183,23 @@ type Mode = (typeof Mode)[keyof typeof Mode];
  * LJ-table loop; a `WasmForcePool` (./wasm/force-threads.ts) runs the wasm
  * kernels of the LJ table and EAM when ws.kernels is 'wasm' (IPL stays on
  * one thread). Other potentials ignore it.
+ * `checkedTypes`: a copy of sys.types that the caller knows equal to them
+ * and checked against `pot` (the force provider's list snapshot, taken and
+ * checked at its last rebuild and compared at every staleness check): the
+ * per-call type check is skipped and the LJ result's lazy virial reads it
+ * instead of a copy of its own.
  */
 export function computeForcesF64(
   sys: System, pot: Potential, nl: NeighborList, opts: ForceOptions = {}, ws: F64Workspace = new F64Workspace(),
   lj: LjCoefficients | null = pot.kind === 'pair' ? ljCoefficientsOf(pot) : null,
-  pool: LjThreadPool | WasmForcePool | null = null,
+  pool: LjThreadPool | WasmForcePool | null = null, checkedTypes: Int32Array | null = null,
 ): ForceResult {
   if (nl.kind !== 'half') throw new Error(`computeForcesF64: needs a 'half' neighbour list, got '${nl.kind}' (build it with kind: 'half')`);
   if (nl.n !== sys.n) throw new Error(`computeForcesF64: neighbour list is for ${nl.n} atoms, the system has ${sys.n}; rebuild the list`);
   if (pot.maxCutoff > nl.cutoff * (1 + 1e-12)) {
     throw new Error(`computeForcesF64: neighbour list cutoff ${nl.cutoff} is below the potential's cutoff ${pot.maxCutoff} ('${pot.name}')`);
   }
-  checkConfiguration(sys, pot);
+  if (!checkedTypes) checkConfiguration(sys, pot);
   ws.release(opts.reuse, false);
   const peratom = opts.peratom === true;
   const n = sys.n;
@@ -204,10 +209,12 @@ export function computeForcesF64(
   const table = ws.kernels === 'wasm' && !ljPool ? wasmTableOf(pot, lj) : null;
   if (wasmPool && table && table.kind !== 'ipl') {
     // the pool tells ws before another workspace's call overwrites its buffers (`atomsOverwritten`): ws owns them until then
-    return wasmForces(sys, pot, lj, nl, g, wasmPool.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom, ws), wasmPool, peratom, ws, opts.reuse);
+    return wasmForces(sys, pot, lj, nl, g, wasmPool.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom, ws), wasmPool, peratom, ws, opts.reuse,
+      checkedTypes);
   }
   const wasm = table ? ws.wasmWorkspace() : null;
-  if (wasm && table) return wasmForces(sys, pot, lj, nl, g, wasm.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom), wasm, peratom, ws, opts.reuse);
+  if (wasm && table) return wasmForces(sys, pot, lj, nl, g, wasm.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom), wasm, peratom, ws, opts.reuse,
+    checkedTypes);
   ws.prepare(n, peratom);
   wrappedFractional(sys, ws.s, 'computeForcesF64');
   let energy = 0;
@@ -222,7 +229,7 @@ export function computeForcesF64(
         tstride: lj.stride, coef: packedTable(lj), shiftedForce: hasForceShift(lj),
       }, ws.s, ws.f3)
       : ljForces(sys, lj, nl, g, ws.s, ws.f3);
-    return ljResult(sys, lj, nl, g, energy, ws, peratom, ws, opts.reuse);
+    return ljResult(sys, lj, nl, g, energy, ws, peratom, ws, opts.reuse, undefined, checkedTypes);
   } else {
     energy += pairLoop(sys, Mode.Radial, pot, null, nl, g, ws, peratom, vir);
   }
@@ -240,14 +247,14 @@ export function computeForcesF64(
  * already summed there by the loop (else they are copied from b.f3).
  */
 function ljResult(sys: System, lj: LjCoefficients, nl: NeighborList, g: CellGeometry, energy: number, b: AtomBuffers, peratom: boolean,
-  owner: F64Workspace | null, reuse: ForceResult | undefined, forces?: Float64Array): ForceResult {
+  owner: F64Workspace | null, reuse: ForceResult | undefined, forces?: Float64Array, checkedTypes: Int32Array | null = null): ForceResult {
   const n = sys.n;
   const vir = new Float64Array(6);
   if (peratom) {
     ljVirial(sys.types, n, lj, nl, g, b.s, vir, b.pe, b.pv6);
     return packResult(sys, energy, vir, b, true, reuse, forces);
   }
-  const types = owner ? owner.typesSnapshot(sys.types, n) : sys.types.slice();
+  const types = checkedTypes ?? (owner ? owner.typesSnapshot(sys.types, n) : sys.types.slice());
   let s = owner ? b.s : b.s.slice(0, 3 * n);
   let listBox: ListBox = { source: nl, list: nl };
   const res = packResult(sys, energy, vir, b, false, reuse, forces);
@@ -300,6 +307,7 @@ type WasmLoops = Pick<WasmForceWorkspace, 'eamDensities' | 'eamForces'> & Partia
 function wasmForces(
   sys: System, pot: Potential, lj: LjCoefficients | null, nl: NeighborList, g: CellGeometry,
   v: WasmAtomViews, wasm: WasmLoops, peratom: boolean, owner: F64Workspace | null, reuse: ForceResult | undefined,
+  checkedTypes: Int32Array | null,
 ): ForceResult {
   wrappedFractional(sys, v.s, 'computeForcesF64');
   const vir = new Float64Array(6);
@@ -313,7 +321,7 @@ function wasmForces(
     // 3D: the loops may sum the forces straight into the result's array (the pool adds its threads' shares there)
     const out = wasm.sumsInto && sys.dim === 3 ? forcesArray(sys, reuse) : undefined;
     const energy = wasm.ljForces(out);
-    return ljResult(sys, lj, nl, g, energy, v, peratom, owner, reuse, out);
+    return ljResult(sys, lj, nl, g, energy, v, peratom, owner, reuse, out, checkedTypes);
   }
   if (!wasm.iplForces) throw new Error('computeForcesF64: the wasm thread pool has no IPL loop');
   const energy = wasm.iplForces(vir, peratom);
