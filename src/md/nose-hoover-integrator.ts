@@ -42,7 +42,7 @@ import { requireFinite, requireOwnState, requirePositive, type Integrator, type 
 import { activeComponents, cellTwiceKinetic, flipTilts, omegaDotHalf, remapCell, velocityPressHalf, type BarostatStyle } from './mtk-cell.ts';
 import { chainEnergy, chainHalfStep, createChain, type ChainVars } from './nose-hoover.ts';
 import {
-  createBaseState, drift, finishStep, kick, kickTwiceKinetic, pressureInternal, scaleKickDrift, scaleVelocities,
+  closingKick, createBaseState, drift, finishStep, kick, pressureInternal, scaleKickDrift, scaleVelocities,
   twiceKinetic, wrapAndComputeForces, type MdState, type StateOptions,
 } from './state.ts';
 
@@ -272,7 +272,7 @@ function noseHoover(name: 'nvt' | 'npt', r: Resolved): Integrator {
       } else {
         scaleKickDrift(state, scale, h, state.dt); // = scaleVelocities, kick, drift in one pass
       }
-      wrapAndComputeForces(state, provider, opts.peratom ?? false);
+      wrapAndComputeForces(state, provider, opts.peratom ?? false, !!cell);
       if (cell) {
         kick(state, h);
         cell.velocityHalf(state);
@@ -280,7 +280,7 @@ function noseHoover(name: 'nvt' | 'npt', r: Resolved): Integrator {
         scaleVelocities(state, particleChainHalf(state, kT, twiceKinetic(state)));
         cell.chainHalf(state, kT);
       } else {
-        scaleVelocities(state, particleChainHalf(state, kT, kickTwiceKinetic(state, h))); // kickTwiceKinetic = kick, twiceKinetic
+        scaleVelocities(state, particleChainHalf(state, kT, closingKick(state, h))); // closingKick = kick, twiceKinetic (and the force check)
       }
       finishStep(state);
     },

@@ -6,7 +6,7 @@
 import type { ForceProvider } from '../core/types.ts';
 import type { System } from '../system/system.ts';
 import { requireOwnState, type Integrator, type StepOptions } from './integrator.ts';
-import { createBaseState, finishStep, kick, scaleKickDrift, twiceKinetic, wrapAndComputeForces, type MdState, type StateOptions } from './state.ts';
+import { closingKick, createBaseState, finishStep, scaleKickDrift, twiceKinetic, wrapAndComputeForces, type MdState, type StateOptions } from './state.ts';
 
 export function nve(): Integrator {
   const self: Integrator = {
@@ -19,8 +19,8 @@ export function nve(): Integrator {
       requireOwnState(state, 'nve');
       const h = 0.5 * state.dt;
       scaleKickDrift(state, 1, h, state.dt); // = kick, drift in one pass
-      wrapAndComputeForces(state, provider, opts.peratom ?? false);
-      kick(state, h);
+      wrapAndComputeForces(state, provider, opts.peratom ?? false, false);
+      closingKick(state, h); // checks the forces
       finishStep(state);
     },
     conserved(state: MdState): number {

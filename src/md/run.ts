@@ -109,8 +109,16 @@ export class MdBlowUpError extends Error {
 function fastAtom(state: MdState, limit: number): { atom: number; distance: number } | null {
   const v = state.sys.velocities;
   if (!v || !(limit > 0)) return null;
-  const d = state.sys.dim, lim2 = (limit / state.dt) ** 2;
-  for (let i = 0; i < state.sys.n; i++) {
+  const d = state.sys.dim, n = state.sys.n, lim2 = (limit / state.dt) ** 2;
+  if (d === 3) {
+    // unrolled, one branch per atom (every step of a run: the loop over k below costs ~3x in V8)
+    for (let i = 0, o = 0; i < n; i++, o += 3) {
+      const v2 = v[o] * v[o] + v[o + 1] * v[o + 1] + v[o + 2] * v[o + 2];
+      if (!(v2 <= lim2)) return { atom: i, distance: Math.sqrt(v2) * state.dt };
+    }
+    return null;
+  }
+  for (let i = 0; i < n; i++) {
     let v2 = 0;
     for (let k = 0; k < d; k++) v2 += v[i * d + k] * v[i * d + k];
     if (!(v2 <= lim2)) return { atom: i, distance: Math.sqrt(v2) * state.dt };

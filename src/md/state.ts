@@ -210,13 +210,32 @@ export function kickTwiceKinetic(state: MdState, h: number): number {
 /**
  * Wrap atoms into the cell (image flags updated), then compute forces at the
  * new positions; the forces of the previous step are given up to the
- * provider for reuse (ForceOptions.reuse).
+ * provider for reuse (ForceOptions.reuse). With `check` false the forces
+ * are not checked here: the caller's next step must be `closingKick`, which
+ * checks them in its own pass over them.
  */
-export function wrapAndComputeForces(state: MdState, provider: ForceProvider, peratom: boolean): void {
+export function wrapAndComputeForces(state: MdState, provider: ForceProvider, peratom: boolean, check = true): void {
   const { sys } = state;
   sys.box.wrap(sys.positions, sys.images);
   state.force = provider.compute(sys, { peratom, reuse: state.force });
-  checkForces(state.force, sys, `md/${state.integrator}.step ${state.step}`);
+  if (check) checkForces(state.force, sys, `md/${state.integrator}.step ${state.step}`);
+}
+
+/**
+ * The closing half kick of a step, v += h ftm2v F/m, returning 2K of the
+ * kicked velocities (`kickTwiceKinetic`), and the check of the forces that
+ * `wrapAndComputeForces(..., check = false)` left out: a non-finite force
+ * makes 2K non-finite, and only then are the forces scanned for the atom to
+ * name (`checkForces`, the same error). One pass over the atoms instead of
+ * two; the velocities of a failed step are then already kicked (non-finite),
+ * where the separate check threw before the kick.
+ */
+export function closingKick(state: MdState, h: number): number {
+  const twoK = kickTwiceKinetic(state, h);
+  if (!(Number.isFinite(twoK) && Number.isFinite(state.force.energy))) {
+    checkForces(state.force, state.sys, `md/${state.integrator}.step ${state.step}`);
+  }
+  return twoK;
 }
 
 /** Advance the step counter and the time after a completed step; mirrors them into the System. */

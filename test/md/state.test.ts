@@ -5,7 +5,7 @@
  * with the unfused loops), and the non-finite force check.
  */
 import { describe, expect, it } from 'vitest';
-import { checkForces, kick, kickTwiceKinetic, scaleKickDrift, twiceKinetic, type MdState } from '../../src/md/state.ts';
+import { checkForces, closingKick, kick, kickTwiceKinetic, scaleKickDrift, twiceKinetic, type MdState } from '../../src/md/state.ts';
 import { getUnits, type UnitsName } from '../../src/util/units.ts';
 import { kineticEnergy } from '../../src/md/velocities.ts';
 import { Box, type Dim } from '../../src/system/box.ts';
@@ -95,6 +95,26 @@ describe('checkForces', () => {
           }
         }
       }
+    }
+  });
+
+  it('closingKick: the bits of kickTwiceKinetic, and the error of checkForces for a non-finite force or energy anywhere', () => {
+    for (const dim of [2, 3] as const) {
+      const st = randomState(dim, 5, 'lj', 7), ref = randomState(dim, 5, 'lj', 7);
+      expect(Object.is(closingKick(st, 0.0025), kickTwiceKinetic(ref, 0.0025))).toBe(true);
+      sameBits(st.sys.velocities!, ref.sys.velocities!);
+      const F = st.force.forces;
+      for (let q = 0; q < F.length; q++) {
+        for (const bad of [NaN, Infinity, -Infinity]) {
+          const old = F[q];
+          F[q] = bad;
+          expect(() => closingKick(st, 0.0025)).toThrow(new RegExp(`^md/test.step 0: non-finite force on atom id ${st.sys.ids[Math.floor(q / dim)]};`));
+          F[q] = old;
+          st.sys.velocities!.fill(0.1);
+        }
+      }
+      st.force.energy = Infinity;
+      expect(() => closingKick(st, 0.0025)).toThrow(/^md\/test.step 0: the potential energy is Infinity/);
     }
   });
 
