@@ -274,6 +274,7 @@ export class PotentialForceProvider implements ForceProvider {
   }
 
   compute(sys: System, opts: ForceOptions = {}): ForceResult {
+    if (this.wasmThreaded) (this.threadPool(sys.n) as WasmForcePool | null)?.wake(); // the workers wake while the list is checked
     const nl = this.listFor(sys, opts.reuse);
     if (this.kernel) return this.kernel.compute(sys, nl, opts);
     // a list with per-type radii holds a copy of the types, checked at its build and compared with sys.types by the staleness check

@@ -118,6 +118,23 @@ describe('wasm force kernels on threads', () => {
     expect(rel(par.forces, one.forces)).toBeLessThanOrEqual(1e-12);
   });
 
+  it('workers woken ahead of a job answer alike whether the job comes while they poll or after they went back to sleep', async () => {
+    const pot = createKobAndersen('shift');
+    const sys = kaSystem(9);
+    const nl = buildNeighborList(sys, { cutoff: pot.maxCutoff, skin: 0.3, kind: 'half', halfRows: 'balanced' });
+    const pool = sharedWasmForcePool(2)!;
+    const call = () => computeForcesF64(sys, pot, nl, {}, new F64Workspace('wasm'), undefined, pool);
+    const first = call();
+    for (let k = 0; k < 5; k++) { pool.wake(); expectSameBits(call(), first); } // the job comes while the worker polls
+    for (const pauseMs of [3, 20]) {
+      pool.wake();
+      await new Promise((r) => setTimeout(r, pauseMs)); // past the poll: the worker sleeps again
+      const t0 = performance.now();
+      expectSameBits(call(), first);
+      expect(performance.now() - t0).toBeLessThan(2000); // woken by the job's notify, not by the 10 s timeout
+    }
+  });
+
   it('depends only on the positions and the thread count: lists with other skin pairs give the same bits', () => {
     for (const [pot, sys] of [[createKobAndersen('shift'), kaSystem(7)], ...(existsSync(CUZR) ? [[loadEamFs(CUZR), cuzrSystem(7)]] : [])] as [Potential, System][]) {
       const moved = cloneSystem(sys);

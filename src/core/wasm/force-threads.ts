@@ -77,6 +77,19 @@ const TABLE = ENERGIES + 8 * MAX_FORCE_THREADS + 64;
 
 const JOB_LJ = 1, JOB_EAM_RHO = 2, JOB_EAM_F = 3, JOB_LIST = 4;
 
+/**
+ * How long a thread polls a control word before it sleeps in Atomics.wait
+ * [ms]: a worker woken by `wake` (the job is being prepared), and the
+ * calling thread waiting for its workers' done words. A futex wake-up costs
+ * tens of microseconds here (measured at KA N = 4000 on 2 threads: a
+ * worker started its force share ~30 us after the job was posted, and the
+ * caller, asleep, learned of its end ~35 us late, ~6% of a step), so the
+ * worker is woken while the caller still checks the list and writes the
+ * coordinates, and polls for the job only that long; it never polls after
+ * a job.
+ */
+const POLL_MS = 0.5;
+
 /** What `runJob` runs for a list job (src/neighbor/wasm/pair-search.ts `runListJob`: its exports, the memory's buffer, the job's arguments, the thread). */
 type ListJob = (sx: object, buf: ArrayBufferLike, argsAt: number, t: number) => void;
 
@@ -126,7 +139,15 @@ Atomics.notify(ctrl, ${READY} + w);
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, ${GEN}, seen);
-  seen = Atomics.load(ctrl, ${GEN});
+  let gen = Atomics.load(ctrl, ${GEN});
+  if (gen === seen) {
+    // woken ahead of a job (wake): poll for it a short while
+    const until = performance.now() + ${POLL_MS};
+    let k = 0;
+    while ((gen = Atomics.load(ctrl, ${GEN})) === seen && ((++k & 255) !== 0 || performance.now() < until));
+    if (gen === seen) continue;
+  }
+  seen = gen;
   if (Atomics.load(ctrl, ${EXIT}) !== 0) break;
   try {
     runJob(ex, sx, listJob, memory, new Float64Array(memory.buffer, ${ARGS}, ${NARGS}), ${ROWS}, w);
@@ -334,6 +355,15 @@ export class WasmForcePool implements ListThreads {
     };
   }
 
+  /**
+   * Wake the workers ahead of the next job (a force call about to be made):
+   * each polls for it for at most POLL_MS, so that the job does not wait
+   * for a thread's wake-up. Results do not depend on it.
+   */
+  wake(): void {
+    if (!this.closed) Atomics.notify(this.ctrl, GEN);
+  }
+
   /** Run a part of the list build (src/neighbor/wasm/pair-search.ts `runListJob`, arguments at byte argsAt) on every thread (ListThreads). */
   run(argsAt: number): void {
     if (this.closed) throw new Error('WasmForcePool: the pool was closed');
@@ -394,6 +424,9 @@ export class WasmForcePool implements ListThreads {
     Atomics.notify(c, GEN);
     runJob(this.ex, this.sx, runListJob as ListJob, this.memory, a, ROWS, 0);
     for (let w = 1; w < this.threads; w++) {
+      const until = performance.now() + POLL_MS;
+      let k = 0;
+      while (Math.abs(Atomics.load(c, DONE + w)) !== gen && ((++k & 255) !== 0 || performance.now() < until));
       for (;;) {
         const v = Atomics.load(c, DONE + w);
         if (v === gen) break;
