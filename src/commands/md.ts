@@ -75,7 +75,7 @@ export const mdOptions = {
   skin: { type: 'number', min: 0, unit: 'length', summary: 'Verlet-list skin; default 0.3 (lj), 1.0 (metal)' },
   threads: {
     type: 'integer', min: 1,
-    summary: 'glasslab engine: threads of the force loop (and, for ka and other LJ models, the neighbour-list build); default 2 from 2000 atoms on for LJ models where 2 cores are free, else 1; the same run to round-off whatever the count (bit-identical resumes need the same count)',
+    summary: 'glasslab engine: threads of the force loop (and, for ka and other LJ models and ipl, the neighbour-list build); default 2 from 2000 atoms on for LJ models where 2 cores are free, else 1; the same run to round-off whatever the count (bit-identical resumes need the same count)',
   },
   dump: { type: 'string', metavar: 'FILE', summary: 'LAMMPS dump of the trajectory (id type xu yu zu; .gz compresses)' },
   every: { type: 'integer', min: 1, default: 100, summary: 'MD steps between dumped frames (the frames of the file are every x dt apart: their --frame-dt)' },

@@ -19,14 +19,16 @@
  * and EAM, and the wasm cell search of the neighbour-list build
  * (src/neighbor/wasm/); 'js', the TypeScript loops, the reference (and the
  * fallback where WebAssembly SIMD is missing or the potential has no wasm
- * loop). With `threads` >= 2 the wasm LJ-table and EAM loops run on the
- * wasm thread pool (./wasm/force-threads.ts: shared memory, equal row
+ * loop). With `threads` >= 2 the wasm LJ-table, IPL and EAM loops run on
+ * the wasm thread pool (./wasm/force-threads.ts: shared memory, equal row
  * ranges of a balanced half list, shares added in thread order; for LJ
- * tables the pool's threads also build the neighbour list in its memory);
- * with kernels 'js' (or a potential without a wasm loop) the LJ-table loop
- * runs in TypeScript on ./lj-thread-pool.ts; IPL stays on one thread. By
- * default LJ-family models on the wasm loops take 2 threads from
- * AUTO_THREADED_MIN_ATOMS atoms on, where 2 cores are there.
+ * and IPL tables the pool's threads also build the neighbour list in its
+ * memory); with kernels 'js' (or a potential without a wasm loop) the
+ * LJ-table loop runs in TypeScript on ./lj-thread-pool.ts. By default
+ * LJ-family models on the wasm loops take 2 threads from
+ * AUTO_THREADED_MIN_ATOMS atoms on, where 2 cores are there; IPL and EAM
+ * take 1 unless `threads` says otherwise (IPL gains only ~1.15x on 2
+ * threads: its force loop is a small part of its step, bench/RESULTS.md).
  *
  * Speed (bench/forces-f64.ts): per-type-pair list radii as LAMMPS (16% fewer
  * pairs for KA), rows sorted by index (force sums fixed by the positions:
@@ -189,7 +191,7 @@ export class PotentialForceProvider implements ForceProvider {
     if (!Number.isInteger(this.threadedMinAtoms) || this.threadedMinAtoms < 1) {
       throw new Error(`createForceProvider: option threadedMinAtoms must be an integer >= 1, got ${opts.threadedMinAtoms}`);
     }
-    this.wasmThreaded = this.threads >= 2 && !this.kernel && wasmLoop && wasmTable.kind !== 'ipl';
+    this.wasmThreaded = this.threads >= 2 && !this.kernel && wasmLoop;
     this.log = opts.log;
     this.localMaxFraction = opts.localMaxFraction;
     this.poolClient = { listOverwritten: () => { this.ws.release(undefined, true); this.poolListLost = true; } };

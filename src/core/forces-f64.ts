@@ -181,8 +181,8 @@ type Mode = (typeof Mode)[keyof typeof Mode];
  * With `pool` the loops run on its threads (same results up to summation
  * order): an `LjThreadPool` (./lj-thread-pool.ts) runs the TypeScript
  * LJ-table loop; a `WasmForcePool` (./wasm/force-threads.ts) runs the wasm
- * kernels of the LJ table and EAM when ws.kernels is 'wasm' (IPL stays on
- * one thread). Other potentials ignore it.
+ * kernels of the LJ table, IPL and EAM when ws.kernels is 'wasm'. Other
+ * potentials ignore it.
  * `checkedTypes`: a copy of sys.types that the caller knows equal to them
  * and checked against `pot` (the force provider's list snapshot, taken and
  * checked at its last rebuild and compared at every staleness check): the
@@ -207,7 +207,7 @@ export function computeForcesF64(
   const wasmPool = pool instanceof WasmForcePool ? pool : null;
   const ljPool = pool instanceof WasmForcePool ? null : pool;
   const table = ws.kernels === 'wasm' && !ljPool ? wasmTableOf(pot, lj) : null;
-  if (wasmPool && table && table.kind !== 'ipl') {
+  if (wasmPool && table) {
     // the pool tells ws before another workspace's call overwrites its buffers (`atomsOverwritten`): ws owns them until then
     return wasmForces(sys, pot, lj, nl, g, wasmPool.bind(table, nl, sys.types, kernelGeometry(g, ws.geom), peratom, ws), wasmPool, peratom, ws, opts.reuse,
       checkedTypes);

@@ -20,6 +20,7 @@ import { sharedWasmForcePool, startWasmForcePool, WasmForcePool } from '../../sr
 import { buildNeighborList } from '../../src/neighbor/neighbor-list.ts';
 import { createKobAndersen } from '../../src/potential/ka.ts';
 import { loadEamFs } from '../../src/potential/eam-fs.ts';
+import { createIpl } from '../../src/potential/ipl.ts';
 import type { Potential } from '../../src/potential/types.ts';
 import type { ForceResult } from '../../src/core/types.ts';
 import type { System } from '../../src/system/system.ts';
@@ -65,6 +66,11 @@ function cuzrSystem(seed: number): System {
   return latticeSystem(3, 8, 0.05, { basis: 'bcc', fracA: 0.5, jiggle: 0.6, seed });
 }
 
+/** The Zylberg IPL glass former at its density (50:50; 3D 0.82, 2D 0.86), 1458 and 2048 atoms on jiggled lattices. */
+function iplSystem(dim: 2 | 3, seed: number): System {
+  return dim === 3 ? latticeSystem(3, 9, 0.82, { basis: 'bcc', fracA: 0.5, jiggle: 0.1, seed }) : latticeSystem(2, 32, 0.86, { basis: 'bcc', fracA: 0.5, jiggle: 0.1, seed });
+}
+
 /** The rows of a list, each as long as its count. */
 function rowsOf(nl: { n: number; stride: number; counts: Int32Array; neighbors: Int32Array }): number[][] {
   const rows: number[][] = [];
@@ -86,6 +92,8 @@ describe('wasm force kernels on threads', () => {
     ['KA (shift)', () => createKobAndersen('shift'), kaSystem, true],
     ['KA (shifted force)', () => createKobAndersen('shifted-force'), kaSystem, true],
     ['CuZr EAM/FS', () => loadEamFs(CUZR), cuzrSystem, existsSync(CUZR)],
+    ['IPL 3D (Zylberg)', () => createIpl({ dim: 3 }), (seed) => iplSystem(3, seed), true],
+    ['IPL 2D (Zylberg)', () => createIpl({ dim: 2 }), (seed) => iplSystem(2, seed), true],
   ];
   for (const [name, makePot, makeSys, have] of models) {
     it.skipIf(!have)(`${name}: equal to one thread to 1e-12 (forces, energy, virial, per-atom terms), 2 and 3 threads`, () => {
@@ -279,6 +287,7 @@ describe('wasm force kernels on threads', () => {
     expect(shared(createForceProvider(pot, { threads: 2 }), small)).toBe(true); // given: from THREADED_MIN_ATOMS on
     expect(shared(createForceProvider(pot, { threads: 1 }), big)).toBe(false);
     if (existsSync(CUZR)) expect(createForceProvider(loadEamFs(CUZR)).threads).toBe(1); // EAM keeps 1
+    expect(createForceProvider(createIpl({ dim: 2 })).threads).toBe(1); // and IPL (1.15x on 2 threads: bench/RESULTS.md)
   });
 
   it('rejects thread counts it cannot run', () => {

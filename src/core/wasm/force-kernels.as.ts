@@ -254,14 +254,14 @@ export function ljForces(i0: i32, i1: i32, pT: usize, pN: usize, pC: usize, stri
   return r;
 }
 
-/** IPL forces, energy (returned), virial (added to pVir) and per-atom terms (pPe != 0) over all rows. */
-export function iplForces(n: i32, pT: usize, pN: usize, pC: usize, stride: i32, pG: usize,
+/** IPL forces, energy (returned), virial (added to pVir) and per-atom terms (pPe != 0) over rows i0 <= i < i1. */
+export function iplForces(i0: i32, i1: i32, pT: usize, pN: usize, pC: usize, stride: i32, pG: usize,
   tstride: i32, pK: usize, eps: f64, h: i32, pCoef: usize, q: i32,
   pS: usize, pF: usize, pVir: usize, pPe: usize, pPv: usize): f64 {
   loadGeometry(pG);
   passStart();
   const nexp = <f64>(2 * h);
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const cnt = rowStart(i, pC, pT, tstride, pS);
     if (cnt == 0) continue;
     for (let k = i * stride, kend = k + cnt; k < kend; k++) {

@@ -38,7 +38,7 @@ export interface ForceExports {
   readonly memory: WasmMemory;
   ljForces(i0: number, i1: number, pT: number, pN: number, pC: number, stride: number, pG: number,
     tstride: number, pK: number, shiftedForce: number, pS: number, pF: number): number;
-  iplForces(n: number, pT: number, pN: number, pC: number, stride: number, pG: number,
+  iplForces(i0: number, i1: number, pT: number, pN: number, pC: number, stride: number, pG: number,
     tstride: number, pK: number, eps: number, h: number, pCoef: number, q: number,
     pS: number, pF: number, pVir: number, pPe: number, pPv: number): number;
   eamDensities(i0: number, i1: number, n: number, pT: number, pN: number, pC: number, stride: number, pG: number,
@@ -221,7 +221,7 @@ export class WasmForceWorkspace {
     const t = this.table;
     if (t?.kind !== 'ipl') throw new Error('WasmForceWorkspace.iplForces: bound table is not an IPL table');
     const pCoef = TABLE + 8 * t.pairs.length;
-    const e = this.exp.iplForces(this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE, t.epsilon, t.h, pCoef, t.c.length - 1,
+    const e = this.exp.iplForces(0, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE, t.epsilon, t.h, pCoef, t.c.length - 1,
       this.pS, this.pF, VIR, peratom ? this.pPe : 0, this.pPv);
     this.addVirial(vir);
     return e;

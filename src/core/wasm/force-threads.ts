@@ -54,7 +54,7 @@ interface WasmApi {
 }
 
 /** The kernels a thread runs (the shared build's memory is imported, not exported). */
-type SharedForceExports = Pick<ForceExports, 'ljForces' | 'eamDensities' | 'eamForces'>;
+type SharedForceExports = Pick<ForceExports, 'ljForces' | 'iplForces' | 'eamDensities' | 'eamForces'>;
 
 const PAGE = 65536;
 const MAX_PAGES = 65536;
@@ -69,13 +69,13 @@ const GEN = 0, EXIT = 2, DONE = 4, READY = 32;
 const ROWS = BASE + 512;
 /** job arguments (f64, NARGS): see `runJob` */
 const ARGS = BASE + 1024;
-const NARGS = 24;
+const NARGS = 28;
 const GEOM = ARGS + 256;
 const VIRS = GEOM + 128; // T x 8 f64
 const ENERGIES = VIRS + 64 * MAX_FORCE_THREADS;
 const TABLE = ENERGIES + 8 * MAX_FORCE_THREADS + 64;
 
-const JOB_LJ = 1, JOB_EAM_RHO = 2, JOB_EAM_F = 3, JOB_LIST = 4;
+const JOB_LJ = 1, JOB_EAM_RHO = 2, JOB_EAM_F = 3, JOB_LIST = 4, JOB_IPL = 5;
 
 /**
  * How long a thread polls a control word before it sleeps in Atomics.wait
@@ -117,12 +117,15 @@ function runJob(ex: SharedForceExports, sx: object | null, listJob: ListJob, mem
     energies[t] = ex.ljForces(i0, i1, pT, pN, pC, stride, pG, tstride, pK, shifted, pS, pF);
   } else if (job === 2) {
     ex.eamDensities(i0, i1, n, pT, pN, pC, stride, pG, tstride, pK, nr, rdr, cutoff, pS, pRho, pE, pEC, pW);
-  } else if (job === 3) {
+  } else if (job === 3 || job === 5) {
     new Float64Array(mem.buffer, pF, 3 * n).fill(0);
     new Float64Array(mem.buffer, pVirs + 64 * t, 6).fill(0);
     if (peratom && t > 0) { new Float64Array(mem.buffer, pPe, n).fill(0); new Float64Array(mem.buffer, pPv, 6 * n).fill(0); }
-    energies[t] = ex.eamForces(i0, i1, pT, pN, pC, stride, pG, tstride, pK, nr, rdr, cutoff, pFp, pS, pF, pVirs + 64 * t, peratom ? pPe : 0, pPv,
-      pE, pEC, pW);
+    energies[t] = job === 3
+      ? ex.eamForces(i0, i1, pT, pN, pC, stride, pG, tstride, pK, nr, rdr, cutoff, pFp, pS, pF, pVirs + 64 * t, peratom ? pPe : 0, pPv,
+        pE, pEC, pW)
+      // IPL: a[23..26] = epsilon, h, the byte offset of its coefficients c_0..c_q, q
+      : ex.iplForces(i0, i1, pT, pN, pC, stride, pG, tstride, pK, a[23], a[24], a[25], a[26], pS, pF, pVirs + 64 * t, peratom ? pPe : 0, pPv);
   }
 }
 
@@ -413,6 +416,7 @@ export class WasmForcePool implements ListThreads {
     a.set([job, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE,
       this.pS, this.pFp, this.pBase, this.perThread, eam?.nr ?? 0, eam?.rdr ?? 0, eam?.cutoff ?? 0, VIRS, ENERGIES,
       peratom ? 1 : 0, lj && t.shiftedForce ? 1 : 0, this.pE, this.pEC, this.scratchAt]);
+    if (t.kind === 'ipl') { a[23] = t.epsilon; a[24] = t.h; a[25] = TABLE + 8 * t.pairs.length; a[26] = t.c.length - 1; }
     this.join();
   }
 
@@ -493,7 +497,22 @@ export class WasmForcePool implements ListThreads {
    */
   eamForces(vir: Float64Array, peratom: boolean): number {
     if (this.table?.kind !== 'eam') throw new Error('WasmForcePool.eamForces: bound table is not an EAM table');
-    this.fork(JOB_EAM_F, peratom);
+    return this.forcesWithVirial(JOB_EAM_F, vir, peratom);
+  }
+
+  /**
+   * IPL forces (force-kernels.as.ts `iplForces`) into f3, the virial added
+   * to `vir` (6), per-atom terms added to pe, pv6 if `peratom` (each summed
+   * in thread order); returns the pair energy.
+   */
+  iplForces(vir: Float64Array, peratom: boolean): number {
+    if (this.table?.kind !== 'ipl') throw new Error('WasmForcePool.iplForces: bound table is not an IPL table');
+    return this.forcesWithVirial(JOB_IPL, vir, peratom);
+  }
+
+  /** Run a force job whose threads also sum a virial (and per-atom terms): the shares added in thread order. */
+  private forcesWithVirial(job: number, vir: Float64Array, peratom: boolean): number {
+    this.fork(job, peratom);
     const n = this.n;
     this.reduce(0, 3 * n);
     if (peratom) this.reduce(32 * n, 7 * n);
