@@ -81,12 +81,12 @@ const JOB_LJ = 1, JOB_EAM_RHO = 2, JOB_EAM_F = 3, JOB_LIST = 4, JOB_IPL = 5;
  * How long a thread polls a control word before it sleeps in Atomics.wait
  * [ms]: a worker woken by `wake` (the job is being prepared), and the
  * calling thread waiting for its workers' done words. A futex wake-up costs
- * tens of microseconds here (measured at KA N = 4000 on 2 threads: a
- * worker started its force share ~30 us after the job was posted, and the
- * caller, asleep, learned of its end ~35 us late, ~6% of a step), so the
- * worker is woken while the caller still checks the list and writes the
- * coordinates, and polls for the job only that long; it never polls after
- * a job.
+ * tens of microseconds on a virtual machine, so the worker is woken while
+ * the caller still checks the list and writes the coordinates, and polls
+ * for the job only that long; it never polls after a job (tried: no gain,
+ * and a spinning worker competes for the cores when the host is busy).
+ * Measured at KA N = 4000 on 2 threads: the caller's wait at the force join
+ * fell from 51-96 to 38-47 us per step (bench/RESULTS.md, session 10).
  */
 const POLL_MS = 0.5;
 
