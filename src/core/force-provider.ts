@@ -46,7 +46,7 @@ import { checkConfiguration } from './check-configuration.ts';
 import { LocalForces, type LocalUpdateStats } from './forces-local.ts';
 import type { BackendRequest } from './backend.ts';
 import { defaultThreads, sharedLjThreadPool, startSharedLjThreadPool, threadPoolError, type LjThreadPool } from './lj-thread-pool.ts';
-import { sharedWasmForcePool, startWasmForcePool, wasmForcePoolError, type PoolListClient, type WasmForcePool } from './wasm/force-threads.ts';
+import { sharedWasmForcePool, startWasmForcePool, wasmForcePoolError, type PoolListClient, WasmForcePool } from './wasm/force-threads.ts';
 import type { ListTarget } from '../neighbor/wasm/pair-search.ts';
 
 export { checkConfiguration };
@@ -276,11 +276,12 @@ export class PotentialForceProvider implements ForceProvider {
   }
 
   compute(sys: System, opts: ForceOptions = {}): ForceResult {
-    if (this.wasmThreaded) (this.threadPool(sys.n) as WasmForcePool | null)?.wake(); // the workers wake while the list is checked
+    const pool = this.threadPool(sys.n);
+    if (pool instanceof WasmForcePool) pool.wake(); // the workers wake while the list is checked
     const nl = this.listFor(sys, opts.reuse);
     if (this.kernel) return this.kernel.compute(sys, nl, opts);
     // a list with per-type radii holds a copy of the types, checked at its build and compared with sys.types by the staleness check
-    return computeForcesF64(sys, this.potential, nl, opts, this.ws, this.lj, this.threadPool(sys.n), nl.refTypes ?? null);
+    return computeForcesF64(sys, this.potential, nl, opts, this.ws, this.lj, pool, nl.refTypes ?? null);
   }
 
   /**

@@ -220,7 +220,7 @@ export class WasmForceWorkspace {
   iplForces(vir: Float64Array, peratom: boolean): number {
     const t = this.table;
     if (t?.kind !== 'ipl') throw new Error('WasmForceWorkspace.iplForces: bound table is not an IPL table');
-    const pCoef = TABLE + 8 * t.pairs.length;
+    const pCoef = TABLE + iplCoefficientsAt(t);
     const e = this.exp.iplForces(0, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE, t.epsilon, t.h, pCoef, t.c.length - 1,
       this.pS, this.pF, VIR, peratom ? this.pPe : 0, this.pPv);
     this.addVirial(vir);
@@ -271,6 +271,11 @@ export function writeListAndTypes(buf: ArrayBufferLike, at: { readonly pT: numbe
   }
   new Int32Array(buf, at.pT, n).set(types.subarray(0, n));
   return nl !== null;
+}
+
+/** Byte offset, from the table's start, of an IPL table's coefficients c_0..c_q (after its per-pair [cutsq, 1/lambda^2]; `writeTable`). */
+export function iplCoefficientsAt(t: { readonly pairs: Float64Array }): number {
+  return 8 * t.pairs.length;
 }
 
 /** Bytes `writeTable` writes for `t`. */
@@ -356,7 +361,7 @@ export function eamLayout(tstride: number): EamLayout {
 export function writeTable(t: WasmPotentialTable, view: DataView, at: number): void {
   const f64 = (o: number, a: Float64Array) => new Float64Array(view.buffer, o, a.length).set(a);
   if (t.kind === 'lj') { f64(at, t.coef); return; }
-  if (t.kind === 'ipl') { f64(at, t.pairs); f64(at + 8 * t.pairs.length, t.c); return; }
+  if (t.kind === 'ipl') { f64(at, t.pairs); f64(at + iplCoefficientsAt(t), t.c); return; }
   writeEamTable(t, view, at);
 }
 

@@ -44,7 +44,7 @@
 import { readBytes, setEngineFlags, startSourceWorker, workerReady, type HostWorker } from '../../platform/index.ts';
 import type { NeighborList } from '../../neighbor/types.ts';
 import { runListJob, sharedPairSearchModule, type ListTarget, type ListThreads } from '../../neighbor/wasm/pair-search.ts';
-import { tableSize, writeListAndTypes, writeTable, eamScratchBytes, type ForceExports, type WasmAtomViews, type WasmPotentialTable } from './force-runtime.ts';
+import { iplCoefficientsAt, tableSize, writeListAndTypes, writeTable, eamScratchBytes, type ForceExports, type WasmAtomViews, type WasmPotentialTable } from './force-runtime.ts';
 
 interface SharedMemory { readonly buffer: SharedArrayBuffer; grow(pages: number): number }
 interface WasmApi {
@@ -89,6 +89,19 @@ const JOB_LJ = 1, JOB_EAM_RHO = 2, JOB_EAM_F = 3, JOB_LIST = 4, JOB_IPL = 5;
  * fell from 51-96 to 38-47 us per step (bench/RESULTS.md, session 10).
  */
 const POLL_MS = 0.5;
+
+/**
+ * Poll word `at` of `ctrl` while it still holds `stale`, for at most `ms`;
+ * returns the last value read. One function, run by the caller (for its
+ * workers' done words) and, from its source, by the workers (for the
+ * generation word).
+ */
+function pollWhile(ctrl: Int32Array, at: number, stale: number, ms: number): number {
+  const until = performance.now() + ms;
+  let k = 0, v = Atomics.load(ctrl, at);
+  while (v === stale && ((++k & 255) !== 0 || performance.now() < until)) v = Atomics.load(ctrl, at);
+  return v;
+}
 
 /** What `runJob` runs for a list job (src/neighbor/wasm/pair-search.ts `runListJob`: its exports, the memory's buffer, the job's arguments, the thread). */
 type ListJob = (sx: object, buf: ArrayBufferLike, argsAt: number, t: number) => void;
@@ -136,6 +149,7 @@ const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const sx = searchModule ? new WebAssembly.Instance(searchModule, { env: { memory } }).exports : null;
 const listJob = ${runListJob.toString()};
 const runJob = ${runJob.toString()};
+const pollWhile = ${pollWhile.toString()};
 const ctrl = new Int32Array(memory.buffer, ${CTRL}, 64);
 Atomics.store(ctrl, ${READY} + w, 1);
 Atomics.notify(ctrl, ${READY} + w);
@@ -145,9 +159,7 @@ for (;;) {
   let gen = Atomics.load(ctrl, ${GEN});
   if (gen === seen) {
     // woken ahead of a job (wake): poll for it a short while
-    const until = performance.now() + ${POLL_MS};
-    let k = 0;
-    while ((gen = Atomics.load(ctrl, ${GEN})) === seen && ((++k & 255) !== 0 || performance.now() < until));
+    gen = pollWhile(ctrl, ${GEN}, seen, ${POLL_MS});
     if (gen === seen) continue;
   }
   seen = gen;
@@ -416,7 +428,7 @@ export class WasmForcePool implements ListThreads {
     a.set([job, this.n, this.pT, this.pN, this.pC, this.stride, GEOM, t.tstride, TABLE,
       this.pS, this.pFp, this.pBase, this.perThread, eam?.nr ?? 0, eam?.rdr ?? 0, eam?.cutoff ?? 0, VIRS, ENERGIES,
       peratom ? 1 : 0, lj && t.shiftedForce ? 1 : 0, this.pE, this.pEC, this.scratchAt]);
-    if (t.kind === 'ipl') { a[23] = t.epsilon; a[24] = t.h; a[25] = TABLE + 8 * t.pairs.length; a[26] = t.c.length - 1; }
+    if (t.kind === 'ipl') { a[23] = t.epsilon; a[24] = t.h; a[25] = TABLE + iplCoefficientsAt(t); a[26] = t.c.length - 1; }
     this.join();
   }
 
@@ -428,11 +440,9 @@ export class WasmForcePool implements ListThreads {
     Atomics.notify(c, GEN);
     runJob(this.ex, this.sx, runListJob as ListJob, this.memory, a, ROWS, 0);
     for (let w = 1; w < this.threads; w++) {
-      const until = performance.now() + POLL_MS;
-      let k = 0;
-      while (Math.abs(Atomics.load(c, DONE + w)) !== gen && ((++k & 255) !== 0 || performance.now() < until));
       for (;;) {
-        const v = Atomics.load(c, DONE + w);
+        let v = Atomics.load(c, DONE + w);
+        if (v !== gen && v !== -gen) v = pollWhile(c, DONE + w, v, POLL_MS);
         if (v === gen) break;
         if (v === -gen) { this.close(); throw new Error(`WasmForcePool: worker ${w} failed; the pool is closed (use threads: 1)`); }
         if (Atomics.wait(c, DONE + w, v, 10_000) === 'timed-out' && Math.abs(Atomics.load(c, DONE + w)) !== gen) {
