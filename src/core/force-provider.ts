@@ -48,6 +48,9 @@ import type { BackendRequest } from './backend.ts';
 import { defaultThreads, sharedLjThreadPool, startSharedLjThreadPool, threadPoolError, type LjThreadPool } from './lj-thread-pool.ts';
 import { sharedWasmForcePool, startWasmForcePool, wasmForcePoolError, type PoolListClient, WasmForcePool } from './wasm/force-threads.ts';
 import type { ListTarget } from '../neighbor/wasm/pair-search.ts';
+import { spatialOrder } from '../neighbor/spatial-order.ts';
+import { AtomOrder } from './atom-order.ts';
+import { wrappedFractional } from '../neighbor/cell-geometry.ts';
 
 export { checkConfiguration };
 
@@ -161,6 +164,8 @@ export class PotentialForceProvider implements ForceProvider {
   private readonly poolClient: PoolListClient;
   /** the list built in the pool's memory was overwritten: rebuild before the next use */
   private poolListLost = false;
+  /** the atom order the list and the loops run in (sortAtoms, setAtomOrder); null: the System's own */
+  private atoms: AtomOrder | null = null;
 
   constructor(potential: Potential, opts: ForceProviderOptions = {}) {
     this.potential = potential;
@@ -245,6 +250,10 @@ export class PotentialForceProvider implements ForceProvider {
    * for other uses.
    */
   neighborList(sys: System): NeighborList {
+    if (this.atoms) {
+      throw new Error('neighborList: this provider keeps the atoms in a spatial order (sortAtoms) and its list indexes that order; ' +
+        'build a list of your own with buildNeighborList (src/neighbor/neighbor-list.ts), or call setAtomOrder(null) first');
+    }
     return this.listFor(sys, undefined);
   }
 
@@ -278,10 +287,59 @@ export class PotentialForceProvider implements ForceProvider {
   compute(sys: System, opts: ForceOptions = {}): ForceResult {
     const pool = this.threadPool(sys.n);
     if (pool instanceof WasmForcePool) pool.wake(); // the workers wake while the list is checked
-    const nl = this.listFor(sys, opts.reuse);
-    if (this.kernel) return this.kernel.compute(sys, nl, opts);
-    // a list with per-type radii holds a copy of the types, checked at its build and compared with sys.types by the staleness check
-    return computeForcesF64(sys, this.potential, nl, opts, this.ws, this.lj, pool, nl.refTypes ?? null);
+    return this.inOrder(sys, opts, (s, o) => {
+      const nl = this.listFor(s, o.reuse);
+      if (this.kernel) return this.kernel.compute(s, nl, o);
+      // a list with per-type radii holds a copy of the types, checked at its build and compared with s.types by the staleness check
+      return computeForcesF64(s, this.potential, nl, o, this.ws, this.lj, pool, nl.refTypes ?? null);
+    });
+  }
+
+  /** `run` on `sys`, or, with an atom order in place, on its view in that order, the result put back into the caller's order. */
+  private inOrder(sys: System, opts: ForceOptions, run: (s: System, o: ForceOptions) => ForceResult): ForceResult {
+    const atoms = this.atoms;
+    if (!atoms || !atoms.fits(sys)) return run(sys, opts);
+    let inner: ForceResult;
+    try {
+      inner = run(atoms.gather(sys), atoms.viewOptions(opts));
+    } catch (e) {
+      wrappedFractional(sys, undefined, 'computeForcesF64'); // a non-finite position: its error names the caller's atom index
+      throw e;
+    }
+    return atoms.scatter(sys, inner, opts.reuse);
+  }
+
+  /**
+   * Keep the atoms in a spatial order from now on (src/neighbor/spatial-order.ts,
+   * bins of half the list radius, as LAMMPS `atom_modify sort`): the
+   * neighbour list and the force loops run over the atoms listed bin by
+   * bin, so that an atom's neighbours sit next to it in memory and each
+   * thread's equal share of the rows is a slab of the cell. Results come
+   * back in the caller's order and equal the unsorted ones up to the order
+   * of summation; they depend on the positions, the thread count and the
+   * order in place (`atomOrder`), which a bit-for-bit resume must restore
+   * (`setAtomOrder`; runMd sorts at fixed steps and checkpoints store it).
+   * Sort again now and then (runMd: every `sortEvery` steps) as atoms diffuse.
+   */
+  sortAtoms(sys: System): void {
+    this.setAtomOrder(spatialOrder(sys, (this.potential.maxCutoff + this.skin) / 2));
+  }
+
+  /** The atom order in place (see sortAtoms; order[k] is the caller's index of the atom at place k), or null (the System's own). */
+  atomOrder(): Int32Array | null {
+    return this.atoms?.order ?? null;
+  }
+
+  /**
+   * Put an atom order in place (a permutation of 0..n-1, e.g. `atomOrder()`
+   * of a run being resumed), or null for the System's own order. The next
+   * call rebuilds the neighbour list. A system of another size or dimension
+   * runs in its own order. The order is not copied: do not change it afterwards.
+   */
+  setAtomOrder(order: Int32Array | null): void {
+    if (order === (this.atoms?.order ?? null)) return;
+    this.atoms = order ? new AtomOrder(order, 'setAtomOrder') : null;
+    this.neighbors.invalidate();
   }
 
   /**
@@ -301,11 +359,13 @@ export class PotentialForceProvider implements ForceProvider {
    * differences along localised vectors.
    */
   computeLocal(sys: System, opts: ForceOptions = {}): ForceResult {
-    const nl = this.listFor(sys, opts.reuse);
-    if (this.kernel) return this.kernel.compute(sys, nl, opts);
-    this.local ??= new LocalForces(this.localMaxFraction !== undefined ? { maxFraction: this.localMaxFraction } : {});
-    return this.local.compute(sys, this.potential, nl, opts,
-      (ws) => computeForcesF64(sys, this.potential, nl, { peratom: true }, ws, this.lj, this.threadPool(sys.n)));
+    return this.inOrder(sys, opts, (s, o) => {
+      const nl = this.listFor(s, o.reuse);
+      if (this.kernel) return this.kernel.compute(s, nl, o);
+      this.local ??= new LocalForces(this.localMaxFraction !== undefined ? { maxFraction: this.localMaxFraction } : {});
+      return this.local.compute(s, this.potential, nl, o,
+        (ws) => computeForcesF64(s, this.potential, nl, { peratom: true }, ws, this.lj, this.threadPool(s.n)));
+    });
   }
 
   /** What the last `computeLocal` did (full or local, atoms moved, atoms recomputed), or null before the first. */

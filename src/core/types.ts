@@ -50,4 +50,16 @@ export interface ForceProvider {
   computeLocal?(sys: System, opts?: ForceOptions): ForceResult;
   /** Verlet skin of its neighbour list (length units), when it keeps one: MD takes a step longer than it as a blow-up */
   readonly skin?: number;
+  /**
+   * Optional, with `atomOrder` and `setAtomOrder`: keep the atoms in a
+   * spatial order inside the provider (faster loops; results in the
+   * caller's order, equal up to the order of summation). They depend on the
+   * order in place, so a bit-for-bit resume restores it: src/md/run.ts sorts
+   * at fixed steps (`RunOptions.sortEvery`) and checkpoints store the order.
+   */
+  sortAtoms?(sys: System): void;
+  /** the order in place (order[k]: the caller's index of the atom at place k), or null (the System's own) */
+  atomOrder?(): Int32Array | null;
+  /** put an order in place (a permutation of 0..n-1), or null for the System's own */
+  setAtomOrder?(order: Int32Array | null): void;
 }

@@ -23,7 +23,10 @@
  * Not stored: System.props (per-atom extras) and per-atom energies.
  * Bit-for-bit continuation also needs a force provider whose result depends
  * on positions only (not on when its neighbour list was built): true of
- * providers that sum pairs in a fixed (index) order.
+ * providers that sum pairs in a fixed (index) order. A provider that keeps
+ * its atoms in a spatial order (ForceProvider `sortAtoms`) sums in that
+ * order: the state's `atomOrder` is stored (array 'atomOrder', absent in
+ * older files) and runMd puts it back in place on resume.
  */
 import { readBytes, writeFileAtomic } from '../platform/index.ts';
 import { Box } from '../system/box.ts';
@@ -77,6 +80,7 @@ export function saveCheckpoint(path: string, state: MdState): void {
     ['types', sys.types], ['ids', sys.ids], ['masses', sys.masses],
     ['forces', state.force.forces], ['virial', state.force.virial],
     ...extNames.map((k): [string, Float64Array] => ['ext.' + k, state.ext[k]]),
+    ...(state.atomOrder ? [['atomOrder', state.atomOrder] as [string, Int32Array]] : []),
   ];
   const entries: ArrayEntry[] = [];
   let off = 0;
@@ -164,5 +168,16 @@ export function loadCheckpoint(path: string): MdState {
   };
   if (h.rng) state.rng = Rng.fromState(h.rng);
   if (h.model) state.model = { name: h.model.name, potential: h.model.potential };
+  if (h.arrays.some((a) => a.name === 'atomOrder')) {
+    const order = i32('atomOrder');
+    const seen = new Uint8Array(sys.n);
+    if (order.length !== sys.n) throw bad(`atomOrder has ${order.length} entries for ${sys.n} atoms`);
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k];
+      if (!(i >= 0 && i < sys.n) || seen[i]) throw bad(`atomOrder is not a permutation of the ${sys.n} atoms`);
+      seen[i] = 1;
+    }
+    state.atomOrder = order;
+  }
   return state;
 }

@@ -45,6 +45,13 @@ export interface MdState {
   ext: Record<string, Float64Array>;
   /** the model the run uses (checkpointed; checked on resume); absent in checkpoints of older versions */
   model?: ModelIdentity;
+  /**
+   * The force provider's atom order when the state was made (ForceProvider
+   * `atomOrder`: runMd sorts at fixed steps); checkpointed, and put back in
+   * place on resume, so that the forces are summed in the same order.
+   * Absent: the System's own order.
+   */
+  atomOrder?: Int32Array;
 }
 
 /** Which model a run uses: its registry name and the fingerprint of its potential (potentialFingerprint). */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,44 @@ describe('force sums fixed by the positions alone', () => {
     expect(Array.from(rest.state.sys.positions)).toEqual(Array.from(full.state.sys.positions));
     expect(Array.from(rest.state.sys.velocities!)).toEqual(Array.from(full.state.sys.velocities!));
     expect(rest.state.force.energy).toBe(full.state.force.energy);
+  });
+
+  it('a run sorting its atoms every 50 steps, resumed mid-interval from a checkpoint, equals the uninterrupted run bit for bit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glasslab-det-'));
+    dirs.push(dir);
+    const integ = () => nvt({ Tstart: 1.0, Tstop: 0.8, Tdamp: 0.1 });
+    // 2 threads from 100 atoms: the rows of each thread are a slab of the sorted order
+    const prov = () => createForceProvider(getPotential('ka'), { threads: 2, threadedMinAtoms: 100 });
+    const full = await runMd(kaStart(1.0), prov(), { integrator: integ(), dt: 0.005, steps: 300, sortEvery: 50 });
+    const path = join(dir, 'ka.ckpt');
+    const ac = new AbortController();
+    const orders: Int32Array[] = [];
+    await runMd(kaStart(1.0), prov(), {
+      integrator: integ(), dt: 0.005, steps: 300, signal: ac.signal, checkpoint: { path, every: 1000 }, sortEvery: 50,
+      observers: [{ every: 1, observe: (st) => { if (orders.at(-1) !== st.atomOrder) orders.push(st.atomOrder!); if (st.step === 137) ac.abort(); } }],
+    });
+    expect(orders.length).toBe(3); // sorted before step 0, at 50 and at 100
+    expect(Array.from(orders[1])).not.toEqual(Array.from(orders[0]));
+    const resumed = loadCheckpoint(path);
+    expect(Array.from(resumed.atomOrder!)).toEqual(Array.from(orders[2]));
+    const rest = await runMd(resumed, prov(), { integrator: integ(), dt: 0.005, steps: 163, sortEvery: 50 });
+    expect(Array.from(rest.state.sys.positions)).toEqual(Array.from(full.state.sys.positions));
+    expect(Array.from(rest.state.sys.velocities!)).toEqual(Array.from(full.state.sys.velocities!));
+    expect(rest.state.force.energy).toBe(full.state.force.energy);
+    // and the sorted run is the unsorted one up to round-off in the forces (a few steps, before chaos amplifies it)
+    const a = await runMd(kaStart(1.0), prov(), { integrator: integ(), dt: 0.005, steps: 5, sortEvery: 0 });
+    const b = await runMd(kaStart(1.0), prov(), { integrator: integ(), dt: 0.005, steps: 5 });
+    expect(a.state.atomOrder).toBeUndefined();
+    for (let k = 0; k < a.state.sys.n * 3; k++) expect(Math.abs(b.state.sys.positions[k] - a.state.sys.positions[k])).toBeLessThan(1e-11);
+    // a damaged order in the file is refused, naming the file
+    const bytes = readFileSync(path);
+    const at = bytes.indexOf(Buffer.from('"atomOrder"'));
+    expect(at).toBeGreaterThan(0);
+    const end = bytes.length - 4 * 2; // the order is the last array: make its last two entries equal
+    bytes.writeInt32LE(bytes.readInt32LE(end), end + 4);
+    const bad = join(dir, 'bad.ckpt');
+    writeFileSync(bad, bytes);
+    expect(() => loadCheckpoint(bad)).toThrow(/bad\.ckpt is not a valid glasslab checkpoint \(atomOrder is not a permutation of the \d+ atoms\)/);
   });
 
   it('lists built from displaced reference positions give the same forces, to the bit', () => {
