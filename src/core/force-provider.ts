@@ -34,6 +34,11 @@
  * pairs for KA), rows sorted by index (force sums fixed by the positions:
  * bit-identical checkpoint resumes), the virial computed on first read, and
  * the LJ loop on `threads` threads (./lj-thread-pool.ts) for N >= 1000.
+ * `sortAtoms` puts the atoms in a spatial order inside the provider (as
+ * LAMMPS `atom_modify sort`; src/md/run.ts does it every 1000 steps): an
+ * atom's neighbours then sit next to it in memory, and each thread's rows
+ * are a slab of the cell (bench/RESULTS.md, session 11). The sums then
+ * depend on the positions and the order in place, which MD checkpoints store.
  */
 import type { System } from '../system/system.ts';
 import { NeighborListManager, type VerletList } from '../neighbor/neighbor-list.ts';
@@ -99,9 +104,10 @@ export interface ForceProviderOptions {
    * atoms on (the measured crossover, see there; `threadedMinAtoms`
    * overrides); other wasm loops 1;
    * without a wasm loop the number of cores. Results equal the serial loop
-   * up to summation order and depend only on the positions and the thread
-   * count (bit-identical checkpoint resumes with the same count: give it
-   * to resume on a machine with another core count). If workers cannot be
+   * up to summation order and depend only on the positions, the thread
+   * count and the atom order in place (`sortAtoms`; bit-identical
+   * checkpoint resumes with the same count: give it to resume on a machine
+   * with another core count). If workers cannot be
    * started the provider runs serially and says so through `log`.
    */
   threads?: number;

@@ -14,7 +14,7 @@ import { createIpl } from '../../src/potential/ipl.ts';
 import type { Potential } from '../../src/potential/types.ts';
 import { cloneSystem, type System } from '../../src/system/system.ts';
 import { randomConfiguration } from '../../src/system/random-config.ts';
-import { makeBox, maxDiff, polyEam, randomSystem } from './forces-fixtures.ts';
+import { makeBox, maxDiff, polyEam, randomSystem, type BoxSpec } from './forces-fixtures.ts';
 
 function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
   expect(a.length, what).toBe(b.length);
@@ -32,11 +32,11 @@ function expectSameResult(a: ForceResult, b: ForceResult): void {
 
 describe('spatialOrder', () => {
   it('lists every atom once, bin by bin with the last axis slowest, by index within a bin (3D tilted, 2D, non-periodic)', () => {
-    const cells = [
-      [{ dim: 3 as const, lengths: [9.2, 9.0, 9.4], tilt: { xy: 1.1, xz: 0.4, yz: -0.9 } }, 400],
-      [{ dim: 3 as const, lengths: [8.0, 7.5, 8.2], periodic: [true, false, true] }, 250],
-      [{ dim: 2 as const, lengths: [13.5, 13.1], tilt: { xy: 1.3 } }, 150],
-    ] as const;
+    const cells: [BoxSpec, number][] = [
+      [{ dim: 3, lengths: [9.2, 9.0, 9.4], tilt: { xy: 1.1, xz: 0.4, yz: -0.9 } }, 400],
+      [{ dim: 3, lengths: [8.0, 7.5, 8.2], periodic: [true, false, true] }, 250],
+      [{ dim: 2, lengths: [13.5, 13.1], tilt: { xy: 1.3 } }, 150],
+    ];
     for (const [spec, n] of cells) {
       const sys = randomSystem(makeBox(spec), n, 3, { unwrapped: true });
       const w = 1.4;
