@@ -79,11 +79,13 @@ export interface RunOptions {
   /**
    * Sort the atoms in space inside the force provider (ForceProvider
    * `sortAtoms`, where it has one) before a fresh run's first force call
-   * and at every step that is a multiple of this (default SORT_EVERY; 0:
-   * never, the provider's order is left as it is). The forces come back in
-   * the System's order; sorting makes the loops faster and changes only the
-   * order of summation. A resumed state puts its stored order back in
-   * place, so a resumed run follows the uninterrupted one bit for bit.
+   * and at every step that is a multiple of this; 0: never, the provider's
+   * order is left as it is. Default: SORT_EVERY for 3D systems of
+   * SORT_MIN_ATOMS atoms or more, else 0. The forces come back in the
+   * System's order; sorting makes the loops of large systems faster and
+   * changes only the order of summation. A resumed state puts its stored
+   * order back in place, so a resumed run follows the uninterrupted one
+   * bit for bit.
    */
   sortEvery?: number;
 }
@@ -94,6 +96,17 @@ export interface RunOptions {
  * sort costs about one neighbour-list build.
  */
 export const SORT_EVERY = 1000;
+
+/**
+ * Smallest 3D system runMd sorts by default. Measured for KA (rho 1.2,
+ * T 0.8, default threads; steps/s sorted over unsorted, bench/RESULTS.md
+ * session 11): N = 1000 0.93-0.96, N = 2000 0.89-1.02, N = 4000 1.02
+ * (1 thread) and 1.00 (2 threads), N = 8000 1.00-1.34, N = 16000 1.06
+ * (1 thread) and 1.19 (2 threads). Below, the copies into the sorted order
+ * and back cost more than the locality gains; 2D systems (IPL N = 6400:
+ * 0.93-0.98, N = 25600: 0.94-1.04) are not sorted by default.
+ */
+export const SORT_MIN_ATOMS = 4000;
 
 export interface RunResult {
   state: MdState;
@@ -165,7 +178,8 @@ export async function runMd(start: System | MdState, provider: ForceProvider, op
   if (opts.checkpoint && (!Number.isInteger(opts.checkpoint.every) || opts.checkpoint.every < 1)) {
     throw new Error(`md/runMd: checkpoint.every must be an integer >= 1, got ${opts.checkpoint.every}`);
   }
-  const sortEvery = opts.sortEvery ?? SORT_EVERY;
+  const sys0 = isState(start) ? start.sys : start;
+  const sortEvery = opts.sortEvery ?? (sys0.dim === 3 && sys0.n >= SORT_MIN_ATOMS ? SORT_EVERY : 0);
   if (!Number.isInteger(sortEvery) || sortEvery < 0) throw new Error(`md/runMd: 'sortEvery' must be an integer >= 0, got ${sortEvery}`);
   const sorts = sortEvery > 0 && provider.sortAtoms !== undefined;
   const observers = opts.observers ?? [];

@@ -6,7 +6,13 @@ import { createForceProvider } from '../../src/core/force-provider.ts';
 import { computeForcesF64 } from '../../src/core/forces-f64.ts';
 import { loadCheckpoint } from '../../src/md/checkpoint.ts';
 import { nvt } from '../../src/md/nose-hoover-integrator.ts';
-import { runMd } from '../../src/md/run.ts';
+import { runMd, SORT_MIN_ATOMS } from '../../src/md/run.ts';
+import { randomConfiguration } from '../../src/system/random-config.ts';
+import { KA_DEFAULTS } from '../../src/potential/ka.ts';
+import { createIpl } from '../../src/potential/ipl.ts';
+import type { Potential } from '../../src/potential/types.ts';
+import type { System } from '../../src/system/system.ts';
+import { initVelocities } from '../../src/md/velocities.ts';
 import { buildNeighborList } from '../../src/neighbor/neighbor-list.ts';
 import { getPotential } from '../../src/potential/registry.ts';
 import { cloneSystem } from '../../src/system/system.ts';
@@ -76,6 +82,18 @@ describe('force sums fixed by the positions alone', () => {
     const bad = join(dir, 'bad.ckpt');
     writeFileSync(bad, bytes);
     expect(() => loadCheckpoint(bad)).toThrow(/bad\.ckpt is not a valid glasslab checkpoint \(atomOrder is not a permutation of the \d+ atoms\)/);
+  });
+
+  it('runMd sorts 3D systems of SORT_MIN_ATOMS atoms or more by default, smaller ones and 2D ones not', async () => {
+    const big = randomConfiguration({ n: SORT_MIN_ATOMS, density: 1.2, dim: 3, composition: KA_DEFAULTS.composition, typeMasses: [0, 1, 1], seed: 2 });
+    const flat = randomConfiguration({ n: SORT_MIN_ATOMS, density: 1.0, dim: 2, composition: KA_DEFAULTS.composition, typeMasses: [0, 1, 1], seed: 2 });
+    const run = (sys: System, pot: Potential) => {
+      initVelocities(sys, 0.5, 1);
+      return runMd(sys, createForceProvider(pot), { integrator: nvt({ Tstart: 0.5, Tdamp: 0.1 }), dt: 0.001, steps: 1 });
+    };
+    expect((await run(big, getPotential('ka'))).state.atomOrder?.length).toBe(SORT_MIN_ATOMS);
+    expect((await run(kaStart(1.0), getPotential('ka'))).state.atomOrder).toBeUndefined();
+    expect((await run(flat, createIpl({ dim: 2 }))).state.atomOrder).toBeUndefined();
   });
 
   it('lists built from displaced reference positions give the same forces, to the bit', () => {
