@@ -26,14 +26,8 @@ export class AtomOrder {
 
   /** `order` must be a permutation of 0..n-1 (checked: `where` names the caller in the error). */
   constructor(order: Int32Array, where: string) {
-    const n = order.length, seen = new Uint8Array(n);
-    for (let k = 0; k < n; k++) {
-      const i = order[k];
-      if (!(i >= 0 && i < n) || seen[i]) {
-        throw new Error(`${where}: the atom order is not a permutation of 0..${n - 1} (place ${k} holds ${i}${i >= 0 && i < n ? ', listed twice' : ''})`);
-      }
-      seen[i] = 1;
-    }
+    const why = notAPermutation(order);
+    if (why) throw new Error(`${where}: the atom order is not a permutation of 0..${order.length - 1} (${why})`);
     this.order = order;
   }
 
@@ -104,6 +98,17 @@ export class AtomOrder {
     this.lastOuter = res;
     return res;
   }
+}
+
+/** Why `order` is not a permutation of 0..n-1 (n = its length): the first place that breaks it, or null when it is one. */
+export function notAPermutation(order: Int32Array): string | null {
+  const n = order.length, seen = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    if (!(i >= 0 && i < n) || seen[i]) return `place ${k} holds ${i}${i >= 0 && i < n ? ', listed twice' : ''}`;
+    seen[i] = 1;
+  }
+  return null;
 }
 
 /** out[w*order[k] + c] = a[w*k + c]: an array of the view, in the caller's order. */

@@ -34,6 +34,7 @@ import { createSystem } from '../system/system.ts';
 import { Rng, type RngState } from '../util/random.ts';
 import type { MdState } from './state.ts';
 import { getUnits, type UnitsName } from '../util/units.ts';
+import { notAPermutation } from '../core/atom-order.ts';
 
 const MAGIC = 'GLCKPT1\n';
 
@@ -170,13 +171,9 @@ export function loadCheckpoint(path: string): MdState {
   if (h.model) state.model = { name: h.model.name, potential: h.model.potential };
   if (h.arrays.some((a) => a.name === 'atomOrder')) {
     const order = i32('atomOrder');
-    const seen = new Uint8Array(sys.n);
     if (order.length !== sys.n) throw bad(`atomOrder has ${order.length} entries for ${sys.n} atoms`);
-    for (let k = 0; k < order.length; k++) {
-      const i = order[k];
-      if (!(i >= 0 && i < sys.n) || seen[i]) throw bad(`atomOrder is not a permutation of the ${sys.n} atoms`);
-      seen[i] = 1;
-    }
+    const why = notAPermutation(order);
+    if (why) throw bad(`atomOrder is not a permutation of the ${sys.n} atoms: ${why}`);
     state.atomOrder = order;
   }
   return state;

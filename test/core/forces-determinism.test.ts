@@ -81,7 +81,7 @@ describe('force sums fixed by the positions alone', () => {
     bytes.writeInt32LE(bytes.readInt32LE(end), end + 4);
     const bad = join(dir, 'bad.ckpt');
     writeFileSync(bad, bytes);
-    expect(() => loadCheckpoint(bad)).toThrow(/bad\.ckpt is not a valid glasslab checkpoint \(atomOrder is not a permutation of the \d+ atoms\)/);
+    expect(() => loadCheckpoint(bad)).toThrow(/bad\.ckpt is not a valid glasslab checkpoint \(atomOrder is not a permutation of the \d+ atoms: place \d+ holds \d+, listed twice\)/);
   });
 
   it('runMd sorts 3D systems of SORT_MIN_ATOMS atoms or more by default, smaller ones and 2D ones not', async () => {
