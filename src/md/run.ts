@@ -178,7 +178,8 @@ export async function runMd(start: System | MdState, provider: ForceProvider, op
   if (opts.checkpoint && (!Number.isInteger(opts.checkpoint.every) || opts.checkpoint.every < 1)) {
     throw new Error(`md/runMd: checkpoint.every must be an integer >= 1, got ${opts.checkpoint.every}`);
   }
-  const sys0 = isState(start) ? start.sys : start;
+  const resumed = isState(start);
+  const sys0 = resumed ? start.sys : start;
   const sortEvery = opts.sortEvery ?? (sys0.dim === 3 && sys0.n >= SORT_MIN_ATOMS ? SORT_EVERY : 0);
   if (!Number.isInteger(sortEvery) || sortEvery < 0) throw new Error(`md/runMd: 'sortEvery' must be an integer >= 0, got ${sortEvery}`);
   const sorts = sortEvery > 0 && provider.sortAtoms !== undefined;
@@ -187,7 +188,6 @@ export async function runMd(start: System | MdState, provider: ForceProvider, op
   const peratomAt = (step: number) => observers.some((o) => o.peratom === true && fires(o, step));
 
   let state: MdState;
-  const resumed = isState(start);
   if (isState(start)) {
     state = start;
     if (state.integrator !== integrator.name || !sameParams(state.params, integrator.params)) {
